@@ -1,0 +1,39 @@
+"""The ``sessionkit`` command. Thin: parses arguments and calls the rest.
+
+Each area registers its own subcommands (library, run, records, qr), so the pieces can
+grow independently. ``sessionkit`` with no subcommand opens the home screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from sessionkit import __version__
+from sessionkit.cli import library, qr, records, run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sessionkit",
+        description="Run service-design workshops from a terminal.",
+    )
+    parser.add_argument("--version", action="version", version=f"sessionkit {__version__}")
+    subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for area in (run, library, records, qr):
+        area.register(subcommands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        handler = run.home
+    try:
+        return int(handler(args) or 0)
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130

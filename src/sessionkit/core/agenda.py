@@ -1,0 +1,174 @@
+"""Agenda arithmetic: clock times of every item and step of a plan, and overruns.
+
+Pure functions of a plan and its methods; used by ``sessionkit plan``, the loader's
+overrun check, the engine (planned versus actual) and the TUI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sessionkit.core.method import Method, Step, fill_variables
+from sessionkit.core.plan import AgendaItem, Plan
+
+
+@dataclass(frozen=True)
+class TimedStep:
+    step: Step
+    start: int
+    """Minutes after midnight."""
+    minutes: int
+
+    @property
+    def end(self) -> int:
+        return self.start + self.minutes
+
+
+@dataclass(frozen=True)
+class TimedItem:
+    index: int
+    """Position in the plan's flat agenda (across days)."""
+    day: int
+    item: AgendaItem
+    method: Method | None
+    title: str
+    start: int
+    minutes: int
+    steps: tuple[TimedStep, ...] = ()
+
+    @property
+    def end(self) -> int:
+        return self.start + self.minutes
+
+    @property
+    def kind(self) -> str:
+        return self.item.kind
+
+    def prompt(self, step: Step) -> str:
+        """The step's prompt with this slot's variables (or the method's defaults) filled."""
+        values = {name: var.default for name, var in (self.method.variables if self.method else {}).items()}
+        values.update(self.item.variables)
+        return fill_variables(step.prompt, values)
+
+
+@dataclass(frozen=True)
+class TimedDay:
+    index: int
+    date: dt.date | None
+    title: str
+    start: int
+    end: int
+    items: tuple[TimedItem, ...] = field(default_factory=tuple)
+
+    @property
+    def planned_minutes(self) -> int:
+        return sum(item.minutes for item in self.items)
+
+    @property
+    def available_minutes(self) -> int:
+        return self.end - self.start
+
+    @property
+    def finish(self) -> int:
+        return self.items[-1].end if self.items else self.start
+
+    @property
+    def overrun_minutes(self) -> int:
+        return max(0, self.finish - self.end)
+
+
+@dataclass(frozen=True)
+class TimedAgenda:
+    days: tuple[TimedDay, ...]
+
+    @property
+    def items(self) -> tuple[TimedItem, ...]:
+        return tuple(item for day in self.days for item in day.items)
+
+    @property
+    def overruns(self) -> list[TimedDay]:
+        return [day for day in self.days if day.overrun_minutes]
+
+
+def scale_timeboxes(timeboxes: list[int], total: int) -> list[int]:
+    """Scale step timeboxes to add up to ``total`` minutes, each at least one minute.
+
+    Largest-remainder rounding, so the parts always add up exactly to the whole.
+    """
+    if not timeboxes:
+        return []
+    if total < len(timeboxes):
+        total = len(timeboxes)
+    current = sum(timeboxes)
+    raw = [t * total / current for t in timeboxes]
+    parts = [max(1, int(r)) for r in raw]
+    order = sorted(range(len(raw)), key=lambda i: raw[i] - int(raw[i]), reverse=True)
+    i = 0
+    while sum(parts) < total:
+        parts[order[i % len(order)]] += 1
+        i += 1
+    while sum(parts) > total:
+        biggest = max(range(len(parts)), key=lambda j: parts[j])
+        parts[biggest] -= 1
+    return parts
+
+
+def item_minutes(item: AgendaItem, method: Method | None) -> int:
+    if item.kind != "method":
+        return item.pause_minutes
+    if item.minutes is not None:
+        return item.minutes
+    return method.total_minutes if method else 0
+
+
+def step_minutes(item: AgendaItem, method: Method) -> list[int]:
+    boxes = [step.timebox for step in method.steps]
+    if item.minutes is None or item.minutes == sum(boxes):
+        return boxes
+    return scale_timeboxes(boxes, item.minutes)
+
+
+def item_title(item: AgendaItem, method: Method | None) -> str:
+    if item.title:
+        return item.title
+    if method is not None:
+        return method.name
+    if item.method is not None:
+        return item.method
+    return "Lunch" if item.kind == "lunch" else "Break"
+
+
+def time_plan(plan: Plan, methods: dict[str, Method]) -> TimedAgenda:
+    """Lay the plan out on the clock. Unknown methods take no time (the loader reports them)."""
+    days: list[TimedDay] = []
+    index = 0
+    for d, day in enumerate(plan.days):
+        clock = day.start.hour * 60 + day.start.minute
+        items: list[TimedItem] = []
+        for item in day.agenda:
+            method = methods.get(item.method) if item.method else None
+            minutes = item_minutes(item, method)
+            steps: list[TimedStep] = []
+            if method is not None:
+                step_clock = clock
+                for step, length in zip(method.steps, step_minutes(item, method)):
+                    steps.append(TimedStep(step, step_clock, length))
+                    step_clock += length
+            items.append(TimedItem(index, d, item, method, item_title(item, method), clock, minutes, tuple(steps)))
+            clock += minutes
+            index += 1
+        end = day.end.hour * 60 + day.end.minute
+        days.append(TimedDay(d, day.date, day.title, days_start(day), end, tuple(items)))
+    return TimedAgenda(tuple(days))
+
+
+def days_start(day) -> int:
+    return day.start.hour * 60 + day.start.minute
+
+
+def clock_text(minutes: int) -> str:
+    """Minutes after midnight as ``HH:MM`` (past midnight shows as +1d)."""
+    days, rest = divmod(minutes, 24 * 60)
+    text = f"{rest // 60:02d}:{rest % 60:02d}"
+    return text + (f" +{days}d" if days else "")
