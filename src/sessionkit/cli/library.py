@@ -1,9 +1,501 @@
-"""`sessionkit` subcommands for this area (filled in by its issue)."""
+"""`sessionkit check`, `methods`, `show` and `plan`: the library from the command line.
+
+Other CLI modules use :func:`add_library_options` and :func:`library_from_args` so every
+command finds methods and plans the same way.
+
+Output goes through Rich with markup, emoji and highlighting off: text from method and
+plan files is always wrapped in ``rich.text.Text`` (never parsed as markup, so
+``[...]`` in a prompt is shown as written), and Rich drops colours and styles when the
+output is not a terminal, so piped output is plain text.
+"""
 
 from __future__ import annotations
 
 import argparse
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from rich import box
+from rich.console import Console, Group
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from sessionkit.core.agenda import TimedAgenda, TimedItem, clock_text
+from sessionkit.core.method import Method, Phase, Step
+from sessionkit.core.plan import Plan
+from sessionkit.library import (
+    Library,
+    LibraryError,
+    Problem,
+    load_library,
+    overrun_message,
+    resolve_method,
+    resolve_plan,
+)
+
+# ---------------------------------------------------------------- shared with other CLI modules
+
+
+def add_library_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--methods DIR`` and ``--sessions DIR`` (both repeatable) to a subcommand."""
+    group = parser.add_argument_group("library folders")
+    group.add_argument(
+        "--methods", metavar="DIR", action="append", default=[], type=Path,
+        help="also read methods from DIR (repeatable; overrides methods with the same id)",
+    )
+    group.add_argument(
+        "--sessions", metavar="DIR", action="append", default=[], type=Path,
+        help="also read session plans from DIR (repeatable; overrides plans with the same id)",
+    )
+
+
+def library_from_args(args: argparse.Namespace, paths: Iterable[str | Path] = ()) -> Library:
+    """Load the library: bundled, config file, current folder, then ``--methods``/``--sessions``."""
+    return load_library(
+        getattr(args, "methods", None) or (),
+        getattr(args, "sessions", None) or (),
+        paths,
+    )
+
+
+def console(stderr: bool = False) -> Console:
+    """A Console that never interprets text as markup or emoji and adds no colours of its own."""
+    return Console(stderr=stderr, markup=False, highlight=False, emoji=False)
+
+
+def problem_text(problem: Problem, prefix: str = "") -> Text:
+    """One problem as one line: location in bold, the rest plain."""
+    text = Text(prefix)
+    text.append(problem.where, style="bold")
+    if problem.field:
+        text.append(": ")
+        text.append(problem.field, style="cyan")
+    text.append(": ")
+    text.append(problem.message)
+    return text
+
+
+def report_error(error: LibraryError) -> int:
+    err = console(stderr=True)
+    err.print(Text("error: ", style="bold red") + Text(error.message), soft_wrap=True)
+    for problem in error.problems:
+        err.print(problem_text(problem, "  "), soft_wrap=True)
+    return 1
+
+
+# ---------------------------------------------------------------- registration
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
-    """Add this area's subcommands."""
+    """Add ``check``, ``methods``, ``show`` and ``plan``."""
+    check = subcommands.add_parser(
+        "check",
+        help="check methods and session plans for mistakes",
+        description="Check method and session plan files. With no PATH, checks the whole "
+        "library (bundled, config folders, ./methods and ./sessions, --methods/--sessions). "
+        "Exits 1 if any problem is found.",
+    )
+    check.add_argument("paths", nargs="*", metavar="PATH", type=Path,
+                       help="files or folders to check (default: the whole library)")
+    add_library_options(check)
+    check.set_defaults(handler=cmd_check)
+
+    methods = subcommands.add_parser(
+        "methods", help="list the methods in the library",
+        description="List the methods in the library as a table.",
+    )
+    methods.add_argument("--phase", choices=[p.value for p in Phase], help="only methods of this phase")
+    methods.add_argument("--tag", help="only methods with this tag")
+    add_library_options(methods)
+    methods.set_defaults(handler=cmd_methods)
+
+    show = subcommands.add_parser(
+        "show", help="show one method in full",
+        description="Show one method: purpose, when to use it, steps with timings, "
+        "materials, tips, care notes and sources.",
+    )
+    show.add_argument("method", metavar="METHOD", help="a method id, or the path of a method file")
+    add_library_options(show)
+    show.set_defaults(handler=cmd_show)
+
+    plan = subcommands.add_parser(
+        "plan", help="show a session plan as a timed agenda",
+        description="Show a session plan with the clock time of every item and step, and "
+        "each day's total against the time available. An overrunning day is a warning.",
+    )
+    plan.add_argument("plan", metavar="PLAN", help="a plan id, or the path of a plan file")
+    add_library_options(plan)
+    plan.set_defaults(handler=cmd_plan)
+
+
+# ---------------------------------------------------------------- check
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _under(path: Path, roots: list[Path]) -> bool:
+    try:
+        resolved = Path(path).resolve()
+    except OSError:
+        return False
+    return any(resolved == root or root in resolved.parents for root in roots)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    out = console()
+    paths: list[Path] = list(args.paths)
+    library = library_from_args(args, paths)
+    problems, notes, files = library.problems, library.notes, library.files
+    if paths:
+        roots = [p.resolve() for p in paths]
+        files = {f: k for f, k in files.items() if _under(f, roots)}
+        problems = [p for p in problems if _under(p.file, roots)]
+        notes = [n for n in notes if _under(n.file, roots)]
+        for path in paths:
+            if path.is_dir() and not any(_under(f, [path.resolve()]) for f in files):
+                problems.append(Problem(path, None, "", "has no .toml files", code="file"))
+    for problem in problems:
+        out.print(problem_text(problem), soft_wrap=True)
+    for note in notes:
+        out.print(problem_text(note, "note: "), soft_wrap=True)
+    methods = sum(1 for kind in files.values() if kind == "method")
+    plans = sum(1 for kind in files.values() if kind == "plan")
+    counted = f"{_plural(methods, 'method')} and {_plural(plans, 'plan')}"
+    if problems:
+        bad_files = len({Path(p.file) for p in problems})
+        out.print(Text(
+            f"{_plural(len(problems), 'problem')} in {_plural(bad_files, 'file')} "
+            f"({counted} checked)",
+            style="bold red",
+        ))
+        return 1
+    out.print(Text(f"{counted}, no problems", style="green"))
+    return 0
+
+
+# ---------------------------------------------------------------- methods
+
+
+_PHASE_ORDER = {phase.value: n for n, phase in enumerate(Phase)}
+
+
+def cmd_methods(args: argparse.Namespace) -> int:
+    out = console()
+    library = library_from_args(args)
+    methods = sorted(library.methods.values(), key=lambda m: (_PHASE_ORDER[m.phase.value], m.id))
+    if args.phase:
+        methods = [m for m in methods if m.phase.value == args.phase]
+    if args.tag:
+        methods = [m for m in methods if args.tag in m.tags]
+    if methods:
+        table = Table(box=box.SIMPLE_HEAD, header_style="bold", padding=(0, 1), pad_edge=False, show_edge=False)
+        table.add_column("id", no_wrap=True, style="cyan")
+        table.add_column("name")
+        table.add_column("phase", no_wrap=True)
+        table.add_column("min", justify="right", no_wrap=True)
+        table.add_column("people", justify="right", no_wrap=True)
+        table.add_column("summary")
+        for m in methods:
+            table.add_row(
+                Text(m.id), Text(m.name), Text(m.phase.value), Text(str(m.duration.typical)),
+                Text(f"{m.group_size.min}-{m.group_size.max}"), Text(m.summary),
+            )
+        out.print(table)
+    else:
+        wanted = " and ".join(
+            f"{k} '{v}'" for k, v in (("phase", args.phase), ("tag", args.tag)) if v
+        )
+        out.print(Text(f"no methods with {wanted}" if wanted else "no methods found"))
+    if library.problems:
+        bad = len({Path(p.file) for p in library.problems})
+        console(stderr=True).print(Text(
+            f"note: {_plural(bad, 'file')} in the library "
+            f"{'has' if bad == 1 else 'have'} problems (run `sessionkit check`)"
+        ))
+    return 0
+
+
+# ---------------------------------------------------------------- show
+
+
+def _heading(title: str) -> Text:
+    return Text("\n" + title, style="bold underline")
+
+
+def _hanging(mark: Text | str, body: Text, indent: int = 2) -> Padding:
+    """``mark`` then ``body``, with wrapped lines of the body lined up under its start."""
+    grid = Table.grid(padding=0)
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    grid.add_row(mark if isinstance(mark, Text) else Text(mark), body)
+    return Padding(grid, (0, 0, 0, indent), expand=False)
+
+
+def _indented(body: Text, indent: int = 2) -> Padding:
+    return Padding(body, (0, 0, 0, indent), expand=False)
+
+
+def _bullets(items: Iterable[str], numbered: bool = False) -> list[Padding]:
+    return [
+        _hanging(f"{n}. " if numbered else "- ", Text(item))
+        for n, item in enumerate(items, 1)
+    ]
+
+
+def paragraphs(text: str) -> Text:
+    """Hand-wrapped TOML text re-flowed: single newlines joined, blank lines kept."""
+    chunks = [" ".join(chunk.split()) for chunk in re.split(r"\n\s*\n", text.strip())]
+    return Text("\n\n".join(c for c in chunks if c))
+
+
+def describe_input(step: Step) -> str:
+    """A one-line description of what a step collects."""
+    data = step.input
+    kind = data.kind
+    if kind == "notes":
+        parts = [f"up to {data.max_per_person} per person"]
+        parts.append("private until revealed" if data.private else "visible as written")
+        parts.append("anonymous" if data.anonymous else "with names")
+        if data.categories:
+            parts.append("categories: " + ", ".join(c.label for c in data.categories))
+        return "notes: " + "; ".join(parts)
+    if kind == "vote":
+        return (
+            f"vote: {data.dots_per_person} dots each, at most {data.max_per_item} per item, "
+            f"on the {data.target} of step '{data.target_step}'"
+        )
+    if kind == "cluster":
+        extra = ["labelled" if data.labelled else "unlabelled"]
+        if data.parking_lot:
+            extra.append("with a parking lot")
+        return f"cluster the notes of {', '.join(repr(s) for s in data.source_steps)} ({', '.join(extra)})"
+    if kind == "rating":
+        text = f"rating {data.scale_min}-{data.scale_max}"
+        if data.labels:
+            text += f" ({data.labels[0]} .. {data.labels[-1]})"
+        if data.question:
+            text += f": {data.question}"
+        return text + ("" if data.anonymous else " (with names)")
+    if kind == "canvas":
+        return (
+            f"canvas ({data.layout}): " + ", ".join(r.label for r in data.regions)
+            + f"; up to {data.max_per_person} notes per person"
+            + ("; private until revealed" if data.private else "")
+        )
+    if kind == "discussion":
+        return "discussion" + (" (the facilitator may type a summary)" if data.summary else "")
+    return kind
+
+
+def render_method(method: Method) -> Group:
+    parts: list = []
+    title = Text(method.name, style="bold")
+    title.append(f"  ({method.id})", style="dim")
+    parts.append(title)
+    d, g = method.duration, method.group_size
+    parts.append(Text(
+        f"{method.phase.value} · {d.min}-{d.max} min (typical {d.typical}) · "
+        f"{g.min}-{g.max} people"
+        + (f" · tags: {', '.join(method.tags)}" if method.tags else "")
+    ))
+    parts.append(Text(""))
+    parts.append(Text(method.summary, style="italic"))
+    parts.append(_heading("Purpose"))
+    parts.append(_indented(paragraphs(method.purpose)))
+    for label, items in (
+        ("When to use", method.when_to_use),
+        ("When to avoid", method.when_to_avoid),
+        ("Outputs", method.outputs),
+    ):
+        if items:
+            parts.append(_heading(label))
+            parts.extend(_bullets(items))
+    if method.variables:
+        parts.append(_heading("Variables (a plan can set these)"))
+        for name, var in method.variables.items():
+            line = Text(f"- {var.description}")
+            if var.default:
+                line += Text(f" (default: {var.default})")
+            parts.append(_hanging(Text("{{" + name + "}} ", style="cyan"), line))
+    parts.append(_heading(f"Steps ({method.total_minutes} min in all)"))
+    clock = 0
+    for n, step in enumerate(method.steps, 1):
+        head = Text(step.title, style="bold")
+        head.append(f"  {clock}-{clock + step.timebox} min ({step.timebox} min, {step.grouping.value})")
+        clock += step.timebox
+        parts.append(Text(""))
+        parts.append(_hanging(Text(f"{n}. ", style="bold"), head))
+        body = [
+            ("Input: ", Text(describe_input(step))),
+            ("Prompt: ", Text(step.prompt)),
+        ]
+        if step.facilitator_notes:
+            body.append(("Facilitator: ", Text(step.facilitator_notes)))
+        parts.extend(_hanging(Text(label, style="dim"), value, indent=5) for label, value in body)
+    for label, items, numbered in (
+        ("Materials", method.materials, False),
+        ("Preparation", method.preparation, True),
+        ("Tips", method.tips, False),
+    ):
+        if items:
+            parts.append(_heading(label))
+            parts.extend(_bullets(items, numbered))
+    if method.variations:
+        parts.append(_heading("Variations"))
+        for variation in method.variations:
+            parts.append(_hanging("- ", Text(variation.name, style="bold") + Text(": ") + Text(variation.description)))
+    care = method.care
+    notes = [
+        ("Power dynamics", care.power_dynamics),
+        ("Lived experience", care.lived_experience),
+        ("Safeguarding", care.safeguarding),
+        ("Accessibility", care.accessibility),
+    ]
+    parts.append(_heading("Care"))
+    for label, value in notes:
+        if value:
+            parts.append(_hanging("- ", Text(f"{label}: ", style="bold") + Text(value)))
+    parts.append(_hanging("- ", Text(
+        "Notes are anonymous by default." if care.anonymous_by_default
+        else "Notes carry names by default."
+    )))
+    if method.sources:
+        parts.append(_heading("Sources"))
+        for source in method.sources:
+            line = Text(source.title, style="bold")
+            if source.author:
+                line += Text(f", {source.author}")
+            line += Text(f" ({source.relation}; licence: {source.licence or 'not stated'})")
+            if source.url:
+                line += Text(f" {source.url}")
+            parts.append(_hanging("- ", line))
+    p = method.provenance
+    parts.append(_heading("This text"))
+    parts.append(_indented(Text(
+        ("Written in our own words" if p.text_origin == "original" else "Adapted from its sources")
+        + f"; licence {p.licence}."
+    )))
+    return Group(*parts)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    library = library_from_args(args)
+    try:
+        method = resolve_method(library, args.method, allow_flawed=True)
+    except LibraryError as error:
+        return report_error(error)
+    out = console()
+    out.print(render_method(method))
+    file = library.file_of(method)
+    problems = library.problems_for(file) if file else []
+    if problems:
+        err = console(stderr=True)
+        err.print(Text("\nThis method has problems:", style="bold yellow"))
+        for problem in problems:
+            err.print(problem_text(problem, "  "), soft_wrap=True)
+        return 1
+    return 0
+
+
+# ---------------------------------------------------------------- plan
+
+
+def _hm(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h" + (f" {rest:02d} min" if rest else "")
+
+
+def day_heading(day, plan: Plan) -> Text:
+    text = Text(f"Day {day.index + 1}", style="bold")
+    if day.date is not None:
+        text.append(f" · {day.date:%a %d %b %Y}")
+    if day.title:
+        text.append(" · ")
+        text.append(day.title)
+    text.append(f" · {clock_text(day.start)}-{clock_text(day.end)} ({_hm(day.available_minutes)} available)")
+    return text
+
+
+def _item_row(item: TimedItem, unknown: bool) -> list[Text]:
+    title = Text(item.title, style="bold" if item.kind == "method" else "italic")
+    if item.kind == "method":
+        title.append(f" ({item.item.method})", style="dim")
+        if unknown:
+            title.append("  [unknown method]", style="red")
+        elif item.method is not None and item.item.minutes is not None \
+                and item.item.minutes != item.method.total_minutes:
+            title.append(f"  steps scaled from {item.method.total_minutes} min", style="dim")
+    return [Text(clock_text(item.start)), Text(clock_text(item.end)), Text(str(item.minutes)), title]
+
+
+def render_agenda(plan: Plan, agenda: TimedAgenda) -> Group:
+    parts: list = []
+    title = Text(plan.title, style="bold")
+    title.append(f"  ({plan.id})", style="dim")
+    parts.append(title)
+    if plan.purpose:
+        parts.append(Text(" ".join(plan.purpose.split())))
+    if plan.facilitators:
+        parts.append(Text("Facilitators: ", style="dim") + Text(", ".join(plan.facilitators)))
+    for day in agenda.days:
+        parts.append(Text(""))
+        parts.append(day_heading(day, plan))
+        table = Table(box=None, show_header=True, header_style="dim", pad_edge=False, padding=(0, 2, 0, 0))
+        table.add_column("start", no_wrap=True)
+        table.add_column("end", no_wrap=True)
+        table.add_column("min", justify="right", no_wrap=True)
+        table.add_column("item")
+        for item in day.items:
+            unknown = item.kind == "method" and item.method is None
+            table.add_row(*_item_row(item, unknown))
+            for timed in item.steps:
+                step_title = Text("  - ") + Text(timed.step.title) + Text(f"  ({timed.step.input.kind})", style="dim")
+                table.add_row(
+                    Text(clock_text(timed.start), style="dim"), Text(clock_text(timed.end), style="dim"),
+                    Text(str(timed.minutes), style="dim"), step_title,
+                )
+        parts.append(table)
+        spare = day.available_minutes - day.planned_minutes
+        total = Text(f"Planned {_hm(day.planned_minutes)} of {_hm(day.available_minutes)}; ")
+        total.append(f"{_hm(spare)} spare" if spare >= 0 else f"{_hm(-spare)} over")
+        parts.append(total)
+        if day.overrun_minutes:
+            parts.append(Text("Warning: " + overrun_message(day), style="bold yellow"))
+    return Group(*parts)
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    library = library_from_args(args)
+    try:
+        plan = resolve_plan(library, args.plan)
+    except LibraryError as error:
+        return report_error(error)
+    agenda = library.time(plan)
+    console().print(render_agenda(plan, agenda))
+    file = library.file_of(plan)
+    problems = [p for p in (library.problems_for(file) if file else []) if p.code != "overrun"]
+    if problems:
+        err = console(stderr=True)
+        err.print(Text("\nThis plan has problems:", style="bold red"))
+        for problem in problems:
+            err.print(problem_text(problem, "  "), soft_wrap=True)
+        return 1
+    return 0
+
+
+__all__: Sequence[str] = (
+    "add_library_options",
+    "console",
+    "describe_input",
+    "library_from_args",
+    "problem_text",
+    "register",
+    "render_agenda",
+    "render_method",
+)

@@ -101,6 +101,8 @@ def scale_timeboxes(timeboxes: list[int], total: int) -> list[int]:
     if total < len(timeboxes):
         total = len(timeboxes)
     current = sum(timeboxes)
+    if current <= 0:
+        timeboxes, current = [1] * len(timeboxes), len(timeboxes)
     raw = [t * total / current for t in timeboxes]
     parts = [max(1, int(r)) for r in raw]
     order = sorted(range(len(raw)), key=lambda i: raw[i] - int(raw[i]), reverse=True)

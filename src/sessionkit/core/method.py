@@ -20,6 +20,9 @@ HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
 
 Kebab = Annotated[str, Field(pattern=KEBAB, min_length=1, max_length=60)]
 Minutes = Annotated[int, Field(ge=0, le=24 * 60)]
+PositiveMinutes = Annotated[int, Field(ge=1, le=24 * 60)]
+"""Minutes that must be at least one. (``Minutes = Field(ge=1)`` does not work: the
+alias's own ``ge=0`` is applied after the field's and wins, so 0 slipped through.)"""
 
 
 class Strict(BaseModel):
@@ -167,7 +170,7 @@ class Step(Strict):
     prompt: CleanStr = Field(min_length=1)
     """What participants see. ``{{name}}`` is filled from the plan's variables."""
     facilitator_notes: CleanStr = ""
-    timebox: Minutes = Field(ge=1)
+    timebox: PositiveMinutes
     grouping: Grouping = Grouping.SOLO
     input: StepInput
 
@@ -177,9 +180,9 @@ class Step(Strict):
 
 
 class Duration(Strict):
-    min: Minutes = Field(ge=1)
-    typical: Minutes = Field(ge=1)
-    max: Minutes = Field(ge=1)
+    min: PositiveMinutes
+    typical: PositiveMinutes
+    max: PositiveMinutes
 
     @model_validator(mode="after")
     def _ordered(self) -> Duration:

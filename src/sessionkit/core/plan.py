@@ -21,6 +21,9 @@ def _parse_clock(value: Any) -> Any:
         if not match:
             raise ValueError(f"expected a clock time like \"09:30\", got {value!r}")
         return dt.time(int(match.group(1)), int(match.group(2)))
+    if isinstance(value, (bool, int, float)):
+        # pydantic would read a number as seconds after midnight: ``start = 9`` -> 00:00:09
+        raise ValueError(f"expected a clock time like \"09:30\", got {value!r}")
     return value
 
 
