@@ -194,15 +194,23 @@ def cmd_methods(args: argparse.Namespace) -> int:
     if methods:
         table = Table(box=box.SIMPLE_HEAD, header_style="bold", padding=(0, 1), pad_edge=False, show_edge=False)
         table.add_column("id", no_wrap=True, style="cyan")
-        table.add_column("name")
-        table.add_column("phase", no_wrap=True)
-        table.add_column("min", justify="right", no_wrap=True)
-        table.add_column("people", justify="right", no_wrap=True)
-        table.add_column("summary")
+        # One line per method: the summary is cut to the terminal (`show` has it whole),
+        # which keeps the library scannable at 80 columns.
+        table.add_column("name", no_wrap=True, overflow="ellipsis", max_width=24)
+        table.add_column("phase", no_wrap=True, min_width=len("discover"))
+        table.add_column("min", justify="right", no_wrap=True, min_width=3)
+        table.add_column("people", justify="right", no_wrap=True, min_width=6)
+        id_width = max(len(m.id) for m in methods)
+        name_width = min(24, max(len(m.name) for m in methods))
+        # What the other columns leave: their widths plus two spaces between columns.
+        room = out.width - (id_width + name_width + len("discover") + 3 + 6) - 5 * 2
+        if room >= 20:
+            table.add_column("summary", no_wrap=True, overflow="ellipsis", max_width=room)
         for m in methods:
             table.add_row(
                 Text(m.id), Text(m.name), Text(m.phase.value), Text(str(m.duration.typical)),
-                Text(f"{m.group_size.min}-{m.group_size.max}"), Text(m.summary),
+                Text(f"{m.group_size.min}-{m.group_size.max}"),
+                *([Text(m.summary)] if room >= 20 else []),
             )
         out.print(table)
     else:
