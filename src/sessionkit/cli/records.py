@@ -1,9 +1,226 @@
-"""`sessionkit` subcommands for this area (filled in by its issue)."""
+"""`sessionkit records`, `export` and `purge`: the runs kept on this machine.
+
+RUN is a run folder's name, a unique prefix of it (or of the run id at its end), or the
+path of a run folder. ``--records DIR`` overrides where runs are kept (default:
+``$SESSIONKIT_RECORDS``, else ``$XDG_DATA_HOME/sessionkit/records``, else
+``~/.local/share/sessionkit/records``).
+
+Every failure is one line on stderr and exit status 1; never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from sessionkit import store
+from sessionkit.core.record import Record
+from sessionkit.export import FORMATS, export, format_named
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
-    """Add this area's subcommands."""
+    """Add ``records``, ``export`` and ``purge``."""
+    records = subcommands.add_parser(
+        "records", help="list the runs recorded on this machine",
+        description="List recorded runs, newest first: plan, date, state and counts.",
+    )
+    _records_option(records)
+    records.set_defaults(handler=cmd_records)
+
+    exporter = subcommands.add_parser(
+        "export", help="export a run as Markdown, HTML, CSV, JSON or TOML",
+        description="Write a run's record in one format. By default the file goes into the "
+        "run's exports/ folder; its path is printed. Works mid-session and after a crash.",
+    )
+    exporter.add_argument("run", metavar="RUN",
+                          help="run folder name, unique prefix of it, or path")
+    exporter.add_argument("-f", "--format", default="md", metavar="FORMAT",
+                          help=f"one of {', '.join(FORMATS)} (default: md)")
+    exporter.add_argument("-o", "--output", metavar="PATH",
+                          help="file (or folder) to write; '-' writes to stdout")
+    _records_option(exporter)
+    exporter.set_defaults(handler=cmd_export)
+
+    purge = subcommands.add_parser(
+        "purge", help="delete a run and everything recorded in it",
+        description="Delete a run folder: journal, snapshot and exports. Asks first; "
+        "without a terminal to ask on, needs --yes.",
+    )
+    purge.add_argument("run", metavar="RUN", help="run folder name, unique prefix of it, or path")
+    purge.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
+    _records_option(purge)
+    purge.set_defaults(handler=cmd_purge)
+
+
+def _records_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--records", metavar="DIR", type=Path, default=None,
+                        help="where runs are kept (default: %s)" % _shown_default())
+
+
+def _shown_default() -> str:
+    try:
+        return str(store.default_records_dir())
+    except RuntimeError:  # no home directory
+        return "$SESSIONKIT_RECORDS"
+
+
+def _fail(message: str) -> int:
+    Console(stderr=True, markup=False, highlight=False, emoji=False).print(
+        Text("error: ", style="bold red") + Text(message), soft_wrap=True)
+    return 1
+
+
+def _warn(message: str) -> None:
+    Console(stderr=True, markup=False, highlight=False, emoji=False).print(
+        Text("warning: ", style="bold yellow") + Text(message), soft_wrap=True)
+
+
+# ---------------------------------------------------------------- records
+
+
+def _date(timestamp: float | None) -> str:
+    return "" if timestamp is None else dt.datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
+
+
+def cmd_records(args: argparse.Namespace) -> int:
+    folder = args.records or store.default_records_dir()
+    try:
+        runs = store.list_runs(folder)
+    except store.RecordError as error:
+        return _fail(str(error))
+    out = Console(markup=False, highlight=False, emoji=False)
+    if not runs:
+        print(f"No runs in {folder}.")
+        return 0
+    columns = ("run", "plan", "date", "state", "notes", "people", "events")
+    rows = [(s.name, s.plan_title or s.plan_id, _date(s.created_at), s.status,
+             str(s.notes), str(s.participants), str(s.events)) for s in runs]
+    if not sys.stdout.isatty():
+        # Piped: plain tab-separated lines a script can cut.
+        print("\t".join(columns))
+        for row in rows:
+            print("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row))
+    else:
+        # Wide terminals get every column; narrow ones put the plan under the run name
+        # and leave out the date (the run name starts with it).
+        wide = out.width >= 110
+        table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+        shown = columns if wide else ("run", "state", "notes", "people", "events")
+        for name in shown:
+            numeric = name in ("notes", "people", "events")
+            table.add_column(name, justify="right" if numeric else "left",
+                             no_wrap=name != "plan", ratio=1 if name == "plan" else None)
+        styles = {"ended": "", "in progress": "green", "not started": "dim"}
+        for summary, row in zip(runs, rows):
+            state = Text(row[3], style=styles.get(summary.status, "red"))
+            if wide:
+                cells = [Text(row[0]), Text(row[1]), Text(row[2]), state]
+            else:
+                cells = [Text(row[0]) + Text("\n" + row[1], style="dim"), state]
+            table.add_row(*cells, *(Text(cell) for cell in row[4:]))
+        out.print(table)
+        out.print(Text(f"{len(runs)} run{'s' if len(runs) != 1 else ''} in {folder}", style="dim"))
+    for summary in runs:
+        if summary.problem:
+            _warn(f"{summary.name}: {summary.problem}")
+    return 0
+
+
+# ---------------------------------------------------------------- export
+
+
+def _open_for_export(ref: str, records: Path | None) -> store.Run:
+    try:
+        run = store.open_run(ref, records, read_only=True)
+    except store.DamagedRecord as damaged:
+        _warn(str(damaged))
+        run = damaged.run
+    for warning in run.warnings:
+        _warn(warning)
+    return run
+
+
+def _target(run: store.Run, fmt_extension: str, output: str | None) -> Path | None:
+    name = f"{run.name}.{fmt_extension}"
+    if output is None:
+        return run.exports_dir / name
+    if output == "-":
+        return None
+    path = Path(output).expanduser()
+    if path.is_dir():
+        return path / name
+    return path
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    try:
+        fmt = format_named(args.format)
+    except ValueError as error:
+        return _fail(str(error))
+    try:
+        run = _open_for_export(args.run, args.records)
+    except store.RecordError as error:
+        return _fail(str(error))
+    try:
+        text = export(Record.from_run(run), fmt.name)
+    except Exception as error:  # noqa: BLE001 - one line, never a traceback
+        return _fail(f"could not export {run.name} as {fmt.name}: "
+                     f"{type(error).__name__}: {error}")
+    target = _target(run, fmt.extension, args.output)
+    if target is None:  # stdout: UTF-8 whatever the locale, without the BOM
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.removeprefix("\ufeff").encode("utf-8"))
+        sys.stdout.buffer.flush()
+        return 0
+    try:
+        if args.output is None:
+            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not target.parent.is_dir():
+            return _fail(f"cannot write {target}: the folder {target.parent} does not exist")
+        store.atomic_write(target, text.encode("utf-8"), mode=0o644 & ~_umask())
+    except OSError as error:
+        return _fail(f"cannot write {target}: {error.strerror or error}")
+    print(target)
+    return 0
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# ---------------------------------------------------------------- purge
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    try:
+        folder = store.resolve_run(args.run, args.records)
+    except store.RecordError as error:
+        return _fail(str(error))
+    if not args.yes:
+        if not sys.stdin.isatty():
+            return _fail(f"not deleting {folder.name} without confirmation: "
+                         "run in a terminal, or add --yes")
+        try:
+            answer = input(f"Delete {folder} and everything recorded in it? "
+                           "This cannot be undone. Type 'yes' to delete: ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("yes", "y"):
+            print("Nothing deleted.")
+            return 1
+    try:
+        store.purge_run(folder)
+    except store.RecordError as error:
+        return _fail(str(error))
+    print(f"Deleted {folder}")
+    return 0

@@ -1,0 +1,691 @@
+"""The full record of one run, as data: what every export is a function of.
+
+A :class:`Record` holds the run id, the plan, the methods it used and the
+:class:`~sessionkit.core.state.SessionState`. It is made from a live engine
+(:meth:`Record.from_engine`) or a reopened run (:meth:`Record.from_run`), at any moment:
+mid-session, after the end, or after a crash.
+
+The derived helpers below (plan versus actual, notes grouped by cluster, vote tallies,
+rating summaries, canvas regions, actions) are what the human-readable exports share, so
+the Markdown, HTML and CSV writers agree on what happened and only differ in layout.
+
+Privacy: a record made by :meth:`Record.from_engine` is *de-identified* (see
+:func:`deidentify`). The participants' join keys (secrets their phones prove themselves
+with) and names are dropped, notes from anonymous steps lose their author, and voters
+and raters are renumbered per step. So even the JSON/TOML "full record" cannot link an
+anonymous note or a vote to a person. Notes from named steps (``anonymous = false``)
+keep the author's name, exactly as the engine recorded it.
+
+Pure: no file I/O. Times are shown in the local time zone of the machine exporting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cached_property
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from sessionkit.core.agenda import TimedAgenda, TimedItem, clock_text, time_plan
+from sessionkit.core.method import (
+    COLLECTS_NOTES, CanvasInput, Category, ClusterInput, Method, RatingInput, Region, Step,
+    VoteInput,
+)
+from sessionkit.core.plan import Plan
+from sessionkit.core.state import Cluster, Note, SessionState, Span
+
+RECORD_FORMAT = "sessionkit.record"
+RECORD_VERSION = 1
+
+_TIME_WITH_SECONDS = re.compile(r"^\d{2}:\d{2}:\d{2}(\.\d+)?$")
+
+
+# ---------------------------------------------------------------- TOML-ready data
+
+
+def toml_data(model: BaseModel) -> dict[str, Any]:
+    """A model as a dict ``tomli_w`` can write: no ``None`` (TOML has no null), aliases
+    used (``break``), enums as their values, dates and times kept as TOML dates and times.
+
+    Loading it back relies on every optional field defaulting to ``None``.
+    """
+    data = model.model_dump(mode="python", exclude_none=True, by_alias=True)
+    return _plain(data)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_plain(v) for v in value]
+        if any(v is None for v in items):
+            raise ValueError("TOML cannot hold a list with a missing (None) value")
+        return items
+    return value
+
+
+def _normalise_plan_times(plan: Any) -> Any:
+    """JSON spells a day's start as ``"09:30:00"``; the plan model reads ``"09:30"`` or a
+    time. Turn the JSON spelling into a time so records load back exactly."""
+    if not isinstance(plan, dict) or not isinstance(plan.get("days"), list):
+        return plan
+    days = []
+    for day in plan["days"]:
+        if isinstance(day, dict):
+            day = dict(day)
+            for key in ("start", "end"):
+                value = day.get(key)
+                if isinstance(value, str) and _TIME_WITH_SECONDS.match(value):
+                    day[key] = dt.time.fromisoformat(value)
+        days.append(day)
+    return {**plan, "days": days}
+
+
+# ---------------------------------------------------------------- time helpers
+
+
+def local_time(timestamp: float) -> dt.datetime:
+    """A Unix timestamp as a naive local date and time (the exporting machine's zone)."""
+    return dt.datetime.fromtimestamp(timestamp)
+
+
+def clock_at(timestamp: float | None) -> str:
+    """``HH:MM`` in local time, or an empty string."""
+    return "" if timestamp is None else local_time(timestamp).strftime("%H:%M")
+
+
+def _dated(timestamp: float | None, same_day: dt.date | None) -> str:
+    """``HH:MM``, with the date in front (``Tue 7 May 09:30``) if not on ``same_day``."""
+    if timestamp is None:
+        return ""
+    when = local_time(timestamp)
+    if same_day is None or when.date() == same_day:
+        return f"{when:%H:%M}"
+    return f"{when:%a} {when.day} {when:%b} {when:%H:%M}"
+
+
+def iso_local(timestamp: float | None) -> str:
+    """``YYYY-MM-DDTHH:MM:SS`` in local time, or an empty string."""
+    return "" if timestamp is None else local_time(timestamp).isoformat(timespec="seconds")
+
+
+def minutes_text(minutes: float) -> str:
+    """``45 min``, ``1 h 05 min``."""
+    whole = int(round(minutes))
+    hours, rest = divmod(abs(whole), 60)
+    sign = "-" if whole < 0 else ""
+    if not hours:
+        return f"{sign}{rest} min"
+    return f"{sign}{hours} h" + (f" {rest:02d} min" if rest else "")
+
+
+# ---------------------------------------------------------------- views
+
+
+@dataclass(frozen=True)
+class StepView:
+    """One step of one agenda item, with its plan and what actually happened."""
+
+    key: str
+    """``"<item index>.<step index>"``, as the state spells it."""
+    item_index: int
+    index: int
+    item_title: str
+    title: str
+    kind: str
+    """The step's input kind: notes, canvas, cluster, vote, rating, discussion, or
+    ``pause`` for a break or lunch."""
+    prompt: str
+    """What participants saw, with the plan's variables filled in."""
+    step: Step | None
+    planned_start: int
+    """Minutes after midnight."""
+    planned_minutes: int
+    span: Span | None
+    current: bool
+    summary: str
+    anonymous: bool
+    """True unless the step is a notes or canvas step with ``anonymous = false``."""
+
+    @property
+    def visited(self) -> bool:
+        return self.span is not None and self.span.started_at is not None
+
+    @property
+    def actual_minutes(self) -> float | None:
+        if self.span is None or self.current:
+            return None
+        return self.span.seconds / 60
+
+    @property
+    def overrun_minutes(self) -> int | None:
+        actual = self.actual_minutes
+        return None if actual is None else int(round(actual - self.planned_minutes))
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """One agenda item: planned clock times against the actual ones."""
+
+    index: int
+    day: int
+    day_date: dt.date | None
+    title: str
+    kind: str
+    """method, break or lunch."""
+    method_id: str | None
+    planned_start: int
+    planned_end: int
+    span: Span | None
+    current: bool
+    steps: tuple[StepView, ...] = ()
+    first_day: dt.date | None = None
+    """The local date the run started: times on other days are shown with their date."""
+
+    @property
+    def planned_minutes(self) -> int:
+        return self.planned_end - self.planned_start
+
+    @property
+    def started_at(self) -> float | None:
+        return self.span.started_at if self.span else None
+
+    @property
+    def ended_at(self) -> float | None:
+        return None if self.span is None or self.current else self.span.ended_at
+
+    @property
+    def actual_minutes(self) -> float | None:
+        """Time spent in the item (all visits); ``None`` if not run or still running."""
+        if self.span is None or self.span.started_at is None or self.current:
+            return None
+        return self.span.seconds / 60
+
+    @property
+    def overrun_minutes(self) -> int | None:
+        """Actual minus planned minutes, rounded (negative: finished early)."""
+        actual = self.actual_minutes
+        return None if actual is None else int(round(actual - self.planned_minutes))
+
+    @property
+    def planned_text(self) -> str:
+        return f"{clock_text(self.planned_start)}–{clock_text(self.planned_end)}"
+
+    @property
+    def actual_text(self) -> str:
+        if self.started_at is None:
+            return "not run"
+        start = _dated(self.started_at, self.first_day)
+        if self.current:
+            return f"{start}– (in progress)"
+        begun = local_time(self.started_at).date()
+        return f"{start}–{_dated(self.ended_at, begun)}"
+
+    @property
+    def overrun_text(self) -> str:
+        over = self.overrun_minutes
+        if over is None:
+            return ""
+        if over == 0:
+            return "on time"
+        return f"+{minutes_text(over)}" if over > 0 else f"{minutes_text(over)}".replace("-", "−", 1)
+
+
+@dataclass(frozen=True)
+class TallyRow:
+    target: str
+    label: str
+    dots: int
+    kind: Literal["note", "cluster"]
+    hidden: bool = False
+    """The note was hidden by the facilitator: its text is not shown."""
+
+
+@dataclass(frozen=True)
+class RatingSummary:
+    count: int
+    mean: float | None
+    distribution: tuple[tuple[int, str, int], ...]
+    """(value, label, how many gave it), lowest value first."""
+    question: str = ""
+
+    @property
+    def most(self) -> int:
+        return max((n for _, _, n in self.distribution), default=0)
+
+
+@dataclass(frozen=True)
+class RegionView:
+    region: Region | None
+    """``None`` for notes not placed on any region."""
+    label: str
+    notes: tuple[Note, ...] = field(default_factory=tuple)
+
+
+# ---------------------------------------------------------------- the record
+
+
+def deidentify(state: SessionState, anonymous_step: Any) -> SessionState:
+    """A copy of ``state`` that cannot link anonymous input to a person.
+
+    ``anonymous_step(key) -> bool`` says whether a step key is anonymous. Join keys,
+    participant names and delivery receipts are dropped; notes from anonymous steps lose
+    their author id and name; voters and raters become ``voter-1``, ``rater-2`` ... per
+    step (tallies, distributions and per-person dot counts are unchanged).
+    """
+    clean = state.model_copy(deep=True)
+    for person in clean.participants.values():
+        person.name = None
+        person.key = ""
+    for note in clean.notes.values():
+        if anonymous_step(note.step):
+            note.author = ""
+            note.author_name = None
+    clean.votes = {
+        step: {f"voter-{n}": dict(ballot) for n, ballot in enumerate(ballots.values(), 1)}
+        for step, ballots in clean.votes.items()
+    }
+    clean.ratings = {
+        step: {f"rater-{n}": value for n, value in enumerate(values.values(), 1)}
+        for step, values in clean.ratings.items()
+    }
+    clean.receipts = {}
+    return clean
+
+
+class Record(BaseModel):
+    """Everything about one run that an export needs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["sessionkit.record"] = RECORD_FORMAT
+    version: Literal[1] = RECORD_VERSION
+    run_id: str
+    plan: Plan
+    methods: dict[str, Method] = {}
+    """The methods the plan uses, by id, as they were when the run was created."""
+    state: SessionState
+
+    @model_validator(mode="before")
+    @classmethod
+    def _times_from_json(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "plan" in data:
+            data = {**data, "plan": _normalise_plan_times(data["plan"])}
+        return data
+
+    # ------------------------------------------------------------ making one
+
+    @classmethod
+    def from_engine(cls, engine: Any, *, deidentified: bool = True) -> Record:
+        """The record of an engine's run as it stands now (a copy: the engine goes on).
+
+        ``deidentified=False`` keeps the state exactly as the engine holds it (join keys
+        included): for tests and debugging, never for a file handed to anyone.
+        """
+        plan: Plan = engine.plan
+        used = {item.method for _, item in plan.items() if item.method}
+        methods = {mid: m for mid, m in engine.methods.items() if mid in used}
+        record = cls(run_id=engine.state.run_id, plan=plan, methods=methods,
+                     state=engine.state.model_copy(deep=True))
+        if deidentified:
+            record.state = deidentify(record.state, record.is_anonymous)
+        return record
+
+    @classmethod
+    def from_run(cls, run: Any, *, deidentified: bool = True) -> Record:
+        """The record of a :class:`sessionkit.store.Run` (anything with an ``engine``)."""
+        return cls.from_engine(run.engine, deidentified=deidentified)
+
+    # ------------------------------------------------------------ plan and steps
+
+    @cached_property
+    def timed_agenda(self) -> TimedAgenda:
+        """The plan on the clock (computed once; not a field, so not exported)."""
+        return time_plan(self.plan, self.methods)
+
+    def agenda(self) -> TimedAgenda:
+        return self.timed_agenda
+
+    def timed_items(self) -> tuple[TimedItem, ...]:
+        return self.timed_agenda.items
+
+    def step_def(self, key: str) -> tuple[TimedItem | None, Step | None]:
+        """The agenda item and method step of a step key (``None`` where there is none)."""
+        try:
+            item_index, step_index = (int(p) for p in key.split(".", 1))
+            items = self.timed_items()
+            if item_index < 0:
+                raise IndexError
+            item = items[item_index]
+        except (ValueError, IndexError):
+            return None, None
+        if item.method is None or not 0 <= step_index < len(item.method.steps):
+            return item, None
+        return item, item.method.steps[step_index]
+
+    def is_anonymous(self, key: str) -> bool:
+        """Are authors of this step's notes kept out of sight? True unless the step
+        says ``anonymous = false`` (unknown steps count as anonymous)."""
+        _, step = self.step_def(key)
+        return step is None or bool(getattr(step.input, "anonymous", True))
+
+    @property
+    def status(self) -> str:
+        """``not started``, ``in progress`` or ``ended``."""
+        if self.state.ended_at is not None:
+            return "ended"
+        return "in progress" if self.state.started else "not started"
+
+    @property
+    def started_at(self) -> float | None:
+        starts = [s.started_at for s in self.state.items.values() if s.started_at is not None]
+        return min(starts) if starts else None
+
+    @property
+    def participant_count(self) -> int:
+        return len(self.state.participants)
+
+    def items(self) -> list[ItemView]:
+        """Every agenda item with its steps: the plan against what actually happened."""
+        state = self.state
+        running = state.started and state.ended_at is None
+        views: list[ItemView] = []
+        agenda = self.agenda()
+        first = self.started_at
+        first_day = local_time(first).date() if first is not None else None
+        for day in agenda.days:
+            for item in day.items:
+                current_item = running and state.item == item.index
+                steps: list[StepView] = []
+                if item.method is not None and item.steps:
+                    for s, timed in enumerate(item.steps):
+                        key = f"{item.index}.{s}"
+                        steps.append(StepView(
+                            key=key, item_index=item.index, index=s, item_title=item.title,
+                            title=timed.step.title, kind=timed.step.input.kind,
+                            prompt=item.prompt(timed.step), step=timed.step,
+                            planned_start=timed.start, planned_minutes=timed.minutes,
+                            span=state.step_spans.get(key),
+                            current=current_item and state.step == s,
+                            summary=state.step_state(key).summary,
+                            anonymous=self.is_anonymous(key),
+                        ))
+                else:
+                    key = f"{item.index}.0"
+                    steps.append(StepView(
+                        key=key, item_index=item.index, index=0, item_title=item.title,
+                        title=item.title, kind="pause" if item.kind != "method" else "discussion",
+                        prompt=item.title, step=None, planned_start=item.start,
+                        planned_minutes=item.minutes, span=state.step_spans.get(key),
+                        current=current_item, summary=state.step_state(key).summary,
+                        anonymous=True,
+                    ))
+                span = state.items.get(str(item.index))
+                views.append(ItemView(
+                    index=item.index, day=item.day, day_date=day.date, title=item.title,
+                    kind=item.kind, method_id=item.item.method, planned_start=item.start,
+                    planned_end=item.end, span=span, current=current_item,
+                    steps=tuple(steps), first_day=first_day,
+                ))
+        return views
+
+    def has_content(self, view: StepView) -> bool:
+        """Was anything collected or written in this step?"""
+        key = view.key
+        return bool(
+            view.summary
+            or any(n.step == key for n in self.state.notes.values())
+            or any(c.step == key for c in self.state.clusters.values())
+            or self.state.votes.get(key)
+            or self.state.ratings.get(key)
+        )
+
+    def shown_steps(self, item: ItemView) -> list[StepView]:
+        """The steps of an item worth a section: visited ones and ones with content
+        (a break only if something was written during it)."""
+        if item.kind != "method":
+            return [s for s in item.steps if self.has_content(s)]
+        return [s for s in item.steps if s.visited or self.has_content(s)]
+
+    # ------------------------------------------------------------ notes
+
+    def visible_notes(self, key: str | None = None) -> list[Note]:
+        """Notes not hidden by the facilitator, oldest first (all steps if ``key`` is None)."""
+        notes = [n for n in self.state.notes.values()
+                 if not n.hidden and (key is None or n.step == key)]
+        return sorted(notes, key=lambda n: (n.created_at, _id_order(n.id)))
+
+    def author(self, note: Note) -> str | None:
+        """The name to show with a note: only on a named step, never on an anonymous one."""
+        if self.is_anonymous(note.step):
+            return None
+        return note.author_name or None
+
+    def category(self, note: Note) -> Category | None:
+        if note.category is None:
+            return None
+        _, step = self.step_def(note.step)
+        for category in getattr(step.input, "categories", []) if step else []:
+            if category.id == note.category:
+                return category
+        return None
+
+    def category_label(self, note: Note) -> str:
+        category = self.category(note)
+        return category.label if category else (note.category or "")
+
+    def cluster(self, note: Note) -> Cluster | None:
+        return self.state.clusters.get(note.cluster) if note.cluster else None
+
+    def cluster_label(self, note: Note) -> str:
+        cluster = self.cluster(note)
+        return cluster.label if cluster else ""
+
+    def region_label(self, note: Note) -> str:
+        if note.region is None:
+            return ""
+        _, step = self.step_def(note.step)
+        for region in getattr(step.input, "regions", []) if step else []:
+            if region.id == note.region:
+                return region.label
+        return note.region
+
+    def note_groups(self, key: str) -> list[tuple[Cluster | None, list[Note]]]:
+        """The visible notes of a step grouped by cluster (clusters in the order they
+        were made, parking lot last, then notes in no cluster)."""
+        notes = self.visible_notes(key)
+        groups: dict[str | None, list[Note]] = {}
+        for note in notes:
+            cid = note.cluster if note.cluster in self.state.clusters else None
+            groups.setdefault(cid, []).append(note)
+        ordered = sorted(
+            (cid for cid in groups if cid is not None),
+            key=lambda cid: (self.state.clusters[cid].parking, self.state.clusters[cid].created_at,
+                             _id_order(cid)),
+        )
+        result: list[tuple[Cluster | None, list[Note]]] = [
+            (self.state.clusters[cid], groups[cid]) for cid in ordered
+        ]
+        if None in groups:
+            result.append((None, groups[None]))
+        return result
+
+    def clusters_of(self, key: str) -> list[tuple[Cluster, list[Note]]]:
+        """Clusters made on a cluster step, each with its visible notes."""
+        clusters = sorted(
+            (c for c in self.state.clusters.values() if c.step == key),
+            key=lambda c: (c.parking, c.created_at, _id_order(c.id)),
+        )
+        visible = self.visible_notes()
+        return [(c, [n for n in visible if n.cluster == c.id]) for c in clusters]
+
+    def unclustered(self, key: str) -> list[Note]:
+        """Visible notes from a cluster step's sources that ended up in no cluster."""
+        _, step = self.step_def(key)
+        if step is None or not isinstance(step.input, ClusterInput):
+            return []
+        item_index = int(key.split(".")[0])
+        sources = self._keys_for(item_index, step.input.source_steps)
+        return [n for n in self.visible_notes()
+                if n.step in sources and (n.cluster is None or n.cluster not in self.state.clusters)]
+
+    def _keys_for(self, item_index: int, step_ids: list[str]) -> set[str]:
+        items = self.timed_items()
+        method = items[item_index].method if item_index < len(items) else None
+        if method is None:
+            return set()
+        ids = [s.id for s in method.steps]
+        return {f"{item_index}.{ids.index(s)}" for s in step_ids if s in ids}
+
+    def actions(self) -> list[Note]:
+        """Visible notes marked as an action with an owner, in the order written."""
+        return [n for n in self.visible_notes() if n.action_owner]
+
+    def regions(self, key: str) -> list[RegionView]:
+        """A canvas step's notes by region, in the canvas's order; unplaced notes last."""
+        _, step = self.step_def(key)
+        notes = self.visible_notes(key)
+        views: list[RegionView] = []
+        known: set[str] = set()
+        if step is not None and isinstance(step.input, CanvasInput):
+            for region in step.input.regions:
+                known.add(region.id)
+                views.append(RegionView(region, region.label,
+                                        tuple(n for n in notes if n.region == region.id)))
+        rest = tuple(n for n in notes if n.region not in known)
+        if rest:
+            views.append(RegionView(None, "Not placed", rest))
+        return views
+
+    # ------------------------------------------------------------ votes and ratings
+
+    def _totals(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for step in self.state.votes:
+            for target, dots in self.state.tally(step).items():
+                totals[target] = totals.get(target, 0) + dots
+        return totals
+
+    def dots(self, target: str) -> int:
+        """Dots a note or cluster received, over all vote steps."""
+        return self._totals().get(target, 0)
+
+    def dots_by_note(self, *, with_cluster: bool = True) -> dict[str, int]:
+        """For every note: the dots it received, plus (``with_cluster``) those its
+        cluster received, since a dot on a theme is a dot for what it holds."""
+        totals = self._totals()
+        return {
+            note.id: totals.get(note.id, 0)
+            + (totals.get(note.cluster, 0) if with_cluster and note.cluster else 0)
+            for note in self.state.notes.values()
+        }
+
+    def tally(self, key: str) -> list[TallyRow]:
+        """A vote step's results, most dots first, labelled with the note or cluster text."""
+        _, step = self.step_def(key)
+        kind: Literal["note", "cluster"] = "note"
+        if step is not None and isinstance(step.input, VoteInput) and step.input.target == "clusters":
+            kind = "cluster"
+        rows: list[TallyRow] = []
+        for target, dots in self.state.tally(key).items():
+            if dots <= 0:
+                continue
+            if target in self.state.clusters:
+                rows.append(TallyRow(target, self.state.clusters[target].label, dots, "cluster"))
+            elif target in self.state.notes:
+                note = self.state.notes[target]
+                rows.append(TallyRow(target, "" if note.hidden else note.text, dots, "note",
+                                     hidden=note.hidden))
+            else:
+                rows.append(TallyRow(target, f"({kind} {target}, since merged or removed)",
+                                     dots, kind))
+        return rows
+
+    def voters(self, key: str) -> int:
+        return sum(1 for ballot in self.state.votes.get(key, {}).values() if any(ballot.values()))
+
+    def rating(self, key: str) -> RatingSummary:
+        _, step = self.step_def(key)
+        values = list(self.state.ratings.get(key, {}).values())
+        spec = step.input if step is not None and isinstance(step.input, RatingInput) else None
+        low = spec.scale_min if spec else min(values, default=0)
+        high = spec.scale_max if spec else max(values, default=0)
+        labels = list(spec.labels) if spec and spec.labels else []
+        distribution = tuple(
+            (v, labels[v - low] if labels else "", values.count(v)) for v in range(low, high + 1)
+        )
+        mean = sum(values) / len(values) if values else None
+        return RatingSummary(len(values), mean, distribution, spec.question if spec else "")
+
+
+def _id_order(identifier: str) -> tuple[int, str]:
+    """Sort n2 before n10."""
+    digits = "".join(ch for ch in identifier if ch.isdigit())
+    return (int(digits) if digits else 0, identifier)
+
+
+__all__ = [
+    "COLLECTS_NOTES",
+    "ItemView",
+    "RatingSummary",
+    "Record",
+    "RegionView",
+    "StepView",
+    "TallyRow",
+    "clock_at",
+    "deidentify",
+    "iso_local",
+    "local_time",
+    "minutes_text",
+    "paragraphs",
+    "plural",
+    "step_caption",
+    "toml_data",
+]
+
+
+def paragraphs(text: str) -> list[str]:
+    """Author-written text (a purpose, a prompt) as paragraphs: TOML files are wrapped by
+    hand, so single line breaks are joined and blank lines separate paragraphs."""
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 note``, ``3 notes``."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def step_caption(view: StepView) -> str:
+    """One line about a step: timing against the plan and what it collected."""
+    parts = [f"planned {minutes_text(view.planned_minutes)}"]
+    if view.current:
+        parts.append("in progress")
+    elif view.actual_minutes is not None:
+        over = view.overrun_minutes or 0
+        took = f"took {minutes_text(view.actual_minutes)}"
+        if over:
+            took += f" ({'+' if over > 0 else '−'}{minutes_text(abs(over))})"
+        parts.append(took)
+    else:
+        parts.append("not run")
+    kind = view.kind
+    step = view.step
+    if kind in COLLECTS_NOTES:
+        parts.append(("canvas" if kind == "canvas" else "notes")
+                     + (", anonymous" if view.anonymous else ", with names"))
+    elif kind == "vote" and step is not None and isinstance(step.input, VoteInput):
+        parts.append(f"dot vote on {step.input.target}, {plural(step.input.dots_per_person, 'dot')} each")
+    elif kind == "cluster":
+        parts.append("clustering")
+    elif kind == "rating":
+        parts.append("rating")
+    elif kind == "discussion":
+        parts.append("discussion")
+    return " · ".join(parts)

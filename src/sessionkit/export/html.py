@@ -1,0 +1,362 @@
+"""HTML: one self-contained, printable page.
+
+Inline CSS, no scripts, no external assets (a Content-Security-Policy forbids them, so
+even a mistake in escaping could not load or run anything). Notes are cards in their
+category's colour, grouped by theme (cluster); vote results and ratings are bars drawn
+with CSS widths. Every piece of text, from participants or from the plan, goes through
+``html.escape``; colours come only from the method's validated ``#rrggbb`` values.
+
+Hidden (moderated) notes are left out; only their number is given.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from sessionkit.core.record import (
+    ItemView, Record, StepView, clock_at, local_time, minutes_text, paragraphs, plural,
+    step_caption,
+)
+from sessionkit.core.state import Note
+
+DEFAULT_CARD = "#fff3a0"
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+CSS = """
+:root { --ink:#1f2328; --muted:#57606a; --line:#d0d7de; --accent:#2f6feb; --soft:#f3f6fb; }
+* { box-sizing: border-box; }
+html { background: #eef0f3; }
+body { margin: 0; color: var(--ink);
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans Arabic",
+        "Noto Sans Hebrew", sans-serif, "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji"; }
+main { max-width: 980px; margin: 24px auto; padding: 36px 40px 48px; background: #fff;
+  box-shadow: 0 1px 3px rgba(0,0,0,.08); border-radius: 8px; }
+header h1 { font-size: 28px; line-height: 1.2; margin: 0 0 6px; }
+.meta { color: var(--muted); margin: 0; font-size: 14px; }
+.meta b { color: var(--ink); font-weight: 600; }
+.purpose { margin: 14px 0 0; max-width: 70ch; }
+h2 { font-size: 20px; margin: 40px 0 14px; padding-bottom: 6px; border-bottom: 2px solid var(--ink); }
+h3 { font-size: 17px; margin: 0; }
+h3 .num { color: var(--muted); font-weight: 500; margin-right: 4px; }
+h4 { font-size: 14px; margin: 18px 0 8px; display: flex; gap: 8px; align-items: baseline; }
+h4 .count { color: var(--muted); font-weight: 400; font-size: 13px; }
+.step { margin: 0 0 30px; padding-top: 6px; }
+.caption { color: var(--muted); font-size: 13px; margin: 2px 0 10px; }
+.prompt { margin: 0 0 14px; padding: 8px 14px; border-left: 4px solid var(--accent);
+  background: var(--soft); }
+.prompt p { margin: 0; unicode-bidi: plaintext; }
+.prompt p + p { margin-top: 6px; }
+.empty { color: var(--muted); font-style: italic; margin: 6px 0; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; font-size: 14px; }
+th, td { text-align: left; padding: 7px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { color: var(--muted); font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .04em; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.t { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.over { color: #b42318; font-weight: 600; }
+.under { color: #1a7f37; }
+tr.pause td { color: var(--muted); font-style: italic; }
+.cards { list-style: none; margin: 0; padding: 0; display: grid; gap: 12px; align-items: start;
+  grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); }
+.card { background: var(--c, #fff3a0); border-radius: 3px; padding: 10px 12px 8px;
+  box-shadow: 0 1px 2px rgba(0,0,0,.18), 0 2px 6px rgba(0,0,0,.06);
+  display: flex; flex-direction: column; justify-content: space-between; min-height: 84px; }
+.card p { margin: 0; }
+@media (min-width: 640px) { .card.long { grid-column: span 2; } }
+.card .text { white-space: pre-wrap; overflow-wrap: anywhere; unicode-bidi: plaintext; }
+.card .by { margin-top: 10px; font-size: 12px; color: rgba(0,0,0,.62); }
+.card .by .dots { float: right; font-weight: 600; color: rgba(0,0,0,.75); }
+.card.action { outline: 2px solid #1f2328; outline-offset: -2px; }
+.group { margin: 0 0 18px; }
+.group.parking h4::after { content: "parking lot"; font-size: 11px; font-weight: 600;
+  text-transform: uppercase; letter-spacing: .05em; color: var(--muted);
+  border: 1px solid var(--line); border-radius: 10px; padding: 0 7px; }
+.legend { display: flex; flex-wrap: wrap; gap: 6px 14px; margin: 0 0 12px; font-size: 13px;
+  color: var(--muted); padding: 0; list-style: none; }
+.legend li::before { content: ""; display: inline-block; width: 12px; height: 12px;
+  margin-right: 6px; vertical-align: -1px; border-radius: 2px; background: var(--c);
+  box-shadow: inset 0 0 0 1px rgba(0,0,0,.2); }
+.bars { list-style: none; margin: 6px 0 0; padding: 0; }
+.bars li { display: grid; grid-template-columns: minmax(0, 5fr) minmax(0, 4fr) 4.5em;
+  gap: 12px; align-items: center; padding: 5px 0; border-bottom: 1px solid #eef0f3; }
+.bars .label { overflow-wrap: anywhere; unicode-bidi: plaintext; }
+.bars .label .rank { color: var(--muted); margin-right: 6px; font-variant-numeric: tabular-nums; }
+.bars .hidden { color: var(--muted); font-style: italic; }
+.bar { height: 14px; background: #eef0f3; border-radius: 7px; overflow: hidden; }
+.bar span { display: block; height: 100%; background: var(--accent); border-radius: 7px; }
+.bars .n { text-align: right; font-variant-numeric: tabular-nums; font-weight: 600; }
+.stat { font-size: 14px; margin: 4px 0 8px; }
+.stat b { font-size: 20px; }
+.regions { display: grid; gap: 14px; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); }
+.region { border: 1px dashed #afb8c1; border-radius: 6px; padding: 0 12px 12px; }
+.region .cards { grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); }
+.themes { list-style: none; padding: 0; margin: 0; display: grid; gap: 8px;
+  grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); }
+.themes li { border: 1px solid var(--line); border-left: 4px solid var(--accent); border-radius: 4px;
+  padding: 8px 12px; overflow-wrap: anywhere; }
+.themes li.parking { border-left-color: #afb8c1; }
+.themes small { display: block; color: var(--muted); }
+.summary { margin: 14px 0 0; padding: 10px 14px; background: #fff8e6; border-radius: 4px;
+  white-space: pre-wrap; overflow-wrap: anywhere; }
+.summary b { display: block; font-size: 12px; text-transform: uppercase; letter-spacing: .05em;
+  color: var(--muted); }
+.actions { list-style: none; padding: 0; margin: 0; }
+.actions li { display: grid; grid-template-columns: 10em minmax(0, 1fr); gap: 12px; padding: 8px 0;
+  border-bottom: 1px solid var(--line); }
+.actions .owner { font-weight: 600; overflow-wrap: anywhere; }
+.actions .text { white-space: pre-wrap; overflow-wrap: anywhere; unicode-bidi: plaintext; }
+.actions small { display: block; color: var(--muted); }
+footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
+@media (max-width: 640px) { main { margin: 0; padding: 20px 16px; border-radius: 0; }
+  .bars li { grid-template-columns: minmax(0, 1fr) 3em; } .bars .bar { grid-column: 1 / -1; grid-row: 2; }
+  .actions li { grid-template-columns: 1fr; gap: 2px; }
+  td.t { white-space: normal; } th, td { padding: 6px 5px; } }
+@media print {
+  @page { margin: 14mm; }
+  html, body { background: #fff; }
+  main { max-width: none; margin: 0; padding: 0; box-shadow: none; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  h2, h3, h4 { break-after: avoid; }
+  .card, .bars li, tr, .themes li, .actions li, .summary { break-inside: avoid; }
+  .card { box-shadow: none; border: 1px solid rgba(0,0,0,.25); }
+}
+"""
+
+
+def e(text: object) -> str:
+    """Escape for HTML text and attribute values."""
+    return html.escape(str(text), quote=True)
+
+
+def _colour(value: str | None) -> str:
+    return value if value and _COLOUR.match(value) else DEFAULT_CARD
+
+
+def _card(record: Record, note: Note, dots: dict[str, int], *, show_cluster: bool = False) -> str:
+    category = record.category(note)
+    colour = _colour(category.colour if category else None)
+    meta: list[str] = []
+    if category:
+        meta.append(e(category.label))
+    elif note.category:
+        meta.append(e(note.category))
+    if show_cluster and record.cluster_label(note):
+        meta.append(e(record.cluster_label(note)))
+    author = record.author(note)
+    if author:
+        meta.append(f'<span class="author">{e(author)}</span>')
+    if note.action_owner:
+        meta.append(f"action: {e(note.action_owner)}")
+    count = dots.get(note.id, 0)
+    dot_html = (f'<span class="dots" title="{plural(count, "dot")}">● {count}</span>'
+                if count else "")
+    by = f'<p class="by">{dot_html}{" · ".join(meta)}</p>' if meta or dot_html else ""
+    classes = "card" + (" long" if len(note.text) > 160 else "") + (" action" if note.action_owner else "")
+    return (f'<li class="{classes}" style="--c:{colour}">'
+            f'<p class="text" dir="auto">{e(note.text)}</p>{by}</li>')
+
+
+def _cards(record: Record, notes: list[Note] | tuple[Note, ...], dots: dict[str, int],
+           **kw: bool) -> str:
+    return '<ul class="cards">' + "".join(_card(record, n, dots, **kw) for n in notes) + "</ul>"
+
+
+def _hidden(record: Record, key: str) -> str:
+    hidden = sum(1 for n in record.state.notes.values() if n.step == key and n.hidden)
+    if not hidden:
+        return ""
+    verb = "is" if hidden == 1 else "are"
+    return f'<p class="empty">{plural(hidden, "note")} hidden by the facilitator {verb} not shown.</p>'
+
+
+def _legend(view: StepView) -> str:
+    categories = getattr(view.step.input, "categories", []) if view.step else []
+    if not categories:
+        return ""
+    chips = "".join(f'<li style="--c:{_colour(c.colour)}">{e(c.label)}</li>' for c in categories)
+    return f'<ul class="legend">{chips}</ul>'
+
+
+def _notes(record: Record, view: StepView, dots: dict[str, int]) -> str:
+    groups = record.note_groups(view.key)
+    if not groups:
+        return '<p class="empty">No notes.</p>' + _hidden(record, view.key)
+    parts = [_legend(view)]
+    if len(groups) == 1 and groups[0][0] is None:
+        parts.append(_cards(record, groups[0][1], dots))
+    else:
+        for cluster, notes in groups:
+            title = "Not in a theme" if cluster is None else cluster.label
+            css = "group parking" if cluster is not None and cluster.parking else "group"
+            count = plural(len(notes), "note")
+            theme_dots = record.dots(cluster.id) if cluster is not None else 0
+            if theme_dots:
+                count += f" · {plural(theme_dots, 'dot')} on the theme"
+            parts.append(f'<div class="{css}"><h4><span dir="auto">{e(title)}</span>'
+                         f'<span class="count">{count}</span></h4>'
+                         f'{_cards(record, notes, dots)}</div>')
+    parts.append(_hidden(record, view.key))
+    return "".join(parts)
+
+
+def _canvas(record: Record, view: StepView, dots: dict[str, int]) -> str:
+    regions = record.regions(view.key)
+    if not any(r.notes for r in regions):
+        return '<p class="empty">No notes.</p>' + _hidden(record, view.key)
+    boxes = []
+    for region in regions:
+        body = (_cards(record, region.notes, dots, show_cluster=True) if region.notes
+                else '<p class="empty">Nothing here.</p>')
+        boxes.append(f'<div class="region"><h4>{e(region.label)}'
+                     f'<span class="count">{len(region.notes)}</span></h4>{body}</div>')
+    return f'<div class="regions">{"".join(boxes)}</div>' + _hidden(record, view.key)
+
+
+def _clusters(record: Record, view: StepView) -> str:
+    clusters = record.clusters_of(view.key)
+    if not clusters:
+        return '<p class="empty">No themes were made.</p>'
+    items = []
+    for cluster, notes in clusters:
+        dots = record.dots(cluster.id)
+        detail = plural(len(notes), "note") + (f" · {plural(dots, 'dot')}" if dots else "")
+        if cluster.parking:
+            detail += " · parking lot"
+        css = ' class="parking"' if cluster.parking else ""
+        items.append(f'<li{css}><span dir="auto">{e(cluster.label)}</span><small>{detail}</small></li>')
+    loose = record.unclustered(view.key)
+    if loose:
+        items.append(f'<li class="parking"><i>Not in a theme</i>'
+                     f'<small>{plural(len(loose), "note")}</small></li>')
+    return f'<ul class="themes">{"".join(items)}</ul>'
+
+
+def _bar_rows(rows: list[tuple[str, int]], most: int) -> str:
+    out = []
+    for label_html, count in rows:
+        width = 0 if most <= 0 else round(100 * count / most, 1)
+        out.append(f'<li><span class="label">{label_html}</span>'
+                   f'<span class="bar"><span style="width:{width}%"></span></span>'
+                   f'<span class="n">{count}</span></li>')
+    return f'<ol class="bars">{"".join(out)}</ol>'
+
+
+def _votes(record: Record, view: StepView) -> str:
+    rows = record.tally(view.key)
+    if not rows:
+        return '<p class="empty">No dots were placed.</p>'
+    total = sum(r.dots for r in rows)
+    most = max(r.dots for r in rows)
+    shown = []
+    for n, row in enumerate(rows, 1):
+        label = ('<span class="hidden">a hidden note</span>' if row.hidden
+                 else f'<span dir="auto">{e(row.label)}</span>')
+        shown.append((f'<span class="rank">{n}.</span>{label}', row.dots))
+    people = plural(record.voters(view.key), "person", "people")
+    return (f'<p class="stat">{people} placed {plural(total, "dot")}</p>' + _bar_rows(shown, most))
+
+
+def _rating(record: Record, view: StepView) -> str:
+    summary = record.rating(view.key)
+    asked = summary.question and " ".join(summary.question.split()) not in " ".join(view.prompt.split())
+    head = f'<p class="stat">{e(summary.question)}</p>' if asked else ""
+    if not summary.count:
+        return head + '<p class="empty">No ratings.</p>'
+    rows = [(f"{value}" + (f" · {e(label)}" if label else ""), count)
+            for value, label, count in summary.distribution]
+    return (head + f'<p class="stat">Mean <b>{summary.mean:.1f}</b> from '
+            f'{plural(summary.count, "rating")}</p>' + _bar_rows(rows, summary.most))
+
+
+def _step(record: Record, item: ItemView, view: StepView, dots: dict[str, int]) -> str:
+    parts = [f'<article class="step" id="step-{e(view.key)}">',
+             f'<h3><span class="num">{item.index + 1}.{view.index + 1}</span>{e(view.title)}</h3>',
+             f'<p class="caption">{e(step_caption(view))}</p>']
+    if view.step is not None:
+        prompt = "".join(f'<p dir="auto">{e(p)}</p>' for p in paragraphs(view.prompt))
+        parts.append(f'<div class="prompt">{prompt}</div>')
+    kind = view.kind
+    if kind == "notes":
+        parts.append(_notes(record, view, dots))
+    elif kind == "canvas":
+        parts.append(_canvas(record, view, dots))
+    elif kind == "cluster":
+        parts.append(_clusters(record, view))
+    elif kind == "vote":
+        parts.append(_votes(record, view))
+    elif kind == "rating":
+        parts.append(_rating(record, view))
+    if view.summary:
+        parts.append(f'<p class="summary" dir="auto"><b>Summary</b>{e(view.summary)}</p>')
+    parts.append("</article>")
+    return "".join(parts)
+
+
+def _agenda(items: list[ItemView]) -> str:
+    rows = []
+    for item in items:
+        over = item.overrun_minutes
+        css = "over" if over and over > 0 else "under" if over and over < 0 else ""
+        actual = e(item.actual_text)
+        if item.actual_minutes is not None:
+            actual += f" ({minutes_text(item.actual_minutes)})"
+        pause = ' class="pause"' if item.kind != "method" else ""
+        rows.append(
+            f"<tr{pause}><td class=\"n\">{item.index + 1}</td><td>{e(item.title)}</td>"
+            f"<td class=\"t\">{e(item.planned_text)} ({minutes_text(item.planned_minutes)})</td>"
+            f"<td class=\"t\">{actual}</td>"
+            f"<td class=\"t {css}\">{e(item.overrun_text)}</td></tr>")
+    return ('<div class="scroll"><table><thead><tr><th class="n">#</th><th>Item</th><th>Planned</th><th>Actual</th>'
+            f'<th>Over / under</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def render(record: Record) -> str:
+    plan = record.plan
+    items = record.items()
+    dots = record.dots_by_note(with_cluster=False)  # a theme's dots are shown on the theme
+    facts = []
+    if record.started_at is not None:
+        day = local_time(record.started_at)
+        facts.append(f"<b>{day:%A} {day.day} {day:%B %Y}</b>")
+    facts.append(e(record.status))
+    facts.append(plural(record.participant_count, "participant"))
+    if plan.facilitators:
+        facts.append("facilitated by " + e(", ".join(plan.facilitators)))
+    if record.state.ended_at is not None:
+        facts.append(f"ended {clock_at(record.state.ended_at)}")
+    body = ["<header>", f'<h1 dir="auto">{e(plan.title)}</h1>',
+            f'<p class="meta">{" · ".join(facts)}</p>']
+    if plan.purpose:
+        body.extend(f'<p class="purpose" dir="auto">{e(p)}</p>' for p in paragraphs(plan.purpose))
+    body.append("</header>")
+    body.append(f"<section><h2>Plan and actual</h2>{_agenda(items)}</section>")
+    for item in items:
+        shown = record.shown_steps(item)
+        if not shown:
+            continue
+        body.append(f'<section class="item"><h2>{item.index + 1}. {e(item.title)}</h2>')
+        body.extend(_step(record, item, view, dots) for view in shown)
+        body.append("</section>")
+    actions = record.actions()
+    titles = {s.key: s.title for item in items for s in item.steps}
+    body.append("<section><h2>Actions agreed</h2>")
+    if actions:
+        body.append('<ul class="actions">')
+        for note in actions:
+            body.append(f'<li><span class="owner" dir="auto">{e(note.action_owner)}</span>'
+                        f'<span><span class="text" dir="auto">{e(note.text)}</span>'
+                        f'<small>{e(titles.get(note.step, note.step))}</small></span></li>')
+        body.append("</ul>")
+    else:
+        body.append('<p class="empty">None recorded.</p>')
+    body.append("</section>")
+    body.append(f'<footer>Run {e(record.run_id)} · recorded with sessionkit</footer>')
+    return (
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        "style-src 'unsafe-inline'; img-src data:\">\n"
+        f"<title>{e(plan.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
+        + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
+    )

@@ -1,0 +1,258 @@
+"""Markdown: notes to paste into an email, a wiki page or an issue.
+
+Participant text never changes the document's structure. Every character that can start
+inline markup (``\\ ` * _ [ ] < > | ~ $ & @``) is backslash-escaped wherever it is, and
+characters that only matter at the start of a line (``#``, ``>``, ``-``, ``+``, ``=``,
+``1.``) are escaped there. ``<`` and ``&`` escaped means no HTML tag or entity is
+interpreted; ``@`` escaped means no one is mentioned on GitHub or GitLab. A note with
+several lines stays on its bullet: its lines are joined with Markdown hard breaks (a
+backslash at the end of the line) and indented under the bullet. In tables, line breaks
+become spaces.
+
+Hidden (moderated) notes are left out; only their number is given.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sessionkit.core.record import (
+    ItemView, Record, StepView, clock_at, local_time, minutes_text, paragraphs, plural,
+    step_caption,
+)
+
+_INLINE = re.compile(r"([\\`*_\[\]<>|~$&@{}])")
+_LINE_START = re.compile(r"^([#>+=-]|\d+[.)])")
+
+
+def escape(text: str) -> str:
+    """One line of untrusted text as inert Markdown (line breaks become spaces)."""
+    return _escape_line(" ".join(text.split()))
+
+
+def _escape_line(line: str) -> str:
+    line = line.strip()
+    line = _INLINE.sub(r"\\\1", line)
+    match = _LINE_START.match(line)
+    if match:
+        token = match.group(1)
+        if token[0].isdigit():
+            line = token[:-1] + "\\" + line[len(token) - 1:]
+        else:
+            line = "\\" + line
+    return line
+
+
+def escape_block(text: str, indent: str = "  ") -> str:
+    """Untrusted text that may have several lines, kept together as one paragraph:
+    each line escaped, joined with hard breaks, continuation lines indented."""
+    lines = [_escape_line(line) for line in text.split("\n")]
+    lines = [line for line in lines if line] or [""]
+    return ("\\\n" + indent).join(lines)
+
+
+def _table_cell(text: str) -> str:
+    return escape(text)
+
+
+def _note_line(record: Record, note, dots: dict[str, int], *, show_cluster: bool = False,
+               indent: str = "") -> str:
+    meta: list[str] = []
+    category = record.category_label(note)
+    if category:
+        meta.append(escape(category))
+    if show_cluster and record.cluster_label(note):
+        meta.append("theme: " + escape(record.cluster_label(note)))
+    author = record.author(note)
+    if author:
+        meta.append(escape(author))
+    if dots.get(note.id):
+        meta.append(plural(dots[note.id], "dot"))
+    if note.action_owner:
+        meta.append("action: " + escape(note.action_owner))
+    text = escape_block(note.text, indent + "  ")
+    return f"{indent}- {text}" + (f" — *{' · '.join(meta)}*" if meta else "")
+
+
+def _hidden_line(record: Record, key: str) -> list[str]:
+    hidden = sum(1 for n in record.state.notes.values() if n.step == key and n.hidden)
+    if not hidden:
+        return []
+    return ["", f"*{plural(hidden, 'note')} hidden by the facilitator "
+                f"{'is' if hidden == 1 else 'are'} not shown.*"]
+
+
+def _notes_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
+    out: list[str] = []
+    groups = record.note_groups(view.key)
+    if not groups:
+        out.append("*No notes.*")
+    elif len(groups) == 1 and groups[0][0] is None:
+        out.extend(_note_line(record, n, dots) for n in groups[0][1])
+    else:
+        for cluster, notes in groups:
+            if cluster is None:
+                title = "Not in a theme"
+            else:
+                title = escape(cluster.label) + (" (parking lot)" if cluster.parking else "")
+            theme_dots = record.dots(cluster.id) if cluster is not None else 0
+            extra = f", {plural(theme_dots, 'dot')} on the theme" if theme_dots else ""
+            out.append(f"**{title}** ({plural(len(notes), 'note')}{extra})")
+            out.append("")
+            out.extend(_note_line(record, n, dots) for n in notes)
+            out.append("")
+        while out and out[-1] == "":
+            out.pop()
+    out.extend(_hidden_line(record, view.key))
+    return out
+
+
+def _canvas_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
+    out: list[str] = []
+    regions = record.regions(view.key)
+    if not any(r.notes for r in regions):
+        out.append("*No notes.*")
+    else:
+        for region in regions:
+            out.append(f"**{escape(region.label)}** ({len(region.notes)})")
+            out.append("")
+            if region.notes:
+                out.extend(_note_line(record, n, dots, show_cluster=True) for n in region.notes)
+            else:
+                out.append("*Nothing here.*")
+            out.append("")
+        out.pop()
+    out.extend(_hidden_line(record, view.key))
+    return out
+
+
+def _cluster_section(record: Record, view: StepView) -> list[str]:
+    clusters = record.clusters_of(view.key)
+    if not clusters:
+        return ["*No themes were made.*"]
+    out = []
+    for cluster, notes in clusters:
+        extra = " (parking lot)" if cluster.parking else ""
+        dots = record.dots(cluster.id)
+        line = f"- **{escape(cluster.label)}**{extra} — {plural(len(notes), 'note')}"
+        if dots:
+            line += f", {plural(dots, 'dot')}"
+        out.append(line)
+    loose = record.unclustered(view.key)
+    if loose:
+        out.append(f"- *Not in a theme* — {plural(len(loose), 'note')}")
+    return out
+
+
+def _vote_section(record: Record, view: StepView) -> list[str]:
+    rows = record.tally(view.key)
+    if not rows:
+        return ["*No dots were placed.*"]
+    total = sum(r.dots for r in rows)
+    out = [f"{plural(record.voters(view.key), 'person', 'people')} placed "
+           f"{plural(total, 'dot')}:", ""]
+    for n, row in enumerate(rows, 1):
+        label = "*(a hidden note)*" if row.hidden else escape(row.label)
+        out.append(f"{n}. **{row.dots}** {'dot' if row.dots == 1 else 'dots'} — {label}")
+    return out
+
+
+def _rating_section(record: Record, view: StepView) -> list[str]:
+    summary = record.rating(view.key)
+    out = []
+    if summary.question and " ".join(summary.question.split()) not in " ".join(view.prompt.split()):
+        out.append(f"*{escape(summary.question)}*")
+        out.append("")
+    if not summary.count:
+        out.append("*No ratings.*")
+        return out
+    out.append(f"{plural(summary.count, 'rating')}, mean **{summary.mean:.1f}**")
+    out.append("")
+    out.append("| Rating | Count |")
+    out.append("| --- | ---: |")
+    for value, label, count in summary.distribution:
+        name = f"{value}" + (f" {escape(label)}" if label else "")
+        out.append(f"| {name} | {count} |")
+    return out
+
+
+def _step_section(record: Record, item: ItemView, view: StepView,
+                  dots: dict[str, int]) -> list[str]:
+    out = [f"### {item.index + 1}.{view.index + 1} {escape(view.title)}", "",
+           f"*{step_caption(view)}*", ""]
+    if view.step is not None:
+        out.append("\n>\n".join("> " + escape(p) for p in paragraphs(view.prompt)))
+        out.append("")
+    kind = view.kind
+    if kind == "notes":
+        out.extend(_notes_section(record, view, dots))
+    elif kind == "canvas":
+        out.extend(_canvas_section(record, view, dots))
+    elif kind == "cluster":
+        out.extend(_cluster_section(record, view))
+    elif kind == "vote":
+        out.extend(_vote_section(record, view))
+    elif kind == "rating":
+        out.extend(_rating_section(record, view))
+    if view.summary:
+        if out[-1] != "":
+            out.append("")
+        out.append("**Summary:** " + escape_block(view.summary, ""))
+    while out and out[-1] == "":
+        out.pop()
+    out.append("")
+    return out
+
+
+def render(record: Record) -> str:
+    plan = record.plan
+    items = record.items()
+    dots = record.dots_by_note(with_cluster=False)  # a theme's dots are shown on the theme
+    out: list[str] = [f"# {escape(plan.title)}", ""]
+    started = record.started_at
+    facts = [f"**Status:** {record.status}"]
+    if started is not None:
+        day = local_time(started)
+        facts.insert(0, f"**Date:** {day:%A} {day.day} {day:%B %Y}")
+    facts.append(f"**Participants:** {record.participant_count}")
+    if plan.facilitators:
+        facts.append(f"**Facilitators:** {escape(', '.join(plan.facilitators))}")
+    out.append(" · ".join(facts))
+    out.append("")
+    if plan.purpose:
+        for paragraph in paragraphs(plan.purpose):
+            out.extend([escape(paragraph), ""])
+
+    out.extend(["## Plan and actual", "",
+                "| # | Item | Planned | Actual | Over/under |",
+                "| ---: | --- | --- | --- | --- |"])
+    for item in items:
+        planned = f"{item.planned_text} ({minutes_text(item.planned_minutes)})"
+        actual = item.actual_text
+        if item.actual_minutes is not None:
+            actual += f" ({minutes_text(item.actual_minutes)})"
+        out.append(f"| {item.index + 1} | {_table_cell(item.title)} | {planned} | {actual} "
+                   f"| {item.overrun_text} |")
+    out.append("")
+    if record.state.ended_at is not None:
+        out.extend([f"Ended at {clock_at(record.state.ended_at)}.", ""])
+
+    for item in items:
+        shown = record.shown_steps(item)
+        if not shown:
+            continue
+        out.extend([f"## {item.index + 1}. {escape(item.title)}", ""])
+        for view in shown:
+            out.extend(_step_section(record, item, view, dots))
+
+    actions = record.actions()
+    out.extend(["## Actions agreed", ""])
+    if actions:
+        titles = {s.key: s.title for item in items for s in item.steps}
+        for note in actions:
+            out.append(f"- **{escape(note.action_owner or '')}**: "
+                       f"{escape_block(note.text, '  ')} *({escape(titles.get(note.step, note.step))})*")
+    else:
+        out.append("*None recorded.*")
+    out.append("")
+    return "\n".join(out)

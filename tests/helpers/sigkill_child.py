@@ -1,0 +1,59 @@
+"""Child process for tests/test_sigkill.py: writes participant notes until it is killed.
+
+Usage: python sigkill_child.py RECORDS_DIR [RUN_FOLDER]
+
+Creates a run (or reopens RUN_FOLDER), prints ``run <folder>``, then adds notes as
+participants as fast as it can. After each note is acknowledged (the engine returned, so
+the journal write was fsynced) it prints ``ack <seq> <text>`` and flushes stdout. The
+parent reads some acks and SIGKILLs it mid-stream.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sessionkit import store  # noqa: E402
+from sessionkit.core import commands as c  # noqa: E402
+from sessionkit.core.method import Method  # noqa: E402
+from sessionkit.core.plan import Plan  # noqa: E402
+from sessionkit.core.state import NEWCOMER  # noqa: E402
+
+METHOD = Method.model_validate({
+    "id": "flood", "name": "Flood", "summary": "Many notes.", "purpose": "Testing.",
+    "phase": "discover", "duration": {"min": 10, "typical": 10, "max": 10},
+    "group_size": {"min": 1, "max": 1000},
+    "steps": [{"id": "write", "title": "Write", "prompt": "Write", "timebox": 10,
+               "input": {"kind": "notes", "max_per_person": 100}}],
+})
+PLAN = Plan.model_validate({
+    "id": "flood-plan", "title": "Flood",
+    "days": [{"start": "09:00", "end": "10:00", "agenda": [{"method": "flood"}]}],
+})
+
+
+def main() -> None:
+    records = Path(sys.argv[1])
+    if len(sys.argv) > 2:
+        run = store.open_run(Path(sys.argv[2]))
+    else:
+        run = store.create_run(records, PLAN, {"flood": METHOD})
+        run.engine.execute(c.StartSession())
+    print(f"run {run.folder}", flush=True)
+    engine = run.engine
+    start = len(engine.state.notes)
+    person = None
+    i = start
+    while True:
+        if person is None or i % 100 == 0:
+            person = engine.execute(c.Join(name=None), NEWCOMER).data["participant"]
+        text = f"note {i:06d} " + "x" * (i % 400)
+        event = engine.execute(c.AddNote(text=text, client_id=f"c{i}"), person)
+        print(f"ack {event.seq} note {i:06d}", flush=True)
+        i += 1
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""`sessionkit records`, `export` and `purge` from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers import sample
+from sessionkit import store
+from sessionkit.cli import main
+
+
+@pytest.fixture
+def records(tmp_path: Path) -> Path:
+    folder = tmp_path / "records"
+    clock = sample.Clock()
+    for end in (True, False):
+        clock.tick(7200)
+        run = store.create_run(folder, sample.plan(), sample.methods(), clock=clock)
+        sample.play(run.engine, clock, end=end)
+        run.close()
+    return folder
+
+
+def names(records: Path) -> list[str]:
+    return sorted(p.name for p in records.iterdir() if not p.name.startswith("."))
+
+
+def one_line_error(err: str) -> str:
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def test_records_lists_runs_plainly_when_piped(records: Path, capsys) -> None:
+    assert main(["records", "--records", str(records)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split("\t") == ["run", "plan", "date", "state", "notes", "people", "events"]
+    rows = [line.split("\t") for line in out[1:]]
+    assert [r[3] for r in rows] == ["in progress", "ended"]
+    assert all(r[1] == "Sample workshop" and r[5] == "3" for r in rows)
+
+
+def test_records_in_an_empty_folder(tmp_path: Path, capsys) -> None:
+    assert main(["records", "--records", str(tmp_path / "none")]) == 0
+    assert "No runs" in capsys.readouterr().out
+
+
+def test_records_honours_the_environment(records: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("SESSIONKIT_RECORDS", str(records))
+    assert main(["records"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 3
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "csv", "json", "toml"])
+def test_export_writes_into_the_runs_exports_folder(records: Path, capsys, fmt: str) -> None:
+    name = names(records)[0]
+    assert main(["export", name[:12], "--format", fmt, "--records", str(records)]) == 1
+    assert "matches 2 runs" in one_line_error(capsys.readouterr().err)
+    assert main(["export", name, "--format", fmt, "--records", str(records)]) == 0
+    written = Path(capsys.readouterr().out.strip())
+    assert written == records / name / "exports" / f"{name}.{fmt}"
+    data = written.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") == (fmt == "csv")
+    assert ("Carers who stay" if fmt == "csv" else "Sample workshop").encode() in data
+
+
+def test_export_to_a_chosen_path_a_folder_or_stdout(records: Path, tmp_path: Path,
+                                                    capsys) -> None:
+    run = records / names(records)[1]
+    assert main(["export", str(run), "-f", "markdown", "-o", str(tmp_path / "out.md")]) == 0
+    assert capsys.readouterr().out.strip() == str(tmp_path / "out.md")
+    assert (tmp_path / "out.md").read_text().startswith("# Sample workshop")
+    assert main(["export", str(run), "-f", "html", "-o", str(tmp_path)]) == 0
+    assert (tmp_path / f"{run.name}.html").is_file()
+    capsys.readouterr()
+    assert main(["export", str(run), "-f", "csv", "-o", "-"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("step,cluster") and "'=HYPERLINK" in out
+
+
+def test_export_errors_are_one_line(records: Path, tmp_path: Path, capsys) -> None:
+    cases = [
+        (["export", "nope", "--records", str(records)], "no run 'nope'"),
+        (["export", str(tmp_path), "--records", str(records)], "not a sessionkit run folder"),
+        (["export", names(records)[0], "-f", "pdf", "--records", str(records)],
+         "unknown export format 'pdf'"),
+        (["export", names(records)[0], "-o", str(tmp_path / "missing" / "x.md"),
+          "--records", str(records)], "does not exist"),
+    ]
+    for argv, expected in cases:
+        assert main(argv) == 1
+        assert expected in one_line_error(capsys.readouterr().err)
+
+
+def test_export_to_an_unwritable_folder(records: Path, capsys) -> None:
+    # /proc refuses new files even to root (CI runs as root, where chmod stops nothing).
+    assert main(["export", names(records)[0], "-o", "/proc/sessionkit-export.md",
+                 "--records", str(records)]) == 1
+    assert "cannot write /proc/sessionkit-export.md" in one_line_error(capsys.readouterr().err)
+
+
+def test_export_of_a_damaged_run_warns_and_exports_what_is_kept(records: Path, capsys) -> None:
+    run = records / names(records)[0]
+    (run / "snapshot.toml").unlink()
+    lines = (run / "journal.jsonl").read_bytes().split(b"\n")
+    lines[9] = b"garbage"
+    (run / "journal.jsonl").write_bytes(b"\n".join(lines))
+    assert main(["export", run.name, "-f", "json", "--records", str(records)]) == 0
+    captured = capsys.readouterr()
+    assert "line 10" in captured.err and "Traceback" not in captured.err
+    assert Path(captured.out.strip()).is_file()
+
+
+def test_purge_needs_confirmation(records: Path, capsys, monkeypatch) -> None:
+    name = names(records)[0]
+    # Not a terminal (pytest's stdin): refused without --yes.
+    assert main(["purge", name, "--records", str(records)]) == 1
+    assert "--yes" in one_line_error(capsys.readouterr().err)
+    assert name in names(records)
+    # A terminal that says no.
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
+    monkeypatch.setattr("builtins.input", lambda prompt: "no")
+    assert main(["purge", name, "--records", str(records)]) == 1
+    assert name in names(records)
+    monkeypatch.setattr("builtins.input", lambda prompt: "yes")
+    assert main(["purge", name, "--records", str(records)]) == 0
+    assert name not in names(records)
+
+
+def test_purge_with_yes(records: Path, capsys) -> None:
+    name = names(records)[1]
+    assert main(["purge", name, "--yes", "--records", str(records)]) == 0
+    assert names(records) == [n for n in names(records) if n != name]
+    assert main(["purge", name, "--yes", "--records", str(records)]) == 1
+    assert "no run" in one_line_error(capsys.readouterr().err)
