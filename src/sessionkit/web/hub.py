@@ -1,0 +1,238 @@
+"""Between the engine and the phones: change notices out, submissions in.
+
+Out: the hub subscribes to the engine and decides, per event, who needs to hear about it.
+A step change, a reveal or a lock goes to every phone within ~50 ms; a burst of notes on
+an open board is coalesced into one notice every ``bulk_delay`` seconds; a participant's
+own private note, vote or rating concerns only that participant's phones (the rest of the
+room's view did not change). A notice is a tiny ``changed`` message; the phone then
+fetches its view (see :mod:`sessionkit.web.views`).
+
+Every connection has a single slot holding the newest notice (drop-to-latest), so a phone
+that reads slowly never makes the engine, the loop or other phones wait, and a burst of
+events costs one pass over the connections per flush, not one per event.
+
+In: :class:`Submitter` gathers the commands that arrive in one turn of the event loop and
+hands them to ``engine.execute_many``: one journal write (one fsync) for all of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from sessionkit.core import commands as c
+from sessionkit.core.engine import Engine
+from sessionkit.core.state import FACILITATOR, Event, SessionState
+from sessionkit.web.views import PUBLIC_VIEWER, Views, dumps
+
+log = logging.getLogger("sessionkit.web")
+
+PARTICIPANT_ONLY = frozenset({"participant_joined", "vote_cast", "vote_withdrawn"})
+"""Events that change nothing other phones are shown."""
+
+
+class Connection:
+    """One open event stream: a one-slot mailbox and a doorbell."""
+
+    __slots__ = ("participant", "pending", "wake", "closed")
+
+    def __init__(self, participant: str) -> None:
+        self.participant = participant
+        self.pending: bytes | None = None
+        self.wake = asyncio.Event()
+        self.closed = False
+
+    def push(self, message: bytes) -> None:
+        self.pending = message  # the newest notice replaces any unsent one
+        self.wake.set()
+
+    def close(self) -> None:
+        self.closed = True
+        self.wake.set()
+
+
+class Hub:
+    def __init__(self, engine: Engine, views: Views, *, urgent_delay: float = 0.05,
+                 bulk_delay: float = 0.5, bulk_delay_per_stream: float = 0.01,
+                 max_streams_per_participant: int = 4) -> None:
+        self.engine = engine
+        self.views = views
+        self.urgent_delay = urgent_delay
+        self.bulk_delay = bulk_delay
+        self.bulk_delay_per_stream = bulk_delay_per_stream
+        self.max_streams_per_participant = max_streams_per_participant
+        self.connections: set[Connection] = set()
+        self.by_participant: dict[str, list[Connection]] = {}
+        self.keys: dict[str, str] = {}
+        """Secret participant key -> participant id."""
+        self._keys_seq = -1
+        self._flush_handle: asyncio.TimerHandle | None = None
+        self._flush_due = 0.0
+        self.rebuild_keys()
+        self._unsubscribe: Callable[[], None] | None = engine.subscribe(self._on_event)
+
+    def detach(self) -> None:
+        """Stop listening to the engine (the app is being thrown away)."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self.close_all()
+
+    # ------------------------------------------------------------ identity
+
+    def rebuild_keys(self) -> None:
+        state = self.engine.state
+        self.keys = {p.key: p.id for p in state.participants.values() if p.key}
+        self._keys_seq = state.seq
+
+    def participant_for(self, key: str) -> str | None:
+        pid = self.keys.get(key)
+        if pid is None and self._keys_seq != self.engine.state.seq:
+            # The engine's state was replaced or moved on without us (e.g. restored):
+            # look again, at most once per state version.
+            self.rebuild_keys()
+            pid = self.keys.get(key)
+        return pid
+
+    # ------------------------------------------------------------ engine events
+
+    def _on_event(self, event: Event, state: SessionState) -> None:
+        try:
+            self._classify(event, state)
+        except Exception:  # a notice going astray must never fail the engine's caller
+            log.exception("could not process event %s (seq %s)", event.type, event.seq)
+
+    def _classify(self, event: Event, state: SessionState) -> None:
+        kind, data = event.type, event.data
+        if kind == "participant_joined":
+            if data.get("key"):
+                self.keys[data["key"]] = data["participant"]
+            self._keys_seq = state.seq
+            return
+        if kind in PARTICIPANT_ONLY:
+            self.notify_participant(event.actor)
+            return
+        if kind == "participant_removed":
+            self.notify_participant(data["participant"], close=True)
+            return
+        if kind == "rated" and event.actor != FACILITATOR:
+            self.views.invalidate(event.seq, urgent=False)  # results so far; no broadcast
+            self.notify_participant(event.actor)
+            return
+        if kind == "note_added":
+            self.views.note_added(data["step"], event.actor, data["note"])
+        if kind in ("note_added", "note_edited") and event.actor != FACILITATOR:
+            if not self.engine.visible_to(data["note"], PUBLIC_VIEWER):
+                self.notify_participant(event.actor)  # private until revealed
+                return
+            self.views.invalidate(event.seq, urgent=False)
+            self._schedule(max(self.bulk_delay,
+                               len(self.connections) * self.bulk_delay_per_stream))
+            return
+        self.views.invalidate(event.seq, urgent=True)
+        self._schedule(self.urgent_delay)
+
+    # ------------------------------------------------------------ notices
+
+    def message(self, kind: str = "changed") -> bytes:
+        state = self.engine.state
+        body = dumps({"seq": state.seq, "step": state.step_key if state.started else None})
+        return b"event: " + kind.encode() + b"\ndata: " + body + b"\n\n"
+
+    def _schedule(self, delay: float) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no loop, so no open streams to tell
+            return
+        due = loop.time() + delay
+        if self._flush_handle is not None:
+            if self._flush_due <= due:
+                return
+            self._flush_handle.cancel()
+        self._flush_due = due
+        self._flush_handle = loop.call_at(due, self.flush)
+
+    def flush(self) -> None:
+        self._flush_handle = None
+        if not self.connections:
+            return
+        message = self.message()
+        for connection in self.connections:
+            connection.push(message)
+
+    def notify_participant(self, participant: str, close: bool = False) -> None:
+        streams = self.by_participant.get(participant)
+        if not streams:
+            return
+        message = self.message()
+        for connection in list(streams):
+            connection.push(message)
+            if close:
+                connection.close()
+
+    # ------------------------------------------------------------ streams
+
+    def connect(self, participant: str) -> Connection:
+        connection = Connection(participant)
+        streams = self.by_participant.setdefault(participant, [])
+        while len(streams) >= self.max_streams_per_participant:
+            streams.pop(0).close()  # the oldest tab or a stream the phone has abandoned
+        streams.append(connection)
+        self.connections.add(connection)
+        connection.push(self.message())  # the phone fetches its view straight away
+        return connection
+
+    def disconnect(self, connection: Connection) -> None:
+        self.connections.discard(connection)
+        streams = self.by_participant.get(connection.participant)
+        if streams is not None:
+            if connection in streams:
+                streams.remove(connection)
+            if not streams:
+                del self.by_participant[connection.participant]
+
+    def close_all(self) -> None:
+        """End every open stream (the server is stopping); phones will reconnect."""
+        for connection in list(self.connections):
+            connection.close()
+
+
+class Submitter:
+    """Group commit: commands that arrive in the same loop turn share one journal write."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._pending: list[tuple[c.Command, str, asyncio.Future[Any]]] = []
+        self._scheduled = False
+
+    async def submit(self, command: c.Command, actor: str) -> Event:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        self._pending.append((command, actor, future))
+        if not self._scheduled:
+            self._scheduled = True
+            loop.call_soon(self._run)
+        # Shielded: once queued the command is carried out even if the phone hangs up;
+        # its resend (same client_id) then gets the original result.
+        return await asyncio.shield(future)
+
+    def _run(self) -> None:
+        batch, self._pending = self._pending, []
+        self._scheduled = False
+        try:
+            results: list[Any] = self.engine.execute_many([(cmd, actor) for cmd, actor, _ in batch])
+        except Exception as error:  # the engine itself failed: tell every waiter
+            log.exception("engine failed on a batch of %d command(s)", len(batch))
+            results = [error] * len(batch)
+        for (_, _, future), result in zip(batch, results):
+            if future.done():
+                continue
+            if isinstance(result, BaseException):
+                future.set_exception(result)
+            else:
+                future.set_result(result)
+
+
+__all__ = ["Connection", "Hub", "Submitter"]

@@ -1,0 +1,241 @@
+"""Running the participant server inside the TUI's event loop (or a test's).
+
+uvicorn is made to behave as a guest in someone else's loop and terminal
+(see shared/PITFALLS.md):
+
+- :meth:`ParticipantServer.bind` opens the listening socket itself, so a taken port is a
+  :class:`ServerError` with a sentence for the facilitator instead of uvicorn's
+  ``sys.exit(3)``;
+- signal handlers are left alone (``capture_signals`` is a no-op): the app owns SIGINT
+  and SIGTERM;
+- no logging reaches stdout/stderr: ``log_config=None``, no access log, and the
+  ``uvicorn`` and ``sessionkit.web`` loggers go to the handler you give (a log file, the
+  TUI's log panel) or nowhere;
+- :meth:`stop` ends the open event streams, so shutdown does not wait for phones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import logging
+import socket
+import sys
+from collections.abc import Generator
+from typing import Any
+
+import uvicorn
+
+LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "sessionkit.web")
+
+
+class ServerError(Exception):
+    """The server could not start; ``str()`` says why and what to do."""
+
+
+class _GuestServer(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield  # the host app handles signals
+
+
+def route_logs(handler: logging.Handler | None) -> None:
+    """Send the server's log records to ``handler`` only (``None``: drop them)."""
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        logger.handlers = [handler or logging.NullHandler()]
+        logger.propagate = False
+
+
+def _raise_file_limit() -> None:
+    """1,000 phones hold 1,000 open streams; the usual soft limit of 1,024 files is tight."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        wanted = 8192 if hard == resource.RLIM_INFINITY else min(hard, 8192)
+        if soft != resource.RLIM_INFINITY and soft < wanted:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    except (OSError, ValueError):
+        pass
+
+
+class ParticipantServer:
+    """uvicorn serving one ASGI app in the running loop; start with ``bind`` then ``serve``."""
+
+    def __init__(self, app: Any, *, log_handler: logging.Handler | None = None,
+                 graceful_seconds: float = 2.0) -> None:
+        self.app = app
+        self.graceful_seconds = graceful_seconds
+        self.socket: socket.socket | None = None
+        self.host = ""
+        self.port = 0
+        self.error: BaseException | None = None
+        """Why :meth:`serve` ended early, if it did."""
+        self._server: _GuestServer | None = None
+        self._stopped = False
+        route_logs(log_handler)
+
+    # ------------------------------------------------------------ lifecycle
+
+    def bind(self, host: str, port: int) -> socket.socket:
+        """Open the listening socket; raise :class:`ServerError` with advice if it fails."""
+        where = f"port {port} on {host}"
+        if not 0 <= port <= 65535:
+            raise ServerError(f"{port} is not a port number; choose one from 1024 to 65535 "
+                              "with --port")
+        try:
+            infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
+                                       flags=socket.AI_PASSIVE)
+        except (socket.gaierror, UnicodeError) as error:
+            raise ServerError(f"cannot listen on '{host}': it is not an address of this "
+                              f"computer ({getattr(error, 'strerror', None) or error}); "
+                              "use 0.0.0.0 to listen on every network") from None
+        family, kind, proto, _, address = infos[0]
+        sock = socket.socket(family, kind, proto)
+        try:
+            if sys.platform == "win32":
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)  # type: ignore[attr-defined]
+            else:  # reuse a port whose old connections are still closing, never a live one
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6 and host in ("::", ""):
+                with contextlib.suppress(OSError):
+                    sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+            sock.bind(address)
+            sock.listen(2048)
+            sock.setblocking(False)
+        except OSError as error:
+            sock.close()
+            if error.errno == errno.EADDRINUSE:
+                message = f"{where} is already in use; choose another with --port"
+            elif error.errno == errno.EACCES:
+                message = (f"not allowed to use {where} (ports below 1024 need "
+                           "administrator rights); choose another with --port")
+            elif error.errno == errno.EADDRNOTAVAIL:
+                message = (f"{host} is not an address of this computer; use 0.0.0.0 to "
+                           "listen on every network, or choose another with --host")
+            else:
+                message = f"cannot listen on {where}: {error.strerror or error}"
+            raise ServerError(message) from None
+        self.socket = sock
+        self.host = host
+        self.port = sock.getsockname()[1]
+        return sock
+
+    async def serve(self) -> None:
+        """Serve until :meth:`stop`; run it as a Textual worker or an asyncio task.
+
+        Never raises for a server problem and never exits the process: a failure is kept
+        in :attr:`error` (and logged) and ``serve`` returns.
+        """
+        if self._stopped:
+            return
+        if self.socket is None:
+            raise ServerError("call bind(host, port) before serve()")
+        _raise_file_limit()
+        config = uvicorn.Config(
+            self.app, log_config=None, access_log=False, lifespan="off", http="h11",
+            ws="none", interface="asgi3", server_header=False,
+            timeout_graceful_shutdown=max(1, int(self.graceful_seconds + 0.999)),
+            timeout_keep_alive=20,
+        )
+        self._server = _GuestServer(config)
+        try:
+            await self._server.serve(sockets=[self.socket])
+        except (Exception, SystemExit) as error:  # uvicorn's sys.exit() must not end the app
+            self.error = error
+            logging.getLogger("sessionkit.web").exception("participant server stopped")
+        finally:
+            # Also when cancelled (Textual cancels its workers on exit): stop listening
+            # and hang up, so the port is free at once and phones notice.
+            self._close_listeners()
+            self._drop_connections()
+            self.socket = None
+
+    @property
+    def started(self) -> bool:
+        return self._server is not None and self._server.started
+
+    @property
+    def running(self) -> bool:
+        return self.started and not self._server.should_exit  # type: ignore[union-attr]
+
+    async def wait_started(self, timeout: float = 5.0) -> None:
+        """Wait until the server accepts connections (raises ServerError if it cannot)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not self.started:
+            if self.error is not None:
+                raise ServerError(f"the participant server could not start: {self.error}")
+            if loop.time() > deadline:
+                raise ServerError("the participant server did not start in time")
+            await asyncio.sleep(0.02)
+
+    def stop(self) -> None:
+        """Ask the server to stop: end the event streams, close the listening socket.
+
+        Safe to call more than once and before ``serve`` started. ``serve`` returns once
+        open requests finish (at most ``graceful_seconds``).
+        """
+        self._stopped = True
+        hub = getattr(getattr(self.app, "state", None), "hub", None)
+        if hub is not None:
+            hub.close_all()
+        if self._server is not None:
+            self._server.should_exit = True
+        elif self.socket is not None:
+            self.socket.close()
+            self.socket = None
+
+    def _close_listeners(self) -> None:
+        hub = getattr(getattr(self.app, "state", None), "hub", None)
+        if hub is not None:
+            hub.close_all()
+        for listener in getattr(self._server, "servers", None) or []:
+            listener.close()
+        if self.socket is not None:
+            self.socket.close()
+
+    def _drop_connections(self) -> None:
+        if self._server is None:
+            return
+        for connection in list(self._server.server_state.connections):
+            transport = getattr(connection, "transport", None)
+            if transport is not None and not transport.is_closing():
+                transport.close()
+
+
+async def serve_in_app(app: Any, engine: Any, *, host: str = "0.0.0.0", port: int = 8765,
+                       public_url: str | None = None, token: str | None = None,
+                       limits: Any = None, log_handler: logging.Handler | None = None,
+                       ) -> tuple[ParticipantServer, Any]:
+    """Start the participant server as a worker of the Textual app ``app``.
+
+    Returns ``(server, link)``: ``link.url`` is the join URL for the QR code, or ``None``
+    with ``link.problem`` saying why phones cannot reach this computer. Raises
+    :class:`ServerError` (port taken, bad host) or ``ValueError`` (bad ``public_url``)
+    before anything is started. Call ``server.stop()`` from ``on_unmount``.
+    """
+    from sessionkit.netaddr import check_public_url, join_link
+    from sessionkit.web.app import create_app, new_token
+
+    if public_url:
+        check_public_url(public_url)
+    token = token or new_token()
+    server = ParticipantServer(create_app(engine, token=token, limits=limits),
+                               log_handler=log_handler)
+    server.bind(host, port)
+    link = join_link(token, port=server.port, host=host, public_url=public_url)
+    async def run() -> None:
+        try:
+            await server.serve()
+        finally:
+            server.app.state.hub.detach()  # this app is done with: stop following the engine
+
+    app.run_worker(run(), name="participant-server", group="participant-server",
+                   exit_on_error=False)
+    await server.wait_started()
+    return server, link

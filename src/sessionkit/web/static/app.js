@@ -1,0 +1,743 @@
+/* sessionkit phone page. Plain JS, no build step, no network but the laptop.
+ *
+ * - Identity ({id, key}) lives in localStorage, per join token.
+ * - Every submission gets a client-made id and waits in an outbox (also in
+ *   localStorage) until the server acknowledges it; it is resent after a dropped
+ *   connection, a reload or a sleep, and the server never records it twice.
+ * - An EventSource says "changed"; the page then fetches its view. It reconnects by
+ *   itself, and the page also refetches when it becomes visible or the phone is online.
+ * - Participant text only ever goes into the page with textContent.
+ */
+"use strict";
+
+(function () {
+  // ------------------------------------------------------------ setup
+
+  var match = location.pathname.match(/^(.*\/j\/([^/]+))\/?$/);
+  var base = match ? match[1] : location.pathname.replace(/\/+$/, "");
+  var token = match ? match[2] : "none";
+  var prefix = "sessionkit:" + token + ":";
+  var memory = {};
+
+  function load(name, fallback) {
+    try {
+      var raw = window.localStorage.getItem(prefix + name);
+      return raw === null ? fallback : JSON.parse(raw);
+    } catch (e) {
+      return name in memory ? memory[name] : fallback;
+    }
+  }
+  function save(name, value) {
+    memory[name] = value;
+    try { window.localStorage.setItem(prefix + name, JSON.stringify(value)); } catch (e) { /* private mode */ }
+  }
+  function forget(name) {
+    delete memory[name];
+    try { window.localStorage.removeItem(prefix + name); } catch (e) { /* private mode */ }
+  }
+
+  function newId() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes); // randomUUID needs https; this does not
+    var out = "";
+    for (var i = 0; i < bytes.length; i++) out += (bytes[i] + 256).toString(16).slice(1);
+    return out;
+  }
+
+  function $(id) { return document.getElementById(id); }
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+  function show(node, visible) { node.hidden = !visible; }
+
+  var me = load("me", null);          // {id, key, name}
+  var outbox = load("outbox", []);    // [{cid, kind, method, path, body, step, ...}]
+  var view = null;                    // {public, me} from GET state
+  var lastSeq = -1;
+  var stepKey = null;                 // step the composer is set up for
+  var timer = { remaining: null, running: false, at: 0 };
+  var source = null;                  // EventSource
+  var watchdog = null;
+  var reconnectDelay = 1000;
+  var retryTimer = null;
+
+  // ------------------------------------------------------------ messages
+
+  var alertTimer = null;
+  function showAlert(text, kind) {
+    $("alert-text").textContent = text;
+    $("alert").className = "alert" + (kind === "info" ? " info" : "");
+    show($("alert"), true);
+    clearTimeout(alertTimer);
+    if (kind === "info") alertTimer = setTimeout(hideAlert, 4000);
+  }
+  function hideAlert() { show($("alert"), false); }
+  $("alert-close").addEventListener("click", hideAlert);
+
+  function setConn(state) {
+    var node = $("conn");
+    var waiting = outbox.length;
+    var text = {
+      live: "Live", connecting: "Connecting…", down: "Reconnecting", offline: "Offline"
+    }[state] || state;
+    if (waiting) text += " · " + waiting + " unsent";
+    node.textContent = text;
+    node.className = "conn " + (state === "live" ? "live" : "down");
+    node.dataset.state = state;
+  }
+
+  // ------------------------------------------------------------ the server
+
+  function api(method, path, body) {
+    var headers = { "Accept": "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (me && me.key) headers["X-Participant-Key"] = me.key;
+    return fetch(base + "/api/" + path, {
+      method: method,
+      headers: headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: "no-store",
+      credentials: "omit"
+    }).then(function (response) {
+      return response.json().catch(function () { return null; }).then(function (data) {
+        return {
+          status: response.status, ok: response.ok, data: data || {},
+          retryAfter: Number(response.headers.get("Retry-After")) || 0
+        };
+      });
+    }, function () {
+      return { network: true, status: 0, ok: false, data: {} };
+    });
+  }
+
+  function authFailed(result) {
+    var code = result.data && result.data.code;
+    if (code === "removed") {
+      stopStream();
+      me = null; forget("me");
+      outbox = []; save("outbox", outbox);
+      showView("removed");
+      return true;
+    }
+    if (result.status === 401 || code === "unknown_key") {
+      stopStream();
+      me = null; forget("me");
+      outbox = []; save("outbox", outbox);
+      showView("join");
+      showAlert("This phone is not part of the running session any more. Please join again.");
+      return true;
+    }
+    return false;
+  }
+
+  // ------------------------------------------------------------ joining
+
+  var joining = false;
+  function join(name, second) {
+    if (joining) return;
+    joining = true;
+    $("join-named").disabled = $("join-anon").disabled = true;
+    var cid = load("join-cid", null);
+    if (!cid) { cid = newId(); save("join-cid", cid); }
+    api("POST", "join", { name: name || null, client_id: cid }).then(function (r) {
+      joining = false;
+      $("join-named").disabled = $("join-anon").disabled = false;
+      if (r.network) {
+        showAlert("Could not reach the facilitator's computer. Check that this phone is on " +
+                  "the same Wi-Fi, then try again.");
+        return;
+      }
+      if (r.status === 409 && r.data.code === "rejoin" && !second) {
+        forget("join-cid");
+        join(name, true);
+        return;
+      }
+      if (!r.ok) {
+        showAlert(r.data.error || "Could not join (error " + r.status + ").");
+        return;
+      }
+      forget("join-cid");
+      me = { id: r.data.participant, key: r.data.key, name: r.data.name || null };
+      save("me", me);
+      hideAlert();
+      startSession();
+    });
+  }
+
+  $("join-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var name = $("name").value.trim();
+    if (!name) { $("name").focus(); showAlert("Type a name, or choose “Join without a name”."); return; }
+    join(name);
+  });
+  $("join-anon").addEventListener("click", function () { join(null); });
+  $("rejoin").addEventListener("click", function () {
+    me = null; forget("me"); hideAlert(); showView("join");
+  });
+
+  // ------------------------------------------------------------ state
+
+  var fetching = false, fetchAgain = false, fetchRetry = null;
+  function refresh() {
+    if (!me) return;
+    if (fetching) { fetchAgain = true; return; }
+    fetching = true;
+    api("GET", "state").then(function (r) {
+      fetching = false;
+      if (r.network) { setConn("offline"); }
+      else if (authFailed(r)) { return; }
+      else if (r.status === 429) {
+        clearTimeout(fetchRetry);
+        fetchRetry = setTimeout(refresh, Math.max(1, r.retryAfter) * 1000);
+      } else if (r.ok && r.data.public) {
+        view = r.data;
+        lastSeq = Math.max(lastSeq, view.me.seq);
+        setTimer(view.me.timer);
+        render();
+      }
+      if (fetchAgain) { fetchAgain = false; refresh(); }
+    });
+  }
+
+  function applyMe(part) {
+    if (!view || !part) return;
+    if (part.step !== view.me.step) { refresh(); return; }
+    view.me = part;
+    setTimer(part.timer);
+    render();
+  }
+
+  // ------------------------------------------------------------ outbox
+
+  function enqueue(item) {
+    item.cid = newId();
+    item.step = view ? view.me.step : null;
+    outbox.push(item);
+    save("outbox", outbox);
+    render();
+    flush();
+  }
+
+  var flushing = false;
+  function flush() {
+    if (flushing || !me || !outbox.length) { setConn(currentConn()); return; }
+    flushing = true;
+    clearTimeout(retryTimer);
+    var item = outbox[0];
+    var path = item.path;
+    if (item.method === "DELETE") path += "?client_id=" + encodeURIComponent(item.cid);
+    var body = item.body === undefined ? undefined : Object.assign({}, item.body, { client_id: item.cid });
+    api(item.method, path, body).then(function (r) {
+      flushing = false;
+      if (r.network || r.status >= 500 || r.status === 429) {
+        var wait = r.retryAfter ? r.retryAfter * 1000 : 3000;
+        retryTimer = setTimeout(flush, wait);
+        setConn(r.network ? "offline" : currentConn());
+        render();
+        return;
+      }
+      outbox.shift();
+      save("outbox", outbox);
+      if (r.ok) {
+        applyMe(r.data.me);
+      } else if (!authFailed(r)) {
+        var what = item.kind === "note" ? "Your note “" + short(item.body.text) + "” was not added: " :
+                   item.kind === "vote" ? "That dot was not placed: " :
+                   item.kind === "unvote" ? "That dot was not taken back: " :
+                   item.kind === "rating" ? "Your rating was not saved: " : "";
+        showAlert(what + (r.data.error || "error " + r.status + "."));
+        refresh();
+      }
+      render();
+      flush();
+    });
+  }
+
+  function short(text) {
+    text = String(text || "");
+    return text.length > 40 ? text.slice(0, 39) + "…" : text;
+  }
+
+  function pending(kind) {
+    var step = view ? view.me.step : null;
+    return outbox.filter(function (item) { return item.kind === kind && item.step === step; });
+  }
+
+  // ------------------------------------------------------------ live updates
+
+  function currentConn() {
+    if (!navigator.onLine) return "offline";
+    if (source && source.readyState === 1) return "live";
+    return source ? "down" : "connecting";
+  }
+
+  function startStream() {
+    if (!me) return;
+    stopStream();
+    var stream = new EventSource(base + "/api/events?key=" + encodeURIComponent(me.key));
+    source = stream;
+    stream.addEventListener("open", function () {
+      if (source !== stream) return;
+      reconnectDelay = 1000;
+      setConn("live");
+      flush();
+    });
+    stream.addEventListener("changed", function (event) {
+      if (source !== stream) return;
+      alive();
+      var data = {};
+      try { data = JSON.parse(event.data); } catch (e) { /* refetch anyway */ }
+      if (!view || data.seq !== lastSeq || data.step !== view.me.step) refresh();
+    });
+    stream.addEventListener("ping", function () { if (source === stream) alive(); });
+    stream.addEventListener("error", function () {
+      if (source !== stream) return;
+      setConn(navigator.onLine ? "down" : "offline");
+      if (stream.readyState === 2) {
+        // The browser gave up (an HTTP error, e.g. not recognised): check why, then retry.
+        source = null;
+        refresh();
+        setTimeout(function () { if (!source && me) startStream(); }, reconnectDelay);
+        reconnectDelay = Math.min(reconnectDelay * 2, 15000);
+      }
+    });
+    alive();
+  }
+
+  function stopStream() {
+    clearTimeout(watchdog);
+    if (source) { source.close(); source = null; }
+  }
+
+  // The server sends a ping every 15 s; silence for 40 s means a dead connection
+  // (Wi-Fi changed, the phone slept) that the browser has not noticed yet.
+  function alive() {
+    clearTimeout(watchdog);
+    watchdog = setTimeout(function () { if (me) { startStream(); refresh(); } }, 40000);
+  }
+
+  function wake() {
+    if (!me) return;
+    if (!source || source.readyState === 2) startStream();
+    refresh();
+    flush();
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") wake();
+  });
+  window.addEventListener("online", wake);
+  window.addEventListener("offline", function () { setConn("offline"); });
+  window.addEventListener("pageshow", function (event) { if (event.persisted) wake(); });
+
+  // ------------------------------------------------------------ timer
+
+  function setTimer(t) {
+    if (!t) { timer.remaining = null; tick(); return; }
+    timer.remaining = t.remaining;
+    timer.running = t.running;
+    timer.at = Date.now();
+    tick();
+  }
+
+  function tick() {
+    var node = $("timer");
+    if (timer.remaining === null || !view || !view.public.step ||
+        ["waiting", "ended"].indexOf(view.public.step.kind) >= 0) {
+      show(node, false);
+      return;
+    }
+    var left = timer.remaining - (timer.running ? (Date.now() - timer.at) / 1000 : 0);
+    var over = left < 0;
+    var secs = Math.floor(Math.abs(left) + (over ? 0 : 0.999));
+    var text = Math.floor(secs / 60) + ":" + String(secs % 60).padStart(2, "0");
+    node.textContent = over ? "+" + text : text;
+    if (!timer.running) node.appendChild(el("small", null, "paused"));
+    node.className = "timer" + (over ? " over" : timer.running ? "" : " paused");
+    node.setAttribute("aria-label", over ? "Over time by " + text :
+                      (timer.running ? "Time left " : "Timer paused, ") + text);
+    show(node, true);
+  }
+  setInterval(tick, 1000);
+
+  // ------------------------------------------------------------ views
+
+  function showView(name) {
+    ["loading", "join", "removed", "session"].forEach(function (v) {
+      show($(v + "-view"), v === name);
+    });
+    if (name === "join") { setConn(currentConn()); $("conn").textContent = "Not joined"; }
+  }
+
+  function startSession() {
+    showView(view ? "session" : "loading");
+    startStream();
+    refresh();
+    flush();
+  }
+
+  function render() {
+    if (!view) return;
+    var focused = document.activeElement && document.activeElement.dataset
+      ? document.activeElement.dataset.focusKey : null;
+    draw();
+    if (focused) {
+      var again = document.querySelector('[data-focus-key="' + focused + '"]');
+      if (again && !again.disabled) again.focus();
+    }
+  }
+
+  function draw() {
+    var pub = view.public, mine = view.me, step = pub.step || {};
+    if ($("session-view").hidden) showView("session");
+    $("session-title").textContent = pub.session.title;
+    document.title = (step.title || "Session") + " · " + pub.session.title;
+
+    var where = "";
+    if (step.item) {
+      where = step.item + (step.count > 1 ? " · step " + step.number + " of " + step.count : "");
+    }
+    $("step-where").textContent = where;
+    $("step-title").textContent = step.title || "";
+    $("step-prompt").textContent = step.prompt || "";
+
+    var status = "";
+    var input = pub.input || {};
+    if (step.locked) status = "The facilitator has paused input for this step.";
+    else if (input.kind === "vote" && input.status === "not opened") status = "Voting opens soon. The notes to vote on are below.";
+    else if (input.kind === "vote" && input.status === "closed") status = "Voting has closed.";
+    $("step-status").textContent = status;
+    show($("step-status"), !!status);
+    $("summary-text").textContent = step.summary || "";
+    show($("summary"), !!step.summary);
+
+    var kind = input.kind;
+    show($("notes-panel"), kind === "notes" || kind === "canvas");
+    show($("vote-panel"), kind === "vote");
+    show($("rating-panel"), kind === "rating");
+    show($("clusters-panel"), kind === "cluster" || (kind === "vote" && input.target === "clusters"));
+    if (kind === "notes" || kind === "canvas") renderNotes(pub, mine, input, step);
+    if (kind === "vote") renderVote(pub, mine, input, step);
+    if (kind === "rating") renderRating(pub, mine, input, step);
+    if (kind === "cluster") renderClusters(pub.clusters || [], pub.notes || []);
+    renderResults(pub, mine, input);
+    if (stepKey !== mine.step) {
+      if (stepKey !== null) $("announce").textContent = "New step: " + (step.title || "");
+      stepKey = mine.step;
+    }
+    setConn(currentConn());
+    tick();
+  }
+
+  // notes ----------------------------------------------------------------
+
+  var composerFor = null;
+
+  function categoryOf(input, id) {
+    var list = input.categories || [];
+    for (var i = 0; i < list.length; i++) if (list[i].id === id) return list[i];
+    return null;
+  }
+  function regionOf(input, id) {
+    var list = input.regions || [];
+    for (var i = 0; i < list.length; i++) if (list[i].id === id) return list[i];
+    return null;
+  }
+
+  function setUpComposer(input, step) {
+    if (composerFor === step.key) return;
+    composerFor = step.key;
+    var cats = $("cats"), regions = $("regions");
+    clear(cats); clear(regions);
+    (input.categories || []).forEach(function (cat, i) {
+      cats.appendChild(choice("category", cat.id, cat.label, cat.hint, cat.colour, i === 0 && input.categories.length === 1));
+    });
+    (input.regions || []).forEach(function (region) {
+      regions.appendChild(choice("region", region.id, region.label, region.hint, null, false));
+    });
+    show($("cat-field"), (input.categories || []).length > 0);
+    show($("region-field"), (input.regions || []).length > 0);
+  }
+
+  function choice(group, value, label, hint, colour, checked) {
+    var wrap = el("label", "chip");
+    var radio = el("input");
+    radio.type = "radio";
+    radio.name = group;
+    radio.value = value;
+    radio.checked = checked;
+    var face = el("span", null, label);
+    if (colour) face.style.setProperty("--chip", colour);
+    if (hint) face.appendChild(el("small", null, hint));
+    wrap.appendChild(radio);
+    wrap.appendChild(face);
+    return wrap;
+  }
+
+  function selected(group) {
+    var node = document.querySelector('input[name="' + group + '"]:checked');
+    return node ? node.value : null;
+  }
+
+  function noteItem(note, input, extra) {
+    var item = el("li", "note", note.text);
+    var cat = categoryOf(input, note.category);
+    if (cat) item.style.setProperty("--chip", cat.colour);
+    var meta = el("span", "meta");
+    if (cat) meta.appendChild(el("span", "badge", cat.label));
+    var region = regionOf(input, note.region);
+    if (region) meta.appendChild(el("span", "badge", region.label));
+    if (note.author_name) meta.appendChild(el("span", null, "— " + note.author_name));
+    if (extra) meta.appendChild(el("span", null, extra));
+    if (meta.childNodes.length) item.appendChild(meta);
+    return item;
+  }
+
+  function renderNotes(pub, mine, input, step) {
+    setUpComposer(input, step);
+    var waiting = pending("note");
+    var own = mine.notes || [];
+    var left = (mine.notes_left === undefined ? 0 : mine.notes_left) - waiting.length;
+    var closed = step.locked;
+    $("note-add").disabled = closed || left <= 0;
+    $("note-text").disabled = closed;
+    $("note-limit").textContent = left <= 0 && !closed
+      ? "You have added as many notes as this step allows." : "";
+    show($("note-limit"), left <= 0 && !closed);
+    $("mine-h").textContent = "Your notes (" + (own.length + waiting.length) + " of " + input.max_per_person + ")";
+
+    var list = $("my-notes");
+    clear(list);
+    own.forEach(function (note) {
+      list.appendChild(noteItem(note, input, note.hidden ? "Hidden by the facilitator" : null));
+    });
+    waiting.forEach(function (item) {
+      var node = noteItem({ text: item.body.text, category: item.body.category, region: item.body.region },
+                          input, "Waiting to send…");
+      node.className += " pending";
+      list.appendChild(node);
+    });
+    show($("my-empty"), !own.length && !waiting.length);
+
+    var privateNow = input.private && !input.revealed;
+    $("private-hint").textContent = privateNow
+      ? "Only you can see your notes until the facilitator shares them with the room."
+      : (input.anonymous ? "Notes are shared without names." : "Notes are shared with your name.");
+    show($("private-hint"), true);
+
+    var ownIds = {};
+    own.forEach(function (n) { ownIds[n.id] = true; });
+    var others = (pub.notes || []).filter(function (n) { return !ownIds[n.id]; });
+    var all = $("all-notes");
+    clear(all);
+    others.slice().reverse().forEach(function (note) { all.appendChild(noteItem(note, input)); });
+    var total = Math.max(0, (pub.notes_total || 0) - own.length);
+    $("all-h").textContent = total > others.length
+      ? "Everyone else's notes (newest " + others.length + " of " + total + ")"
+      : "Everyone else's notes (" + others.length + ")";
+    show($("all-h"), !privateNow && others.length > 0);
+  }
+
+  $("note-text").addEventListener("input", function () {
+    var n = $("note-text").value.length;
+    $("note-count").textContent = n + " / 500";
+    $("note-count").className = "count" + (n > 450 ? " near" : "");
+  });
+
+  $("note-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!view) return;
+    var input = view.public.input || {};
+    var text = $("note-text").value.trim();
+    if (!text) { showAlert("Write something first."); $("note-text").focus(); return; }
+    var body = { text: text, step: view.me.step };
+    if ((input.categories || []).length) {
+      body.category = selected("category");
+      if (!body.category) { showAlert("Choose a kind of note first."); return; }
+    }
+    if ((input.regions || []).length) {
+      body.region = selected("region");
+      if (!body.region) { showAlert("Choose where the note goes first."); return; }
+    }
+    hideAlert();
+    enqueue({ kind: "note", method: "POST", path: "notes", body: body });
+    $("note-text").value = "";
+    $("note-count").textContent = "0 / 500";
+    $("note-text").focus();
+  });
+
+  // votes ----------------------------------------------------------------
+
+  function ballotWithPending(mine) {
+    var ballot = Object.assign({}, mine.ballot || {});
+    outbox.forEach(function (item) {
+      if (item.step !== mine.step) return;
+      if (item.kind === "vote") ballot[item.body.target] = (ballot[item.body.target] || 0) + 1;
+      if (item.kind === "unvote") ballot[item.target] = Math.max(0, (ballot[item.target] || 0) - 1);
+    });
+    return ballot;
+  }
+
+  function renderVote(pub, mine, input, step) {
+    var ballot = ballotWithPending(mine);
+    var used = 0;
+    Object.keys(ballot).forEach(function (k) { used += ballot[k]; });
+    var left = Math.max(0, input.dots_per_person - used);
+    var open = input.status === "open" && !step.locked;
+
+    var dots = $("dots");
+    clear(dots);
+    dots.appendChild(el("span", "pip", "●".repeat(left) + "○".repeat(Math.min(used, input.dots_per_person))));
+    dots.appendChild(document.createTextNode(" " + left + " of " + input.dots_per_person + " dots left"));
+
+    var hint = "";
+    if (open) hint = input.max_per_item > 1 ? "Tap “+ dot” to add a dot; up to " + input.max_per_item + " on one item." : "Tap “+ dot” to put a dot on an item. Tap “− dot” to take it back.";
+    if (pub.unseen) hint += (hint ? " " : "") + pub.unseen + " note(s) are not shown until the facilitator reveals them.";
+    $("vote-hint").textContent = hint;
+    show($("vote-hint"), !!hint);
+
+    var list = $("targets");
+    clear(list);
+    var targetInput = { categories: [], regions: [] };
+    var items = input.target === "clusters"
+      ? (pub.clusters || []).map(function (cl) { return { id: cl.id, text: cl.label, count: cl.notes.length }; })
+      : (pub.notes || []);
+    items.forEach(function (target) {
+      var mineOn = ballot[target.id] || 0;
+      var row = el("li", "target" + (mineOn ? " voted" : ""));
+      var text = el("div", "text", target.text);
+      if (target.count !== undefined) text.appendChild(el("span", "meta", " (" + target.count + " notes)"));
+      if (mineOn) text.appendChild(el("span", "mine", "Your dots: " + "●".repeat(mineOn)));
+      row.appendChild(text);
+      var buttons = el("div", "buttons");
+      var add = el("button", "add", "+ dot");
+      add.type = "button";
+      add.dataset.focusKey = "add:" + target.id;
+      add.setAttribute("aria-label", "Add a dot to: " + short(target.text));
+      add.disabled = !open || left <= 0 || mineOn >= input.max_per_item;
+      add.addEventListener("click", function () {
+        enqueue({ kind: "vote", method: "POST", path: "votes", body: { target: target.id } });
+      });
+      buttons.appendChild(add);
+      if (mineOn) {
+        var take = el("button", "take", "− dot");
+        take.type = "button";
+        take.dataset.focusKey = "take:" + target.id;
+        take.setAttribute("aria-label", "Take a dot back from: " + short(target.text));
+        take.disabled = !open;
+        take.addEventListener("click", function () {
+          enqueue({ kind: "unvote", method: "DELETE", path: "votes/" + encodeURIComponent(target.id), target: target.id });
+        });
+        buttons.appendChild(take);
+      }
+      row.appendChild(buttons);
+      list.appendChild(row);
+    });
+    if (!items.length) list.appendChild(el("li", "hint", "Nothing to vote on yet."));
+    if (input.target === "clusters") renderClusters(pub.clusters || [], []);
+  }
+
+  // rating ---------------------------------------------------------------
+
+  function renderRating(pub, mine, input, step) {
+    var waiting = pending("rating");
+    var value = waiting.length ? waiting[waiting.length - 1].body.value : mine.rating;
+    $("rating-question").textContent = input.question || "";
+    show($("rating-question"), !!input.question);
+    var scale = $("scale");
+    clear(scale);
+    for (var v = input.scale_min; v <= input.scale_max; v++) {
+      (function (v) {
+        var button = el("button", null, String(v));
+        button.type = "button";
+        button.dataset.focusKey = "rate:" + v;
+        var label = (input.labels || [])[v - input.scale_min];
+        if (label) button.appendChild(el("small", null, label));
+        button.setAttribute("aria-pressed", value === v ? "true" : "false");
+        button.setAttribute("aria-label", v + (label ? ", " + label : ""));
+        button.disabled = !!step.locked;
+        button.addEventListener("click", function () {
+          enqueue({ kind: "rating", method: "POST", path: "rating", body: { value: v } });
+        });
+        scale.appendChild(button);
+      })(v);
+    }
+    var hint = value === null || value === undefined ? "Tap a number. You can change it until the step ends."
+      : "You chose " + value + (waiting.length ? " (sending…)" : "") + ". Tap another number to change it.";
+    $("rating-hint").textContent = hint;
+    show($("rating-hint"), true);
+  }
+
+  // clusters and results -------------------------------------------------
+
+  function renderClusters(clusters, loose) {
+    var list = $("clusters");
+    clear(list);
+    clusters.forEach(function (cl) {
+      var item = el("li", "cluster");
+      item.appendChild(el("h3", null, cl.label + (cl.parking ? " (parked)" : "")));
+      var notes = el("ul");
+      cl.notes.forEach(function (n) { notes.appendChild(el("li", null, n.text)); });
+      item.appendChild(notes);
+      list.appendChild(item);
+    });
+    show($("clusters-empty"), !clusters.length);
+  }
+
+  function renderResults(pub, mine, input) {
+    var results = pub.results;
+    var list = $("results");
+    clear(list);
+    var showIt = false, note = "";
+    list.className = "results" + (results && results.kind === "rating" ? " plain" : "");
+    if (results && results.kind === "vote") {
+      var labels = {};
+      (pub.notes || []).forEach(function (n) { labels[n.id] = n.text; });
+      (pub.clusters || []).forEach(function (c) { labels[c.id] = c.label; });
+      var top = results.tally.length ? results.tally[0].dots : 0;
+      results.tally.forEach(function (row) {
+        if (!(row.target in labels)) return;
+        list.appendChild(resultRow(labels[row.target], row.dots, top, row.dots === 1 ? "dot" : "dots"));
+      });
+      showIt = true;
+      if (!results.tally.length) note = "No dots were placed.";
+    } else if (results && results.kind === "rating") {
+      var rated = mine.rating !== null && mine.rating !== undefined;
+      if (rated && results.count) {
+        var most = 0;
+        Object.keys(results.counts).forEach(function (k) { most = Math.max(most, results.counts[k]); });
+        Object.keys(results.counts).sort(function (a, b) { return b - a; }).forEach(function (k) {
+          var label = (input.labels || [])[Number(k) - input.scale_min];
+          list.appendChild(resultRow("Rated " + k + (label ? " — " + label : ""), results.counts[k], most,
+                                     results.counts[k] === 1 ? "person" : "people"));
+        });
+        note = results.count + (results.count === 1 ? " rating" : " ratings") + " so far, average " + results.average + ".";
+        showIt = true;
+      }
+    }
+    $("results-note").textContent = note;
+    show($("results-note"), !!note);
+    show($("results-panel"), showIt);
+  }
+
+  function resultRow(label, value, top, unit) {
+    var item = el("li");
+    item.appendChild(el("div", "label", label));
+    var bar = el("div", "bar", value + " " + unit);
+    bar.style.setProperty("--w", top ? String(value / top) : "0");
+    item.appendChild(bar);
+    return item;
+  }
+
+  // ------------------------------------------------------------ start
+
+  if (me && me.key) {
+    startSession();
+  } else {
+    showView("join");
+  }
+  setInterval(function () { if (outbox.length && !flushing) flush(); }, 5000);
+})();

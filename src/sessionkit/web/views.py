@@ -1,0 +1,260 @@
+"""What a phone is shown: the step in focus, split into a public part and a personal part.
+
+The public part (the step, its input spec, the notes everyone may see, results) is the
+same for every phone, so it is built once and cached as JSON bytes; 1,000 phones
+refreshing after a step change cost one build, not 1,000. The personal part (own notes,
+dots left, own rating, the timer) is small and built per request from indexes, never by
+scanning every note.
+
+Visibility is the engine's: a note reaches a phone only if ``engine.visible_to`` allows
+it for a viewer who is nobody in particular (the public part) or if the phone's
+participant wrote it (the personal part). Author ids never leave the server; a note
+carries its author's name only where the step is not anonymous (the engine already
+leaves the name out otherwise).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from sessionkit.core.engine import Engine
+from sessionkit.core.method import (
+    CanvasInput, ClusterInput, DiscussionInput, NotesInput, RatingInput, VoteInput,
+)
+from sessionkit.core.state import Note
+
+PUBLIC_VIEWER = "\x00public"
+"""A viewer id no participant can have: ``visible_to`` answers for 'anyone else'."""
+
+
+def dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def note_json(note: Note) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": note.id, "text": note.text}
+    for field in ("category", "region", "cluster", "author_name"):
+        value = getattr(note, field)
+        if value is not None:
+            out[field] = value
+    return out
+
+
+class Views:
+    """Builds the JSON a phone gets from ``GET state``; owned by the app's hub."""
+
+    def __init__(self, engine: Engine, *, cache_seconds: float = 0.25,
+                 max_notes: int = 300) -> None:
+        self.engine = engine
+        self.cache_seconds = cache_seconds
+        self.max_notes = max_notes
+        self.urgent_seq = 0
+        """Seq of the last event that must show at once (step change, reveal, lock...)."""
+        self.bulk_seq = 0
+        """Seq of the last high-volume public change (a note on an open board, a rating)."""
+        self._cache: tuple[int, int, float, bytes] | None = None
+        self._own: dict[tuple[str, str], list[str]] = {}
+        """(step key, author) -> note ids: a phone's own notes without a scan."""
+        self.rebuild_index()
+
+    # ------------------------------------------------------------ indexes
+
+    def rebuild_index(self) -> None:
+        own: dict[tuple[str, str], list[str]] = {}
+        for note in self.engine.state.notes.values():
+            own.setdefault((note.step, note.author), []).append(note.id)
+        self._own = own
+
+    def note_added(self, step: str, author: str, note_id: str) -> None:
+        self._own.setdefault((step, author), []).append(note_id)
+
+    def invalidate(self, seq: int, urgent: bool) -> None:
+        if urgent:
+            self.urgent_seq = seq
+        else:
+            self.bulk_seq = seq
+
+    # ------------------------------------------------------------ the public part
+
+    def public(self) -> bytes:
+        now = time.monotonic()
+        cached = self._cache
+        if cached is not None:
+            urgent, bulk, built, data = cached
+            if urgent == self.urgent_seq and (
+                bulk == self.bulk_seq or now - built < self.cache_seconds
+            ):
+                return data
+        data = dumps(self.build_public())
+        self._cache = (self.urgent_seq, self.bulk_seq, now, data)
+        return data
+
+    def build_public(self) -> dict[str, Any]:
+        engine, state = self.engine, self.engine.state
+        out: dict[str, Any] = {
+            "session": {
+                "title": engine.plan.title,
+                "started": state.started,
+                "ended": state.ended_at is not None,
+            },
+        }
+        if state.ended_at is not None:
+            out["step"] = {"kind": "ended", "key": "end", "title": "The session has ended",
+                           "prompt": "Thank you for taking part."}
+            return out
+        if not state.started:
+            out["step"] = {"kind": "waiting", "key": "wait", "title": "Waiting to start",
+                           "prompt": "The facilitator will start the session soon. "
+                                     "Keep this page open."}
+            return out
+        key = state.step_key
+        item, step = engine.step_def()
+        step_state = state.step_state(key)
+        info: dict[str, Any] = {
+            "key": key,
+            "item": item.title,
+            "item_number": state.item + 1,
+            "item_count": len(engine.items),
+            "number": state.step + 1,
+            "count": max(1, len(item.steps)),
+            "locked": step_state.locked,
+            "summary": step_state.summary,
+        }
+        out["step"] = info
+        if step is None:  # a break or lunch
+            info.update(kind=item.kind, title=item.title,
+                        prompt="Take a break. This page will update when the session "
+                               "carries on.")
+            return out
+        info.update(kind=step.input.kind, title=step.title, prompt=engine.prompt(),
+                    grouping=str(step.grouping))
+        spec = step.input
+        if isinstance(spec, (NotesInput, CanvasInput)):
+            out["input"] = self._notes_input(spec, step_state.revealed)
+            visible = [n for n in state.notes_in(key) if engine.visible_to(n.id, PUBLIC_VIEWER)]
+            out["notes_total"] = len(visible)
+            out["notes"] = [note_json(n) for n in visible[-self.max_notes:]]
+        elif isinstance(spec, VoteInput):
+            out["input"] = {
+                "kind": "vote", "target": spec.target, "status": step_state.vote,
+                "dots_per_person": spec.dots_per_person, "max_per_item": spec.max_per_item,
+            }
+            out.update(self._vote_targets(key, spec))
+            if step_state.vote == "closed":
+                out["results"] = {"kind": "vote", "tally": [
+                    {"target": target, "dots": dots}
+                    for target, dots in state.tally(key).items()
+                ]}
+        elif isinstance(spec, RatingInput):
+            out["input"] = {
+                "kind": "rating", "question": spec.question, "scale_min": spec.scale_min,
+                "scale_max": spec.scale_max, "labels": list(spec.labels),
+            }
+            values = list(state.ratings.get(key, {}).values())
+            counts = {str(v): 0 for v in range(spec.scale_min, spec.scale_max + 1)}
+            for v in values:
+                counts[str(v)] = counts.get(str(v), 0) + 1
+            out["results"] = {
+                "kind": "rating", "count": len(values), "counts": counts,
+                "average": round(sum(values) / len(values), 2) if values else None,
+            }
+        elif isinstance(spec, ClusterInput):
+            out["input"] = {"kind": "cluster"}
+            clusters = [cl for cl in state.clusters.values() if cl.step == key]
+            out.update(self._clusters(clusters, engine.cluster_sources(key)))
+        elif isinstance(spec, DiscussionInput):
+            out["input"] = {"kind": "discussion"}
+        return out
+
+    def _notes_input(self, spec: NotesInput | CanvasInput, revealed: bool) -> dict[str, Any]:
+        base: dict[str, Any] = {
+            "kind": spec.kind, "max_per_person": spec.max_per_person,
+            "private": spec.private, "revealed": revealed, "anonymous": spec.anonymous,
+        }
+        if isinstance(spec, NotesInput):
+            base["categories"] = [
+                {"id": c.id, "label": c.label, "colour": c.colour, "hint": c.hint}
+                for c in spec.categories
+            ]
+        else:
+            base["layout"] = spec.layout
+            base["regions"] = [{"id": r.id, "label": r.label, "hint": r.hint}
+                               for r in spec.regions]
+        return base
+
+    def _vote_targets(self, key: str, spec: VoteInput) -> dict[str, Any]:
+        engine, state = self.engine, self.engine.state
+        targets = engine.vote_targets(key)
+        if spec.target == "clusters":
+            clusters = [state.clusters[t] for t in targets]
+            sources = [cl.step for cl in clusters]
+            return self._clusters(clusters, sources, loose=False)
+        notes, unseen = [], 0
+        for note_id in targets:
+            if engine.visible_to(note_id, PUBLIC_VIEWER):
+                notes.append(note_json(state.notes[note_id]))
+            else:
+                unseen += 1
+        return {"notes": notes, "unseen": unseen}
+
+    def _clusters(self, clusters: list[Any], sources: list[str],
+                  loose: bool = True) -> dict[str, Any]:
+        engine, state = self.engine, self.engine.state
+        ids = {cl.id for cl in clusters}
+        members: dict[str, list[dict[str, Any]]] = {cl.id: [] for cl in clusters}
+        unclustered: list[dict[str, Any]] = []
+        wanted = set(sources)
+        for note in state.notes.values():
+            if note.step not in wanted or not engine.visible_to(note.id, PUBLIC_VIEWER):
+                continue
+            if note.cluster in ids:
+                members[note.cluster].append(note_json(note))  # type: ignore[index]
+            elif loose and note.cluster is None:
+                unclustered.append(note_json(note))
+        out: dict[str, Any] = {"clusters": [
+            {"id": cl.id, "label": cl.label, "parking": cl.parking, "notes": members[cl.id]}
+            for cl in clusters
+        ]}
+        if loose:
+            out["notes"] = unclustered
+        return out
+
+    # ------------------------------------------------------------ the personal part
+
+    def me(self, participant_id: str) -> dict[str, Any]:
+        engine, state = self.engine, self.engine.state
+        person = state.participants[participant_id]
+        timer = state.timer
+        out: dict[str, Any] = {
+            "id": person.id,
+            "name": person.name,
+            "seq": state.seq,
+            "step": state.step_key if state.started and state.ended_at is None else None,
+            "timer": {
+                "remaining": round(timer.remaining_at(engine.clock()), 1),
+                "running": timer.running and state.ended_at is None,
+                "duration": timer.duration,
+            } if state.started else None,
+        }
+        if not state.started or state.ended_at is not None:
+            return out
+        key = state.step_key
+        _, step = engine.step_def()
+        spec = step.input if step is not None else None
+        if isinstance(spec, (NotesInput, CanvasInput)):
+            own = [state.notes[i] for i in self._own.get((key, person.id), ())
+                   if i in state.notes]
+            out["notes"] = [dict(note_json(n), hidden=n.hidden) for n in own]
+            out["notes_left"] = max(0, spec.max_per_person - len(own))
+        elif isinstance(spec, VoteInput):
+            ballot = state.votes.get(key, {}).get(person.id, {})
+            out["ballot"] = dict(ballot)
+            out["dots_left"] = max(0, spec.dots_per_person - sum(ballot.values()))
+        elif isinstance(spec, RatingInput):
+            out["rating"] = state.ratings.get(key, {}).get(person.id)
+        return out
+
+    def state_bytes(self, participant_id: str) -> bytes:
+        return b'{"public":' + self.public() + b',"me":' + dumps(self.me(participant_id)) + b"}"
