@@ -12,6 +12,7 @@ protocol, time through ``clock``.
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -25,6 +26,8 @@ from sessionkit.core.method import (
 )
 from sessionkit.core.plan import Plan
 from sessionkit.core.state import FACILITATOR, Event, SessionState, apply
+
+log = logging.getLogger("sessionkit.engine")
 
 
 class Rejected(Exception):
@@ -89,8 +92,14 @@ class Engine:
         return lambda: self._subscribers.remove(subscriber)
 
     def replay(self, events: Iterable[Event]) -> None:
-        """Fold already-durable events (from a journal) without writing or notifying."""
+        """Fold already-durable events (from a journal) without writing or notifying.
+
+        Events the state already holds (``seq`` not after ``state.seq``, e.g. from a
+        snapshot) are skipped, so replaying a whole journal over a snapshot is safe.
+        """
         for event in events:
+            if event.seq <= self.state.seq:
+                continue
             apply(self.state, event)
             self.history.append(event)
 
@@ -162,23 +171,15 @@ class Engine:
     # ------------------------------------------------------------ commit
 
     def _commit(self, batch: Sequence[tuple[c.Command, str]], single: bool) -> list[Any]:
-        results: list[Any] = []
         fresh: list[Event] = []
-        for command, actor in batch:
-            try:
-                duplicate = self._duplicate_of(command, actor)
-                if duplicate is not None:
-                    results.append(duplicate)
-                    continue
-                event = self._prepare(command, actor)
-            except Rejected as rejection:
-                if single:
-                    raise
-                results.append(rejection)
-                continue
-            apply(self.state, event)  # provisional until the journal has it
-            fresh.append(event)
-            results.append(event)
+        try:
+            results = self._stage(batch, single, fresh)
+        except BaseException:
+            # A bug, not a rule: never leave provisional events in a state the journal
+            # does not have.
+            if fresh:
+                self._rebuild()
+            raise
         if not fresh:
             return results
         try:
@@ -193,12 +194,41 @@ class Engine:
             )
             if single:
                 raise rejection from error
-            return [rejection if isinstance(r, Event) and r in fresh else r for r in results]
+            # Resends of a command earlier in this batch were answered with its event
+            # (the same object), so they are rejected with it.
+            return [rejection if any(r is e for e in fresh) else r for r in results]
+        except BaseException:
+            self._rebuild()
+            raise
         self.storage_error = None
         self.history.extend(fresh)
         for event in fresh:
             for subscriber in list(self._subscribers):
-                subscriber(event, self.state)
+                try:
+                    subscriber(event, self.state)
+                except Exception:  # the event is durable: one broken listener must not
+                    log.exception("subscriber %r failed on event %s", subscriber, event.seq)
+        return results
+
+    def _stage(self, batch: Sequence[tuple[c.Command, str]], single: bool,
+               fresh: list[Event]) -> list[Any]:
+        """Check each command and fold its event provisionally, collecting them in ``fresh``."""
+        results: list[Any] = []
+        for command, actor in batch:
+            try:
+                duplicate = self._duplicate_of(command, actor, fresh)
+                if duplicate is not None:
+                    results.append(duplicate)
+                    continue
+                event = self._prepare(command, actor)
+            except Rejected as rejection:
+                if single:
+                    raise
+                results.append(rejection)
+                continue
+            apply(self.state, event)  # provisional until the journal has it
+            fresh.append(event)
+            results.append(event)
         return results
 
     def _rebuild(self) -> None:
@@ -207,16 +237,20 @@ class Engine:
         for event in self.history:
             if event.seq > state.seq:
                 apply(state, event)
-        self.state = state
+        # Restore in place: adapters and subscribers hold on to ``self.state``, and must
+        # not go on seeing the provisional events on the object they have.
+        for name in type(state).model_fields:
+            setattr(self.state, name, getattr(state, name))
 
-    def _duplicate_of(self, command: c.Command, actor: str) -> Event | None:
+    def _duplicate_of(self, command: c.Command, actor: str,
+                      pending: Sequence[Event] = ()) -> Event | None:
         client_id = getattr(command, "client_id", None)
         if client_id is None:
             return None
         seq = self.state.receipts.get(f"{actor}/{client_id}")
         if seq is None:
             return None
-        for event in reversed(self.history):
+        for event in (*reversed(pending), *reversed(self.history)):
             if event.seq == seq:
                 return event
         # The original was folded from a snapshot: acknowledge it again without its data.
@@ -399,9 +433,11 @@ class Engine:
             item = self.items[item_index]
             if not item.steps or step_index >= len(item.steps):
                 raise IndexError
+            if item_index < 0 or step_index < 0:
+                raise IndexError
         except (ValueError, IndexError):
             raise Rejected(f"No step '{key}' in this plan.", "not_found") from None
-        return key
+        return f"{item_index}.{step_index}"  # canonical, as state.step_key spells it
 
     def _note(self, note_id: str) -> Any:
         note = self.state.notes.get(note_id)
@@ -476,6 +512,8 @@ class Engine:
         cluster = self.state.clusters.get(cluster_id)
         if cluster is None:
             raise Rejected(f"No cluster {cluster_id}.", "not_found")
+        if cluster.step != self.state.step_key:
+            raise Rejected(f"Cluster {cluster_id} belongs to another step.", "conflict")
         return cluster
 
     def _do_create_cluster(self, cmd: c.CreateCluster, actor: str) -> Event:

@@ -86,7 +86,7 @@ class Participant(Model):
 class Note(Model):
     id: str
     step: str
-    """Key of the step it was written in: ``"<item index>.<step id>"``."""
+    """Key of the step it was written in: ``"<item index>.<step index>"`` (``"0.2"``)."""
     text: str
     author: str
     author_name: str | None = None
