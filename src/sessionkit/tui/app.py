@@ -1,0 +1,325 @@
+"""SessionkitApp: the facilitator's terminal app.
+
+The app owns the link to the engine (one :class:`SessionLink` at a time), the clock tick
+that drives countdowns, and the command palette. Screens draw from the engine's state and
+send commands through the link; they never change state themselves.
+
+Everything the outside world supplies comes in through the constructor, so the CLI (and
+later the record store and the phone server) can wire things without the app knowing
+where they come from:
+
+``library``
+    a ``sessionkit.library.Library`` for the home screen (plans and methods).
+``engine``
+    an Engine to run straight away (``sessionkit run PLAN``); without one the app opens
+    on the home screen.
+``join_url``
+    the phones' join address, shown as a QR code in the room view. Can be set later with
+    :meth:`SessionkitApp.set_join_url` (e.g. once the server is listening).
+``exporter``
+    ``exporter(fmt) -> Path``: write the current run (``app.engine``) in one of
+    ``export_formats``; the app shows the written path. Errors are shown, not raised.
+``runs`` / ``resume``
+    ``runs() -> [(id, title, state)]`` lists unfinished runs for the home screen;
+    ``resume(id) -> Engine`` reopens one.
+``new_session``
+    ``new_session(plan, methods) -> Engine`` makes the engine for a plan started from the
+    home screen (default: in memory). The one place to add a journal for those runs.
+
+Nothing here prints: Textual owns the terminal while the app runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.css.query import NoMatches
+
+from sessionkit.core import commands as c
+from sessionkit.core.engine import Engine
+from sessionkit.core.method import Method
+from sessionkit.core.plan import Plan
+from sessionkit.tui.adhoc import adhoc_plan
+from sessionkit.tui.keys import split_action
+from sessionkit.tui.safe import one_line
+from sessionkit.tui.screens.modals import Confirm, Picker
+from sessionkit.tui.session import SessionLink
+
+log = logging.getLogger(__name__)
+
+EXPORT_FORMATS = (
+    ("markdown", "Markdown: paste into an email or a wiki"),
+    ("html", "HTML: one self-contained page, printable"),
+    ("csv", "CSV: one row per note, for spreadsheets and whiteboards"),
+    ("json", "JSON: the full record"),
+    ("toml", "TOML: the full record"),
+)
+TICK = 0.25
+"""Seconds between redraws of the countdown."""
+
+
+class SessionCommands(Provider):
+    """Palette entries for every key of the current screen that applies right now, and
+    "Go to" for each agenda item.
+
+    Displays are Content: the palette parses plain strings as markup, and agenda titles
+    come from plan files.
+    """
+
+    def _commands(self) -> list[tuple[str, Content, str, Callable[[], Any]]]:
+        app = self.app
+        screen = self.screen
+        found: list[tuple[str, Content, str, Callable[[], Any]]] = []
+        for key in getattr(screen, "KEYS", []):
+            name, params = split_action(key.action)
+            try:
+                applies = getattr(screen, "applies", screen.check_action)(name, params)
+            except Exception:  # a palette must not crash on an odd state
+                applies = False
+            if not applies:
+                continue
+            display = Content.assemble(key.label, Content.styled(f"   {key.shown_keys}", "dim"))
+            found.append((key.label, display, key.help,
+                          partial(app.run_action, key.action, screen)))
+        link = getattr(app, "link", None)
+        if link is not None and getattr(screen, "KEYS", None) is not None:
+            for item in link.engine.items:
+                title = f"Go to {item.index + 1}: {item.title}"
+                display = Content("Go to ") + one_line(f"{item.index + 1}: {item.title}")
+                found.append((title, display, "Jump to this agenda item",
+                              partial(app.go_to, item.index)))
+        return found
+
+    async def discover(self) -> Hits:
+        for text, display, help_text, callback in self._commands():
+            if not text.startswith("Go to"):
+                yield DiscoveryHit(display, callback, text=text, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, display, help_text, callback in self._commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, display, callback, text=text, help=help_text)
+
+
+class SessionkitApp(App):
+    CSS_PATH = "sessionkit.tcss"
+    TITLE = "sessionkit"
+    COMMANDS = App.COMMANDS | {SessionCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (96, "-wide"), (150, "-very-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (28, "-tall")]
+    BINDINGS = [
+        Binding("f1", "help", "Help", show=False),
+    ]
+
+    def __init__(
+        self,
+        library: Any = None,
+        engine: Engine | None = None,
+        *,
+        join_url: str | None = None,
+        exporter: Callable[[str], Path] | None = None,
+        export_formats: Iterable[tuple[str, str]] = EXPORT_FORMATS,
+        runs: Callable[[], list[tuple[str, str, str]]] | None = None,
+        resume: Callable[[str], Engine] | None = None,
+        new_session: Callable[[Plan, dict[str, Method]], Engine] | None = None,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.engine: Engine | None = None
+        self.link: SessionLink | None = None
+        self.join_url = join_url
+        self.exporter = exporter
+        self.export_formats = list(export_formats)
+        self.runs = runs
+        self.resume = resume
+        self.new_session = new_session or (lambda plan, methods: Engine(plan, methods))
+        self._initial_engine = engine
+        self._belled: tuple[str, float] | None = None
+
+    # ------------------------------------------------------------ start-up
+
+    def on_mount(self) -> None:
+        from sessionkit.tui.screens.home import HomeScreen
+        from sessionkit.tui.screens.room import RoomScreen
+
+        # Installed, so it is made once and kept: the projector view is opened often.
+        self.install_screen(RoomScreen(), "room")
+        if self._initial_engine is None:
+            self.push_screen(HomeScreen())
+        else:
+            self.open_run(self._initial_engine)
+        self.set_interval(TICK, self._tick, name="countdown")
+
+    def open_run(self, engine: Engine) -> None:
+        """Show ``engine``'s run on the run screen (replacing any run shown now)."""
+        from sessionkit.tui.screens.run import RunScreen
+
+        if self.link is not None:
+            self.link.close()
+        self.engine = engine
+        self.link = SessionLink(self, engine, self._session_changed)
+        self.push_screen(RunScreen())
+
+    def start_plan(self, plan: Plan, methods: dict[str, Method]) -> None:
+        try:
+            engine = self.new_session(plan, methods)
+        except Exception as error:
+            log.exception("could not start %s", plan.id)
+            self.notify(f"Could not start the plan: {error}", severity="error", markup=False)
+            return
+        self.open_run(engine)
+
+    def start_method(self, method: Method) -> None:
+        """Run one method on its own: a one-item plan made in memory."""
+        self.start_plan(adhoc_plan(method), {method.id: method})
+
+    def resume_run(self, run_id: str) -> None:
+        if self.resume is None:
+            self.notify("Resuming runs is not available.", severity="warning", markup=False)
+            return
+        try:
+            engine = self.resume(run_id)
+        except Exception as error:
+            log.exception("could not resume %s", run_id)
+            self.notify(f"Could not resume that run: {error}", severity="error", markup=False)
+            return
+        self.open_run(engine)
+
+    def list_runs(self) -> list[tuple[str, str, str]]:
+        if self.runs is None:
+            return []
+        try:
+            return [(str(a), str(b), str(s)) for a, b, s in self.runs()]
+        except Exception:
+            log.exception("could not list runs")
+            return []
+
+    def leave_run(self) -> None:
+        """Back to the home screen (the run stays in its record, if it has one)."""
+        from sessionkit.tui.screens.home import HomeScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+        if self.link is not None:
+            self.link.close()
+        self.link = None
+        self.engine = None
+
+    def set_join_url(self, url: str | None) -> None:
+        self.join_url = url
+        self._session_changed()
+
+    # ------------------------------------------------------------ redraws
+
+    def _session_screens(self) -> list[Any]:
+        """The screens to redraw: the top one and, under a dialog, the one beneath."""
+        from textual.screen import ModalScreen
+
+        screens = []
+        if self._exit:  # shutting down: the screens are being taken apart
+            return screens
+        for screen in reversed(self.screen_stack):
+            if getattr(screen, "ready", False):
+                screens.append(screen)
+            if not isinstance(screen, ModalScreen):
+                break
+        return screens
+
+    def _session_changed(self) -> None:
+        if self.link is None:
+            return
+        for screen in self._session_screens():
+            try:
+                screen.refresh_session()
+            except NoMatches:  # the screen is being taken apart (the app is closing)
+                pass
+
+    def _tick(self) -> None:
+        if self.engine is None or self.link is None:
+            return
+        now = self.engine.clock()
+        self._ring_when_time_is_up(now)
+        for screen in self._session_screens():
+            try:
+                screen.tick(now)
+            except NoMatches:  # the screen is being taken apart (the app is closing)
+                pass
+
+    def _ring_when_time_is_up(self, now: float) -> None:
+        """The bell, once, when a running countdown reaches zero (whichever screen is up;
+        the countdowns turn red by themselves). Again only after more time was added."""
+        state = self.engine.state  # type: ignore[union-attr]
+        timer = state.timer
+        if not (state.started and state.ended_at is None and timer.running):
+            return
+        if timer.remaining_at(now) > 0:
+            return
+        mark = (state.step_key, timer.duration)
+        if self._belled != mark:
+            self._belled = mark
+            self.bell()
+            self.notify("Time is up for this step.", markup=False)
+
+    # ------------------------------------------------------------ app-wide actions
+
+    def go_to(self, item: int) -> None:
+        if self.link is not None:
+            self.link.do(c.GoTo, item=item, step=0)
+
+    def action_help(self) -> None:
+        screen = self.screen
+        if hasattr(screen, "action_help"):
+            screen.action_help()
+
+    def action_export(self) -> None:
+        if self.exporter is None:
+            self.notify("Export is not available in this session.", severity="warning",
+                        markup=False)
+            return
+
+        def chosen(fmt: str | None) -> None:
+            if fmt is None:
+                return
+            try:
+                path = self.exporter(fmt)  # type: ignore[misc]
+            except Exception as error:
+                log.exception("export %s failed", fmt)
+                self.notify(f"Export failed: {error}", severity="error", markup=False)
+                return
+            self.notify(f"Wrote {path}", title="Exported", markup=False, timeout=10)
+
+        self.push_screen(Picker("Export the record as…",
+                                [(fmt, f"{fmt}: {text.split(': ', 1)[-1]}")
+                                 for fmt, text in self.export_formats]), chosen)
+
+    def get_system_commands(self, screen):  # type: ignore[override]
+        yield from super().get_system_commands(screen)
+        from textual.app import SystemCommand
+
+        from sessionkit.tui.screens.home import HomeScreen
+
+        if self.link is not None and any(isinstance(s, HomeScreen) for s in self.screen_stack):
+            yield SystemCommand("Home", "Leave this run and go back to the home screen",
+                                self.leave_run)
+        if self.link is not None and self.link.engine.state.ended_at is None \
+                and self.link.engine.state.started:
+            yield SystemCommand("End session", "Mark the session as finished",
+                                self._confirm_end)
+
+    def _confirm_end(self) -> None:
+        def answer(yes: bool | None) -> None:
+            if yes and self.link is not None:
+                self.link.do(c.EndSession)
+
+        self.push_screen(Confirm("End the session?",
+                                 "The record is kept; n moves on again if needed."), answer)

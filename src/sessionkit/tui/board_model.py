@@ -1,0 +1,241 @@
+"""What the board shows for a step, as a flat list of rows.
+
+The board is drawn with Textual's Line API (see ``widgets/board.py``), so this module only
+decides *which* rows there are, in which order; it makes no Content for notes (rows carry
+the :class:`Note` itself and are drawn lazily, only when they scroll into view). Building
+the rows is one pass over the notes, which keeps a board of 10,000 notes fast to rebuild
+after every change.
+
+Two audiences: the facilitator sees everything (hidden notes struck through, private
+notes not yet revealed dimmed); the room sees only what :meth:`Engine.visible_to` allows
+a participant who did not write the note to see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sessionkit.core.engine import Engine
+from sessionkit.core.method import (
+    CanvasInput,
+    ClusterInput,
+    DiscussionInput,
+    NotesInput,
+    RatingInput,
+    Step,
+    VoteInput,
+)
+from sessionkit.core.state import Note
+
+ROOM = "room"
+"""Viewer id for the projector: sees what any participant who wrote nothing would see."""
+
+RowKind = Literal["banner", "section", "note", "target", "scale", "text"]
+
+
+@dataclass(slots=True)
+class Row:
+    kind: RowKind
+    key: str | None = None
+    """Note id, cluster id, vote target id, scale value, or group id of a section."""
+    group: str | None = None
+    """The group (category, region or cluster; ``None`` = ungrouped) a note or section is in."""
+    ref: Any = None
+    """What is drawn: the Note, or for other kinds a small tuple/str described at its builder."""
+    focusable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    key: str | None
+    label: str
+    colour: str | None = None
+    parking: bool = False
+
+
+@dataclass(slots=True)
+class BoardModel:
+    kind: str
+    """Step input kind ("notes", "cluster", ...), or "break", "waiting", "ended"."""
+    rows: list[Row] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    """The groups notes can move between with [ and ] (categories, regions, clusters)."""
+    private: bool = False
+    """The notes come from a private step that has not been revealed yet."""
+    note_count: int = 0
+    tally_max: int = 0
+    colours: dict[str, str] = field(default_factory=dict)
+    """Category id -> colour, for notes shown away from their kind's section (clusters)."""
+
+
+def step_kind(engine: Engine) -> str:
+    state = engine.state
+    if state.ended_at is not None:
+        return "ended"
+    if not state.started:
+        return "waiting"
+    _, step = engine.step_def()
+    return step.input.kind if step is not None else "break"
+
+
+def is_private_unrevealed(engine: Engine, key: str) -> bool:
+    _, step = engine.step_def(key)
+    return (step is not None and getattr(step.input, "private", False)
+            and not engine.state.step_state(key).revealed)
+
+
+def build(engine: Engine, *, room: bool = False) -> BoardModel:
+    """Rows for the current step, for the facilitator or (``room=True``) the projector."""
+    kind = step_kind(engine)
+    if kind in ("waiting", "ended", "break"):
+        return BoardModel(kind)
+    key = engine.state.step_key
+    _, step = engine.step_def(key)
+    assert step is not None
+    spec = step.input
+    if isinstance(spec, NotesInput):
+        return _notes_board(engine, key, spec, room)
+    if isinstance(spec, CanvasInput):
+        return _canvas_board(engine, key, spec, room)
+    if isinstance(spec, ClusterInput):
+        return _cluster_board(engine, key, room)
+    if isinstance(spec, VoteInput):
+        return _vote_board(engine, key, spec, room)
+    if isinstance(spec, RatingInput):
+        return _rating_board(engine, key, spec)
+    assert isinstance(spec, DiscussionInput)
+    return _discussion_board(engine, key, step)
+
+
+# ---------------------------------------------------------------- notes and canvas
+
+
+def _visible_notes(engine: Engine, keys: list[str], room: bool) -> list[Note]:
+    wanted = set(keys)
+    notes = [n for n in engine.state.notes.values() if n.step in wanted]
+    if room:
+        hidden_steps = {k for k in wanted if is_private_unrevealed(engine, k)}
+        notes = [n for n in notes if not n.hidden and n.step not in hidden_steps]
+    return notes
+
+
+def _grouped(model: BoardModel, notes: list[Note], groups: list[Group], attr: str,
+             room: bool, ungrouped_label: str, focus_sections: bool = False) -> None:
+    """Sections of notes, one per group, in the groups' order; notes in no known group
+    go in an extra section (first: on a cluster board it is the pile still to sort)."""
+    buckets: dict[str | None, list[Note]] = {g.key: [] for g in groups}
+    loose: list[Note] = []
+    for note in notes:
+        bucket = buckets.get(getattr(note, attr))
+        (loose if bucket is None else bucket).append(note)
+    order = list(groups)
+    if loose or attr == "cluster":
+        order.insert(0 if attr == "cluster" else len(order), Group(None, ungrouped_label))
+        buckets[None] = loose
+    for group in order:
+        members = buckets[group.key]
+        if room and not members:
+            continue
+        model.rows.append(Row("section", group.key, group.key,
+                              (group, len(members)), focusable=focus_sections))
+        model.rows.extend(Row("note", n.id, group.key, n, True) for n in members)
+    model.groups = order
+
+
+def _notes_board(engine: Engine, key: str, spec: NotesInput, room: bool) -> BoardModel:
+    model = BoardModel("notes", private=is_private_unrevealed(engine, key))
+    notes = _visible_notes(engine, [key], room)
+    model.note_count = len(notes)
+    if spec.categories:
+        groups = [Group(c.id, c.label, c.colour) for c in spec.categories]
+        _grouped(model, notes, groups, "category", room, "No kind")
+    else:  # one pile: no heading (the line above the board gives the count)
+        model.rows.extend(Row("note", n.id, None, n, True) for n in notes)
+    return model
+
+
+def _canvas_board(engine: Engine, key: str, spec: CanvasInput, room: bool) -> BoardModel:
+    model = BoardModel("canvas", private=is_private_unrevealed(engine, key))
+    notes = _visible_notes(engine, [key], room)
+    model.note_count = len(notes)
+    groups = [Group(r.id, r.label) for r in spec.regions]
+    _grouped(model, notes, groups, "region", room, "Not placed")
+    return model
+
+
+# ---------------------------------------------------------------- clusters
+
+
+def _cluster_board(engine: Engine, key: str, room: bool) -> BoardModel:
+    sources = engine.cluster_sources(key)
+    model = BoardModel("cluster", private=any(is_private_unrevealed(engine, k) for k in sources))
+    notes = _visible_notes(engine, sources, room)
+    model.note_count = len(notes)
+    for source in sources:
+        _, source_step = engine.step_def(source)
+        for category in getattr(source_step.input, "categories", []) if source_step else []:
+            model.colours[category.id] = category.colour
+    clusters = [cl for cl in engine.state.clusters.values() if cl.step == key]
+    clusters.sort(key=lambda cl: cl.parking)  # parking lots last, otherwise as created
+    groups = [Group(cl.id, cl.label, parking=cl.parking) for cl in clusters]
+    _grouped(model, notes, groups, "cluster", room, "Not yet grouped",
+             focus_sections=not room)
+    if room:
+        # The room needs no empty "not yet grouped" heading once everything is sorted.
+        model.rows = [r for r in model.rows if not (r.kind == "section" and r.ref[1] == 0)]
+    return model
+
+
+# ---------------------------------------------------------------- votes and ratings
+
+
+def _vote_board(engine: Engine, key: str, spec: VoteInput, room: bool) -> BoardModel:
+    model = BoardModel("vote")
+    targets = engine.vote_targets(key)
+    tally = engine.state.tally(key)
+    status = engine.state.step_state(key).vote
+    if status == "closed":  # results: most dots first, ties in board order
+        targets = sorted(targets, key=lambda t: -tally.get(t, 0))
+    state = engine.state
+    for target in targets:
+        if spec.target == "clusters":
+            cluster = state.clusters.get(target)
+            size = sum(1 for n in state.notes.values() if n.cluster == target)
+            label = (cluster.label if cluster else target, f"{size} note{'s' * (size != 1)}")
+        else:
+            note = state.notes[target]
+            visible = not room or engine.visible_to(target, ROOM)
+            label = (note.text if visible else "(not revealed)", "")
+        model.rows.append(Row("target", target, None, (label, tally.get(target, 0)), True))
+    model.tally_max = max(tally.values(), default=0)
+    model.note_count = len(targets)
+    return model
+
+
+def _rating_board(engine: Engine, key: str, spec: RatingInput) -> BoardModel:
+    model = BoardModel("rating")
+    values = list(engine.state.ratings.get(key, {}).values())
+    counts = {v: 0 for v in range(spec.scale_min, spec.scale_max + 1)}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    for offset, value in enumerate(range(spec.scale_min, spec.scale_max + 1)):
+        label = spec.labels[offset] if spec.labels else ""
+        model.rows.append(Row("scale", str(value), None, (value, label, counts[value]), True))
+    model.tally_max = max(counts.values(), default=0)
+    model.note_count = len(values)
+    return model
+
+
+def rating_summary(engine: Engine) -> tuple[int, float | None]:
+    """(number of ratings, mean) for the current step."""
+    values = list(engine.state.ratings.get(engine.state.step_key, {}).values())
+    return len(values), (sum(values) / len(values) if values else None)
+
+
+def _discussion_board(engine: Engine, key: str, step: Step) -> BoardModel:
+    model = BoardModel("discussion")
+    summary = engine.state.step_state(key).summary
+    for line in summary.splitlines() or []:
+        model.rows.append(Row("text", None, None, line))
+    return model

@@ -1,0 +1,154 @@
+"""What the run screen and the room view share: the session keys (timer, steps, reveal,
+vote) and the hooks the app calls to redraw them.
+
+Both screens act on the one engine through ``app.link`` (a :class:`SessionLink`), so the
+facilitator keeps control of the clock and the agenda while the projector shows the
+room view.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.screen import Screen
+
+from sessionkit.core import commands as c
+from sessionkit.core.engine import Engine
+from sessionkit.core.method import ClusterInput, VoteInput
+from sessionkit.tui.board_model import is_private_unrevealed, step_kind
+from sessionkit.tui.keys import Key
+from sessionkit.tui.screens.modals import HelpScreen, Notice
+
+if TYPE_CHECKING:
+    from sessionkit.tui.app import SessionkitApp
+    from sessionkit.tui.session import SessionLink
+
+
+class SessionScreen(Screen):
+    KEYS: list[Key] = []
+    HELP_TITLE = "Keys"
+
+    app: SessionkitApp  # type: ignore[assignment]
+
+    @property
+    def link(self) -> SessionLink:
+        assert self.app.link is not None
+        return self.app.link
+
+    @property
+    def engine(self) -> Engine:
+        return self.link.engine
+
+    @property
+    def now(self) -> float:
+        return self.engine.clock()
+
+    # ------------------------------------------------------------ hooks the app calls
+
+    ready = False
+    """Composed and mounted (and not being torn down): safe to redraw."""
+
+    def on_unmount(self) -> None:
+        self.ready = False
+
+    def refresh_session(self) -> None:
+        """The engine's state changed: redraw everything that depends on it."""
+
+    def tick(self, now: float) -> None:
+        """Called several times a second: redraw the clock-driven parts."""
+
+    def on_screen_resume(self) -> None:
+        # Changes made while another screen was on top are drawn on return.
+        if self.app.link is not None and self.ready:
+            self.refresh_session()
+            self.tick(self.now)
+
+    # ------------------------------------------------------------ which keys apply
+
+    DIALOG_ACTIONS: frozenset[str] = frozenset()
+    """Keys that open a dialog. They always work: where they do not apply, the dialog says
+    why. A key that silently did nothing would let the words typed next, meant for the
+    dialog, land on the board as commands ("many" has an n: next step)."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.DIALOG_ACTIONS and self.app.link is not None:
+            return True
+        return self.applies(action, parameters)
+
+    def applies(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Does this key make sense right now? (What the footer and palette offer.)"""
+        if self.app.link is None:
+            return True
+        engine = self.engine
+        state = engine.state
+        if action == "timer":
+            return state.started and state.ended_at is None
+        if action == "previous_step":
+            return state.started
+        if action == "reveal":
+            return bool(self._revealable())
+        if action == "vote":
+            return step_kind(engine) == "vote"
+        if action == "lock_input":
+            return state.started and state.ended_at is None
+        return True
+
+    def _revealable(self) -> list[str]:
+        """Keys of the private, unrevealed steps whose notes the current step shows."""
+        engine = self.engine
+        if not engine.state.started:
+            return []
+        key = engine.state.step_key
+        _, step = engine.step_def()
+        if step is None:
+            return []
+        keys = [key]
+        if isinstance(step.input, ClusterInput):
+            keys = engine.cluster_sources(key)
+        elif isinstance(step.input, VoteInput):
+            keys = [engine.step_key_for(engine.state.item, step.input.target_step)]
+        return [k for k in keys if is_private_unrevealed(engine, k)]
+
+    # ------------------------------------------------------------ the session keys
+
+    def action_timer(self, action: str) -> None:
+        self.link.do(c.TimerCommand, action=action)
+        self.tick(self.now)
+
+    def action_next_step(self) -> None:
+        self.link.do(c.NextStep)
+
+    def action_previous_step(self) -> None:
+        self.link.do(c.PreviousStep)
+
+    def action_reveal(self) -> None:
+        keys = self._revealable()
+        if not keys:
+            self.notify("Nothing private to reveal on this step.", markup=False)
+            return
+        for key in keys:
+            if self.link.do(c.Reveal, step=key) is None:
+                return
+        self.notify("Revealed to the room.", markup=False)
+
+    def action_vote(self) -> None:
+        state = self.engine.state
+        if state.step_state(state.step_key).vote == "open":
+            if self.link.do(c.CloseVote):
+                self.notify("Vote closed: results are on the board.", markup=False)
+        elif self.link.do(c.OpenVote):
+            self.notify("Vote open: phones can place their dots.", markup=False)
+
+    def action_lock_input(self) -> None:
+        state = self.engine.state
+        locked = state.step_state(state.step_key).locked
+        if self.link.do(c.LockInput, locked=not locked):
+            self.notify("Phone input paused." if not locked else "Phone input allowed again.",
+                        markup=False)
+
+    def not_here(self, message: str) -> None:
+        """Say why a dialog key does not apply here, in a dialog (see DIALOG_ACTIONS)."""
+        self.app.push_screen(Notice("Not on this step", message))
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.HELP_TITLE, self.KEYS))

@@ -1,0 +1,291 @@
+"""Small dialogs: ask for a line of text, pick one of many, confirm, type notes.
+
+Each returns its answer through ``dismiss`` (``None`` when cancelled with esc), so the
+caller decides what to do with it; none of them talks to the engine except
+:class:`NoteEntry`, which hands each note to a callback and stays open for the next one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from sessionkit.tui.safe import literal, one_line
+
+
+class Dialog(ModalScreen):
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TextPrompt(Dialog):
+    """One line of text (a cluster name, a note's new wording)."""
+
+    def __init__(self, title: str, value: str = "", *, placeholder: str = "",
+                 hint: str = "enter saves · esc cancels", max_length: int = 0) -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.placeholder = placeholder
+        self.hint = hint
+        self.max_length = max_length
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(literal(self.title_text, "bold"), classes="dialog-title")
+            yield Input(self.value, placeholder=self.placeholder, max_length=self.max_length,
+                        select_on_focus=True)
+            yield Static(Content.styled(self.hint, "dim"), classes="dialog-hint")
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        self.dismiss(text or None)
+
+
+class TextBox(Dialog):
+    """Several lines of text (a step's summary)."""
+
+    BINDINGS = [Binding("ctrl+s", "save", "Save"), Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, value: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -wide"):
+            yield Static(literal(self.title_text, "bold"), classes="dialog-title")
+            yield TextArea(self.value, soft_wrap=True, show_line_numbers=False)
+            yield Static(Content.styled("ctrl+s saves · esc cancels", "dim"),
+                         classes="dialog-hint")
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
+
+
+class Picker(Dialog):
+    """Pick one of many (a cluster, a kind of note, a region, an export format).
+
+    Type to narrow the list: with a hundred clusters, scrolling is slower than a few letters.
+    """
+
+    # The filter line has the focus; these keys move in the list instead.
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "move(1)", show=False, priority=True),
+        Binding("up", "move(-1)", show=False, priority=True),
+        Binding("pagedown", "move(10)", show=False, priority=True),
+        Binding("pageup", "move(-10)", show=False, priority=True),
+        Binding("home", "move(-100000)", show=False, priority=True),
+        Binding("end", "move(100000)", show=False, priority=True),
+    ]
+
+    def __init__(self, title: str, choices: Sequence[tuple[str, str]], *,
+                 current: str | None = None, hint: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = list(choices)
+        self.current = current
+        self.hint = hint or "↑↓ choose · enter picks · esc cancels"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(literal(self.title_text, "bold"), classes="dialog-title")
+            yield Input(placeholder="type to filter…", id="picker-filter")
+            yield OptionList(id="picker-options")
+            yield Static(Content.styled(self.hint, "dim"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one("#picker-filter", Input).focus()
+
+    def _fill(self, text: str) -> None:
+        options = self.query_one(OptionList)
+        options.clear_options()
+        needle = text.casefold().strip()
+        highlight = 0
+        shown = 0
+        for value, label in self.choices:
+            if needle and needle not in label.casefold() and needle not in value.casefold():
+                continue
+            if value == self.current:
+                highlight = shown
+            options.add_option(Option(one_line(label), id=value))
+            shown += 1
+        if shown:
+            options.highlighted = highlight
+
+    @on(Input.Changed, "#picker-filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#picker-filter")
+    def filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            self.dismiss(options.get_option_at_index(options.highlighted).id)
+
+    def action_move(self, delta: int) -> None:
+        options = self.query_one(OptionList)
+        if options.option_count:
+            current = options.highlighted or 0
+            options.highlighted = max(0, min(options.option_count - 1, current + delta))
+
+    @on(OptionList.OptionSelected)
+    def selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+
+class Confirm(Dialog):
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: str, detail: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(literal(self.question, "bold"), classes="dialog-title")
+            if self.detail:
+                yield Static(literal(self.detail))
+            yield Static(Content.styled("y yes · n no", "dim"), classes="dialog-hint")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class Notice(Dialog):
+    """A message that waits for enter or esc (and swallows anything typed meanwhile)."""
+
+    BINDINGS = [Binding("escape,enter,space", "cancel", "Close")]
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(literal(self.title_text, "bold"), classes="dialog-title")
+            yield Static(literal(self.message))
+            yield Static(Content.styled("enter or esc closes", "dim"), classes="dialog-hint")
+
+
+class NoteEntry(Dialog):
+    """Type paper notes one after another: enter adds the note and clears the line.
+
+    ``submit(text, choice)`` adds the note and returns True if it was accepted; a refused
+    note stays in the line so nothing typed is lost. ``choices`` are the kinds of note (or
+    the canvas regions) to pick from with tab / ctrl+n; the choice is kept between notes.
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Done"),
+        Binding("tab", "cycle(1)", "Next kind", show=False, priority=True),
+        Binding("shift+tab", "cycle(-1)", "Previous kind", show=False, priority=True),
+    ]
+
+    def __init__(self, title: str, submit: Callable[[str, str | None], bool],
+                 choices: Sequence[tuple[str, str]] = (), choice_name: str = "kind") -> None:
+        super().__init__()
+        self.title_text = title
+        self.submit = submit
+        self.choices = list(choices)
+        self.choice_name = choice_name
+        self.choice = 0
+        self.added = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -wide"):
+            yield Static(literal(self.title_text, "bold"), classes="dialog-title")
+            if self.choices:
+                yield Static(id="note-choice")
+            yield Input(placeholder="Type a note and press enter", max_length=500)
+            yield Static(id="note-count", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        if self.choices:
+            parts = [Content(f"{self.choice_name.capitalize()}: ")]
+            for n, (_, label) in enumerate(self.choices):
+                style = "reverse bold" if n == self.choice else "dim"
+                parts.append(one_line(f" {label} ", style))
+                parts.append(Content(" "))
+            parts.append(Content.styled(" tab changes", "dim"))
+            self.query_one("#note-choice", Static).update(Content.assemble(*parts))
+        hint = "enter adds · esc closes"
+        if self.added:
+            hint = f"{self.added} added · " + hint
+        self.query_one("#note-count", Static).update(Content.styled(hint, "dim"))
+
+    def action_cycle(self, delta: int) -> None:
+        if self.choices:
+            self.choice = (self.choice + delta) % len(self.choices)
+            self._show()
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        if not text:
+            return
+        choice = self.choices[self.choice][0] if self.choices else None
+        if self.submit(text, choice):
+            self.added += 1
+            event.input.value = ""
+            self._show()
+
+
+class HelpScreen(Dialog):
+    """Every key of the screen underneath, grouped (made from the same list as its
+    bindings, so it cannot fall out of date)."""
+
+    BINDINGS = [Binding("escape,question_mark,q", "cancel", "Close")]
+
+    def __init__(self, title: str, keys: Sequence, note: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.keys = list(keys)
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        lines: list[Content] = []
+        group = None
+        for key in self.keys:
+            if key.group != group:
+                if group is not None:
+                    lines.append(Content(""))
+                lines.append(Content.styled(key.group, "bold underline"))
+                group = key.group
+            lines.append(Content.assemble(Content.styled(f"  {key.shown_keys:>9}  ", "bold"),
+                                          key.help))
+        lines.append(Content(""))
+        lines.append(Content.styled(
+            "ctrl+p opens the command palette: every action above, by name.", "dim"))
+        if self.note:
+            lines.append(Content.styled(self.note, "dim"))
+        with Vertical(classes="dialog -wide -tall"):
+            yield Static(literal(self.title_text, "bold"), classes="dialog-title")
+            with VerticalScroll(classes="help-body"):
+                yield Static(Content("\n").join(lines), id="help-text")
+            yield Static(Content.styled("esc or ? closes", "dim"), classes="dialog-hint")

@@ -1,0 +1,365 @@
+"""The facilitator's board: every note of the step in focus, one line each.
+
+A Line API widget (like toolong's ``LogLines`` or Textual's ``OptionList``): it holds a
+list of rows and draws only the lines in view, so a board of 10,000 notes costs what a
+screenful costs. A widget per note would take seconds to mount (see PITFALLS.md).
+
+The cursor is a row, remembered by what it points at (note or cluster id), so it stays on
+the same note when the board is rebuilt after a change — including a note that has just
+moved to another cluster: the cursor follows it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.content import Content
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.visual import RenderOptions
+
+from sessionkit.tui.board_model import BoardModel, Row
+from sessionkit.tui.safe import literal
+from sessionkit.tui.widgets import rows as draw
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    row: int
+    part: int = 0
+    """Which wrapped line of the row (only text rows wrap)."""
+
+
+class Board(ScrollView, can_focus=True):
+    """The notes (or vote targets, or rating scale) of the current step."""
+
+    COMPONENT_CLASSES = {
+        "board--cursor", "board--selected", "board--muted", "board--hidden",
+        "board--private", "board--bar", "board--mark", "board--chip", "board--warning",
+        "board--empty",
+    }
+
+    BINDINGS = [
+        Binding("up", "cursor(-1)", "Up", show=False),
+        Binding("down", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "jump(0)", "First", show=False),
+        Binding("end", "jump(-1)", "Last", show=False),
+        Binding("ctrl+up", "group(-1)", "Previous group", show=False),
+        Binding("ctrl+down", "group(1)", "Next group", show=False),
+    ]
+
+    class CursorMoved(Message):
+        def __init__(self, board: Board, row: Row | None) -> None:
+            super().__init__()
+            self.board = board
+            self.row = row
+
+    class Activated(Message):
+        """A row was double-clicked."""
+
+        def __init__(self, board: Board, row: Row) -> None:
+            super().__init__()
+            self.board = board
+            self.row = row
+
+    class Clicked(Message):
+        """A row was clicked with shift or ctrl held (toggle its selection)."""
+
+        def __init__(self, board: Board, row: Row) -> None:
+            super().__init__()
+            self.board = board
+            self.row = row
+
+    def __init__(self, *, empty: str = "Nothing here yet.", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.model = BoardModel("waiting")
+        self.selected: frozenset[str] = frozenset()
+        self.empty_message = empty
+        self.cursor: int | None = None
+        self._lines: list[_Line] = []
+        self._first_line: list[int] = []
+        self._layout_width = -1
+        self._wrapped: dict[int, list[Content]] = {}
+        self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
+        """Drawn lines by what they show, so scrolling back and moving the cursor redraw
+        only the lines that changed."""
+
+    # ------------------------------------------------------------ data in
+
+    def show(self, model: BoardModel, selected: frozenset[str] = frozenset(),
+             *, empty: str | None = None) -> None:
+        """Replace the rows, keeping the cursor on the same note or cluster if it is there."""
+        was = self.current_row
+        old_cursor = self.cursor
+        self.model = model
+        self.selected = selected
+        if empty is not None:
+            self.empty_message = empty
+        self._layout(force=True)
+        self.cursor = self._find(was, old_cursor)
+        self.refresh()
+        now = self.current_row
+        if (was is None) != (now is None) or (
+                was is not None and now is not None
+                and (was.kind, was.key, was.ref) != (now.kind, now.key, now.ref)):
+            self.post_message(self.CursorMoved(self, now))
+
+    def set_selected(self, selected: frozenset[str]) -> None:
+        self.selected = selected
+        self.refresh()
+
+    @property
+    def rows(self) -> list[Row]:
+        return self.model.rows
+
+    @property
+    def current_row(self) -> Row | None:
+        if self.cursor is None or self.cursor >= len(self.model.rows):
+            return None
+        return self.model.rows[self.cursor]
+
+    def _find(self, was: Row | None, old_cursor: int | None) -> int | None:
+        rows = self.model.rows
+        focusable = [i for i, r in enumerate(rows) if r.focusable]
+        if not focusable:
+            return None
+        if was is not None:
+            for i in focusable:
+                if rows[i].kind == was.kind and rows[i].key == was.key:
+                    return i
+        if old_cursor is None:  # a new board: start on the first note, not a heading
+            return next((i for i in focusable if rows[i].kind != "section"), focusable[0])
+        # The row went away (hidden from this board, merged...): stay at the same place.
+        after = [i for i in focusable if i >= old_cursor]
+        return after[0] if after else focusable[-1]
+
+    # ------------------------------------------------------------ layout
+
+    def _layout(self, force: bool = False) -> None:
+        width = self.scrollable_content_region.width if self.is_mounted else 0
+        if width == self._layout_width and not force:
+            return
+        self._layout_width = width
+        self._wrapped.clear()
+        lines: list[_Line] = []
+        first: list[int] = []
+        for index, row in enumerate(self.model.rows):
+            first.append(len(lines))
+            if row.kind == "text" and width > 0:
+                wrapped = literal(row.ref).wrap(max(1, width - 2)) if isinstance(
+                    row.ref, str) else [row.ref]
+                self._wrapped[index] = wrapped or [Content("")]
+                lines.extend(_Line(index, part) for part in range(len(self._wrapped[index])))
+            else:
+                lines.append(_Line(index))
+        self._lines = lines
+        self._first_line = first
+        self.virtual_size = Size(max(1, width), len(lines))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout()
+        self.refresh()
+
+    # ------------------------------------------------------------ drawing
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._layout()  # once per redraw, not once per line
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        width = self._layout_width
+        index = y + self.scroll_offset.y
+        base = self.get_visual_style()
+        if not self._lines:
+            if y == 1 and self.empty_message:
+                content = Content.styled("  " + self.empty_message, ".board--empty")
+                return self._strip(content, width, base)
+            return Strip.blank(width, base.rich_style)
+        if index >= len(self._lines):
+            return Strip.blank(width, base.rich_style)
+        line = self._lines[index]
+        row = self.model.rows[line.row]
+        if line.row == self.cursor:
+            look = "cursor" if self.has_focus else "cursor-unfocused"
+        elif row.kind == "note" and row.key in self.selected:
+            look = "selected"
+        else:
+            look = ""
+        key = self._cache_key(row, line, width, look)
+        strip = self._strips.get(key)
+        if strip is None:
+            if look == "cursor":
+                base = self.get_visual_style("board--cursor")
+            elif look == "cursor-unfocused":
+                base = self.get_visual_style("board--cursor", "board--muted")
+            elif look == "selected":
+                base = self.get_visual_style("board--selected")
+            strip = self._strip(self._row_content(line, row, width), width, base)
+            self._strips[key] = strip
+        return strip
+
+    def _cache_key(self, row: Row, line: _Line, width: int, look: str) -> tuple:
+        """Everything a drawn line depends on (notes are mutable, so their fields)."""
+        if row.kind == "note":
+            note = row.ref
+            what: object = (note.id, note.text, note.hidden, note.author_name,
+                            row.key in self.selected, self.model.private, row.group is None,
+                            self.model.colours.get(note.category or ""))
+        elif row.kind == "text":
+            what = (line.row, line.part, row.ref)
+        elif row.kind in ("target", "scale"):
+            what = (row.key, row.ref, self.model.tally_max)
+        else:
+            what = (row.key, row.ref, row.focusable)
+        return (row.kind, what, width, look)
+
+    def notify_style_update(self) -> None:
+        self._strips.clear()  # a theme change: every line looks different
+        super().notify_style_update()
+
+    def _strip(self, content: Content, width: int, base) -> Strip:
+        strips = content.render_strips(
+            width, 1, base, RenderOptions(self._get_style, self.styles))
+        strip = strips[0] if strips else Strip([])
+        return strip.extend_cell_length(width, base.rich_style)
+
+    def _row_content(self, line: _Line, row: Row, width: int) -> Content:
+        kind = row.kind
+        if kind == "note":
+            note = row.ref
+            return draw.note_content(note, width, selected=row.key in self.selected,
+                                     private=self.model.private,
+                                     indent=1 if row.group is None else 2,
+                                     colour=self.model.colours.get(note.category or ""))
+        if kind == "section":
+            return draw.section_content(row, width)
+        if kind == "target":
+            return draw.target_content(row, width, self.model.tally_max)
+        if kind == "scale":
+            return draw.scale_content(row, width, self.model.tally_max)
+        if kind == "text":
+            return Content(" ") + self._wrapped.get(line.row, [Content("")])[line.part]
+        return draw.fit(literal(row.ref), width)
+
+    def on_focus(self, event: events.Focus) -> None:
+        self.refresh()
+
+    def on_blur(self, event: events.Blur) -> None:
+        self.refresh()
+
+    # ------------------------------------------------------------ cursor
+
+    def move_to(self, index: int | None) -> None:
+        if index == self.cursor:
+            return
+        old, self.cursor = self.cursor, index
+        for row in (old, index):  # only the two lines whose look changed
+            if row is not None and row < len(self._first_line):
+                start = self._first_line[row]
+                end = self._first_line[row + 1] if row + 1 < len(self._first_line) else len(
+                    self._lines)
+                self.refresh_lines(start, end - start)
+        self.scroll_to_cursor()
+        self.post_message(self.CursorMoved(self, self.current_row))
+
+    def move_to_key(self, kind: str, key: str) -> None:
+        for i, row in enumerate(self.model.rows):
+            if row.kind == kind and row.key == key:
+                self.move_to(i)
+                return
+
+    def scroll_to_cursor(self) -> None:
+        if self.cursor is None or self.cursor >= len(self._first_line):
+            return
+        top = self._first_line[self.cursor]
+        height = self.scrollable_content_region.height
+        scroll_y = self.scroll_offset.y
+        if top < scroll_y:
+            self.scroll_to(y=top, animate=False, immediate=True)
+        elif top >= scroll_y + height:
+            self.scroll_to(y=top - height + 1, animate=False, immediate=True)
+
+    def _focusable(self) -> list[int]:
+        return [i for i, r in enumerate(self.model.rows) if r.focusable]
+
+    def _step_from(self, start: int, direction: int) -> int | None:
+        rows = self.model.rows
+        i = start + direction
+        while 0 <= i < len(rows):
+            if rows[i].focusable:
+                return i
+            i += direction
+        return None
+
+    def action_cursor(self, direction: int) -> None:
+        if self.cursor is None:
+            self.move_to(self._step_from(-1, 1))
+            return
+        target = self._step_from(self.cursor, direction)
+        if target is not None:
+            self.move_to(target)
+        elif direction < 0:
+            self.scroll_to(y=0, animate=False, immediate=True)  # show headings above
+
+    def action_page(self, direction: int) -> None:
+        if self.cursor is None:
+            return
+        height = max(1, self.scrollable_content_region.height - 1)
+        line = self._first_line[self.cursor] + direction * height
+        line = max(0, min(line, len(self._lines) - 1))
+        row = self._lines[line].row
+        target = row if self.model.rows[row].focusable else (
+            self._step_from(row, direction) or self._step_from(row, -direction))
+        if target is not None:
+            self.move_to(target)
+
+    def action_jump(self, where: int) -> None:
+        focusable = self._focusable()
+        if focusable:
+            self.move_to(focusable[where])
+            if where == 0:
+                self.scroll_to(y=0, animate=False, immediate=True)
+
+    def action_group(self, direction: int) -> None:
+        """Jump to the next or previous section heading (or its first note)."""
+        if self.cursor is None:
+            return
+        rows = self.model.rows
+        i = self.cursor + direction
+        while 0 <= i < len(rows):
+            if rows[i].kind == "section":
+                target = i if rows[i].focusable else self._step_from(i, 1)
+                if target is not None and target != self.cursor:
+                    self.move_to(target)
+                    return
+            i += direction
+
+    # ------------------------------------------------------------ mouse
+
+    def _row_at(self, event: events.MouseEvent) -> int | None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        line = offset.y + self.scroll_offset.y
+        if 0 <= line < len(self._lines):
+            row = self._lines[line].row
+            return row if self.model.rows[row].focusable else None
+        return None
+
+    async def _on_click(self, event: events.Click) -> None:
+        row = self._row_at(event)
+        if row is None:
+            return
+        self.focus()
+        self.move_to(row)
+        if event.chain == 2:
+            self.post_message(self.Activated(self, self.model.rows[row]))
+        elif event.ctrl or event.shift:
+            self.post_message(self.Clicked(self, self.model.rows[row]))

@@ -1,0 +1,72 @@
+"""The footer: the keys that apply right now, on one line.
+
+Textual's ``Footer`` rebuilds a widget per key every time the bindings change, and the
+layout pass that follows costs tens of milliseconds on a full screen; on the run screen
+the bindings change with every step. This bar is a single widget drawn from the screen's
+key list (``keys.py``), redrawn without a layout pass. Keys are clickable, like the
+Footer's. When the line is too narrow for every key, the least important are left out
+(they are all on ``?`` and in the command palette, ctrl+p).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from textual.content import Content
+from textual.widget import Widget
+
+from sessionkit.tui.keys import Key, split_action
+
+
+class KeyBar(Widget):
+    COMPONENT_CLASSES = {"keybar--key", "keybar--label"}
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._items: list[tuple[str, str, str]] = []
+        self._drawn: tuple | None = None
+
+    def show(self, keys: Sequence[Key], applies: Callable[[str, tuple], bool | None],
+             kind: str = "") -> None:
+        """Show ``keys`` that apply (``applies(action, params)`` is true) on this ``kind``."""
+        items: list[tuple[str, str, str]] = []
+        seen: set[str] = set()
+        for key in keys:
+            if not key.show or (key.footer is not None and kind not in key.footer):
+                continue
+            name, params = split_action(key.action)
+            if key.action in seen or not applies(name, params):
+                continue
+            seen.add(key.action)
+            items.append((key.shown_keys.split(" ")[0] if not key.display else key.display,
+                          key.label_for(kind), key.action))
+        if tuple(items) != self._drawn:
+            self._drawn = tuple(items)
+            self._items = items
+            self.refresh()
+
+    def render(self) -> Content:
+        width = self.size.width
+        # Help and the palette always show: they lead to every key left out here.
+        tail = Content.assemble(*(self._item(key, label, f"screen.{action}")
+                                  for key, label, action in self._items if action == "help"),
+                                self._item("^p", "palette", "app.command_palette"))
+        parts: list[Content] = []
+        used = tail.cell_length + 1
+        for key, label, action in self._items:
+            if action == "help":
+                continue
+            item = self._item(key, label, f"screen.{action}")
+            if used + item.cell_length > width:
+                break
+            parts.append(item)
+            used += item.cell_length
+        gap = Content(" " * max(0, width - used))
+        return Content.assemble(*parts, gap, tail)
+
+    def _item(self, key: str, label: str, action: str) -> Content:
+        # Our own text only (keys.py): the click style runs the key's action.
+        return Content.assemble(
+            Content.styled(f" {key} ", ".keybar--key"),
+            Content.styled(f"{label} ", ".keybar--label"),
+        ).stylize(f"@click={action}")

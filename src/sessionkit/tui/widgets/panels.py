@@ -1,0 +1,316 @@
+"""The small panels around the board: title bar, step, countdown, agenda, notes, detail.
+
+Each is drawn from the engine's state by its ``show`` method and holds no state of its
+own, so a redraw can never disagree with the engine. All text from plans, methods and
+participants goes through :mod:`sessionkit.tui.safe`.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Digits, Static
+
+from sessionkit.core.engine import Engine
+from sessionkit.core.method import (
+    CanvasInput,
+    ClusterInput,
+    DiscussionInput,
+    NotesInput,
+    RatingInput,
+    VoteInput,
+)
+from sessionkit.core.state import Note
+from sessionkit.tui import timing
+from sessionkit.tui.safe import literal, one_line
+
+STYLE_CLASSES = {
+    "timing--late", "timing--early", "timing--muted", "timing--done",
+    "board--muted", "board--bar", "board--warning", "board--chip",
+}
+
+
+class Panel(Static):
+    """A Static that knows the shared ``.timing--*`` / ``.board--*`` styles.
+
+    :meth:`set` redraws only when the content really changed, and without a layout pass
+    for panels whose height is fixed (``FIXED_HEIGHT``): on a busy board a layout of the
+    whole screen on every tick or cursor move is what makes a terminal app feel slow.
+    """
+
+    COMPONENT_CLASSES = STYLE_CLASSES
+    FIXED_HEIGHT = False
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._shown: Content | None = None
+
+    def set(self, content: Content | str) -> None:
+        if isinstance(content, str):
+            content = Content(content)
+        if self._shown is not None and self._shown.is_same(content):
+            return
+        self._shown = content
+        self.update(content, layout=not self.FIXED_HEIGHT)
+
+
+def clock_face(seconds: float) -> str:
+    """Countdown text for Digits: ``9:05``, ``1:02:00``; overrun as ``+0:42``."""
+    over = seconds < 0
+    total = int(-seconds if over else seconds + 0.999)  # 0.4 s left still shows 0:01
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    return ("+" if over else "") + text
+
+
+class TimerStatus(Panel):
+    FIXED_HEIGHT = True
+
+
+class Countdown(Vertical):
+    """The step's timer in large digits, with a line saying what state it is in.
+
+    CSS classes: ``-running``, ``-paused``, ``-warning`` (last minute), ``-overtime``.
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Digits("0:00", id="digits")
+        yield TimerStatus("", id="timer-status")
+
+    def _digits(self, text: str) -> None:
+        digits = self.query_one(Digits)
+        if digits.value != text:  # called 4 times a second: redraw only on change
+            digits.update(text)
+
+    def show(self, engine: Engine, now: float) -> bool:
+        """Redraw; returns True if the time is up (and the timer running)."""
+        state = engine.state
+        timer = state.timer
+        if not state.started:
+            self._digits("0:00")
+            self.query_one(TimerStatus).set("not started")
+            self.set_classes("")
+            return False
+        remaining = timer.remaining_at(now)
+        self._digits(clock_face(remaining))
+        running = timer.running and state.ended_at is None
+        over = remaining <= 0
+        if over:
+            status = "TIME UP" + (" · running" if running else " · paused")
+        elif running:
+            status = f"running · of {clock_face(timer.duration)}"
+        else:
+            status = "paused · space starts"
+        self.query_one(TimerStatus).set(status)
+        self.set_class(running, "-running")
+        self.set_class(not running, "-paused")
+        self.set_class(over, "-overtime")
+        self.set_class(0 < remaining <= 60, "-warning")
+        return over and running
+
+
+KIND_WORDS = {
+    "notes": "sticky notes", "canvas": "notes on a canvas", "cluster": "clustering",
+    "vote": "dot vote", "rating": "rating", "discussion": "discussion",
+}
+
+
+class StepInfo(Panel):
+    """Where we are in the agenda and what the room is asked to do."""
+
+    def show(self, engine: Engine) -> None:
+        state = engine.state
+        if not engine.items:
+            self.set(Content("This plan has no agenda items."))
+            return
+        if not state.started:
+            first = engine.items[0]
+            self.set(Content.assemble(
+                Content.styled("Not started yet", "bold"), "\n",
+                "Press ", Content.styled("n", "bold reverse"), " to begin with ",
+                one_line(first.title, "bold"), "."))
+            return
+        item, step = engine.step_def()
+        where = Content.styled(f"{item.index + 1}/{len(engine.items)} ", ".timing--muted")
+        head = where + one_line(item.title)
+        lines = [head]
+        if step is not None:
+            count = len(item.steps)
+            head += Content.styled(
+                f" · step {state.step + 1}/{count} · "
+                f"{KIND_WORDS.get(step.input.kind, step.input.kind)}, {step.grouping.value}",
+                ".timing--muted")
+            lines = [head, one_line(step.title, "bold")]
+        if state.ended_at is not None:
+            lines.insert(0, Content.styled("Session ended.", "bold"))
+        lines.append(literal(engine.prompt()))
+        self.set(Content("\n").join(lines))
+
+
+class BoardInfo(Panel):
+    """One line above the board: what this board is and what can be done on it."""
+
+    FIXED_HEIGHT = True
+
+    def show(self, engine: Engine, kind: str, *, private: bool, selected: int,
+             notes: int) -> None:
+        state = engine.state
+        key = state.step_key
+        parts: list[Content] = []
+        if kind == "waiting":
+            parts.append(Content("The board shows each step's notes once the session starts."))
+        elif kind == "ended":
+            parts.append(Content("The session has ended. Press e to export the record."))
+        elif kind == "break" and engine.item().kind != "method":
+            parts.append(Content("A break: nothing is collected."))
+        elif kind == "break":
+            parts.append(Content.styled(
+                "This item's method was not found in the library, so it has no steps.",
+                ".board--warning"))
+        else:
+            _, step = engine.step_def()
+            spec = step.input if step else None
+            if isinstance(spec, (NotesInput, CanvasInput)):
+                parts.append(Content(f"{notes} note{'s' * (notes != 1)}"))
+                if isinstance(spec, CanvasInput):
+                    parts.append(Content(" · [ ] or c moves a note between regions"))
+            elif isinstance(spec, ClusterInput):
+                clusters = sum(1 for cl in state.clusters.values() if cl.step == key)
+                parts.append(Content(f"{notes} notes · {clusters} cluster"
+                                     f"{'s' * (clusters != 1)}"))
+                if selected:
+                    parts.append(Content.styled(f" · {selected} selected (g groups, t moves)",
+                                                "bold"))
+                else:
+                    parts.append(Content.styled(" · x selects, g groups", ".timing--muted"))
+            elif isinstance(spec, VoteInput):
+                status = state.step_state(key).vote
+                votes = state.votes.get(key, {})
+                dots = sum(sum(b.values()) for b in votes.values())
+                voters = sum(1 for b in votes.values() if sum(b.values()))
+                word = {"open": "Vote OPEN", "closed": "Vote closed: results",
+                        "not opened": "Vote not opened (o opens it)"}.get(status, status)
+                parts.append(Content.styled(word, "bold"))
+                parts.append(Content(f" · {dots} dot{'s' * (dots != 1)} from {voters} "
+                                     f"{'person' if voters == 1 else 'people'} · "
+                                     f"{spec.dots_per_person} each"))
+            elif isinstance(spec, RatingInput):
+                from sessionkit.tui.board_model import rating_summary
+                count, mean = rating_summary(engine)
+                question = one_line(spec.question or "Ratings", "bold")
+                parts.append(question)
+                parts.append(Content(f" · {count} rating{'s' * (count != 1)}"))
+                if mean is not None:
+                    parts.append(Content(f" · average {mean:.1f}"))
+            elif isinstance(spec, DiscussionInput):
+                parts.append(Content("Discussion · s writes the summary"))
+            if state.step_state(key).locked:
+                parts.append(Content.styled("  PHONE INPUT PAUSED (i)", ".board--warning"))
+        if private:
+            parts.insert(0, Content.styled(
+                " PRIVATE — not yet revealed to the room (R reveals) ", "reverse"))
+            parts.insert(1, Content(" "))
+        self.set(Content.assemble(*parts))
+
+
+class AgendaView(Panel):
+    """The agenda with planned and actual times, redrawn every few seconds."""
+
+    def show(self, engine: Engine, now: float) -> None:
+        width = self.content_region.width or 30
+        self.set(timing.agenda_content(engine, now, width))
+
+
+class FacilitatorNotes(Panel):
+    """Notes for the facilitator: this slot's notes and this step's notes. Never shown
+    to the room."""
+
+    def with_border_title(self, title: str) -> FacilitatorNotes:
+        self.border_title = title  # our own words, not untrusted text
+        return self
+
+    def show(self, engine: Engine) -> None:
+        state = engine.state
+        if not engine.items:
+            self.set("")
+            return
+        item, step = engine.step_def() if state.started else (engine.items[0], None)
+        parts: list[Content] = []
+        if step is not None and step.facilitator_notes:
+            parts.append(literal(step.facilitator_notes))
+        if item.item.notes:
+            if parts:
+                parts.append(Content(""))
+            parts.append(Content.styled("This slot: ", "bold") + literal(item.item.notes))
+        if not parts:
+            parts.append(Content.styled("No facilitator notes for this step.", ".timing--muted"))
+        self.set(Content("\n").join(parts))
+
+
+class Detail(Panel):
+    """The focused note in full (the board shows one line per note)."""
+
+    FIXED_HEIGHT = True
+
+    def show_text(self, text: str, meta: str = "") -> None:
+        self.set(Content.assemble(literal(text), "\n", one_line(meta, ".timing--muted")))
+
+    def show_note(self, note: Note | None, engine: Engine) -> None:
+        if note is None:
+            self.set("")
+            return
+        state = engine.state
+        meta = [note.id]
+        _, step = engine.step_def(note.step)
+        spec = step.input if step else None
+        if note.category:
+            labels = {cat.id: cat.label for cat in getattr(spec, "categories", [])}
+            meta.append(labels.get(note.category, note.category))
+        if note.region:
+            labels = {r.id: r.label for r in getattr(spec, "regions", [])}
+            meta.append(f"on {labels.get(note.region, note.region)}")
+        if note.cluster and note.cluster in state.clusters:
+            meta.append(f"in {state.clusters[note.cluster].label}")
+        if note.author_name:
+            meta.append(f"by {note.author_name}")
+        elif note.author == "facilitator":
+            meta.append("typed by the facilitator")
+        if note.hidden:
+            meta.append("HIDDEN from the room")
+        self.set(Content.assemble(
+            literal(note.text), "\n", one_line(" · ".join(meta), ".timing--muted")))
+
+
+class TitleBar(Panel):
+    """Top line: plan, clock, progress against the plan, people joined, storage trouble."""
+
+    FIXED_HEIGHT = True
+
+    def show(self, engine: Engine | None, now: float, title: str = "sessionkit") -> None:
+        parts: list[Content] = [Content.styled(" sessionkit ", "reverse bold"), Content(" ")]
+        if engine is None:
+            parts.append(one_line(title))
+            self.set(Content.assemble(*parts))
+            return
+        right: list[Content] = [Content.styled(f"  {timing.clock_of(now)}  ", ".timing--muted"),
+                                timing.summary(engine, now)]
+        people = len(engine.state.active_participants())
+        if people:
+            right.append(Content(f"  · {people} joined"))
+        right.append(Content(" "))
+        if engine.storage_error:  # the most important thing on the line when it happens
+            right.insert(0, Content.styled("  NOT SAVING: ", "bold reverse")
+                         + one_line(engine.storage_error, ".board--warning"))
+        tail = Content.assemble(*right)
+        room = max(8, (self.size.width or 100) - tail.cell_length - 13)
+        title = one_line(engine.plan.title, "bold")
+        if title.cell_length > room:
+            title = title.truncate(room, ellipsis=True)
+        self.set(Content.assemble(*parts, title, tail))
+
+
+class Filler(Widget):
+    """Takes up the remaining space."""

@@ -1,0 +1,209 @@
+"""The board as the room sees it on the projector: notes as cards in columns.
+
+Read-only, no cursor. Built from the same rows as the facilitator's board but with the
+room's visibility (no hidden notes, no private notes before they are revealed). Laid out
+once per change or resize into a list of strips, then scrolled with the Line API. During
+an open vote the room sees what is being voted on but not the running tally, so early
+dots do not sway later ones; the results appear, ranked, when the vote closes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from textual import events
+from textual.content import Content
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.visual import RenderOptions
+
+from sessionkit.tui.board_model import BoardModel, Row
+from sessionkit.tui.safe import literal, one_line
+from sessionkit.tui.widgets import rows as draw
+
+CARD_MIN = 26
+GAP = 2
+CARD_MAX_LINES = 6
+
+
+class RoomBoard(ScrollView):
+    COMPONENT_CLASSES = {
+        "board--card", "board--muted", "board--bar", "board--chip", "board--empty",
+        "board--heading",
+    }
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.model = BoardModel("waiting")
+        self.vote_open = False
+        self.empty_message = ""
+        self._strips: list[Strip] = []
+        self._producer: Iterator[Strip] | None = None
+        self._width = -1
+
+    def show(self, model: BoardModel, *, vote_open: bool = False, empty: str = "") -> None:
+        self.model = model
+        self.vote_open = vote_open
+        self.empty_message = empty
+        self._layout(force=True)
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout()
+        self.refresh()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._layout()
+        self._ensure(self.scroll_offset.y + crop.bottom + 1)
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        index = y + self.scroll_offset.y
+        width = self._width
+        if 0 <= index < len(self._strips):
+            return self._strips[index]
+        return Strip.blank(width, self.get_visual_style().rich_style)
+
+    # ------------------------------------------------------------ layout
+
+    def _render(self, content: Content, width: int, *component: str) -> Strip:
+        style = self.get_visual_style(*component)
+        strips = content.render_strips(width, 1, style,
+                                       RenderOptions(self._get_style, self.styles))
+        strip = strips[0] if strips else Strip([])
+        return strip.extend_cell_length(width, style.rich_style).crop(0, width)
+
+    def _layout(self, force: bool = False) -> None:
+        """Start laying the board out for the current width.
+
+        Lines are produced lazily (:meth:`_ensure`), as far as the view needs: wrapping
+        every one of 10,000 notes into cards before showing the first screen would
+        freeze the app for seconds. The scrollable height is estimated until the end of
+        the board has been laid out, then exact.
+        """
+        width = self.scrollable_content_region.width if self.is_mounted else 0
+        if width == self._width and not force:
+            return
+        self._width = width
+        self._strips = []
+        self._producer = self._produce(width) if width > 0 else None
+        self.virtual_size = Size(width, self._estimate(width) if width > 0 else 0)
+
+    def _ensure(self, lines: int) -> None:
+        """Lay out until at least ``lines`` lines exist (or the board ends)."""
+        producer = self._producer
+        if producer is None:
+            return
+        strips = self._strips
+        for strip in producer:
+            strips.append(strip)
+            if len(strips) >= lines:
+                break
+        else:
+            self._producer = None
+            self.virtual_size = Size(self._width, len(strips))
+
+    def _estimate(self, width: int) -> int:
+        """Roughly how many lines the board takes, without wrapping any text."""
+        columns, card_width = self._grid(width)
+        inner = max(1, card_width - 2)
+        total = 2
+        run: list[int] = []
+
+        def flush() -> int:
+            lines = 0
+            for start in range(0, len(run), columns):
+                lines += max(run[start:start + columns]) + 1
+            run.clear()
+            return lines
+
+        for row in self.model.rows:
+            if row.kind == "note":
+                run.append(min(CARD_MAX_LINES, len(row.ref.text) // inner + 1))
+                continue
+            total += flush()
+            total += 2 if row.kind == "section" else len(str(row.ref)) // width + 1 \
+                if row.kind == "text" else 1
+        return total + flush()
+
+    def _grid(self, width: int) -> tuple[int, int]:
+        columns = max(1, (width + GAP) // (CARD_MIN + GAP))
+        return columns, (width - GAP * (columns - 1)) // columns
+
+    def _produce(self, width: int) -> Iterator[Strip]:
+        rows = self.model.rows
+        blank = Strip.blank(width, self.get_visual_style().rich_style)
+        if not rows and self.empty_message:
+            yield blank
+            yield self._render(Content.styled(self.empty_message, ".board--empty"), width)
+        previous_blank = True
+        rank = 0
+        i = 0
+        while i < len(rows):
+            row = rows[i]
+            if row.kind == "note":
+                j = i
+                while j < len(rows) and rows[j].kind == "note":
+                    j += 1
+                yield from self._cards([r.ref.text for r in rows[i:j]], width, blank)
+                previous_blank = True
+                i = j
+                continue
+            if row.kind == "section":
+                if not previous_blank:
+                    yield blank
+                yield self._render(draw.section_content(row, width, room=True), width,
+                                   "board--heading")
+            elif row.kind == "target":
+                rank += 1
+                yield self._target(row, width, rank)
+            elif row.kind == "scale":
+                yield self._render(draw.scale_content(row, width, self.model.tally_max), width)
+            elif row.kind == "text":
+                for line in literal(row.ref).wrap(width - 1) or [Content("")]:
+                    yield self._render(Content(" ") + line, width)
+            previous_blank = False
+            i += 1
+
+    def _target(self, row: Row, width: int, rank: int) -> Strip:
+        (label, extra), dots = row.ref
+        if self.vote_open:
+            text = Content.assemble(" ● ", one_line(label))
+            if extra:
+                text += Content.styled(f"  {extra}", ".board--muted")
+            return self._render(draw.fit(text, width), width)
+        head = Content.styled(f"{rank:>3}. ", "bold")
+        return self._render(head + draw.target_content(row, width - 5, self.model.tally_max),
+                            width)
+
+    def _cards(self, texts: list[str], width: int, blank: Strip) -> Iterator[Strip]:
+        columns, card_width = self._grid(width)
+        inner = max(1, card_width - 2)
+        gap = Strip.blank(GAP, self.get_visual_style().rich_style)
+        tail_width = width - columns * card_width - GAP * (columns - 1)
+        for start in range(0, len(texts), columns):
+            cards: list[list[Content]] = []
+            for text in texts[start:start + columns]:
+                lines = literal(text).wrap(inner)
+                if len(lines) > CARD_MAX_LINES:
+                    lines = lines[:CARD_MAX_LINES]
+                    lines[-1] = draw.fit(lines[-1] + "…", inner)
+                cards.append(lines or [Content("")])
+            height = max(len(card) for card in cards)
+            for line_no in range(height):
+                parts: list[Strip] = []
+                for n in range(columns):
+                    if n:
+                        parts.append(gap)
+                    if n < len(cards):
+                        card = cards[n]
+                        line = card[line_no] if line_no < len(card) else Content("")
+                        parts.append(self._render(Content(" ") + line, card_width,
+                                                  "board--card"))
+                    else:
+                        parts.append(Strip.blank(card_width, self.get_visual_style().rich_style))
+                if tail_width > 0:
+                    parts.append(Strip.blank(tail_width, self.get_visual_style().rich_style))
+                yield Strip.join(parts)
+            yield blank
