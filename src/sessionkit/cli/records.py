@@ -32,7 +32,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
         "records", help="list the runs recorded on this machine",
         description="List recorded runs, newest first: plan, date, state and counts.",
     )
-    _records_option(records)
+    add_records_option(records)
     records.set_defaults(handler=cmd_records)
 
     exporter = subcommands.add_parser(
@@ -46,7 +46,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
                           help=f"one of {', '.join(FORMATS)} (default: md)")
     exporter.add_argument("-o", "--output", metavar="PATH",
                           help="file (or folder) to write; '-' writes to stdout")
-    _records_option(exporter)
+    add_records_option(exporter)
     exporter.set_defaults(handler=cmd_export)
 
     purge = subcommands.add_parser(
@@ -56,11 +56,11 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     )
     purge.add_argument("run", metavar="RUN", help="run folder name, unique prefix of it, or path")
     purge.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
-    _records_option(purge)
+    add_records_option(purge)
     purge.set_defaults(handler=cmd_purge)
 
 
-def _records_option(parser: argparse.ArgumentParser) -> None:
+def add_records_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--records", metavar="DIR", type=Path, default=None,
                         help="where runs are kept (default: %s)" % _shown_default())
 

@@ -1,8 +1,8 @@
 """`sessionkit run PLAN` and `sessionkit` alone (the home screen).
 
-Thin: finds the plan, makes the engine (:func:`build_session`, the one place to change
-when the record store and the phone server are wired in) and hands it to the TUI.
-Errors about the plan are printed before the TUI starts; once it runs, nothing here
+Thin: finds the plan, makes the run through :class:`sessionkit.live.Live` (its record
+folder and journal, and the phone server once the app shows it) and hands it to the
+TUI. Errors about the plan are printed before the TUI starts; once it runs, nothing here
 prints (Textual owns the terminal).
 """
 
@@ -18,6 +18,7 @@ from typing import Any
 from sessionkit.core.engine import Engine
 from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
+from sessionkit.live import Live, ServerOptions
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,48 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     run.add_argument("--sample", action="store_true",
                      help="run a small built-in sample workshop (to try sessionkit out)")
     _add_library_options(run)
+    _add_live_options(run)
     run.set_defaults(handler=cmd_run)
+
+    resume = subcommands.add_parser(
+        "resume",
+        help="continue an unfinished run in the terminal",
+        description="Reopen a run (after closing the app, or a crash) where it was: every "
+        "acknowledged note, vote and rating is there. RUN is a folder name from "
+        "`sessionkit records`, a unique prefix of one, or a path. Phones that were in the "
+        "session reconnect by themselves: the join code stays the same.",
+    )
+    resume.add_argument("run", metavar="RUN", help="the run to continue")
+    _add_live_options(resume)
+    resume.set_defaults(handler=cmd_resume)
+
+
+def _add_live_options(parser: argparse.ArgumentParser) -> None:
+    from sessionkit.cli.records import add_records_option
+
+    server = parser.add_argument_group("participant server")
+    server.add_argument("--host", default="0.0.0.0",
+                        help="address to listen on (default 0.0.0.0: every network, so "
+                        "phones on the room's Wi-Fi can join)")
+    server.add_argument("--port", type=int, default=8765,
+                        help="port to listen on (default 8765)")
+    server.add_argument("--public-url", metavar="URL",
+                        help="the address phones should use, when they reach this laptop "
+                        "through a tunnel or reverse proxy (e.g. https://example.org)")
+    server.add_argument("--no-server", action="store_true",
+                        help="no phones: the facilitator types notes in (paper stickies)")
+    add_records_option(parser)
+
+
+def make_live(args: argparse.Namespace) -> Live:
+    return Live(
+        getattr(args, "records", None),
+        ServerOptions(enabled=not getattr(args, "no_server", False),
+                      host=getattr(args, "host", "0.0.0.0"),
+                      port=getattr(args, "port", 8765),
+                      public_url=getattr(args, "public_url", None)),
+        log_handler=_log_handler(),
+    )
 
 
 def _add_library_options(parser: argparse.ArgumentParser) -> None:
@@ -72,15 +114,17 @@ class PlanNotFound(Exception):
         self.details = details or []
 
 
-def build_session(args: argparse.Namespace) -> Engine:
-    """The engine for ``sessionkit run``: the one place a run is set up.
+def build_session(args: argparse.Namespace,
+                  make: Callable[[Plan, dict[str, Method]], Engine] = make_engine) -> Engine:
+    """The engine for ``sessionkit run``: the one place a run is set up (``make`` gives
+    it a record: :meth:`Live.new_run`).
 
     Resolves PLAN (a plan id or file; else a method id, run on its own as a one-item
     plan). Raises :class:`PlanNotFound` with a message for a person.
     """
     if getattr(args, "sample", False):
         from sessionkit.tui.sample import sample_methods, sample_plan
-        return make_engine(sample_plan(), sample_methods())
+        return make(sample_plan(), sample_methods())
     if not args.plan:
         raise PlanNotFound("which plan? Give a plan id or file (`sessionkit plan` lists "
                            "them), or --sample")
@@ -94,100 +138,85 @@ def build_session(args: argparse.Namespace) -> Engine:
         if not looks_like_file and args.plan in library.methods:
             from sessionkit.tui.adhoc import adhoc_plan
             method = resolve_method(library, args.plan)
-            return make_engine(adhoc_plan(method), {method.id: method})
+            return make(adhoc_plan(method), {method.id: method})
         raise PlanNotFound(plan_error.message,
                            [str(p) for p in plan_error.problems]) from None
-    return make_engine(plan, library.timing_methods())
-
-
-# ---------------------------------------------------------------- the record store
-
-
-def _store_hooks() -> tuple[Callable[[], list[tuple[str, str, str]]] | None,
-                            Callable[[str], Engine] | None, list[Any]]:
-    """Listing and resuming unfinished runs through ``sessionkit.store``, if it is there.
-
-    Returns ``(runs, resume, opened)``; ``opened`` collects the runs resumed, so they can
-    be closed (snapshot written, lock released) when the app exits.
-    """
-    opened: list[Any] = []
-    try:
-        from sessionkit import store
-        list_runs = store.list_runs
-        open_run = store.open_run
-    except (ImportError, AttributeError):
-        return None, None, opened
-
-    def runs() -> list[tuple[str, str, str]]:
-        found = []
-        for summary in list_runs():
-            status = getattr(summary, "status", "")
-            if status not in ("not started", "in progress"):
-                continue
-            title = getattr(summary, "plan_title", "") or getattr(summary, "plan_id", "")
-            notes = getattr(summary, "notes", 0)
-            found.append((summary.name, title, f"{status} · {notes} notes · {summary.name}"))
-        return found
-
-    def resume(ref: str) -> Engine:
-        run = open_run(ref)
-        opened.append(run)
-        return run.engine
-
-    return runs, resume, opened
+    return make(plan, library.timing_methods())
 
 
 # ---------------------------------------------------------------- commands
 
 
-def _log_to_file() -> None:
-    """While the TUI runs, log records go to $SESSIONKIT_LOG (if set), never the terminal."""
+def _log_handler() -> logging.Handler | None:
+    """Where log records go while the TUI runs: $SESSIONKIT_LOG if set, else nowhere.
+    Never the terminal: Textual owns it."""
     path = os.environ.get("SESSIONKIT_LOG")
+    if not path:
+        return None
+    handler = logging.FileHandler(Path(path).expanduser(), encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    return handler
+
+
+def _quiet_terminal(handler: logging.Handler | None) -> None:
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if isinstance(handler, logging.StreamHandler) and not isinstance(
-                handler, logging.FileHandler):
-            root.removeHandler(handler)
-    if path:
-        handler = logging.FileHandler(Path(path).expanduser(), encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(handler)
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler or logging.NullHandler())
+    if handler is not None:
         root.setLevel(logging.INFO)
-    else:
-        root.addHandler(logging.NullHandler())
+
+
+def _run_app(live: Live, **app_args: Any) -> int:
+    from sessionkit.tui import SessionkitApp
+
+    _quiet_terminal(live.log_handler)
+    app = SessionkitApp(
+        serve=live.serve, runs=live.unfinished, resume=live.resume,
+        new_session=live.new_run,
+        exporter=lambda fmt: live.export(app.engine, fmt),  # type: ignore[arg-type]
+        **app_args,
+    )
+    try:
+        app.run()
+    finally:
+        live.close()
+    return app.return_code or 0
+
+
+def _fail(message: str, details: list[str] = ()) -> int:  # type: ignore[assignment]
+    import sys
+
+    print(f"error: {message}", file=sys.stderr)
+    for detail in details:
+        print(f"  {detail}", file=sys.stderr)
+    return 1
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    import sys
+    from sessionkit.store import RecordError
 
+    live = make_live(args)
     try:
-        engine = build_session(args)
+        engine = build_session(args, live.new_run)
     except PlanNotFound as error:
-        print(f"error: {error}", file=sys.stderr)
-        for detail in error.details:
-            print(f"  {detail}", file=sys.stderr)
-        return 1
-    from sessionkit.tui import SessionkitApp
+        return _fail(str(error), error.details)
+    except (RecordError, OSError) as error:
+        return _fail(f"cannot create the run's record: {error}")
+    return _run_app(live, engine=engine)
 
-    _log_to_file()
-    SessionkitApp(engine=engine).run()
-    return 0
+
+def cmd_resume(args: argparse.Namespace) -> int:
+    from sessionkit.store import RecordError
+
+    live = make_live(args)
+    try:
+        engine = live.resume(args.run)
+    except RecordError as error:
+        return _fail(str(error))
+    return _run_app(live, engine=engine)
 
 
 def home(args: argparse.Namespace) -> int:
     """No subcommand: the home screen (plans, methods, unfinished runs)."""
-    from sessionkit.tui import SessionkitApp
-
-    library = _library(args)
-    runs, resume, opened = _store_hooks()
-    _log_to_file()
-    try:
-        SessionkitApp(library=library, runs=runs, resume=resume,
-                      new_session=make_engine).run()
-    finally:
-        for run in opened:
-            try:
-                run.close()
-            except Exception:
-                log.exception("closing %s", run)
-    return 0
+    return _run_app(make_live(args), library=_library(args))

@@ -25,6 +25,10 @@ where they come from:
 ``new_session``
     ``new_session(plan, methods) -> Engine`` makes the engine for a plan started from the
     home screen (default: in memory). The one place to add a journal for those runs.
+``serve``
+    ``await serve(app, engine) -> join URL or None``: start the participant server for the
+    run being shown (``sessionkit.live.Live.serve``); run as a worker each time a run
+    opens, so the QR code always points at the run on screen.
 
 Nothing here prints: Textual owns the terminal while the app runs.
 """
@@ -32,7 +36,9 @@ Nothing here prints: Textual owns the terminal while the app runs.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+import asyncio
+import signal
+from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -132,6 +138,7 @@ class SessionkitApp(App):
         runs: Callable[[], list[tuple[str, str, str]]] | None = None,
         resume: Callable[[str], Engine] | None = None,
         new_session: Callable[[Plan, dict[str, Method]], Engine] | None = None,
+        serve: Callable[[App, Engine], Awaitable[str | None]] | None = None,
     ) -> None:
         super().__init__()
         self.library = library
@@ -143,6 +150,7 @@ class SessionkitApp(App):
         self.runs = runs
         self.resume = resume
         self.new_session = new_session or (lambda plan, methods: Engine(plan, methods))
+        self.serve = serve
         self._initial_engine = engine
         self._belled: tuple[str, float] | None = None
 
@@ -153,6 +161,7 @@ class SessionkitApp(App):
         from sessionkit.tui.screens.room import RoomScreen
 
         # Installed, so it is made once and kept: the projector view is opened often.
+        self._exit_on_sigterm()
         self.install_screen(RoomScreen(), "room")
         if self._initial_engine is None:
             self.push_screen(HomeScreen())
@@ -169,6 +178,26 @@ class SessionkitApp(App):
         self.engine = engine
         self.link = SessionLink(self, engine, self._session_changed)
         self.push_screen(RunScreen())
+        if self.serve is not None:
+            self.run_worker(self._serve(engine), name="serve", group="serve", exclusive=True)
+
+    async def _serve(self, engine: Engine) -> None:
+        try:
+            url = await self.serve(self, engine)  # type: ignore[misc]
+        except Exception as error:  # the run goes on without phones, and says so
+            log.exception("participant server")
+            self.notify(f"Phones cannot join: {error}", severity="error", markup=False)
+            url = None
+        if self.engine is engine:
+            self.set_join_url(url)
+
+    def _exit_on_sigterm(self) -> None:
+        """SIGTERM (a shutdown, ``kill``) closes the app properly, restoring the terminal
+        and writing the final snapshot, instead of killing it in raw mode."""
+        try:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
+        except (NotImplementedError, RuntimeError, ValueError):  # Windows, or not main thread
+            pass
 
     def start_plan(self, plan: Plan, methods: dict[str, Method]) -> None:
         try:

@@ -1,0 +1,161 @@
+"""A live run: the engine with its durable record and its participant server.
+
+The CLI makes one :class:`Live` for the app. Every run the app shows (started from the
+command line, from the home screen, or resumed) is made or opened here, so each has a
+folder in the records location and a journal the engine writes before it acknowledges
+anything. When the app shows a run, :meth:`Live.serve` starts the phone server for it in
+the app's event loop and hands the app the join URL for the QR code.
+
+The join token is kept in the run's folder, so after a crash the same QR code still
+works: phones reconnect by themselves and resend what was not acknowledged.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sessionkit import store
+from sessionkit.core.engine import Engine
+from sessionkit.core.method import Method
+from sessionkit.core.plan import Plan
+from sessionkit.core.record import Record
+from sessionkit.export import export, format_named
+
+log = logging.getLogger(__name__)
+
+TOKEN_FILE = "join-token"
+
+
+@dataclass(frozen=True)
+class ServerOptions:
+    enabled: bool = True
+    host: str = "0.0.0.0"
+    port: int = 8765
+    public_url: str | None = None
+
+
+class Live:
+    def __init__(self, records_dir: Path | None = None,
+                 server: ServerOptions = ServerOptions(),
+                 log_handler: logging.Handler | None = None) -> None:
+        self.records_dir = records_dir
+        self.options = server
+        self.log_handler = log_handler
+        self._runs: dict[int, store.Run] = {}
+        self._server: Any = None
+
+    # ------------------------------------------------------------ runs
+
+    def new_run(self, plan: Plan, methods: dict[str, Method]) -> Engine:
+        """A new run of ``plan`` with its own folder; returns its engine."""
+        used = {item.method: methods[item.method] for _, item in plan.items()
+                if item.method and item.method in methods}
+        return self._keep(store.create_run(self.records_dir, plan, used))
+
+    def resume(self, ref: str) -> Engine:
+        """Reopen an unfinished run (a folder name, unique prefix or path)."""
+        try:
+            run = store.open_run(ref, self.records_dir)
+        except store.DamagedRecord as damaged:
+            raise store.RecordError(
+                f"{damaged} Export what was kept with `sessionkit export`, or repair it "
+                "first.") from None
+        for warning in run.warnings:
+            log.warning("%s", warning)
+        return self._keep(run)
+
+    def unfinished(self) -> list[tuple[str, str, str]]:
+        """(id, title, description) of runs the home screen offers to resume."""
+        found = []
+        for summary in store.list_runs(self.records_dir):
+            if summary.status in ("not started", "in progress"):
+                found.append((summary.name, summary.plan_title or summary.plan_id,
+                              f"{summary.status} · {summary.notes} notes · {summary.name}"))
+        return found
+
+    def warnings(self, engine: Engine) -> list[str]:
+        run = self._runs.get(id(engine))
+        return list(run.warnings) if run else []
+
+    def export(self, engine: Engine, fmt: str) -> Path:
+        """Write ``engine``'s run as ``fmt`` into its exports folder; return the path."""
+        chosen = format_named(fmt)
+        run = self._runs.get(id(engine))
+        if run is None:
+            raise RuntimeError("this run has no record folder")
+        text = export(Record.from_run(run), chosen.name)
+        target = run.exports_dir / f"{run.name}.{chosen.extension}"
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        store.atomic_write(target, text.encode("utf-8"), mode=0o644)
+        return target
+
+    def _keep(self, run: store.Run) -> Engine:
+        self._runs[id(run.engine)] = run
+        return run.engine
+
+    # ------------------------------------------------------------ the phone server
+
+    async def serve(self, app: Any, engine: Engine) -> str | None:
+        """Start (or move) the participant server to ``engine``'s run; return the join
+        URL, or ``None`` with the reason shown in the app."""
+        self.stop_server()
+        if not self.options.enabled:
+            return None
+        from sessionkit.web import ServerError, serve_in_app
+
+        try:
+            server, link = await serve_in_app(
+                app, engine, host=self.options.host, port=self.options.port,
+                public_url=self.options.public_url, token=self._token(engine),
+                log_handler=self.log_handler)
+        except (ServerError, ValueError, OSError) as error:
+            app.notify(f"Phones cannot join: {error}", title="Participant server",
+                       severity="error", timeout=30, markup=False)
+            return None
+        self._server = server
+        if link.url is None:
+            app.notify(f"{link.problem} On this computer: {link.local_url}",
+                       title="Participant server", severity="warning", timeout=30,
+                       markup=False)
+        return link.url
+
+    def stop_server(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def _token(self, engine: Engine) -> str:
+        """The run's join token: made once, kept in its folder so a resumed run keeps
+        the same QR code."""
+        run = self._runs.get(id(engine))
+        if run is None:
+            return secrets.token_urlsafe(16)
+        path = run.folder / TOKEN_FILE
+        try:
+            token = path.read_text(encoding="ascii").strip()
+            if token:
+                return token
+        except (OSError, UnicodeError):
+            pass
+        token = secrets.token_urlsafe(16)
+        try:
+            store.atomic_write(path, token.encode("ascii"), mode=0o600)
+        except OSError:
+            log.exception("could not keep the join token in %s", run.folder)
+        return token
+
+    # ------------------------------------------------------------ the end
+
+    def close(self) -> None:
+        """Stop the server and close every run (final snapshot, lock released)."""
+        self.stop_server()
+        for run in self._runs.values():
+            try:
+                run.close()
+            except Exception:
+                log.exception("closing %s", run.folder)
+        self._runs.clear()
