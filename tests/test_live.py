@@ -1,0 +1,106 @@
+"""The app, the record and the phone server wired together, as `sessionkit run` does.
+
+A real participant server on a free loopback port, a phone's requests over real HTTP,
+the journal on disk; then the run is closed and resumed with the same join token.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import httpx
+
+from sessionkit.live import TOKEN_FILE, Live, ServerOptions
+from sessionkit.tui import SessionkitApp
+from sessionkit.tui.sample import sample_methods, sample_plan
+
+PUBLIC = "http://join.example.test"
+
+
+def _live(records: Path, port: int = 0) -> Live:
+    return Live(records, ServerOptions(host="127.0.0.1", port=port, public_url=PUBLIC))
+
+
+def _app(live: Live, engine) -> SessionkitApp:
+    app = SessionkitApp(engine=engine, serve=live.serve, new_session=live.new_run,
+                        resume=live.resume, runs=live.unfinished)
+    app.exporter = lambda fmt: live.export(app.engine, fmt)
+    return app
+
+
+async def _wait_for_server(pilot, app: SessionkitApp) -> None:
+    for _ in range(100):
+        if app.join_url:
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the participant server did not start")
+
+
+async def test_a_phone_note_is_recorded_shown_exported_and_resumed(tmp_path: Path) -> None:
+    live = _live(tmp_path)
+    engine = live.new_run(sample_plan(), sample_methods())
+    app = _app(live, engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _wait_for_server(pilot, app)
+        token = app.join_url.rsplit("/", 1)[1]
+        assert app.join_url == f"{PUBLIC}/j/{token}"
+        await pilot.press("n")  # start: the sample's first step collects notes
+        base = f"http://127.0.0.1:{live._server.port}/j/{token}/api"
+        async with httpx.AsyncClient(timeout=5) as phone:
+            joined = (await phone.post(f"{base}/join", json={
+                "name": "Ann", "client_id": "phone-0000000000001"})).json()
+            headers = {"X-Participant-Key": joined["key"]}
+            body = {"text": "Handovers [b]get lost[/b]", "category": "thorn",
+                    "client_id": "note-000000000000001"}
+            first = await phone.post(f"{base}/notes", json=body, headers=headers)
+            again = await phone.post(f"{base}/notes", json=body, headers=headers)
+        assert first.status_code == 201, first.text
+        assert again.json()["duplicate"] is True
+        await pilot.pause(0.2)
+        texts = [n.text for n in app.engine.state.notes.values()]
+        assert texts == ["Handovers [b]get lost[/b]"]
+
+        written = app.exporter("md")
+        assert "Handovers" in written.read_text(encoding="utf-8")
+    live.close()
+
+    run_folder = next(p for p in tmp_path.iterdir() if p.is_dir())
+    journal = [json.loads(line) for line in
+               (run_folder / "journal.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sum(e["type"] == "note_added" for e in journal) == 1
+    kept_token = (run_folder / TOKEN_FILE).read_text(encoding="ascii")
+    assert kept_token == token
+
+    again_live = _live(tmp_path)
+    resumed = again_live.resume(run_folder.name)
+    assert [n.text for n in resumed.state.notes.values()] == ["Handovers [b]get lost[/b]"]
+    assert again_live._token(resumed) == token  # the same QR code after a restart
+    again_live.close()
+
+
+async def test_a_taken_port_is_told_and_the_run_goes_on(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        live = _live(tmp_path, port=port)
+        app = _app(live, live.new_run(sample_plan(), sample_methods()))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause(0.3)
+            messages = [n.message for n in app._notifications]
+            assert any(f"port {port} on 127.0.0.1 is already in use" in m for m in messages)
+            assert app.join_url is None
+            await pilot.press("n")
+            assert app.engine.state.started  # the facilitator carries on without phones
+        live.close()
+
+
+async def test_no_server_means_no_join_url(tmp_path: Path) -> None:
+    live = Live(tmp_path, ServerOptions(enabled=False))
+    app = _app(live, live.new_run(sample_plan(), sample_methods()))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.2)
+        assert app.join_url is None and live._server is None
+    live.close()
