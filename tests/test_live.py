@@ -104,3 +104,21 @@ async def test_no_server_means_no_join_url(tmp_path: Path) -> None:
         await pilot.pause(0.2)
         assert app.join_url is None and live._server is None
     live.close()
+
+
+def test_the_home_screen_takes_its_own_records_and_library_options(tmp_path, monkeypatch) -> None:
+    from sessionkit.cli import build_parser
+    from sessionkit.cli import run as run_cli
+
+    seen = {}
+
+    def fake_run_app(live, **app_args):
+        seen["records"] = live.records_dir
+        seen["library"] = app_args["library"]
+        return 0
+
+    monkeypatch.setattr(run_cli, "_run_app", fake_run_app)
+    args = build_parser().parse_args(["--records", str(tmp_path)])
+    assert run_cli.home(args) == 0
+    assert seen["records"] == tmp_path
+    assert "rose-thorn-bud" in seen["library"].methods

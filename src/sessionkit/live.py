@@ -73,8 +73,9 @@ class Live:
         found = []
         for summary in store.list_runs(self.records_dir):
             if summary.status in ("not started", "in progress"):
+                notes = f"{summary.notes} note{'' if summary.notes == 1 else 's'}"
                 found.append((summary.name, summary.plan_title or summary.plan_id,
-                              f"{summary.status} · {summary.notes} notes · {summary.name}"))
+                              f"{summary.status} · {notes} · {summary.name}"))
         return found
 
     def warnings(self, engine: Engine) -> list[str]:

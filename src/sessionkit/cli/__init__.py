@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from sessionkit import __version__
 from sessionkit.cli import library, qr, records, run
@@ -20,6 +21,15 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run service-design workshops from a terminal.",
     )
     parser.add_argument("--version", action="version", version=f"sessionkit {__version__}")
+    # For the home screen (no subcommand). Separate names: argparse lets a subcommand's
+    # own defaults overwrite options of the same name given before it.
+    home = parser.add_argument_group("home screen (sessionkit with no command)")
+    home.add_argument("--records", dest="home_records", metavar="DIR", type=Path,
+                      help="where runs are kept")
+    home.add_argument("--methods", dest="home_methods", metavar="DIR", type=Path,
+                      action="append", default=[], help="also read methods from DIR")
+    home.add_argument("--sessions", dest="home_sessions", metavar="DIR", type=Path,
+                      action="append", default=[], help="also read session plans from DIR")
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for area in (run, library, records, qr):
         area.register(subcommands)

@@ -219,4 +219,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
 
 def home(args: argparse.Namespace) -> int:
     """No subcommand: the home screen (plans, methods, unfinished runs)."""
+    args.records = getattr(args, "home_records", None)
+    args.methods = getattr(args, "home_methods", [])
+    args.sessions = getattr(args, "home_sessions", [])
     return _run_app(make_live(args), library=_library(args))
