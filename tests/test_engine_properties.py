@@ -13,6 +13,7 @@ from factories import (
     GROUP,
     SORT,
     VOTE_NOTES,
+    VOTE_THEMES,
     WRITE,
     FakeClock,
     ListJournal,
@@ -185,6 +186,15 @@ def check_invariants(engine: Engine) -> None:
         _, step = engine.step_def(key)
         for person in state.participants:
             assert len(state.notes_by(key, person)) <= step.input.max_per_person  # type: ignore[union-attr]
+            # The engine's running count (no scan per note) agrees with a scan.
+            assert engine._notes_written(key, person) == len(state.notes_by(key, person))
+
+    # The engine's direct check of a dot's target agrees with the full list of targets.
+    candidates = [*state.notes, *state.clusters, "n999", "c999", ""]
+    for key in (VOTE_NOTES, VOTE_THEMES, WRITE):
+        targets = set(engine.vote_targets(key))
+        for target in candidates:
+            assert engine._is_vote_target(key, target) == (target in targets), (key, target)
 
     for cl in state.clusters.values():
         assert cl.step in ALL_STEPS

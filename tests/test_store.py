@@ -585,3 +585,54 @@ def test_every_bundled_method_and_plan_round_trips_through_a_run_folder(tmp_path
             checked += 1
     if not checked:
         pytest.skip("no bundled methods or plans load yet")
+
+
+# ---------------------------------------------------------------- snapshots inside the app's loop
+
+
+async def test_in_the_event_loop_a_snapshot_waits_for_the_step_change_and_leaves_the_loop(
+        run: store.Run, clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the TUI's loop (where phones and the screen wait) a step change is not held up
+    by encoding and fsyncing the whole state: the snapshot is copied a moment later,
+    written by a worker thread, and quick successive changes share one."""
+    import asyncio
+    import threading
+
+    monkeypatch.setattr(store, "SNAPSHOT_DELAY", 0.05)
+    writes: list[tuple[str, int]] = []
+    write = store._write_snapshot_data
+
+    def counted(path: Path, data: dict) -> None:
+        writes.append((threading.current_thread().name, data["state"]["seq"]))
+        write(path, data)
+
+    monkeypatch.setattr(store, "_write_snapshot_data", counted)
+    start_with_notes(run, clock)
+    for _ in range(4):  # the facilitator clicks through four steps
+        run.engine.execute(c.NextStep())
+    assert writes == [] and store.read_snapshot(run.snapshot_path).seq < run.state.seq
+    for _ in range(100):
+        await asyncio.sleep(0.01)
+        if writes and run.snapshot_error is None:
+            break
+    assert len(writes) == 1 and writes[0][0] != threading.current_thread().name
+    assert writes[0][1] == run.state.seq
+    assert store.read_snapshot(run.snapshot_path) == run.state
+
+    def full(path, data, mode=0o600):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store, "atomic_write", full)
+    event = run.engine.execute(c.NextStep())
+    assert event.type == "step_started"  # the command never fails for a snapshot
+    for _ in range(100):
+        await asyncio.sleep(0.01)
+        if run.snapshot_error:
+            break
+    assert "No space left" in run.snapshot_error
+    monkeypatch.undo()
+    # A snapshot still pending when the run closes gives way to the final one.
+    monkeypatch.setattr(store, "SNAPSHOT_DELAY", 5.0)
+    run.engine.execute(c.PreviousStep())
+    run.close()
+    assert store.read_snapshot(run.snapshot_path) == run.state

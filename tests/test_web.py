@@ -611,6 +611,48 @@ async def test_state_shapes_for_every_kind_of_step(client, engine):
     assert end["public"]["step"]["kind"] == "ended"
 
 
+async def test_a_notice_is_never_answered_with_a_stale_board(engine, monkeypatch):
+    """The shared view may be up to ``view_cache_seconds`` old while notes pour in, but a
+    phone that acts like the page (refetch when a notice's seq differs from the seq its
+    view reported) must end up showing every note it was told about."""
+    from types import SimpleNamespace
+
+    from sessionkit.web import views as views_module
+
+    clock = [1000.0]  # the views' clock only; the event loop keeps its own
+    monkeypatch.setattr(views_module, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    app = create_app(engine, token=TOKEN,  # flushed by hand below, not by the loop
+                     limits=fast_limits(view_cache_seconds=0.25, bulk_delay=600,
+                                        urgent_delay=600))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://p") as http:
+        _, ann = await join(http)
+        _, bo = await join(http)
+        goto(engine, OPEN)
+        hub = app.state.hub
+
+        async def note(text: str) -> str:
+            r = await http.post(f"{API}/notes", headers=ann, json={"text": text, "client_id": cid()})
+            return r.json()["note"]
+
+        async def view(key) -> dict:
+            return (await http.get(f"{API}/state", headers=key)).json()
+
+        await note("first")
+        await view(ann)                # the shared view is built now, with "first"
+        clock[0] += 0.1
+        second = await note("second")  # a coalesced notice is due later
+        clock[0] += 0.1
+        seen = await view(bo)          # Bo fetches (woke up, voted...) from the cache
+        last_seq = seen["me"]["seq"]
+        hub.flush()                    # the notice about "second" goes out
+        notice = json.loads(hub.message().split(b"data: ")[1])
+        assert notice["seq"] == engine.state.seq
+        if notice["seq"] != last_seq:  # what app.js does
+            seen = await view(bo)
+        assert second in [n["id"] for n in seen["public"]["notes"]]
+
+
 async def test_slow_reader_holds_only_the_newest_notice(client, engine):
     pid, _ = await join(client)
     hub = client.app.state.hub

@@ -12,6 +12,7 @@ protocol, time through ``clock``.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 import uuid
@@ -82,6 +83,8 @@ class Engine:
         self.history: list[Event] = []
         """Events applied since this engine was made (replayed ones included)."""
         self._subscribers: list[Subscriber] = []
+        self._written: tuple[dict[str, Any], int, dict[tuple[str, str], int]] | None = None
+        """(the notes dict it counted, how many notes it had, (step, author) -> notes)."""
         self.storage_error: str | None = None
         """Set while the journal is failing; cleared by the next successful write."""
 
@@ -167,6 +170,40 @@ class Engine:
         _, step = self.step_def(note.step)
         private = step is not None and getattr(step.input, "private", False)
         return not private or self.state.step_state(note.step).revealed
+
+    def _is_vote_target(self, key: str, target: str) -> bool:
+        """``target in self.vote_targets(key)`` without listing every note (a dot is cast
+        on a board of thousands of notes many times a second)."""
+        _, step = self.step_def(key)
+        if step is None or not isinstance(step.input, VoteInput):
+            return False
+        target_key = self.step_key_for(_split_key(key)[0], step.input.target_step)
+        if step.input.target == "clusters":
+            cluster = self.state.clusters.get(target)
+            return cluster is not None and cluster.step == target_key
+        note = self.state.notes.get(target)
+        return note is not None and note.step == target_key and not note.hidden
+
+    def _notes_written(self, key: str, author: str) -> int:
+        """``len(self.state.notes_by(key, author))`` without a scan of every note.
+
+        Notes are only ever added (never removed, their step and author never change) and
+        a dict keeps insertion order, so the count is kept up to date by looking at the
+        notes added since the last call. Anything else (the state or its notes dict was
+        replaced: a rollback, a restore) is a new dict object, and the count starts over.
+        """
+        notes = self.state.notes
+        cache = self._written
+        if cache is None or cache[0] is not notes or cache[1] > len(notes):
+            counts: dict[tuple[str, str], int] = {}
+            for note in notes.values():
+                counts[(note.step, note.author)] = counts.get((note.step, note.author), 0) + 1
+        else:
+            counts = cache[2]
+            for note in itertools.islice(reversed(notes.values()), len(notes) - cache[1]):
+                counts[(note.step, note.author)] = counts.get((note.step, note.author), 0) + 1
+        self._written = (notes, len(notes), counts)
+        return counts.get((key, author), 0)
 
     # ------------------------------------------------------------ commit
 
@@ -387,7 +424,7 @@ class Engine:
             raise Rejected("This step does not collect notes.", "conflict")
         spec = step.input
         if actor != FACILITATOR:
-            written = len(self.state.notes_by(key, actor))
+            written = self._notes_written(key, actor)
             if written >= spec.max_per_person:
                 raise Rejected(
                     f"You have added {written} notes, the most this step allows.", "limit")
@@ -583,7 +620,7 @@ class Engine:
         key, spec = self._vote_step()
         if self.state.step_state(key).vote != "open":
             raise Rejected("Voting is not open.", "locked")
-        if cmd.target not in self.vote_targets(key):
+        if not self._is_vote_target(key, cmd.target):
             raise Rejected(f"'{cmd.target}' is not one of the things being voted on.", "not_found")
         if actor != FACILITATOR:  # the facilitator enters paper dots: no budget
             ballot = self.state.votes.get(key, {}).get(actor, {})

@@ -156,6 +156,7 @@ class Hub:
 
     def flush(self) -> None:
         self._flush_handle = None
+        self.views.expire()  # phones refetch on this notice: never answer from an older cache
         if not self.connections:
             return
         message = self.message()

@@ -55,6 +55,8 @@ class Views:
         self.bulk_seq = 0
         """Seq of the last high-volume public change (a note on an open board, a rating)."""
         self._cache: tuple[int, int, float, bytes] | None = None
+        self._cache_seq = 0
+        """``state.seq`` when the cached public part was built: what it reflects."""
         self._own: dict[tuple[str, str], list[str]] = {}
         """(step key, author) -> note ids: a phone's own notes without a scan."""
         self.rebuild_index()
@@ -89,7 +91,15 @@ class Views:
                 return data
         data = dumps(self.build_public())
         self._cache = (self.urgent_seq, self.bulk_seq, now, data)
+        self._cache_seq = self.engine.state.seq
         return data
+
+    def expire(self) -> None:
+        """A notice is going out: the next phone to fetch must get a view built after it,
+        not one from the cache that predates what the notice announces."""
+        cached = self._cache
+        if cached is not None and (cached[0] != self.urgent_seq or cached[1] != self.bulk_seq):
+            self._cache = None
 
     def build_public(self) -> dict[str, Any]:
         engine, state = self.engine, self.engine.state
@@ -257,4 +267,10 @@ class Views:
         return out
 
     def state_bytes(self, participant_id: str) -> bytes:
-        return b'{"public":' + self.public() + b',"me":' + dumps(self.me(participant_id)) + b"}"
+        public = self.public()
+        me = self.me(participant_id)
+        # The view is only as new as its older part: a phone that took ``me.seq`` for the
+        # whole view would ignore the next notice and keep showing a board from the cache
+        # without the notes that notice was about.
+        me["seq"] = min(me["seq"], self._cache_seq)
+        return b'{"public":' + public + b',"me":' + dumps(me) + b"}"
