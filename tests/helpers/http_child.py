@@ -1,0 +1,105 @@
+"""Child process for tests/test_faults.py: a real participant server over a real run.
+
+Usage: python http_child.py RECORDS_DIR TOKEN [RUN_FOLDER]
+
+Creates a run of a one-step plan (an open notes board) in RECORDS_DIR and starts it, or
+reopens RUN_FOLDER (after a crash: recovery as ``sessionkit run`` would do it), then
+serves it on 127.0.0.1 and a free port with the join token TOKEN. Prints
+``ready <port> <run folder>``, then answers one command per stdin line:
+
+    fsize <bytes>|off  limit the size of any file this process writes (RLIMIT_FSIZE) to
+                       the journal's current size plus <bytes>: appends then fail with
+                       EFBIG, as on a full disk; ``off`` lifts the limit   -> ok
+    stats              -> ok {"seq", "notes", "storage_error", "journal_bytes"}
+    quit               stop serving, close the run, exit                   -> bye
+
+Logs go to ``child.log`` in RECORDS_DIR.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import resource
+import signal
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sessionkit import store
+from sessionkit.core import commands as c
+from sessionkit.core.method import Method
+from sessionkit.core.plan import Plan
+from sessionkit.web import ParticipantServer, WebLimits, create_app
+
+METHOD = Method.model_validate({
+    "id": "board", "name": "Board", "summary": "Many notes.", "purpose": "Testing.",
+    "phase": "discover", "duration": {"min": 10, "typical": 10, "max": 10},
+    "group_size": {"min": 1, "max": 1000},
+    "steps": [{"id": "write", "title": "Write", "prompt": "Write", "timebox": 10,
+               "input": {"kind": "notes", "max_per_person": 100}}],
+})
+PLAN = Plan.model_validate({
+    "id": "board-plan", "title": "Board",
+    "days": [{"start": "09:00", "end": "10:00", "agenda": [{"method": "board"}]}],
+})
+LIMITS = WebLimits(rate=10_000.0, burst=10_000, anonymous_rate=10_000.0, anonymous_burst=10_000,
+                   urgent_delay=0.01, bulk_delay=0.05)
+
+
+async def main() -> None:
+    records, token = Path(sys.argv[1]), sys.argv[2]
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write over the limit fails with EFBIG
+    if len(sys.argv) > 3:
+        run = store.open_run(Path(sys.argv[3]))
+    else:
+        run = store.create_run(records, PLAN, {"board": METHOD})
+        run.engine.execute(c.StartSession())
+    handler = logging.FileHandler(records / "child.log")
+    server = ParticipantServer(create_app(run.engine, token=token, limits=LIMITS),
+                               log_handler=handler)
+    server.bind("127.0.0.1", 0)
+    task = asyncio.create_task(server.serve())
+    await server.wait_started()
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+
+    def say(line: str) -> None:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
+    say(f"ready {server.port} {run.folder}")
+    _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    try:
+        while line := (await reader.readline()).decode().strip():
+            words = line.split()
+            if words[0] == "quit":
+                break
+            if words[0] == "fsize":
+                if words[1] == "off":
+                    resource.setrlimit(resource.RLIMIT_FSIZE, (hard, hard))
+                else:
+                    size = run.journal_path.stat().st_size + int(words[1])
+                    resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
+                say("ok")
+            elif words[0] == "stats":
+                say("ok " + json.dumps({
+                    "seq": run.engine.state.seq, "notes": len(run.engine.state.notes),
+                    "storage_error": run.engine.storage_error,
+                    "journal_bytes": os.path.getsize(run.journal_path)}))
+            else:
+                say(f"err {line}")
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (hard, hard))
+        server.stop()
+        await asyncio.wait_for(task, 10)
+        run.close()
+        say("bye")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
