@@ -765,15 +765,17 @@ def test_votes_on_clusters(sorting: tuple[Engine, dict[str, str]]) -> None:
     two = cluster(engine, "Two", [n["b"]])
     lot = cluster(engine, "Later", [n["c"]], parking=True)
     go(engine, VOTE_THEMES)
-    assert engine.vote_targets() == [one, two, lot]
+    assert engine.vote_targets() == [one, two]  # the parking lot is not a theme
     engine.execute(c.OpenVote())
     rejected(engine, c.CastVote(target=n["a"]), "p1", code="not_found",
              says="not one of the things being voted on")
     engine.execute(c.CastVote(target=one), "p1")
     rejected(engine, c.CastVote(target=one), "p1", code="limit",
              says="At most 1 dot(s) can go on one item.")
+    rejected(engine, c.CastVote(target=lot), "p1", code="not_found",
+             says="not one of the things being voted on")
     engine.execute(c.CastVote(target=two), "p1")
-    rejected(engine, c.CastVote(target=lot), "p1", code="limit",
+    rejected(engine, c.CastVote(target=two), "p1", code="limit",
              says="You have used all 2 of your dots.")
     assert engine.state.tally(VOTE_THEMES) == {one: 1, two: 1}
 

@@ -260,17 +260,14 @@ async def test_run_a_plan_end_to_end_by_keyboard(engine: Engine, clock: FakeCloc
         engine.execute(c.CastVote(target=staff), actor=people[0])
         await pilot.pause(0.1)
         board = board_of(app)
-        parking_id = parking.id
-        # board order while open (the engine offers the parking lot for votes too)
-        assert [(r.key, r.ref[1]) for r in board.rows] == [(staff, 1), (parking_id, 0),
-                                                           (hours, 3)]
+        # board order while open; the parking lot is not a theme to vote on
+        assert [(r.key, r.ref[1]) for r in board.rows] == [(staff, 1), (hours, 3)]
         board.move_to_key("target", staff)
         await pilot.press("d")  # a paper dot
         assert engine.state.tally(VOTE)[staff] == 2
         await pilot.press("o")
         assert engine.state.step_state(VOTE).vote == "closed"
-        assert [(r.key, r.ref[1]) for r in board.rows] == [(hours, 3), (staff, 2),
-                                                           (parking_id, 0)]
+        assert [(r.key, r.ref[1]) for r in board.rows] == [(hours, 3), (staff, 2)]
         assert "Opening hours" in board_text(board).splitlines()[0]
 
         # room view: prompt, timer, results, join code; no facilitator notes

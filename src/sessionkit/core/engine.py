@@ -149,7 +149,9 @@ class Engine:
             return []
         target_key = self.step_key_for(_split_key(key)[0], step.input.target_step)
         if step.input.target == "clusters":
-            return [k for k, cl in self.state.clusters.items() if cl.step == target_key]
+            # The parking lot holds what the room set aside: it is not a theme to vote on.
+            return [k for k, cl in self.state.clusters.items()
+                    if cl.step == target_key and not cl.parking]
         return [n.id for n in self.state.notes_in(target_key) if not n.hidden]
 
     def cluster_sources(self, key: str | None = None) -> list[str]:
@@ -180,7 +182,7 @@ class Engine:
         target_key = self.step_key_for(_split_key(key)[0], step.input.target_step)
         if step.input.target == "clusters":
             cluster = self.state.clusters.get(target)
-            return cluster is not None and cluster.step == target_key
+            return cluster is not None and cluster.step == target_key and not cluster.parking
         note = self.state.notes.get(target)
         return note is not None and note.step == target_key and not note.hidden
 
