@@ -374,13 +374,7 @@ def _snapshot_data(state: SessionState) -> dict[str, Any]:
 
 def read_snapshot(path: Path) -> SessionState:
     """Load a snapshot; :class:`RecordError` names the file and line if it is damaged."""
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise RecordError(f"{path}: missing", file=path) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise RecordError(f"{path}: cannot be read ({error})", file=path) from None
-    data = _parse_toml(path, text)
+    text, data = _read_toml_file(path)
     if data.get("format") != SNAPSHOT_FORMAT or not isinstance(data.get("state"), dict):
         raise RecordError(f"{path}: not a sessionkit snapshot", file=path)
     try:

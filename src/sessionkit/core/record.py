@@ -129,8 +129,29 @@ def minutes_text(minutes: float) -> str:
 # ---------------------------------------------------------------- views
 
 
+class _Timed:
+    """Planned against actual minutes, for an agenda item or one of its steps."""
+
+    span: Span | None
+    current: bool
+    planned_minutes: int
+
+    @property
+    def actual_minutes(self) -> float | None:
+        """Time spent in it (all visits); ``None`` if not run or still running."""
+        if self.span is None or self.span.started_at is None or self.current:
+            return None
+        return self.span.seconds / 60
+
+    @property
+    def overrun_minutes(self) -> int | None:
+        """Actual minus planned minutes, rounded (negative: finished early)."""
+        actual = self.actual_minutes
+        return None if actual is None else int(round(actual - self.planned_minutes))
+
+
 @dataclass(frozen=True)
-class StepView:
+class StepView(_Timed):
     """One step of one agenda item, with its plan and what actually happened."""
 
     key: str
@@ -158,20 +179,10 @@ class StepView:
     def visited(self) -> bool:
         return self.span is not None and self.span.started_at is not None
 
-    @property
-    def actual_minutes(self) -> float | None:
-        if self.span is None or self.current:
-            return None
-        return self.span.seconds / 60
-
-    @property
-    def overrun_minutes(self) -> int | None:
-        actual = self.actual_minutes
-        return None if actual is None else int(round(actual - self.planned_minutes))
 
 
 @dataclass(frozen=True)
-class ItemView:
+class ItemView(_Timed):
     """One agenda item: planned clock times against the actual ones."""
 
     index: int
@@ -201,18 +212,6 @@ class ItemView:
     def ended_at(self) -> float | None:
         return None if self.span is None or self.current else self.span.ended_at
 
-    @property
-    def actual_minutes(self) -> float | None:
-        """Time spent in the item (all visits); ``None`` if not run or still running."""
-        if self.span is None or self.span.started_at is None or self.current:
-            return None
-        return self.span.seconds / 60
-
-    @property
-    def overrun_minutes(self) -> int | None:
-        """Actual minus planned minutes, rounded (negative: finished early)."""
-        actual = self.actual_minutes
-        return None if actual is None else int(round(actual - self.planned_minutes))
 
     @property
     def planned_text(self) -> str:
