@@ -656,3 +656,31 @@ def test_build_session_finds_plans_methods_and_the_sample() -> None:
         build_session(parse(["run"]))
     with pytest.raises(PlanNotFound):
         build_session(parse(["run", "no-such-plan-or-method"]))
+
+
+async def test_remove_a_participant_and_show_the_join_code(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("P")  # nobody yet: the dialog says so, nothing else happens
+        assert squeezed("Nobody has joined") in squeezed_screen(app)
+        await pilot.press("escape")
+        await pilot.press("n")
+        ann, bo = join(engine, "Ann"), join(engine, "Bo")
+        await pilot.press("P")
+        assert isinstance(app.screen, Picker)
+        await pilot.press("down", "enter")  # Bo
+        await pilot.press("y")
+        assert engine.state.participants[bo].removed
+        assert not engine.state.participants[ann].removed
+        with pytest.raises(Exception, match="not part of this session"):
+            engine.execute(c.AddNote(text="still here?", category="rose"), actor=bo)
+
+        await pilot.press("j")
+        assert isinstance(app.screen, RoomScreen)
+        assert squeezed(JOIN) in squeezed_screen(app)
+
+
+def squeezed_screen(app: SessionkitApp) -> str:
+    """The text of every cell on screen, spaces removed (as a person reads it)."""
+    strips = app.screen._compositor.render_strips()
+    return squeezed("".join(strip.text for strip in strips))

@@ -76,6 +76,11 @@ SESSION_KEYS = [
 ]
 
 RUN_KEYS = SESSION_KEYS + [
+    Key("j", "join_code", "Join code",
+        "Show the join QR code for phones (in the room view, with the address under it)",
+        VIEWS, show=False),
+    Key("P", "people", "People",
+        "Who has joined; remove someone (their phone stops working)", VIEWS, show=False),
     Key("a", "add_notes", "Add notes",
         "Type paper notes for the room (enter adds one and stays open; esc closes)", NOTES,
         footer=("notes", "canvas")),

@@ -167,7 +167,7 @@ class RunScreen(SessionScreen):
     # ------------------------------------------------------------ what applies now
 
     DIALOG_ACTIONS = frozenset({"add_notes", "edit", "set_kind", "group", "rename", "merge",
-                                "move_to", "summary"})
+                                "move_to", "summary", "people"})
 
     def applies(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.app.link is None:
@@ -532,6 +532,47 @@ class RunScreen(SessionScreen):
 
     def action_room_view(self) -> None:
         self.app.push_screen("room")
+
+    def action_join_code(self) -> None:
+        """The QR code is drawn only in the room view: full size, never under a dialog's
+        tint (which would stop it scanning)."""
+        if not self.app.join_url:
+            self.not_here("Phones cannot join this run: there is no join address (see the "
+                          "message shown when it started, or run without --no-server).")
+            return
+        room = self.app.get_screen("room")
+        room.show_join = True
+        self.app.push_screen(room)
+
+    def action_people(self) -> None:
+        people = self.engine.state.active_participants()
+        if not people:
+            self.not_here("Nobody has joined from a phone yet.")
+            return
+        notes: dict[str, int] = {}
+        for note in self.engine.state.notes.values():
+            notes[note.author] = notes.get(note.author, 0) + 1
+        choices = [(p.id, f"{p.name or 'anonymous'} ({p.id}) · "
+                          f"{notes.get(p.id, 0)} note{'s' * (notes.get(p.id, 0) != 1)}")
+                   for p in people]
+
+        def chosen(participant: str | None) -> None:
+            if participant is None:
+                return
+            person = self.engine.state.participants[participant]
+            label = person.name or f"anonymous {participant}"
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self.link.do(c.RemoveParticipant, participant=participant)
+
+            self.app.push_screen(Confirm(
+                f"Remove {label}?",
+                "Their phone stops working in this session. What they wrote stays in the "
+                "record (hide single notes with h)."), confirmed)
+
+        self.app.push_screen(Picker(f"{len(people)} joined · enter removes someone", choices),
+                             chosen)
 
     def action_toggle_panel(self) -> None:
         shown = self.query_one("#side").display
