@@ -710,3 +710,13 @@ def test_bundled_dirs_prefer_the_copy_inside_an_installed_package(tmp_path, monk
     # without a bundled/ folder, the repository checkout's folders are used
     monkeypatch.setattr(sessionkit, "__file__", str(REPO / "src" / "sessionkit" / "__init__.py"))
     assert bundled_dirs() == (REPO / "methods", REPO / "sessions")
+
+
+def test_quoted_numbers_and_booleans_are_wrong_types_not_guesses(tmp_path):
+    text = swap(RTB_TEXT, "timebox = 5", 'timebox = "5"')
+    text = swap(text, "private = true", 'private = "yes"')
+    problems = {p.field: p.message for p in load(write(tmp_path, "rose-thorn-bud.toml", text)).problems}
+    assert problems == {
+        "steps[2].timebox": "expected an integer, got '5'",
+        "steps[0].input.private": "expected true or false, got 'yes'",
+    }

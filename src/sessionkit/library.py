@@ -683,10 +683,10 @@ def _problems_from_validation(
             message = f"expected {_quoted_list(allowed)}, got {_shown(value)}"
             if isinstance(value, str):
                 message += _did_you_mean(value, allowed)
-        elif kind in ("int_type", "int_parsing"):
+        elif kind in ("int_type", "int_parsing") and not isinstance(value, float):
             code = "type"
             message = f"expected an integer, got {_shown(value)}"
-        elif kind == "int_from_float":
+        elif kind in ("int_from_float", "int_type"):
             code = "type"
             message = f"expected a whole number, got {_shown(value)}"
         elif kind in ("bool_type", "bool_parsing"):

@@ -26,9 +26,14 @@ alias's own ``ge=0`` is applied after the field's and wins, so 0 slipped through
 
 
 class Strict(BaseModel):
-    """Base for author-facing models: unknown keys are errors, values are not coerced."""
+    """Base for author-facing models: unknown keys are errors, values are not coerced.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    Strict, so ``timebox = "5"`` or ``private = "yes"`` is a wrong type the author is told
+    about rather than a guess. Enum fields opt out (TOML has strings, not enum members).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
+                              strict=True)
 
 
 class Phase(StrEnum):
@@ -171,7 +176,7 @@ class Step(Strict):
     """What participants see. ``{{name}}`` is filled from the plan's variables."""
     facilitator_notes: CleanStr = ""
     timebox: PositiveMinutes
-    grouping: Grouping = Grouping.SOLO
+    grouping: Grouping = Field(default=Grouping.SOLO, strict=False)
     input: StepInput
 
     @property
@@ -246,7 +251,7 @@ class Method(Strict):
     when_to_use: list[CleanStr] = Field(default_factory=list)
     when_to_avoid: list[CleanStr] = Field(default_factory=list)
     outputs: list[CleanStr] = Field(default_factory=list)
-    phase: Phase
+    phase: Phase = Field(strict=False)
     tags: list[Kebab] = Field(default_factory=list)
     duration: Duration
     group_size: GroupSize

@@ -72,7 +72,7 @@ class AgendaItem(Strict):
 
 
 class Day(Strict):
-    date: dt.date | None = None
+    date: dt.date | None = Field(default=None, strict=False)  # "2025-02-11" is fine too
     title: CleanStr = ""
     start: Clock
     end: Clock
