@@ -410,7 +410,7 @@ async def test_keys(client, engine):
     bearer = await client.post(f"{API}/notes", json=body,
                                headers={"Authorization": "Bearer " + key["X-Participant-Key"]})
     assert bearer.status_code == 201
-    wrong_token = await client.post(f"/j/another-token/api/notes", json=body, headers=key)
+    wrong_token = await client.post("/j/another-token/api/notes", json=body, headers=key)
     assert wrong_token.status_code == 404
     engine.execute(c.RemoveParticipant(participant=pid))
     removed = await client.post(f"{API}/notes", json={"text": "y", "client_id": cid()}, headers=key)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -82,19 +82,14 @@ def make_live(args: argparse.Namespace) -> Live:
 
 
 def _add_library_options(parser: argparse.ArgumentParser) -> None:
-    try:
-        from sessionkit.cli.library import add_library_options
-    except ImportError:  # the loader's CLI is not there yet
-        return
+    from sessionkit.cli.library import add_library_options
+
     add_library_options(parser)
 
 
 def _library(args: argparse.Namespace) -> Any:
-    try:
-        from sessionkit.cli.library import library_from_args
-    except ImportError:
-        from sessionkit.library import load_library
-        return load_library()
+    from sessionkit.cli.library import library_from_args
+
     return library_from_args(args)
 
 
@@ -102,7 +97,8 @@ def _library(args: argparse.Namespace) -> Any:
 
 
 def make_engine(plan: Plan, methods: dict[str, Method]) -> Engine:
-    """The engine for a new run of ``plan``. In memory for now: no journal yet."""
+    """An engine with no record (kept in memory only). ``sessionkit run`` passes
+    :meth:`Live.new_run` to :func:`build_session` instead, which gives it a journal."""
     return Engine(plan, methods)
 
 
@@ -184,7 +180,7 @@ def _run_app(live: Live, **app_args: Any) -> int:
     return app.return_code or 0
 
 
-def _fail(message: str, details: list[str] = ()) -> int:  # type: ignore[assignment]
+def _fail(message: str, details: Sequence[str] = ()) -> int:
     import sys
 
     print(f"error: {message}", file=sys.stderr)
