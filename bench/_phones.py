@@ -613,3 +613,20 @@ def check_journal(folder: Path, submissions: list[Submission],
     if foreign:
         check.problems.append(f"{len(foreign)} journal entries no phone sent")
     return check, note_ids
+
+
+async def run_configurations(one_run: Any, show: Any, table: Any, args: Any,
+                             timeout: float) -> None:
+    """Run every configuration (``--participants`` x ``--modes``) in turn, print each as it
+    finishes and then the table; write the results to ``--json`` if given."""
+    results = []
+    started = time.perf_counter()
+    for count in [int(n) for n in args.participants.split(",") if n]:
+        for mode in [m for m in args.modes.split(",") if m]:
+            result = await asyncio.wait_for(one_run(mode, count, args), timeout)
+            show(result)
+            results.append(result)
+    table(results)
+    print(f"\n(total {time.perf_counter() - started:.0f} s)")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1, default=str))

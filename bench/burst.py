@@ -17,18 +17,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import math
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _phones import (
+    run_configurations,
     Room,
     ServerProcess,
     Submission,
@@ -167,18 +166,7 @@ async def main() -> None:
                         help="seconds between rounds (default 3)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    results = []
-    started = time.perf_counter()
-    for count in [int(n) for n in args.participants.split(",") if n]:
-        for mode in [m for m in args.modes.split(",") if m]:
-            result = await asyncio.wait_for(one_run(mode, count, args), 300)
-            show(result)
-            results.append(result)
-    table(results)
-    print(f"\n(total {time.perf_counter() - started:.0f} s)")
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=1, default=str))
-
+    await run_configurations(one_run, show, table, args, timeout=300)
 
 if __name__ == "__main__":
     asyncio.run(main())

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import math
 import random
 import shutil
@@ -45,6 +44,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _phones import (
+    run_configurations,
     Phone,
     Room,
     ServerProcess,
@@ -336,20 +336,7 @@ async def main() -> None:
                         help="notes whose submit->seen is measured on every phone")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
-    counts = [int(n) for n in args.participants.split(",") if n]
-    modes = [m for m in args.modes.split(",") if m]
-    results = []
-    started = now()
-    for count in counts:
-        for mode in modes:
-            result = await asyncio.wait_for(one_run(mode, count, args), 600)
-            show(result)
-            results.append(result)
-    table(results)
-    print(f"\n(total {now() - started:.0f} s)")
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=1, default=str))
-
+    await run_configurations(one_run, show, table, args, timeout=600)
 
 if __name__ == "__main__":
     asyncio.run(main())
