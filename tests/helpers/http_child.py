@@ -29,23 +29,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from helpers.sample import notes_board
 from sessionkit import store
 from sessionkit.core import commands as c
-from sessionkit.core.method import Method
-from sessionkit.core.plan import Plan
 from sessionkit.web import ParticipantServer, WebLimits, create_app
 
-METHOD = Method.model_validate({
-    "id": "board", "name": "Board", "summary": "Many notes.", "purpose": "Testing.",
-    "phase": "discover", "duration": {"min": 10, "typical": 10, "max": 10},
-    "group_size": {"min": 1, "max": 1000},
-    "steps": [{"id": "write", "title": "Write", "prompt": "Write", "timebox": 10,
-               "input": {"kind": "notes", "max_per_person": 100}}],
-})
-PLAN = Plan.model_validate({
-    "id": "board-plan", "title": "Board",
-    "days": [{"start": "09:00", "end": "10:00", "agenda": [{"method": "board"}]}],
-})
+PLAN, METHODS = notes_board("board")
 LIMITS = WebLimits(rate=10_000.0, burst=10_000, anonymous_rate=10_000.0, anonymous_burst=10_000,
                    urgent_delay=0.01, bulk_delay=0.05)
 
@@ -56,7 +45,7 @@ async def main() -> None:
     if len(sys.argv) > 3:
         run = store.open_run(Path(sys.argv[3]))
     else:
-        run = store.create_run(records, PLAN, {"board": METHOD})
+        run = store.create_run(records, PLAN, METHODS)
         run.engine.execute(c.StartSession())
     handler = logging.FileHandler(records / "child.log")
     server = ParticipantServer(create_app(run.engine, token=token, limits=LIMITS),

@@ -169,3 +169,20 @@ def play(engine: Engine, clock: Clock, *, end: bool = True) -> dict[str, Any]:
     return {"alice": alice, "bob": bob, "anon": anon, "rose": n_rose, "thorn": n_thorn,
             "awkward": awkward, "secret": secret, "hidden": hidden, "theme": theme,
             "other": other, "placed": placed}
+
+
+def notes_board(method_id: str) -> tuple[Plan, dict[str, Method]]:
+    """A plan of one method with one notes step (100 notes a person): what the crash tests'
+    child processes flood with submissions."""
+    method = Method.model_validate({
+        "id": method_id, "name": "Board", "summary": "Many notes.", "purpose": "Testing.",
+        "phase": "discover", "duration": {"min": 10, "typical": 10, "max": 10},
+        "group_size": {"min": 1, "max": 1000},
+        "steps": [{"id": "write", "title": "Write", "prompt": "Write", "timebox": 10,
+                   "input": {"kind": "notes", "max_per_person": 100}}],
+    })
+    plan = Plan.model_validate({
+        "id": f"{method_id}-plan", "title": "Board",
+        "days": [{"start": "09:00", "end": "10:00", "agenda": [{"method": method_id}]}],
+    })
+    return plan, {method_id: method}

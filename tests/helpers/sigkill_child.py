@@ -15,23 +15,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from helpers.sample import notes_board  # noqa: E402
 from sessionkit import store  # noqa: E402
 from sessionkit.core import commands as c  # noqa: E402
-from sessionkit.core.method import Method  # noqa: E402
-from sessionkit.core.plan import Plan  # noqa: E402
 from sessionkit.core.state import NEWCOMER  # noqa: E402
 
-METHOD = Method.model_validate({
-    "id": "flood", "name": "Flood", "summary": "Many notes.", "purpose": "Testing.",
-    "phase": "discover", "duration": {"min": 10, "typical": 10, "max": 10},
-    "group_size": {"min": 1, "max": 1000},
-    "steps": [{"id": "write", "title": "Write", "prompt": "Write", "timebox": 10,
-               "input": {"kind": "notes", "max_per_person": 100}}],
-})
-PLAN = Plan.model_validate({
-    "id": "flood-plan", "title": "Flood",
-    "days": [{"start": "09:00", "end": "10:00", "agenda": [{"method": "flood"}]}],
-})
+PLAN, METHODS = notes_board("flood")
 
 
 def main() -> None:
@@ -39,7 +28,7 @@ def main() -> None:
     if len(sys.argv) > 2:
         run = store.open_run(Path(sys.argv[2]))
     else:
-        run = store.create_run(records, PLAN, {"flood": METHOD})
+        run = store.create_run(records, PLAN, METHODS)
         run.engine.execute(c.StartSession())
     print(f"run {run.folder}", flush=True)
     engine = run.engine
