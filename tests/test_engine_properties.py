@@ -24,6 +24,7 @@ from hypothesis import event as note_event
 from hypothesis import strategies as st
 
 from sessionkit.core import commands as c
+from sessionkit.core import read
 from sessionkit.core.engine import Engine, Rejected
 from sessionkit.core.method import CanvasInput, ClusterInput, NotesInput, VoteInput
 from sessionkit.core.state import FACILITATOR, NEWCOMER, Event
@@ -194,7 +195,7 @@ def check_invariants(engine: Engine) -> None:
     for key in (VOTE_NOTES, VOTE_THEMES, WRITE):
         targets = set(engine.vote_targets(key))
         for target in candidates:
-            assert engine._is_vote_target(key, target) == (target in targets), (key, target)
+            assert read.is_vote_target(state, engine.items, key, target) == (target in targets), (key, target)
 
     for cl in state.clusters.values():
         assert cl.step in ALL_STEPS

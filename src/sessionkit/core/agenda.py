@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sessionkit.core.method import Method, Step, fill_variables
-from sessionkit.core.plan import AgendaItem, Plan
+from sessionkit.core.plan import AgendaItem, Day, Plan
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ def time_plan(plan: Plan, methods: dict[str, Method]) -> TimedAgenda:
     return TimedAgenda(tuple(days))
 
 
-def days_start(day) -> int:
+def days_start(day: Day) -> int:
     return day.start.hour * 60 + day.start.minute
 
 

@@ -23,52 +23,29 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from sessionkit.core import read
 from sessionkit.core.agenda import TimedAgenda, TimedItem, clock_text, time_plan
-from sessionkit.core.method import (
-    COLLECTS_NOTES, CanvasInput, Category, ClusterInput, Method, RatingInput, Region, Step,
-    VoteInput,
-)
+from sessionkit.core.inputs import KINDS
+from sessionkit.core.inputs.canvas import RegionView, regions
+from sessionkit.core.inputs.notes import Category, NoteSpec
+from sessionkit.core.inputs.rating import RatingInput, RatingSummary, summarise
+from sessionkit.core.inputs.vote import TallyRow, VoteInput, tally_rows
+from sessionkit.core.method import Method, Step
 from sessionkit.core.plan import Plan
 from sessionkit.core.state import Cluster, Note, SessionState, Span
+from sessionkit.core.tomldata import toml_data
 
-RECORD_FORMAT = "sessionkit.record"
-RECORD_VERSION = 1
+RECORD_FORMAT: Final = "sessionkit.record"
+RECORD_VERSION: Final = 1
 
 _TIME_WITH_SECONDS = re.compile(r"^\d{2}:\d{2}:\d{2}(\.\d+)?$")
-
-
-# ---------------------------------------------------------------- TOML-ready data
-
-
-def toml_data(model: BaseModel) -> dict[str, Any]:
-    """A model as a dict ``tomli_w`` can write: no ``None`` (TOML has no null), aliases
-    used (``break``), enums as their values, dates and times kept as TOML dates and times.
-
-    Loading it back relies on every optional field defaulting to ``None``.
-    """
-    data = model.model_dump(mode="python", exclude_none=True, by_alias=True)
-    return _plain(data)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items() if v is not None}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        items = [_plain(v) for v in value]
-        if any(v is None for v in items):
-            raise ValueError("TOML cannot hold a list with a missing (None) value")
-        return items
-    return value
 
 
 def _normalise_plan_times(plan: Any) -> Any:
@@ -96,11 +73,6 @@ def local_time(timestamp: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(timestamp)
 
 
-def clock_at(timestamp: float | None) -> str:
-    """``HH:MM`` in local time, or an empty string."""
-    return "" if timestamp is None else local_time(timestamp).strftime("%H:%M")
-
-
 def _dated(timestamp: float | None, same_day: dt.date | None) -> str:
     """``HH:MM``, with the date in front (``Tue 7 May 09:30``) if not on ``same_day``."""
     if timestamp is None:
@@ -109,11 +81,6 @@ def _dated(timestamp: float | None, same_day: dt.date | None) -> str:
     if same_day is None or when.date() == same_day:
         return f"{when:%H:%M}"
     return f"{when:%a} {when.day} {when:%b} {when:%H:%M}"
-
-
-def iso_local(timestamp: float | None) -> str:
-    """``YYYY-MM-DDTHH:MM:SS`` in local time, or an empty string."""
-    return "" if timestamp is None else local_time(timestamp).isoformat(timespec="seconds")
 
 
 def minutes_text(minutes: float) -> str:
@@ -199,10 +166,11 @@ class ItemView(_Timed):
     steps: tuple[StepView, ...] = ()
     first_day: dt.date | None = None
     """The local date the run started: times on other days are shown with their date."""
+    planned_minutes: int = field(init=False)
+    """Worked out from the planned start and end."""
 
-    @property
-    def planned_minutes(self) -> int:
-        return self.planned_end - self.planned_start
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "planned_minutes", self.planned_end - self.planned_start)
 
     @property
     def started_at(self) -> float | None:
@@ -237,41 +205,10 @@ class ItemView(_Timed):
         return f"+{minutes_text(over)}" if over > 0 else f"{minutes_text(over)}".replace("-", "−", 1)
 
 
-@dataclass(frozen=True)
-class TallyRow:
-    target: str
-    label: str
-    dots: int
-    kind: Literal["note", "cluster"]
-    hidden: bool = False
-    """The note was hidden by the facilitator: its text is not shown."""
-
-
-@dataclass(frozen=True)
-class RatingSummary:
-    count: int
-    mean: float | None
-    distribution: tuple[tuple[int, str, int], ...]
-    """(value, label, how many gave it), lowest value first."""
-    question: str = ""
-
-    @property
-    def most(self) -> int:
-        return max((n for _, _, n in self.distribution), default=0)
-
-
-@dataclass(frozen=True)
-class RegionView:
-    region: Region | None
-    """``None`` for notes not placed on any region."""
-    label: str
-    notes: tuple[Note, ...] = field(default_factory=tuple)
-
-
 # ---------------------------------------------------------------- the record
 
 
-def deidentify(state: SessionState, anonymous_step: Any) -> SessionState:
+def deidentify(state: SessionState, anonymous_step: Callable[[str], bool]) -> SessionState:
     """A copy of ``state`` that cannot link anonymous input to a person.
 
     ``anonymous_step(key) -> bool`` says whether a step key is anonymous. Join keys,
@@ -287,14 +224,9 @@ def deidentify(state: SessionState, anonymous_step: Any) -> SessionState:
         if anonymous_step(note.step):
             note.author = ""
             note.author_name = None
-    clean.votes = {
-        step: {f"voter-{n}": dict(ballot) for n, ballot in enumerate(ballots.values(), 1)}
-        for step, ballots in clean.votes.items()
-    }
-    clean.ratings = {
-        step: {f"rater-{n}": value for n, value in enumerate(values.values(), 1)}
-        for step, values in clean.ratings.items()
-    }
+    for kind in KINDS.values():  # voters, raters: each kind renumbers its own
+        if kind.deidentify is not None:
+            kind.deidentify(clean)
     clean.receipts = {}
     return clean
 
@@ -357,23 +289,12 @@ class Record(BaseModel):
 
     def step_def(self, key: str) -> tuple[TimedItem | None, Step | None]:
         """The agenda item and method step of a step key (``None`` where there is none)."""
-        try:
-            item_index, step_index = (int(p) for p in key.split(".", 1))
-            items = self.timed_items()
-            if item_index < 0:
-                raise IndexError
-            item = items[item_index]
-        except (ValueError, IndexError):
-            return None, None
-        if item.method is None or not 0 <= step_index < len(item.method.steps):
-            return item, None
-        return item, item.method.steps[step_index]
+        return read.step_at(self.timed_items(), key)
 
     def is_anonymous(self, key: str) -> bool:
         """Are authors of this step's notes kept out of sight? True unless the step
         says ``anonymous = false`` (unknown steps count as anonymous)."""
-        _, step = self.step_def(key)
-        return step is None or bool(getattr(step.input, "anonymous", True))
+        return read.is_anonymous(self.timed_items(), key)
 
     @property
     def status(self) -> str:
@@ -437,14 +358,8 @@ class Record(BaseModel):
 
     def has_content(self, view: StepView) -> bool:
         """Was anything collected or written in this step?"""
-        key = view.key
-        return bool(
-            view.summary
-            or any(n.step == key for n in self.state.notes.values())
-            or any(c.step == key for c in self.state.clusters.values())
-            or self.state.votes.get(key)
-            or self.state.ratings.get(key)
-        )
+        return bool(view.summary) or any(
+            kind.has_content(self.state, view.key) for kind in KINDS.values())
 
     def shown_steps(self, item: ItemView) -> list[StepView]:
         """The steps of an item worth a section: visited ones and ones with content
@@ -470,8 +385,8 @@ class Record(BaseModel):
     def category(self, note: Note) -> Category | None:
         if note.category is None:
             return None
-        _, step = self.step_def(note.step)
-        for category in getattr(step.input, "categories", []) if step else []:
+        spec = read.spec_at(self.timed_items(), note.step)
+        for category in spec.note_categories() if isinstance(spec, NoteSpec) else ():
             if category.id == note.category:
                 return category
         return None
@@ -490,8 +405,8 @@ class Record(BaseModel):
     def region_label(self, note: Note) -> str:
         if note.region is None:
             return ""
-        _, step = self.step_def(note.step)
-        for region in getattr(step.input, "regions", []) if step else []:
+        spec = read.spec_at(self.timed_items(), note.step)
+        for region in spec.note_regions() if isinstance(spec, NoteSpec) else ():
             if region.id == note.region:
                 return region.label
         return note.region
@@ -527,21 +442,9 @@ class Record(BaseModel):
 
     def unclustered(self, key: str) -> list[Note]:
         """Visible notes from a cluster step's sources that ended up in no cluster."""
-        _, step = self.step_def(key)
-        if step is None or not isinstance(step.input, ClusterInput):
-            return []
-        item_index = int(key.split(".")[0])
-        sources = self._keys_for(item_index, step.input.source_steps)
+        sources = set(read.cluster_sources(self.timed_items(), key))
         return [n for n in self.visible_notes()
                 if n.step in sources and (n.cluster is None or n.cluster not in self.state.clusters)]
-
-    def _keys_for(self, item_index: int, step_ids: list[str]) -> set[str]:
-        items = self.timed_items()
-        method = items[item_index].method if item_index < len(items) else None
-        if method is None:
-            return set()
-        ids = [s.id for s in method.steps]
-        return {f"{item_index}.{ids.index(s)}" for s in step_ids if s in ids}
 
     def actions(self) -> list[Note]:
         """Visible notes marked as an action with an owner, in the order written."""
@@ -549,19 +452,7 @@ class Record(BaseModel):
 
     def regions(self, key: str) -> list[RegionView]:
         """A canvas step's notes by region, in the canvas's order; unplaced notes last."""
-        _, step = self.step_def(key)
-        notes = self.visible_notes(key)
-        views: list[RegionView] = []
-        known: set[str] = set()
-        if step is not None and isinstance(step.input, CanvasInput):
-            for region in step.input.regions:
-                known.add(region.id)
-                views.append(RegionView(region, region.label,
-                                        tuple(n for n in notes if n.region == region.id)))
-        rest = tuple(n for n in notes if n.region not in known)
-        if rest:
-            views.append(RegionView(None, "Not placed", rest))
-        return views
+        return regions(self.visible_notes(key), read.spec_at(self.timed_items(), key))
 
     # ------------------------------------------------------------ votes and ratings
 
@@ -588,103 +479,19 @@ class Record(BaseModel):
 
     def tally(self, key: str) -> list[TallyRow]:
         """A vote step's results, most dots first, labelled with the note or cluster text."""
-        _, step = self.step_def(key)
-        kind: Literal["note", "cluster"] = "note"
-        if step is not None and isinstance(step.input, VoteInput) and step.input.target == "clusters":
-            kind = "cluster"
-        rows: list[TallyRow] = []
-        for target, dots in self.state.tally(key).items():
-            if dots <= 0:
-                continue
-            if target in self.state.clusters:
-                rows.append(TallyRow(target, self.state.clusters[target].label, dots, "cluster"))
-            elif target in self.state.notes:
-                note = self.state.notes[target]
-                rows.append(TallyRow(target, "" if note.hidden else note.text, dots, "note",
-                                     hidden=note.hidden))
-            else:
-                rows.append(TallyRow(target, f"({kind} {target}, since merged or removed)",
-                                     dots, kind))
-        return rows
+        spec = read.spec_at(self.timed_items(), key)
+        return tally_rows(self.state, key, spec if isinstance(spec, VoteInput) else None)
 
     def voters(self, key: str) -> int:
         return sum(1 for ballot in self.state.votes.get(key, {}).values() if any(ballot.values()))
 
     def rating(self, key: str) -> RatingSummary:
-        _, step = self.step_def(key)
-        values = list(self.state.ratings.get(key, {}).values())
-        spec = step.input if step is not None and isinstance(step.input, RatingInput) else None
-        low = spec.scale_min if spec else min(values, default=0)
-        high = spec.scale_max if spec else max(values, default=0)
-        labels = list(spec.labels) if spec and spec.labels else []
-        distribution = tuple(
-            (v, labels[v - low] if labels else "", values.count(v)) for v in range(low, high + 1)
-        )
-        mean = sum(values) / len(values) if values else None
-        return RatingSummary(len(values), mean, distribution, spec.question if spec else "")
+        spec = read.spec_at(self.timed_items(), key)
+        return summarise(list(self.state.ratings.get(key, {}).values()),
+                         spec if isinstance(spec, RatingInput) else None)
 
 
 def _id_order(identifier: str) -> tuple[int, str]:
     """Sort n2 before n10."""
     digits = "".join(ch for ch in identifier if ch.isdigit())
     return (int(digits) if digits else 0, identifier)
-
-
-__all__ = [
-    "COLLECTS_NOTES",
-    "ItemView",
-    "RatingSummary",
-    "Record",
-    "RegionView",
-    "StepView",
-    "TallyRow",
-    "clock_at",
-    "deidentify",
-    "iso_local",
-    "local_time",
-    "minutes_text",
-    "paragraphs",
-    "plural",
-    "step_caption",
-    "toml_data",
-]
-
-
-def paragraphs(text: str) -> list[str]:
-    """Author-written text (a purpose, a prompt) as paragraphs: TOML files are wrapped by
-    hand, so single line breaks are joined and blank lines separate paragraphs."""
-    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """``1 note``, ``3 notes``."""
-    return f"{count} {word if count == 1 else (many or word + 's')}"
-
-
-def step_caption(view: StepView) -> str:
-    """One line about a step: timing against the plan and what it collected."""
-    parts = [f"planned {minutes_text(view.planned_minutes)}"]
-    if view.current:
-        parts.append("in progress")
-    elif view.actual_minutes is not None:
-        over = view.overrun_minutes or 0
-        took = f"took {minutes_text(view.actual_minutes)}"
-        if over:
-            took += f" ({'+' if over > 0 else '−'}{minutes_text(abs(over))})"
-        parts.append(took)
-    else:
-        parts.append("not run")
-    kind = view.kind
-    step = view.step
-    if kind in COLLECTS_NOTES:
-        parts.append(("canvas" if kind == "canvas" else "notes")
-                     + (", anonymous" if view.anonymous else ", with names"))
-    elif kind == "vote" and step is not None and isinstance(step.input, VoteInput):
-        parts.append(f"dot vote on {step.input.target}, {plural(step.input.dots_per_person, 'dot')} each")
-    elif kind == "cluster":
-        parts.append("clustering")
-    elif kind == "rating":
-        parts.append("rating")
-    elif kind == "discussion":
-        parts.append("discussion")
-    return " · ".join(parts)

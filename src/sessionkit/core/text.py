@@ -30,3 +30,9 @@ def clean_text(value: str) -> str:
 
 CleanStr = Annotated[str, AfterValidator(clean_text)]
 """A string field whose content has been through :func:`clean_text`."""
+
+
+def paragraphs(text: str) -> list[str]:
+    """Author-written text (a purpose, a prompt) as paragraphs: TOML files are wrapped by
+    hand, so single line breaks are joined and blank lines separate paragraphs."""
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]

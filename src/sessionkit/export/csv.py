@@ -17,7 +17,8 @@ from __future__ import annotations
 import csv
 import io
 
-from sessionkit.core.record import Record, iso_local
+from sessionkit.core.record import Record
+from sessionkit.export.text import iso_local
 
 COLUMNS = ("step", "cluster", "category", "votes", "author", "time", "region",
            "action owner", "text", "note")

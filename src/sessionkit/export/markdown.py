@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import re
 
-from sessionkit.core.record import (
-    ItemView, Record, StepView, clock_at, local_time, minutes_text, paragraphs, plural,
-    step_caption,
-)
+from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
+from sessionkit.export.text import clock_at, paragraphs, plural, step_caption
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~$&@{}])")
 _LINE_START = re.compile(r"^([#>+=-]|\d+[.)])")

@@ -10,7 +10,8 @@ import tomllib
 
 import tomli_w
 
-from sessionkit.core.record import Record, toml_data
+from sessionkit.core.record import Record
+from sessionkit.core.tomldata import toml_data
 
 
 def render(record: Record) -> str:

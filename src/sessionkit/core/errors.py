@@ -1,0 +1,15 @@
+"""The one way a rule says no."""
+
+from __future__ import annotations
+
+
+class Rejected(Exception):
+    """A command that was not carried out; ``str()`` is the message for a person.
+
+    ``code`` lets adapters choose a status: invalid, forbidden, not_found, locked,
+    limit, conflict, storage.
+    """
+
+    def __init__(self, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.code = code

@@ -1,0 +1,108 @@
+"""The fold: how each event changes the state.
+
+State is never changed directly: the engine turns a command into an :class:`Event`, and
+:func:`apply` folds it in. Replaying the same events on a fresh state reproduces the run
+exactly, which is what makes the journal a complete record. The session-wide events are
+folded here; each input kind folds its own (:mod:`sessionkit.core.inputs`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sessionkit.core.inputs import Fold, kind_folds
+from sessionkit.core.state import Event, Participant, SessionState, Span, StepState, Timer
+
+
+def apply(state: SessionState, event: Event) -> None:
+    """Fold one event into the state. Never raises for an event the engine produced."""
+    fold = FOLDS.get(event.type)
+    if fold is None:
+        raise ValueError(f"unknown event type {event.type!r} (seq {event.seq})")
+    fold(state, event, event.data)
+    state.seq = event.seq
+    if (client_id := event.data.get("client_id")) is not None:
+        state.receipts[f"{event.actor}/{client_id}"] = event.seq
+
+
+def _close_cursor(state: SessionState, at: float) -> None:
+    """Account the time spent at the current position when leaving it."""
+    if state.cursor_since is None:
+        return
+    spent = max(0.0, at - state.cursor_since)
+    for spans, key in ((state.items, str(state.item)), (state.step_spans, state.step_key)):
+        span = spans.setdefault(key, Span())
+        span.ended_at = at
+        span.seconds += spent
+    state.cursor_since = None
+
+
+def _on_step_started(state: SessionState, event: Event, d: dict[str, Any]) -> None:
+    _close_cursor(state, event.at)
+    state.started = True
+    state.ended_at = None  # moving on after "end" reopens the run
+    state.item, state.step = d["item"], d["step"]
+    state.cursor_since = event.at
+    for spans, key in ((state.items, str(state.item)), (state.step_spans, state.step_key)):
+        span = spans.setdefault(key, Span())
+        if span.started_at is None:
+            span.started_at = event.at
+        span.ended_at = None
+    state.timer = Timer(duration=float(d["seconds"]))
+    if d.get("autostart"):
+        state.timer.running_since = event.at
+
+
+def _on_session_ended(state: SessionState, event: Event, d: dict[str, Any]) -> None:
+    _close_cursor(state, event.at)
+    if state.timer.running_since is not None:
+        state.timer.elapsed = state.timer.elapsed_at(event.at)
+        state.timer.running_since = None
+    state.ended_at = event.at
+
+
+def _on_timer(state: SessionState, event: Event, d: dict[str, Any]) -> None:
+    timer, action = state.timer, d["action"]
+    if action == "start" and timer.running_since is None:
+        timer.running_since = event.at
+    elif action == "pause" and timer.running_since is not None:
+        timer.elapsed = timer.elapsed_at(event.at)
+        timer.running_since = None
+    elif action == "extend":
+        timer.duration += float(d["seconds"])
+    elif action == "reset":
+        timer.elapsed = 0.0
+        timer.duration = float(d["seconds"])
+        timer.running_since = None
+
+
+def _on_participant_joined(state: SessionState, event: Event, d: dict[str, Any]) -> None:
+    state.counter += 1
+    state.participants[d["participant"]] = Participant(
+        id=d["participant"], name=d.get("name"), key=d.get("key", ""), joined_at=event.at
+    )
+
+
+def _on_participant_removed(state: SessionState, event: Event, d: dict[str, Any]) -> None:
+    state.participants[d["participant"]].removed = True
+
+
+def _on_input_locked(state: SessionState, event: Event, d: dict[str, Any]) -> None:
+    state.steps.setdefault(d["step"], StepState()).locked = bool(d["locked"])
+
+
+def _on_summary_set(state: SessionState, event: Event, d: dict[str, Any]) -> None:
+    state.steps.setdefault(d["step"], StepState()).summary = d["text"]
+
+
+SESSION_FOLDS: dict[str, Fold] = {
+    "step_started": _on_step_started,
+    "session_ended": _on_session_ended,
+    "timer": _on_timer,
+    "participant_joined": _on_participant_joined,
+    "participant_removed": _on_participant_removed,
+    "input_locked": _on_input_locked,
+    "summary_set": _on_summary_set,
+}
+FOLDS: dict[str, Fold] = {**SESSION_FOLDS, **kind_folds()}
+EVENT_TYPES = frozenset(FOLDS)
