@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
 from sessionkit.export.text import clock_at, paragraphs, plural, step_caption
+from sessionkit.core.inputs.notes import NoteSpec
 from sessionkit.core.state import Note
 
 DEFAULT_CARD = "#fff3a0"
@@ -169,7 +171,8 @@ def _hidden(record: Record, key: str) -> str:
 
 
 def _legend(view: StepView) -> str:
-    categories = getattr(view.step.input, "categories", []) if view.step else []
+    spec = view.step.input if view.step else None
+    categories = spec.note_categories() if isinstance(spec, NoteSpec) else ()
     if not categories:
         return ""
     chips = "".join(f'<li style="--c:{_colour(c.colour)}">{e(c.label)}</li>' for c in categories)
@@ -211,7 +214,7 @@ def _canvas(record: Record, view: StepView, dots: dict[str, int]) -> str:
     return f'<div class="regions">{"".join(boxes)}</div>' + _hidden(record, view.key)
 
 
-def _clusters(record: Record, view: StepView) -> str:
+def _clusters(record: Record, view: StepView, dots: dict[str, int]) -> str:
     clusters = record.clusters_of(view.key)
     if not clusters:
         return '<p class="empty">No themes were made.</p>'
@@ -240,7 +243,7 @@ def _bar_rows(rows: list[tuple[str, int]], most: int) -> str:
     return f'<ol class="bars">{"".join(out)}</ol>'
 
 
-def _votes(record: Record, view: StepView) -> str:
+def _votes(record: Record, view: StepView, dots: dict[str, int]) -> str:
     rows = record.tally(view.key)
     if not rows:
         return '<p class="empty">No dots were placed.</p>'
@@ -255,7 +258,7 @@ def _votes(record: Record, view: StepView) -> str:
     return (f'<p class="stat">{people} placed {plural(total, "dot")}</p>' + _bar_rows(shown, most))
 
 
-def _rating(record: Record, view: StepView) -> str:
+def _rating(record: Record, view: StepView, dots: dict[str, int]) -> str:
     summary = record.rating(view.key)
     asked = summary.question and " ".join(summary.question.split()) not in " ".join(view.prompt.split())
     head = f'<p class="stat">{e(summary.question)}</p>' if asked else ""
@@ -267,6 +270,18 @@ def _rating(record: Record, view: StepView) -> str:
             f'{plural(summary.count, "rating")}</p>' + _bar_rows(rows, summary.most))
 
 
+Section = Callable[[Record, StepView, dict[str, int]], str]
+SECTIONS: dict[str, Section] = {
+    "notes": _notes,
+    "canvas": _canvas,
+    "cluster": _clusters,
+    "vote": _votes,
+    "rating": _rating,
+    "discussion": lambda record, view, dots: "",  # only its summary, written below
+}
+"""What each input kind's step adds to the page (``dots``: per note, over all votes)."""
+
+
 def _step(record: Record, item: ItemView, view: StepView, dots: dict[str, int]) -> str:
     parts = [f'<article class="step" id="step-{e(view.key)}">',
              f'<h3><span class="num">{item.index + 1}.{view.index + 1}</span>{e(view.title)}</h3>',
@@ -274,17 +289,9 @@ def _step(record: Record, item: ItemView, view: StepView, dots: dict[str, int]) 
     if view.step is not None:
         prompt = "".join(f'<p dir="auto">{e(p)}</p>' for p in paragraphs(view.prompt))
         parts.append(f'<div class="prompt">{prompt}</div>')
-    kind = view.kind
-    if kind == "notes":
-        parts.append(_notes(record, view, dots))
-    elif kind == "canvas":
-        parts.append(_canvas(record, view, dots))
-    elif kind == "cluster":
-        parts.append(_clusters(record, view))
-    elif kind == "vote":
-        parts.append(_votes(record, view))
-    elif kind == "rating":
-        parts.append(_rating(record, view))
+    section = SECTIONS.get(view.kind)  # a break or a missing method has none
+    if section is not None:
+        parts.append(section(record, view, dots))
     if view.summary:
         parts.append(f'<p class="summary" dir="auto"><b>Summary</b>{e(view.summary)}</p>')
     parts.append("</article>")

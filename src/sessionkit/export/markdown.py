@@ -15,6 +15,7 @@ Hidden (moderated) notes are left out; only their number is given.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
 from sessionkit.export.text import clock_at, paragraphs, plural, step_caption
@@ -124,7 +125,7 @@ def _canvas_section(record: Record, view: StepView, dots: dict[str, int]) -> lis
     return out
 
 
-def _cluster_section(record: Record, view: StepView) -> list[str]:
+def _cluster_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
     clusters = record.clusters_of(view.key)
     if not clusters:
         return ["*No themes were made.*"]
@@ -142,7 +143,7 @@ def _cluster_section(record: Record, view: StepView) -> list[str]:
     return out
 
 
-def _vote_section(record: Record, view: StepView) -> list[str]:
+def _vote_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
     rows = record.tally(view.key)
     if not rows:
         return ["*No dots were placed.*"]
@@ -155,7 +156,7 @@ def _vote_section(record: Record, view: StepView) -> list[str]:
     return out
 
 
-def _rating_section(record: Record, view: StepView) -> list[str]:
+def _rating_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
     summary = record.rating(view.key)
     out = []
     if summary.question and " ".join(summary.question.split()) not in " ".join(view.prompt.split()):
@@ -174,6 +175,18 @@ def _rating_section(record: Record, view: StepView) -> list[str]:
     return out
 
 
+Section = Callable[[Record, StepView, dict[str, int]], list[str]]
+SECTIONS: dict[str, Section] = {
+    "notes": _notes_section,
+    "canvas": _canvas_section,
+    "cluster": _cluster_section,
+    "vote": _vote_section,
+    "rating": _rating_section,
+    "discussion": lambda record, view, dots: [],  # only its summary, written below
+}
+"""What each input kind's step adds to the record (``dots``: per note, over all votes)."""
+
+
 def _step_section(record: Record, item: ItemView, view: StepView,
                   dots: dict[str, int]) -> list[str]:
     out = [f"### {item.index + 1}.{view.index + 1} {escape(view.title)}", "",
@@ -181,17 +194,9 @@ def _step_section(record: Record, item: ItemView, view: StepView,
     if view.step is not None:
         out.append("\n>\n".join("> " + escape(p) for p in paragraphs(view.prompt)))
         out.append("")
-    kind = view.kind
-    if kind == "notes":
-        out.extend(_notes_section(record, view, dots))
-    elif kind == "canvas":
-        out.extend(_canvas_section(record, view, dots))
-    elif kind == "cluster":
-        out.extend(_cluster_section(record, view))
-    elif kind == "vote":
-        out.extend(_vote_section(record, view))
-    elif kind == "rating":
-        out.extend(_rating_section(record, view))
+    section = SECTIONS.get(view.kind)  # a break or a missing method has none
+    if section is not None:
+        out.extend(section(record, view, dots))
     if view.summary:
         if out[-1] != "":
             out.append("")

@@ -1,27 +1,42 @@
 """The input kinds a step can collect, one module each, and the registry of them.
 
-To add a kind: write ``inputs/<kind>.py`` ending with ``KIND = InputKind(...)`` (see
-:mod:`.base`) and add it to :data:`KINDS` below. Everything else that depends on the list
-of kinds (the step-input union, the commands, which of them phones may send, the engine's
-dispatch, the fold, the loader's known keys) is derived here. The adapters each keep one
+To add a kind, write ``inputs/<kind>.py`` ending with ``KIND = InputKind(...)`` (see
+:mod:`.base`): every module of this package that defines ``KIND`` is a kind, found when
+the package is first imported. Everything else that depends on the list of kinds (the
+step-input union, the commands, which of them phones may send, the engine's dispatch,
+the fold, the loader's known keys) is derived here. The adapters each keep one
 table keyed by kind, and ``tests/test_input_kinds.py`` fails when one lacks an entry.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import TYPE_CHECKING, Annotated, Union
 
 from pydantic import Field
 
 from sessionkit.core.command import Command
-from sessionkit.core.inputs import canvas, cluster, discussion, notes, rating, vote
 from sessionkit.core.inputs.base import Fold, InputKind, InputSpec, Rule, RuleContext
 
-KINDS: dict[str, InputKind] = {
-    kind.name: kind
-    for kind in (notes.KIND, vote.KIND, cluster.KIND, rating.KIND, canvas.KIND, discussion.KIND)
-}
-"""Every input kind by name, in the order ``sessionkit show`` and the docs list them."""
+
+def _discover() -> dict[str, InputKind]:
+    found: list[InputKind] = []
+    for module_info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        kind = getattr(module, "KIND", None)
+        if isinstance(kind, InputKind):
+            found.append(kind)
+    found.sort(key=lambda kind: (kind.order, kind.name))
+    kinds: dict[str, InputKind] = {}
+    for kind in found:
+        assert kind.name not in kinds, f"two input kinds are called {kind.name!r}"
+        kinds[kind.name] = kind
+    return kinds
+
+
+KINDS: dict[str, InputKind] = _discover()
+"""Every input kind by name, in the order authors are shown them (``InputKind.order``)."""
 
 if TYPE_CHECKING:
     StepInput = InputSpec

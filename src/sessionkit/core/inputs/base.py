@@ -97,6 +97,8 @@ class InputKind:
 
     name: str
     spec: type[InputSpec]
+    order: int = 100
+    """Where the kind comes in lists shown to authors ("expected 'notes', 'vote' ...")."""
     rules: Mapping[type[Command], Rule] = field(default_factory=dict)
     """Each command this kind defines, with the rule that checks it."""
     participant_commands: tuple[type[Command], ...] = ()

@@ -90,6 +90,6 @@ def _on_note_placed(state: SessionState, event: Event, d: dict[str, Any]) -> Non
 
 
 KIND = InputKind(
-    name="canvas", spec=CanvasInput, rules={PlaceNote: _place_note},
+    name="canvas", order=50, spec=CanvasInput, rules={PlaceNote: _place_note},
     folds={"note_placed": _on_note_placed}, has_content=has_notes,
 )

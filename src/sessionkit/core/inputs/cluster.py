@@ -181,7 +181,7 @@ def _has_clusters(state: SessionState, key: str) -> bool:
 
 
 KIND = InputKind(
-    name="cluster", spec=ClusterInput,
+    name="cluster", order=30, spec=ClusterInput,
     rules={CreateCluster: _create, RenameCluster: _rename, MergeClusters: _merge,
            MoveNote: _move},
     folds={"cluster_created": _on_created, "cluster_renamed": _on_renamed,

@@ -20,4 +20,4 @@ class DiscussionInput(InputSpec):
         return "discussion"
 
 
-KIND = InputKind(name="discussion", spec=DiscussionInput)
+KIND = InputKind(name="discussion", order=60, spec=DiscussionInput)

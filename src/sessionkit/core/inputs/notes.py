@@ -278,6 +278,6 @@ NOTE_FOLDS: dict[str, Fold] = {"note_added": _on_note_added, "note_edited": _on_
               "revealed": _on_revealed}
 
 KIND = InputKind(
-    name="notes", spec=NotesInput, rules=NOTE_RULES,
+    name="notes", order=10, spec=NotesInput, rules=NOTE_RULES,
     participant_commands=(AddNote, EditNote), folds=NOTE_FOLDS, has_content=has_notes,
 )

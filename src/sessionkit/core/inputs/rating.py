@@ -116,7 +116,7 @@ def _deidentify(state: SessionState) -> None:
 
 
 KIND = InputKind(
-    name="rating", spec=RatingInput, rules={Rate: _rate}, participant_commands=(Rate,),
+    name="rating", order=40, spec=RatingInput, rules={Rate: _rate}, participant_commands=(Rate,),
     folds={"rated": _on_rated}, has_content=lambda state, key: bool(state.ratings.get(key)),
     deidentify=_deidentify,
 )

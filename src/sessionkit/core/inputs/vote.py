@@ -207,7 +207,7 @@ def _deidentify(state: SessionState) -> None:
 
 
 KIND = InputKind(
-    name="vote", spec=VoteInput,
+    name="vote", order=20, spec=VoteInput,
     rules={OpenVote: _open, CloseVote: _close, CastVote: _cast, WithdrawVote: _withdraw},
     participant_commands=(CastVote, WithdrawVote),
     folds={"vote_opened": _on_opened, "vote_closed": _on_closed, "vote_cast": _on_cast,
