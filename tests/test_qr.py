@@ -190,3 +190,12 @@ def _console_factory(recorded: Console):
         return recorded
 
     return make
+
+
+def test_the_plain_install_brings_what_png_output_needs() -> None:
+    """``sessionkit qr --png`` uses Pillow through qrcode; the README's first command
+    installs no test extras, so the package itself must ask for it."""
+    from importlib.metadata import requires
+
+    wanted = [r for r in requires("sessionkit") or [] if r.startswith("qrcode")]
+    assert wanted and "[pil]" in wanted[0] and "extra ==" not in wanted[0], wanted
