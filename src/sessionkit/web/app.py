@@ -66,8 +66,9 @@ STATUS_FOR = {
 }
 """``Rejected.code`` -> HTTP status."""
 
-PHONE_COMMANDS = (c.AddNote, c.EditNote, c.CastVote, c.WithdrawVote, c.Rate)
-"""What ``POST api/command`` accepts: the participant commands except ``join``."""
+PHONE_COMMANDS = tuple(m for m in c.PARTICIPANT_COMMANDS if m is not c.Join)
+"""What ``POST api/command`` accepts: the participant commands except ``join`` (which has
+its own endpoint, since it hands out the key). Derived, so the core keeps the one list."""
 
 KEY_HEADER = "x-participant-key"
 MAX_KEY_CHARS = 128
