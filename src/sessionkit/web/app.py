@@ -679,7 +679,3 @@ class _Guard:
                               "was not saved. Try again in a moment.", "code": "server"},
                     503, headers={"Retry-After": "2"},
                 )(scope, receive, send)
-
-
-# The server wrapper lives in its own module; re-exported here for ``from app import``.
-from sessionkit.web.server import ParticipantServer, ServerError  # noqa: E402,F401
