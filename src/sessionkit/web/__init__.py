@@ -6,9 +6,10 @@
   returns the join link.
 """
 
-from sessionkit.web.app import ApiError, create_app, new_token
+from sessionkit.web.guards import ApiError
 from sessionkit.web.launch import serve_in_app
 from sessionkit.web.limits import WebLimits
+from sessionkit.web.routes import create_app, new_token
 from sessionkit.web.server import ParticipantServer, ServerError
 
 __all__ = [

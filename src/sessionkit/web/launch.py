@@ -1,6 +1,6 @@
 """Starting the participant server from the Textual app: build, bind, serve, link.
 
-This is the one place that knows both halves: :func:`~sessionkit.web.app.create_app`
+This is the one place that knows both halves: :func:`~sessionkit.web.routes.create_app`
 (what phones talk to) and :class:`~sessionkit.web.server.ParticipantServer` (uvicorn as
 a guest in the app's loop). Keeping it out of ``server`` leaves the server a plain ASGI
 host that never imports the routes, so the ``web`` package has no import circle.
@@ -13,8 +13,8 @@ from typing import Any
 
 from sessionkit.core.engine import Engine
 from sessionkit.netaddr import JoinLink, check_public_url, join_link
-from sessionkit.web.app import create_app, new_token
 from sessionkit.web.limits import WebLimits
+from sessionkit.web.routes import create_app, new_token
 from sessionkit.web.server import ParticipantServer
 
 
