@@ -33,7 +33,7 @@ PARTICIPANT_ONLY = frozenset({"participant_joined", "vote_cast", "vote_withdrawn
 class Connection:
     """One open event stream: a one-slot mailbox and a doorbell."""
 
-    __slots__ = ("participant", "pending", "wake", "closed")
+    __slots__ = ("closed", "participant", "pending", "wake")
 
     def __init__(self, participant: str) -> None:
         self.participant = participant
