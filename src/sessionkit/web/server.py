@@ -102,7 +102,7 @@ class ParticipantServer:
         sock = socket.socket(family, kind, proto)
         try:
             if sys.platform == "win32":
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)  # type: ignore[attr-defined]
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
             else:  # reuse a port whose old connections are still closing, never a live one
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             if family == socket.AF_INET6 and host in ("::", ""):
@@ -165,7 +165,8 @@ class ParticipantServer:
 
     @property
     def running(self) -> bool:
-        return self.started and not self._server.should_exit  # type: ignore[union-attr]
+        server = self._server
+        return server is not None and server.started and not server.should_exit
 
     async def wait_started(self, timeout: float = 5.0) -> None:
         """Wait until the server accepts connections (raises ServerError if it cannot)."""

@@ -245,8 +245,8 @@ class Views:
         for note in state.notes.values():
             if note.step not in wanted or not engine.visible_to(note.id, PUBLIC_VIEWER):
                 continue
-            if note.cluster in ids:
-                members[note.cluster].append(note_json(note))  # type: ignore[index]
+            if note.cluster is not None and note.cluster in ids:
+                members[note.cluster].append(note_json(note))
             elif loose and note.cluster is None:
                 unclustered.append(note_json(note))
         out: dict[str, Any] = {"clusters": [
