@@ -240,7 +240,7 @@ def bare_app(limits: WebLimits) -> Starlette:
 
 WRITES = {"appends": 0, "events": 0, "max_batch": 0, "seconds": 0.0}
 """Journal appends (one write and one fsync each) since the last ``stats``: how well the
-group commit in ``web/hub.py`` batches what phones send in the same loop turn."""
+group commit in ``web/submit.py`` batches what phones send in the same loop turn."""
 
 
 def _count_journal_writes(run: store.Run) -> None:

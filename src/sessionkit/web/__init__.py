@@ -2,12 +2,15 @@
 
 - :func:`create_app` builds the ASGI app for an engine and a join token;
 - :class:`ParticipantServer` runs it with uvicorn inside the caller's event loop;
-- :func:`serve_in_app` does both as a worker of the Textual app and returns the join link.
+- :func:`serve_in_app` (in ``launch``) does both as a worker of the Textual app and
+  returns the join link.
 """
 
-from sessionkit.web.app import ApiError, create_app, new_token
+from sessionkit.web.guards import ApiError
+from sessionkit.web.launch import serve_in_app
 from sessionkit.web.limits import WebLimits
-from sessionkit.web.server import ParticipantServer, ServerError, serve_in_app
+from sessionkit.web.routes import create_app, new_token
+from sessionkit.web.server import ParticipantServer, ServerError
 
 __all__ = [
     "ApiError", "ParticipantServer", "ServerError", "WebLimits", "create_app", "new_token",

@@ -1,6 +1,6 @@
-"""Between the engine and the phones: change notices out, submissions in.
+"""From the engine to the phones: who needs to hear about each change, and when.
 
-Out: the hub subscribes to the engine and decides, per event, who needs to hear about it.
+The hub subscribes to the engine and decides, per event, who needs to hear about it.
 A step change, a reveal or a lock goes to every phone within ~50 ms; a burst of notes on
 an open board is coalesced into one notice every ``bulk_delay`` seconds; a participant's
 own private note, vote or rating concerns only that participant's phones (the rest of the
@@ -11,8 +11,7 @@ Every connection has a single slot holding the newest notice (drop-to-latest), s
 that reads slowly never makes the engine, the loop or other phones wait, and a burst of
 events costs one pass over the connections per flush, not one per event.
 
-In: :class:`Submitter` gathers the commands that arrive in one turn of the event loop and
-hands them to ``engine.execute_many``: one journal write (one fsync) for all of them.
+The other direction, what phones send, is :mod:`sessionkit.web.submit`.
 """
 
 from __future__ import annotations
@@ -20,9 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any
 
-from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine
 from sessionkit.core.state import FACILITATOR, Event, SessionState
 from sessionkit.web.views import PUBLIC_VIEWER, Views, dumps
@@ -36,7 +33,7 @@ PARTICIPANT_ONLY = frozenset({"participant_joined", "vote_cast", "vote_withdrawn
 class Connection:
     """One open event stream: a one-slot mailbox and a doorbell."""
 
-    __slots__ = ("participant", "pending", "wake", "closed")
+    __slots__ = ("closed", "participant", "pending", "wake")
 
     def __init__(self, participant: str) -> None:
         self.participant = participant
@@ -200,40 +197,4 @@ class Hub:
             connection.close()
 
 
-class Submitter:
-    """Group commit: commands that arrive in the same loop turn share one journal write."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self._pending: list[tuple[c.Command, str, asyncio.Future[Any]]] = []
-        self._scheduled = False
-
-    async def submit(self, command: c.Command, actor: str) -> Event:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[Any] = loop.create_future()
-        self._pending.append((command, actor, future))
-        if not self._scheduled:
-            self._scheduled = True
-            loop.call_soon(self._run)
-        # Shielded: once queued the command is carried out even if the phone hangs up;
-        # its resend (same client_id) then gets the original result.
-        return await asyncio.shield(future)
-
-    def _run(self) -> None:
-        batch, self._pending = self._pending, []
-        self._scheduled = False
-        try:
-            results: list[Any] = self.engine.execute_many([(cmd, actor) for cmd, actor, _ in batch])
-        except Exception as error:  # the engine itself failed: tell every waiter
-            log.exception("engine failed on a batch of %d command(s)", len(batch))
-            results = [error] * len(batch)
-        for (_, _, future), result in zip(batch, results):
-            if future.done():
-                continue
-            if isinstance(result, BaseException):
-                future.set_exception(result)
-            else:
-                future.set_result(result)
-
-
-__all__ = ["Connection", "Hub", "Submitter"]
+__all__ = ["Connection", "Hub"]

@@ -1,5 +1,9 @@
 """Running the participant server inside the TUI's event loop (or a test's).
 
+This module is only the host: it is handed a ready ASGI app and never imports the
+routes (:mod:`sessionkit.web.launch` builds the app and hands it over), so the web
+package has no import circle.
+
 uvicorn is made to behave as a guest in someone else's loop and terminal
 (see shared/PITFALLS.md):
 
@@ -98,7 +102,7 @@ class ParticipantServer:
         sock = socket.socket(family, kind, proto)
         try:
             if sys.platform == "win32":
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)  # type: ignore[attr-defined]
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
             else:  # reuse a port whose old connections are still closing, never a live one
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             if family == socket.AF_INET6 and host in ("::", ""):
@@ -161,7 +165,8 @@ class ParticipantServer:
 
     @property
     def running(self) -> bool:
-        return self.started and not self._server.should_exit  # type: ignore[union-attr]
+        server = self._server
+        return server is not None and server.started and not server.should_exit
 
     async def wait_started(self, timeout: float = 5.0) -> None:
         """Wait until the server accepts connections (raises ServerError if it cannot)."""
@@ -206,36 +211,3 @@ class ParticipantServer:
             transport = getattr(connection, "transport", None)
             if transport is not None and not transport.is_closing():
                 transport.close()
-
-
-async def serve_in_app(app: Any, engine: Any, *, host: str = "0.0.0.0", port: int = 8765,
-                       public_url: str | None = None, token: str | None = None,
-                       limits: Any = None, log_handler: logging.Handler | None = None,
-                       ) -> tuple[ParticipantServer, Any]:
-    """Start the participant server as a worker of the Textual app ``app``.
-
-    Returns ``(server, link)``: ``link.url`` is the join URL for the QR code, or ``None``
-    with ``link.problem`` saying why phones cannot reach this computer. Raises
-    :class:`ServerError` (port taken, bad host) or ``ValueError`` (bad ``public_url``)
-    before anything is started. Call ``server.stop()`` from ``on_unmount``.
-    """
-    from sessionkit.netaddr import check_public_url, join_link
-    from sessionkit.web.app import create_app, new_token
-
-    if public_url:
-        check_public_url(public_url)
-    token = token or new_token()
-    server = ParticipantServer(create_app(engine, token=token, limits=limits),
-                               log_handler=log_handler)
-    server.bind(host, port)
-    link = join_link(token, port=server.port, host=host, public_url=public_url)
-    async def run() -> None:
-        try:
-            await server.serve()
-        finally:
-            server.app.state.hub.detach()  # this app is done with: stop following the engine
-
-    app.run_worker(run(), name="participant-server", group="participant-server",
-                   exit_on_error=False)
-    await server.wait_started()
-    return server, link

@@ -17,13 +17,20 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sessionkit.core.engine import Engine
 from sessionkit.core.method import (
-    CanvasInput, ClusterInput, DiscussionInput, NotesInput, RatingInput, VoteInput,
+    CanvasInput,
+    ClusterInput,
+    DiscussionInput,
+    NotesInput,
+    RatingInput,
+    VoteInput,
 )
-from sessionkit.core.state import Note
+from sessionkit.core.state import Note, StepState
 
 PUBLIC_VIEWER = "\x00public"
 """A viewer id no participant can have: ``visible_to`` answers for 'anyone else'."""
@@ -140,43 +147,62 @@ class Views:
             return out
         info.update(kind=step.input.kind, title=step.title, prompt=engine.prompt(),
                     grouping=str(step.grouping))
-        spec = step.input
-        if isinstance(spec, (NotesInput, CanvasInput)):
-            out["input"] = self._notes_input(spec, step_state.revealed)
-            visible = [n for n in state.notes_in(key) if engine.visible_to(n.id, PUBLIC_VIEWER)]
-            out["notes_total"] = len(visible)
-            out["notes"] = [note_json(n) for n in visible[-self.max_notes:]]
-        elif isinstance(spec, VoteInput):
-            out["input"] = {
-                "kind": "vote", "target": spec.target, "status": step_state.vote,
-                "dots_per_person": spec.dots_per_person, "max_per_item": spec.max_per_item,
-            }
-            out.update(self._vote_targets(key, spec))
-            if step_state.vote == "closed":
-                out["results"] = {"kind": "vote", "tally": [
-                    {"target": target, "dots": dots}
-                    for target, dots in state.tally(key).items()
-                ]}
-        elif isinstance(spec, RatingInput):
-            out["input"] = {
+        kind = KIND_VIEWS.get(step.input.kind)
+        if kind is not None:
+            out.update(kind.public(self, key, step.input, step_state))
+        return out
+
+    # One method per input kind for the shared part; KIND_VIEWS (below) picks one.
+
+    def _public_notes(self, key: str, spec: NotesInput | CanvasInput,
+                      step_state: StepState) -> dict[str, Any]:
+        engine, state = self.engine, self.engine.state
+        visible = [n for n in state.notes_in(key) if engine.visible_to(n.id, PUBLIC_VIEWER)]
+        return {"input": self._notes_input(spec, step_state.revealed),
+                "notes_total": len(visible),
+                "notes": [note_json(n) for n in visible[-self.max_notes:]]}
+
+    def _public_vote(self, key: str, spec: VoteInput,
+                     step_state: StepState) -> dict[str, Any]:
+        out: dict[str, Any] = {"input": {
+            "kind": "vote", "target": spec.target, "status": step_state.vote,
+            "dots_per_person": spec.dots_per_person, "max_per_item": spec.max_per_item,
+        }}
+        out.update(self._vote_targets(key, spec))
+        if step_state.vote == "closed":
+            out["results"] = {"kind": "vote", "tally": [
+                {"target": target, "dots": dots}
+                for target, dots in self.engine.state.tally(key).items()
+            ]}
+        return out
+
+    def _public_rating(self, key: str, spec: RatingInput,
+                       step_state: StepState) -> dict[str, Any]:
+        values = list(self.engine.state.ratings.get(key, {}).values())
+        counts = {str(v): 0 for v in range(spec.scale_min, spec.scale_max + 1)}
+        for v in values:
+            counts[str(v)] = counts.get(str(v), 0) + 1
+        return {
+            "input": {
                 "kind": "rating", "question": spec.question, "scale_min": spec.scale_min,
                 "scale_max": spec.scale_max, "labels": list(spec.labels),
-            }
-            values = list(state.ratings.get(key, {}).values())
-            counts = {str(v): 0 for v in range(spec.scale_min, spec.scale_max + 1)}
-            for v in values:
-                counts[str(v)] = counts.get(str(v), 0) + 1
-            out["results"] = {
+            },
+            "results": {
                 "kind": "rating", "count": len(values), "counts": counts,
                 "average": round(sum(values) / len(values), 2) if values else None,
-            }
-        elif isinstance(spec, ClusterInput):
-            out["input"] = {"kind": "cluster"}
-            clusters = [cl for cl in state.clusters.values() if cl.step == key]
-            out.update(self._clusters(clusters, engine.cluster_sources(key)))
-        elif isinstance(spec, DiscussionInput):
-            out["input"] = {"kind": "discussion"}
-        return out
+            },
+        }
+
+    def _public_cluster(self, key: str, spec: ClusterInput,
+                        step_state: StepState) -> dict[str, Any]:
+        state = self.engine.state
+        clusters = [cl for cl in state.clusters.values() if cl.step == key]
+        return {"input": {"kind": "cluster"},
+                **self._clusters(clusters, self.engine.cluster_sources(key))}
+
+    def _public_discussion(self, key: str, spec: DiscussionInput,
+                           step_state: StepState) -> dict[str, Any]:
+        return {"input": {"kind": "discussion"}}
 
     def _notes_input(self, spec: NotesInput | CanvasInput, revealed: bool) -> dict[str, Any]:
         base: dict[str, Any] = {
@@ -219,8 +245,8 @@ class Views:
         for note in state.notes.values():
             if note.step not in wanted or not engine.visible_to(note.id, PUBLIC_VIEWER):
                 continue
-            if note.cluster in ids:
-                members[note.cluster].append(note_json(note))  # type: ignore[index]
+            if note.cluster is not None and note.cluster in ids:
+                members[note.cluster].append(note_json(note))
             elif loose and note.cluster is None:
                 unclustered.append(note_json(note))
         out: dict[str, Any] = {"clusters": [
@@ -250,21 +276,29 @@ class Views:
         }
         if not state.started or state.ended_at is not None:
             return out
-        key = state.step_key
         _, step = engine.step_def()
-        spec = step.input if step is not None else None
-        if isinstance(spec, (NotesInput, CanvasInput)):
-            own = [state.notes[i] for i in self._own.get((key, person.id), ())
-                   if i in state.notes]
-            out["notes"] = [dict(note_json(n), hidden=n.hidden) for n in own]
-            out["notes_left"] = max(0, spec.max_per_person - len(own))
-        elif isinstance(spec, VoteInput):
-            ballot = state.votes.get(key, {}).get(person.id, {})
-            out["ballot"] = dict(ballot)
-            out["dots_left"] = max(0, spec.dots_per_person - sum(ballot.values()))
-        elif isinstance(spec, RatingInput):
-            out["rating"] = state.ratings.get(key, {}).get(person.id)
+        if step is None:  # a break: nothing of one's own to show
+            return out
+        kind = KIND_VIEWS.get(step.input.kind)
+        if kind is not None and kind.me is not None:
+            out.update(kind.me(self, state.step_key, person.id, step.input))
         return out
+
+    # The personal part, for the kinds that have one; KIND_VIEWS (below) picks it.
+
+    def _me_notes(self, key: str, pid: str, spec: NotesInput | CanvasInput) -> dict[str, Any]:
+        state = self.engine.state
+        own = [state.notes[i] for i in self._own.get((key, pid), ()) if i in state.notes]
+        return {"notes": [dict(note_json(n), hidden=n.hidden) for n in own],
+                "notes_left": max(0, spec.max_per_person - len(own))}
+
+    def _me_vote(self, key: str, pid: str, spec: VoteInput) -> dict[str, Any]:
+        ballot = self.engine.state.votes.get(key, {}).get(pid, {})
+        return {"ballot": dict(ballot),
+                "dots_left": max(0, spec.dots_per_person - sum(ballot.values()))}
+
+    def _me_rating(self, key: str, pid: str, spec: RatingInput) -> dict[str, Any]:
+        return {"rating": self.engine.state.ratings.get(key, {}).get(pid)}
 
     def state_bytes(self, participant_id: str) -> bytes:
         public = self.public()
@@ -274,3 +308,30 @@ class Views:
         # without the notes that notice was about.
         me["seq"] = min(me["seq"], self._cache_seq)
         return b'{"public":' + public + b',"me":' + dumps(me) + b"}"
+
+
+# ---------------------------------------------------------------- the per-kind table
+
+# ``spec`` is typed Any here: the table is looked up by ``spec.kind``, the discriminator of
+# the step's input, so each method receives the spec class it is written for.
+PublicPart = Callable[[Views, str, Any, StepState], dict[str, Any]]
+PersonalPart = Callable[[Views, str, str, Any], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class KindView:
+    """What a phone is shown for one input kind: the shared part and its own part."""
+
+    public: PublicPart
+    me: PersonalPart | None = None
+
+
+KIND_VIEWS: dict[str, KindView] = {
+    "notes": KindView(Views._public_notes, Views._me_notes),
+    "canvas": KindView(Views._public_notes, Views._me_notes),
+    "vote": KindView(Views._public_vote, Views._me_vote),
+    "rating": KindView(Views._public_rating, Views._me_rating),
+    "cluster": KindView(Views._public_cluster),
+    "discussion": KindView(Views._public_discussion),
+}
+"""Input kind -> its view: the one place in the web layer that switches on the kind."""

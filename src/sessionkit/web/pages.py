@@ -1,0 +1,141 @@
+"""What a browser sees outside the JSON API, and the headers every answer carries.
+
+- :func:`phone_page` is the one page phones load: HTML with its CSS and JS inlined and a
+  Content-Security-Policy that allows exactly those two blocks;
+- :func:`html_message` is a short page for a person (the home page, a wrong join link);
+- :func:`http_error` answers Starlette's own errors (unknown path, wrong method) in our
+  words: JSON for the API, a page otherwise;
+- :class:`Guard`, the outermost middleware, adds the security headers and turns any
+  unexpected exception into a JSON 503 instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+from html import escape
+from importlib import resources
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("sessionkit.web")
+
+_MESSAGES = {400: "The request could not be understood.", 404: "There is nothing here.",
+             405: "That method is not allowed here.", 413: "The request is too large."}
+
+
+def _wants_json(request: Request) -> bool:
+    return "/api/" in request.url.path or "application/json" in request.headers.get("accept", "")
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    message = _MESSAGES.get(exc.status_code, str(exc.detail))
+    if _wants_json(request):
+        return JSONResponse({"error": message, "code": "http"}, exc.status_code,
+                            headers=dict(exc.headers or {}))
+    return html_message(exc.status_code, "sessionkit", message, headers=dict(exc.headers or {}))
+
+
+def html_message(status: int, title: str, message: str,
+                 headers: dict[str, str] | None = None) -> HTMLResponse:
+    body = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title></head>"
+        '<body style="font:1.1rem/1.5 system-ui,sans-serif;margin:2rem;max-width:32rem">'
+        f"<h1>{escape(title)}</h1><p>{escape(message)}</p></body></html>"
+    )
+    all_headers = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"}
+    all_headers.update(headers or {})
+    return HTMLResponse(body, status, headers=all_headers)
+
+
+def phone_page(title: str) -> tuple[str, dict[str, str]]:
+    """index.html with app.css and app.js inlined (one request, works offline), the
+    session's title filled in, and a Content-Security-Policy that allows exactly the two
+    inline blocks."""
+    static = resources.files("sessionkit.web") / "static"
+    html = (static / "index.html").read_text(encoding="utf-8")
+    css = (static / "app.css").read_text(encoding="utf-8")
+    js = (static / "app.js").read_text(encoding="utf-8")
+    if "</script" in js.lower() or "</style" in css.lower():
+        raise RuntimeError("app.js and app.css must not contain closing </script> or </style>")
+    style_tag = '<link rel="stylesheet" href="app.css">'
+    script_tag = '<script src="app.js"></script>'
+    if style_tag not in html or script_tag not in html:
+        raise RuntimeError("static/index.html must link app.css and app.js exactly once")
+    html = html.replace(style_tag, f"<style>{css}</style>")
+    html = html.replace(script_tag, f"<script>{js}</script>")
+    html = html.replace('class="session-title">Workshop<',
+                        f'class="session-title">{escape(title)}<', 1)
+    html = html.replace("<title>Join the session</title>",
+                        f"<title>Join: {escape(title)}</title>", 1)
+
+    def digest(text: str) -> str:
+        return base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
+
+    csp = (
+        "default-src 'none'; "
+        f"script-src 'sha256-{digest(js)}'; style-src 'sha256-{digest(css)}'; "
+        "connect-src 'self'; img-src 'self' data:; base-uri 'none'; "
+        "form-action 'none'; frame-ancestors 'none'"
+    )
+    return html, {"Content-Security-Policy": csp, "Cache-Control": "no-store"}
+
+
+# ---------------------------------------------------------------- the outermost guard
+
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+class Guard:
+    """Security headers on every answer, and no traceback ever.
+
+    Sits just inside Starlette's ``ServerErrorMiddleware``, which it never lets see an
+    exception: anything unexpected is logged (to the ``sessionkit.web`` logger, never the
+    terminal) and answered with a JSON 503 telling the phone its input was not saved,
+    where Starlette would answer a bare 500 and re-raise into the server's log.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                if b"cache-control" not in present:
+                    headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, guarded_send)
+        except Exception:
+            log.exception("unexpected error answering %s %s", scope.get("method"),
+                          scope.get("path"))
+            if not started:
+                await JSONResponse(
+                    {"error": "Something went wrong on the facilitator's computer; this "
+                              "was not saved. Try again in a moment.", "code": "server"},
+                    503, headers={"Retry-After": "2"},
+                )(scope, receive, send)
