@@ -16,6 +16,7 @@ from sessionkit.core import commands as c
 from sessionkit.core import inputs
 from sessionkit.core.inputs import KINDS, InputKind, InputSpec
 from sessionkit.export import html, markdown
+from sessionkit.web import views
 
 
 def adapter_tables() -> dict[str, Mapping[str, Any]]:
@@ -23,6 +24,7 @@ def adapter_tables() -> dict[str, Mapping[str, Any]]:
     return {
         "export.markdown.SECTIONS": markdown.SECTIONS,
         "export.html.SECTIONS": html.SECTIONS,
+        "web.views.KIND_VIEWS": views.KIND_VIEWS,
     }
 
 

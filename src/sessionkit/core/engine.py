@@ -35,6 +35,8 @@ from sessionkit.core.method import Method, Step
 from sessionkit.core.plan import Plan
 from sessionkit.core.state import FACILITATOR, Event, Note, SessionState
 
+__all__ = ["Engine", "Journal", "Limits", "Rejected", "Subscriber"]
+
 log = logging.getLogger("sessionkit.engine")
 
 

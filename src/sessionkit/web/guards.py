@@ -18,7 +18,7 @@ import hmac
 import json
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar, get_args
+from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 from starlette.requests import ClientDisconnect, Request
@@ -41,9 +41,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 _ANY_COMMAND: TypeAdapter[Any] = TypeAdapter(c.AnyCommand)
-_COMMAND_TYPES = frozenset(
-    m.model_fields["type"].default for m in get_args(get_args(c.AnyCommand)[0]))
-_PHONE_TYPES = frozenset(m.model_fields["type"].default for m in PHONE_COMMANDS)
+_COMMAND_TYPES = frozenset(m.type_name() for m in c.ALL_COMMANDS)
+_PHONE_TYPES = frozenset(m.type_name() for m in PHONE_COMMANDS)
 
 CommandT = TypeVar("CommandT", bound=c.Command)
 

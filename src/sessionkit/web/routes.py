@@ -223,9 +223,7 @@ async def command(request: Request) -> Response:
     pid = ctx.gate.participant(request)
     cmd = phone_command(await ctx.body(request))
     event, duplicate = await ctx.submitter.carry_out(cmd, pid)
-    # The base Command declares no ``type``; each concrete command's is a fixed default.
-    kind = type(cmd).model_fields["type"].default
-    return ctx.ack(event, duplicate, pid, type=kind)
+    return ctx.ack(event, duplicate, pid, type=cmd.type_name())
 
 
 # ---------------------------------------------------------------- the app

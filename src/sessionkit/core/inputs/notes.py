@@ -72,9 +72,11 @@ class NotesInput(NoteSpec):
         return self.categories
 
     def describe(self) -> str:
-        parts = [f"up to {self.max_per_person} per person",
-                 "private until revealed" if self.private else "visible as written",
-                 "anonymous" if self.anonymous else "with names"]
+        parts = [
+            f"up to {self.max_per_person} per person",
+            "private until revealed" if self.private else "visible as written",
+            "anonymous" if self.anonymous else "with names",
+        ]
         if self.categories:
             parts.append("categories: " + ", ".join(c.label for c in self.categories))
         return "notes: " + "; ".join(parts)
@@ -153,21 +155,33 @@ def _add_note(ctx: RuleContext, cmd: AddNote, actor: str) -> Event:
     category = _category(spec, cmd.category)
     region = _region(spec, cmd.region)
     if spec.place_required() and region is None:
-        raise Rejected("Choose where on the canvas this note goes: "
-                       + ", ".join(p.label for p in spec.note_regions()) + ".")
+        raise Rejected(
+            "Choose where on the canvas this note goes: "
+            + ", ".join(p.label for p in spec.note_regions())
+            + "."
+        )
     author_name = None
     if not spec.anonymous:
         author_name = cmd.author_name if actor == FACILITATOR else state.participants[actor].name
-    return ctx.event("note_added", actor, note=f"n{state.counter + 1}", step=key,
-                     text=cmd.text, category=category, region=region, author_name=author_name)
+    return ctx.event(
+        "note_added",
+        actor,
+        note=f"n{state.counter + 1}",
+        step=key,
+        text=cmd.text,
+        category=category,
+        region=region,
+        author_name=author_name,
+    )
 
 
 def _category(spec: NoteSpec, wanted: str | None) -> str | None:
     categories = spec.note_categories()
     if wanted is None:
         if categories:
-            raise Rejected("Choose a kind of note: "
-                           + ", ".join(cat.label for cat in categories) + ".")
+            raise Rejected(
+                "Choose a kind of note: " + ", ".join(cat.label for cat in categories) + "."
+            )
         return None
     if wanted not in {cat.id for cat in categories}:
         allowed = ", ".join(cat.id for cat in categories) or "none on this step"
@@ -198,8 +212,7 @@ def _edit_note(ctx: RuleContext, cmd: EditNote, actor: str) -> Event:
         if note.author != actor:
             raise Rejected("You can only edit your own notes.", "forbidden")
         if note.step != ctx.state.step_key:
-            raise Rejected("That step has finished; the note can no longer be edited.",
-                           "conflict")
+            raise Rejected("That step has finished; the note can no longer be edited.", "conflict")
     spec = note_spec(ctx, note.step)
     assert spec is not None, "a note is only ever added on a step that collects notes"
     changes: dict[str, Any] = {}
@@ -241,9 +254,14 @@ def _reveal(ctx: RuleContext, cmd: Reveal, actor: str) -> Event:
 def _on_note_added(state: SessionState, event: Event, d: dict[str, Any]) -> None:
     state.counter += 1
     state.notes[d["note"]] = Note(
-        id=d["note"], step=d["step"], text=d["text"], author=event.actor,
-        author_name=d.get("author_name"), category=d.get("category"),
-        region=d.get("region"), created_at=event.at,
+        id=d["note"],
+        step=d["step"],
+        text=d["text"],
+        author=event.actor,
+        author_name=d.get("author_name"),
+        category=d.get("category"),
+        region=d.get("region"),
+        created_at=event.at,
     )
 
 
@@ -271,13 +289,27 @@ def has_notes(state: SessionState, key: str) -> bool:
     return any(n.step == key for n in state.notes.values())
 
 
-NOTE_RULES: dict[type[Command], Rule] = {AddNote: _add_note, EditNote: _edit_note, HideNote: _hide_note,
-              MarkAction: _mark_action, Reveal: _reveal}
-NOTE_FOLDS: dict[str, Fold] = {"note_added": _on_note_added, "note_edited": _on_note_edited,
-              "note_hidden": _on_note_hidden, "action_marked": _on_action_marked,
-              "revealed": _on_revealed}
+NOTE_RULES: dict[type[Command], Rule] = {
+    AddNote: _add_note,
+    EditNote: _edit_note,
+    HideNote: _hide_note,
+    MarkAction: _mark_action,
+    Reveal: _reveal,
+}
+NOTE_FOLDS: dict[str, Fold] = {
+    "note_added": _on_note_added,
+    "note_edited": _on_note_edited,
+    "note_hidden": _on_note_hidden,
+    "action_marked": _on_action_marked,
+    "revealed": _on_revealed,
+}
 
 KIND = InputKind(
-    name="notes", order=10, spec=NotesInput, rules=NOTE_RULES,
-    participant_commands=(AddNote, EditNote), folds=NOTE_FOLDS, has_content=has_notes,
+    name="notes",
+    order=10,
+    spec=NotesInput,
+    rules=NOTE_RULES,
+    participant_commands=(AddNote, EditNote),
+    folds=NOTE_FOLDS,
+    has_content=has_notes,
 )
