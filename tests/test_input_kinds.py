@@ -7,7 +7,9 @@ registry here, and a dummy kind shows that the check finds each gap.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Literal
 
 import pytest
@@ -19,12 +21,21 @@ from sessionkit.export import html, markdown
 from sessionkit.web import views
 
 
+def phone_screens() -> dict[str, str]:
+    """The keys of the phone page's ``SCREENS`` table in app.js (a JS object literal)."""
+    script = (Path(views.__file__).parent / "static" / "app.js").read_text(encoding="utf-8")
+    block = re.search(r"var SCREENS = \{\n(.*?)\n  \};", script, re.S)
+    assert block, "app.js has no SCREENS table"
+    return {key: key for key in re.findall(r"^    ([a-z_]+):", block.group(1), re.M)}
+
+
 def adapter_tables() -> dict[str, Mapping[str, Any]]:
     """Each adapter's table keyed by input kind, by a name that says where it is."""
     return {
         "export.markdown.SECTIONS": markdown.SECTIONS,
         "export.html.SECTIONS": html.SECTIONS,
         "web.views.KIND_VIEWS": views.KIND_VIEWS,
+        "web/static/app.js SCREENS": phone_screens(),
     }
 
 

@@ -414,15 +414,10 @@
     $("summary-text").textContent = step.summary || "";
     show($("summary"), !!step.summary);
 
-    var kind = input.kind;
-    show($("notes-panel"), kind === "notes" || kind === "canvas");
-    show($("vote-panel"), kind === "vote");
-    show($("rating-panel"), kind === "rating");
-    show($("clusters-panel"), kind === "cluster" || (kind === "vote" && input.target === "clusters"));
-    if (kind === "notes" || kind === "canvas") renderNotes(pub, mine, input, step);
-    if (kind === "vote") renderVote(pub, mine, input, step);
-    if (kind === "rating") renderRating(pub, mine, input, step);
-    if (kind === "cluster") renderClusters(pub.clusters || [], pub.notes || []);
+    var screen = SCREENS[input.kind] || NO_SCREEN;
+    var panels = screen.panels(input);
+    PANELS.forEach(function (panel) { show($(panel), panels.indexOf(panel) >= 0); });
+    screen.render(pub, mine, input, step);
     renderResults(pub, mine, input);
     if (stepKey !== mine.step) {
       if (stepKey !== null) $("announce").textContent = "New step: " + (step.title || "");
@@ -734,10 +729,32 @@
 
   // ------------------------------------------------------------ start
 
+  // ---------------------------------------------------------------- one screen per input kind
+  // The phone page's table keyed by input kind (tests/test_input_kinds.py checks that every
+  // kind the server knows has an entry): which panels it shows, and how it fills them.
+  var PANELS = ["notes-panel", "vote-panel", "rating-panel", "clusters-panel"];
+  var NO_SCREEN = { panels: function () { return []; }, render: function () {} };
+  var SCREENS = {
+    notes: { panels: function () { return ["notes-panel"]; }, render: renderNotes },
+    canvas: { panels: function () { return ["notes-panel"]; }, render: renderNotes },
+    vote: {
+      panels: function (input) {
+        return input.target === "clusters" ? ["vote-panel", "clusters-panel"] : ["vote-panel"];
+      },
+      render: renderVote
+    },
+    rating: { panels: function () { return ["rating-panel"]; }, render: renderRating },
+    cluster: {
+      panels: function () { return ["clusters-panel"]; },
+      render: function (pub) { renderClusters(pub.clusters || [], pub.notes || []); }
+    },
+    discussion: NO_SCREEN
+  };
   if (me && me.key) {
     startSession();
   } else {
     showView("join");
   }
   setInterval(function () { if (outbox.length && !flushing) flush(); }, 5000);
+
 })();
