@@ -260,45 +260,6 @@ def paragraphs(text: str) -> Text:
     return Text("\n\n".join(c for c in chunks if c))
 
 
-def describe_input(step: Step) -> str:
-    """A one-line description of what a step collects."""
-    data = step.input
-    kind = data.kind
-    if kind == "notes":
-        parts = [f"up to {data.max_per_person} per person"]
-        parts.append("private until revealed" if data.private else "visible as written")
-        parts.append("anonymous" if data.anonymous else "with names")
-        if data.categories:
-            parts.append("categories: " + ", ".join(c.label for c in data.categories))
-        return "notes: " + "; ".join(parts)
-    if kind == "vote":
-        return (
-            f"vote: {data.dots_per_person} dots each, at most {data.max_per_item} per item, "
-            f"on the {data.target} of step '{data.target_step}'"
-        )
-    if kind == "cluster":
-        extra = ["labelled" if data.labelled else "unlabelled"]
-        if data.parking_lot:
-            extra.append("with a parking lot")
-        return f"cluster the notes of {', '.join(repr(s) for s in data.source_steps)} ({', '.join(extra)})"
-    if kind == "rating":
-        text = f"rating {data.scale_min}-{data.scale_max}"
-        if data.labels:
-            text += f" ({data.labels[0]} .. {data.labels[-1]})"
-        if data.question:
-            text += f": {data.question}"
-        return text + ("" if data.anonymous else " (with names)")
-    if kind == "canvas":
-        return (
-            f"canvas ({data.layout}): " + ", ".join(r.label for r in data.regions)
-            + f"; up to {data.max_per_person} notes per person"
-            + ("; private until revealed" if data.private else "")
-        )
-    if kind == "discussion":
-        return "discussion" + (" (the facilitator may type a summary)" if data.summary else "")
-    return kind
-
-
 def render_method(method: Method) -> Group:
     parts: list = []
     title = Text(method.name, style="bold")
@@ -338,7 +299,7 @@ def render_method(method: Method) -> Group:
         parts.append(Text(""))
         parts.append(_hanging(Text(f"{n}. ", style="bold"), head))
         body = [
-            ("Input: ", Text(describe_input(step))),
+            ("Input: ", Text(step.input.describe())),
             ("Prompt: ", Text(step.prompt)),
         ]
         if step.facilitator_notes:
@@ -500,7 +461,6 @@ def cmd_plan(args: argparse.Namespace) -> int:
 __all__: Sequence[str] = (
     "add_library_options",
     "console",
-    "describe_input",
     "library_from_args",
     "problem_text",
     "register",
