@@ -4,6 +4,9 @@ Chromium (Debian's, at /usr/bin/chromium) drives the real phone page over HTTP f
 real uvicorn, all in the test's event loop, so the facilitator's commands run on the
 engine exactly as the TUI would run them. Set SESSIONKIT_SCREENSHOTS=DIR to keep the
 screenshots (360 px wide) for a look.
+
+Every wait is for something to show or be recorded, with a generous safety deadline; how
+fast a step change reaches the phones is measured by bench/ (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -11,16 +14,16 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
 from pathlib import Path
 
 import httpx
 import pytest
+from helpers.waiting import SAFETY_MS, start_server, until
 
 from sessionkit import qr
 from sessionkit.core import commands as c
 from sessionkit.netaddr import join_link
-from sessionkit.web import ParticipantServer, create_app
+from sessionkit.web import create_app
 
 from test_web import MAP, OPEN, RATE, VOTE, fast_limits, make_engine
 
@@ -39,28 +42,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-async def start(app, port: int) -> tuple[ParticipantServer, asyncio.Task]:
-    server = ParticipantServer(app, graceful_seconds=1)
-    server.bind("127.0.0.1", port)
-    task = asyncio.create_task(server.serve())
-    await server.wait_started()
-    return server, task
-
-
-async def until(predicate, timeout: float = 10.0, what: str = "condition") -> float:
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    while not predicate():
-        if loop.time() - started > timeout:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        await asyncio.sleep(0.05)
-    return loop.time() - started
+async def start(app, port: int = 0):
+    """Serve on a port the server binds itself (0), or come back on a stopped one's."""
+    return await start_server(app, port, graceful_seconds=1)
 
 
 def scan(url: str, tmp_path: Path) -> str:
@@ -78,8 +62,8 @@ async def test_phone_joins_writes_votes_and_survives_a_restart(tmp_path: Path):
     shots.mkdir(parents=True, exist_ok=True)
     engine = make_engine()
     app = create_app(engine, token=TOKEN, limits=fast_limits(rate=50.0, burst=100))
-    port = free_port()
-    server, task = await start(app, port)
+    server, task = await start(app)
+    port = server.port
     link = join_link(TOKEN, port=port, host="127.0.0.1")
     url = scan(link.local_url, tmp_path)
     assert url == f"http://127.0.0.1:{port}/j/{TOKEN}"
@@ -93,7 +77,8 @@ async def test_phone_joins_writes_votes_and_survives_a_restart(tmp_path: Path):
             page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
             page.on("console", lambda msg: problems.append(f"console: {msg.text}")
                     if msg.type == "error" else None)
-            expect = playwright_api.expect
+            expect = type(playwright_api.expect)()  # this test's own, not the global one
+            expect.set_options(timeout=SAFETY_MS)  # a safety net, never the thing tested
 
             # Join with a name.
             await page.goto(url)
@@ -105,12 +90,9 @@ async def test_phone_joins_writes_votes_and_survives_a_restart(tmp_path: Path):
             await expect(page.locator("#conn")).to_have_attribute("data-state", "live")
             assert [p.name for p in engine.state.participants.values()] == ["Ann"]
 
-            # The facilitator starts: the phone shows the first step within a second.
-            loop = asyncio.get_running_loop()
-            t0 = loop.time()
+            # The facilitator starts: the phone shows the first step by itself.
             engine.execute(c.StartSession())
-            await expect(page.locator("#step-title")).to_have_text("Write", timeout=2000)
-            assert loop.time() - t0 < 1.0, "step change took more than a second to show"
+            await expect(page.locator("#step-title")).to_have_text("Write")
             await expect(page.locator("#timer")).to_be_visible()
 
             # Write a note (it needs a kind) and see it under "Your notes".
@@ -122,7 +104,7 @@ async def test_phone_joins_writes_votes_and_survives_a_restart(tmp_path: Path):
             await expect(page.locator("#my-notes li")).to_have_count(1)
             await expect(page.locator("#my-notes li").first).to_contain_text(
                 "Handovers are clearer <b>now</b>")  # shown as text, never as markup
-            await until(lambda: len(engine.state.notes) == 1, what="the note to be recorded")
+            await until(lambda: len(engine.state.notes) == 1, "the note to be recorded")
             await page.screenshot(path=str(shots / "2-notes.png"), full_page=True)
 
             # Someone else writes too; the facilitator reveals, then opens the vote.
@@ -143,13 +125,13 @@ async def test_phone_joins_writes_votes_and_survives_a_restart(tmp_path: Path):
             await expect(page.locator("#targets li")).to_have_count(3)
             await page.locator("#targets li", has_text="Too many forms").locator("button.add").click()
             await expect(page.locator("#dots")).to_contain_text("1 of 2 dots left")
-            await until(lambda: engine.state.dots_used("0.1", "p1") == 1, what="the dot")
+            await until(lambda: engine.state.dots_used("0.1", "p1") == 1, "the dot")
             await page.screenshot(path=str(shots / "3-vote.png"), full_page=True)
             await page.locator("#targets li", has_text="Too many forms").locator("button.take").click()
-            await until(lambda: engine.state.dots_used("0.1", "p1") == 0, what="the dot back")
+            await until(lambda: engine.state.dots_used("0.1", "p1") == 0, "the dot back")
             await expect(page.locator("#dots")).to_contain_text("2 of 2 dots left")
             await page.locator("#targets li", has_text="shared calendar").locator("button.add").click()
-            await until(lambda: engine.state.dots_used("0.1", "p1") == 1, what="the dot")
+            await until(lambda: engine.state.dots_used("0.1", "p1") == 1, "the dot")
             engine.execute(c.CloseVote())
             await expect(page.locator("#results li")).to_have_count(1)
             await expect(page.locator("#targets button.add").first).to_be_disabled()
@@ -159,33 +141,33 @@ async def test_phone_joins_writes_votes_and_survives_a_restart(tmp_path: Path):
             engine.execute(c.GoTo(item=0, step=OPEN))
             await expect(page.locator("#step-title")).to_have_text("Open board")
             server.stop()
-            await asyncio.wait_for(task, 10)
-            await expect(page.locator("#conn")).not_to_have_attribute("data-state", "live",
-                                                                      timeout=10000)
+            await asyncio.wait_for(task, 30)
+            await expect(page.locator("#conn")).not_to_have_attribute("data-state", "live")
             await page.fill("#note-text", "Written while the server was down")
             await page.click("#note-add")
             await expect(page.locator("#my-notes li.pending")).to_have_count(1)
+            # The page keeps it to send later (and says so); with the server stopped it
+            # cannot have reached the engine: what matters is that it arrives once below.
+            await expect(page.locator("#conn")).to_contain_text("1 unsent")
             await page.screenshot(path=str(shots / "4-offline.png"), full_page=True)
-            await asyncio.sleep(1.0)
             assert not [n for n in engine.state.notes.values() if "server was down" in n.text]
 
             # ...and comes back on the same port: the page recovers by itself, sends the
             # note exactly once, and hears about the next step change.
             server, task = await start(app, port)
             await until(lambda: any("server was down" in n.text for n in engine.state.notes.values()),
-                        timeout=20, what="the offline note to be delivered")
-            await expect(page.locator("#conn")).to_have_attribute("data-state", "live",
-                                                                  timeout=10000)
+                        "the offline note to be delivered")
+            await expect(page.locator("#conn")).to_have_attribute("data-state", "live")
             await expect(page.locator("#my-notes li.pending")).to_have_count(0)
             await expect(page.locator("#my-notes li")).to_have_count(1)
-            t0 = loop.time()
             engine.execute(c.GoTo(item=0, step=MAP))
-            await expect(page.locator("#step-title")).to_have_text("Map", timeout=2000)
-            assert loop.time() - t0 < 1.0
-            # A reload keeps the identity (no second join) and nothing is resent.
+            await expect(page.locator("#step-title")).to_have_text("Map")
+            # A reload keeps the identity (no second join) and nothing is resent: once the
+            # reloaded page is live it has sent its outbox, and "Live" with no "unsent"
+            # means every item in it (if any) has been answered by the server.
             await page.reload()
             await expect(page.locator("#step-title")).to_have_text("Map")
-            await asyncio.sleep(1.0)
+            await expect(page.locator("#conn")).to_have_text("Live")
             offline = [n for n in engine.state.notes.values() if "server was down" in n.text]
             assert len(offline) == 1
             assert len(engine.state.participants) == 2
@@ -196,18 +178,18 @@ async def test_phone_joins_writes_votes_and_survives_a_restart(tmp_path: Path):
             await expect(page.locator("#scale button")).to_have_count(5)
             await expect(page.locator("#results-panel")).to_be_hidden()
             await page.click("#scale button:has-text('4')")
-            await until(lambda: engine.state.ratings.get("0.2", {}).get("p1") == 4, what="rating")
+            await until(lambda: engine.state.ratings.get("0.2", {}).get("p1") == 4, "the rating")
             await expect(page.locator("#scale button[aria-pressed=true]")).to_have_text("4")
             await expect(page.locator("#results-panel")).to_be_visible()
             await page.screenshot(path=str(shots / "6-rating.png"), full_page=True)
 
             # Removed by the facilitator: the page says so.
             engine.execute(c.RemoveParticipant(participant="p1"))
-            await expect(page.locator("#removed-view")).to_be_visible(timeout=3000)
+            await expect(page.locator("#removed-view")).to_be_visible()
         finally:
             await browser.close()
             server.stop()
-            await asyncio.wait_for(task, 10)
+            await asyncio.wait_for(task, 30)
     # CSP violations and script errors show up as console errors.
     real = [p for p in problems if "Failed to load resource" not in p
             and "ERR_CONNECTION_REFUSED" not in p]

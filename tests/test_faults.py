@@ -8,8 +8,11 @@ and clients that hang up half-way or stop reading.
   limit fails with EFBIG, as on a full disk): phones get a 503 with a sentence and no
   acknowledgement, then everything works again once the limit is lifted.
 - In-process, a crowd of misbehaving clients (never reading, reading a byte at a time,
-  sending half a body, hanging up before the answer) does not stall the event loop, and
-  well-behaved phones still hear about every step change within a second.
+  sending half a body, hanging up before the answer) holds up only itself: while they are
+  stuck, well-behaved phones still hear about every step change and get their answers.
+
+Nothing here asserts how fast that is (bench/ measures step-change latency, see
+docs/benchmarks.md); the tests wait for each outcome with a generous safety deadline.
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ from typing import Any
 import httpx
 import pytest
 from factories import ANON, TALK, VOTE_NOTES, WRITE, ListJournal, go, make_engine
+from helpers.waiting import SAFETY_SECONDS, until
 
 from sessionkit import store
 from sessionkit.core import commands as c
@@ -150,9 +153,9 @@ async def test_sigkill_under_http_load_then_resume(tmp_path: Path):
                         enough.set()
 
             tasks = [asyncio.create_task(post(pid, key)) for pid, key in people]
-            await asyncio.wait_for(enough.wait(), 30)
+            await asyncio.wait_for(enough.wait(), SAFETY_SECONDS)
             child.kill()  # mid-stream: requests of all eight phones are in flight
-            await asyncio.wait_for(asyncio.gather(*tasks), 15)
+            await asyncio.wait_for(asyncio.gather(*tasks), SAFETY_SECONDS)
     finally:
         child.quit()
 
@@ -259,7 +262,8 @@ class Listener:
     """A well-behaved phone's event stream, read with raw asyncio."""
 
     def __init__(self) -> None:
-        self.steps: list[tuple[float, str | None]] = []
+        self.steps: list[str | None] = []
+        """The step named by every notice, in the order they arrived."""
         self.task: asyncio.Task[None] | None = None
 
     async def open(self, port: int, key: str) -> None:
@@ -272,7 +276,7 @@ class Listener:
     async def _read(self, reader: asyncio.StreamReader) -> None:
         while line := await reader.readline():
             if line.startswith(b"data: {") and b'"step"' in line:
-                self.steps.append((time.perf_counter(), json.loads(line[6:])["step"]))
+                self.steps.append(json.loads(line[6:])["step"])
 
     def close(self) -> None:
         self.writer.close()
@@ -302,21 +306,16 @@ async def test_clients_that_hang_up_or_never_read_do_not_stall_anyone():
     assert server.socket is not None
     server.socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 8192)
     serving = asyncio.create_task(server.serve())
-    await server.wait_started()
+    await server.wait_started(timeout=SAFETY_SECONDS)
     port = server.port
-    loop = asyncio.get_running_loop()
     sockets: list[socket.socket] = []
     listeners: list[Listener] = []
-    lag = [0.0]
-    stop = asyncio.Event()
 
-    async def watch_the_loop() -> None:
-        while not stop.is_set():
-            started = loop.time()
-            await asyncio.sleep(0.01)
-            lag[0] = max(lag[0], loop.time() - started - 0.01)
+    def stuck() -> list[Any]:
+        """The server's connections whose writes wait for a client that does not read."""
+        return [conn for conn in server._server.server_state.connections  # type: ignore[union-attr]
+                if conn.flow.write_paused]
 
-    watcher = asyncio.create_task(watch_the_loop())
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
             good = [await join(http, n) for n in range(10)]
@@ -338,6 +337,7 @@ async def test_clients_that_hang_up_or_never_read_do_not_stall_anyone():
                         f"{key['X-Participant-Key']}\r\n{extra}\r\n").encode()
 
             hung_up: dict[str, str] = {}
+            gone_ports: set[int] = set()  # the client ends of the sockets hung up on
             for n, (pid, key) in enumerate(bad):
                 kind = n % 5
                 if kind == 0:    # opens the event stream and never reads it
@@ -348,54 +348,56 @@ async def test_clients_that_hang_up_or_never_read_do_not_stall_anyone():
                 elif kind == 2:  # sends half a body, then nothing
                     raw(head("POST", f"{API}/notes", key, 200) + b'{"text": "half')
                 elif kind == 3:  # sends half a body and hangs up
-                    raw(head("POST", f"{API}/notes", key, 200) + b'{"text": "cut').close()
+                    sock = raw(head("POST", f"{API}/notes", key, 200) + b'{"text": "cut')
+                    gone_ports.add(sock.getsockname()[1])
+                    sock.close()
                 else:            # sends a whole note and hangs up before the answer
                     body = json.dumps({"text": "gone", "client_id": f"{pid}-gone"}).encode()
-                    raw(head("POST", f"{API}/notes", key, len(body)) + body).close()
+                    sock = raw(head("POST", f"{API}/notes", key, len(body)) + body)
+                    gone_ports.add(sock.getsockname()[1])
+                    sock.close()
                     hung_up[pid] = f"{pid}-gone"
 
+            # The never-reading clients hold up their own writes (and only those).
+            await until(lambda: len(stuck()) >= 8, "the never-reading clients' answers to "
+                        "fill their connections' buffers")
+
             # A flood of notices (the slow streams' mailboxes just keep the newest one),
-            # with step changes the good phones must each hear within a second.
-            delays = []
+            # with step changes every good phone must hear. How soon is bench/'s business:
+            # here it only has to happen while the stuck clients are stuck.
             for round_, step in enumerate((VOTE_NOTES, TALK, WRITE, TALK, ANON)):
                 for _ in range(100):
                     engine.execute(c.TimerCommand(action="extend", seconds=1))
                     await asyncio.sleep(0)
                 await http.get(f"{API}/state", headers=good[0][1])
-                started = time.perf_counter()
+                seen = [len(li.steps) for li in listeners]  # notices from here on are new
                 go(engine, step)
-                deadline = started + 1.0
-                while time.perf_counter() < deadline:
-                    heard = [next((t for t, s in reversed(li.steps) if s == step and t >= started), None)
-                             for li in listeners]
-                    if all(t is not None for t in heard):
-                        delays.append(max(heard) - started)  # type: ignore[type-var]
-                        break
-                    await asyncio.sleep(0.01)
-                else:
-                    raise AssertionError(f"step change {round_} to {step} not heard by every "
-                                         f"phone within 1 s")
-            assert max(delays) < 1.0, delays
-            stuck = [conn for conn in server._server.server_state.connections  # type: ignore[union-attr]
-                     if conn.flow.write_paused]
-            assert len(stuck) >= 8, "the never-reading clients should be holding up their own writes"
-            assert lag[0] < 0.25, f"the event loop stalled for {lag[0]:.3f} s"
+                await until(lambda: all(step in li.steps[n:] for li, n in zip(listeners, seen)),
+                            f"step change {round_} to {step} to reach every good phone")
+            assert len(stuck()) >= 8, "the never-reading clients should still be held up"
+
             # Slow readers are still served, a byte at a time.
             slow = _tiny_socket(port)
             sockets.append(slow)
             slow.send(head("GET", f"{API}/state", good[1][1]))
-            got = b""
-            for _ in range(20):
-                await asyncio.sleep(0.01)
+            got = bytearray()
+
+            def a_byte_more() -> bool:
                 try:
-                    got += slow.recv(1)
+                    got.extend(slow.recv(1))
                 except BlockingIOError:
                     pass
-            assert got.startswith(b"HTTP/1.1 200")
+                return len(got) >= len(b"HTTP/1.1 200")
+
+            await until(a_byte_more, "the status line, read a byte at a time")
+            assert got.startswith(b"HTTP/1.1 200"), bytes(got)
 
             # Half bodies recorded nothing; a whole note whose sender hung up is recorded
-            # at most once, and its resend makes it exactly once.
-            await asyncio.sleep(0.1)
+            # at most once, and its resend makes it exactly once. Once the server has let
+            # go of every connection that hung up, it is done with what they sent.
+            await until(lambda: not {conn.client[1] for conn in server._server.server_state.connections  # type: ignore[union-attr]
+                                     if conn.client} & gone_ports,
+                        "the server to notice every client that hung up")
             texts = Counter(n.text for n in engine.state.notes.values())
             assert texts["half"] == 0 and texts["cut"] == 0 and texts["gone"] <= len(hung_up)
             keys = dict(bad)
@@ -405,16 +407,13 @@ async def test_clients_that_hang_up_or_never_read_do_not_stall_anyone():
                 assert r.status_code in (200, 201), r.text
             gone = [n for n in engine.state.notes.values() if n.text == "gone"]
             assert sorted(n.author for n in gone) == sorted(hung_up)
-            # And the server still answers at once.
-            started = time.perf_counter()
+            # And the server still answers, with the stuck clients still stuck.
             assert (await http.get(f"{API}/state", headers=good[2][1])).status_code == 200
-            assert time.perf_counter() - started < 0.5
+            assert len(stuck()) >= 8
     finally:
-        stop.set()
-        await watcher
         for listener in listeners:
             listener.close()
         for sock in sockets:
             sock.close()
         server.stop()
-        await asyncio.wait_for(serving, 5)
+        await asyncio.wait_for(serving, SAFETY_SECONDS)

@@ -10,7 +10,10 @@ import json
 import socket
 from pathlib import Path
 
+import asyncio
+
 import httpx
+from helpers.waiting import SAFETY_SECONDS, until
 
 from sessionkit.live import TOKEN_FILE, Live, ServerOptions
 from sessionkit.tui import SessionkitApp
@@ -31,11 +34,14 @@ def _app(live: Live, engine) -> SessionkitApp:
 
 
 async def _wait_for_server(pilot, app: SessionkitApp) -> None:
-    for _ in range(100):
-        if app.join_url:
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the participant server did not start")
+    await until(lambda: app.join_url, "the participant server to start")
+    await pilot.pause()
+
+
+async def _serve_attempted(app: SessionkitApp) -> None:
+    """Wait until the app's attempt to start the participant server has finished."""
+    serving = [worker for worker in app.workers if worker.name == "serve"]
+    await asyncio.wait_for(app.workers.wait_for_complete(serving), SAFETY_SECONDS)
 
 
 async def test_a_phone_note_is_recorded_shown_exported_and_resumed(tmp_path: Path) -> None:
@@ -58,7 +64,6 @@ async def test_a_phone_note_is_recorded_shown_exported_and_resumed(tmp_path: Pat
             again = await phone.post(f"{base}/notes", json=body, headers=headers)
         assert first.status_code == 201, first.text
         assert again.json()["duplicate"] is True
-        await pilot.pause(0.2)
         texts = [n.text for n in app.engine.state.notes.values()]
         assert texts == ["Handovers [b]get lost[/b]"]
 
@@ -88,9 +93,9 @@ async def test_a_taken_port_is_told_and_the_run_goes_on(tmp_path: Path) -> None:
         live = _live(tmp_path, port=port)
         app = _app(live, live.new_run(sample_plan(), sample_methods()))
         async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause(0.3)
-            messages = [n.message for n in app._notifications]
-            assert any(f"port {port} on 127.0.0.1 is already in use" in m for m in messages)
+            told = f"port {port} on 127.0.0.1 is already in use"
+            await until(lambda: any(told in n.message for n in app._notifications),
+                        "the app to say the port is taken")
             assert app.join_url is None
             await pilot.press("n")
             assert app.engine.state.started  # the facilitator carries on without phones
@@ -101,7 +106,8 @@ async def test_no_server_means_no_join_url(tmp_path: Path) -> None:
     live = Live(tmp_path, ServerOptions(enabled=False))
     app = _app(live, live.new_run(sample_plan(), sample_methods()))
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause(0.2)
+        await _serve_attempted(app)
+        await pilot.pause()
         assert app.join_url is None and live._server is None
     live.close()
 

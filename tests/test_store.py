@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from helpers import sample
+from helpers.waiting import until
 from sessionkit import store
 from sessionkit.core import commands as c
 from sessionkit.core.engine import Rejected
@@ -595,7 +596,6 @@ async def test_in_the_event_loop_a_snapshot_waits_for_the_step_change_and_leaves
     """In the TUI's loop (where phones and the screen wait) a step change is not held up
     by encoding and fsyncing the whole state: the snapshot is copied a moment later,
     written by a worker thread, and quick successive changes share one."""
-    import asyncio
     import threading
 
     monkeypatch.setattr(store, "SNAPSHOT_DELAY", 0.05)
@@ -603,18 +603,15 @@ async def test_in_the_event_loop_a_snapshot_waits_for_the_step_change_and_leaves
     write = store._write_snapshot_data
 
     def counted(path: Path, data: dict) -> None:
+        write(path, data)  # recorded once the file is written, not when the write starts
         writes.append((threading.current_thread().name, data["state"]["seq"]))
-        write(path, data)
 
     monkeypatch.setattr(store, "_write_snapshot_data", counted)
     start_with_notes(run, clock)
     for _ in range(4):  # the facilitator clicks through four steps
         run.engine.execute(c.NextStep())
     assert writes == [] and store.read_snapshot(run.snapshot_path).seq < run.state.seq
-    for _ in range(100):
-        await asyncio.sleep(0.01)
-        if writes and run.snapshot_error is None:
-            break
+    await until(lambda: writes, "the snapshot to be written")
     assert len(writes) == 1 and writes[0][0] != threading.current_thread().name
     assert writes[0][1] == run.state.seq
     assert store.read_snapshot(run.snapshot_path) == run.state
@@ -625,10 +622,7 @@ async def test_in_the_event_loop_a_snapshot_waits_for_the_step_change_and_leaves
     monkeypatch.setattr(store, "atomic_write", full)
     event = run.engine.execute(c.NextStep())
     assert event.type == "step_started"  # the command never fails for a snapshot
-    for _ in range(100):
-        await asyncio.sleep(0.01)
-        if run.snapshot_error:
-            break
+    await until(lambda: run.snapshot_error, "the failed snapshot to be reported")
     assert "No space left" in run.snapshot_error
     monkeypatch.undo()
     # A snapshot still pending when the run closes gives way to the final one.
