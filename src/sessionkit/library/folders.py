@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import sessionkit
+from sessionkit.library.contents import Kind
 from sessionkit.library.problems import Problem, _did_you_mean, _shown
 from sessionkit.library.toml_file import read_toml
+
+Level = tuple[str, list[tuple[Kind, Path]]]
+"""One source of files: its name (``bundled``, ``config`` ...) and its (kind, folder)s."""
 
 
 def bundled_dirs() -> tuple[Path, Path]:
@@ -82,3 +87,60 @@ def _same_dir(a: Path, b: Path) -> bool:
         return a.resolve() == b.resolve()
     except OSError:
         return False
+
+
+def search_levels(
+    method_dirs: Iterable[str | Path],
+    session_dirs: Iterable[str | Path],
+    *,
+    config: str | Path | bool,
+    bundled: bool,
+    cwd: bool,
+) -> tuple[list[Level], list[Problem]]:
+    """The folders to read, lowest precedence first, and what is wrong with the config file.
+
+    The arguments are those of :func:`~sessionkit.library.load_library`.
+    """
+    levels: list[Level] = []
+    problems: list[Problem] = []
+    bundled_pair = bundled_dirs() if bundled else None
+    if bundled_pair is not None:
+        b_methods, b_sessions = bundled_pair
+        levels.append(("bundled", [("method", b_methods), ("plan", b_sessions)]))
+    if config is not False:
+        level, problems = _config_level(config)
+        levels.append(level)
+    if cwd:
+        levels.append(("current folder", _current_folders(bundled_pair)))
+    levels.append((
+        "command line",
+        [("method", Path(d)) for d in method_dirs] + [("plan", Path(d)) for d in session_dirs],
+    ))
+    return levels, problems
+
+
+def _config_level(config: str | Path | bool) -> tuple[Level, list[Problem]]:
+    """The folders named in the config file: the user's (``config=True``) or a given one."""
+    cfg = config_path() if config is True else Path(config).expanduser()
+    # a config file that was asked for must exist; the default one is optional
+    required = config is not True or bool(os.environ.get("SESSIONKIT_CONFIG"))
+    m_dirs, s_dirs, problems = _config_dirs(cfg, required)
+    folders: list[tuple[Kind, Path]] = [("method", d) for d in m_dirs]
+    folders += [("plan", d) for d in s_dirs]
+    return ("config", folders), problems
+
+
+def _current_folders(bundled: tuple[Path, Path] | None) -> list[tuple[Kind, Path]]:
+    """./methods and ./sessions, unless they are the bundled ones (running in the checkout)."""
+    here = Path.cwd()
+    b_methods, b_sessions = bundled if bundled is not None else (None, None)
+    names: tuple[tuple[Kind, str, Path | None], ...] = (
+        ("method", "methods", b_methods),
+        ("plan", "sessions", b_sessions),
+    )
+    local: list[tuple[Kind, Path]] = []
+    for kind, name, bundled_dir in names:
+        folder = here / name
+        if folder.is_dir() and not (bundled_dir and _same_dir(folder, bundled_dir)):
+            local.append((kind, folder))
+    return local
