@@ -133,9 +133,7 @@ class _Mapper:
             self.skip_spaces()
             c = self.s[self.i] if self.i < self.n else ""
             if c == '"':
-                j = self.i + 1
-                while j < self.n and self.s[j] not in '"\n':
-                    j += 2 if self.s[j] == "\\" else 1
+                j = self.basic_string_end()
                 raw = self.s[self.i + 1 : j]
                 try:
                     parts.append(json.loads(f'"{raw}"'))
@@ -172,76 +170,97 @@ class _Mapper:
         self.value(path)
 
     def value(self, path: Loc) -> None:
-        s = self.s
+        """Step over one value; arrays and inline tables also mark their elements."""
         if self.peek('"""'):
-            j = self.i + 3
-            while True:
-                k = s.find('"""', j)
-                if k < 0:
-                    raise _Stop
-                backslashes = 0
-                while s[k - 1 - backslashes] == "\\":
-                    backslashes += 1
-                if backslashes % 2:
-                    j = k + 1
-                    continue
-                self.i = k + 3
-                break
-            while self.peek('"'):
-                self.i += 1
+            self.skip_multiline_basic()
         elif self.peek("'''"):
-            k = s.find("'''", self.i + 3)
-            if k < 0:
-                raise _Stop
-            self.i = k + 3
-            while self.peek("'"):
-                self.i += 1
+            self.skip_multiline_literal()
         elif self.peek('"'):
-            j = self.i + 1
-            while j < self.n and s[j] not in '"\n':
-                j += 2 if s[j] == "\\" else 1
-            self.i = j + 1
+            self.i = self.basic_string_end() + 1
         elif self.peek("'"):
-            k = s.find("'", self.i + 1)
+            k = self.s.find("'", self.i + 1)
             self.i = self.n if k < 0 else k + 1
         elif self.peek("["):
-            self.i += 1
-            index = 0
-            while True:
-                self.skip_blank()
-                if self.peek("]"):
-                    self.i += 1
-                    return
-                self.mark(path + (index,), self.i)
-                self.value(path + (index,))
-                self.skip_blank()
-                if self.peek(","):
-                    self.i += 1
-                    index += 1
-                elif self.peek("]"):
-                    self.i += 1
-                    return
-                else:
-                    raise _Stop
+            self.array(path)
         elif self.peek("{"):
-            self.i += 1
-            while True:
-                self.skip_blank()
-                if self.peek("}"):
-                    self.i += 1
-                    return
-                self.key_value(path)
-                self.skip_blank()
-                if self.peek(","):
-                    self.i += 1
-                elif self.peek("}"):
-                    self.i += 1
-                    return
-                else:
-                    raise _Stop
+            self.inline_table(path)
         else:
-            start = self.i
-            while self.i < self.n and s[self.i] not in ",]}#\r\n":
-                self.i += 1
-            if self.i == start:
+            self.skip_bare_value()
+
+    def basic_string_end(self) -> int:
+        """The position of the quote closing the "..." string that starts here."""
+        j = self.i + 1
+        while j < self.n and self.s[j] not in '"\n':
+            j += 2 if self.s[j] == "\\" else 1
+        return j
+
+    def skip_multiline_basic(self) -> None:
+        s = self.s
+        j = self.i + 3
+        while True:
+            k = s.find('"""', j)
+            if k < 0:
                 raise _Stop
+            backslashes = 0
+            while s[k - 1 - backslashes] == "\\":
+                backslashes += 1
+            if backslashes % 2:  # an escaped quote, not the end
+                j = k + 1
+                continue
+            self.i = k + 3
+            break
+        while self.peek('"'):  # quotes just before the closing """ are content
+            self.i += 1
+
+    def skip_multiline_literal(self) -> None:
+        k = self.s.find("'''", self.i + 3)
+        if k < 0:
+            raise _Stop
+        self.i = k + 3
+        while self.peek("'"):
+            self.i += 1
+
+    def array(self, path: Loc) -> None:
+        self.i += 1
+        index = 0
+        while True:
+            self.skip_blank()
+            if self.peek("]"):
+                self.i += 1
+                return
+            self.mark((*path, index), self.i)
+            self.value((*path, index))
+            self.skip_blank()
+            if self.peek(","):
+                self.i += 1
+                index += 1
+            elif self.peek("]"):
+                self.i += 1
+                return
+            else:
+                raise _Stop
+
+    def inline_table(self, path: Loc) -> None:
+        self.i += 1
+        while True:
+            self.skip_blank()
+            if self.peek("}"):
+                self.i += 1
+                return
+            self.key_value(path)
+            self.skip_blank()
+            if self.peek(","):
+                self.i += 1
+            elif self.peek("}"):
+                self.i += 1
+                return
+            else:
+                raise _Stop
+
+    def skip_bare_value(self) -> None:
+        """A number, boolean or date: up to the next separator."""
+        start = self.i
+        while self.i < self.n and self.s[self.i] not in ",]}#\r\n":
+            self.i += 1
+        if self.i == start:
+            raise _Stop
