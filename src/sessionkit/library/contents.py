@@ -48,6 +48,7 @@ class Library:
     def file_of(self, model: Method | Plan) -> Path | None:
         """The file a loaded method or plan came from (by identity, so a plan whose id
         does not match its file name is still found)."""
+        pairs: list[tuple[Method | Plan | None, Path]]
         if isinstance(model, Plan):
             pairs = [(self.plans.get(k), f) for k, f in self.plan_paths.items()]
         else:

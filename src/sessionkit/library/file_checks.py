@@ -64,7 +64,9 @@ def _check_method(source: _Source) -> tuple[Method | None, list[Problem]]:
         code = "timing" if loc == ("steps",) else (
             "variable" if loc[-1:] == ("prompt",) else "reference"
         )
-        problems.append(Problem(source.path, source.lines.line(loc), field_path(loc), message, code=code))
+        problems.append(Problem(
+            source.path, source.lines.line(loc), field_path(loc), message, code=code
+        ))
     return method, problems
 
 

@@ -6,6 +6,7 @@ import difflib
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Literal
 
 import sessionkit
 from sessionkit.library.contents import Kind
@@ -39,11 +40,14 @@ def _config_dirs(path: Path, required: bool) -> tuple[list[Path], list[Path], li
     """method_dirs and session_dirs of a config file (relative paths: from the file)."""
     if not path.exists():
         if required:
-            return [], [], [Problem(path, None, "", "config file not found ($SESSIONKIT_CONFIG)", code="config")]
+            return [], [], [Problem(
+                path, None, "", "config file not found ($SESSIONKIT_CONFIG)", code="config"
+            )]
         return [], [], []
     source, problems = read_toml(path)
     if source is None:  # an empty config file is fine; anything else unreadable is reported
-        return [], [], [p for p in problems if not p.message.startswith(("is empty", "has no settings"))]
+        empty = ("is empty", "has no settings")
+        return [], [], [p for p in problems if not p.message.startswith(empty)]
     found: dict[str, list[Path]] = {"method_dirs": [], "session_dirs": []}
     problems = []
     for key in found:
@@ -75,10 +79,14 @@ def _config_dirs(path: Path, required: bool) -> tuple[list[Path], list[Path], li
 
 def _toml_files(folder: Path) -> list[Path]:
     """*.toml under a folder (recursively, skipping hidden folders), in a stable order."""
-    files = []
+    files: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__")))
-        files.extend(Path(dirpath) / name for name in sorted(filenames) if name.endswith(".toml") and not name.startswith("."))
+        files.extend(
+            Path(dirpath) / name
+            for name in sorted(filenames)
+            if name.endswith(".toml") and not name.startswith(".")
+        )
     return files
 
 
@@ -119,7 +127,7 @@ def search_levels(
     return levels, problems
 
 
-def _config_level(config: str | Path | bool) -> tuple[Level, list[Problem]]:
+def _config_level(config: str | Path | Literal[True]) -> tuple[Level, list[Problem]]:
     """The folders named in the config file: the user's (``config=True``) or a given one."""
     cfg = config_path() if config is True else Path(config).expanduser()
     # a config file that was asked for must exist; the default one is optional

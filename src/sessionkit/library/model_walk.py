@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Any, Literal
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from sessionkit.library.toml_lines import Loc
 
@@ -43,7 +44,7 @@ def _keys(model: type[BaseModel]) -> list[str]:
     return [info.alias or name for name, info in model.model_fields.items()]
 
 
-def _field_info(model: type[BaseModel], key: str):
+def _field_info(model: type[BaseModel], key: str) -> FieldInfo | None:
     for name, info in model.model_fields.items():
         if key in (name, info.alias):
             return info

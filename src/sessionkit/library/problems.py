@@ -143,6 +143,6 @@ def _shown(value: Any) -> str:
         return "a table"
     if isinstance(value, list):
         return "a list"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
+    if hasattr(value, "isoformat"):  # TOML dates and times, as TOML writes them
+        return str(value.isoformat())
     return str(value)

@@ -101,11 +101,11 @@ class _Mapper:
                 self.i += 2
                 keys = self.key()
                 parent = self.concrete(keys[:-1])
-                array = parent + (keys[-1],)
+                array = (*parent, keys[-1])
                 index = self.arrays.get(array, -1) + 1
                 self.arrays[array] = index
-                self.mark_prefixes(array + (index,), start)
-                self.table = array + (index,)
+                self.mark_prefixes((*array, index), start)
+                self.table = (*array, index)
             elif self.peek("["):
                 self.i += 1
                 self.table = self.concrete(self.key())
