@@ -12,6 +12,7 @@ from sessionkit.core.plan import Plan
 from sessionkit.library.problems import Problem
 
 Kind = Literal["method", "plan"]
+"""What a file is read as."""
 
 
 @dataclass
