@@ -1,0 +1,106 @@
+"""Checks of a plan against the methods loaded: references, variables, minutes, overruns.
+
+These run once every method is known, so a plan may name a method from any source.
+"""
+
+from __future__ import annotations
+
+from sessionkit.core.agenda import TimedDay, clock_text, time_plan
+from sessionkit.core.plan import AgendaItem, Plan
+from sessionkit.library.contents import Library
+from sessionkit.library.problems import (
+    Problem,
+    _did_you_mean,
+    _quoted_list,
+    display_path,
+    field_path,
+)
+from sessionkit.library.toml_file import _Source
+from sessionkit.library.toml_lines import Loc
+
+
+def overrun_message(day: TimedDay) -> str:
+    """``day 1 (2025-02-11) ends at 16:45, 15 min after its end time 16:30``."""
+    label = f"day {day.index + 1}"
+    if day.date is not None:
+        label += f" ({day.date.isoformat()})"
+    return (
+        f"{label} ends at {clock_text(day.finish)}, {day.overrun_minutes} min after its "
+        f"end time {clock_text(day.end)}"
+    )
+
+
+# (where in the plan, message, code) of one problem, before it is located in the file
+_Finding = tuple[Loc, str, str]
+
+
+def _check_plan_references(
+    plan: Plan, source: _Source, library: Library
+) -> list[Problem]:
+    """Every agenda item against its method, then the timed days against their end times."""
+    findings: list[_Finding] = []
+    known = sorted(set(library.methods) | set(library.rejected_methods))
+    for d, day in enumerate(plan.days):
+        for a, item in enumerate(day.agenda):
+            findings += _item_findings(item, ("days", d, "agenda", a), library, known)
+    findings += _overrun_findings(plan, library)
+    return [
+        Problem(source.path, source.lines.line(loc), field_path(loc), message, code=code)
+        for loc, message, code in findings
+    ]
+
+
+def _item_findings(
+    item: AgendaItem, where: Loc, library: Library, known: list[str]
+) -> list[_Finding]:
+    """An agenda item's method must exist and be sound; its variables and minutes must fit."""
+    if item.method is None:
+        return []
+    method = library.methods.get(item.method)
+    if method is None:
+        if item.method in library.rejected_methods:
+            bad = library.method_paths.get(item.method)
+            return [((*where, "method"),
+                     f"method '{item.method}' has problems of its own (see "
+                     f"{display_path(bad) if bad else 'sessionkit check'})",
+                     "broken-method")]
+        hint = _did_you_mean(item.method, known)
+        return [((*where, "method"), f"unknown method '{item.method}'{hint}", "unknown-method")]
+    findings: list[_Finding] = []
+    for name in item.variables:
+        if name not in method.variables:
+            declared = list(method.variables)
+            hint = _did_you_mean(name, declared)
+            if not hint:
+                hint = (
+                    f" (it declares {_quoted_list(declared)})" if declared
+                    else " (it declares no variables)"
+                )
+            findings.append(((*where, "variables", name),
+                             f"method '{method.id}' declares no variable '{name}'{hint}",
+                             "variable"))
+    if item.minutes is not None:
+        low, high = method.duration.min, method.duration.max
+        if not low <= item.minutes <= high:
+            findings.append(((*where, "minutes"),
+                             f"minutes = {item.minutes} is outside the duration of method "
+                             f"'{method.id}' ({low}..{high} min)", "minutes"))
+        elif item.minutes < len(method.steps):
+            findings.append(((*where, "minutes"),
+                             f"minutes = {item.minutes} is too short for the "
+                             f"{len(method.steps)} steps of '{method.id}' "
+                             "(each needs at least one minute)", "minutes"))
+    return findings
+
+
+def _overrun_findings(plan: Plan, library: Library) -> list[_Finding]:
+    """A day that ends after its end time, pointed at the first item that does."""
+    findings: list[_Finding] = []
+    for day in time_plan(plan, library.timing_methods()).overruns:
+        first = next((i for i in day.items if i.end > day.end), day.items[-1])
+        a = day.items.index(first)
+        findings.append((("days", day.index, "agenda", a),
+                         f"{overrun_message(day)} (from '{first.title}', "
+                         f"{clock_text(first.start)}-{clock_text(first.end)})",
+                         "overrun"))
+    return findings
