@@ -197,7 +197,7 @@ def test_a_failing_snapshot_never_fails_the_command(run: store.Run, clock,
     def full(path, data, mode=0o600):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(store, "atomic_write", full)
+    monkeypatch.setattr("sessionkit.store.snapshot.atomic_write", full)
     event = run.engine.execute(c.NextStep())  # a step change: a snapshot is due
     assert event.type == "step_started"
     assert "No space left" in run.snapshot_error
@@ -598,7 +598,7 @@ async def test_in_the_event_loop_a_snapshot_waits_for_the_step_change_and_leaves
     import asyncio
     import threading
 
-    monkeypatch.setattr(store, "SNAPSHOT_DELAY", 0.05)
+    monkeypatch.setattr("sessionkit.store.run.SNAPSHOT_DELAY", 0.05)
     writes: list[tuple[str, int]] = []
     write = store._write_snapshot_data
 
@@ -606,7 +606,7 @@ async def test_in_the_event_loop_a_snapshot_waits_for_the_step_change_and_leaves
         writes.append((threading.current_thread().name, data["state"]["seq"]))
         write(path, data)
 
-    monkeypatch.setattr(store, "_write_snapshot_data", counted)
+    monkeypatch.setattr("sessionkit.store.run._write_snapshot_data", counted)
     start_with_notes(run, clock)
     for _ in range(4):  # the facilitator clicks through four steps
         run.engine.execute(c.NextStep())
@@ -622,7 +622,7 @@ async def test_in_the_event_loop_a_snapshot_waits_for_the_step_change_and_leaves
     def full(path, data, mode=0o600):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(store, "atomic_write", full)
+    monkeypatch.setattr("sessionkit.store.snapshot.atomic_write", full)
     event = run.engine.execute(c.NextStep())
     assert event.type == "step_started"  # the command never fails for a snapshot
     for _ in range(100):
@@ -632,7 +632,7 @@ async def test_in_the_event_loop_a_snapshot_waits_for_the_step_change_and_leaves
     assert "No space left" in run.snapshot_error
     monkeypatch.undo()
     # A snapshot still pending when the run closes gives way to the final one.
-    monkeypatch.setattr(store, "SNAPSHOT_DELAY", 5.0)
+    monkeypatch.setattr("sessionkit.store.run.SNAPSHOT_DELAY", 5.0)
     run.engine.execute(c.PreviousStep())
     run.close()
     assert store.read_snapshot(run.snapshot_path) == run.state

@@ -1,0 +1,328 @@
+"""Creating a run, opening one (recovery: snapshot plus journal) and repairing one.
+
+The recovery rules are explained in :mod:`sessionkit.store`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import sessionkit
+from sessionkit.core.engine import Engine, Limits
+from sessionkit.core.method import Method
+from sessionkit.core.plan import Plan
+from sessionkit.core.record import toml_data
+from sessionkit.core.state import Event, SessionState
+from sessionkit.store.errors import RecordError, _where
+from sessionkit.store.files import _Lock, atomic_write, fsync_dir
+from sessionkit.store.journal import Journal, ReadOnlyJournal, _Line, _read_journal_lines
+from sessionkit.store.layout import (
+    EXPORTS_DIR,
+    FORMAT_VERSION,
+    JOURNAL_FILE,
+    METHODS_DIR,
+    PLAN_FILE,
+    RUN_FILE,
+    RUN_FORMAT,
+    SNAPSHOT_FILE,
+    TORN_FILE,
+)
+from sessionkit.store.records import default_records_dir, resolve_run
+from sessionkit.store.run import Run
+from sessionkit.store.snapshot import (
+    _dump_toml,
+    _load_model,
+    _read_toml_file,
+    read_snapshot,
+    write_snapshot,
+)
+
+
+class DamagedRecord(RecordError):
+    """The journal is damaged part-way through. ``run`` holds everything before the
+    damage, opened read-only (it can be exported, not continued)."""
+
+    def __init__(self, message: str, *, file: Path, line: int, run: Run):
+        super().__init__(message, file=file, line=line)
+        self.run = run
+
+
+# ---------------------------------------------------------------- creating
+
+
+def _local(timestamp: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(timestamp)
+
+
+def run_folder_name(plan_id: str, run_id: str, created_at: float) -> str:
+    return f"{_local(created_at):%Y-%m-%d-%H%M}-{plan_id}-{run_id[:6]}"
+
+
+def create_run(records_dir: Path | str | None, plan: Plan, methods: dict[str, Method], *,
+               clock: Callable[[], float] = time.time, limits: Limits | None = None,
+               run_id: str | None = None) -> Run:
+    """Make a new run of ``plan`` and open it for writing.
+
+    ``methods`` may be the whole library: only the methods the plan uses are copied in
+    (methods it names but that are missing are simply absent, as for the engine).
+    Raises ``OSError`` if the folder cannot be made.
+    """
+    records = Path(records_dir) if records_dir is not None else default_records_dir()
+    records.mkdir(parents=True, exist_ok=True, mode=0o700)
+    used = {item.method for _, item in plan.items() if item.method}
+    copied = {mid: methods[mid] for mid in sorted(used) if mid in methods}
+    created_at = clock()
+    for _ in range(10):
+        rid = run_id or uuid.uuid4().hex[:12]
+        name = run_folder_name(plan.id, rid, created_at)
+        if not (records / name).exists():
+            break
+        if run_id:
+            raise FileExistsError(errno.EEXIST, "a run with this id already exists",
+                                  str(records / name))
+    folder = records / name
+    staging = Path(tempfile.mkdtemp(prefix=f".creating-{name}-", dir=records))
+    try:
+        os.chmod(staging, 0o700)
+        meta = {"format": RUN_FORMAT, "version": FORMAT_VERSION, "run_id": rid,
+                "plan_id": plan.id, "created_at": created_at,
+                "created_by": f"sessionkit {sessionkit.__version__}"}
+        atomic_write(staging / RUN_FILE, _dump_toml(meta))
+        atomic_write(staging / PLAN_FILE, _dump_toml(toml_data(plan)))
+        (staging / METHODS_DIR).mkdir(mode=0o700)
+        for mid, method in copied.items():
+            atomic_write(staging / METHODS_DIR / f"{mid}.toml", _dump_toml(toml_data(method)))
+        fsync_dir(staging / METHODS_DIR)
+        state = SessionState(run_id=rid, plan_id=plan.id, created_at=created_at)
+        write_snapshot(staging / SNAPSHOT_FILE, state)
+        atomic_write(staging / JOURNAL_FILE, b"")
+        (staging / EXPORTS_DIR).mkdir(mode=0o700)
+        fsync_dir(staging)
+        if folder.exists():
+            raise FileExistsError(errno.EEXIST, "a run folder with this name exists", str(folder))
+        os.rename(staging, folder)
+        fsync_dir(records)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return open_run(folder, clock=clock, limits=limits)
+
+
+# ---------------------------------------------------------------- opening
+
+
+def _read_meta(folder: Path) -> dict[str, Any]:
+    path = folder / RUN_FILE
+    _, data = _read_toml_file(path)
+    if data.get("format") != RUN_FORMAT:
+        raise RecordError(f"{path}: not a sessionkit run (format is {data.get('format')!r})",
+                          file=path)
+    if data.get("version") != FORMAT_VERSION:
+        raise RecordError(f"{path}: made by a different sessionkit (record version "
+                          f"{data.get('version')!r}, this one reads {FORMAT_VERSION})", file=path)
+    for key, kind in (("run_id", str), ("plan_id", str), ("created_at", (int, float))):
+        if not isinstance(data.get(key), kind):
+            raise RecordError(f"{path}: {key} is missing or not valid", file=path)
+    return data
+
+
+def open_run(ref: str | Path, records_dir: Path | str | None = None, *, read_only: bool = False,
+             clock: Callable[[], float] = time.time, limits: Limits | None = None) -> Run:
+    """Open a run: snapshot plus the journal events after it.
+
+    ``read_only=True`` (listing, exporting) takes no lock and changes no file; its engine
+    refuses every command. Otherwise the run is locked against a second writer and a torn
+    last journal line is set aside. Raises :class:`RecordError` (unknown run, unreadable
+    plan) or :class:`DamagedRecord` (damage in the middle of the journal; ``.run`` has
+    everything before it).
+    """
+    folder = resolve_run(ref, records_dir)
+    lock = None if read_only else _Lock(folder)
+    try:
+        return _open(folder, read_only, clock, limits or Limits(), lock)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+
+
+def _open(folder: Path, read_only: bool, clock: Callable[[], float], limits: Limits,
+          lock: _Lock | None) -> Run:
+    warnings: list[str] = []
+    meta = _read_meta(folder)
+    plan: Plan = _load_model(folder / PLAN_FILE, Plan)
+    methods: dict[str, Method] = {}
+    methods_dir = folder / METHODS_DIR
+    for path in sorted(methods_dir.glob("*.toml")) if methods_dir.is_dir() else []:
+        method: Method = _load_model(path, Method)
+        methods[method.id] = method
+    missing = sorted({item.method for _, item in plan.items() if item.method} - set(methods))
+    if missing:
+        warnings.append(f"{methods_dir}: no copy of method(s) {', '.join(missing)}; "
+                        "those agenda items have no steps")
+
+    fresh = SessionState(run_id=meta["run_id"], plan_id=meta["plan_id"],
+                         created_at=float(meta["created_at"]))
+    snapshot_path = folder / SNAPSHOT_FILE
+    base = fresh
+    try:
+        snapshot = read_snapshot(snapshot_path)
+    except RecordError as error:
+        warnings.append(f"{error}; the whole journal was replayed instead")
+    else:
+        if snapshot.run_id != fresh.run_id:
+            warnings.append(f"{snapshot_path}: belongs to run {snapshot.run_id}, not "
+                            f"{fresh.run_id}; the whole journal was replayed instead")
+        else:
+            base = snapshot
+
+    journal_path = folder / JOURNAL_FILE
+    lines, size = _read_journal_lines(journal_path)
+    torn: _Line | None = None
+    if lines and (lines[-1].problem is not None):
+        torn = lines.pop()
+        warnings.append(
+            f"{_where(journal_path, torn.number)}: the last line was cut short ({torn.problem}), "
+            "as a crash while writing leaves it; it was never acknowledged and was "
+            + ("left out" if read_only else f"set aside in {TORN_FILE}"))
+
+    events: list[tuple[_Line, Event]] = []
+    damage: tuple[_Line, str] | None = None
+    pending: _Line | None = None
+    current = base.seq
+    previous = 0
+    for line in lines:
+        if line.event is None:
+            pending = pending or line
+            continue
+        event = line.event
+        if event.seq <= previous:
+            damage = (line, f"event {event.seq} comes after event {previous} (out of order)")
+            break
+        previous = event.seq
+        if event.seq > current + 1:
+            if pending is not None:
+                damage = (pending, f"the line is damaged ({pending.problem}) and the "
+                                   "snapshot does not cover it")
+            else:
+                damage = (line, f"events {current + 1} to {event.seq - 1} are missing "
+                                f"before event {event.seq}")
+            break
+        if pending is not None:
+            warnings.append(f"{_where(journal_path, pending.number)}: the line is damaged "
+                            f"({pending.problem}), but no event is missing around it (the "
+                            "snapshot or the lines after it carry on), so nothing was lost")
+            pending = None
+        if event.seq <= current:
+            continue  # already folded into the snapshot
+        events.append((line, event))
+        current = event.seq
+    if damage is None and pending is not None:
+        damage = (pending, f"the line is damaged ({pending.problem})")
+    last_journal_seq = previous
+    if damage is None and base.seq > last_journal_seq and base is not fresh:
+        warnings.append(f"{journal_path}: ends at event {last_journal_seq} but the snapshot "
+                        f"is at event {base.seq}; carrying on from the snapshot")
+
+    def build(upto: int) -> Engine:
+        engine = Engine(plan, methods, state=base.model_copy(deep=True), clock=clock,
+                        limits=limits)
+        engine.replay(event for _, event in events[:upto])
+        return engine
+
+    # Fold the events one at a time, so an event that does not fit the state (a record
+    # edited by hand, a bug) is reported at its line with everything before it kept.
+    engine = Engine(plan, methods, state=base.model_copy(deep=True), clock=clock, limits=limits)
+    for index, (line, event) in enumerate(events):
+        try:
+            engine.replay([event])
+        except Exception as error:  # any failure is damage at this line
+            damage = (line, f"event {event.seq} ({event.type}) does not fit the record "
+                            f"({type(error).__name__}: {error})")
+            engine = build(index)
+            break
+
+    if damage is not None:
+        line, reason = damage
+        kept = engine.state.seq
+        message = (f"{_where(journal_path, line.number)}: {reason}. Everything up to event "
+                   f"{kept} was kept; the run is open read-only (`sessionkit export` still "
+                   "works; repair_run sets the damaged part aside so the run can go on)")
+        journal = ReadOnlyJournal(f"the record is damaged at {journal_path.name} line "
+                                  f"{line.number}")
+        engine.journal = journal
+        run = Run(folder, plan, methods, engine, journal, warnings=warnings)
+        if lock is not None:
+            lock.release()
+        raise DamagedRecord(message, file=journal_path, line=line.number, run=run)
+
+    if read_only:
+        journal: Journal | ReadOnlyJournal = ReadOnlyJournal(
+            "this run was opened read-only")
+    else:
+        journal = Journal(journal_path)
+        if torn is not None:
+            _set_aside_tail(journal_path, torn.start, size)
+        elif lines and not lines[-1].terminated:
+            journal.end_line()
+    engine.journal = journal
+    return Run(folder, plan, methods, engine, journal, warnings=warnings, lock=lock)
+
+
+def _set_aside_tail(path: Path, start: int, size: int) -> None:
+    """Move bytes ``start..size`` of the journal to ``journal.jsonl.torn``, then cut them."""
+    with open(path, "rb") as file:
+        file.seek(start)
+        tail = file.read(size - start)
+    torn = path.with_name(TORN_FILE)
+    with open(torn, "ab") as file:
+        file.write(tail + (b"" if tail.endswith(b"\n") else b"\n"))
+        file.flush()
+        os.fsync(file.fileno())
+    with open(path, "r+b") as file:
+        file.truncate(start)
+        file.flush()
+        os.fsync(file.fileno())
+
+
+def repair_run(ref: str | Path, records_dir: Path | str | None = None) -> Path | None:
+    """Set aside the damaged part of a run's journal so the run can be opened again.
+
+    The journal is cut back to the last event that fits; the rest is moved, unchanged,
+    to ``journal.damaged-<time>.jsonl`` beside it. Returns that file, or ``None`` if
+    the journal was not damaged. The run must not be open elsewhere.
+    """
+    folder = resolve_run(ref, records_dir)
+    lock = _Lock(folder)
+    try:
+        try:
+            run = _open(folder, True, time.time, Limits(), None)
+        except DamagedRecord as damaged:
+            keep = damaged.run.engine.state.seq
+        else:
+            run.close()
+            return None
+        path = folder / JOURNAL_FILE
+        lines, _ = _read_journal_lines(path)
+        cut = 0
+        for line in lines:
+            if line.event is None or line.event.seq > keep:
+                break
+            cut = line.end
+        data = path.read_bytes()
+        aside = folder / f"journal.damaged-{time.strftime('%Y%m%d-%H%M%S')}.jsonl"
+        atomic_write(aside, data[cut:])
+        atomic_write(path, data[:cut] if data[:cut].endswith(b"\n") or not cut
+                     else data[:cut] + b"\n")
+        return aside
+    finally:
+        lock.release()
