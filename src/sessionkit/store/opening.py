@@ -13,6 +13,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -157,7 +158,40 @@ def open_run(ref: str | Path, records_dir: Path | str | None = None, *, read_onl
 
 def _open(folder: Path, read_only: bool, clock: Callable[[], float], limits: Limits,
           lock: _Lock | None) -> Run:
+    """Open ``folder`` (already resolved, ``lock`` already taken): the steps below, in order."""
     warnings: list[str] = []
+    meta, plan, methods = _load_definitions(folder, warnings)
+    fresh = SessionState(run_id=meta["run_id"], plan_id=meta["plan_id"],
+                         created_at=float(meta["created_at"]))
+    base = _load_base(folder / SNAPSHOT_FILE, fresh, warnings)
+    journal_path = folder / JOURNAL_FILE
+    lines, size = _read_journal_lines(journal_path)
+    torn = _take_torn_line(lines, journal_path, read_only, warnings)
+    reading = _events_after(lines, base, journal_path, warnings)
+    if reading.damage is None and base is not fresh and base.seq > reading.last_seq:
+        warnings.append(f"{journal_path}: ends at event {reading.last_seq} but the snapshot "
+                        f"is at event {base.seq}; carrying on from the snapshot")
+    engine = _fold(plan, methods, base, reading, clock, limits)
+    if reading.damage is not None:
+        if lock is not None:
+            lock.release()
+        raise _damaged(folder, plan, methods, engine, reading.damage, warnings)
+    journal: Journal | ReadOnlyJournal
+    if read_only:
+        journal = ReadOnlyJournal("this run was opened read-only")
+    else:
+        journal = Journal(journal_path)
+        if torn is not None:
+            _set_aside_tail(journal_path, torn.start, size)
+        elif lines and not lines[-1].terminated:
+            journal.end_line()
+    engine.journal = journal
+    return Run(folder, plan, methods, engine, journal, warnings=warnings, lock=lock)
+
+
+def _load_definitions(folder: Path, warnings: list[str],
+                      ) -> tuple[dict[str, Any], Plan, dict[str, Method]]:
+    """``run.toml``, the plan and the methods copied in (a missing copy is a warning)."""
     meta = _read_meta(folder)
     plan: Plan = _load_model(folder / PLAN_FILE, Plan)
     methods: dict[str, Method] = {}
@@ -169,53 +203,69 @@ def _open(folder: Path, read_only: bool, clock: Callable[[], float], limits: Lim
     if missing:
         warnings.append(f"{methods_dir}: no copy of method(s) {', '.join(missing)}; "
                         "those agenda items have no steps")
+    return meta, plan, methods
 
-    fresh = SessionState(run_id=meta["run_id"], plan_id=meta["plan_id"],
-                         created_at=float(meta["created_at"]))
-    snapshot_path = folder / SNAPSHOT_FILE
-    base = fresh
+
+def _load_base(snapshot_path: Path, fresh: SessionState, warnings: list[str]) -> SessionState:
+    """The state to replay the journal onto: the snapshot if it can be used, else ``fresh``."""
     try:
         snapshot = read_snapshot(snapshot_path)
     except RecordError as error:
         warnings.append(f"{error}; the whole journal was replayed instead")
-    else:
-        if snapshot.run_id != fresh.run_id:
-            warnings.append(f"{snapshot_path}: belongs to run {snapshot.run_id}, not "
-                            f"{fresh.run_id}; the whole journal was replayed instead")
-        else:
-            base = snapshot
+        return fresh
+    if snapshot.run_id != fresh.run_id:
+        warnings.append(f"{snapshot_path}: belongs to run {snapshot.run_id}, not "
+                        f"{fresh.run_id}; the whole journal was replayed instead")
+        return fresh
+    return snapshot
 
-    journal_path = folder / JOURNAL_FILE
-    lines, size = _read_journal_lines(journal_path)
-    torn: _Line | None = None
-    if lines and (lines[-1].problem is not None):
-        torn = lines.pop()
-        warnings.append(
-            f"{_where(journal_path, torn.number)}: the last line was cut short ({torn.problem}), "
-            "as a crash while writing leaves it; it was never acknowledged and was "
-            + ("left out" if read_only else f"set aside in {TORN_FILE}"))
 
-    events: list[tuple[_Line, Event]] = []
+def _take_torn_line(lines: list[_Line], journal_path: Path, read_only: bool,
+                    warnings: list[str]) -> _Line | None:
+    """Remove and return a last line that could not be read: what a crash mid-write leaves."""
+    if not lines or lines[-1].problem is None:
+        return None
+    torn = lines.pop()
+    warnings.append(
+        f"{_where(journal_path, torn.number)}: the last line was cut short ({torn.problem}), "
+        "as a crash while writing leaves it; it was never acknowledged and was "
+        + ("left out" if read_only else f"set aside in {TORN_FILE}"))
+    return torn
+
+
+@dataclass
+class _Reading:
+    """The journal read against the base state: the events to fold, and the first damage."""
+
+    events: list[tuple[_Line, Event]] = field(default_factory=list)
     damage: tuple[_Line, str] | None = None
+    last_seq: int = 0
+    """The last event number the journal holds (before any damage)."""
+
+
+def _events_after(lines: list[_Line], base: SessionState, journal_path: Path,
+                  warnings: list[str]) -> _Reading:
+    """The events after ``base.seq``, in order; stops at the first damage that loses one."""
+    reading = _Reading()
     pending: _Line | None = None
     current = base.seq
-    previous = 0
     for line in lines:
         if line.event is None:
             pending = pending or line
             continue
         event = line.event
-        if event.seq <= previous:
-            damage = (line, f"event {event.seq} comes after event {previous} (out of order)")
+        if event.seq <= reading.last_seq:
+            reading.damage = (line, f"event {event.seq} comes after event {reading.last_seq} "
+                                    "(out of order)")
             break
-        previous = event.seq
+        reading.last_seq = event.seq
         if event.seq > current + 1:
             if pending is not None:
-                damage = (pending, f"the line is damaged ({pending.problem}) and the "
-                                   "snapshot does not cover it")
+                reading.damage = (pending, f"the line is damaged ({pending.problem}) and the "
+                                           "snapshot does not cover it")
             else:
-                damage = (line, f"events {current + 1} to {event.seq - 1} are missing "
-                                f"before event {event.seq}")
+                reading.damage = (line, f"events {current + 1} to {event.seq - 1} are missing "
+                                        f"before event {event.seq}")
             break
         if pending is not None:
             warnings.append(f"{_where(journal_path, pending.number)}: the line is damaged "
@@ -224,58 +274,50 @@ def _open(folder: Path, read_only: bool, clock: Callable[[], float], limits: Lim
             pending = None
         if event.seq <= current:
             continue  # already folded into the snapshot
-        events.append((line, event))
+        reading.events.append((line, event))
         current = event.seq
-    if damage is None and pending is not None:
-        damage = (pending, f"the line is damaged ({pending.problem})")
-    last_journal_seq = previous
-    if damage is None and base.seq > last_journal_seq and base is not fresh:
-        warnings.append(f"{journal_path}: ends at event {last_journal_seq} but the snapshot "
-                        f"is at event {base.seq}; carrying on from the snapshot")
+    if reading.damage is None and pending is not None:
+        reading.damage = (pending, f"the line is damaged ({pending.problem})")
+    return reading
 
-    def build(upto: int) -> Engine:
+
+def _fold(plan: Plan, methods: dict[str, Method], base: SessionState, reading: _Reading,
+          clock: Callable[[], float], limits: Limits) -> Engine:
+    """An engine with ``reading``'s events folded onto ``base``, one at a time, so an event
+    that does not fit the state (a record edited by hand, a bug) is reported at its line
+    (as ``reading.damage``) with everything before it kept."""
+
+    def build(events: list[tuple[_Line, Event]]) -> Engine:
         engine = Engine(plan, methods, state=base.model_copy(deep=True), clock=clock,
                         limits=limits)
-        engine.replay(event for _, event in events[:upto])
+        engine.replay(event for _, event in events)
         return engine
 
-    # Fold the events one at a time, so an event that does not fit the state (a record
-    # edited by hand, a bug) is reported at its line with everything before it kept.
-    engine = Engine(plan, methods, state=base.model_copy(deep=True), clock=clock, limits=limits)
-    for index, (line, event) in enumerate(events):
+    engine = build([])
+    for index, (line, event) in enumerate(reading.events):
         try:
             engine.replay([event])
         except Exception as error:  # any failure is damage at this line
-            damage = (line, f"event {event.seq} ({event.type}) does not fit the record "
-                            f"({type(error).__name__}: {error})")
-            engine = build(index)
-            break
+            reading.damage = (line, f"event {event.seq} ({event.type}) does not fit the "
+                                    f"record ({type(error).__name__}: {error})")
+            return build(reading.events[:index])
+    return engine
 
-    if damage is not None:
-        line, reason = damage
-        kept = engine.state.seq
-        message = (f"{_where(journal_path, line.number)}: {reason}. Everything up to event "
-                   f"{kept} was kept; the run is open read-only (`sessionkit export` still "
-                   "works; repair_run sets the damaged part aside so the run can go on)")
-        journal = ReadOnlyJournal(f"the record is damaged at {journal_path.name} line "
-                                  f"{line.number}")
-        engine.journal = journal
-        run = Run(folder, plan, methods, engine, journal, warnings=warnings)
-        if lock is not None:
-            lock.release()
-        raise DamagedRecord(message, file=journal_path, line=line.number, run=run)
 
-    if read_only:
-        journal: Journal | ReadOnlyJournal = ReadOnlyJournal(
-            "this run was opened read-only")
-    else:
-        journal = Journal(journal_path)
-        if torn is not None:
-            _set_aside_tail(journal_path, torn.start, size)
-        elif lines and not lines[-1].terminated:
-            journal.end_line()
+def _damaged(folder: Path, plan: Plan, methods: dict[str, Method], engine: Engine,
+             damage: tuple[_Line, str], warnings: list[str]) -> DamagedRecord:
+    """The error for a journal damaged part-way, carrying the run opened read-only."""
+    journal_path = folder / JOURNAL_FILE
+    line, reason = damage
+    kept = engine.state.seq
+    message = (f"{_where(journal_path, line.number)}: {reason}. Everything up to event "
+               f"{kept} was kept; the run is open read-only (`sessionkit export` still "
+               "works; repair_run sets the damaged part aside so the run can go on)")
+    journal = ReadOnlyJournal(f"the record is damaged at {journal_path.name} line "
+                              f"{line.number}")
     engine.journal = journal
-    return Run(folder, plan, methods, engine, journal, warnings=warnings, lock=lock)
+    run = Run(folder, plan, methods, engine, journal, warnings=warnings)
+    return DamagedRecord(message, file=journal_path, line=line.number, run=run)
 
 
 def _set_aside_tail(path: Path, start: int, size: int) -> None:
