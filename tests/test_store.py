@@ -381,6 +381,44 @@ def test_repair_sets_the_damage_aside_and_the_run_goes_on(run: store.Run, clock)
     assert store.repair_run(run.folder) is None
 
 
+# ---------------------------------------------------------------- privacy
+
+
+@pytest.fixture
+def open_umask():
+    """The usual umask, which lets others read new files unless the store says otherwise."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def _private(folder: Path) -> dict[str, int]:
+    """Every file and folder under ``folder`` (relative name -> mode) that others could read."""
+    return {str(p.relative_to(folder)): p.stat().st_mode & 0o777
+            for p in [folder, *folder.rglob("*")] if p.stat().st_mode & 0o077}
+
+
+def test_every_file_the_store_makes_is_private(tmp_path: Path, clock, open_umask) -> None:
+    run = store.create_run(tmp_path / "records", sample.plan(), sample.methods(), clock=clock)
+    start_with_notes(run, clock)
+    crash(run)
+    with open(run.journal_path, "ab") as f:
+        f.write(b'{"seq":99,"at":1.0,"type":"note_ad')  # a torn line: set aside on opening
+    reopened = store.open_run(run.folder)
+    reopened.close()
+    run.snapshot_path.unlink()
+    lines = run.journal_path.read_bytes().split(b"\n")
+    lines[4] = b"garbage"
+    run.journal_path.write_bytes(b"\n".join(lines))
+    assert store.repair_run(run.folder) is not None
+    store.open_run(run.folder).close()
+    made = {p.name for p in run.folder.rglob("*")}
+    assert {"run.toml", "plan.toml", "sample.toml", "journal.jsonl", "snapshot.toml", ".lock",
+            "journal.jsonl.torn"} <= made
+    assert [n for n in made if n.startswith("journal.damaged-")]
+    assert _private(run.folder) == {}
+
+
 # ---------------------------------------------------------------- storage failures
 
 

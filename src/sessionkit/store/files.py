@@ -1,4 +1,6 @@
-"""Durable files: fsync a folder, replace a file atomically, lock a run for one writer."""
+"""Durable files: fsync a folder, replace a file atomically, append to a file, lock a run
+for one writer. Every file made here is private to the user (0600): a run folder holds
+what participants wrote."""
 
 from __future__ import annotations
 
@@ -49,6 +51,26 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    fsync_dir(path.parent)
+
+
+def append_private(path: Path, data: bytes) -> None:
+    """Append ``data`` to ``path`` and fsync it; the file is made (or made again) 0600
+    whatever the umask or the mode it had."""
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags, 0o600)
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o600)
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            if written <= 0:
+                raise OSError(errno.EIO, "the disk accepted no data")
+            view = view[written:]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
     fsync_dir(path.parent)
 
 

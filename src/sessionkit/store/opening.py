@@ -24,7 +24,7 @@ from sessionkit.core.plan import Plan
 from sessionkit.core.record import toml_data
 from sessionkit.core.state import Event, SessionState
 from sessionkit.store.errors import RecordError, _where
-from sessionkit.store.files import _Lock, atomic_write, fsync_dir
+from sessionkit.store.files import _Lock, append_private, atomic_write, fsync_dir
 from sessionkit.store.journal import Journal, ReadOnlyJournal, _Line, _read_journal_lines
 from sessionkit.store.layout import (
     EXPORTS_DIR,
@@ -325,11 +325,7 @@ def _set_aside_tail(path: Path, start: int, size: int) -> None:
     with open(path, "rb") as file:
         file.seek(start)
         tail = file.read(size - start)
-    torn = path.with_name(TORN_FILE)
-    with open(torn, "ab") as file:
-        file.write(tail + (b"" if tail.endswith(b"\n") else b"\n"))
-        file.flush()
-        os.fsync(file.fileno())
+    append_private(path.with_name(TORN_FILE), tail + (b"" if tail.endswith(b"\n") else b"\n"))
     with open(path, "r+b") as file:
         file.truncate(start)
         file.flush()
