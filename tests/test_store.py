@@ -43,7 +43,12 @@ def crash(run: store.Run) -> None:
 def journal_events(run: store.Run) -> list[Event]:
     lines = run.journal_path.read_bytes().split(b"\n")
     assert lines[-1] == b""
-    return [Event.model_validate(json.loads(line)) for line in lines[:-1]]
+    return [Event.model_validate(_without_checksum(json.loads(line))) for line in lines[:-1]]
+
+
+def _without_checksum(payload: dict) -> dict:
+    assert re.fullmatch(r"[0-9a-f]{8}", payload.pop("crc")), "every line carries a checksum"
+    return payload
 
 
 def start_with_notes(run: store.Run, clock: sample.Clock, count: int = 3) -> str:
@@ -379,6 +384,85 @@ def test_repair_sets_the_damage_aside_and_the_run_goes_on(run: store.Run, clock)
     assert event.seq == 5
     reopened.close()
     assert store.repair_run(run.folder) is None
+
+
+# ---------------------------------------------------------------- line checksums
+
+
+def _note_texts(run: store.Run) -> list[str]:
+    return sorted(n.text for n in run.state.notes.values())
+
+
+def test_a_changed_byte_in_a_line_is_detected_not_replayed(run: store.Run, clock) -> None:
+    start_with_notes(run, clock, count=3)
+    crash(run)
+    run.snapshot_path.unlink()  # nothing else to fall back on
+    data = run.journal_path.read_bytes()
+    assert data.count(b'"note 1"') == 1
+    run.journal_path.write_bytes(data.replace(b'"note 1"', b'"note 7"'))  # still valid JSON
+    line = data[:data.index(b'"note 1"')].count(b"\n") + 1
+    with pytest.raises(store.DamagedRecord) as caught:
+        store.open_run(run.folder)
+    assert f"journal.jsonl, line {line}" in str(caught.value)
+    assert "checksum does not match" in str(caught.value)
+    assert "note 7" not in _note_texts(caught.value.run)
+
+
+def test_a_changed_checksum_is_detected(run: store.Run, clock) -> None:
+    start_with_notes(run, clock, count=2)
+    crash(run)
+    run.snapshot_path.unlink()
+    lines = run.journal_path.read_bytes().split(b"\n")
+    crc = lines[2][-10:-2]
+    lines[2] = lines[2][:-10] + (b"0" if crc[:1] != b"0" else b"1") + crc[1:] + b'"}'
+    run.journal_path.write_bytes(b"\n".join(lines))
+    with pytest.raises(store.DamagedRecord) as caught:
+        store.open_run(run.folder)
+    assert "line 3" in str(caught.value) and "checksum" in str(caught.value)
+
+
+def _strip_checksums(path: Path) -> None:
+    """Make the journal look like one written before lines had checksums."""
+    lines = []
+    for line in path.read_bytes().splitlines():
+        payload = json.loads(line)
+        del payload["crc"]
+        lines.append(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode())
+    path.write_bytes(b"\n".join(lines) + b"\n")
+
+
+def test_a_journal_written_before_checksums_is_still_read_and_continued(run: store.Run,
+                                                                       clock) -> None:
+    start_with_notes(run, clock, count=3)
+    expected = run.state.model_copy(deep=True)
+    crash(run)
+    _strip_checksums(run.journal_path)
+    assert b'"crc"' not in run.journal_path.read_bytes()
+    reopened = store.open_run(run.folder)
+    assert reopened.state == expected and reopened.warnings == []
+    event = reopened.engine.execute(c.AddNote(text="new line", step=sample.ANON))
+    reopened.close()
+    assert run.journal_path.read_bytes().splitlines()[-1].endswith(b'"}')
+    assert b'"crc"' in run.journal_path.read_bytes().splitlines()[-1]
+    again = store.open_run(run.folder)
+    assert again.warnings == [] and again.state.seq == event.seq
+    assert "new line" in _note_texts(again)
+    again.close()
+
+
+def test_a_line_without_its_checksum_after_lines_with_one_is_damaged(run: store.Run,
+                                                                    clock) -> None:
+    start_with_notes(run, clock, count=3)
+    crash(run)
+    run.snapshot_path.unlink()
+    lines = run.journal_path.read_bytes().split(b"\n")
+    payload = json.loads(lines[4])
+    del payload["crc"]
+    lines[4] = json.dumps(payload, separators=(",", ":")).encode()
+    run.journal_path.write_bytes(b"\n".join(lines))
+    with pytest.raises(store.DamagedRecord) as caught:
+        store.open_run(run.folder)
+    assert "line 5" in str(caught.value) and "no checksum" in str(caught.value)
 
 
 # ---------------------------------------------------------------- privacy

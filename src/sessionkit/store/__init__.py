@@ -12,8 +12,9 @@ Each run has its own folder, ``<records>/<YYYY-MM-DD-HHMM>-<plan id>-<run id[:6]
     plan.toml         the plan as it was when the run was created
     methods/<id>.toml the methods it uses, copied, so the run opens even if the library
                       changes or loses them later
-    journal.jsonl     every event, one JSON object per line, appended and fsynced before
-                      the engine acts on it: the record itself
+    journal.jsonl     every event, one JSON object per line ending in a CRC-32 of the
+                      line (the format: :mod:`sessionkit.store.journal`), appended and
+                      fsynced before the engine acts on it: the record itself
     snapshot.toml     the folded state at the last step change (and on close), written
                       atomically; only a shortcut, never the only copy of anything.
                       Inside a running event loop (the TUI) it is taken SNAPSHOT_DELAY
@@ -43,6 +44,8 @@ Recovery rules (:func:`open_run`)
 * A snapshot that cannot be read is a warning (file and line): the whole journal is
   replayed instead, which loses nothing because the journal always starts at event 1.
 * Events must number 1, 2, 3...; a gap or a repeat is damage at that line.
+* A line whose checksum does not match (or that lost it) is a damaged line. Lines
+  written before journals had checksums are read without one.
 
 Storage failures
 ----------------

@@ -4,6 +4,23 @@
 :func:`_read_journal_lines` reads it back line by line, each line parsed or with the
 reason it could not be (recovery, in :mod:`sessionkit.store.opening`, decides what that
 means).
+
+The line format
+---------------
+Each line is one JSON object: the event's fields (``seq``, ``at``, ``type``, ``actor``,
+``data``) in the compact form :func:`encode_event` writes (no spaces, UTF-8 as is), then
+a last member ``"crc"``: the CRC-32 (8 lowercase hex digits) of that same line with the
+``,"crc":"..."`` member left out, i.e. of the bytes up to the ``,"crc"`` plus the closing
+``}``::
+
+    {"seq":7,"at":1714550000.25,"type":"note_added","actor":"p1","data":{...},"crc":"5d1f0a3c"}
+
+Every line stays plain JSON (any tool reads it); a changed byte anywhere in it, the
+checksum included, makes it a damaged line rather than a different event. CRC-32 catches
+every change of up to 32 consecutive bits, which is what disks and editors do by accident;
+it is not meant to stop someone who wants to forge a record. Journals written before the
+checksum (lines without ``"crc"``) are still read; once a line with a checksum has been
+read, a later line without one is damaged.
 """
 
 from __future__ import annotations
@@ -12,21 +29,39 @@ import contextlib
 import errno
 import json
 import os
+import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from sessionkit.core.state import Event
 from sessionkit.store.errors import RecordError
 
+_CHECKSUM = re.compile(rb',"crc":"([0-9a-f]{8})"}$')
+"""The checksum member at the end of a line (the line without its line break)."""
+
+
+def _crc(body: bytes) -> int:
+    return zlib.crc32(body) & 0xFFFFFFFF
+
+
+def _encode(event: Event) -> tuple[bytes, int]:
+    """An event's journal line, and the CRC-32 of its body (the line without ``"crc"``)."""
+    text = json.dumps(event.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
+    body = text.encode("utf-8")
+    crc = _crc(body)
+    return body[:-1] + b',"crc":"%08x"}\n' % crc, crc
+
 
 def encode_event(event: Event) -> bytes:
-    """One event as one journal line. JSON escapes newlines inside strings, so a line
-    break only ever ends an event (lines are split on ``\\n`` alone, never on U+2028)."""
-    text = json.dumps(event.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
-    return text.encode("utf-8") + b"\n"
+    """One event as one journal line, with its checksum (see the module's docstring).
+    JSON escapes newlines inside strings, so a line break only ever ends an event (lines
+    are split on ``\\n`` alone, never on U+2028)."""
+    return _encode(event)[0]
 
 
 class Journal:
@@ -125,6 +160,10 @@ class _Line:
     terminated: bool
     event: Event | None = None
     problem: str | None = None
+    crc: int | None = None
+    """The CRC-32 of the event's body (computed for a line written without one)."""
+    checked: bool = False
+    """The line carried a checksum, and it matched."""
 
 
 def _read_journal_lines(path: Path) -> tuple[list[_Line], int]:
@@ -139,6 +178,7 @@ def _read_journal_lines(path: Path) -> tuple[list[_Line], int]:
     lines: list[_Line] = []
     offset = 0
     number = 0
+    checksums = False  # a line with a checksum has been read
     while offset < len(data):
         number += 1
         newline = data.find(b"\n", offset)
@@ -151,19 +191,40 @@ def _read_journal_lines(path: Path) -> tuple[list[_Line], int]:
                 line.problem = "blank and cut short"
                 lines.append(line)
             continue
-        try:
-            payload = json.loads(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            line.problem = "not valid UTF-8"
-        except json.JSONDecodeError as error:
-            line.problem = f"not valid JSON ({error.msg} at column {error.colno})"
-        else:
-            try:
-                line.event = Event.model_validate(payload)
-            except ValidationError as error:
-                first = error.errors()[0]
-                where = ".".join(str(p) for p in first["loc"]) or "event"
-                line.problem = f"not a valid event ({where}: {first['msg']})"
+        _parse(raw, line, checksums)
+        checksums = checksums or line.checked
         lines.append(line)
     return lines, len(data)
 
+
+def _parse(raw: bytes, line: _Line, checksums: bool) -> None:
+    """Fill in ``line.event`` (and its checksum) or ``line.problem`` from its bytes."""
+    match = _CHECKSUM.search(raw)
+    body = raw if match is None else raw[:match.start()] + b"}"
+    try:
+        payload: Any = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        line.problem = "not valid UTF-8"
+        return
+    except json.JSONDecodeError as error:
+        line.problem = f"not valid JSON ({error.msg} at column {error.colno})"
+        return
+    line.crc = _crc(body)
+    if match is not None:
+        if int(match.group(1), 16) != line.crc:
+            line.problem = ("its checksum does not match its content (a byte of it was "
+                            "changed after it was written)")
+            return
+        line.checked = True
+    elif isinstance(payload, dict) and "crc" in payload:
+        line.problem = "its checksum is not where sessionkit writes it (the line was edited)"
+        return
+    elif checksums:
+        line.problem = "it has no checksum, but the lines before it have one (edited or damaged)"
+        return
+    try:
+        line.event = Event.model_validate(payload)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "event"
+        line.problem = f"not a valid event ({where}: {first['msg']})"
