@@ -75,8 +75,10 @@ class Journal:
     so a disk that comes back (space freed, permissions fixed) is used again.
     """
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, last: tuple[int, int] | None = None) -> None:
         self.path = Path(path)
+        self.last = last
+        """``(seq, checksum)`` of the last event in the file, for the snapshot to name."""
         self._fd: int | None = None
         self._cut_to: int | None = None
         """Size to cut the file back to before the next write (an undo that failed)."""
@@ -101,7 +103,8 @@ class Journal:
     def append(self, events: Sequence[Event]) -> None:
         if not events:
             return
-        data = b"".join(encode_event(event) for event in events)
+        encoded = [_encode(event) for event in events]
+        data = b"".join(line for line, _ in encoded)
         try:
             fd = self._open()
             if os.fstat(fd).st_nlink == 0:
@@ -133,6 +136,7 @@ class Journal:
             self._drop()
             raise
         self._needs_newline = False
+        self.last = (events[-1].seq, encoded[-1][1])
 
     def close(self) -> None:
         self._drop()

@@ -7,6 +7,7 @@ import concurrent.futures
 import contextlib
 import errno
 from pathlib import Path
+from typing import Any
 
 from sessionkit.core.engine import Engine
 from sessionkit.core.method import Method
@@ -16,7 +17,12 @@ from sessionkit.core.state import Event, SessionState
 from sessionkit.store.files import _Lock
 from sessionkit.store.journal import Journal, ReadOnlyJournal
 from sessionkit.store.layout import EXPORTS_DIR, JOURNAL_FILE, SNAPSHOT_FILE
-from sessionkit.store.snapshot import _snapshot_data, _write_snapshot_data, write_snapshot
+from sessionkit.store.snapshot import (
+    _snapshot_data,
+    _with_checksum,
+    _write_snapshot_data,
+    write_snapshot,
+)
 
 SNAPSHOT_EVENTS = frozenset({"step_started", "session_ended"})
 """Events after which the snapshot is rewritten."""
@@ -89,8 +95,13 @@ class Run:
         """Write the snapshot now. Raises ``OSError``; read-only runs write nothing."""
         if self.read_only:
             return
-        write_snapshot(self.snapshot_path, self.engine.state)
+        write_snapshot(self.snapshot_path, self.engine.state, self._journal_event())
         self.snapshot_error = None
+
+    def _journal_event(self) -> tuple[int, int] | None:
+        """(seq, checksum) of the journal's last event, if the state is folded up to it."""
+        last = self.journal.last if isinstance(self.journal, Journal) else None
+        return last if last is not None and last[0] == self.engine.state.seq else None
 
     def _on_event(self, event: Event, state: SessionState) -> None:
         if event.type not in SNAPSHOT_EVENTS:
@@ -116,12 +127,13 @@ class Run:
         self._snapshot_handle = None
         if self._closed:
             return
-        data = _snapshot_data(self.engine.state)  # between commands: durable events only
+        # Between commands: the state holds durable events only, the journal's last.
+        data = _snapshot_data(self.engine.state, self._journal_event())
         if self._snapshot_writer is None:
             self._snapshot_writer = concurrent.futures.ThreadPoolExecutor(
                 max_workers=1, thread_name_prefix="sessionkit-snapshot")  # in order
         loop = asyncio.get_running_loop()
-        future = self._snapshot_writer.submit(_write_snapshot_data, self.snapshot_path, data)
+        future = self._snapshot_writer.submit(_write_in_background, self.snapshot_path, data)
 
         def done(finished: concurrent.futures.Future[None]) -> None:
             error = None if finished.cancelled() else finished.exception()
@@ -172,3 +184,8 @@ class Run:
 
     def __repr__(self) -> str:
         return f"Run({str(self.folder)!r}, seq={self.engine.state.seq})"
+
+
+def _write_in_background(path: Path, data: dict[str, Any]) -> None:
+    """The snapshot writer thread's work: the checksum, then the file."""
+    _write_snapshot_data(path, _with_checksum(data))
