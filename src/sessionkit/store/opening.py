@@ -1,4 +1,5 @@
-"""Creating a run, opening one (recovery: snapshot plus journal) and repairing one.
+"""Creating a run and opening one: reading what :mod:`sessionkit.store.recovery` works
+from, and doing what it decides (setting aside a torn line or an unusable snapshot).
 
 The recovery rules are explained in :mod:`sessionkit.store`.
 """
@@ -13,20 +14,20 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import sessionkit
-from sessionkit.core.engine import Engine, Limits
+from sessionkit.core.engine import Limits
 from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
 from sessionkit.core.record import toml_data
-from sessionkit.core.state import Event, SessionState
-from sessionkit.store.errors import RecordError, _where
+from sessionkit.core.state import SessionState
+from sessionkit.store.errors import RecordError
 from sessionkit.store.files import _Lock, append_private, atomic_write, fsync_dir
-from sessionkit.store.journal import Journal, ReadOnlyJournal, _Line, _read_journal_lines
+from sessionkit.store.journal import Journal, ReadOnlyJournal, _read_journal_lines
 from sessionkit.store.layout import (
+    DAMAGED_SNAPSHOT,
     EXPORTS_DIR,
     FORMAT_VERSION,
     JOURNAL_FILE,
@@ -38,19 +39,23 @@ from sessionkit.store.layout import (
     TORN_FILE,
 )
 from sessionkit.store.records import default_records_dir, resolve_run
+from sessionkit.store.recovery import Finding, Inputs, Recovery, recover
+from sessionkit.store.repair_log import accepted_losses
 from sessionkit.store.run import Run
 from sessionkit.store.snapshot import (
+    Snapshot,
     _dump_toml,
     _load_model,
     _read_toml_file,
-    read_snapshot,
+    read_snapshot_file,
     write_snapshot,
 )
 
 
 class DamagedRecord(RecordError):
-    """The journal is damaged part-way through. ``run`` holds everything before the
-    damage, opened read-only (it can be exported, not continued)."""
+    """The journal lost an acknowledged event (``file`` and ``line``: the first loss). ``run``
+    holds every intact event, opened read-only (it can be exported, not continued; a
+    repair lets it go on); its ``warnings`` list every problem found."""
 
     def __init__(self, message: str, *, file: Path, line: int, run: Run):
         super().__init__(message, file=file, line=line)
@@ -138,13 +143,13 @@ def _read_meta(folder: Path) -> dict[str, Any]:
 
 def open_run(ref: str | Path, records_dir: Path | str | None = None, *, read_only: bool = False,
              clock: Callable[[], float] = time.time, limits: Limits | None = None) -> Run:
-    """Open a run: snapshot plus the journal events after it.
+    """Open a run: the journal's events folded onto the snapshot (if it agrees with them).
 
     ``read_only=True`` (listing, exporting) takes no lock and changes no file; its engine
-    refuses every command. Otherwise the run is locked against a second writer and a torn
-    last journal line is set aside. Raises :class:`RecordError` (unknown run, unreadable
-    plan) or :class:`DamagedRecord` (damage in the middle of the journal; ``.run`` has
-    everything before it).
+    refuses every command. Otherwise the run is locked against a second writer, a torn
+    last journal line is set aside and an unusable snapshot is set aside and rewritten.
+    Raises :class:`RecordError` (unknown run, unreadable plan) or :class:`DamagedRecord`
+    (an acknowledged event is lost; ``.run`` has every intact event, read-only).
     """
     folder = resolve_run(ref, records_dir)
     lock = None if read_only else _Lock(folder)
@@ -160,33 +165,57 @@ def _open(folder: Path, read_only: bool, clock: Callable[[], float], limits: Lim
           lock: _Lock | None) -> Run:
     """Open ``folder`` (already resolved, ``lock`` already taken): the steps below, in order."""
     warnings: list[str] = []
-    meta, plan, methods = _load_definitions(folder, warnings)
-    fresh = SessionState(run_id=meta["run_id"], plan_id=meta["plan_id"],
-                         created_at=float(meta["created_at"]))
-    base = _load_base(folder / SNAPSHOT_FILE, fresh, warnings)
-    journal_path = folder / JOURNAL_FILE
-    lines, size = _read_journal_lines(journal_path)
-    torn = _take_torn_line(lines, journal_path, read_only, warnings)
-    reading = _events_after(lines, base, journal_path, warnings)
-    if reading.damage is None and base is not fresh and base.seq > reading.last_seq:
-        warnings.append(f"{journal_path}: ends at event {reading.last_seq} but the snapshot "
-                        f"is at event {base.seq}; carrying on from the snapshot")
-    engine = _fold(plan, methods, base, reading, clock, limits)
-    if reading.damage is not None:
+    _, plan, methods, inputs, size = _read_run(folder, warnings)
+    recovery = recover(inputs, plan, methods, clock=clock, limits=limits)
+    damage = recovery.damaged
+    writing = not read_only and damage is None
+    snapshot_aside = None
+    if writing and recovery.snapshot_problem is not None and inputs.snapshot_path.exists():
+        snapshot_aside = _set_aside_snapshot(inputs.snapshot_path)
+    warnings += _messages(recovery, writing, snapshot_aside)
+    if damage is not None:
         if lock is not None:
             lock.release()
-        raise _damaged(folder, plan, methods, engine, reading.damage, warnings)
+        raise _damaged(folder, plan, methods, recovery, damage, warnings)
     journal: Journal | ReadOnlyJournal
     if read_only:
         journal = ReadOnlyJournal("this run was opened read-only")
     else:
-        journal = Journal(journal_path)
-        if torn is not None:
-            _set_aside_tail(journal_path, torn.start, size)
-        elif lines and not lines[-1].terminated:
+        journal = Journal(inputs.journal, last=recovery.last_event)
+        if recovery.torn is not None:
+            _set_aside_tail(inputs.journal, recovery.torn.start, size)
+        elif inputs.lines and not inputs.lines[-1].terminated:
             journal.end_line()
-    engine.journal = journal
-    return Run(folder, plan, methods, engine, journal, warnings=warnings, lock=lock)
+    recovery.engine.journal = journal
+    run = Run(folder, plan, methods, recovery.engine, journal, warnings=warnings, lock=lock)
+    if writing and recovery.snapshot_problem is not None:
+        try:
+            run.save_snapshot()
+        except OSError as error:  # the journal has it all
+            run._snapshot_failed(error)
+    return run
+
+
+def _read_run(folder: Path, warnings: list[str],
+              ) -> tuple[dict[str, Any], Plan, dict[str, Method], Inputs, int]:
+    """Everything in the folder that recovery works from; and the journal's size."""
+    meta, plan, methods = _load_definitions(folder, warnings)
+    fresh = SessionState(run_id=meta["run_id"], plan_id=meta["plan_id"],
+                         created_at=float(meta["created_at"]))
+    snapshot_path = folder / SNAPSHOT_FILE
+    snapshot: Snapshot | None = None
+    snapshot_error: RecordError | None = None
+    try:
+        snapshot = read_snapshot_file(snapshot_path)
+    except RecordError as error:
+        snapshot_error = error
+    accepted, log_error = accepted_losses(folder)
+    if log_error is not None:
+        warnings.append(f"{log_error}; the losses it recorded are reported as damage again")
+    lines, size = _read_journal_lines(folder / JOURNAL_FILE)
+    inputs = Inputs(folder / JOURNAL_FILE, lines, fresh, snapshot_path, snapshot,
+                    snapshot_error, accepted)
+    return meta, plan, methods, inputs, size
 
 
 def _load_definitions(folder: Path, warnings: list[str],
@@ -206,118 +235,37 @@ def _load_definitions(folder: Path, warnings: list[str],
     return meta, plan, methods
 
 
-def _load_base(snapshot_path: Path, fresh: SessionState, warnings: list[str]) -> SessionState:
-    """The state to replay the journal onto: the snapshot if it can be used, else ``fresh``."""
-    try:
-        snapshot = read_snapshot(snapshot_path)
-    except RecordError as error:
-        warnings.append(f"{error}; the whole journal was replayed instead")
-        return fresh
-    if snapshot.run_id != fresh.run_id:
-        warnings.append(f"{snapshot_path}: belongs to run {snapshot.run_id}, not "
-                        f"{fresh.run_id}; the whole journal was replayed instead")
-        return fresh
-    return snapshot
+def _messages(recovery: Recovery, writing: bool, snapshot_aside: Path | None) -> list[str]:
+    """The findings for a person, with what opening did about the torn line and snapshot."""
+    messages = []
+    for finding in recovery.findings:
+        message = finding.message
+        if finding is recovery.snapshot_problem and writing:
+            message += (f"; the snapshot was set aside as {snapshot_aside.name} and "
+                        if snapshot_aside else "; ") + "written again from the journal"
+        elif finding.set_aside is not None and finding.set_aside is recovery.torn:
+            message += f" and was set aside in {TORN_FILE}" if writing else " and was left out"
+        messages.append(message)
+    return messages
 
 
-def _take_torn_line(lines: list[_Line], journal_path: Path, read_only: bool,
-                    warnings: list[str]) -> _Line | None:
-    """Remove and return a last line that could not be read: what a crash mid-write leaves."""
-    if not lines or lines[-1].problem is None:
-        return None
-    torn = lines.pop()
-    warnings.append(
-        f"{_where(journal_path, torn.number)}: the last line was cut short ({torn.problem}), "
-        "as a crash while writing leaves it; it was never acknowledged and was "
-        + ("left out" if read_only else f"set aside in {TORN_FILE}"))
-    return torn
-
-
-@dataclass
-class _Reading:
-    """The journal read against the base state: the events to fold, and the first damage."""
-
-    events: list[tuple[_Line, Event]] = field(default_factory=list)
-    damage: tuple[_Line, str] | None = None
-    last_seq: int = 0
-    """The last event number the journal holds (before any damage)."""
-
-
-def _events_after(lines: list[_Line], base: SessionState, journal_path: Path,
-                  warnings: list[str]) -> _Reading:
-    """The events after ``base.seq``, in order; stops at the first damage that loses one."""
-    reading = _Reading()
-    pending: _Line | None = None
-    current = base.seq
-    for line in lines:
-        if line.event is None:
-            pending = pending or line
-            continue
-        event = line.event
-        if event.seq <= reading.last_seq:
-            reading.damage = (line, f"event {event.seq} comes after event {reading.last_seq} "
-                                    "(out of order)")
-            break
-        reading.last_seq = event.seq
-        if event.seq > current + 1:
-            if pending is not None:
-                reading.damage = (pending, f"the line is damaged ({pending.problem}) and the "
-                                           "snapshot does not cover it")
-            else:
-                reading.damage = (line, f"events {current + 1} to {event.seq - 1} are missing "
-                                        f"before event {event.seq}")
-            break
-        if pending is not None:
-            warnings.append(f"{_where(journal_path, pending.number)}: the line is damaged "
-                            f"({pending.problem}), but no event is missing around it (the "
-                            "snapshot or the lines after it carry on), so nothing was lost")
-            pending = None
-        if event.seq <= current:
-            continue  # already folded into the snapshot
-        reading.events.append((line, event))
-        current = event.seq
-    if reading.damage is None and pending is not None:
-        reading.damage = (pending, f"the line is damaged ({pending.problem})")
-    return reading
-
-
-def _fold(plan: Plan, methods: dict[str, Method], base: SessionState, reading: _Reading,
-          clock: Callable[[], float], limits: Limits) -> Engine:
-    """An engine with ``reading``'s events folded onto ``base``, one at a time, so an event
-    that does not fit the state (a record edited by hand, a bug) is reported at its line
-    (as ``reading.damage``) with everything before it kept."""
-
-    def build(events: list[tuple[_Line, Event]]) -> Engine:
-        engine = Engine(plan, methods, state=base.model_copy(deep=True), clock=clock,
-                        limits=limits)
-        engine.replay(event for _, event in events)
-        return engine
-
-    engine = build([])
-    for index, (line, event) in enumerate(reading.events):
-        try:
-            engine.replay([event])
-        except Exception as error:  # any failure is damage at this line
-            reading.damage = (line, f"event {event.seq} ({event.type}) does not fit the "
-                                    f"record ({type(error).__name__}: {error})")
-            return build(reading.events[:index])
-    return engine
-
-
-def _damaged(folder: Path, plan: Plan, methods: dict[str, Method], engine: Engine,
-             damage: tuple[_Line, str], warnings: list[str]) -> DamagedRecord:
-    """The error for a journal damaged part-way, carrying the run opened read-only."""
-    journal_path = folder / JOURNAL_FILE
-    line, reason = damage
-    kept = engine.state.seq
-    message = (f"{_where(journal_path, line.number)}: {reason}. Everything up to event "
-               f"{kept} was kept; the run is open read-only (`sessionkit export` still "
-               "works; repair_run sets the damaged part aside so the run can go on)")
-    journal = ReadOnlyJournal(f"the record is damaged at {journal_path.name} line "
-                              f"{line.number}")
+def _damaged(folder: Path, plan: Plan, methods: dict[str, Method], recovery: Recovery,
+             damage: Finding, warnings: list[str]) -> DamagedRecord:
+    """The error for a journal that lost an event, carrying the run opened read-only."""
+    engine = recovery.engine
+    others = sum(1 for f in recovery.findings if f.lost) - 1
+    message = (f"{damage.message}. Every other intact event was kept (the record is at "
+               f"event {engine.state.seq}"
+               + (f"; {others} more problem{'s' if others > 1 else ''} in its warnings"
+                  if others else "")
+               + f"); the run is open read-only (`sessionkit export` still works; "
+               f"`sessionkit repair {folder.name}` sets the damage aside so the run can "
+               "go on)")
+    journal = ReadOnlyJournal(f"the record is damaged at {damage.file.name} line "
+                              f"{damage.line}")
     engine.journal = journal
     run = Run(folder, plan, methods, engine, journal, warnings=warnings)
-    return DamagedRecord(message, file=journal_path, line=line.number, run=run)
+    return DamagedRecord(message, file=damage.file, line=damage.line or 0, run=run)
 
 
 def _set_aside_tail(path: Path, start: int, size: int) -> None:
@@ -332,35 +280,20 @@ def _set_aside_tail(path: Path, start: int, size: int) -> None:
         os.fsync(file.fileno())
 
 
-def repair_run(ref: str | Path, records_dir: Path | str | None = None) -> Path | None:
-    """Set aside the damaged part of a run's journal so the run can be opened again.
+def _aside_name(folder: Path, pattern: str) -> Path:
+    """A new file name from ``pattern`` (with ``{time}``) that no file has yet."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = folder / pattern.format(time=stamp)
+    number = 1
+    while path.exists():
+        number += 1
+        path = folder / pattern.format(time=f"{stamp}-{number}")
+    return path
 
-    The journal is cut back to the last event that fits; the rest is moved, unchanged,
-    to ``journal.damaged-<time>.jsonl`` beside it. Returns that file, or ``None`` if
-    the journal was not damaged. The run must not be open elsewhere.
-    """
-    folder = resolve_run(ref, records_dir)
-    lock = _Lock(folder)
-    try:
-        try:
-            run = _open(folder, True, time.time, Limits(), None)
-        except DamagedRecord as damaged:
-            keep = damaged.run.engine.state.seq
-        else:
-            run.close()
-            return None
-        path = folder / JOURNAL_FILE
-        lines, _ = _read_journal_lines(path)
-        cut = 0
-        for line in lines:
-            if line.event is None or line.event.seq > keep:
-                break
-            cut = line.end
-        data = path.read_bytes()
-        aside = folder / f"journal.damaged-{time.strftime('%Y%m%d-%H%M%S')}.jsonl"
-        atomic_write(aside, data[cut:])
-        atomic_write(path, data[:cut] if data[:cut].endswith(b"\n") or not cut
-                     else data[:cut] + b"\n")
-        return aside
-    finally:
-        lock.release()
+
+def _set_aside_snapshot(path: Path) -> Path:
+    """Rename the snapshot out of the way (unchanged, for a person to look at)."""
+    aside = _aside_name(path.parent, DAMAGED_SNAPSHOT)
+    os.replace(path, aside)
+    fsync_dir(path.parent)
+    return aside
