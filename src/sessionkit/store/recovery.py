@@ -114,7 +114,7 @@ def recover(inputs: Inputs, plan: Plan, methods: dict[str, Method], *,
     engine = reading.fold(plan, methods, base, kept, clock, limits)
     _skip_ids_of_lost_events(engine.state, base.seq, reading.folded)
     findings += reading.findings
-    findings.sort(key=lambda f: f.line or 0)
+    findings.sort(key=lambda f: (f.line is None, f.line or 0))  # in line order
     if snapshot_problem is not None:
         findings.insert(0, snapshot_problem)
     unfit = set(map(id, reading.unfit))
@@ -268,6 +268,12 @@ class _Reading:
             elif id(line) in kept_set:
                 self._between(previous, line, damaged)
                 previous, damaged = line.event.seq, []
+        after = sorted(seq for seq in self.accepted if seq > previous)
+        if after:  # lost at the end of the journal: no gap shows them
+            self.findings.append(Finding(
+                self.journal, None,
+                f"{_seqs(after)} after event {previous} {'was' if len(after) == 1 else 'were'}"
+                f" lost, as {self.accepted[after[0]]} recorded"))
         for bad in damaged:  # whole lines after the last event: what did they hold?
             self.findings.append(Finding(
                 self.journal, bad.number,
