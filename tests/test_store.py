@@ -509,6 +509,30 @@ def test_an_event_that_needs_a_lost_one_is_set_aside_and_the_rest_kept(run: stor
     reopened.close()
 
 
+def test_after_a_repair_every_lost_event_is_still_in_the_warnings(run: store.Run,
+                                                                   clock) -> None:
+    start_with_notes(run, clock, count=3)
+    run.engine.execute(c.HideNote(note="n2"))  # the last event: needs note n2
+    crash(run)
+    run.snapshot_path.unlink()
+    _damage(run.journal_path, 3, "garbage")  # note n2 is lost, and with it the last event
+    store.apply_repair(run.folder)
+    reopened = store.open_run(run.folder)
+    assert [w.split(": ", 1)[1] for w in reopened.warnings] == [
+        "event 4 is missing before event 5 and was lost before, as the repair of "
+        f"{_repair_time(run)} (repairs.toml) recorded",
+        f"event 7 after event 6 was lost, as the repair of {_repair_time(run)} "
+        "(repairs.toml) recorded",
+    ]
+    reopened.close()
+
+
+def _repair_time(run: store.Run) -> str:
+    import datetime as dt
+    [entry] = tomllib.loads((run.folder / "repairs.toml").read_text())["repair"]
+    return f"{dt.datetime.fromtimestamp(entry['at']):%Y-%m-%d %H:%M}"
+
+
 def test_a_repeated_line_is_left_out_and_nothing_lost(run: store.Run, clock) -> None:
     start_with_notes(run, clock, count=3)
     expected = run.state.model_copy(deep=True)
