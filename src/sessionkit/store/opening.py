@@ -6,6 +6,7 @@ The recovery rules are explained in :mod:`sessionkit.store`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import os
@@ -171,7 +172,8 @@ def _open(folder: Path, read_only: bool, clock: Callable[[], float], limits: Lim
     writing = not read_only and damage is None
     snapshot_aside = None
     if writing and recovery.snapshot_problem is not None and inputs.snapshot_path.exists():
-        snapshot_aside = _set_aside_snapshot(inputs.snapshot_path)
+        with contextlib.suppress(OSError):  # then it is only overwritten, below
+            snapshot_aside = _set_aside_snapshot(inputs.snapshot_path)
     warnings += _messages(recovery, writing, snapshot_aside)
     if damage is not None:
         if lock is not None:
@@ -241,8 +243,9 @@ def _messages(recovery: Recovery, writing: bool, snapshot_aside: Path | None) ->
     for finding in recovery.findings:
         message = finding.message
         if finding is recovery.snapshot_problem and writing:
-            message += (f"; the snapshot was set aside as {snapshot_aside.name} and "
-                        if snapshot_aside else "; ") + "written again from the journal"
+            message += (f"; the snapshot was set aside as {snapshot_aside.name} and written "
+                        "again from the journal" if snapshot_aside
+                        else "; a new one was written from the journal")
         elif finding.set_aside is not None and finding.set_aside is recovery.torn:
             message += f" and was set aside in {TORN_FILE}" if writing else " and was left out"
         messages.append(message)
