@@ -1,4 +1,4 @@
-"""`sessionkit records`, `export` and `purge` from the command line."""
+"""`sessionkit records`, `export`, `repair` and `purge` from the command line."""
 
 from __future__ import annotations
 
@@ -136,3 +136,74 @@ def test_purge_with_yes(records: Path, capsys) -> None:
     assert names(records) == [n for n in names(records) if n != name]
     assert main(["purge", name, "--yes", "--records", str(records)]) == 1
     assert "no run" in one_line_error(capsys.readouterr().err)
+
+
+# ---------------------------------------------------------------- repair
+
+
+def _damage_line(run: Path, number: int) -> bytes:
+    """Replace journal line ``number`` (from 1) with garbage; return the journal before."""
+    before = (run / "journal.jsonl").read_bytes()
+    lines = before.split(b"\n")
+    lines[number - 1] = b"garbage"
+    (run / "journal.jsonl").write_bytes(b"\n".join(lines))
+    (run / "snapshot.toml").unlink()  # the journal alone must say what is lost
+    return before
+
+
+def test_repair_is_a_dry_run_by_default(records: Path, capsys) -> None:
+    run = records / names(records)[0]
+    _damage_line(run, 19)  # a note nothing else refers to
+    damaged = (run / "journal.jsonl").read_bytes()
+    assert main(["repair", run.name, "--records", str(records)]) == 0
+    out = capsys.readouterr().out
+    assert run.name in out
+    assert "journal.jsonl line 19: the line is damaged" in out and "lost: event 19\n" in out
+    assert "Nothing was changed" in out and "--apply" in out
+    assert (run / "journal.jsonl").read_bytes() == damaged
+    assert not list(run.glob("journal.damaged-*")) and not (run / "repairs.toml").exists()
+
+
+def test_repair_apply_sets_the_damage_aside_and_the_run_goes_on(records: Path, capsys) -> None:
+    run = records / names(records)[0]
+    before = _damage_line(run, 19)
+    assert main(["repair", run.name, "--apply", "--records", str(records)]) == 0
+    out = capsys.readouterr().out
+    assert "journal.jsonl line 19" in out and "event 19 recorded as lost in repairs.toml" in out
+    [aside] = run.glob("journal.damaged-*.jsonl")
+    assert aside.name in out and aside.read_bytes() == b"garbage\n"
+    kept = before.split(b"\n")
+    del kept[18]
+    assert (run / "journal.jsonl").read_bytes() == b"\n".join(kept)  # byte for byte
+    reopened = store.open_run(run)
+    assert reopened.state.seq == before.count(b"\n")  # up to the last event
+    assert len(reopened.state.notes) == b"\n".join(kept).count(b'"note_added"')  # all but one
+    assert all("the repair of" in w for w in reopened.warnings)
+    reopened.close()
+    assert main(["repair", run.name, "--apply", "--records", str(records)]) == 0
+    assert "nothing to repair" in capsys.readouterr().out
+
+
+def test_repair_errors_name_the_run_and_the_line(records: Path, capsys) -> None:
+    run = records / names(records)[0]
+    (run / "plan.toml").write_text("title = \"x\"\nthis is = = not toml\n")
+    assert main(["repair", run.name, "--records", str(records)]) == 1
+    error = one_line_error(capsys.readouterr().err)
+    assert run.name in error and "plan.toml, line 2" in error
+    assert main(["repair", "zzz", "--records", str(records)]) == 1
+    assert "no run 'zzz'" in one_line_error(capsys.readouterr().err)
+
+
+def test_repair_apply_refuses_a_run_open_elsewhere(records: Path, capsys) -> None:
+    run = records / names(records)[0]
+    _damage_line(run, 19)
+    writer = store._Lock(run)  # what a sessionkit with the run open for writing holds
+    try:
+        assert main(["repair", run.name, "--records", str(records)]) == 0  # a look is fine
+        capsys.readouterr()
+        assert main(["repair", run.name, "--apply", "--records", str(records)]) == 1
+        error = one_line_error(capsys.readouterr().err)
+        assert run.name in error and "open in another sessionkit" in error
+    finally:
+        writer.release()
+    assert not list(run.glob("journal.damaged-*"))

@@ -44,7 +44,12 @@ def crash(run: store.Run) -> None:
 def journal_events(run: store.Run) -> list[Event]:
     lines = run.journal_path.read_bytes().split(b"\n")
     assert lines[-1] == b""
-    return [Event.model_validate(json.loads(line)) for line in lines[:-1]]
+    return [Event.model_validate(_without_checksum(json.loads(line))) for line in lines[:-1]]
+
+
+def _without_checksum(payload: dict) -> dict:
+    assert re.fullmatch(r"[0-9a-f]{8}", payload.pop("crc")), "every line carries a checksum"
+    return payload
 
 
 def start_with_notes(run: store.Run, clock: sample.Clock, count: int = 3) -> str:
@@ -198,7 +203,7 @@ def test_a_failing_snapshot_never_fails_the_command(run: store.Run, clock,
     def full(path, data, mode=0o600):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(store, "atomic_write", full)
+    monkeypatch.setattr("sessionkit.store.snapshot.atomic_write", full)
     event = run.engine.execute(c.NextStep())  # a step change: a snapshot is due
     assert event.type == "step_started"
     assert "No space left" in run.snapshot_error
@@ -313,28 +318,35 @@ def test_a_whole_last_event_without_its_line_break_is_kept(run: store.Run, clock
     assert journal_events(reopened)[-1] == event
 
 
-def test_a_corrupt_middle_line_names_file_and_line_and_keeps_what_came_before(
+def test_a_corrupt_middle_line_names_file_and_line_and_keeps_every_other_event(
         run: store.Run, clock) -> None:
     start_with_notes(run, clock, count=4)
+    expected = run.state.model_copy(deep=True)
     crash(run)
     lines = run.journal_path.read_bytes().split(b"\n")
     # Damage an event the snapshot does not cover (the snapshot is at the step change).
     snap_seq = store.read_snapshot(run.snapshot_path).seq
-    bad = snap_seq + 1  # seq n is on line n
+    bad = snap_seq + 1  # seq n is on line n: the first note
+    lost_text = json.loads(lines[bad - 1])["data"]["text"]
     lines[bad - 1] = b'{"seq": garbage'
     run.journal_path.write_bytes(b"\n".join(lines))
     with pytest.raises(store.DamagedRecord) as caught:
         store.open_run(run.folder)
     damaged = caught.value
     assert "journal.jsonl" in str(damaged) and f"line {bad}" in str(damaged)
+    assert f"event {bad} is missing here and is lost" in str(damaged)
     assert damaged.line == bad and damaged.file == run.journal_path
-    assert damaged.run.state.seq == bad - 1  # everything before it is kept
+    # Every intact event is kept: the ones before the damage and the ones after it.
+    assert damaged.run.state.seq == expected.seq
+    assert _note_texts(damaged.run) == sorted(n.text for n in expected.notes.values()
+                                              if n.text != lost_text)
+    assert any(f"line {bad}" in w for w in damaged.run.warnings)
     # It is read-only: continuing would write after the damage.
     with pytest.raises(Rejected) as rejected:
         damaged.run.engine.execute(c.AddNote(text="x", step=sample.ANON))
     assert rejected.value.code == "storage"
     # And it can still be exported.
-    assert damaged.run.record().state.seq == bad - 1
+    assert damaged.run.record().state.seq == expected.seq
 
 
 def test_a_corrupt_line_the_snapshot_covers_loses_nothing(run: store.Run, clock) -> None:
@@ -361,8 +373,9 @@ def test_a_gap_in_the_journal_is_damage(run: store.Run, clock) -> None:
     run.journal_path.write_bytes(b"\n".join(lines))
     with pytest.raises(store.DamagedRecord) as caught:
         store.open_run(run.folder)
-    assert "line 4" in str(caught.value) and "missing" in str(caught.value)
-    assert caught.value.run.state.seq == 3
+    assert "line 4" in str(caught.value) and "event 4 is missing" in str(caught.value)
+    assert caught.value.run.state.seq == 7  # the events after the gap are kept
+    assert _note_texts(caught.value.run) == ["note 1", "note 2", "note 3"]
 
 
 def test_repair_sets_the_damage_aside_and_the_run_goes_on(run: store.Run, clock) -> None:
@@ -370,16 +383,387 @@ def test_repair_sets_the_damage_aside_and_the_run_goes_on(run: store.Run, clock)
     crash(run)
     run.snapshot_path.unlink()
     lines = run.journal_path.read_bytes().split(b"\n")
-    lines[4] = b"garbage"
+    lines[4] = b"garbage"  # event 5, the second note
     run.journal_path.write_bytes(b"\n".join(lines))
     aside = store.repair_run(run.folder)
-    assert aside is not None and aside.read_bytes().startswith(b"garbage\n")
+    assert aside is not None and aside.read_bytes() == b"garbage\n"
     reopened = store.open_run(run.folder)
-    assert reopened.state.seq == 4
+    assert reopened.state.seq == 7  # the events after the damage were kept
+    assert _note_texts(reopened) == ["note 0", "note 2", "note 3"]
+    [warning] = reopened.warnings
+    assert "event 5 is missing" in warning and "the repair of" in warning
     event = reopened.engine.execute(c.AddNote(text="after repair", step=sample.ANON))
-    assert event.seq == 5
+    assert event.seq == 8
     reopened.close()
+    log = tomllib.loads((run.folder / "repairs.toml").read_text())
+    [entry] = log["repair"]
+    assert entry["lost"] == [5] and entry["journal_set_aside"] == aside.name
+    assert entry["lines"] == [{"line": 5, "why": entry["lines"][0]["why"]}]
+    assert "damaged" in entry["lines"][0]["why"]
     assert store.repair_run(run.folder) is None
+
+
+# ---------------------------------------------------------------- damage: every intact event survives
+
+
+def _damage(path: Path, index: int, how: str) -> None:
+    """Damage line ``index`` (from 0) of a journal: replace it, change one byte, delete it."""
+    lines = path.read_bytes().split(b"\n")
+    if how == "garbage":
+        lines[index] = b"#### not an event"
+    elif how == "byte":
+        at = lines[index].index(b'"at":') + 6  # a digit of the time: still valid JSON
+        digit = b"1" if lines[index][at:at + 1] != b"1" else b"2"
+        lines[index] = lines[index][:at] + digit + lines[index][at + 1:]
+    else:
+        del lines[index]
+    path.write_bytes(b"\n".join(lines))
+
+
+def _open_whatever(folder: Path) -> store.Run:
+    """The run, opened read-only: damaged or not, with every event recovery kept."""
+    try:
+        return store.open_run(folder, read_only=True)
+    except store.DamagedRecord as damaged:
+        return damaged.run
+
+
+@pytest.mark.parametrize("how", ["garbage", "byte", "deleted"])
+def test_damage_to_any_one_line_loses_that_line_only(run: store.Run, clock, how: str) -> None:
+    person = start_with_notes(run, clock, count=4)
+    run.engine.execute(c.Join(name="Bo"), "newcomer")
+    run.engine.execute(c.AddNote(text="last"), person)
+    crash(run)
+    run.snapshot_path.unlink()  # the journal alone
+    original = run.journal_path.read_bytes()
+    texts = {}  # line index -> the note it adds
+    for index, line in enumerate(original.splitlines()):
+        payload = json.loads(line)
+        if payload["type"] == "note_added":
+            texts[index] = payload["data"]["text"]
+    for index in range(len(original.splitlines())):
+        _damage(run.journal_path, index, how)
+        intact = sorted(text for i, text in texts.items() if i != index)
+        view = _open_whatever(run.folder)
+        assert _note_texts(view) == intact, (how, index)
+        if not (how == "deleted" and index == len(original.splitlines()) - 1):
+            # (A deleted last line leaves no trace: it looks like a write never made.)
+            assert any(f"line {index + 1}" in w for w in view.warnings), (how, index)
+        store.repair_run(run.folder)
+        repaired = store.open_run(run.folder)
+        assert _note_texts(repaired) == intact
+        event = repaired.engine.execute(c.AddNote(text="new", step=sample.ANON))
+        assert _note_texts(repaired) == sorted([*intact, "new"]), "a new id, not a kept one"
+        assert event.seq == repaired.state.seq
+        repaired.close()
+        assert _note_texts(store.open_run(run.folder, read_only=True)) == sorted([*intact,
+                                                                                "new"])
+        for leftover in run.folder.iterdir():  # back to the undamaged run for the next line
+            if leftover.name.startswith(("journal.damaged-", "snapshot", "repairs")):
+                leftover.unlink()
+        run.journal_path.write_bytes(original)
+
+
+def test_a_damaged_line_whose_neighbours_carry_on_is_skipped_and_reported(
+        run: store.Run, clock) -> None:
+    start_with_notes(run, clock, count=3)
+    expected = run.state.model_copy(deep=True)
+    crash(run)
+    run.snapshot_path.unlink()
+    lines = run.journal_path.read_bytes().split(b"\n")
+    lines.insert(5, b"\xff\xfe an editor's leftovers")  # a line that was never an event
+    run.journal_path.write_bytes(b"\n".join(lines))
+    reopened = store.open_run(run.folder)  # nothing lost: the run goes on
+    assert reopened.state == expected
+    [warning] = [w for w in reopened.warnings if "journal.jsonl" in w]
+    assert "line 6" in warning and "not valid UTF-8" in warning and "nothing was lost" in warning
+    reopened.close()
+    repair = store.plan_repair(run.folder)
+    assert [(f.line, f.lost) for f in repair.lines] == [(6, False)] and repair.lost == ()
+
+
+def test_an_event_that_needs_a_lost_one_is_set_aside_and_the_rest_kept(run: store.Run,
+                                                                     clock) -> None:
+    person = start_with_notes(run, clock, count=3)  # notes n2, n3, n4 on lines 4 to 6
+    run.engine.execute(c.HideNote(note="n2"))  # line 7: needs note n2
+    run.engine.execute(c.AddNote(text="after"), person)  # line 8
+    crash(run)
+    run.snapshot_path.unlink()
+    _damage(run.journal_path, 3, "byte")  # note n2 ("note 0") is lost
+    with pytest.raises(store.DamagedRecord) as caught:
+        store.open_run(run.folder)
+    damaged = caught.value.run
+    assert _note_texts(damaged) == ["after", "note 1", "note 2"]
+    first, second = [w for w in damaged.warnings if "journal.jsonl" in w]
+    assert "line 4" in first and "checksum does not match" in first
+    assert "event 4 is missing here and is lost" in first
+    assert "line 7" in second and "event 7 (note_hidden) does not fit" in second
+    assert "KeyError" in second and "may depend on event 4" in second
+    assert caught.value.line == 4 and "1 more problem" in str(caught.value)
+    repair = store.plan_repair(run.folder)
+    assert [f.line for f in repair.lines] == [4, 7] and repair.lost == (4, 7)
+    store.apply_repair(run.folder)
+    reopened = store.open_run(run.folder)
+    assert _note_texts(reopened) == ["after", "note 1", "note 2"]
+    assert len(reopened.warnings) == 2
+    assert all("the repair of" in w for w in reopened.warnings)
+    reopened.close()
+
+
+def test_after_a_repair_every_lost_event_is_still_in_the_warnings(run: store.Run,
+                                                                   clock) -> None:
+    start_with_notes(run, clock, count=3)
+    run.engine.execute(c.HideNote(note="n2"))  # the last event: needs note n2
+    crash(run)
+    run.snapshot_path.unlink()
+    _damage(run.journal_path, 3, "garbage")  # note n2 is lost, and with it the last event
+    store.apply_repair(run.folder)
+    reopened = store.open_run(run.folder)
+    assert [w.split(": ", 1)[1] for w in reopened.warnings] == [
+        "event 4 is missing before event 5 and was lost before, as the repair of "
+        f"{_repair_time(run)} (repairs.toml) recorded",
+        f"event 7 after event 6 was lost, as the repair of {_repair_time(run)} "
+        "(repairs.toml) recorded",
+    ]
+    reopened.close()
+
+
+def _repair_time(run: store.Run) -> str:
+    import datetime as dt
+    [entry] = tomllib.loads((run.folder / "repairs.toml").read_text())["repair"]
+    return f"{dt.datetime.fromtimestamp(entry['at']):%Y-%m-%d %H:%M}"
+
+
+def test_a_repeated_line_is_left_out_and_nothing_lost(run: store.Run, clock) -> None:
+    start_with_notes(run, clock, count=3)
+    expected = run.state.model_copy(deep=True)
+    crash(run)
+    lines = run.journal_path.read_bytes().split(b"\n")
+    lines.insert(5, lines[4])  # event 5 twice
+    run.journal_path.write_bytes(b"\n".join(lines))
+    reopened = store.open_run(run.folder)
+    assert reopened.state == expected
+    [warning] = reopened.warnings
+    assert "line 6" in warning and "repeats event 5 of line 5 exactly" in warning
+    reopened.close()
+
+
+def test_an_event_out_of_order_is_set_aside_and_the_others_kept(run: store.Run, clock) -> None:
+    start_with_notes(run, clock, count=4)
+    crash(run)
+    run.snapshot_path.unlink()
+    lines = run.journal_path.read_bytes().split(b"\n")
+    lines.insert(5, lines.pop(3))  # event 4 moved between events 6 and 7
+    run.journal_path.write_bytes(b"\n".join(lines))
+    with pytest.raises(store.DamagedRecord) as caught:
+        store.open_run(run.folder)
+    warnings = [w for w in caught.value.run.warnings if "journal.jsonl" in w]
+    assert any("event 4 is missing before event 5" in w for w in warnings)
+    assert any("line 6" in w and "holds event 4 (note_added)" in w and "out of order" in w
+               and "between events 6 and 7" in w for w in warnings)
+    assert _note_texts(caught.value.run) == ["note 1", "note 2", "note 3"]
+
+
+# ---------------------------------------------------------------- a snapshot that disagrees
+
+
+def _edit_snapshot(path: Path, edit) -> None:
+    data = tomllib.loads(path.read_text())
+    edit(data)
+    import tomli_w
+    path.write_text(tomli_w.dumps(data))
+
+
+def _snapshot_then_notes(run: store.Run, clock) -> SessionState:
+    """A run whose snapshot (at a step change) is followed by acknowledged notes."""
+    person = start_with_notes(run, clock, count=2)
+    sample.go(run.engine, sample.EMPTY, clock)  # the snapshot is at this step change
+    for n in range(3):
+        run.engine.execute(c.AddNote(text=f"later {n}"), person)
+    expected = run.state.model_copy(deep=True)
+    assert store.read_snapshot(run.snapshot_path).seq < expected.seq
+    crash(run)
+    return expected
+
+
+def _legacy(data: dict) -> None:
+    """A snapshot as written before snapshots carried checks."""
+    del data["state_crc"], data["journal"]
+
+
+@pytest.mark.parametrize("kind", ["checked", "legacy"])
+def test_a_snapshot_ahead_of_the_journal_is_set_aside_and_rebuilt(run: store.Run, clock,
+                                                                  kind: str) -> None:
+    expected = _snapshot_then_notes(run, clock)
+    if kind == "legacy":
+        _edit_snapshot(run.snapshot_path, _legacy)
+    text = run.snapshot_path.read_text()
+    seq = store.read_snapshot(run.snapshot_path).seq
+    assert f"\nseq = {seq}\n" in text
+    # One digit more: the snapshot now claims events the journal has never had.
+    run.snapshot_path.write_text(text.replace(f"\nseq = {seq}\n", f"\nseq = 9{seq}\n"))
+    before = run.snapshot_path.read_bytes()
+    view = store.open_run(run.folder, read_only=True)  # reports, changes nothing
+    assert view.state == expected
+    assert run.snapshot_path.read_bytes() == before
+    reopened = store.open_run(run.folder)
+    assert reopened.state == expected  # every acknowledged note, from the journal
+    [warning] = reopened.warnings
+    assert "snapshot.toml" in warning and "whole journal was replayed" in warning
+    if kind == "legacy":
+        assert f"at event 9{seq}, but the journal's last event is {expected.seq}" in warning
+    else:
+        assert "does not match its checksum" in warning
+    [aside] = run.folder.glob("snapshot.damaged-*.toml")
+    assert aside.name in warning and aside.read_bytes() == before
+    assert store.read_snapshot(run.snapshot_path) == expected  # rewritten from the journal
+    reopened.close()
+    again = store.open_run(run.folder)
+    assert again.warnings == [] and again.state == expected
+    again.close()
+
+
+@pytest.mark.parametrize("edit, said", [
+    (lambda d: d["journal"].update(crc="0badc0de"), "taken after another event"),
+    (lambda d: d["journal"].update(seq=2), "says it was taken at event 2"),
+])
+def test_a_snapshot_that_names_another_journal_event_is_set_aside(run: store.Run, clock,
+                                                                  edit, said: str) -> None:
+    expected = _snapshot_then_notes(run, clock)
+    _edit_snapshot(run.snapshot_path, edit)  # the state (and its checksum) unchanged
+    reopened = store.open_run(run.folder)
+    assert reopened.state == expected
+    [warning] = reopened.warnings
+    assert said in warning and "set aside" in warning
+    reopened.close()
+
+
+def test_a_snapshot_behind_that_matches_the_journal_is_used(run: store.Run, clock) -> None:
+    expected = _snapshot_then_notes(run, clock)
+    written = tomllib.loads(run.snapshot_path.read_text())
+    assert written["journal"]["seq"] == written["state"]["seq"] < expected.seq
+    reopened = store.open_run(run.folder)
+    assert reopened.state == expected and reopened.warnings == []
+    reopened.close()
+
+
+# ---------------------------------------------------------------- line checksums
+
+
+def _note_texts(run: store.Run) -> list[str]:
+    return sorted(n.text for n in run.state.notes.values())
+
+
+def test_a_changed_byte_in_a_line_is_detected_not_replayed(run: store.Run, clock) -> None:
+    start_with_notes(run, clock, count=3)
+    crash(run)
+    run.snapshot_path.unlink()  # nothing else to fall back on
+    data = run.journal_path.read_bytes()
+    assert data.count(b'"note 1"') == 1
+    run.journal_path.write_bytes(data.replace(b'"note 1"', b'"note 7"'))  # still valid JSON
+    line = data[:data.index(b'"note 1"')].count(b"\n") + 1
+    with pytest.raises(store.DamagedRecord) as caught:
+        store.open_run(run.folder)
+    assert f"journal.jsonl, line {line}" in str(caught.value)
+    assert "checksum does not match" in str(caught.value)
+    assert "note 7" not in _note_texts(caught.value.run)
+
+
+def test_a_changed_checksum_is_detected(run: store.Run, clock) -> None:
+    start_with_notes(run, clock, count=2)
+    crash(run)
+    run.snapshot_path.unlink()
+    lines = run.journal_path.read_bytes().split(b"\n")
+    crc = lines[2][-10:-2]
+    lines[2] = lines[2][:-10] + (b"0" if crc[:1] != b"0" else b"1") + crc[1:] + b'"}'
+    run.journal_path.write_bytes(b"\n".join(lines))
+    with pytest.raises(store.DamagedRecord) as caught:
+        store.open_run(run.folder)
+    assert "line 3" in str(caught.value) and "checksum" in str(caught.value)
+
+
+def _strip_checksums(path: Path) -> None:
+    """Make the journal look like one written before lines had checksums."""
+    lines = []
+    for line in path.read_bytes().splitlines():
+        payload = json.loads(line)
+        del payload["crc"]
+        lines.append(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode())
+    path.write_bytes(b"\n".join(lines) + b"\n")
+
+
+def test_a_journal_written_before_checksums_is_still_read_and_continued(run: store.Run,
+                                                                       clock) -> None:
+    start_with_notes(run, clock, count=3)
+    expected = run.state.model_copy(deep=True)
+    crash(run)
+    _strip_checksums(run.journal_path)
+    assert b'"crc"' not in run.journal_path.read_bytes()
+    reopened = store.open_run(run.folder)
+    assert reopened.state == expected and reopened.warnings == []
+    event = reopened.engine.execute(c.AddNote(text="new line", step=sample.ANON))
+    reopened.close()
+    assert run.journal_path.read_bytes().splitlines()[-1].endswith(b'"}')
+    assert b'"crc"' in run.journal_path.read_bytes().splitlines()[-1]
+    again = store.open_run(run.folder)
+    assert again.warnings == [] and again.state.seq == event.seq
+    assert "new line" in _note_texts(again)
+    again.close()
+
+
+def test_a_line_without_its_checksum_after_lines_with_one_is_damaged(run: store.Run,
+                                                                    clock) -> None:
+    start_with_notes(run, clock, count=3)
+    crash(run)
+    run.snapshot_path.unlink()
+    lines = run.journal_path.read_bytes().split(b"\n")
+    payload = json.loads(lines[4])
+    del payload["crc"]
+    lines[4] = json.dumps(payload, separators=(",", ":")).encode()
+    run.journal_path.write_bytes(b"\n".join(lines))
+    with pytest.raises(store.DamagedRecord) as caught:
+        store.open_run(run.folder)
+    assert "line 5" in str(caught.value) and "no checksum" in str(caught.value)
+
+
+# ---------------------------------------------------------------- privacy
+
+
+@pytest.fixture
+def open_umask():
+    """The usual umask, which lets others read new files unless the store says otherwise."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def _private(folder: Path) -> dict[str, int]:
+    """Every file and folder under ``folder`` (relative name -> mode) that others could read."""
+    return {str(p.relative_to(folder)): p.stat().st_mode & 0o777
+            for p in [folder, *folder.rglob("*")] if p.stat().st_mode & 0o077}
+
+
+def test_every_file_the_store_makes_is_private(tmp_path: Path, clock, open_umask) -> None:
+    run = store.create_run(tmp_path / "records", sample.plan(), sample.methods(), clock=clock)
+    start_with_notes(run, clock)
+    crash(run)
+    with open(run.journal_path, "ab") as f:
+        f.write(b'{"seq":99,"at":1.0,"type":"note_ad')  # a torn line: set aside on opening
+    reopened = store.open_run(run.folder)
+    reopened.close()
+    run.snapshot_path.unlink()
+    lines = run.journal_path.read_bytes().split(b"\n")
+    lines[4] = b"garbage"
+    run.journal_path.write_bytes(b"\n".join(lines))
+    assert store.repair_run(run.folder) is not None
+    run.snapshot_path.write_text("not = = toml")  # set aside, and written again, on opening
+    store.open_run(run.folder).close()
+    made = {p.name for p in run.folder.rglob("*")}
+    assert {"run.toml", "plan.toml", "sample.toml", "journal.jsonl", "snapshot.toml", ".lock",
+            "journal.jsonl.torn", "repairs.toml"} <= made
+    assert [n for n in made if n.startswith("journal.damaged-")]
+    assert [n for n in made if n.startswith("snapshot.damaged-")]
+    assert _private(run.folder) == {}
 
 
 # ---------------------------------------------------------------- storage failures
@@ -598,7 +982,7 @@ async def test_in_the_event_loop_a_snapshot_waits_for_the_step_change_and_leaves
     written by a worker thread, and quick successive changes share one."""
     import threading
 
-    monkeypatch.setattr(store, "SNAPSHOT_DELAY", 0.05)
+    monkeypatch.setattr("sessionkit.store.run.SNAPSHOT_DELAY", 0.05)
     writes: list[tuple[str, int]] = []
     write = store._write_snapshot_data
 
@@ -606,7 +990,7 @@ async def test_in_the_event_loop_a_snapshot_waits_for_the_step_change_and_leaves
         write(path, data)  # recorded once the file is written, not when the write starts
         writes.append((threading.current_thread().name, data["state"]["seq"]))
 
-    monkeypatch.setattr(store, "_write_snapshot_data", counted)
+    monkeypatch.setattr("sessionkit.store.run._write_snapshot_data", counted)
     start_with_notes(run, clock)
     for _ in range(4):  # the facilitator clicks through four steps
         run.engine.execute(c.NextStep())
@@ -619,14 +1003,14 @@ async def test_in_the_event_loop_a_snapshot_waits_for_the_step_change_and_leaves
     def full(path, data, mode=0o600):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(store, "atomic_write", full)
+    monkeypatch.setattr("sessionkit.store.snapshot.atomic_write", full)
     event = run.engine.execute(c.NextStep())
     assert event.type == "step_started"  # the command never fails for a snapshot
     await until(lambda: run.snapshot_error, "the failed snapshot to be reported")
     assert "No space left" in run.snapshot_error
     monkeypatch.undo()
     # A snapshot still pending when the run closes gives way to the final one.
-    monkeypatch.setattr(store, "SNAPSHOT_DELAY", 5.0)
+    monkeypatch.setattr("sessionkit.store.run.SNAPSHOT_DELAY", 5.0)
     run.engine.execute(c.PreviousStep())
     run.close()
     assert store.read_snapshot(run.snapshot_path) == run.state

@@ -1,4 +1,4 @@
-"""`sessionkit records`, `export` and `purge`: the runs kept on this machine.
+"""`sessionkit records`, `export`, `repair` and `purge`: the runs kept on this machine.
 
 RUN is a run folder's name, a unique prefix of it (or of the run id at its end), or the
 path of a run folder. ``--records DIR`` overrides where runs are kept (default:
@@ -27,7 +27,7 @@ from sessionkit.export import FORMATS, export, format_named
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
-    """Add ``records``, ``export`` and ``purge``."""
+    """Add ``records``, ``export``, ``repair`` and ``purge``."""
     records = subcommands.add_parser(
         "records", help="list the runs recorded on this machine",
         description="List recorded runs, newest first: plan, date, state and counts.",
@@ -48,6 +48,23 @@ def register(subcommands: argparse._SubParsersAction) -> None:
                           help="file (or folder) to write; '-' writes to stdout")
     add_records_option(exporter)
     exporter.set_defaults(handler=cmd_export)
+
+    repair = subcommands.add_parser(
+        "repair", help="set aside the damaged lines of a run's record so the run can go on",
+        description="Check a run's journal and snapshot and show what a repair sets aside: "
+        "each line with its file, number and why, and the events that are lost. Changes "
+        "nothing unless --apply is given. With --apply the lines are moved, unchanged, to "
+        "journal.damaged-<time>.jsonl in the run folder (an unusable snapshot to "
+        "snapshot.damaged-<time>.toml), the losses are recorded in repairs.toml and the "
+        "run can be resumed. Every intact event is kept either way.",
+        epilog="Exit status 0 when the check (or the repair) ran, damage found or not; 1 if "
+        "the run cannot be found or read, is open in another sessionkit, or a write failed.",
+    )
+    repair.add_argument("run", metavar="RUN", help="run folder name, unique prefix of it, or path")
+    repair.add_argument("--apply", action="store_true",
+                        help="carry the repair out (default: only show what it would do)")
+    add_records_option(repair)
+    repair.set_defaults(handler=cmd_repair)
 
     purge = subcommands.add_parser(
         "purge", help="delete a run and everything recorded in it",
@@ -196,6 +213,63 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+# ---------------------------------------------------------------- repair
+
+
+def _lost(seqs: tuple[int, ...]) -> str:
+    return ("event " if len(seqs) == 1 else "events ") + ", ".join(map(str, seqs))
+
+
+def _show_repair(repair: store.Repair) -> None:
+    for finding in repair.lines:
+        print(f"  {finding.file.name} line {finding.line}: {finding.reason}")
+    if repair.snapshot is not None:
+        where = f" line {repair.snapshot.line}" if repair.snapshot.line else ""
+        print(f"  {repair.snapshot.file.name}{where}: {repair.snapshot.reason}")
+    if repair.lost:
+        print(f"  lost: {_lost(repair.lost)}")
+
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    try:
+        folder = store.resolve_run(args.run, args.records)
+    except store.RecordError as error:
+        return _fail(str(error))
+
+    def named(message: str) -> str:
+        return message if folder.name in message else f"{folder.name}: {message}"
+
+    try:
+        repair = (store.apply_repair if args.apply else store.plan_repair)(folder)
+    except store.RecordError as error:
+        return _fail(named(str(error)))
+    except OSError as error:
+        return _fail(named(f"the repair could not be finished ({error.strerror or error}); "
+                           "what it had done is kept and it can be run again"))
+    if not repair.needed:
+        print(f"{folder.name}: nothing to repair.")
+        return 0
+    if not args.apply:
+        print(f"{folder.name}: a repair would set aside:")
+        _show_repair(repair)
+        print(f"Nothing was changed. `sessionkit repair {folder.name} --apply` sets these "
+              f"aside ({repair.kept} journal lines stay); every intact event is kept.")
+        return 0
+    print(f"{folder.name}: repaired; set aside:")
+    _show_repair(repair)
+    done = []
+    if repair.journal_aside is not None:
+        done.append(f"the lines are in {repair.journal_aside.name}")
+    if repair.snapshot_aside is not None:
+        done.append(f"the old snapshot is {repair.snapshot_aside.name}")
+    if repair.lost:
+        done.append(f"{_lost(repair.lost)} recorded as lost in {store.REPAIRS_FILE}")
+    summary = "; ".join(done)
+    print(summary[:1].upper() + summary[1:] + (". " if done else "")
+          + f"The run can go on: `sessionkit resume {folder.name}`.")
+    return 0
 
 
 # ---------------------------------------------------------------- purge
