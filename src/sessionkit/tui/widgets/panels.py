@@ -23,8 +23,9 @@ from sessionkit.core.method import (
     VoteInput,
 )
 from sessionkit.core.state import Note
-from sessionkit.tui import timing
 from sessionkit.tui.safe import literal, one_line
+from sessionkit.tui.timing import clock_of
+from sessionkit.tui.widgets.agenda import agenda_content, summary
 
 STYLE_CLASSES = {
     "timing--late", "timing--early", "timing--muted", "timing--done",
@@ -221,7 +222,7 @@ class AgendaView(Panel):
 
     def show(self, engine: Engine, now: float) -> None:
         width = self.content_region.width or 30
-        self.set(timing.agenda_content(engine, now, width))
+        self.set(agenda_content(engine, now, width))
 
 
 class FacilitatorNotes(Panel):
@@ -295,8 +296,8 @@ class TitleBar(Panel):
             parts.append(one_line(title))
             self.set(Content.assemble(*parts))
             return
-        right: list[Content] = [Content.styled(f"  {timing.clock_of(now)}  ", ".timing--muted"),
-                                timing.summary(engine, now)]
+        right: list[Content] = [Content.styled(f"  {clock_of(now)}  ", ".timing--muted"),
+                                summary(engine, now)]
         people = len(engine.state.active_participants())
         if people:
             right.append(Content(f"  · {people} joined"))
