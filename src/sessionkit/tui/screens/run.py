@@ -5,7 +5,7 @@ Right: where we are and the prompt, the countdown, one line about the board, the
 the step in focus (notes, clusters, vote tally or ratings) and the focused note in full.
 
 Everything the facilitator does is a key (listed in ``keys.RUN_KEYS``) that becomes one
-engine command through ``app.link``; the board is redrawn from the engine's state after
+engine command through ``host.link``; the board is redrawn from the engine's state after
 every change, never edited directly.
 """
 
@@ -18,11 +18,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from sessionkit.core import commands as c
 from sessionkit.core.method import CanvasInput, ClusterInput, NotesInput
 from sessionkit.core.state import Note
-from sessionkit.tui import board_model
+from sessionkit.tui import board_model, messages
 from sessionkit.tui.board_model import BoardModel, Row
 from sessionkit.tui.keys import RUN_KEYS, bindings
-from sessionkit.tui.screens.base import SessionScreen
+from sessionkit.tui.screens.base import SessionHost, SessionScreen
 from sessionkit.tui.screens.modals import Confirm, NoteEntry, Picker, TextBox, TextPrompt
+from sessionkit.tui.screens.room import RoomScreen
 from sessionkit.tui.widgets.board import Board
 from sessionkit.tui.widgets.keybar import KeyBar
 from sessionkit.tui.widgets.panels import (
@@ -52,8 +53,8 @@ class RunScreen(SessionScreen):
     BINDINGS = bindings(RUN_KEYS)
     HELP_TITLE = "Keys: running a session"
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, host: SessionHost) -> None:
+        super().__init__(host)
         self.selected: set[str] = set()
         self.model = BoardModel("waiting")
         self._kind = "waiting"
@@ -170,7 +171,7 @@ class RunScreen(SessionScreen):
                                 "move_to", "summary", "people"})
 
     def applies(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.app.link is None:
+        if self.host.link is None:
             return True
         kind = self._kind
         if action in ("select", "group", "rename", "merge", "move_to", "park"):
@@ -192,7 +193,7 @@ class RunScreen(SessionScreen):
         if action == "summary":
             return kind not in ("waiting",)
         if action == "export":
-            return self.app.exporter is not None or None
+            return self.host.can_export or None
         return super().applies(action, parameters)
 
     def _categories(self) -> list[tuple[str, str]]:
@@ -536,12 +537,13 @@ class RunScreen(SessionScreen):
     def action_join_code(self) -> None:
         """The QR code is drawn only in the room view: full size, never under a dialog's
         tint (which would stop it scanning)."""
-        if not self.app.join_url:
+        if not self.host.join_url:
             self.not_here("Phones cannot join this run: there is no join address (see the "
                           "message shown when it started, or run without --no-server).")
             return
-        room = self.app.get_screen("room")
-        room.show_join = True
+        room = self.app.get_screen("room")  # installed by the app, made once
+        if isinstance(room, RoomScreen):
+            room.show_join = True
         self.app.push_screen(room)
 
     def action_people(self) -> None:
@@ -581,7 +583,7 @@ class RunScreen(SessionScreen):
         self.set_class(not self._side, "-hide-side")
 
     def action_export(self) -> None:
-        self.app.action_export()
+        self.post_message(messages.ExportRecord())
 
     def action_quit_app(self) -> None:
         engine = self.engine
