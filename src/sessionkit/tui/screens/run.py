@@ -11,6 +11,9 @@ every change, never edited directly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import cast
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -162,7 +165,7 @@ class RunScreen(SessionScreen):
 
     @on(Board.Clicked)
     def clicked(self, event: Board.Clicked) -> None:
-        if self._kind == "cluster" and event.row.kind == "note":
+        if self._kind == "cluster" and event.row.kind == "note" and event.row.key is not None:
             self._toggle(event.row.key)
 
     # ------------------------------------------------------------ what applies now
@@ -217,7 +220,7 @@ class RunScreen(SessionScreen):
     def _focused_note(self, *, quiet: bool = False) -> Note | None:
         row = self.board.current_row
         if row is not None and row.kind == "note":
-            return row.ref
+            return cast(Note, row.ref)  # a note row's ref is its Note (board_model)
         if not quiet:
             self.notify("Move the cursor to a note first (↑ ↓).", markup=False)
         return None
@@ -266,7 +269,7 @@ class RunScreen(SessionScreen):
             choices, name = [(r.id, r.label) for r in spec.regions], "place"
 
         def submit(text: str, choice: str | None) -> bool:
-            fields: dict = {"text": text}
+            fields: dict[str, str] = {"text": text}
             if target != key:
                 fields["step"] = target
             if choice is not None:
@@ -411,7 +414,8 @@ class RunScreen(SessionScreen):
                                         placeholder="e.g. People don't know who to call",
                                         max_length=80), named)
 
-    def _with_cluster(self, title: str, then, exclude: str | None = None) -> None:
+    def _with_cluster(self, title: str, then: Callable[[str], None],
+                      exclude: str | None = None) -> None:
         """Run ``then(cluster_id)`` on the focused cluster, or on one picked from a list
         when the cursor is not on a cluster (so the key never does nothing)."""
         cluster_id = self._focused_cluster()
@@ -475,8 +479,8 @@ class RunScreen(SessionScreen):
             self.not_here("Select notes with x (or move the cursor to one) first.")
             return
         ids = self._chosen_notes()
-        choices = self._cluster_choices() + [("-", "(not in a cluster)"),
-                                             ("+", "New cluster…")]
+        choices = [*self._cluster_choices(), ("-", "(not in a cluster)"),
+                   ("+", "New cluster…")]
 
         def chosen(target: str | None) -> None:
             if target is None:
@@ -503,11 +507,12 @@ class RunScreen(SessionScreen):
         parking = next((cl.id for cl in state.clusters.values()
                         if cl.step == key and cl.parking), None)
         if parking is None:
-            done = self.link.do(c.CreateCluster, label="Parking lot", notes=ids, parking=True)
+            done = self.link.do(c.CreateCluster, label="Parking lot", notes=ids,
+                                parking=True) is not None
         else:
             moves = [c.MoveNote(note=i, cluster=parking) for i in ids
                      if state.notes[i].cluster != parking]
-            done = self.link.do_many(moves) if moves else None
+            done = bool(moves) and self.link.do_many(moves) > 0
         if done:
             self.action_clear_selection()
 
@@ -516,7 +521,7 @@ class RunScreen(SessionScreen):
     def action_paper(self, delta: int) -> None:
         row = self.board.current_row
         if self._kind == "rating":
-            if row is None or row.kind != "scale":
+            if row is None or row.kind != "scale" or row.key is None:
                 self.notify("Move the cursor to a point of the scale first.", markup=False)
                 return
             self.link.do(c.Rate, value=int(row.key))

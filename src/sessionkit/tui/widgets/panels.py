@@ -7,6 +7,8 @@ participants goes through :mod:`sessionkit.tui.safe`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -44,7 +46,7 @@ class Panel(Static):
     COMPONENT_CLASSES = STYLE_CLASSES
     FIXED_HEIGHT = False
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._shown: Content | None = None
 
@@ -307,10 +309,10 @@ class TitleBar(Panel):
                          + one_line(engine.storage_error, ".board--warning"))
         tail = Content.assemble(*right)
         room = max(8, (self.size.width or 100) - tail.cell_length - 13)
-        title = one_line(engine.plan.title, "bold")
-        if title.cell_length > room:
-            title = title.truncate(room, ellipsis=True)
-        self.set(Content.assemble(*parts, title, tail))
+        plan_title = one_line(engine.plan.title, "bold")
+        if plan_title.cell_length > room:
+            plan_title = plan_title.truncate(room, ellipsis=True)
+        self.set(Content.assemble(*parts, plan_title, tail))
 
 
 class Filler(Widget):
