@@ -23,7 +23,7 @@ from sessionkit.core.engine import Engine
 from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
 from sessionkit.core.record import Record
-from sessionkit.export import export, format_named
+from sessionkit.export import FORMATS, export, format_named
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +81,10 @@ class Live:
     def warnings(self, engine: Engine) -> list[str]:
         run = self._runs.get(id(engine))
         return list(run.warnings) if run else []
+
+    def export_formats(self) -> list[tuple[str, str]]:
+        """(name, description) of every format :meth:`export` writes, for the app's picker."""
+        return [(f.name, f.description) for f in FORMATS.values()]
 
     def export(self, engine: Engine, fmt: str) -> Path:
         """Write ``engine``'s run as ``fmt`` into its exports folder; return the path."""

@@ -23,7 +23,13 @@ from rich.text import Text
 
 from sessionkit import store
 from sessionkit.core.record import Record
-from sessionkit.export import FORMATS, export, format_named
+from sessionkit.export import DEFAULT, FORMATS, export, format_named
+
+
+def _format_titles() -> str:
+    """"Markdown, HTML, CSV, JSON or TOML": the formats of the one table, for people."""
+    *rest, last = [f.title for f in FORMATS.values()]
+    return f"{', '.join(rest)} or {last}" if rest else last
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
@@ -36,14 +42,16 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     records.set_defaults(handler=cmd_records)
 
     exporter = subcommands.add_parser(
-        "export", help="export a run as Markdown, HTML, CSV, JSON or TOML",
+        "export", help=f"export a run as {_format_titles()}",
         description="Write a run's record in one format. By default the file goes into the "
         "run's exports/ folder; its path is printed. Works mid-session and after a crash.",
     )
     exporter.add_argument("run", metavar="RUN",
                           help="run folder name, unique prefix of it, or path")
-    exporter.add_argument("-f", "--format", default="md", metavar="FORMAT",
-                          help=f"one of {', '.join(FORMATS)} (default: md)")
+    # No argparse choices: format_named also takes aliases (markdown, htm) and reports
+    # an unknown format as one line, like every other error here.
+    exporter.add_argument("-f", "--format", default=DEFAULT, metavar="FORMAT",
+                          help=f"one of {', '.join(FORMATS)} (default: {DEFAULT})")
     exporter.add_argument("-o", "--output", metavar="PATH",
                           help="file (or folder) to write; '-' writes to stdout")
     add_records_option(exporter)

@@ -17,9 +17,12 @@ where they come from:
 ``join_url``
     the phones' join address, shown as a QR code in the room view. Can be set later with
     :meth:`SessionkitApp.set_join_url` (e.g. once the server is listening).
-``exporter``
+``exporter`` / ``export_formats``
     ``exporter(fmt) -> Path``: write the current run (``app.engine``) in one of
-    ``export_formats``; the app shows the written path. Errors are shown, not raised.
+    ``export_formats``, ``(name, description)`` pairs offered in a picker; the app shows
+    the written path. Errors are shown, not raised. The formats are handed in
+    (:meth:`sessionkit.live.Live.export_formats`, from ``sessionkit.export.FORMATS``, the
+    one list of them) because the TUI does not import the exporters, a sibling adapter.
 ``runs`` / ``resume``
     ``runs() -> [(id, title, state)]`` lists unfinished runs for the home screen;
     ``resume(id) -> Engine`` reopens one.
@@ -73,13 +76,6 @@ from sessionkit.tui.session import SessionLink
 
 log = logging.getLogger(__name__)
 
-EXPORT_FORMATS = (
-    ("markdown", "Markdown: paste into an email or a wiki"),
-    ("html", "HTML: one self-contained page, printable"),
-    ("csv", "CSV: one row per note, for spreadsheets and whiteboards"),
-    ("json", "JSON: the full record"),
-    ("toml", "TOML: the full record"),
-)
 TICK = 0.25
 """Seconds between redraws of the countdown."""
 
@@ -154,7 +150,7 @@ class SessionkitApp(App[None]):
         *,
         join_url: str | None = None,
         exporter: Callable[[str], Path] | None = None,
-        export_formats: Iterable[tuple[str, str]] = EXPORT_FORMATS,
+        export_formats: Iterable[tuple[str, str]] = (),
         runs: Callable[[], list[tuple[str, str, str]]] | None = None,
         resume: Callable[[str], Engine] | None = None,
         new_session: Callable[[Plan, dict[str, Method]], Engine] | None = None,
@@ -178,8 +174,8 @@ class SessionkitApp(App[None]):
 
     @property
     def can_export(self) -> bool:
-        """For the session screens' handle: can the record be exported?"""
-        return self.exporter is not None
+        """For the session screens' handle: is there an exporter (and formats to offer)?"""
+        return self.exporter is not None and bool(self.export_formats)
 
     def on_mount(self) -> None:
         # Installed, so it is made once and kept: the projector view is opened often.
@@ -343,7 +339,7 @@ class SessionkitApp(App[None]):
 
     def action_export(self) -> None:
         exporter = self.exporter
-        if exporter is None:
+        if exporter is None or not self.export_formats:
             self.notify("Export is not available in this session.", severity="warning",
                         markup=False)
             return
@@ -360,8 +356,8 @@ class SessionkitApp(App[None]):
             self.notify(f"Wrote {path}", title="Exported", markup=False, timeout=10)
 
         self.push_screen(Picker("Export the record as…",
-                                [(fmt, f"{fmt}: {text.split(': ', 1)[-1]}")
-                                 for fmt, text in self.export_formats]), chosen)
+                                [(fmt, f"{fmt}: {text}") for fmt, text in self.export_formats]),
+                         chosen)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
