@@ -24,6 +24,7 @@ from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
 from sessionkit.core.record import Record
 from sessionkit.export import FORMATS, export, format_named
+from sessionkit.netaddr import JoinLink
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +113,7 @@ class Live:
             return None
         from sessionkit.web import ServerError, serve_in_app
 
+        link: JoinLink  # what serve_in_app returns as its second value (typed Any there)
         try:
             server, link = await serve_in_app(
                 app, engine, host=self.options.host, port=self.options.port,

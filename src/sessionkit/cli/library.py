@@ -17,13 +17,23 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from rich import box
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from sessionkit.core.agenda import TimedAgenda, TimedItem, clock_text
-from sessionkit.core.method import Method, Phase, Step
+from sessionkit.core.agenda import TimedAgenda, TimedDay, TimedItem, clock_text
+from sessionkit.core.method import (
+    CanvasInput,
+    ClusterInput,
+    DiscussionInput,
+    Method,
+    NotesInput,
+    Phase,
+    RatingInput,
+    Step,
+    VoteInput,
+)
 from sessionkit.core.plan import Plan
 from sessionkit.library import (
     Library,
@@ -88,7 +98,7 @@ def report_error(error: LibraryError) -> int:
 # ---------------------------------------------------------------- registration
 
 
-def register(subcommands: argparse._SubParsersAction) -> None:
+def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``check``, ``methods``, ``show`` and ``plan``."""
     check = subcommands.add_parser(
         "check",
@@ -262,45 +272,47 @@ def paragraphs(text: str) -> Text:
 
 def describe_input(step: Step) -> str:
     """A one-line description of what a step collects."""
+    # isinstance rather than data.kind == ...: the same test (each kind is one class),
+    # and the type checker then knows which fields the input has.
     data = step.input
-    kind = data.kind
-    if kind == "notes":
+    if isinstance(data, NotesInput):
         parts = [f"up to {data.max_per_person} per person"]
         parts.append("private until revealed" if data.private else "visible as written")
         parts.append("anonymous" if data.anonymous else "with names")
         if data.categories:
             parts.append("categories: " + ", ".join(c.label for c in data.categories))
         return "notes: " + "; ".join(parts)
-    if kind == "vote":
+    if isinstance(data, VoteInput):
         return (
             f"vote: {data.dots_per_person} dots each, at most {data.max_per_item} per item, "
             f"on the {data.target} of step '{data.target_step}'"
         )
-    if kind == "cluster":
+    if isinstance(data, ClusterInput):
         extra = ["labelled" if data.labelled else "unlabelled"]
         if data.parking_lot:
             extra.append("with a parking lot")
-        return f"cluster the notes of {', '.join(repr(s) for s in data.source_steps)} ({', '.join(extra)})"
-    if kind == "rating":
+        sources = ", ".join(repr(s) for s in data.source_steps)
+        return f"cluster the notes of {sources} ({', '.join(extra)})"
+    if isinstance(data, RatingInput):
         text = f"rating {data.scale_min}-{data.scale_max}"
         if data.labels:
             text += f" ({data.labels[0]} .. {data.labels[-1]})"
         if data.question:
             text += f": {data.question}"
         return text + ("" if data.anonymous else " (with names)")
-    if kind == "canvas":
+    if isinstance(data, CanvasInput):
         return (
             f"canvas ({data.layout}): " + ", ".join(r.label for r in data.regions)
             + f"; up to {data.max_per_person} notes per person"
             + ("; private until revealed" if data.private else "")
         )
-    if kind == "discussion":
+    if isinstance(data, DiscussionInput):
         return "discussion" + (" (the facilitator may type a summary)" if data.summary else "")
-    return kind
+    return str(data.kind)  # a kind added to the models but not described here yet
 
 
 def render_method(method: Method) -> Group:
-    parts: list = []
+    parts: list[RenderableType] = []
     title = Text(method.name, style="bold")
     title.append(f"  ({method.id})", style="dim")
     parts.append(title)
@@ -419,14 +431,15 @@ def _hm(minutes: int) -> str:
     return f"{hours} h" + (f" {rest:02d} min" if rest else "")
 
 
-def day_heading(day, plan: Plan) -> Text:
+def day_heading(day: TimedDay, plan: Plan) -> Text:
     text = Text(f"Day {day.index + 1}", style="bold")
     if day.date is not None:
         text.append(f" · {day.date:%a %d %b %Y}")
     if day.title:
         text.append(" · ")
         text.append(day.title)
-    text.append(f" · {clock_text(day.start)}-{clock_text(day.end)} ({_hm(day.available_minutes)} available)")
+    available = _hm(day.available_minutes)
+    text.append(f" · {clock_text(day.start)}-{clock_text(day.end)} ({available} available)")
     return text
 
 
@@ -443,7 +456,7 @@ def _item_row(item: TimedItem, unknown: bool) -> list[Text]:
 
 
 def render_agenda(plan: Plan, agenda: TimedAgenda) -> Group:
-    parts: list = []
+    parts: list[RenderableType] = []
     title = Text(plan.title, style="bold")
     title.append(f"  ({plan.id})", style="dim")
     parts.append(title)

@@ -14,7 +14,7 @@ from pathlib import Path
 MAX_URL_CHARS = 2000
 
 
-def register(subcommands: argparse._SubParsersAction) -> None:
+def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``sessionkit qr``."""
     parser = subcommands.add_parser(
         "qr",

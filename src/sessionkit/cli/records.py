@@ -32,7 +32,7 @@ def _format_titles() -> str:
     return f"{', '.join(rest)} or {last}" if rest else last
 
 
-def register(subcommands: argparse._SubParsersAction) -> None:
+def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``records``, ``export`` and ``purge``."""
     records = subcommands.add_parser(
         "records", help="list the runs recorded on this machine",

@@ -23,7 +23,7 @@ from sessionkit.live import Live, ServerOptions
 log = logging.getLogger(__name__)
 
 
-def register(subcommands: argparse._SubParsersAction) -> None:
+def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``run``."""
     run = subcommands.add_parser(
         "run",

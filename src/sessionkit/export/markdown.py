@@ -20,6 +20,7 @@ from sessionkit.core.record import (
     ItemView, Record, StepView, clock_at, local_time, minutes_text, paragraphs, plural,
     step_caption,
 )
+from sessionkit.core.state import Note
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~$&@{}])")
 _LINE_START = re.compile(r"^([#>+=-]|\d+[.)])")
@@ -55,7 +56,7 @@ def _table_cell(text: str) -> str:
     return escape(text)
 
 
-def _note_line(record: Record, note, dots: dict[str, int], *, show_cluster: bool = False,
+def _note_line(record: Record, note: Note, dots: dict[str, int], *, show_cluster: bool = False,
                indent: str = "") -> str:
     meta: list[str] = []
     category = record.category_label(note)
