@@ -116,7 +116,8 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "methods", help="list the methods in the library",
         description="List the methods in the library as a table.",
     )
-    methods.add_argument("--phase", choices=[p.value for p in Phase], help="only methods of this phase")
+    methods.add_argument("--phase", choices=[p.value for p in Phase],
+                         help="only methods of this phase")
     methods.add_argument("--tag", help="only methods with this tag")
     add_library_options(methods)
     methods.set_defaults(handler=cmd_methods)
@@ -202,7 +203,8 @@ def cmd_methods(args: argparse.Namespace) -> int:
     if args.tag:
         methods = [m for m in methods if args.tag in m.tags]
     if methods:
-        table = Table(box=box.SIMPLE_HEAD, header_style="bold", padding=(0, 1), pad_edge=False, show_edge=False)
+        table = Table(box=box.SIMPLE_HEAD, header_style="bold", padding=(0, 1), pad_edge=False,
+                      show_edge=False)
         table.add_column("id", no_wrap=True, style="cyan")
         # One line per method: the summary is cut to the terminal (`show` has it whole),
         # which keeps the library scannable at 80 columns.
@@ -345,7 +347,8 @@ def render_method(method: Method) -> Group:
     clock = 0
     for n, step in enumerate(method.steps, 1):
         head = Text(step.title, style="bold")
-        head.append(f"  {clock}-{clock + step.timebox} min ({step.timebox} min, {step.grouping.value})")
+        head.append(f"  {clock}-{clock + step.timebox} min "
+                    f"({step.timebox} min, {step.grouping.value})")
         clock += step.timebox
         parts.append(Text(""))
         parts.append(_hanging(Text(f"{n}. ", style="bold"), head))
@@ -367,7 +370,8 @@ def render_method(method: Method) -> Group:
     if method.variations:
         parts.append(_heading("Variations"))
         for variation in method.variations:
-            parts.append(_hanging("- ", Text(variation.name, style="bold") + Text(": ") + Text(variation.description)))
+            parts.append(_hanging("- ", Text(variation.name, style="bold") + Text(": ")
+                                  + Text(variation.description)))
     care = method.care
     notes = [
         ("Power dynamics", care.power_dynamics),
@@ -452,7 +456,8 @@ def _item_row(item: TimedItem, unknown: bool) -> list[Text]:
         elif item.method is not None and item.item.minutes is not None \
                 and item.item.minutes != item.method.total_minutes:
             title.append(f"  steps scaled from {item.method.total_minutes} min", style="dim")
-    return [Text(clock_text(item.start)), Text(clock_text(item.end)), Text(str(item.minutes)), title]
+    return [Text(clock_text(item.start)), Text(clock_text(item.end)), Text(str(item.minutes)),
+            title]
 
 
 def render_agenda(plan: Plan, agenda: TimedAgenda) -> Group:
@@ -467,7 +472,8 @@ def render_agenda(plan: Plan, agenda: TimedAgenda) -> Group:
     for day in agenda.days:
         parts.append(Text(""))
         parts.append(day_heading(day, plan))
-        table = Table(box=None, show_header=True, header_style="dim", pad_edge=False, padding=(0, 2, 0, 0))
+        table = Table(box=None, show_header=True, header_style="dim", pad_edge=False,
+                      padding=(0, 2, 0, 0))
         table.add_column("start", no_wrap=True)
         table.add_column("end", no_wrap=True)
         table.add_column("min", justify="right", no_wrap=True)
@@ -476,9 +482,11 @@ def render_agenda(plan: Plan, agenda: TimedAgenda) -> Group:
             unknown = item.kind == "method" and item.method is None
             table.add_row(*_item_row(item, unknown))
             for timed in item.steps:
-                step_title = Text("  - ") + Text(timed.step.title) + Text(f"  ({timed.step.input.kind})", style="dim")
+                step_title = (Text("  - ") + Text(timed.step.title)
+                              + Text(f"  ({timed.step.input.kind})", style="dim"))
                 table.add_row(
-                    Text(clock_text(timed.start), style="dim"), Text(clock_text(timed.end), style="dim"),
+                    Text(clock_text(timed.start), style="dim"),
+                    Text(clock_text(timed.end), style="dim"),
                     Text(str(timed.minutes), style="dim"), step_title,
                 )
         parts.append(table)

@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         err_print(f"Wrote {path}")
 
     if not (args.svg or args.png) or out.is_terminal:
-        columns, lines = qr.size(url)
+        columns, _lines = qr.size(url)
         if not out.is_terminal or out.color_system is None or out.no_color:
             out.print(Text(url))
             if not (args.svg or args.png):

@@ -70,7 +70,7 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 def add_records_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--records", metavar="DIR", type=Path, default=None,
-                        help="where runs are kept (default: %s)" % _shown_default())
+                        help=f"where runs are kept (default: {_shown_default()})")
 
 
 def _shown_default() -> str:
@@ -95,7 +95,9 @@ def _warn(message: str) -> None:
 
 
 def _date(timestamp: float | None) -> str:
-    return "" if timestamp is None else dt.datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
+    if timestamp is None:
+        return ""
+    return dt.datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
 
 
 def cmd_records(args: argparse.Namespace) -> int:
@@ -127,7 +129,7 @@ def cmd_records(args: argparse.Namespace) -> int:
             table.add_column(name, justify="right" if numeric else "left",
                              no_wrap=name != "plan", ratio=1 if name == "plan" else None)
         styles = {"ended": "", "in progress": "green", "not started": "dim"}
-        for summary, row in zip(runs, rows):
+        for summary, row in zip(runs, rows, strict=True):  # rows is made from runs
             state = Text(row[3], style=styles.get(summary.status, "red"))
             if wide:
                 cells = [Text(row[0]), Text(row[1]), Text(row[2]), state]
@@ -179,7 +181,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _fail(str(error))
     try:
         text = export(Record.from_run(run), fmt.name)
-    except Exception as error:  # noqa: BLE001 - one line, never a traceback
+    except Exception as error:  # one line, never a traceback
         return _fail(f"could not export {run.name} as {fmt.name}: "
                      f"{type(error).__name__}: {error}")
     target = _target(run, fmt.extension, args.output)

@@ -17,7 +17,14 @@ from __future__ import annotations
 import re
 
 from sessionkit.core.record import (
-    ItemView, Record, StepView, clock_at, local_time, minutes_text, paragraphs, plural,
+    ItemView,
+    Record,
+    StepView,
+    clock_at,
+    local_time,
+    minutes_text,
+    paragraphs,
+    plural,
     step_caption,
 )
 from sessionkit.core.state import Note
@@ -251,8 +258,9 @@ def render(record: Record) -> str:
     if actions:
         titles = {s.key: s.title for item in items for s in item.steps}
         for note in actions:
+            step_title = escape(titles.get(note.step, note.step))
             out.append(f"- **{escape(note.action_owner or '')}**: "
-                       f"{escape_block(note.text, '  ')} *({escape(titles.get(note.step, note.step))})*")
+                       f"{escape_block(note.text, '  ')} *({step_title})*")
     else:
         out.append("*None recorded.*")
     out.append("")
