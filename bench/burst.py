@@ -27,7 +27,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _phones import (
-    run_configurations,
     Room,
     ServerProcess,
     Submission,
@@ -35,6 +34,7 @@ from _phones import (
     ms,
     now,
     pct,
+    run_configurations,
     summary,
 )
 

@@ -44,7 +44,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _phones import (
-    run_configurations,
     Phone,
     Room,
     ServerProcess,
@@ -53,6 +52,7 @@ from _phones import (
     check_observed,
     ms,
     now,
+    run_configurations,
     summary,
 )
 

@@ -22,6 +22,9 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from factories import (
     ALL_STEPS,
     ANON,
@@ -34,9 +37,6 @@ from factories import (
     go,
     make_engine,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine
 from sessionkit.web import ParticipantServer, WebLimits, create_app

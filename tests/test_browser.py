@@ -18,13 +18,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from helpers.waiting import SAFETY_MS, start_server, until
 
+from helpers.waiting import SAFETY_MS, start_server, until
 from sessionkit import qr
 from sessionkit.core import commands as c
 from sessionkit.netaddr import join_link
 from sessionkit.web import create_app
-
 from test_web import MAP, OPEN, RATE, VOTE, fast_limits, make_engine
 
 CHROMIUM = "/usr/bin/chromium"

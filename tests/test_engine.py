@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
+
 from factories import (
     ALL_STEPS,
     ANON,
@@ -35,7 +36,6 @@ from factories import (
     make_plan,
     step,
 )
-
 from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine, Rejected
 from sessionkit.core.state import FACILITATOR, NEWCOMER, Event

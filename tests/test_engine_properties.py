@@ -8,6 +8,10 @@ disk failure. After every command the invariants below are checked.
 
 from __future__ import annotations
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import event as note_event
+from hypothesis import strategies as st
+
 from factories import (
     ALL_STEPS,
     GROUP,
@@ -19,10 +23,6 @@ from factories import (
     ListJournal,
     make_engine,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import event as note_event
-from hypothesis import strategies as st
-
 from sessionkit.core import commands as c
 from sessionkit.core import read
 from sessionkit.core.engine import Engine, Rejected

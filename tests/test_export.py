@@ -381,3 +381,29 @@ def test_the_bundled_plan_exports(tmp_path: Path) -> None:
     assert load_record(export(record, "json"), "json") == record
     md = export(record, "md")
     assert f"# {escape(plan.title)}" in md
+
+
+# ---------------------------------------------------------------- the one list of formats
+
+
+def test_the_readme_lists_exactly_the_export_formats() -> None:
+    """The README's command table names the formats on the `export` line; FORMATS is the
+    one list of them, so the README must not drift from it (order included)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = [line for line in readme.splitlines() if "sessionkit export RUN --format " in line]
+    assert len(lines) == 1, lines
+    listed = lines[0].split("--format ", 1)[1].split()[0]
+    # In a Markdown table the alternatives are separated by an escaped bar.
+    assert listed.split("\\|") == list(FORMATS)
+
+
+def test_aliases_and_loaders_come_from_the_table() -> None:
+    from sessionkit.export import ALIASES, DEFAULT, LOADERS, format_named
+
+    assert DEFAULT == next(iter(FORMATS))
+    for fmt in FORMATS.values():
+        assert format_named(fmt.name) is fmt
+        for alias in fmt.aliases:
+            assert ALIASES[alias] == fmt.name and format_named(alias.upper()) is fmt
+    assert sorted(LOADERS) == sorted(n for n, f in FORMATS.items() if f.load is not None)
+    assert {"json", "toml"} <= set(LOADERS)

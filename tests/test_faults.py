@@ -30,9 +30,9 @@ from typing import Any
 
 import httpx
 import pytest
+
 from factories import ANON, TALK, VOTE_NOTES, WRITE, ListJournal, go, make_engine
 from helpers.waiting import SAFETY_SECONDS, until
-
 from sessionkit import store
 from sessionkit.core import commands as c
 from sessionkit.web import ParticipantServer, WebLimits, create_app

@@ -6,15 +6,14 @@ the journal on disk; then the run is closed and resumed with the same join token
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 from pathlib import Path
 
-import asyncio
-
 import httpx
-from helpers.waiting import SAFETY_SECONDS, until
 
+from helpers.waiting import SAFETY_SECONDS, until
 from sessionkit.live import TOKEN_FILE, Live, ServerOptions
 from sessionkit.tui import SessionkitApp
 from sessionkit.tui.sample import sample_methods, sample_plan

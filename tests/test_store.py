@@ -955,7 +955,7 @@ def test_every_bundled_method_and_plan_round_trips_through_a_run_folder(tmp_path
     """What a run copies must load back exactly, for every real method and plan."""
     import tomli_w
 
-    from sessionkit.core.record import toml_data
+    from sessionkit.core.tomldata import toml_data
 
     root = Path(__file__).resolve().parents[1]
     checked = 0

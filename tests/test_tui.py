@@ -9,13 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.waiting import until
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Digits
 
+from helpers.waiting import until
 from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine
 from sessionkit.core.state import NEWCOMER
+from sessionkit.export import FORMATS
 from sessionkit.library import Library
 from sessionkit.tui import SessionkitApp
 from sessionkit.tui.app import SessionCommands
@@ -575,13 +576,16 @@ async def test_export_writes_and_reports_the_path(engine: Engine, tmp_path: Path
             raise OSError("disk full")
         return tmp_path / f"record.{fmt}"
 
-    app = make_app(engine, exporter=exporter)
+    # The picker offers what the CLI hands in: sessionkit.export.FORMATS, in its order.
+    formats = [(f.name, f.description) for f in FORMATS.values()]
+    app = make_app(engine, exporter=exporter, export_formats=formats)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("e")
         assert isinstance(app.screen, Picker)
+        assert [value for value, _ in app.screen.choices] == list(FORMATS)
         await pilot.press("enter")
-        assert written == ["markdown"]
-        assert any("record.markdown" in m for m in notifications(app))
+        assert written == ["md"]
+        assert any("record.md" in m for m in notifications(app))
         await pilot.press("e")
         await type_text(pilot, "csv")
         await pilot.press("enter")

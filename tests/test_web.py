@@ -14,8 +14,8 @@ import json
 
 import httpx
 import pytest
-from helpers.waiting import SAFETY_SECONDS, start_server, until
 
+from helpers.waiting import SAFETY_SECONDS, start_server, until
 from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine, Limits
 from sessionkit.core.method import Method

@@ -8,7 +8,15 @@ import json
 import httpx
 
 from factories import (
-    ALL_STEPS, GROUP, JOT, SORT, VOTE_NOTES, VOTE_THEMES, WRITE, go, make_engine,
+    ALL_STEPS,
+    GROUP,
+    JOT,
+    SORT,
+    VOTE_NOTES,
+    VOTE_THEMES,
+    WRITE,
+    go,
+    make_engine,
 )
 from sessionkit.core import commands as c
 from sessionkit.web import WebLimits, create_app

@@ -23,7 +23,8 @@ from sessionkit.core.engine import Engine
 from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
 from sessionkit.core.record import Record
-from sessionkit.export import export, format_named
+from sessionkit.export import FORMATS, export, format_named
+from sessionkit.netaddr import JoinLink
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,10 @@ class Live:
         run = self._runs.get(id(engine))
         return list(run.warnings) if run else []
 
+    def export_formats(self) -> list[tuple[str, str]]:
+        """(name, description) of every format :meth:`export` writes, for the app's picker."""
+        return [(f.name, f.description) for f in FORMATS.values()]
+
     def export(self, engine: Engine, fmt: str) -> Path:
         """Write ``engine``'s run as ``fmt`` into its exports folder; return the path."""
         chosen = format_named(fmt)
@@ -108,6 +113,7 @@ class Live:
             return None
         from sessionkit.web import ServerError, serve_in_app
 
+        link: JoinLink  # what serve_in_app returns as its second value (typed Any there)
         try:
             server, link = await serve_in_app(
                 app, engine, host=self.options.host, port=self.options.port,

@@ -53,7 +53,7 @@ def lan_address() -> str | None:
         try:
             with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
                 sock.connect((probe, 9))  # UDP: sets a route, sends nothing
-                address = sock.getsockname()[0]
+                address: str = sock.getsockname()[0]  # (host, port) for AF_INET
         except OSError:
             continue
         if _usable(address):

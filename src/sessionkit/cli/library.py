@@ -17,13 +17,16 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from rich import box
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from sessionkit.core.agenda import TimedAgenda, TimedItem, clock_text
-from sessionkit.core.method import Method, Phase, Step
+from sessionkit.core.agenda import TimedAgenda, TimedDay, TimedItem, clock_text
+from sessionkit.core.method import (
+    Method,
+    Phase,
+)
 from sessionkit.core.plan import Plan
 from sessionkit.library import (
     Library,
@@ -88,7 +91,7 @@ def report_error(error: LibraryError) -> int:
 # ---------------------------------------------------------------- registration
 
 
-def register(subcommands: argparse._SubParsersAction) -> None:
+def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``check``, ``methods``, ``show`` and ``plan``."""
     check = subcommands.add_parser(
         "check",
@@ -106,7 +109,8 @@ def register(subcommands: argparse._SubParsersAction) -> None:
         "methods", help="list the methods in the library",
         description="List the methods in the library as a table.",
     )
-    methods.add_argument("--phase", choices=[p.value for p in Phase], help="only methods of this phase")
+    methods.add_argument("--phase", choices=[p.value for p in Phase],
+                         help="only methods of this phase")
     methods.add_argument("--tag", help="only methods with this tag")
     add_library_options(methods)
     methods.set_defaults(handler=cmd_methods)
@@ -192,7 +196,8 @@ def cmd_methods(args: argparse.Namespace) -> int:
     if args.tag:
         methods = [m for m in methods if args.tag in m.tags]
     if methods:
-        table = Table(box=box.SIMPLE_HEAD, header_style="bold", padding=(0, 1), pad_edge=False, show_edge=False)
+        table = Table(box=box.SIMPLE_HEAD, header_style="bold", padding=(0, 1), pad_edge=False,
+                      show_edge=False)
         table.add_column("id", no_wrap=True, style="cyan")
         # One line per method: the summary is cut to the terminal (`show` has it whole),
         # which keeps the library scannable at 80 columns.
@@ -261,7 +266,7 @@ def paragraphs(text: str) -> Text:
 
 
 def render_method(method: Method) -> Group:
-    parts: list = []
+    parts: list[RenderableType] = []
     title = Text(method.name, style="bold")
     title.append(f"  ({method.id})", style="dim")
     parts.append(title)
@@ -294,7 +299,8 @@ def render_method(method: Method) -> Group:
     clock = 0
     for n, step in enumerate(method.steps, 1):
         head = Text(step.title, style="bold")
-        head.append(f"  {clock}-{clock + step.timebox} min ({step.timebox} min, {step.grouping.value})")
+        head.append(f"  {clock}-{clock + step.timebox} min "
+                    f"({step.timebox} min, {step.grouping.value})")
         clock += step.timebox
         parts.append(Text(""))
         parts.append(_hanging(Text(f"{n}. ", style="bold"), head))
@@ -316,7 +322,8 @@ def render_method(method: Method) -> Group:
     if method.variations:
         parts.append(_heading("Variations"))
         for variation in method.variations:
-            parts.append(_hanging("- ", Text(variation.name, style="bold") + Text(": ") + Text(variation.description)))
+            parts.append(_hanging("- ", Text(variation.name, style="bold") + Text(": ")
+                                  + Text(variation.description)))
     care = method.care
     notes = [
         ("Power dynamics", care.power_dynamics),
@@ -380,14 +387,15 @@ def _hm(minutes: int) -> str:
     return f"{hours} h" + (f" {rest:02d} min" if rest else "")
 
 
-def day_heading(day, plan: Plan) -> Text:
+def day_heading(day: TimedDay, plan: Plan) -> Text:
     text = Text(f"Day {day.index + 1}", style="bold")
     if day.date is not None:
         text.append(f" · {day.date:%a %d %b %Y}")
     if day.title:
         text.append(" · ")
         text.append(day.title)
-    text.append(f" · {clock_text(day.start)}-{clock_text(day.end)} ({_hm(day.available_minutes)} available)")
+    available = _hm(day.available_minutes)
+    text.append(f" · {clock_text(day.start)}-{clock_text(day.end)} ({available} available)")
     return text
 
 
@@ -400,11 +408,12 @@ def _item_row(item: TimedItem, unknown: bool) -> list[Text]:
         elif item.method is not None and item.item.minutes is not None \
                 and item.item.minutes != item.method.total_minutes:
             title.append(f"  steps scaled from {item.method.total_minutes} min", style="dim")
-    return [Text(clock_text(item.start)), Text(clock_text(item.end)), Text(str(item.minutes)), title]
+    return [Text(clock_text(item.start)), Text(clock_text(item.end)), Text(str(item.minutes)),
+            title]
 
 
 def render_agenda(plan: Plan, agenda: TimedAgenda) -> Group:
-    parts: list = []
+    parts: list[RenderableType] = []
     title = Text(plan.title, style="bold")
     title.append(f"  ({plan.id})", style="dim")
     parts.append(title)
@@ -415,7 +424,8 @@ def render_agenda(plan: Plan, agenda: TimedAgenda) -> Group:
     for day in agenda.days:
         parts.append(Text(""))
         parts.append(day_heading(day, plan))
-        table = Table(box=None, show_header=True, header_style="dim", pad_edge=False, padding=(0, 2, 0, 0))
+        table = Table(box=None, show_header=True, header_style="dim", pad_edge=False,
+                      padding=(0, 2, 0, 0))
         table.add_column("start", no_wrap=True)
         table.add_column("end", no_wrap=True)
         table.add_column("min", justify="right", no_wrap=True)
@@ -424,9 +434,11 @@ def render_agenda(plan: Plan, agenda: TimedAgenda) -> Group:
             unknown = item.kind == "method" and item.method is None
             table.add_row(*_item_row(item, unknown))
             for timed in item.steps:
-                step_title = Text("  - ") + Text(timed.step.title) + Text(f"  ({timed.step.input.kind})", style="dim")
+                step_title = (Text("  - ") + Text(timed.step.title)
+                              + Text(f"  ({timed.step.input.kind})", style="dim"))
                 table.add_row(
-                    Text(clock_text(timed.start), style="dim"), Text(clock_text(timed.end), style="dim"),
+                    Text(clock_text(timed.start), style="dim"),
+                    Text(clock_text(timed.end), style="dim"),
                     Text(str(timed.minutes), style="dim"), step_title,
                 )
         parts.append(table)

@@ -14,7 +14,7 @@ from pathlib import Path
 MAX_URL_CHARS = 2000
 
 
-def register(subcommands: argparse._SubParsersAction) -> None:
+def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``sessionkit qr``."""
     parser = subcommands.add_parser(
         "qr",
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         err_print(f"Wrote {path}")
 
     if not (args.svg or args.png) or out.is_terminal:
-        columns, lines = qr.size(url)
+        columns, _lines = qr.size(url)
         if not out.is_terminal or out.color_system is None or out.no_color:
             out.print(Text(url))
             if not (args.svg or args.png):

@@ -23,10 +23,16 @@ from rich.text import Text
 
 from sessionkit import store
 from sessionkit.core.record import Record
-from sessionkit.export import FORMATS, export, format_named
+from sessionkit.export import DEFAULT, FORMATS, export, format_named
 
 
-def register(subcommands: argparse._SubParsersAction) -> None:
+def _format_titles() -> str:
+    """"Markdown, HTML, CSV, JSON or TOML": the formats of the one table, for people."""
+    *rest, last = [f.title for f in FORMATS.values()]
+    return f"{', '.join(rest)} or {last}" if rest else last
+
+
+def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``records``, ``export``, ``repair`` and ``purge``."""
     records = subcommands.add_parser(
         "records", help="list the runs recorded on this machine",
@@ -36,14 +42,16 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     records.set_defaults(handler=cmd_records)
 
     exporter = subcommands.add_parser(
-        "export", help="export a run as Markdown, HTML, CSV, JSON or TOML",
+        "export", help=f"export a run as {_format_titles()}",
         description="Write a run's record in one format. By default the file goes into the "
         "run's exports/ folder; its path is printed. Works mid-session and after a crash.",
     )
     exporter.add_argument("run", metavar="RUN",
                           help="run folder name, unique prefix of it, or path")
-    exporter.add_argument("-f", "--format", default="md", metavar="FORMAT",
-                          help=f"one of {', '.join(FORMATS)} (default: md)")
+    # No argparse choices: format_named also takes aliases (markdown, htm) and reports
+    # an unknown format as one line, like every other error here.
+    exporter.add_argument("-f", "--format", default=DEFAULT, metavar="FORMAT",
+                          help=f"one of {', '.join(FORMATS)} (default: {DEFAULT})")
     exporter.add_argument("-o", "--output", metavar="PATH",
                           help="file (or folder) to write; '-' writes to stdout")
     add_records_option(exporter)
@@ -79,7 +87,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
 
 def add_records_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--records", metavar="DIR", type=Path, default=None,
-                        help="where runs are kept (default: %s)" % _shown_default())
+                        help=f"where runs are kept (default: {_shown_default()})")
 
 
 def _shown_default() -> str:
@@ -104,7 +112,9 @@ def _warn(message: str) -> None:
 
 
 def _date(timestamp: float | None) -> str:
-    return "" if timestamp is None else dt.datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
+    if timestamp is None:
+        return ""
+    return dt.datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
 
 
 def cmd_records(args: argparse.Namespace) -> int:
@@ -136,7 +146,7 @@ def cmd_records(args: argparse.Namespace) -> int:
             table.add_column(name, justify="right" if numeric else "left",
                              no_wrap=name != "plan", ratio=1 if name == "plan" else None)
         styles = {"ended": "", "in progress": "green", "not started": "dim"}
-        for summary, row in zip(runs, rows):
+        for summary, row in zip(runs, rows, strict=True):  # rows is made from runs
             state = Text(row[3], style=styles.get(summary.status, "red"))
             if wide:
                 cells = [Text(row[0]), Text(row[1]), Text(row[2]), state]
@@ -188,7 +198,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _fail(str(error))
     try:
         text = export(Record.from_run(run), fmt.name)
-    except Exception as error:  # noqa: BLE001 - one line, never a traceback
+    except Exception as error:  # one line, never a traceback
         return _fail(f"could not export {run.name} as {fmt.name}: "
                      f"{type(error).__name__}: {error}")
     target = _target(run, fmt.extension, args.output)

@@ -23,7 +23,7 @@ from sessionkit.live import Live, ServerOptions
 log = logging.getLogger(__name__)
 
 
-def register(subcommands: argparse._SubParsersAction) -> None:
+def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``run``."""
     run = subcommands.add_parser(
         "run",
@@ -167,10 +167,16 @@ def _run_app(live: Live, **app_args: Any) -> int:
     from sessionkit.tui import SessionkitApp
 
     _quiet_terminal(live.log_handler)
+
+    def export_shown_run(fmt: str) -> Path:
+        if app.engine is None:  # the app offers export only while a run is shown
+            raise RuntimeError("no run is open")
+        return live.export(app.engine, fmt)
+
     app = SessionkitApp(
         serve=live.serve, runs=live.unfinished, resume=live.resume,
         new_session=live.new_run,
-        exporter=lambda fmt: live.export(app.engine, fmt),  # type: ignore[arg-type]
+        exporter=export_shown_run, export_formats=live.export_formats(),
         **app_args,
     )
     try:

@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, Annotated, Literal, Union
 from pydantic import Field
 
 from sessionkit.core.command import (
-    MAX_LABEL_CHARS, MAX_NAME_CHARS, MAX_NOTE_CHARS, ClientId, Command, NoteText, PersonName,
+    MAX_LABEL_CHARS,
+    MAX_NAME_CHARS,
+    MAX_NOTE_CHARS,
+    ClientId,
+    Command,
+    NoteText,
+    PersonName,
     ShortId,
 )
 from sessionkit.core.inputs import kind_commands, kind_participant_commands

@@ -12,7 +12,14 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from sessionkit.core.fields import (
-    HEX_COLOUR, KEBAB, VARIABLE, FieldPath, Kebab, Minutes, PositiveMinutes, Strict,
+    HEX_COLOUR,
+    KEBAB,
+    VARIABLE,
+    FieldPath,
+    Kebab,
+    Minutes,
+    PositiveMinutes,
+    Strict,
     require_unique,
 )
 from sessionkit.core.inputs import KINDS, InputSpec, StepInput

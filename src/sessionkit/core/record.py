@@ -40,7 +40,6 @@ from sessionkit.core.inputs.vote import TallyRow, VoteInput, tally_rows
 from sessionkit.core.method import Method, Step
 from sessionkit.core.plan import Plan
 from sessionkit.core.state import Cluster, Note, SessionState, Span
-from sessionkit.core.tomldata import toml_data
 
 RECORD_FORMAT: Final = "sessionkit.record"
 RECORD_VERSION: Final = 1

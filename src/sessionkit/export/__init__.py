@@ -28,27 +28,47 @@ from sessionkit.export import toml as _toml
 
 @dataclass(frozen=True)
 class Format:
+    """One export format: a row of :data:`FORMATS`."""
+
     name: str
+    """What ``--format`` and the TUI's picker take, and the key in :data:`FORMATS`."""
     extension: str
+    """File suffix, without the dot."""
     media_type: str
+    title: str
+    """The format's own name, for people ("Markdown")."""
     description: str
+    """What it is for, in a few words (the TUI's picker shows it)."""
     render: Callable[[Record], str]
+    load: Callable[[str], Record] | None = None
+    """Reads an export back into a Record (``None``: a report, not the record)."""
+    aliases: tuple[str, ...] = ()
+    """Other names accepted for it (``markdown`` for ``md``)."""
 
 
-FORMATS: dict[str, Format] = {
-    "md": Format("md", "md", "text/markdown; charset=utf-8",
-                 "Markdown, to paste into an email, wiki or issue", _markdown.render),
-    "html": Format("html", "html", "text/html; charset=utf-8",
-                   "a self-contained, printable web page", _html.render),
-    "csv": Format("csv", "csv", "text/csv; charset=utf-8",
-                  "one row per note, for spreadsheets", _csv.render),
-    "json": Format("json", "json", "application/json",
-                   "the full record as JSON", _json.render),
-    "toml": Format("toml", "toml", "application/toml",
-                   "the full record as TOML", _toml.render),
-}
-ALIASES = {"markdown": "md", "htm": "html"}
-LOADERS: dict[str, Callable[[str], Record]] = {"json": _json.load, "toml": _toml.load}
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("md", "md", "text/markdown; charset=utf-8", "Markdown",
+           "Markdown, to paste into an email, wiki or issue", _markdown.render,
+           aliases=("markdown",)),
+    Format("html", "html", "text/html; charset=utf-8", "HTML",
+           "a self-contained, printable web page", _html.render, aliases=("htm",)),
+    Format("csv", "csv", "text/csv; charset=utf-8", "CSV",
+           "one row per note, for spreadsheets", _csv.render),
+    Format("json", "json", "application/json", "JSON",
+           "the full record as JSON", _json.render, load=_json.load),
+    Format("toml", "toml", "application/toml", "TOML",
+           "the full record as TOML", _toml.render, load=_toml.load),
+)}
+"""Every export format, in the order they are offered; the first is the default. The
+one list of them: the CLI's ``--format`` help, the TUI's export picker (handed in by
+:mod:`sessionkit.live`) and the README's ``export`` line (checked by a test) follow it."""
+
+DEFAULT = next(iter(FORMATS))
+"""The format used when none is given: the first in :data:`FORMATS`."""
+
+ALIASES: dict[str, str] = {alias: f.name for f in FORMATS.values() for alias in f.aliases}
+LOADERS: dict[str, Callable[[str], Record]] = {
+    f.name: f.load for f in FORMATS.values() if f.load is not None}
 
 
 def format_named(fmt: str) -> Format:
@@ -59,7 +79,7 @@ def format_named(fmt: str) -> Format:
 
 
 def export(record: Record, fmt: str) -> str:
-    """The record in one format (``md``, ``html``, ``csv``, ``json`` or ``toml``)."""
+    """The record in one format (a name in :data:`FORMATS`, or one of its aliases)."""
     return format_named(fmt).render(record)
 
 
@@ -67,8 +87,10 @@ def load_record(text: str, fmt: str) -> Record:
     """Read a JSON or TOML export back into a :class:`Record`."""
     name = ALIASES.get(fmt.lower(), fmt.lower())
     if name not in LOADERS:
-        raise ValueError(f"only json and toml exports can be read back, not '{fmt}'")
+        readable = " and ".join(LOADERS)
+        raise ValueError(f"only {readable} exports can be read back, not '{fmt}'")
     return LOADERS[name](text)
 
 
-__all__ = ["ALIASES", "FORMATS", "Format", "Record", "export", "format_named", "load_record"]
+__all__ = ["ALIASES", "DEFAULT", "FORMATS", "Format", "Record", "export", "format_named",
+           "load_record"]

@@ -15,14 +15,16 @@ import html
 import re
 from collections.abc import Callable
 
-from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
-from sessionkit.export.text import clock_at, paragraphs, plural, step_caption
 from sessionkit.core.inputs.notes import NoteSpec
+from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
 from sessionkit.core.state import Note
+from sessionkit.export.text import clock_at, paragraphs, plural, step_caption
 
 DEFAULT_CARD = "#fff3a0"
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
+# A backslash at the end of a line continues it (no newline in the page): long rules
+# fit the source's line length and the page is byte for byte what it was.
 CSS = """
 :root { --ink:#1f2328; --muted:#57606a; --line:#d0d7de; --accent:#2f6feb; --soft:#f3f6fb; }
 * { box-sizing: border-box; }
@@ -36,7 +38,8 @@ header h1 { font-size: 28px; line-height: 1.2; margin: 0 0 6px; }
 .meta { color: var(--muted); margin: 0; font-size: 14px; }
 .meta b { color: var(--ink); font-weight: 600; }
 .purpose { margin: 14px 0 0; max-width: 70ch; }
-h2 { font-size: 20px; margin: 40px 0 14px; padding-bottom: 6px; border-bottom: 2px solid var(--ink); }
+h2 { font-size: 20px; margin: 40px 0 14px; padding-bottom: 6px; \
+border-bottom: 2px solid var(--ink); }
 h3 { font-size: 17px; margin: 0; }
 h3 .num { color: var(--muted); font-weight: 500; margin-right: 4px; }
 h4 { font-size: 14px; margin: 18px 0 8px; display: flex; gap: 8px; align-items: baseline; }
@@ -50,8 +53,10 @@ h4 .count { color: var(--muted); font-weight: 400; font-size: 13px; }
 .empty { color: var(--muted); font-style: italic; margin: 6px 0; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
-th, td { text-align: left; padding: 7px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
-th { color: var(--muted); font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .04em; }
+th, td { text-align: left; padding: 7px 10px; border-bottom: 1px solid var(--line); \
+vertical-align: top; }
+th { color: var(--muted); font-size: 12px; font-weight: 600; text-transform: uppercase; \
+letter-spacing: .04em; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.t { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .over { color: #b42318; font-weight: 600; }
@@ -93,7 +98,8 @@ tr.pause td { color: var(--muted); font-style: italic; }
 .region .cards { grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); }
 .themes { list-style: none; padding: 0; margin: 0; display: grid; gap: 8px;
   grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); }
-.themes li { border: 1px solid var(--line); border-left: 4px solid var(--accent); border-radius: 4px;
+.themes li { border: 1px solid var(--line); border-left: 4px solid var(--accent); \
+border-radius: 4px;
   padding: 8px 12px; overflow-wrap: anywhere; }
 .themes li.parking { border-left-color: #afb8c1; }
 .themes small { display: block; color: var(--muted); }
@@ -102,14 +108,16 @@ tr.pause td { color: var(--muted); font-style: italic; }
 .summary b { display: block; font-size: 12px; text-transform: uppercase; letter-spacing: .05em;
   color: var(--muted); }
 .actions { list-style: none; padding: 0; margin: 0; }
-.actions li { display: grid; grid-template-columns: 10em minmax(0, 1fr); gap: 12px; padding: 8px 0;
+.actions li { display: grid; grid-template-columns: 10em minmax(0, 1fr); gap: 12px; \
+padding: 8px 0;
   border-bottom: 1px solid var(--line); }
 .actions .owner { font-weight: 600; overflow-wrap: anywhere; }
 .actions .text { white-space: pre-wrap; overflow-wrap: anywhere; unicode-bidi: plaintext; }
 .actions small { display: block; color: var(--muted); }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
 @media (max-width: 640px) { main { margin: 0; padding: 20px 16px; border-radius: 0; }
-  .bars li { grid-template-columns: minmax(0, 1fr) 3em; } .bars .bar { grid-column: 1 / -1; grid-row: 2; }
+  .bars li { grid-template-columns: minmax(0, 1fr) 3em; } \
+.bars .bar { grid-column: 1 / -1; grid-row: 2; }
   .actions li { grid-template-columns: 1fr; gap: 2px; }
   td.t { white-space: normal; } th, td { padding: 6px 5px; } }
 @media print {
@@ -152,7 +160,8 @@ def _card(record: Record, note: Note, dots: dict[str, int], *, show_cluster: boo
     dot_html = (f'<span class="dots" title="{plural(count, "dot")}">● {count}</span>'
                 if count else "")
     by = f'<p class="by">{dot_html}{" · ".join(meta)}</p>' if meta or dot_html else ""
-    classes = "card" + (" long" if len(note.text) > 160 else "") + (" action" if note.action_owner else "")
+    classes = ("card" + (" long" if len(note.text) > 160 else "")
+               + (" action" if note.action_owner else ""))
     return (f'<li class="{classes}" style="--c:{colour}">'
             f'<p class="text" dir="auto">{e(note.text)}</p>{by}</li>')
 
@@ -167,7 +176,8 @@ def _hidden(record: Record, key: str) -> str:
     if not hidden:
         return ""
     verb = "is" if hidden == 1 else "are"
-    return f'<p class="empty">{plural(hidden, "note")} hidden by the facilitator {verb} not shown.</p>'
+    return (f'<p class="empty">{plural(hidden, "note")} hidden by the facilitator {verb} '
+            "not shown.</p>")
 
 
 def _legend(view: StepView) -> str:
@@ -220,12 +230,14 @@ def _clusters(record: Record, view: StepView, dots: dict[str, int]) -> str:
         return '<p class="empty">No themes were made.</p>'
     items = []
     for cluster, notes in clusters:
-        dots = record.dots(cluster.id)
-        detail = plural(len(notes), "note") + (f" · {plural(dots, 'dot')}" if dots else "")
+        theme_dots = record.dots(cluster.id)
+        detail = plural(len(notes), "note") + (
+            f" · {plural(theme_dots, 'dot')}" if theme_dots else "")
         if cluster.parking:
             detail += " · parking lot"
         css = ' class="parking"' if cluster.parking else ""
-        items.append(f'<li{css}><span dir="auto">{e(cluster.label)}</span><small>{detail}</small></li>')
+        items.append(f'<li{css}><span dir="auto">{e(cluster.label)}</span>'
+                     f"<small>{detail}</small></li>")
     loose = record.unclustered(view.key)
     if loose:
         items.append(f'<li class="parking"><i>Not in a theme</i>'
@@ -260,7 +272,8 @@ def _votes(record: Record, view: StepView, dots: dict[str, int]) -> str:
 
 def _rating(record: Record, view: StepView, dots: dict[str, int]) -> str:
     summary = record.rating(view.key)
-    asked = summary.question and " ".join(summary.question.split()) not in " ".join(view.prompt.split())
+    asked = (summary.question
+             and " ".join(summary.question.split()) not in " ".join(view.prompt.split()))
     head = f'<p class="stat">{e(summary.question)}</p>' if asked else ""
     if not summary.count:
         return head + '<p class="empty">No ratings.</p>'
@@ -312,7 +325,8 @@ def _agenda(items: list[ItemView]) -> str:
             f"<td class=\"t\">{e(item.planned_text)} ({minutes_text(item.planned_minutes)})</td>"
             f"<td class=\"t\">{actual}</td>"
             f"<td class=\"t {css}\">{e(item.overrun_text)}</td></tr>")
-    return ('<div class="scroll"><table><thead><tr><th class="n">#</th><th>Item</th><th>Planned</th><th>Actual</th>'
+    return ('<div class="scroll"><table><thead><tr><th class="n">#</th><th>Item</th>'
+            "<th>Planned</th><th>Actual</th>"
             f'<th>Over / under</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
 
 

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 
 from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
+from sessionkit.core.state import Note
 from sessionkit.export.text import clock_at, paragraphs, plural, step_caption
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~$&@{}])")
@@ -54,7 +55,7 @@ def _table_cell(text: str) -> str:
     return escape(text)
 
 
-def _note_line(record: Record, note, dots: dict[str, int], *, show_cluster: bool = False,
+def _note_line(record: Record, note: Note, dots: dict[str, int], *, show_cluster: bool = False,
                indent: str = "") -> str:
     meta: list[str] = []
     category = record.category_label(note)
@@ -132,10 +133,10 @@ def _cluster_section(record: Record, view: StepView, dots: dict[str, int]) -> li
     out = []
     for cluster, notes in clusters:
         extra = " (parking lot)" if cluster.parking else ""
-        dots = record.dots(cluster.id)
+        theme_dots = record.dots(cluster.id)
         line = f"- **{escape(cluster.label)}**{extra} — {plural(len(notes), 'note')}"
-        if dots:
-            line += f", {plural(dots, 'dot')}"
+        if theme_dots:
+            line += f", {plural(theme_dots, 'dot')}"
         out.append(line)
     loose = record.unclustered(view.key)
     if loose:
@@ -253,8 +254,9 @@ def render(record: Record) -> str:
     if actions:
         titles = {s.key: s.title for item in items for s in item.steps}
         for note in actions:
+            step_title = escape(titles.get(note.step, note.step))
             out.append(f"- **{escape(note.action_owner or '')}**: "
-                       f"{escape_block(note.text, '  ')} *({escape(titles.get(note.step, note.step))})*")
+                       f"{escape_block(note.text, '  ')} *({step_title})*")
     else:
         out.append("*None recorded.*")
     out.append("")

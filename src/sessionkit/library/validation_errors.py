@@ -9,16 +9,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from sessionkit.core.inputs import spec_keys
 from sessionkit.core.method import (
     HEX_COLOUR,
     KEBAB,
-    CanvasInput,
-    ClusterInput,
-    DiscussionInput,
-    NotesInput,
-    RatingInput,
     Step,
-    VoteInput,
 )
 from sessionkit.library.model_walk import _keys, _literal_values, _tag_of, _Union, _walk
 from sessionkit.library.problems import Problem, _did_you_mean, _quoted_list, _shown, field_path
@@ -32,14 +27,9 @@ _PATTERNS = {
 }
 
 
-# per input kind: to be derived from the input-kind registry
-# The keys of every step input, less the step's own: one of these on a step belongs in
+# The keys of every input kind, less the step's own: one of these on a step belongs in
 # the step's [steps.input] table, and the unknown-key message says so.
-_INPUT_KEYS = {
-    key
-    for model in (NotesInput, VoteInput, ClusterInput, RatingInput, CanvasInput, DiscussionInput)
-    for key in model.model_fields
-} - set(Step.model_fields)
+_INPUT_KEYS = spec_keys() - set(Step.model_fields)
 
 # What each wrong-type error expected, in the words of a TOML author. Integers are
 # handled apart: pydantic says int_type both for text and for 2.5.

@@ -22,7 +22,7 @@ import sessionkit
 from sessionkit.core.engine import Limits
 from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
-from sessionkit.core.record import toml_data
+from sessionkit.core.tomldata import toml_data
 from sessionkit.core.state import SessionState
 from sessionkit.store.errors import RecordError
 from sessionkit.store.files import _Lock, append_private, atomic_write, fsync_dir

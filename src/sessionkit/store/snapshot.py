@@ -25,7 +25,7 @@ from typing import Any
 import tomli_w
 from pydantic import ValidationError
 
-from sessionkit.core.record import toml_data
+from sessionkit.core.tomldata import toml_data
 from sessionkit.core.state import SessionState
 from sessionkit.store.errors import RecordError, _where
 from sessionkit.store.files import atomic_write

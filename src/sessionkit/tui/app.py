@@ -9,16 +9,20 @@ later the record store and the phone server) can wire things without the app kno
 where they come from:
 
 ``library``
-    a ``sessionkit.library.Library`` for the home screen (plans and methods).
+    a ``sessionkit.library.Library`` for the home screen (plans and methods): anything
+    with what :class:`~sessionkit.tui.screens.home.LibraryView` lists.
 ``engine``
     an Engine to run straight away (``sessionkit run PLAN``); without one the app opens
     on the home screen.
 ``join_url``
     the phones' join address, shown as a QR code in the room view. Can be set later with
     :meth:`SessionkitApp.set_join_url` (e.g. once the server is listening).
-``exporter``
+``exporter`` / ``export_formats``
     ``exporter(fmt) -> Path``: write the current run (``app.engine``) in one of
-    ``export_formats``; the app shows the written path. Errors are shown, not raised.
+    ``export_formats``, ``(name, description)`` pairs offered in a picker; the app shows
+    the written path. Errors are shown, not raised. The formats are handed in
+    (:meth:`sessionkit.live.Live.export_formats`, from ``sessionkit.export.FORMATS``, the
+    one list of them) because the TUI does not import the exporters, a sibling adapter.
 ``runs`` / ``resume``
     ``runs() -> [(id, title, state)]`` lists unfinished runs for the home screen;
     ``resume(id) -> Engine`` reopens one.
@@ -30,44 +34,48 @@ where they come from:
     run being shown (``sessionkit.live.Live.serve``); run as a worker each time a run
     opens, so the QR code always points at the run on screen.
 
+Screens do not call the app: they post :mod:`sessionkit.tui.messages` that the app
+handles here, and read the session through the handle they are constructed with (this
+app: see :class:`~sessionkit.tui.screens.base.SessionHost`). The app imports the
+screens; no screen imports the app.
+
 Nothing here prints: Textual owns the terminal while the app runs.
 """
 
 from __future__ import annotations
 
-import logging
 import asyncio
+import logging
 import signal
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from textual.app import App
-from textual.binding import Binding
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.css.query import NoMatches
+from textual.screen import ModalScreen, Screen
 
 from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine
 from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
+from sessionkit.tui import messages
 from sessionkit.tui.adhoc import adhoc_plan
 from sessionkit.tui.keys import split_action
 from sessionkit.tui.safe import one_line
+from sessionkit.tui.screens.base import SessionScreen
+from sessionkit.tui.screens.home import HomeScreen, LibraryView
 from sessionkit.tui.screens.modals import Confirm, Picker
+from sessionkit.tui.screens.room import RoomScreen
+from sessionkit.tui.screens.run import RunScreen
 from sessionkit.tui.session import SessionLink
 
 log = logging.getLogger(__name__)
 
-EXPORT_FORMATS = (
-    ("markdown", "Markdown: paste into an email or a wiki"),
-    ("html", "HTML: one self-contained page, printable"),
-    ("csv", "CSV: one row per note, for spreadsheets and whiteboards"),
-    ("json", "JSON: the full record"),
-    ("toml", "TOML: the full record"),
-)
 TICK = 0.25
 """Seconds between redraws of the countdown."""
 
@@ -95,9 +103,11 @@ class SessionCommands(Provider):
             display = Content.assemble(key.label, Content.styled(f"   {key.shown_keys}", "dim"))
             found.append((key.label, display, key.help,
                           partial(app.run_action, key.action, screen)))
-        link = getattr(app, "link", None)
-        if link is not None and getattr(screen, "KEYS", None) is not None:
-            for item in link.engine.items:
+        # Registered on SessionkitApp only; the check is for the type checker (and keeps
+        # the provider harmless if another app ever lists it).
+        if (isinstance(app, SessionkitApp) and app.link is not None
+                and getattr(screen, "KEYS", None) is not None):
+            for item in app.link.engine.items:
                 title = f"Go to {item.index + 1}: {item.title}"
                 display = Content("Go to ") + one_line(f"{item.index + 1}: {item.title}")
                 found.append((title, display, "Jump to this agenda item",
@@ -117,28 +127,34 @@ class SessionCommands(Provider):
                 yield Hit(score, display, callback, text=text, help=help_text)
 
 
-class SessionkitApp(App):
+Serve = Callable[[App[Any], Engine], Awaitable[str | None]]
+"""``await serve(app, engine) -> join URL or None`` (see the module's docstring)."""
+
+
+class SessionkitApp(App[None]):
     CSS_PATH = "sessionkit.tcss"
     TITLE = "sessionkit"
     COMMANDS = App.COMMANDS | {SessionCommands}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (96, "-wide"), (150, "-very-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (28, "-tall")]
-    BINDINGS = [
+    # Textual declares these `ClassVar[...] | None`, which mypy reads as instance
+    # variables (so a ClassVar here is refused): hence the noqa rather than ClassVar.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (96, "-wide"), (150, "-very-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (28, "-tall")]  # noqa: RUF012
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", show=False),
     ]
 
     def __init__(
         self,
-        library: Any = None,
+        library: LibraryView | None = None,
         engine: Engine | None = None,
         *,
         join_url: str | None = None,
         exporter: Callable[[str], Path] | None = None,
-        export_formats: Iterable[tuple[str, str]] = EXPORT_FORMATS,
+        export_formats: Iterable[tuple[str, str]] = (),
         runs: Callable[[], list[tuple[str, str, str]]] | None = None,
         resume: Callable[[str], Engine] | None = None,
         new_session: Callable[[Plan, dict[str, Method]], Engine] | None = None,
-        serve: Callable[[App, Engine], Awaitable[str | None]] | None = None,
+        serve: Serve | None = None,
     ) -> None:
         super().__init__()
         self.library = library
@@ -146,7 +162,7 @@ class SessionkitApp(App):
         self.link: SessionLink | None = None
         self.join_url = join_url
         self.exporter = exporter
-        self.export_formats = list(export_formats)
+        self.export_formats: Sequence[tuple[str, str]] = list(export_formats)
         self.runs = runs
         self.resume = resume
         self.new_session = new_session or (lambda plan, methods: Engine(plan, methods))
@@ -156,34 +172,35 @@ class SessionkitApp(App):
 
     # ------------------------------------------------------------ start-up
 
-    def on_mount(self) -> None:
-        from sessionkit.tui.screens.home import HomeScreen
-        from sessionkit.tui.screens.room import RoomScreen
+    @property
+    def can_export(self) -> bool:
+        """For the session screens' handle: is there an exporter (and formats to offer)?"""
+        return self.exporter is not None and bool(self.export_formats)
 
+    def on_mount(self) -> None:
         # Installed, so it is made once and kept: the projector view is opened often.
         self._exit_on_sigterm()
-        self.install_screen(RoomScreen(), "room")
+        self.install_screen(RoomScreen(self), "room")
         if self._initial_engine is None:
-            self.push_screen(HomeScreen())
+            self.push_screen(HomeScreen(self.library, self.list_runs))
         else:
             self.open_run(self._initial_engine)
         self.set_interval(TICK, self._tick, name="countdown")
 
     def open_run(self, engine: Engine) -> None:
         """Show ``engine``'s run on the run screen (replacing any run shown now)."""
-        from sessionkit.tui.screens.run import RunScreen
-
         if self.link is not None:
             self.link.close()
         self.engine = engine
         self.link = SessionLink(self, engine, self._session_changed)
-        self.push_screen(RunScreen())
+        self.push_screen(RunScreen(self))
         if self.serve is not None:
-            self.run_worker(self._serve(engine), name="serve", group="serve", exclusive=True)
+            self.run_worker(self._serve(self.serve, engine), name="serve", group="serve",
+                            exclusive=True)
 
-    async def _serve(self, engine: Engine) -> None:
+    async def _serve(self, serve: Serve, engine: Engine) -> None:
         try:
-            url = await self.serve(self, engine)  # type: ignore[misc]
+            url = await serve(self, engine)
         except Exception as error:  # the run goes on without phones, and says so
             log.exception("participant server")
             self.notify(f"Phones cannot join: {error}", severity="error", markup=False)
@@ -233,10 +250,19 @@ class SessionkitApp(App):
             log.exception("could not list runs")
             return []
 
+    # What the home screen asks for (see sessionkit.tui.messages).
+
+    def on_start_plan(self, message: messages.StartPlan) -> None:
+        self.start_plan(message.plan, message.methods)
+
+    def on_start_method(self, message: messages.StartMethod) -> None:
+        self.start_method(message.method)
+
+    def on_resume_run(self, message: messages.ResumeRun) -> None:
+        self.resume_run(message.run_id)
+
     def leave_run(self) -> None:
         """Back to the home screen (the run stays in its record, if it has one)."""
-        from sessionkit.tui.screens.home import HomeScreen
-
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
         if self.link is not None:
@@ -250,15 +276,13 @@ class SessionkitApp(App):
 
     # ------------------------------------------------------------ redraws
 
-    def _session_screens(self) -> list[Any]:
+    def _session_screens(self) -> list[SessionScreen]:
         """The screens to redraw: the top one and, under a dialog, the one beneath."""
-        from textual.screen import ModalScreen
-
-        screens = []
+        screens: list[SessionScreen] = []
         if self._exit:  # shutting down: the screens are being taken apart
             return screens
         for screen in reversed(self.screen_stack):
-            if getattr(screen, "ready", False):
+            if isinstance(screen, SessionScreen) and screen.ready:
                 screens.append(screen)
             if not isinstance(screen, ModalScreen):
                 break
@@ -277,17 +301,17 @@ class SessionkitApp(App):
         if self.engine is None or self.link is None:
             return
         now = self.engine.clock()
-        self._ring_when_time_is_up(now)
+        self._ring_when_time_is_up(self.engine, now)
         for screen in self._session_screens():
             try:
                 screen.tick(now)
             except NoMatches:  # the screen is being taken apart (the app is closing)
                 pass
 
-    def _ring_when_time_is_up(self, now: float) -> None:
+    def _ring_when_time_is_up(self, engine: Engine, now: float) -> None:
         """The bell, once, when a running countdown reaches zero (whichever screen is up;
         the countdowns turn red by themselves). Again only after more time was added."""
-        state = self.engine.state  # type: ignore[union-attr]
+        state = engine.state
         timer = state.timer
         if not (state.started and state.ended_at is None and timer.running):
             return
@@ -310,8 +334,12 @@ class SessionkitApp(App):
         if hasattr(screen, "action_help"):
             screen.action_help()
 
+    def on_export_record(self, message: messages.ExportRecord) -> None:
+        self.action_export()
+
     def action_export(self) -> None:
-        if self.exporter is None:
+        exporter = self.exporter
+        if exporter is None or not self.export_formats:
             self.notify("Export is not available in this session.", severity="warning",
                         markup=False)
             return
@@ -320,7 +348,7 @@ class SessionkitApp(App):
             if fmt is None:
                 return
             try:
-                path = self.exporter(fmt)  # type: ignore[misc]
+                path = exporter(fmt)
             except Exception as error:
                 log.exception("export %s failed", fmt)
                 self.notify(f"Export failed: {error}", severity="error", markup=False)
@@ -328,15 +356,11 @@ class SessionkitApp(App):
             self.notify(f"Wrote {path}", title="Exported", markup=False, timeout=10)
 
         self.push_screen(Picker("Export the record as…",
-                                [(fmt, f"{fmt}: {text.split(': ', 1)[-1]}")
-                                 for fmt, text in self.export_formats]), chosen)
+                                [(fmt, f"{fmt}: {text}") for fmt, text in self.export_formats]),
+                         chosen)
 
-    def get_system_commands(self, screen):  # type: ignore[override]
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        from textual.app import SystemCommand
-
-        from sessionkit.tui.screens.home import HomeScreen
-
         if self.link is not None and any(isinstance(s, HomeScreen) for s in self.screen_stack):
             yield SystemCommand("Home", "Leave this run and go back to the home screen",
                                 self.leave_run)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,8 @@ SESSION_KEYS = [
         "Stop or allow input from phones for this step", NOTES, show=False),
 ]
 
-RUN_KEYS = SESSION_KEYS + [
+RUN_KEYS = [
+    *SESSION_KEYS,
     Key("j", "join_code", "Join code",
         "Show the join QR code for phones (in the room view, with the address under it)",
         VIEWS, show=False),
@@ -125,7 +126,8 @@ RUN_KEYS = SESSION_KEYS + [
     Key("q", "quit_app", "Quit", "Quit sessionkit", VIEWS, show=False),
 ]
 
-ROOM_KEYS = SESSION_KEYS + [
+ROOM_KEYS = [
+    *SESSION_KEYS,
     Key("v,f2,escape", "back", "Back", "Back to the facilitator's screen", VIEWS),
     Key("j", "toggle_join", "Join code", "Show or hide the join QR code", VIEWS),
     Key("question_mark", "help", "Help", "List every key", VIEWS),
@@ -140,7 +142,7 @@ HOME_KEYS = [
 ]
 
 
-def split_action(action: str) -> tuple[str, tuple]:
+def split_action(action: str) -> tuple[str, tuple[object, ...]]:
     """``"paper(-1)"`` -> ``("paper", (-1,))``, as Textual parses a binding's action."""
     name, _, rest = action.partition("(")
     if not rest:
@@ -149,5 +151,5 @@ def split_action(action: str) -> tuple[str, tuple]:
     return name, tuple(value)
 
 
-def bindings(keys: list[Key]) -> list[Binding]:
+def bindings(keys: list[Key]) -> list[BindingType]:
     return [key.binding() for key in keys]

@@ -15,7 +15,7 @@ next frame.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -45,7 +45,7 @@ def explain(error: ValidationError) -> str:
 class SessionLink:
     """Runs commands against one engine and tells the app when its state changed."""
 
-    def __init__(self, app: App, engine: Engine, on_change: Callable[[], None]) -> None:
+    def __init__(self, app: App[Any], engine: Engine, on_change: Callable[[], None]) -> None:
         self.app = app
         self.engine = engine
         self.on_change = on_change
@@ -87,7 +87,7 @@ class SessionLink:
         self.flush()
         return event
 
-    def do_many(self, commands: list[c.Command]) -> int:
+    def do_many(self, commands: Sequence[c.Command]) -> int:
         """Run several commands with one journal write; returns how many were carried out.
 
         Refusals are reported once (the first reason), not once per note.

@@ -1,14 +1,15 @@
 """What the run screen and the room view share: the session keys (timer, steps, reveal,
 vote) and the hooks the app calls to redraw them.
 
-Both screens act on the one engine through ``app.link`` (a :class:`SessionLink`), so the
+Both screens act on the one engine through ``host.link`` (a :class:`SessionLink`), so the
 facilitator keeps control of the clock and the agenda while the projector shows the
-room view.
+room view. The host is the app, seen through :class:`SessionHost`: the app imports the
+screens, so the screens must not import the app.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import ClassVar, Protocol
 
 from textual.screen import Screen
 
@@ -18,22 +19,38 @@ from sessionkit.core.method import ClusterInput, VoteInput
 from sessionkit.tui.board_model import is_private_unrevealed, step_kind
 from sessionkit.tui.keys import Key
 from sessionkit.tui.screens.modals import HelpScreen, Notice
-
-if TYPE_CHECKING:
-    from sessionkit.tui.app import SessionkitApp
-    from sessionkit.tui.session import SessionLink
+from sessionkit.tui.session import SessionLink
 
 
-class SessionScreen(Screen):
-    KEYS: list[Key] = []
+class SessionHost(Protocol):
+    """What a session screen reads from the app. Read-only: to ask the app for
+    something, a screen posts one of :mod:`sessionkit.tui.messages`."""
+
+    @property
+    def link(self) -> SessionLink | None:
+        """The run being shown (``None`` while none is)."""
+
+    @property
+    def join_url(self) -> str | None:
+        """The phones' join address, once the participant server listens."""
+
+    @property
+    def can_export(self) -> bool:
+        """Can the record be exported in this session?"""
+
+
+class SessionScreen(Screen[None]):
+    KEYS: ClassVar[list[Key]] = []
     HELP_TITLE = "Keys"
 
-    app: SessionkitApp  # type: ignore[assignment]
+    def __init__(self, host: SessionHost) -> None:
+        super().__init__()
+        self.host = host
 
     @property
     def link(self) -> SessionLink:
-        assert self.app.link is not None
-        return self.app.link
+        assert self.host.link is not None
+        return self.host.link
 
     @property
     def engine(self) -> Engine:
@@ -59,7 +76,7 @@ class SessionScreen(Screen):
 
     def on_screen_resume(self) -> None:
         # Changes made while another screen was on top are drawn on return.
-        if self.app.link is not None and self.ready:
+        if self.host.link is not None and self.ready:
             self.refresh_session()
             self.tick(self.now)
 
@@ -71,13 +88,13 @@ class SessionScreen(Screen):
     dialog, land on the board as commands ("many" has an n: next step)."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in self.DIALOG_ACTIONS and self.app.link is not None:
+        if action in self.DIALOG_ACTIONS and self.host.link is not None:
             return True
         return self.applies(action, parameters)
 
     def applies(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Does this key make sense right now? (What the footer and palette offer.)"""
-        if self.app.link is None:
+        if self.host.link is None:
             return True
         engine = self.engine
         state = engine.state

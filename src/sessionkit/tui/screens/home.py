@@ -3,15 +3,21 @@
 Type to search (the filter matches names, ids, summaries, tags and phases). Enter starts
 the highlighted plan, runs the highlighted method on its own (a one-item plan made in
 memory), or resumes the highlighted run.
+
+The screen is handed what it shows (the library, a function listing unfinished runs) and
+posts :mod:`sessionkit.tui.messages` for what it starts; it never calls the app.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection, Mapping, Sequence
+from pathlib import Path
+from typing import ClassVar, Protocol
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -21,11 +27,41 @@ from textual.widgets.option_list import Option
 from sessionkit.core.agenda import clock_text, time_plan
 from sessionkit.core.method import Method, fill_variables
 from sessionkit.core.plan import Plan
+from sessionkit.tui import messages
 from sessionkit.tui.keys import HOME_KEYS, bindings
 from sessionkit.tui.safe import literal, one_line
 from sessionkit.tui.screens.modals import HelpScreen
 from sessionkit.tui.widgets.keybar import KeyBar
 from sessionkit.tui.widgets.panels import Panel, TitleBar
+
+
+class LibraryProblem(Protocol):
+    """One problem in a library file (``str()`` is one line saying what is wrong)."""
+
+    @property
+    def file(self) -> object: ...
+
+
+class LibraryView(Protocol):
+    """What the home screen reads of a ``sessionkit.library.Library``. The TUI does not
+    import the library (a sibling adapter): the CLI hands one in."""
+
+    @property
+    def plans(self) -> Mapping[str, Plan]: ...
+    @property
+    def methods(self) -> Mapping[str, Method]: ...
+    @property
+    def plan_paths(self) -> Mapping[str, Path]: ...
+    @property
+    def rejected_plans(self) -> Collection[str]: ...
+    @property
+    def problems(self) -> Sequence[LibraryProblem]: ...
+    def problems_for(self, *files: Path) -> Sequence[LibraryProblem]: ...
+    def timing_methods(self) -> dict[str, Method]: ...
+
+
+RunsList = Callable[[], list[tuple[str, str, str]]]
+"""``runs() -> [(id, title, state)]``: the unfinished runs to offer."""
 
 
 def _matches(needle: str, *fields: object) -> bool:
@@ -133,9 +169,15 @@ def plan_preview(plan: Plan, methods: dict[str, Method], problems: list[str]) ->
     return Content("\n").join(lines)
 
 
-class HomeScreen(Screen):
+class HomeScreen(Screen[None]):
     KEYS = HOME_KEYS
-    BINDINGS = bindings(HOME_KEYS) + [Binding("escape", "focus_list", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *bindings(HOME_KEYS), Binding("escape", "focus_list", show=False)]
+
+    def __init__(self, library: LibraryView | None, runs: RunsList) -> None:
+        super().__init__()
+        self.library = library
+        self.list_runs = runs
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="titlebar")
@@ -154,7 +196,7 @@ class HomeScreen(Screen):
         self._fill("")
         self.query_one("#home-list", OptionList).focus()
         self.query_one(KeyBar).show(self.KEYS, lambda name, params: True)
-        problems = self.app.library.problems if self.app.library else []
+        problems = self.library.problems if self.library else []
         if problems:
             files = len({p.file for p in problems})
             self.query_one("#home-problems", Static).update(Content.styled(
@@ -170,12 +212,12 @@ class HomeScreen(Screen):
         self._fill(self.query_one("#home-filter", Input).value)
 
     def _load_runs(self) -> None:
-        self._runs = self.app.list_runs()
+        self._runs = self.list_runs()
 
     # ------------------------------------------------------------ list
 
     def _fill(self, needle: str) -> None:
-        library = self.app.library
+        library = self.library
         options = self.query_one("#home-list", OptionList)
         previous = options.highlighted_option.id if options.highlighted_option else None
         options.clear_options()
@@ -226,7 +268,7 @@ class HomeScreen(Screen):
 
     def _preview(self, option_id: str | None) -> None:
         panel = self.query_one("#preview", Panel)
-        library = self.app.library
+        library = self.library
         if option_id is None:
             panel.update("")
             return
@@ -268,17 +310,17 @@ class HomeScreen(Screen):
         if not option_id:
             return
         kind, _, key = option_id.partition(":")
-        library = self.app.library
+        library = self.library
         if kind == "plan" and library is not None:
             plan = library.plans[key]
             if key in library.rejected_plans:
                 self.notify("This plan has problems (see the preview); starting it anyway.",
                             severity="warning", markup=False)
-            self.app.start_plan(plan, library.timing_methods())
+            self.post_message(messages.StartPlan(plan, library.timing_methods()))
         elif kind == "method" and library is not None:
-            self.app.start_method(library.methods[key])
+            self.post_message(messages.StartMethod(library.methods[key]))
         elif kind == "run":
-            self.app.resume_run(key)
+            self.post_message(messages.ResumeRun(key))
 
     def action_start(self) -> None:
         option = self.query_one("#home-list", OptionList).highlighted_option
@@ -299,7 +341,7 @@ class HomeScreen(Screen):
     def action_quit_app(self) -> None:
         self.app.exit()
 
-    def on_key(self, event) -> None:
+    def on_key(self, event: events.Key) -> None:
         # From the filter, ↓ goes to the list (the filter has nowhere to go down to).
         if event.key == "down" and self.query_one("#home-filter", Input).has_focus:
             self.query_one("#home-list", OptionList).focus()

@@ -3,32 +3,40 @@
 Each returns its answer through ``dismiss`` (``None`` when cancelled with esc), so the
 caller decides what to do with it; none of them talks to the engine except
 :class:`NoteEntry`, which hands each note to a callback and stays open for the next one.
+A dialog's type says what it answers (``Picker`` is a ``Dialog[str]``), so the callback
+given to ``push_screen`` is checked against it: it receives that type or ``None``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from sessionkit.tui.keys import Key
 from sessionkit.tui.safe import literal, one_line
 
+ResultT = TypeVar("ResultT")
 
-class Dialog(ModalScreen):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+class Dialog(ModalScreen[ResultT]):
+    """A modal that answers a ``ResultT``, or ``None`` when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
-class TextPrompt(Dialog):
+class TextPrompt(Dialog[str]):
     """One line of text (a cluster name, a note's new wording)."""
 
     def __init__(self, title: str, value: str = "", *, placeholder: str = "",
@@ -54,10 +62,11 @@ class TextPrompt(Dialog):
         self.dismiss(text or None)
 
 
-class TextBox(Dialog):
+class TextBox(Dialog[str]):
     """Several lines of text (a step's summary)."""
 
-    BINDINGS = [Binding("ctrl+s", "save", "Save"), Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save"), Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str, value: str = "") -> None:
         super().__init__()
@@ -75,14 +84,14 @@ class TextBox(Dialog):
         self.dismiss(self.query_one(TextArea).text)
 
 
-class Picker(Dialog):
+class Picker(Dialog[str]):
     """Pick one of many (a cluster, a kind of note, a region, an export format).
 
     Type to narrow the list: with a hundred clusters, scrolling is slower than a few letters.
     """
 
     # The filter line has the focus; these keys move in the list instead.
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
         Binding("down", "move(1)", show=False, priority=True),
         Binding("up", "move(-1)", show=False, priority=True),
@@ -150,8 +159,8 @@ class Picker(Dialog):
         self.dismiss(event.option.id)
 
 
-class Confirm(Dialog):
-    BINDINGS = [
+class Confirm(Dialog[bool]):
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
     ]
@@ -172,10 +181,10 @@ class Confirm(Dialog):
         self.dismiss(yes)
 
 
-class Notice(Dialog):
+class Notice(Dialog[None]):
     """A message that waits for enter or esc (and swallows anything typed meanwhile)."""
 
-    BINDINGS = [Binding("escape,enter,space", "cancel", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter,space", "cancel", "Close")]
 
     def __init__(self, title: str, message: str) -> None:
         super().__init__()
@@ -189,7 +198,7 @@ class Notice(Dialog):
             yield Static(Content.styled("enter or esc closes", "dim"), classes="dialog-hint")
 
 
-class NoteEntry(Dialog):
+class NoteEntry(Dialog[None]):
     """Type paper notes one after another: enter adds the note and clears the line.
 
     ``submit(text, choice)`` adds the note and returns True if it was accepted; a refused
@@ -197,7 +206,7 @@ class NoteEntry(Dialog):
     the canvas regions) to pick from with tab / ctrl+n; the choice is kept between notes.
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Done"),
         Binding("tab", "cycle(1)", "Next kind", show=False, priority=True),
         Binding("shift+tab", "cycle(-1)", "Previous kind", show=False, priority=True),
@@ -256,13 +265,14 @@ class NoteEntry(Dialog):
             self._show()
 
 
-class HelpScreen(Dialog):
+class HelpScreen(Dialog[None]):
     """Every key of the screen underneath, grouped (made from the same list as its
     bindings, so it cannot fall out of date)."""
 
-    BINDINGS = [Binding("escape,question_mark,q", "cancel", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "cancel", "Close")]
 
-    def __init__(self, title: str, keys: Sequence, note: str = "") -> None:
+    def __init__(self, title: str, keys: Sequence[Key], note: str = "") -> None:
         super().__init__()
         self.title_text = title
         self.keys = list(keys)

@@ -18,7 +18,7 @@ from sessionkit.qr import qr_text
 from sessionkit.tui import board_model
 from sessionkit.tui.keys import ROOM_KEYS, bindings
 from sessionkit.tui.safe import literal, one_line
-from sessionkit.tui.screens.base import SessionScreen
+from sessionkit.tui.screens.base import SessionHost, SessionScreen
 from sessionkit.tui.timing import clock_of
 from sessionkit.tui.widgets.panels import Countdown, Panel
 from sessionkit.tui.widgets.room_board import RoomBoard
@@ -29,8 +29,8 @@ class RoomScreen(SessionScreen):
     BINDINGS = bindings(ROOM_KEYS)
     HELP_TITLE = "Keys: room view"
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, host: SessionHost) -> None:
+        super().__init__(host)
         self.show_join = True
         self._qr_url: str | None = None
 
@@ -66,7 +66,7 @@ class RoomScreen(SessionScreen):
         elif model.kind == "ended":
             empty = "Thank you for taking part."
         elif model.kind == "waiting":
-            empty = "Scan the code to join from your phone." if self.app.join_url else ""
+            empty = "Scan the code to join from your phone." if self.host.join_url else ""
         self.query_one(RoomBoard).show(model, vote_open=vote_open, empty=empty)
         self.query_one(Countdown).show(engine, self.now)
         self._show_join()
@@ -97,7 +97,7 @@ class RoomScreen(SessionScreen):
         return Content.assemble(title, "\n", body)
 
     def _show_join(self) -> None:
-        url = self.app.join_url
+        url = self.host.join_url
         panel = self.query_one("#room-join")
         panel.display = bool(url) and self.show_join
         if not url or not self.show_join:
@@ -115,7 +115,7 @@ class RoomScreen(SessionScreen):
 
     def applies(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_join":
-            return bool(self.app.join_url)
+            return bool(self.host.join_url)
         return super().applies(action, parameters)
 
     def action_back(self) -> None:

@@ -5,11 +5,14 @@ Right: where we are and the prompt, the countdown, one line about the board, the
 the step in focus (notes, clusters, vote tally or ratings) and the focused note in full.
 
 Everything the facilitator does is a key (listed in ``keys.RUN_KEYS``) that becomes one
-engine command through ``app.link``; the board is redrawn from the engine's state after
+engine command through ``host.link``; the board is redrawn from the engine's state after
 every change, never edited directly.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -18,11 +21,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from sessionkit.core import commands as c
 from sessionkit.core.method import CanvasInput, ClusterInput, NotesInput
 from sessionkit.core.state import Note
-from sessionkit.tui import board_model
+from sessionkit.tui import board_model, messages
 from sessionkit.tui.board_model import BoardModel, Row
 from sessionkit.tui.keys import RUN_KEYS, bindings
-from sessionkit.tui.screens.base import SessionScreen
+from sessionkit.tui.screens.base import SessionHost, SessionScreen
 from sessionkit.tui.screens.modals import Confirm, NoteEntry, Picker, TextBox, TextPrompt
+from sessionkit.tui.screens.room import RoomScreen
 from sessionkit.tui.widgets.board import Board
 from sessionkit.tui.widgets.keybar import KeyBar
 from sessionkit.tui.widgets.panels import (
@@ -52,8 +56,8 @@ class RunScreen(SessionScreen):
     BINDINGS = bindings(RUN_KEYS)
     HELP_TITLE = "Keys: running a session"
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, host: SessionHost) -> None:
+        super().__init__(host)
         self.selected: set[str] = set()
         self.model = BoardModel("waiting")
         self._kind = "waiting"
@@ -161,7 +165,7 @@ class RunScreen(SessionScreen):
 
     @on(Board.Clicked)
     def clicked(self, event: Board.Clicked) -> None:
-        if self._kind == "cluster" and event.row.kind == "note":
+        if self._kind == "cluster" and event.row.kind == "note" and event.row.key is not None:
             self._toggle(event.row.key)
 
     # ------------------------------------------------------------ what applies now
@@ -170,7 +174,7 @@ class RunScreen(SessionScreen):
                                 "move_to", "summary", "people"})
 
     def applies(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.app.link is None:
+        if self.host.link is None:
             return True
         kind = self._kind
         if action in ("select", "group", "rename", "merge", "move_to", "park"):
@@ -192,7 +196,7 @@ class RunScreen(SessionScreen):
         if action == "summary":
             return kind not in ("waiting",)
         if action == "export":
-            return self.app.exporter is not None or None
+            return self.host.can_export or None
         return super().applies(action, parameters)
 
     def _categories(self) -> list[tuple[str, str]]:
@@ -216,7 +220,7 @@ class RunScreen(SessionScreen):
     def _focused_note(self, *, quiet: bool = False) -> Note | None:
         row = self.board.current_row
         if row is not None and row.kind == "note":
-            return row.ref
+            return cast(Note, row.ref)  # a note row's ref is its Note (board_model)
         if not quiet:
             self.notify("Move the cursor to a note first (↑ ↓).", markup=False)
         return None
@@ -265,7 +269,7 @@ class RunScreen(SessionScreen):
             choices, name = [(r.id, r.label) for r in spec.regions], "place"
 
         def submit(text: str, choice: str | None) -> bool:
-            fields: dict = {"text": text}
+            fields: dict[str, str] = {"text": text}
             if target != key:
                 fields["step"] = target
             if choice is not None:
@@ -410,7 +414,8 @@ class RunScreen(SessionScreen):
                                         placeholder="e.g. People don't know who to call",
                                         max_length=80), named)
 
-    def _with_cluster(self, title: str, then, exclude: str | None = None) -> None:
+    def _with_cluster(self, title: str, then: Callable[[str], None],
+                      exclude: str | None = None) -> None:
         """Run ``then(cluster_id)`` on the focused cluster, or on one picked from a list
         when the cursor is not on a cluster (so the key never does nothing)."""
         cluster_id = self._focused_cluster()
@@ -474,8 +479,8 @@ class RunScreen(SessionScreen):
             self.not_here("Select notes with x (or move the cursor to one) first.")
             return
         ids = self._chosen_notes()
-        choices = self._cluster_choices() + [("-", "(not in a cluster)"),
-                                             ("+", "New cluster…")]
+        choices = [*self._cluster_choices(), ("-", "(not in a cluster)"),
+                   ("+", "New cluster…")]
 
         def chosen(target: str | None) -> None:
             if target is None:
@@ -502,11 +507,12 @@ class RunScreen(SessionScreen):
         parking = next((cl.id for cl in state.clusters.values()
                         if cl.step == key and cl.parking), None)
         if parking is None:
-            done = self.link.do(c.CreateCluster, label="Parking lot", notes=ids, parking=True)
+            done = self.link.do(c.CreateCluster, label="Parking lot", notes=ids,
+                                parking=True) is not None
         else:
             moves = [c.MoveNote(note=i, cluster=parking) for i in ids
                      if state.notes[i].cluster != parking]
-            done = self.link.do_many(moves) if moves else None
+            done = bool(moves) and self.link.do_many(moves) > 0
         if done:
             self.action_clear_selection()
 
@@ -515,7 +521,7 @@ class RunScreen(SessionScreen):
     def action_paper(self, delta: int) -> None:
         row = self.board.current_row
         if self._kind == "rating":
-            if row is None or row.kind != "scale":
+            if row is None or row.kind != "scale" or row.key is None:
                 self.notify("Move the cursor to a point of the scale first.", markup=False)
                 return
             self.link.do(c.Rate, value=int(row.key))
@@ -536,12 +542,13 @@ class RunScreen(SessionScreen):
     def action_join_code(self) -> None:
         """The QR code is drawn only in the room view: full size, never under a dialog's
         tint (which would stop it scanning)."""
-        if not self.app.join_url:
+        if not self.host.join_url:
             self.not_here("Phones cannot join this run: there is no join address (see the "
                           "message shown when it started, or run without --no-server).")
             return
-        room = self.app.get_screen("room")
-        room.show_join = True
+        room = self.app.get_screen("room")  # installed by the app, made once
+        if isinstance(room, RoomScreen):
+            room.show_join = True
         self.app.push_screen(room)
 
     def action_people(self) -> None:
@@ -581,7 +588,7 @@ class RunScreen(SessionScreen):
         self.set_class(not self._side, "-hide-side")
 
     def action_export(self) -> None:
-        self.app.action_export()
+        self.post_message(messages.ExportRecord())
 
     def action_quit_app(self) -> None:
         engine = self.engine

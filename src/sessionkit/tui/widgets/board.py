@@ -12,15 +12,18 @@ moved to another cluster: the cursor follows it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, ClassVar, cast
 
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.style import Style
 from textual.visual import RenderOptions
 
 from sessionkit.tui.board_model import BoardModel, Row
@@ -38,13 +41,13 @@ class _Line:
 class Board(ScrollView, can_focus=True):
     """The notes (or vote targets, or rating scale) of the current step."""
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "board--cursor", "board--selected", "board--muted", "board--hidden",
         "board--private", "board--bar", "board--mark", "board--chip", "board--warning",
         "board--empty",
     }
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "cursor(-1)", "Up", show=False),
         Binding("down", "cursor(1)", "Down", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False),
@@ -55,11 +58,20 @@ class Board(ScrollView, can_focus=True):
         Binding("ctrl+down", "group(1)", "Next group", show=False),
     ]
 
+    # Each message names its board as ``control``, as Textual's own widgets do, so a
+    # handler can be narrowed to one board: ``@on(Board.CursorMoved, "#board")``.
+
     class CursorMoved(Message):
+        """The cursor moved to another row (``None``: the board is empty)."""
+
         def __init__(self, board: Board, row: Row | None) -> None:
             super().__init__()
             self.board = board
             self.row = row
+
+        @property
+        def control(self) -> Board:
+            return self.board
 
     class Activated(Message):
         """A row was double-clicked."""
@@ -69,6 +81,10 @@ class Board(ScrollView, can_focus=True):
             self.board = board
             self.row = row
 
+        @property
+        def control(self) -> Board:
+            return self.board
+
     class Clicked(Message):
         """A row was clicked with shift or ctrl held (toggle its selection)."""
 
@@ -77,7 +93,11 @@ class Board(ScrollView, can_focus=True):
             self.board = board
             self.row = row
 
-    def __init__(self, *, empty: str = "Nothing here yet.", **kwargs) -> None:
+        @property
+        def control(self) -> Board:
+            return self.board
+
+    def __init__(self, *, empty: str = "Nothing here yet.", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.model = BoardModel("waiting")
         self.selected: frozenset[str] = frozenset()
@@ -87,7 +107,7 @@ class Board(ScrollView, can_focus=True):
         self._first_line: list[int] = []
         self._layout_width = -1
         self._wrapped: dict[int, list[Content]] = {}
-        self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         """Drawn lines by what they show, so scrolling back and moving the cursor redraw
         only the lines that changed."""
 
@@ -205,7 +225,7 @@ class Board(ScrollView, can_focus=True):
             self._strips[key] = strip
         return strip
 
-    def _cache_key(self, row: Row, line: _Line, width: int, look: str) -> tuple:
+    def _cache_key(self, row: Row, line: _Line, width: int, look: str) -> tuple[object, ...]:
         """Everything a drawn line depends on (notes are mutable, so their fields)."""
         if row.kind == "note":
             note = row.ref
@@ -224,9 +244,11 @@ class Board(ScrollView, can_focus=True):
         self._strips.clear()  # a theme change: every line looks different
         super().notify_style_update()
 
-    def _strip(self, content: Content, width: int, base) -> Strip:
+    def _strip(self, content: Content, width: int, base: Style) -> Strip:
+        # RenderOptions types its rules as a RulesMap; Textual itself passes a widget's
+        # styles there (Visual.to_strips), which are read the same way (rules.get).
         strips = content.render_strips(
-            width, 1, base, RenderOptions(self._get_style, self.styles))
+            width, 1, base, RenderOptions(self._get_style, cast(RulesMap, self.styles)))
         strip = strips[0] if strips else Strip([])
         return strip.extend_cell_length(width, base.rich_style)
 

@@ -11,6 +11,7 @@ Footer's. When the line is too narrow for every key, the least important are lef
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
 
 from textual.content import Content
 from textual.widget import Widget
@@ -19,14 +20,15 @@ from sessionkit.tui.keys import Key, split_action
 
 
 class KeyBar(Widget):
-    COMPONENT_CLASSES = {"keybar--key", "keybar--label"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"keybar--key", "keybar--label"}
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._items: list[tuple[str, str, str]] = []
-        self._drawn: tuple | None = None
+        self._drawn: tuple[object, ...] | None = None
 
-    def show(self, keys: Sequence[Key], applies: Callable[[str, tuple], bool | None],
+    def show(self, keys: Sequence[Key],
+             applies: Callable[[str, tuple[object, ...]], bool | None],
              kind: str = "") -> None:
         """Show ``keys`` that apply (``applies(action, params)`` is true) on this ``kind``."""
         items: list[tuple[str, str, str]] = []

@@ -7,6 +7,8 @@ participants goes through :mod:`sessionkit.tui.safe`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -23,8 +25,9 @@ from sessionkit.core.method import (
     VoteInput,
 )
 from sessionkit.core.state import Note
-from sessionkit.tui import timing
 from sessionkit.tui.safe import literal, one_line
+from sessionkit.tui.timing import clock_of
+from sessionkit.tui.widgets.agenda import agenda_content, summary
 
 STYLE_CLASSES = {
     "timing--late", "timing--early", "timing--muted", "timing--done",
@@ -43,7 +46,7 @@ class Panel(Static):
     COMPONENT_CLASSES = STYLE_CLASSES
     FIXED_HEIGHT = False
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._shown: Content | None = None
 
@@ -221,7 +224,7 @@ class AgendaView(Panel):
 
     def show(self, engine: Engine, now: float) -> None:
         width = self.content_region.width or 30
-        self.set(timing.agenda_content(engine, now, width))
+        self.set(agenda_content(engine, now, width))
 
 
 class FacilitatorNotes(Panel):
@@ -295,8 +298,8 @@ class TitleBar(Panel):
             parts.append(one_line(title))
             self.set(Content.assemble(*parts))
             return
-        right: list[Content] = [Content.styled(f"  {timing.clock_of(now)}  ", ".timing--muted"),
-                                timing.summary(engine, now)]
+        right: list[Content] = [Content.styled(f"  {clock_of(now)}  ", ".timing--muted"),
+                                summary(engine, now)]
         people = len(engine.state.active_participants())
         if people:
             right.append(Content(f"  · {people} joined"))
@@ -306,10 +309,10 @@ class TitleBar(Panel):
                          + one_line(engine.storage_error, ".board--warning"))
         tail = Content.assemble(*right)
         room = max(8, (self.size.width or 100) - tail.cell_length - 13)
-        title = one_line(engine.plan.title, "bold")
-        if title.cell_length > room:
-            title = title.truncate(room, ellipsis=True)
-        self.set(Content.assemble(*parts, title, tail))
+        plan_title = one_line(engine.plan.title, "bold")
+        if plan_title.cell_length > room:
+            plan_title = plan_title.truncate(room, ellipsis=True)
+        self.set(Content.assemble(*parts, plan_title, tail))
 
 
 class Filler(Widget):

@@ -10,9 +10,11 @@ dots do not sway later ones; the results appear, ranked, when the vote closes.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any, ClassVar, cast
 
 from textual import events
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -28,12 +30,12 @@ CARD_MAX_LINES = 6
 
 
 class RoomBoard(ScrollView):
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "board--card", "board--muted", "board--bar", "board--chip", "board--empty",
         "board--heading",
     }
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.model = BoardModel("waiting")
         self.vote_open = False
@@ -67,10 +69,13 @@ class RoomBoard(ScrollView):
 
     # ------------------------------------------------------------ layout
 
-    def _render(self, content: Content, width: int, *component: str) -> Strip:
+    # Not named _render: that is Widget's own (private) method, with another signature.
+    def _line(self, content: Content, width: int, *component: str) -> Strip:
         style = self.get_visual_style(*component)
-        strips = content.render_strips(width, 1, style,
-                                       RenderOptions(self._get_style, self.styles))
+        # RenderOptions types its rules as a RulesMap; Textual itself passes a widget's
+        # styles there (Visual.to_strips), which are read the same way (rules.get).
+        options = RenderOptions(self._get_style, cast(RulesMap, self.styles))
+        strips = content.render_strips(width, 1, style, options)
         strip = strips[0] if strips else Strip([])
         return strip.extend_cell_length(width, style.rich_style).crop(0, width)
 
@@ -136,7 +141,7 @@ class RoomBoard(ScrollView):
         blank = Strip.blank(width, self.get_visual_style().rich_style)
         if not rows and self.empty_message:
             yield blank
-            yield self._render(Content.styled(self.empty_message, ".board--empty"), width)
+            yield self._line(Content.styled(self.empty_message, ".board--empty"), width)
         previous_blank = True
         rank = 0
         i = 0
@@ -153,29 +158,29 @@ class RoomBoard(ScrollView):
             if row.kind == "section":
                 if not previous_blank:
                     yield blank
-                yield self._render(draw.section_content(row, width, room=True), width,
-                                   "board--heading")
+                yield self._line(draw.section_content(row, width, room=True), width,
+                                 "board--heading")
             elif row.kind == "target":
                 rank += 1
                 yield self._target(row, width, rank)
             elif row.kind == "scale":
-                yield self._render(draw.scale_content(row, width, self.model.tally_max), width)
+                yield self._line(draw.scale_content(row, width, self.model.tally_max), width)
             elif row.kind == "text":
                 for line in literal(row.ref).wrap(width - 1) or [Content("")]:
-                    yield self._render(Content(" ") + line, width)
+                    yield self._line(Content(" ") + line, width)
             previous_blank = False
             i += 1
 
     def _target(self, row: Row, width: int, rank: int) -> Strip:
-        (label, extra), dots = row.ref
+        (label, extra), _dots = row.ref  # the tally is drawn by target_content
         if self.vote_open:
             text = Content.assemble(" ● ", one_line(label))
             if extra:
                 text += Content.styled(f"  {extra}", ".board--muted")
-            return self._render(draw.fit(text, width), width)
+            return self._line(draw.fit(text, width), width)
         head = Content.styled(f"{rank:>3}. ", "bold")
-        return self._render(head + draw.target_content(row, width - 5, self.model.tally_max),
-                            width)
+        return self._line(head + draw.target_content(row, width - 5, self.model.tally_max),
+                          width)
 
     def _cards(self, texts: list[str], width: int, blank: Strip) -> Iterator[Strip]:
         columns, card_width = self._grid(width)
@@ -199,8 +204,8 @@ class RoomBoard(ScrollView):
                     if n < len(cards):
                         card = cards[n]
                         line = card[line_no] if line_no < len(card) else Content("")
-                        parts.append(self._render(Content(" ") + line, card_width,
-                                                  "board--card"))
+                        parts.append(self._line(Content(" ") + line, card_width,
+                                                "board--card"))
                     else:
                         parts.append(Strip.blank(card_width, self.get_visual_style().rich_style))
                 if tail_width > 0:

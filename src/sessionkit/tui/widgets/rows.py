@@ -62,8 +62,8 @@ def note_content(note: Note, width: int, *, selected: bool, private: bool,
         meta_parts.append((note.author_name, ".board--muted"))
     meta_parts.append((note.id, ".board--muted"))
     meta = Content(" ")
-    for text, style in meta_parts:
-        meta += one_line(text, style) + " "
+    for part, part_style in meta_parts:
+        meta += one_line(part, part_style) + " "
     meta = meta.right_crop(1)
     style = ".board--hidden" if note.hidden else ".board--private" if private else ""
     text = one_line(note.text, style)
