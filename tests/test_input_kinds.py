@@ -18,6 +18,7 @@ from sessionkit.core import commands as c
 from sessionkit.core import inputs
 from sessionkit.core.inputs import KINDS, InputKind, InputSpec
 from sessionkit.export import html, markdown
+from sessionkit.tui import board_model
 from sessionkit.web import views
 
 
@@ -36,6 +37,7 @@ def adapter_tables() -> dict[str, Mapping[str, Any]]:
         "export.html.SECTIONS": html.SECTIONS,
         "web.views.KIND_VIEWS": views.KIND_VIEWS,
         "web/static/app.js SCREENS": phone_screens(),
+        "tui.board_model.BOARDS": board_model.BOARDS,
     }
 
 

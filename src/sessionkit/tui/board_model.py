@@ -13,14 +13,15 @@ a participant who did not write the note to see.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sessionkit.core.engine import Engine
+from sessionkit.core.inputs.notes import NoteSpec
 from sessionkit.core.method import (
     CanvasInput,
     ClusterInput,
-    DiscussionInput,
     NotesInput,
     RatingInput,
     Step,
@@ -81,7 +82,7 @@ def step_kind(engine: Engine) -> str:
 
 def is_private_unrevealed(engine: Engine, key: str) -> bool:
     _, step = engine.step_def(key)
-    return (step is not None and getattr(step.input, "private", False)
+    return (step is not None and step.input.is_private()
             and not engine.state.step_state(key).revealed)
 
 
@@ -93,19 +94,7 @@ def build(engine: Engine, *, room: bool = False) -> BoardModel:
     key = engine.state.step_key
     _, step = engine.step_def(key)
     assert step is not None
-    spec = step.input
-    if isinstance(spec, NotesInput):
-        return _notes_board(engine, key, spec, room)
-    if isinstance(spec, CanvasInput):
-        return _canvas_board(engine, key, spec, room)
-    if isinstance(spec, ClusterInput):
-        return _cluster_board(engine, key, room)
-    if isinstance(spec, VoteInput):
-        return _vote_board(engine, key, spec, room)
-    if isinstance(spec, RatingInput):
-        return _rating_board(engine, key, spec)
-    assert isinstance(spec, DiscussionInput)
-    return _discussion_board(engine, key, step)
+    return BOARDS[step.input.kind](engine, key, step, room)
 
 
 # ---------------------------------------------------------------- notes and canvas
@@ -143,7 +132,9 @@ def _grouped(model: BoardModel, notes: list[Note], groups: list[Group], attr: st
     model.groups = order
 
 
-def _notes_board(engine: Engine, key: str, spec: NotesInput, room: bool) -> BoardModel:
+def _notes_board(engine: Engine, key: str, step: Step, room: bool) -> BoardModel:
+    spec = step.input
+    assert isinstance(spec, NotesInput)
     model = BoardModel("notes", private=is_private_unrevealed(engine, key))
     notes = _visible_notes(engine, [key], room)
     model.note_count = len(notes)
@@ -155,7 +146,9 @@ def _notes_board(engine: Engine, key: str, spec: NotesInput, room: bool) -> Boar
     return model
 
 
-def _canvas_board(engine: Engine, key: str, spec: CanvasInput, room: bool) -> BoardModel:
+def _canvas_board(engine: Engine, key: str, step: Step, room: bool) -> BoardModel:
+    spec = step.input
+    assert isinstance(spec, CanvasInput)
     model = BoardModel("canvas", private=is_private_unrevealed(engine, key))
     notes = _visible_notes(engine, [key], room)
     model.note_count = len(notes)
@@ -167,14 +160,15 @@ def _canvas_board(engine: Engine, key: str, spec: CanvasInput, room: bool) -> Bo
 # ---------------------------------------------------------------- clusters
 
 
-def _cluster_board(engine: Engine, key: str, room: bool) -> BoardModel:
+def _cluster_board(engine: Engine, key: str, step: Step, room: bool) -> BoardModel:
     sources = engine.cluster_sources(key)
     model = BoardModel("cluster", private=any(is_private_unrevealed(engine, k) for k in sources))
     notes = _visible_notes(engine, sources, room)
     model.note_count = len(notes)
     for source in sources:
         _, source_step = engine.step_def(source)
-        for category in getattr(source_step.input, "categories", []) if source_step else []:
+        spec = source_step.input if source_step else None
+        for category in spec.note_categories() if isinstance(spec, NoteSpec) else ():
             model.colours[category.id] = category.colour
     clusters = [cl for cl in engine.state.clusters.values() if cl.step == key]
     clusters.sort(key=lambda cl: cl.parking)  # parking lots last, otherwise as created
@@ -190,7 +184,9 @@ def _cluster_board(engine: Engine, key: str, room: bool) -> BoardModel:
 # ---------------------------------------------------------------- votes and ratings
 
 
-def _vote_board(engine: Engine, key: str, spec: VoteInput, room: bool) -> BoardModel:
+def _vote_board(engine: Engine, key: str, step: Step, room: bool) -> BoardModel:
+    spec = step.input
+    assert isinstance(spec, VoteInput)
     model = BoardModel("vote")
     targets = engine.vote_targets(key)
     tally = engine.state.tally(key)
@@ -213,7 +209,9 @@ def _vote_board(engine: Engine, key: str, spec: VoteInput, room: bool) -> BoardM
     return model
 
 
-def _rating_board(engine: Engine, key: str, spec: RatingInput) -> BoardModel:
+def _rating_board(engine: Engine, key: str, step: Step, room: bool) -> BoardModel:
+    spec = step.input
+    assert isinstance(spec, RatingInput)
     model = BoardModel("rating")
     values = list(engine.state.ratings.get(key, {}).values())
     counts = {v: 0 for v in range(spec.scale_min, spec.scale_max + 1)}
@@ -233,9 +231,21 @@ def rating_summary(engine: Engine) -> tuple[int, float | None]:
     return len(values), (sum(values) / len(values) if values else None)
 
 
-def _discussion_board(engine: Engine, key: str, step: Step) -> BoardModel:
+def _discussion_board(engine: Engine, key: str, step: Step, room: bool) -> BoardModel:
     model = BoardModel("discussion")
     summary = engine.state.step_state(key).summary
     for line in summary.splitlines() or []:
         model.rows.append(Row("text", None, None, line))
     return model
+
+
+Board = Callable[[Engine, str, Step, bool], BoardModel]
+BOARDS: dict[str, Board] = {
+    "notes": _notes_board,
+    "canvas": _canvas_board,
+    "cluster": _cluster_board,
+    "vote": _vote_board,
+    "rating": _rating_board,
+    "discussion": _discussion_board,
+}
+"""Input kind -> the rows its step shows (facilitator's board, or the room's with ``room``)."""
