@@ -49,8 +49,13 @@ def pct(values: list[float], p: float) -> float:
 
 
 def summary(values: list[float]) -> dict[str, float]:
-    return {"n": len(values), "p50": pct(values, 50), "p95": pct(values, 95),
-            "p99": pct(values, 99), "max": max(values) if values else float("nan")}
+    return {
+        "n": len(values),
+        "p50": pct(values, 50),
+        "p95": pct(values, 95),
+        "p99": pct(values, 99),
+        "max": max(values) if values else float("nan"),
+    }
 
 
 def ms(seconds: float) -> str:
@@ -76,9 +81,16 @@ class ServerProcess:
 
     async def start(self) -> None:
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, str(SERVER), "--mode", self.mode, "--records", str(self.records),
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+            sys.executable,
+            str(SERVER),
+            "--mode",
+            self.mode,
+            "--records",
+            str(self.records),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
         line = await asyncio.wait_for(self._line(), 30)
         if not line.startswith("ready "):
             raise RuntimeError(f"server did not start: {line!r}")
@@ -186,13 +198,19 @@ class HttpConn:
             self.writer.close()
         self.reader = self.writer = None
 
-    async def request(self, method: str, path: str, body: bytes | None = None,
-                      headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    async def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, bytes]:
         async with self.lock:
             return await self._request(method, path, body, headers)
 
-    async def _request(self, method: str, path: str, body: bytes | None,
-                       headers: dict[str, str] | None) -> tuple[int, bytes]:
+    async def _request(
+        self, method: str, path: str, body: bytes | None, headers: dict[str, str] | None
+    ) -> tuple[int, bytes]:
         head = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{self.port}"]
         for name, value in (headers or {}).items():
             head.append(f"{name}: {value}")
@@ -241,6 +259,7 @@ class Submission:
 @dataclass
 class Fetch:
     """One state fetch by an observing phone: which notice set it off, what it showed."""
+
     trigger_seq: int
     me_seq: int
     ids: set[str]
@@ -284,8 +303,8 @@ class Phone:
     async def join(self) -> None:
         client_id = f"join-{self.index:06d}-{random.getrandbits(64):016x}"
         status, body = await self.submit_conn.request(
-            "POST", f"{self.room.api}/join",
-            json.dumps({"client_id": client_id}).encode())
+            "POST", f"{self.room.api}/join", json.dumps({"client_id": client_id}).encode()
+        )
         if status not in (200, 201):
             raise HttpError(f"join: {status} {body[:200]!r}")
         data = json.loads(body)
@@ -299,9 +318,13 @@ class Phone:
         try:
             reader, writer = await asyncio.open_connection(HOST, self.room.port)
             self.sse_writer = writer
-            writer.write((f"GET {self.room.api}/events?key={self.key} HTTP/1.1\r\n"
-                          f"Host: {HOST}:{self.room.port}\r\n"
-                          "Accept: text/event-stream\r\n\r\n").encode())
+            writer.write(
+                (
+                    f"GET {self.room.api}/events?key={self.key} HTTP/1.1\r\n"
+                    f"Host: {HOST}:{self.room.port}\r\n"
+                    "Accept: text/event-stream\r\n\r\n"
+                ).encode()
+            )
             status, headers = await read_head(reader)
             if status != 200:
                 raise HttpError(f"events: {status}")
@@ -373,7 +396,8 @@ class Phone:
                 trigger = self.notice_seq
                 try:
                     status, body = await self.fetch_conn.request(
-                        "GET", f"{self.room.api}/state", headers={"X-Participant-Key": self.key})
+                        "GET", f"{self.room.api}/state", headers={"X-Participant-Key": self.key}
+                    )
                 except (ConnectionError, asyncio.IncompleteReadError, OSError):
                     self.fetch_errors += 1
                     return
@@ -386,12 +410,17 @@ class Phone:
                     view = json.loads(body)
                     me = view["me"]
                     notes = view["public"].get("notes", [])
-                    self.observed.append(Fetch(
-                        trigger, me["seq"], {n["id"] for n in notes},
-                        min((_note_number(n["id"]) for n in notes), default=0),
-                        view["public"].get("notes_total", len(notes))))
+                    self.observed.append(
+                        Fetch(
+                            trigger,
+                            me["seq"],
+                            {n["id"] for n in notes},
+                            min((_note_number(n["id"]) for n in notes), default=0),
+                            view["public"].get("notes_total", len(notes)),
+                        )
+                    )
                 else:
-                    me = json.loads(body[body.rindex(b',"me":') + 6:-1])
+                    me = json.loads(body[body.rindex(b',"me":') + 6 : -1])
                 self.last_seq = max(self.last_seq, me["seq"])
                 if not self.fetch_again:
                     return
@@ -404,15 +433,17 @@ class Phone:
         self._counter += 1
         return f"{kind}-{self.index:06d}-{self._counter:06d}"
 
-    async def submit(self, kind: str, payload: dict[str, Any],
-                     client_id: str | None = None) -> Submission:
+    async def submit(
+        self, kind: str, payload: dict[str, Any], client_id: str | None = None
+    ) -> Submission:
         client_id = client_id or self.next_client_id(kind)
         path = f"{self.room.api}/{'notes' if kind == 'note' else 'votes'}"
         body = json.dumps({**payload, "client_id": client_id}).encode()
         record = Submission(self.index, kind, client_id, now())
         try:
             status, answer = await self.submit_conn.request(
-                "POST", path, body, headers={"X-Participant-Key": self.key})
+                "POST", path, body, headers={"X-Participant-Key": self.key}
+            )
         except (ConnectionError, asyncio.IncompleteReadError, OSError) as error:
             record.acked = now()
             record.error = f"{type(error).__name__}: {error}"
@@ -467,8 +498,9 @@ class Room:
             if len(watch[2]) == len(self.phones) and not watch[3].done():
                 watch[3].set_result(None)
 
-    async def step_change(self, server: ServerProcess, item: int, step: int,
-                          timeout: float = 10.0) -> tuple[float, list[float]]:
+    async def step_change(
+        self, server: ServerProcess, item: int, step: int, timeout: float = 10.0
+    ) -> tuple[float, list[float]]:
         """Move the facilitator; returns (until every phone heard, each phone's delay)."""
         key = f"{item}.{step}"
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -486,8 +518,9 @@ class Room:
         missing = len(self.phones) - len(seen)
         return (max(delays) if not missing else float("inf")), delays
 
-    def seen_delays(self, submissions: list[Submission], sample: int = 400,
-                    rng: random.Random | None = None) -> tuple[list[float], list[float], int]:
+    def seen_delays(
+        self, submissions: list[Submission], sample: int = 400, rng: random.Random | None = None
+    ) -> tuple[list[float], list[float], int]:
         """submit -> a notice with seq >= the submission's, on every *other* phone.
 
         Returns (per phone and submission, per submission until all phones, never seen)."""
@@ -524,8 +557,9 @@ def _first_at_least(seqs: list[int], wanted: int) -> int | None:
     return i if i < len(seqs) else None
 
 
-def check_observed(observer: Phone, notes: list[Submission],
-                   note_ids: dict[str, str]) -> dict[str, int]:
+def check_observed(
+    observer: Phone, notes: list[Submission], note_ids: dict[str, str]
+) -> dict[str, int]:
     """For each acknowledged note, the observer's first fetch set off by a notice that
     covers it: was the note in the view (or older than the newest-notes window)?"""
     out = Counter(present=0, beyond_window=0, missing=0, never_fetched=0)
@@ -579,8 +613,9 @@ class JournalCheck:
         return not (self.lost or self.duplicated or self.problems) and self.resent == self.resent_ok
 
 
-def check_journal(folder: Path, submissions: list[Submission],
-                  pid_of: dict[int, str]) -> tuple[JournalCheck, dict[str, str]]:
+def check_journal(
+    folder: Path, submissions: list[Submission], pid_of: dict[int, str]
+) -> tuple[JournalCheck, dict[str, str]]:
     """Every acknowledged submission is in the journal exactly once, nothing else is.
 
     Returns the check and ``client_id -> note id`` for the acknowledged notes."""
@@ -600,8 +635,11 @@ def check_journal(folder: Path, submissions: list[Submission],
             note_ids[client_id] = event["data"]["note"]
         else:
             check.votes_in_journal += 1
-    acked = {(pid_of[s.phone], s.client_id) for s in submissions
-             if s.status in (200, 201) and not s.duplicate}
+    acked = {
+        (pid_of[s.phone], s.client_id)
+        for s in submissions
+        if s.status in (200, 201) and not s.duplicate
+    }
     check.acked = len(acked)
     for key in acked:
         if recorded[key] == 0:
@@ -615,8 +653,9 @@ def check_journal(folder: Path, submissions: list[Submission],
     return check, note_ids
 
 
-async def run_configurations(one_run: Any, show: Any, table: Any, args: Any,
-                             timeout: float) -> None:
+async def run_configurations(
+    one_run: Any, show: Any, table: Any, args: Any, timeout: float
+) -> None:
     """Run every configuration (``--participants`` x ``--modes``) in turn, print each as it
     finishes and then the table; write the results to ``--json`` if given."""
     results = []

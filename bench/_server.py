@@ -57,32 +57,70 @@ from sessionkit.web import ParticipantServer, WebLimits, create_app
 
 HOST = "127.0.0.1"  # loopback only, always
 
-METHOD = Method.model_validate({
-    "id": "bench", "name": "Bench", "summary": "Benchmark steps.", "purpose": "Load.",
-    "phase": "discover", "duration": {"min": 10, "typical": 10, "max": 10},
-    "group_size": {"min": 1, "max": 5000},
-    "steps": [
-        # 0.0: an open board: every note is shown to every phone
-        {"id": "write", "title": "Write", "prompt": "What happened?", "timebox": 2,
-         "input": {"kind": "notes", "max_per_person": 100}},
-        # 0.1: dots on the notes of 0.0
-        {"id": "vote", "title": "Vote", "prompt": "Dots on what matters.", "timebox": 2,
-         "input": {"kind": "vote", "target_step": "write", "dots_per_person": 50,
-                   "max_per_item": 1}},
-        # 0.2, 0.3: discussions (cheap views: step changes without a big refetch)
-        {"id": "talk", "title": "Talk", "prompt": "Discuss.", "timebox": 2,
-         "input": {"kind": "discussion"}},
-        {"id": "talk-more", "title": "Talk more", "prompt": "Discuss more.", "timebox": 2,
-         "input": {"kind": "discussion"}},
-        # 0.4: a fresh board for the burst
-        {"id": "burst", "title": "Burst", "prompt": "Everyone at once!", "timebox": 2,
-         "input": {"kind": "notes", "max_per_person": 100}},
-    ],
-})
-PLAN = Plan.model_validate({
-    "id": "bench-plan", "title": "Benchmark",
-    "days": [{"start": "09:00", "end": "10:00", "agenda": [{"method": "bench"}]}],
-})
+METHOD = Method.model_validate(
+    {
+        "id": "bench",
+        "name": "Bench",
+        "summary": "Benchmark steps.",
+        "purpose": "Load.",
+        "phase": "discover",
+        "duration": {"min": 10, "typical": 10, "max": 10},
+        "group_size": {"min": 1, "max": 5000},
+        "steps": [
+            # 0.0: an open board: every note is shown to every phone
+            {
+                "id": "write",
+                "title": "Write",
+                "prompt": "What happened?",
+                "timebox": 2,
+                "input": {"kind": "notes", "max_per_person": 100},
+            },
+            # 0.1: dots on the notes of 0.0
+            {
+                "id": "vote",
+                "title": "Vote",
+                "prompt": "Dots on what matters.",
+                "timebox": 2,
+                "input": {
+                    "kind": "vote",
+                    "target_step": "write",
+                    "dots_per_person": 50,
+                    "max_per_item": 1,
+                },
+            },
+            # 0.2, 0.3: discussions (cheap views: step changes without a big refetch)
+            {
+                "id": "talk",
+                "title": "Talk",
+                "prompt": "Discuss.",
+                "timebox": 2,
+                "input": {"kind": "discussion"},
+            },
+            {
+                "id": "talk-more",
+                "title": "Talk more",
+                "prompt": "Discuss more.",
+                "timebox": 2,
+                "input": {"kind": "discussion"},
+            },
+            # 0.4: a fresh board for the burst
+            {
+                "id": "burst",
+                "title": "Burst",
+                "prompt": "Everyone at once!",
+                "timebox": 2,
+                "input": {"kind": "notes", "max_per_person": 100},
+            },
+        ],
+    }
+)
+PLAN = Plan.model_validate(
+    {
+        "id": "bench-plan",
+        "title": "Benchmark",
+        "days": [{"start": "09:00", "end": "10:00", "agenda": [{"method": "bench"}]}],
+    }
+)
 
 BENCH_LIMITS = WebLimits(anonymous_rate=5000.0, anonymous_burst=5000)
 """The defaults except for joins without a key: every simulated phone comes from
@@ -114,13 +152,19 @@ class BareHub:
         self._due = 0.0
 
     def message(self) -> bytes:
-        return (b"event: changed\ndata: "
-                + json.dumps({"seq": self.seq, "step": self.step}).encode() + b"\n\n")
+        return (
+            b"event: changed\ndata: "
+            + json.dumps({"seq": self.seq, "step": self.step}).encode()
+            + b"\n\n"
+        )
 
     def schedule(self, urgent: bool) -> None:
         loop = asyncio.get_running_loop()
-        delay = self.limits.urgent_delay if urgent else max(
-            self.limits.bulk_delay, len(self.streams) * self.limits.bulk_delay_per_stream)
+        delay = (
+            self.limits.urgent_delay
+            if urgent
+            else max(self.limits.bulk_delay, len(self.streams) * self.limits.bulk_delay_per_stream)
+        )
         due = loop.time() + delay
         if self._handle is not None:
             if self._due <= due:
@@ -160,10 +204,17 @@ def bare_app(limits: WebLimits) -> Starlette:
 
     def public() -> bytes:
         now = time.monotonic()
-        if cache[1] != hub.seq and (cache[0] is None or now - cache[2] >= limits.view_cache_seconds):
-            shown = notes if hub.step == "0.1" else notes[-limits.max_notes_shown:]
-            cache[:] = [json.dumps({"step": {"key": hub.step}, "notes_total": len(notes),
-                                    "notes": shown}).encode(), hub.seq, now]
+        if cache[1] != hub.seq and (
+            cache[0] is None or now - cache[2] >= limits.view_cache_seconds
+        ):
+            shown = notes if hub.step == "0.1" else notes[-limits.max_notes_shown :]
+            cache[:] = [
+                json.dumps(
+                    {"step": {"key": hub.step}, "notes_total": len(notes), "notes": shown}
+                ).encode(),
+                hub.seq,
+                now,
+            ]
         return cache[0]
 
     async def join(request: Request) -> Response:
@@ -177,8 +228,9 @@ def bare_app(limits: WebLimits) -> Starlette:
         pid = request.headers.get("x-participant-key", "")
         receipt = f"{pid}/{body.get('client_id')}"
         if receipt in receipts:
-            return JSONResponse({"ok": True, "seq": receipts[receipt], "duplicate": True,
-                                 "me": {"seq": hub.seq}})
+            return JSONResponse(
+                {"ok": True, "seq": receipts[receipt], "duplicate": True, "me": {"seq": hub.seq}}
+            )
         hub.seq += 1
         receipts[receipt] = hub.seq
         extra = {}
@@ -186,13 +238,19 @@ def bare_app(limits: WebLimits) -> Starlette:
             extra["note"] = f"n{hub.seq}"
             notes.append({"id": extra["note"], "text": body["text"]})
             hub.schedule(urgent=False)
-        return JSONResponse({"ok": True, "seq": hub.seq, "duplicate": False, **extra,
-                             "me": {"seq": hub.seq}}, 201)
+        return JSONResponse(
+            {"ok": True, "seq": hub.seq, "duplicate": False, **extra, "me": {"seq": hub.seq}}, 201
+        )
 
     async def state(request: Request) -> Response:
-        return Response(b'{"public":' + public() + b',"me":'
-                        + json.dumps({"seq": hub.seq, "step": hub.step}).encode() + b"}",
-                        media_type="application/json")
+        return Response(
+            b'{"public":'
+            + public()
+            + b',"me":'
+            + json.dumps({"seq": hub.seq, "step": hub.step}).encode()
+            + b"}",
+            media_type="application/json",
+        )
 
     async def events(scope: Any, receive: Any, send: Any) -> None:
         stream = _Stream()
@@ -207,30 +265,37 @@ def bare_app(limits: WebLimits) -> Starlette:
 
         watcher = asyncio.ensure_future(watch())
         try:
-            await send({"type": "http.response.start", "status": 200, "headers": [
-                (b"content-type", b"text/event-stream; charset=utf-8")]})
-            await send({"type": "http.response.body", "body": b"retry: 2000\n\n",
-                        "more_body": True})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [(b"content-type", b"text/event-stream; charset=utf-8")],
+                }
+            )
+            await send(
+                {"type": "http.response.body", "body": b"retry: 2000\n\n", "more_body": True}
+            )
             while not stream.closed:
                 if stream.pending is None:
                     await stream.wake.wait()
                 stream.wake.clear()
                 message, stream.pending = stream.pending, None
                 if message is not None and not stream.closed:
-                    await send({"type": "http.response.body", "body": message,
-                                "more_body": True})
+                    await send({"type": "http.response.body", "body": message, "more_body": True})
         finally:
             hub.streams.discard(stream)
             watcher.cancel()
 
     api = "/j/{token}/api"
-    app = Starlette(routes=[
-        Route(f"{api}/join", join, methods=["POST"]),
-        Route(f"{api}/notes", submit, methods=["POST"]),
-        Route(f"{api}/votes", submit, methods=["POST"]),
-        Route(f"{api}/state", state, methods=["GET"]),
-        Route(f"{api}/events", _Asgi(events)),
-    ])
+    app = Starlette(
+        routes=[
+            Route(f"{api}/join", join, methods=["POST"]),
+            Route(f"{api}/notes", submit, methods=["POST"]),
+            Route(f"{api}/votes", submit, methods=["POST"]),
+            Route(f"{api}/state", state, methods=["GET"]),
+            Route(f"{api}/events", _Asgi(events)),
+        ]
+    )
     app.state.hub = hub
     return app
 
@@ -294,14 +359,19 @@ class Control:
                 return f"ok seq={engine.execute(c.OpenVote()).seq}"
             if command == "stats":
                 hub = self.app.state.hub
-                answer = "ok " + json.dumps({
-                    "streams": len(hub.connections), "seq": engine.state.seq,
-                    "notes": len(engine.state.notes),
-                    "participants": len(engine.state.participants),
-                    "storage_error": engine.storage_error, "journal": dict(WRITES)})
+                answer = "ok " + json.dumps(
+                    {
+                        "streams": len(hub.connections),
+                        "seq": engine.state.seq,
+                        "notes": len(engine.state.notes),
+                        "participants": len(engine.state.participants),
+                        "storage_error": engine.storage_error,
+                        "journal": dict(WRITES),
+                    }
+                )
                 WRITES.update(appends=0, events=0, max_batch=0, seconds=0.0)
                 return answer
-        except Exception as error:  # noqa: BLE001 - the bench wants a line, not a crash
+        except Exception as error:
             return f"err {type(error).__name__}: {error}"
         return f"err unknown command {command!r}"
 
@@ -319,8 +389,9 @@ async def main() -> None:
     run: store.Run | None = None
     token = secrets.token_urlsafe(12)
     if args.mode == "sessionkit":
-        run = store.create_run(base, PLAN, {"bench": METHOD},
-                               limits=Limits(max_participants=args.max_participants))
+        run = store.create_run(
+            base, PLAN, {"bench": METHOD}, limits=Limits(max_participants=args.max_participants)
+        )
         run.engine.execute(c.StartSession())
         _count_journal_writes(run)
         app = create_app(run.engine, token=token, limits=BENCH_LIMITS)

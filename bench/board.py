@@ -44,21 +44,40 @@ SIZE = (160, 50)
 
 
 def workshop() -> tuple[Plan, dict[str, Method]]:
-    method = Method.model_validate({
-        "id": "big", "name": "Big board", "summary": "Many notes.", "purpose": "Benchmark.",
-        "phase": "define", "duration": {"min": 20, "typical": 20, "max": 20},
-        "group_size": {"min": 2, "max": 500},
-        "steps": [
-            {"id": "collect", "title": "Collect", "prompt": "Add notes.", "timebox": 10,
-             "input": {"kind": "notes", "max_per_person": 100}},
-            {"id": "group", "title": "Group", "prompt": "Group them.", "timebox": 10,
-             "input": {"kind": "cluster", "source_steps": ["collect"]}},
-        ],
-    })
-    plan = Plan.model_validate({
-        "id": "bench", "title": "Benchmark",
-        "days": [{"start": "09:00", "end": "17:00", "agenda": [{"method": "big"}]}],
-    })
+    method = Method.model_validate(
+        {
+            "id": "big",
+            "name": "Big board",
+            "summary": "Many notes.",
+            "purpose": "Benchmark.",
+            "phase": "define",
+            "duration": {"min": 20, "typical": 20, "max": 20},
+            "group_size": {"min": 2, "max": 500},
+            "steps": [
+                {
+                    "id": "collect",
+                    "title": "Collect",
+                    "prompt": "Add notes.",
+                    "timebox": 10,
+                    "input": {"kind": "notes", "max_per_person": 100},
+                },
+                {
+                    "id": "group",
+                    "title": "Group",
+                    "prompt": "Group them.",
+                    "timebox": 10,
+                    "input": {"kind": "cluster", "source_steps": ["collect"]},
+                },
+            ],
+        }
+    )
+    plan = Plan.model_validate(
+        {
+            "id": "bench",
+            "title": "Benchmark",
+            "days": [{"start": "09:00", "end": "17:00", "agenda": [{"method": "big"}]}],
+        }
+    )
     return plan, {"big": method}
 
 
@@ -66,20 +85,35 @@ def filled_engine(notes: int, clusters: int) -> Engine:
     plan, methods = workshop()
     engine = Engine(plan, methods)
     engine.execute(c.StartSession())
-    engine.execute_many([
-        (c.AddNote(text=f"Note {i}: people told us about waiting times, forms and "
-                        f"phone calls that go nowhere ({i % 97})"), "facilitator")
-        for i in range(notes)])
+    engine.execute_many(
+        [
+            (
+                c.AddNote(
+                    text=f"Note {i}: people told us about waiting times, forms and "
+                    f"phone calls that go nowhere ({i % 97})"
+                ),
+                "facilitator",
+            )
+            for i in range(notes)
+        ]
+    )
     return engine
 
 
 def cluster_everything(engine: Engine, clusters: int) -> None:
     ids = list(engine.state.notes)
     per = len(ids) // clusters
-    engine.execute_many([
-        (c.CreateCluster(label=f"Theme {k}: something people said",
-                         notes=ids[k * per:(k + 1) * per]), "facilitator")
-        for k in range(clusters)])
+    engine.execute_many(
+        [
+            (
+                c.CreateCluster(
+                    label=f"Theme {k}: something people said", notes=ids[k * per : (k + 1) * per]
+                ),
+                "facilitator",
+            )
+            for k in range(clusters)
+        ]
+    )
 
 
 def ms(seconds: list[float]) -> str:
@@ -105,7 +139,8 @@ async def measure(notes: int, clusters: int) -> dict[str, list[float]]:
     engine = filled_engine(notes, clusters)
     app = SessionkitApp(engine=engine, join_url="http://192.168.1.20:8000/j/benchmark")
     timings: dict[str, list[tuple[float, float]]] = {
-        k: [] for k in ("floor", "open", "focus", "move", "phone", "room")}
+        k: [] for k in ("floor", "open", "focus", "move", "phone", "room")
+    }
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         # The cluster step's board is built when the step starts; clusters are made

@@ -81,12 +81,20 @@ async def one_run(mode: str, count: int, args: argparse.Namespace) -> dict[str, 
             for phone in room.phones:
                 i = next((k for k, seq in enumerate(phone.seqs) if seq >= top), None)
                 seen_all = max(seen_all, float("inf") if i is None else phone.times[i] - fire)
-            result["rounds"].append({
-                "acked": len(ok), "sent": len(out), "all_acked": last_ack,
-                "latency": summary(latencies), "writes": writes, "seen_by_all": seen_all,
-                "cpu": cpu1 - cpu0,
-                "failed": sorted({f"{s.status} {s.error[:60]}" for s in out if s not in ok})[:3],
-            })
+            result["rounds"].append(
+                {
+                    "acked": len(ok),
+                    "sent": len(out),
+                    "all_acked": last_ack,
+                    "latency": summary(latencies),
+                    "writes": writes,
+                    "seen_by_all": seen_all,
+                    "cpu": cpu1 - cpu0,
+                    "failed": sorted({f"{s.status} {s.error[:60]}" for s in out if s not in ok})[
+                        :3
+                    ],
+                }
+            )
             submissions += out
         result["peak_rss_mb"] = server.peak_rss_mb()
         pid_of = {p.index: p.pid for p in room.phones}
@@ -108,20 +116,30 @@ def show(r: dict[str, Any]) -> None:
     print(f"\n== burst: {r['mode']}, {r['phones']} phones ({r['streams_open']} streams open) ==")
     for i, x in enumerate(r["rounds"]):
         w = x["writes"]
-        batches = (f"{w['appends']} journal writes (mean batch {w['events'] / w['appends']:.1f}, "
-                   f"largest {w['max_batch']})") if w and w["appends"] else "no journal"
+        batches = (
+            (
+                f"{w['appends']} journal writes (mean batch {w['events'] / w['appends']:.1f}, "
+                f"largest {w['max_batch']})"
+            )
+            if w and w["appends"]
+            else "no journal"
+        )
         lat = x["latency"]
-        print(f"  round {i}: {x['acked']}/{x['sent']} acknowledged, the last after "
-              f"{ms(x['all_acked'])}; per request p50 {ms(lat['p50'])} p95 {ms(lat['p95'])} "
-              f"p99 {ms(lat['p99'])}; {batches}; server CPU {x['cpu']:.2f} s; "
-              f"seen by every phone after {ms(x['seen_by_all'])}")
+        print(
+            f"  round {i}: {x['acked']}/{x['sent']} acknowledged, the last after "
+            f"{ms(x['all_acked'])}; per request p50 {ms(lat['p50'])} p95 {ms(lat['p95'])} "
+            f"p99 {ms(lat['p99'])}; {batches}; server CPU {x['cpu']:.2f} s; "
+            f"seen by every phone after {ms(x['seen_by_all'])}"
+        )
         if x["failed"]:
             print(f"    failed: {x['failed']}")
     print(f"  peak RSS {r['peak_rss_mb']:.0f} MB")
     if "journal" in r:
         j = r["journal"]
-        print(f"  journal: {j['notes_in_journal']} notes; acknowledged {j['acked']}, lost "
-              f"{j['lost']}, duplicated {j['duplicated']} -> {'OK' if j['ok'] else 'PROBLEM'}")
+        print(
+            f"  journal: {j['notes_in_journal']} notes; acknowledged {j['acked']}, lost "
+            f"{j['lost']}, duplicated {j['duplicated']} -> {'OK' if j['ok'] else 'PROBLEM'}"
+        )
     sys.stdout.flush()
 
 
@@ -142,19 +160,25 @@ def table(results: list[dict[str, Any]]) -> None:
 
         n = len(sk["rounds"])
         for label, key, sub in (
-                (f"burst: until all acknowledged (median of {n} rounds)", "all_acked", None),
-                (f"burst: per-request p95 (median of {n} rounds)", "latency", "p95"),
-                (f"burst: until seen by every phone (median of {n} rounds)", "seen_by_all", None)):
+            (f"burst: until all acknowledged (median of {n} rounds)", "all_acked", None),
+            (f"burst: per-request p95 (median of {n} rounds)", "latency", "p95"),
+            (f"burst: until seen by every phone (median of {n} rounds)", "seen_by_all", None),
+        ):
             a, b = med(sk, key, sub), med(bare, key, sub)
             ratio = f"{a / b:.1f}x" if not math.isnan(b) and b > 0 else "-"
             print(f"| {count} phones | {label} | {ms(a)} | {ms(b)} | {ratio} | | |")
         w = [x["writes"] for x in sk["rounds"] if x["writes"]]
         mean_batch = sum(x["events"] for x in w) / max(1, sum(x["appends"] for x in w))
-        print(f"| {count} phones | burst: notes per fsynced journal write | {mean_batch:.1f} | - | - | | |")
+        print(
+            f"| {count} phones | burst: notes per fsynced journal write "
+            f"| {mean_batch:.1f} | - | - | | |"
+        )
         if "journal" in sk:
             j = sk["journal"]
-            print(f"| {count} phones | burst: journal check | {j['lost']} lost, {j['duplicated']} "
-                  f"duplicated of {j['acked']} | - | - | 0 and 0 | {'yes' if j['ok'] else 'no'} |")
+            print(
+                f"| {count} phones | burst: journal check | {j['lost']} lost, {j['duplicated']} "
+                f"duplicated of {j['acked']} | - | - | 0 and 0 | {'yes' if j['ok'] else 'no'} |"
+            )
 
 
 async def main() -> None:
@@ -162,11 +186,13 @@ async def main() -> None:
     parser.add_argument("-n", "--participants", default="200,1000")
     parser.add_argument("--modes", default="sessionkit,bare")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--pause", type=float, default=3.0,
-                        help="seconds between rounds (default 3)")
+    parser.add_argument(
+        "--pause", type=float, default=3.0, help="seconds between rounds (default 3)"
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     await run_configurations(one_run, show, table, args, timeout=300)
+
 
 if __name__ == "__main__":
     asyncio.run(main())

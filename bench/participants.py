@@ -59,8 +59,9 @@ from _phones import (
 FILLER = "the wifi password was on a sticky note behind the projector again"
 
 
-async def post_notes(room: Room, seconds: float, interval: float,
-                     rng: random.Random) -> list[Submission]:
+async def post_notes(
+    room: Room, seconds: float, interval: float, rng: random.Random
+) -> list[Submission]:
     out: list[Submission] = []
     posters = [p for p in room.phones if not p.observer]
     start = now() + 0.2
@@ -77,13 +78,15 @@ async def post_notes(room: Room, seconds: float, interval: float,
             out.append(await phone.submit("note", {"text": text}))
             k += 1
 
-    await asyncio.gather(*(phone_loop(p, interval * i / len(posters))
-                           for i, p in enumerate(posters)))
+    await asyncio.gather(
+        *(phone_loop(p, interval * i / len(posters)) for i, p in enumerate(posters))
+    )
     return out
 
 
-async def cast_votes(room: Room, targets: list[str], seconds: float, interval: float,
-                     rng: random.Random) -> list[Submission]:
+async def cast_votes(
+    room: Room, targets: list[str], seconds: float, interval: float, rng: random.Random
+) -> list[Submission]:
     out: list[Submission] = []
     posters = [p for p in room.phones if not p.observer]
     start = now() + 0.2
@@ -100,20 +103,28 @@ async def cast_votes(room: Room, targets: list[str], seconds: float, interval: f
             out.append(await phone.submit("vote", {"target": mine[k]}))
             k += 1
 
-    await asyncio.gather(*(phone_loop(p, interval * i / len(posters))
-                           for i, p in enumerate(posters)))
+    await asyncio.gather(
+        *(phone_loop(p, interval * i / len(posters)) for i, p in enumerate(posters))
+    )
     return out
 
 
-async def resend_sample(room: Room, notes: list[Submission], count: int,
-                        rng: random.Random) -> tuple[int, int, list[Submission]]:
+async def resend_sample(
+    room: Room, notes: list[Submission], count: int, rng: random.Random
+) -> tuple[int, int, list[Submission]]:
     acked = [s for s in notes if s.status in (200, 201)]
     sample = rng.sample(acked, min(count, len(acked)))
-    answers = await asyncio.gather(*(
-        room.phones[s.phone].submit("note", {"text": "resent"}, client_id=s.client_id)
-        for s in sample))
-    good = sum(1 for a, s in zip(answers, sample)
-               if a.status == 200 and a.duplicate and a.seq == s.seq)
+    answers = await asyncio.gather(
+        *(
+            room.phones[s.phone].submit("note", {"text": "resent"}, client_id=s.client_id)
+            for s in sample
+        )
+    )
+    good = sum(
+        1
+        for a, s in zip(answers, sample, strict=False)
+        if a.status == 200 and a.duplicate and a.seq == s.seq
+    )
     return len(sample), good, list(answers)
 
 
@@ -144,8 +155,9 @@ async def one_run(mode: str, count: int, args: argparse.Namespace) -> dict[str, 
         ok_notes = [s for s in notes if s.status in (200, 201)]
         result["notes_sent"] = len(notes)
         result["notes_acked"] = len(ok_notes)
-        result["notes_failed"] = sorted({f"{s.status} {s.error[:60]}" for s in notes
-                                         if s.status not in (200, 201)})[:5]
+        result["notes_failed"] = sorted(
+            {f"{s.status} {s.error[:60]}" for s in notes if s.status not in (200, 201)}
+        )[:5]
         result["ack"] = summary([s.acked - s.sent for s in ok_notes])
         result["notes_per_s"] = len(ok_notes) / (wall1 - wall0)
         result["cpu_notes"] = (cpu1 - cpu0) / (wall1 - wall0)
@@ -172,8 +184,9 @@ async def one_run(mode: str, count: int, args: argparse.Namespace) -> dict[str, 
         result["writes_votes"] = (await server.stats()).get("journal")
         ok_votes = [s for s in votes if s.status in (200, 201)]
         result["votes_sent"], result["votes_acked"] = len(votes), len(ok_votes)
-        result["votes_refused"] = sorted({f"{s.status} {s.error[:60]}" for s in votes
-                                          if s.status not in (200, 201)})[:5]
+        result["votes_refused"] = sorted(
+            {f"{s.status} {s.error[:60]}" for s in votes if s.status not in (200, 201)}
+        )[:5]
         result["vote_ack"] = summary([s.acked - s.sent for s in ok_votes])
         result["cpu_votes"] = (cpu3 - cpu2) / (wall3 - wall2)
 
@@ -193,8 +206,9 @@ async def one_run(mode: str, count: int, args: argparse.Namespace) -> dict[str, 
         result["client_cpu_s"] = time.process_time() - cpu_client0
         result["fetches"] = sum(p.fetches for p in room.phones)
         result["fetch_errors"] = sum(p.fetch_errors for p in room.phones)
-        result["reconnects"] = sum(p.submit_conn.reconnects + p.fetch_conn.reconnects
-                                   for p in room.phones)
+        result["reconnects"] = sum(
+            p.submit_conn.reconnects + p.fetch_conn.reconnects for p in room.phones
+        )
         result["sse_errors"] = sum(1 for p in room.phones if p.sse_error)
         pid_of = {p.index: p.pid for p in room.phones}
         observer = room.phones[0]
@@ -218,44 +232,64 @@ async def one_run(mode: str, count: int, args: argparse.Namespace) -> dict[str, 
 def show(result: dict[str, Any]) -> None:
     r = result
     print(f"\n== {r['mode']}, {r['phones']} phones ==")
-    print(f"  connected: {r['streams_open']} streams open at once, joined in {r['connect_s']:.1f} s")
+    print(
+        f"  connected: {r['streams_open']} streams open at once, joined in {r['connect_s']:.1f} s"
+    )
     a = r["ack"]
-    print(f"  notes: {r['notes_acked']}/{r['notes_sent']} acknowledged, {r['notes_per_s']:.1f}/s; "
-          f"submit->ack p50 {ms(a['p50'])} p95 {ms(a['p95'])} p99 {ms(a['p99'])} max {ms(a['max'])}")
+    print(
+        f"  notes: {r['notes_acked']}/{r['notes_sent']} acknowledged, {r['notes_per_s']:.1f}/s; "
+        f"submit->ack p50 {ms(a['p50'])} p95 {ms(a['p95'])} p99 {ms(a['p99'])} max {ms(a['max'])}"
+    )
     if r["notes_failed"]:
         print(f"  refused notes: {r['notes_failed']}")
     s, e = r["seen"], r["seen_by_all"]
-    print(f"  submit->seen by another phone p50 {ms(s['p50'])} p95 {ms(s['p95'])} "
-          f"p99 {ms(s['p99'])}; by all p95 {ms(e['p95'])} max {ms(e['max'])}; "
-          f"never {r['seen_never']}")
+    print(
+        f"  submit->seen by another phone p50 {ms(s['p50'])} p95 {ms(s['p95'])} "
+        f"p99 {ms(s['p99'])}; by all p95 {ms(e['p95'])} max {ms(e['max'])}; "
+        f"never {r['seen_never']}"
+    )
     print(f"  observer check: {r['observed']}")
-    print(f"  resent {r['resent']} with the same client_id: {r['resent_ok']} answered as duplicates")
+    print(
+        f"  resent {r['resent']} with the same client_id: {r['resent_ok']} answered as duplicates"
+    )
     v = r["vote_ack"]
-    print(f"  votes: {r['votes_acked']}/{r['votes_sent']}; submit->ack p50 {ms(v['p50'])} "
-          f"p95 {ms(v['p95'])} p99 {ms(v['p99'])}")
+    print(
+        f"  votes: {r['votes_acked']}/{r['votes_sent']}; submit->ack p50 {ms(v['p50'])} "
+        f"p95 {ms(v['p95'])} p99 {ms(v['p99'])}"
+    )
     if r["votes_refused"]:
         print(f"  refused votes: {r['votes_refused']}")
     st = r["step_all"]
-    print(f"  step change -> seen by all: to the vote {ms(r['step_first_all'])}; all changes "
-          f"p50 {ms(st['p50'])} max {ms(r['step_all_max'])}; per phone p95 "
-          f"{ms(r['step_each']['p95'])}")
-    print(f"  server CPU: {r['cpu_notes'] * 100:.0f}% of a core while notes flowed, "
-          f"{r['cpu_votes'] * 100:.0f}% during votes, {r['cpu_total_s']:.1f} s in all; "
-          f"peak RSS {r['peak_rss_mb']:.0f} MB; client CPU {r['client_cpu_s']:.1f} s")
-    print(f"  state fetches {r['fetches']} (errors {r['fetch_errors']}), reconnects "
-          f"{r['reconnects']}, stream errors {r['sse_errors']}")
+    print(
+        f"  step change -> seen by all: to the vote {ms(r['step_first_all'])}; all changes "
+        f"p50 {ms(st['p50'])} max {ms(r['step_all_max'])}; per phone p95 "
+        f"{ms(r['step_each']['p95'])}"
+    )
+    print(
+        f"  server CPU: {r['cpu_notes'] * 100:.0f}% of a core while notes flowed, "
+        f"{r['cpu_votes'] * 100:.0f}% during votes, {r['cpu_total_s']:.1f} s in all; "
+        f"peak RSS {r['peak_rss_mb']:.0f} MB; client CPU {r['client_cpu_s']:.1f} s"
+    )
+    print(
+        f"  state fetches {r['fetches']} (errors {r['fetch_errors']}), reconnects "
+        f"{r['reconnects']}, stream errors {r['sse_errors']}"
+    )
     for phase in ("notes", "votes"):
         w = r.get(f"writes_{phase}")
         if w and w["appends"]:
-            print(f"  journal writes during {phase}: {w['appends']} fsynced appends for "
-                  f"{w['events']} events (mean batch {w['events'] / w['appends']:.2f}, "
-                  f"largest {w['max_batch']}), {w['seconds'] * 1000 / w['appends']:.2f} ms each")
+            print(
+                f"  journal writes during {phase}: {w['appends']} fsynced appends for "
+                f"{w['events']} events (mean batch {w['events'] / w['appends']:.2f}, "
+                f"largest {w['max_batch']}), {w['seconds'] * 1000 / w['appends']:.2f} ms each"
+            )
     if "journal" in r:
         j = r["journal"]
-        print(f"  journal: {j['notes_in_journal']} notes, {j['votes_in_journal']} votes; "
-              f"acknowledged {j['acked']}, lost {j['lost']}, duplicated {j['duplicated']}, "
-              f"recorded but unacknowledged {j['unacknowledged_extra']} -> "
-              f"{'OK' if j['ok'] else 'PROBLEM ' + str(j['problems'])}")
+        print(
+            f"  journal: {j['notes_in_journal']} notes, {j['votes_in_journal']} votes; "
+            f"acknowledged {j['acked']}, lost {j['lost']}, duplicated {j['duplicated']}, "
+            f"recorded but unacknowledged {j['unacknowledged_extra']} -> "
+            f"{'OK' if j['ok'] else 'PROBLEM ' + str(j['problems'])}"
+        )
     sys.stdout.flush()
 
 
@@ -276,11 +310,21 @@ def table(results: list[dict[str, Any]]) -> None:
             continue
         b = bare or {}
 
-        def row(metric: str, value: float, base: float | None, fmt: Any = ms,
-                target: str = "", met: str = "", count: int = count) -> None:
+        def row(
+            metric: str,
+            value: float,
+            base: float | None,
+            fmt: Any = ms,
+            target: str = "",
+            met: str = "",
+            count: int = count,
+        ) -> None:
             shown_base = fmt(base) if base is not None else "-"
             r = ratio(value, base) if base is not None else "-"
-            print(f"| {count} phones | {metric} | {fmt(value)} | {shown_base} | {r} | {target} | {met} |")
+            print(
+                f"| {count} phones | {metric} | {fmt(value)} | {shown_base} | {r} "
+                f"| {target} | {met} |"
+            )
 
         def get(r: dict[str, Any], *path: str) -> float | None:
             for part in path:
@@ -289,10 +333,17 @@ def table(results: list[dict[str, Any]]) -> None:
                 r = r[part]
             return r  # type: ignore[return-value]
 
-        num = lambda v: f"{v:,.0f}"
-        row("streams open at once", sk["streams_open"], get(b, "streams_open"), num,
-            "1,000" if count == 1000 else "", ("yes" if sk["streams_open"] >= 1000 else "no")
-            if count == 1000 else "")
+        def num(v):
+            return f"{v:,.0f}"
+
+        row(
+            "streams open at once",
+            sk["streams_open"],
+            get(b, "streams_open"),
+            num,
+            "1,000" if count == 1000 else "",
+            ("yes" if sk["streams_open"] >= 1000 else "no") if count == 1000 else "",
+        )
         for p in ("p50", "p95", "p99"):
             target = "< 50 ms" if (p == "p95" and count == 200) else ""
             met = ("yes" if sk["ack"][p] < 0.05 else "no") if target else ""
@@ -301,42 +352,71 @@ def table(results: list[dict[str, Any]]) -> None:
             row(f"note submit->seen by others {p}", sk["seen"][p], get(b, "seen", p))
         row("vote submit->ack p95", sk["vote_ack"]["p95"], get(b, "vote_ack", "p95"))
         target = "< 1 s" if count == 1000 else ""
-        row(f"step change->seen by all (worst of {sk['step_changes']} changes)", sk["step_all_max"],
-            get(b, "step_all_max"), target=target,
-            met=("yes" if sk["step_all_max"] < 1.0 else "no") if target else "")
-        row("step change->seen, per phone p95", sk["step_each"]["p95"],
-            get(b, "step_each", "p95"))
-        row("notes acknowledged per second", sk["notes_per_s"], get(b, "notes_per_s"),
-            lambda v: f"{v:.1f}")
-        row("server CPU while notes flowed", sk["cpu_notes"], get(b, "cpu_notes"),
-            lambda v: f"{v * 100:.0f}%")
-        row("server CPU, whole run", sk["cpu_total_s"], get(b, "cpu_total_s"),
-            lambda v: f"{v:.1f} s")
-        row("server peak RSS", sk["peak_rss_mb"], get(b, "peak_rss_mb"),
-            lambda v: f"{v:.0f} MB")
+        row(
+            f"step change->seen by all (worst of {sk['step_changes']} changes)",
+            sk["step_all_max"],
+            get(b, "step_all_max"),
+            target=target,
+            met=("yes" if sk["step_all_max"] < 1.0 else "no") if target else "",
+        )
+        row("step change->seen, per phone p95", sk["step_each"]["p95"], get(b, "step_each", "p95"))
+        row(
+            "notes acknowledged per second",
+            sk["notes_per_s"],
+            get(b, "notes_per_s"),
+            lambda v: f"{v:.1f}",
+        )
+        row(
+            "server CPU while notes flowed",
+            sk["cpu_notes"],
+            get(b, "cpu_notes"),
+            lambda v: f"{v * 100:.0f}%",
+        )
+        row(
+            "server CPU, whole run",
+            sk["cpu_total_s"],
+            get(b, "cpu_total_s"),
+            lambda v: f"{v:.1f} s",
+        )
+        row("server peak RSS", sk["peak_rss_mb"], get(b, "peak_rss_mb"), lambda v: f"{v:.0f} MB")
         if "journal" in sk:
             j = sk["journal"]
             lost_dup = f"{j['lost']} lost, {j['duplicated']} duplicated of {j['acked']}"
-            print(f"| {count} phones | journal check | {lost_dup} | - | - | 0 and 0 | "
-                  f"{'yes' if j['ok'] else 'no'} |")
+            print(
+                f"| {count} phones | journal check | {lost_dup} | - | - | 0 and 0 | "
+                f"{'yes' if j['ok'] else 'no'} |"
+            )
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-n", "--participants", default="50,200,1000",
-                        help="comma-separated numbers of phones (default 50,200,1000)")
+    parser.add_argument(
+        "-n",
+        "--participants",
+        default="50,200,1000",
+        help="comma-separated numbers of phones (default 50,200,1000)",
+    )
     parser.add_argument("--modes", default="sessionkit,bare")
     parser.add_argument("--notes-seconds", type=float, default=20.0)
     parser.add_argument("--votes-seconds", type=float, default=10.0)
-    parser.add_argument("--interval", type=float, default=5.0,
-                        help="seconds between one phone's submissions (default 5)")
+    parser.add_argument(
+        "--interval",
+        type=float,
+        default=5.0,
+        help="seconds between one phone's submissions (default 5)",
+    )
     parser.add_argument("--step-changes", type=int, default=4)
     parser.add_argument("--resend", type=int, default=50)
-    parser.add_argument("--seen-sample", type=int, default=400,
-                        help="notes whose submit->seen is measured on every phone")
+    parser.add_argument(
+        "--seen-sample",
+        type=int,
+        default=400,
+        help="notes whose submit->seen is measured on every phone",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     await run_configurations(one_run, show, table, args, timeout=600)
+
 
 if __name__ == "__main__":
     asyncio.run(main())

@@ -78,24 +78,41 @@ def make_method(id: str, steps: list[dict[str, Any]], **fields: Any) -> Method:
     return Method.model_validate(data)
 
 
-def make_plan(agenda: list[dict[str, Any]], *, id: str = "test-plan",
-              start: str = "09:00", end: str = "17:00") -> Plan:
-    return Plan.model_validate({
-        "id": id,
-        "title": "Test plan",
-        "days": [{"start": start, "end": end, "agenda": agenda}],
-    })
+def make_plan(
+    agenda: list[dict[str, Any]], *, id: str = "test-plan", start: str = "09:00", end: str = "17:00"
+) -> Plan:
+    return Plan.model_validate(
+        {
+            "id": id,
+            "title": "Test plan",
+            "days": [{"start": start, "end": end, "agenda": agenda}],
+        }
+    )
 
 
-def make_engine(plan: Plan | None = None, methods: dict[str, Method] | None = None, *,
-                clock: FakeClock | None = None, journal: Any = None,
-                max_participants: int = 1000, run_id: str = "run-test", **kw: Any) -> Engine:
+def make_engine(
+    plan: Plan | None = None,
+    methods: dict[str, Method] | None = None,
+    *,
+    clock: FakeClock | None = None,
+    journal: Any = None,
+    max_participants: int = 1000,
+    run_id: str = "run-test",
+    **kw: Any,
+) -> Engine:
     if plan is None:
         plan = standard_plan()
     if methods is None:
         methods = standard_methods()
-    return Engine(plan, methods, clock=clock or FakeClock(), journal=journal,
-                  limits=Limits(max_participants=max_participants), run_id=run_id, **kw)
+    return Engine(
+        plan,
+        methods,
+        clock=clock or FakeClock(),
+        journal=journal,
+        limits=Limits(max_participants=max_participants),
+        run_id=run_id,
+        **kw,
+    )
 
 
 # ------------------------------------------------------------------ the standard plan
@@ -111,48 +128,87 @@ REGIONS = [
 
 
 def standard_methods() -> dict[str, Method]:
-    ideas = make_method("ideas", [
-        # 0.0: private, named notes with categories
-        step("write", {"kind": "notes", "max_per_person": 3, "categories": ROSE_THORN,
-                       "private": True, "anonymous": False}, timebox=10),
-        # 0.1: open, anonymous notes without categories
-        step("anon", {"kind": "notes", "max_per_person": 2}),
-        # 0.2: canvas
-        step("map", {"kind": "canvas", "regions": REGIONS, "max_per_person": 3}),
-        # 0.3: cluster the two notes steps, with a parking lot
-        step("group", {"kind": "cluster", "source_steps": ["write", "anon"]}),
-        # 0.4: dots on notes of "write"
-        step("vote-notes", {"kind": "vote", "target_step": "write", "target": "notes",
-                            "dots_per_person": 3, "max_per_item": 2}),
-        # 0.5: dots on clusters of "group"
-        step("vote-themes", {"kind": "vote", "target_step": "group", "target": "clusters",
-                             "dots_per_person": 2, "max_per_item": 1}),
-        # 0.6: discussion
-        step("talk", {"kind": "discussion"}),
-    ])
-    check_out = make_method("check-out", [
-        # 2.0: rating
-        step("rate", {"kind": "rating", "scale_min": 1, "scale_max": 5}, timebox=3),
-        # 2.1
-        step("close", {"kind": "discussion", "summary": False}, timebox=2),
-    ])
-    quick_sort = make_method("quick-sort", [
-        # 3.0: notes
-        step("jot", {"kind": "notes"}, timebox=4),
-        # 3.1: cluster without a parking lot
-        step("sort", {"kind": "cluster", "source_steps": ["jot"], "parking_lot": False},
-             timebox=6),
-    ])
+    ideas = make_method(
+        "ideas",
+        [
+            # 0.0: private, named notes with categories
+            step(
+                "write",
+                {
+                    "kind": "notes",
+                    "max_per_person": 3,
+                    "categories": ROSE_THORN,
+                    "private": True,
+                    "anonymous": False,
+                },
+                timebox=10,
+            ),
+            # 0.1: open, anonymous notes without categories
+            step("anon", {"kind": "notes", "max_per_person": 2}),
+            # 0.2: canvas
+            step("map", {"kind": "canvas", "regions": REGIONS, "max_per_person": 3}),
+            # 0.3: cluster the two notes steps, with a parking lot
+            step("group", {"kind": "cluster", "source_steps": ["write", "anon"]}),
+            # 0.4: dots on notes of "write"
+            step(
+                "vote-notes",
+                {
+                    "kind": "vote",
+                    "target_step": "write",
+                    "target": "notes",
+                    "dots_per_person": 3,
+                    "max_per_item": 2,
+                },
+            ),
+            # 0.5: dots on clusters of "group"
+            step(
+                "vote-themes",
+                {
+                    "kind": "vote",
+                    "target_step": "group",
+                    "target": "clusters",
+                    "dots_per_person": 2,
+                    "max_per_item": 1,
+                },
+            ),
+            # 0.6: discussion
+            step("talk", {"kind": "discussion"}),
+        ],
+    )
+    check_out = make_method(
+        "check-out",
+        [
+            # 2.0: rating
+            step("rate", {"kind": "rating", "scale_min": 1, "scale_max": 5}, timebox=3),
+            # 2.1
+            step("close", {"kind": "discussion", "summary": False}, timebox=2),
+        ],
+    )
+    quick_sort = make_method(
+        "quick-sort",
+        [
+            # 3.0: notes
+            step("jot", {"kind": "notes"}, timebox=4),
+            # 3.1: cluster without a parking lot
+            step(
+                "sort",
+                {"kind": "cluster", "source_steps": ["jot"], "parking_lot": False},
+                timebox=6,
+            ),
+        ],
+    )
     return {m.id: m for m in (ideas, check_out, quick_sort)}
 
 
 def standard_plan() -> Plan:
-    return make_plan([
-        {"method": "ideas"},       # item 0
-        {"break": 15},             # item 1
-        {"method": "check-out"},   # item 2
-        {"method": "quick-sort"},  # item 3
-    ])
+    return make_plan(
+        [
+            {"method": "ideas"},  # item 0
+            {"break": 15},  # item 1
+            {"method": "check-out"},  # item 2
+            {"method": "quick-sort"},  # item 3
+        ]
+    )
 
 
 # Step keys of the standard plan, by name.
@@ -160,11 +216,11 @@ WRITE, ANON, MAP, GROUP, VOTE_NOTES, VOTE_THEMES, TALK = (f"0.{i}" for i in rang
 BREAK = "1.0"
 RATE, CLOSE = "2.0", "2.1"
 JOT, SORT = "3.0", "3.1"
-ALL_STEPS = (WRITE, ANON, MAP, GROUP, VOTE_NOTES, VOTE_THEMES, TALK, BREAK, RATE, CLOSE,
-             JOT, SORT)
+ALL_STEPS = (WRITE, ANON, MAP, GROUP, VOTE_NOTES, VOTE_THEMES, TALK, BREAK, RATE, CLOSE, JOT, SORT)
 
 
 # ------------------------------------------------------------------ driving an engine
+
 
 def go(engine: Engine, key: str) -> Event:
     """Move the facilitator to a step by its key (``"0.3"``)."""

@@ -27,12 +27,19 @@ from sessionkit.web import create_app
 from test_web import MAP, OPEN, RATE, VOTE, fast_limits, make_engine
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 TOKEN = "browser-token-42"
 
 playwright_api = pytest.importorskip(
-    "playwright.async_api", reason="playwright (Python) is not installed: pip install playwright")
+    "playwright.async_api", reason="playwright (Python) is not installed: pip install playwright"
+)
 zxingcpp = pytest.importorskip("zxingcpp", reason="zxing-cpp is not installed")
 
 pytestmark = pytest.mark.skipif(
@@ -71,11 +78,19 @@ async def test_phone_joins_writes_votes_and_survives_a_restart(tmp_path: Path):
     async with playwright_api.async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            page = await browser.new_page(viewport={"width": 360, "height": 740},
-                                          device_scale_factor=1, is_mobile=True, has_touch=True)
+            page = await browser.new_page(
+                viewport={"width": 360, "height": 740},
+                device_scale_factor=1,
+                is_mobile=True,
+                has_touch=True,
+            )
             page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-            page.on("console", lambda msg: problems.append(f"console: {msg.text}")
-                    if msg.type == "error" else None)
+            page.on(
+                "console",
+                lambda msg: (
+                    problems.append(f"console: {msg.text}") if msg.type == "error" else None
+                ),
+            )
             expect = type(playwright_api.expect)()  # this test's own, not the global one
             expect.set_options(timeout=SAFETY_MS)  # a safety net, never the thing tested
 
@@ -102,19 +117,27 @@ async def test_phone_joins_writes_votes_and_survives_a_restart(tmp_path: Path):
             await page.click("#note-add")
             await expect(page.locator("#my-notes li")).to_have_count(1)
             await expect(page.locator("#my-notes li").first).to_contain_text(
-                "Handovers are clearer <b>now</b>")  # shown as text, never as markup
+                "Handovers are clearer <b>now</b>"
+            )  # shown as text, never as markup
             await until(lambda: len(engine.state.notes) == 1, "the note to be recorded")
             await page.screenshot(path=str(shots / "2-notes.png"), full_page=True)
 
             # Someone else writes too; the facilitator reveals, then opens the vote.
             async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
-                joined = (await http.post(f"/j/{TOKEN}/api/join",
-                                          json={"client_id": "other-phone-0000001"})).json()
+                joined = (
+                    await http.post(
+                        f"/j/{TOKEN}/api/join", json={"client_id": "other-phone-0000001"}
+                    )
+                ).json()
                 other = {"X-Participant-Key": joined["key"]}
-                for i, text in enumerate(("Too many forms to fill in",
-                                          "A shared calendar could help")):
-                    response = await http.post(f"/j/{TOKEN}/api/notes", headers=other, json={
-                        "text": text, "category": "thorn", "client_id": f"o-{i}"})
+                for i, text in enumerate(
+                    ("Too many forms to fill in", "A shared calendar could help")
+                ):
+                    response = await http.post(
+                        f"/j/{TOKEN}/api/notes",
+                        headers=other,
+                        json={"text": text, "category": "thorn", "client_id": f"o-{i}"},
+                    )
                     assert response.status_code == 201
             await expect(page.locator("#all-notes li")).to_have_count(0)  # still private
             engine.execute(c.Reveal())
@@ -122,14 +145,24 @@ async def test_phone_joins_writes_votes_and_survives_a_restart(tmp_path: Path):
             engine.execute(c.GoTo(item=0, step=VOTE))
             engine.execute(c.OpenVote())
             await expect(page.locator("#targets li")).to_have_count(3)
-            await page.locator("#targets li", has_text="Too many forms").locator("button.add").click()
+            await (
+                page.locator("#targets li", has_text="Too many forms").locator("button.add").click()
+            )
             await expect(page.locator("#dots")).to_contain_text("1 of 2 dots left")
             await until(lambda: engine.state.dots_used("0.1", "p1") == 1, "the dot")
             await page.screenshot(path=str(shots / "3-vote.png"), full_page=True)
-            await page.locator("#targets li", has_text="Too many forms").locator("button.take").click()
+            await (
+                page.locator("#targets li", has_text="Too many forms")
+                .locator("button.take")
+                .click()
+            )
             await until(lambda: engine.state.dots_used("0.1", "p1") == 0, "the dot back")
             await expect(page.locator("#dots")).to_contain_text("2 of 2 dots left")
-            await page.locator("#targets li", has_text="shared calendar").locator("button.add").click()
+            await (
+                page.locator("#targets li", has_text="shared calendar")
+                .locator("button.add")
+                .click()
+            )
             await until(lambda: engine.state.dots_used("0.1", "p1") == 1, "the dot")
             engine.execute(c.CloseVote())
             await expect(page.locator("#results li")).to_have_count(1)
@@ -154,8 +187,10 @@ async def test_phone_joins_writes_votes_and_survives_a_restart(tmp_path: Path):
             # ...and comes back on the same port: the page recovers by itself, sends the
             # note exactly once, and hears about the next step change.
             server, task = await start(app, port)
-            await until(lambda: any("server was down" in n.text for n in engine.state.notes.values()),
-                        "the offline note to be delivered")
+            await until(
+                lambda: any("server was down" in n.text for n in engine.state.notes.values()),
+                "the offline note to be delivered",
+            )
             await expect(page.locator("#conn")).to_have_attribute("data-state", "live")
             await expect(page.locator("#my-notes li.pending")).to_have_count(0)
             await expect(page.locator("#my-notes li")).to_have_count(1)
@@ -190,6 +225,9 @@ async def test_phone_joins_writes_votes_and_survives_a_restart(tmp_path: Path):
             server.stop()
             await asyncio.wait_for(task, 30)
     # CSP violations and script errors show up as console errors.
-    real = [p for p in problems if "Failed to load resource" not in p
-            and "ERR_CONNECTION_REFUSED" not in p]
+    real = [
+        p
+        for p in problems
+        if "Failed to load resource" not in p and "ERR_CONNECTION_REFUSED" not in p
+    ]
     assert not real, real

@@ -102,13 +102,16 @@ def test_check_a_folder_reports_every_problem_and_counts(capsys, tmp_path):
     folder = tmp_path / "mixed"
     write(folder, "rose-thorn-bud.toml", RTB_TEXT)
     write(folder, "empty.toml", "")
-    write(folder, "test-day.toml", swap(PLAN, 'method = "rose-thorn-bud"', 'method = "rose-thorn-bd"'))
+    write(
+        folder, "test-day.toml", swap(PLAN, 'method = "rose-thorn-bud"', 'method = "rose-thorn-bd"')
+    )
     code, out, _ = run(capsys, "check", str(folder))
     assert code == 1
     lines = out.strip().splitlines()
     assert "mixed/empty.toml: is empty, expected TOML" in lines
     assert any(
-        line.startswith("mixed/test-day.toml:") and "unknown method 'rose-thorn-bd' (did you mean 'rose-thorn-bud'?)" in line
+        line.startswith("mixed/test-day.toml:")
+        and "unknown method 'rose-thorn-bd' (did you mean 'rose-thorn-bud'?)" in line
         for line in lines
     )
     assert lines[-1] == "2 problems in 2 files (2 methods and 1 plan checked)"
@@ -118,7 +121,9 @@ def test_check_clean_files(capsys, tmp_path):
     folder = tmp_path / "good"
     write(folder, "rose-thorn-bud.toml", RTB_TEXT)
     write(folder, "test-day.toml", PLAN)
-    code, out, _ = run(capsys, "check", str(folder / "rose-thorn-bud.toml"), str(folder / "test-day.toml"))
+    code, out, _ = run(
+        capsys, "check", str(folder / "rose-thorn-bud.toml"), str(folder / "test-day.toml")
+    )
     assert (code, out.strip()) == (0, "1 method and 1 plan, no problems")
 
 
@@ -129,8 +134,16 @@ def test_check_a_missing_path(capsys, tmp_path):
 
 
 def test_check_with_methods_and_sessions_options(capsys, tmp_path):
-    write(tmp_path / "m", "extra-method.toml", swap(RTB_TEXT, 'id = "rose-thorn-bud"', 'id = "extra-method"'))
-    write(tmp_path / "s", "test-day.toml", swap(PLAN, 'method = "rose-thorn-bud"', 'method = "extra-method"'))
+    write(
+        tmp_path / "m",
+        "extra-method.toml",
+        swap(RTB_TEXT, 'id = "rose-thorn-bud"', 'id = "extra-method"'),
+    )
+    write(
+        tmp_path / "s",
+        "test-day.toml",
+        swap(PLAN, 'method = "rose-thorn-bud"', 'method = "extra-method"'),
+    )
     code, out, _ = run(capsys, "check", "--methods", "m", "--sessions", "s")
     assert code == 0, out
     assert out.strip().endswith("no problems")
@@ -155,7 +168,9 @@ def test_methods_table(capsys):
     header = out.splitlines()[0].split()
     assert header == ["id", "name", "phase", "min", "people", "summary"]
     row = next(line for line in out.splitlines() if line.startswith("rose-thorn-bud "))
-    assert re.search(r"rose-thorn-bud\s+Rose, Thorn, Bud\s+discover\s+30\s+3-40\s+Everyone notes", row)
+    assert re.search(
+        r"rose-thorn-bud\s+Rose, Thorn, Bud\s+discover\s+30\s+3-40\s+Everyone notes", row
+    )
 
 
 def method_rows(out: str) -> dict[str, str]:
@@ -184,9 +199,16 @@ def test_methods_filters(capsys, tmp_path):
 
 
 def test_methods_phase_filter_keeps_only_that_phase(capsys, tmp_path):
-    write(tmp_path / "m", "define-me.toml", swap(swap(RTB_TEXT, 'id = "rose-thorn-bud"', 'id = "define-me"'),
-                                                   'phase = "discover"', 'phase = "define"'))
-    code, out, _ = run(capsys, "methods", "--methods", "m", "--phase", "define")
+    write(
+        tmp_path / "m",
+        "define-me.toml",
+        swap(
+            swap(RTB_TEXT, 'id = "rose-thorn-bud"', 'id = "define-me"'),
+            'phase = "discover"',
+            'phase = "define"',
+        ),
+    )
+    _code, out, _ = run(capsys, "methods", "--methods", "m", "--phase", "define")
     assert "define-me" in out and "rose-thorn-bud" not in out
 
 
@@ -205,8 +227,15 @@ def test_show_a_method(capsys):
     for expected in (
         "Rose, Thorn, Bud  (rose-thorn-bud)",
         "discover · 20-45 min (typical 30) · 3-40 people",
-        "Purpose", "When to use", "When to avoid", "Materials", "Preparation", "Tips",
-        "Variations", "Care", "Sources",
+        "Purpose",
+        "When to use",
+        "When to avoid",
+        "Materials",
+        "Preparation",
+        "Tips",
+        "Variations",
+        "Care",
+        "Sources",
         "1. Write roses, thorns and buds  0-8 min (8 min, solo)",
         "2. Find the themes  8-20 min (12 min, whole group)",
         "Input: notes: up to 9 per person; private until revealed; anonymous; categories: Rose, Thorn, Bud",
@@ -235,7 +264,7 @@ def test_show_unknown_method(capsys):
 
 def test_show_a_method_file_with_problems(capsys, tmp_path):
     path = write(tmp_path, "rose-thorn-bud.toml", swap(RTB_TEXT, "timebox = 8", "minuts = 8"))
-    code, out, err = run(capsys, "show", str(path))
+    code, _out, err = run(capsys, "show", str(path))
     assert code == 1
     assert "is not a valid method" in err
     assert "unknown key 'minuts' (did you mean 'timebox'?)" in err
@@ -245,7 +274,11 @@ def test_show_a_method_file_with_problems(capsys, tmp_path):
 
 
 def agenda_rows(out: str) -> list[list[str]]:
-    return [line.split(None, 3) for line in out.splitlines() if re.match(r"\d\d:\d\d\s+\d\d:\d\d\s", line)]
+    return [
+        line.split(None, 3)
+        for line in out.splitlines()
+        if re.match(r"\d\d:\d\d\s+\d\d:\d\d\s", line)
+    ]
 
 
 def test_plan_shows_clock_times_of_items_and_steps(capsys, tmp_path):
@@ -275,14 +308,18 @@ def test_plan_shows_clock_times_of_items_and_steps(capsys, tmp_path):
 
 def test_plan_overrun_is_a_warning(capsys, tmp_path):
     write(tmp_path / "sessions", "test-day.toml", swap(PLAN, 'end = "11:00"', 'end = "10:45"'))
-    code, out, err = run(capsys, "plan", "test-day")
+    code, out, _err = run(capsys, "plan", "test-day")
     assert code == 0
     assert "Warning: day 1 (2025-02-11) ends at 11:00, 15 min after its end time 10:45" in out
     assert "Planned 1 h 30 min of 1 h 15 min; 15 min over" in out
 
 
 def test_plan_by_path_with_an_unknown_method(capsys, tmp_path):
-    path = write(tmp_path / "loose", "my-plan.toml", swap(PLAN, 'method = "rose-thorn-bud"', 'method = "rose-thorn-bd"'))
+    path = write(
+        tmp_path / "loose",
+        "my-plan.toml",
+        swap(PLAN, 'method = "rose-thorn-bud"', 'method = "rose-thorn-bd"'),
+    )
     code, out, err = run(capsys, "plan", str(path))
     assert code == 1
     assert "[unknown method]" in out
@@ -315,6 +352,8 @@ def test_every_bundled_plan_lays_out(capsys, plan_id):
 
 @pytest.mark.parametrize("command", [["check"], ["methods"], ["show", "x"], ["plan", "x"]])
 def test_library_options_are_repeatable(command):
-    args = build_parser().parse_args(command + ["--methods", "a", "--methods", "b", "--sessions", "c"])
+    args = build_parser().parse_args(
+        [*command, "--methods", "a", "--methods", "b", "--sessions", "c"]
+    )
     assert args.methods == [Path("a"), Path("b")]
     assert args.sessions == [Path("c")]

@@ -67,8 +67,7 @@ def test_export_writes_into_the_runs_exports_folder(records: Path, capsys, fmt: 
     assert ("Carers who stay" if fmt == "csv" else "Sample workshop").encode() in data
 
 
-def test_export_to_a_chosen_path_a_folder_or_stdout(records: Path, tmp_path: Path,
-                                                    capsys) -> None:
+def test_export_to_a_chosen_path_a_folder_or_stdout(records: Path, tmp_path: Path, capsys) -> None:
     run = records / names(records)[1]
     assert main(["export", str(run), "-f", "markdown", "-o", str(tmp_path / "out.md")]) == 0
     assert capsys.readouterr().out.strip() == str(tmp_path / "out.md")
@@ -85,10 +84,21 @@ def test_export_errors_are_one_line(records: Path, tmp_path: Path, capsys) -> No
     cases = [
         (["export", "nope", "--records", str(records)], "no run 'nope'"),
         (["export", str(tmp_path), "--records", str(records)], "not a sessionkit run folder"),
-        (["export", names(records)[0], "-f", "pdf", "--records", str(records)],
-         "unknown export format 'pdf'"),
-        (["export", names(records)[0], "-o", str(tmp_path / "missing" / "x.md"),
-          "--records", str(records)], "does not exist"),
+        (
+            ["export", names(records)[0], "-f", "pdf", "--records", str(records)],
+            "unknown export format 'pdf'",
+        ),
+        (
+            [
+                "export",
+                names(records)[0],
+                "-o",
+                str(tmp_path / "missing" / "x.md"),
+                "--records",
+                str(records),
+            ],
+            "does not exist",
+        ),
     ]
     for argv, expected in cases:
         assert main(argv) == 1
@@ -97,8 +107,19 @@ def test_export_errors_are_one_line(records: Path, tmp_path: Path, capsys) -> No
 
 def test_export_to_an_unwritable_folder(records: Path, capsys) -> None:
     # /proc refuses new files even to root (CI runs as root, where chmod stops nothing).
-    assert main(["export", names(records)[0], "-o", "/proc/sessionkit-export.md",
-                 "--records", str(records)]) == 1
+    assert (
+        main(
+            [
+                "export",
+                names(records)[0],
+                "-o",
+                "/proc/sessionkit-export.md",
+                "--records",
+                str(records),
+            ]
+        )
+        == 1
+    )
     assert "cannot write /proc/sessionkit-export.md" in one_line_error(capsys.readouterr().err)
 
 
@@ -186,7 +207,7 @@ def test_repair_apply_sets_the_damage_aside_and_the_run_goes_on(records: Path, c
 
 def test_repair_errors_name_the_run_and_the_line(records: Path, capsys) -> None:
     run = records / names(records)[0]
-    (run / "plan.toml").write_text("title = \"x\"\nthis is = = not toml\n")
+    (run / "plan.toml").write_text('title = "x"\nthis is = = not toml\n')
     assert main(["repair", run.name, "--records", str(records)]) == 1
     error = one_line_error(capsys.readouterr().err)
     assert run.name in error and "plan.toml, line 2" in error

@@ -46,8 +46,9 @@ F = FACILITATOR
 # ------------------------------------------------------------------ helpers and fixtures
 
 
-def rejected(engine: Engine, command: c.Command, actor: str = F, *, code: str,
-             says: str | tuple[str, ...]) -> Rejected:
+def rejected(
+    engine: Engine, command: c.Command, actor: str = F, *, code: str, says: str | tuple[str, ...]
+) -> Rejected:
     """Assert ``command`` is rejected with ``code`` and a message containing ``says``,
     and that neither the state nor the history moved."""
     before = engine.state.model_dump()
@@ -126,8 +127,9 @@ def test_next_step_walks_the_whole_plan_including_the_break(engine: Engine) -> N
     assert seen == list(ALL_STEPS)
     assert seconds[ALL_STEPS.index(BREAK)] == 15 * 60
     assert seconds[ALL_STEPS.index(RATE)] == 3 * 60
-    rejected(engine, c.NextStep(), code="conflict",
-             says=("last step of the plan", "End the session"))
+    rejected(
+        engine, c.NextStep(), code="conflict", says=("last step of the plan", "End the session")
+    )
 
 
 def test_previous_step_crosses_items_and_stops_at_the_first(engine: Engine) -> None:
@@ -144,12 +146,15 @@ def test_previous_step_crosses_items_and_stops_at_the_first(engine: Engine) -> N
 
 
 def test_goto_checks_bounds(engine: Engine) -> None:
-    rejected(engine, c.GoTo(item=4), code="invalid",
-             says="There is no agenda item 5; the plan has 4.")
-    rejected(engine, c.GoTo(item=0, step=7), code="invalid",
-             says="Agenda item 1 has 7 step(s), not 8.")
-    rejected(engine, c.GoTo(item=1, step=1), code="invalid",
-             says="Agenda item 2 has 1 step(s), not 2.")
+    rejected(
+        engine, c.GoTo(item=4), code="invalid", says="There is no agenda item 5; the plan has 4."
+    )
+    rejected(
+        engine, c.GoTo(item=0, step=7), code="invalid", says="Agenda item 1 has 7 step(s), not 8."
+    )
+    rejected(
+        engine, c.GoTo(item=1, step=1), code="invalid", says="Agenda item 2 has 1 step(s), not 2."
+    )
     event = go(engine, SORT)  # goto also starts the session
     assert engine.state.started and engine.state.step_key == SORT
     assert event.data["seconds"] == 6 * 60
@@ -179,23 +184,43 @@ def test_end_session_and_reopening(room: Engine, clock: FakeClock) -> None:
     assert event.type == "session_ended"
     assert room.state.ended_at == T0 + 10
     rejected(room, c.EndSession(), code="conflict", says="already ended")
-    rejected(room, c.AddNote(text="late", category="rose"), "p1", code="locked",
-             says="The session has ended. Thank you for taking part.")
+    rejected(
+        room,
+        c.AddNote(text="late", category="rose"),
+        "p1",
+        code="locked",
+        says="The session has ended. Thank you for taking part.",
+    )
     room.execute(c.NextStep())  # moving on reopens the run
     assert room.state.ended_at is None
     assert room.state.step_key == ANON
     note(room, "p1", "back again")
 
 
-@pytest.mark.parametrize("command", [
-    c.StartSession(), c.NextStep(), c.PreviousStep(), c.GoTo(item=0), c.EndSession(),
-    c.TimerCommand(action="start"), c.RemoveParticipant(participant="p2"),
-    c.HideNote(note="n3"), c.MarkAction(note="n3"), c.Reveal(), c.LockInput(),
-    c.SetSummary(text="x"), c.CreateCluster(label="x"),
-    c.RenameCluster(cluster="c1", label="x"), c.MergeClusters(source="c1", target="c2"),
-    c.MoveNote(note="n3"), c.PlaceNote(note="n3", region="doing"), c.OpenVote(),
-    c.CloseVote(),
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        c.StartSession(),
+        c.NextStep(),
+        c.PreviousStep(),
+        c.GoTo(item=0),
+        c.EndSession(),
+        c.TimerCommand(action="start"),
+        c.RemoveParticipant(participant="p2"),
+        c.HideNote(note="n3"),
+        c.MarkAction(note="n3"),
+        c.Reveal(),
+        c.LockInput(),
+        c.SetSummary(text="x"),
+        c.CreateCluster(label="x"),
+        c.RenameCluster(cluster="c1", label="x"),
+        c.MergeClusters(source="c1", target="c2"),
+        c.MoveNote(note="n3"),
+        c.PlaceNote(note="n3", region="doing"),
+        c.OpenVote(),
+        c.CloseVote(),
+    ],
+)
 def test_participants_cannot_run_the_session(room: Engine, command: c.Command) -> None:
     note(room, "p1", category="rose")
     rejected(room, command, "p1", code="forbidden", says="Only the facilitator can do that.")
@@ -205,10 +230,14 @@ def test_participants_cannot_run_the_session(room: Engine, command: c.Command) -
 
 
 def test_timer_start_pause_toggle_extend_reset(engine: Engine, clock: FakeClock) -> None:
-    rejected(engine, c.TimerCommand(action="start"), code="conflict",
-             says="Start the session first.")
+    rejected(
+        engine, c.TimerCommand(action="start"), code="conflict", says="Start the session first."
+    )
     engine.execute(c.StartSession())
-    timer = lambda: engine.state.timer
+
+    def timer():
+        return engine.state.timer
+
     assert timer().remaining_at(clock()) == 600
 
     engine.execute(c.TimerCommand(action="start"))
@@ -240,8 +269,9 @@ def test_timer_start_pause_toggle_extend_reset(engine: Engine, clock: FakeClock)
     assert timer().remaining_at(clock()) == 600
 
 
-def test_timer_overrun_is_negative_and_a_new_step_resets_it(engine: Engine,
-                                                            clock: FakeClock) -> None:
+def test_timer_overrun_is_negative_and_a_new_step_resets_it(
+    engine: Engine, clock: FakeClock
+) -> None:
     engine.execute(c.StartSession())
     engine.execute(c.TimerCommand(action="start"))
     clock.advance(660)
@@ -279,38 +309,62 @@ def test_join_is_limited_to_max_participants(clock: FakeClock) -> None:
     engine = make_engine(clock=clock, max_participants=2)
     join(engine, "Ann")
     join(engine, "Bo")
-    rejected(engine, c.Join(name="Cy"), NEWCOMER, code="limit",
-             says=("This session is full (2 people)", "Ask the facilitator"))
+    rejected(
+        engine,
+        c.Join(name="Cy"),
+        NEWCOMER,
+        code="limit",
+        says=("This session is full (2 people)", "Ask the facilitator"),
+    )
     engine.execute(c.RemoveParticipant(participant="p1"))
     assert join(engine, "Cy") == "p3"  # a removed person frees a place
 
 
 def test_removed_participants_are_shut_out(room: Engine) -> None:
-    rejected(room, c.RemoveParticipant(participant="p9"), code="not_found",
-             says="No participant p9.")
+    rejected(
+        room, c.RemoveParticipant(participant="p9"), code="not_found", says="No participant p9."
+    )
     first = note(room, "p1", category="rose")
     room.execute(c.RemoveParticipant(participant="p1"))
     assert room.state.participants["p1"].removed
     assert [p.id for p in room.state.active_participants()] == ["p2"]
-    rejected(room, c.RemoveParticipant(participant="p1"), code="conflict",
-             says="p1 has already been removed.")
-    for command in (c.AddNote(text="more", category="rose"),
-                    c.EditNote(note=first, text="changed"), c.Rate(value=3)):
-        rejected(room, command, "p1", code="forbidden",
-                 says="You are not part of this session any more.")
+    rejected(
+        room,
+        c.RemoveParticipant(participant="p1"),
+        code="conflict",
+        says="p1 has already been removed.",
+    )
+    for command in (
+        c.AddNote(text="more", category="rose"),
+        c.EditNote(note=first, text="changed"),
+        c.Rate(value=3),
+    ):
+        rejected(
+            room, command, "p1", code="forbidden", says="You are not part of this session any more."
+        )
     assert room.state.notes[first].text == "An idea"  # what they wrote stays
 
 
 def test_unknown_and_newcomer_actors_are_forbidden(room: Engine) -> None:
     for actor in ("p99", NEWCOMER):
-        rejected(room, c.AddNote(text="hi", category="rose"), actor, code="forbidden",
-                 says="not part of this session")
+        rejected(
+            room,
+            c.AddNote(text="hi", category="rose"),
+            actor,
+            code="forbidden",
+            says="not part of this session",
+        )
 
 
 def test_participants_wait_for_the_start(engine: Engine) -> None:
     join(engine, "Ann")
-    rejected(engine, c.AddNote(text="early"), "p1", code="locked",
-             says="The session has not started yet.")
+    rejected(
+        engine,
+        c.AddNote(text="early"),
+        "p1",
+        code="locked",
+        says="The session has not started yet.",
+    )
     rejected(engine, c.AddNote(text="early"), code="conflict", says="Start the session first.")
 
 
@@ -319,12 +373,18 @@ def test_participants_wait_for_the_start(engine: Engine) -> None:
 
 def test_participant_note_on_a_named_step_keeps_their_name(room: Engine, clock: FakeClock) -> None:
     clock.advance(3)
-    event = room.execute(c.AddNote(text=" Kind staff ", category="rose",
-                                   author_name="Someone else"), "p1")
+    event = room.execute(
+        c.AddNote(text=" Kind staff ", category="rose", author_name="Someone else"), "p1"
+    )
     assert event.type == "note_added" and event.actor == "p1"
     n = room.state.notes[event.data["note"]]
     assert (n.text, n.step, n.author, n.category, n.created_at) == (
-        "Kind staff", WRITE, "p1", "rose", T0 + 3)
+        "Kind staff",
+        WRITE,
+        "p1",
+        "rose",
+        T0 + 3,
+    )
     assert n.author_name == "Ann"  # their own name, not what the phone claimed
 
 
@@ -339,26 +399,40 @@ def test_anonymous_steps_drop_author_names(room: Engine) -> None:
 
 def test_facilitator_paper_notes_can_go_to_another_step(room: Engine) -> None:
     go(room, TALK)
-    event = room.execute(c.AddNote(text="From the wall", category="thorn", step=WRITE,
-                                   author_name="Dee"))
+    event = room.execute(
+        c.AddNote(text="From the wall", category="thorn", step=WRITE, author_name="Dee")
+    )
     n = room.state.notes[event.data["note"]]
     assert (n.step, n.author, n.author_name) == (WRITE, F, "Dee")
     # A short key is stored in the canonical form the state uses.
     short = room.state.notes[note(room, F, "Also", step="0", category="rose")]
     assert short.step == WRITE and short in room.state.notes_in(WRITE)
-    rejected(room, c.AddNote(text="x", step="-4.0", category="rose"), code="not_found",
-             says="No step '-4.0' in this plan.")
+    rejected(
+        room,
+        c.AddNote(text="x", step="-4.0", category="rose"),
+        code="not_found",
+        says="No step '-4.0' in this plan.",
+    )
     rejected(room, c.AddNote(text="x", step="9.0"), code="not_found", says="No step '9.0'")
     rejected(room, c.AddNote(text="x", step="0.x"), code="not_found", says="No step '0.x'")
     rejected(room, c.AddNote(text="x", step=BREAK), code="not_found", says="No step '1.0'")
-    rejected(room, c.AddNote(text="x", step=RATE), code="conflict",
-             says="This step does not collect notes.")
+    rejected(
+        room,
+        c.AddNote(text="x", step=RATE),
+        code="conflict",
+        says="This step does not collect notes.",
+    )
 
 
 def test_participants_only_write_on_the_current_step(room: Engine) -> None:
     go(room, ANON)
-    rejected(room, c.AddNote(text="x", step=WRITE, category="rose"), "p1", code="forbidden",
-             says="Notes can only be added to the current step.")
+    rejected(
+        room,
+        c.AddNote(text="x", step=WRITE, category="rose"),
+        "p1",
+        code="forbidden",
+        says="Notes can only be added to the current step.",
+    )
     assert room.state.notes[note(room, "p1", step=ANON)].step == ANON
 
 
@@ -366,55 +440,102 @@ def test_participants_only_write_on_the_current_step(room: Engine) -> None:
 def test_steps_that_do_not_collect_notes(room: Engine, where: str) -> None:
     go(room, where)
     for actor in (F, "p1"):
-        rejected(room, c.AddNote(text="x"), actor, code="conflict",
-                 says="This step does not collect notes.")
+        rejected(
+            room,
+            c.AddNote(text="x"),
+            actor,
+            code="conflict",
+            says="This step does not collect notes.",
+        )
 
 
 def test_max_notes_per_person(room: Engine) -> None:
     for i in range(3):
         note(room, "p1", f"idea {i}", category="rose")
-    rejected(room, c.AddNote(text="one more", category="rose"), "p1", code="limit",
-             says="You have added 3 notes, the most this step allows.")
+    rejected(
+        room,
+        c.AddNote(text="one more", category="rose"),
+        "p1",
+        code="limit",
+        says="You have added 3 notes, the most this step allows.",
+    )
     note(room, "p2", category="thorn")  # the limit is per person
     for i in range(5):  # the facilitator (typing up paper) has no limit
         note(room, F, f"paper {i}", category="thorn")
     room.execute(c.HideNote(note="n3"))
-    rejected(room, c.AddNote(text="one more", category="rose"), "p1", code="limit",
-             says="You have added 3 notes")  # hiding does not give a place back
+    rejected(
+        room,
+        c.AddNote(text="one more", category="rose"),
+        "p1",
+        code="limit",
+        says="You have added 3 notes",
+    )  # hiding does not give a place back
 
 
 def test_categories_are_required_and_checked(room: Engine) -> None:
-    rejected(room, c.AddNote(text="x"), "p1", code="invalid",
-             says="Choose a kind of note: Rose, Thorn.")
-    rejected(room, c.AddNote(text="x", category="bud"), "p1", code="invalid",
-             says="Unknown kind of note 'bud' (expected: rose, thorn).")
+    rejected(
+        room, c.AddNote(text="x"), "p1", code="invalid", says="Choose a kind of note: Rose, Thorn."
+    )
+    rejected(
+        room,
+        c.AddNote(text="x", category="bud"),
+        "p1",
+        code="invalid",
+        says="Unknown kind of note 'bud' (expected: rose, thorn).",
+    )
     go(room, ANON)
-    rejected(room, c.AddNote(text="x", category="rose"), "p1", code="invalid",
-             says="Unknown kind of note 'rose' (expected: none on this step).")
+    rejected(
+        room,
+        c.AddNote(text="x", category="rose"),
+        "p1",
+        code="invalid",
+        says="Unknown kind of note 'rose' (expected: none on this step).",
+    )
 
 
 def test_canvas_needs_a_known_region(room: Engine) -> None:
     go(room, MAP)
-    rejected(room, c.AddNote(text="x"), "p1", code="invalid",
-             says="Choose where on the canvas this note goes: Doing, Feeling.")
-    rejected(room, c.AddNote(text="x", region="hearing"), "p1", code="invalid",
-             says="Unknown place on the canvas 'hearing' (expected: doing, feeling).")
+    rejected(
+        room,
+        c.AddNote(text="x"),
+        "p1",
+        code="invalid",
+        says="Choose where on the canvas this note goes: Doing, Feeling.",
+    )
+    rejected(
+        room,
+        c.AddNote(text="x", region="hearing"),
+        "p1",
+        code="invalid",
+        says="Unknown place on the canvas 'hearing' (expected: doing, feeling).",
+    )
     n = room.state.notes[note(room, "p1", region="feeling")]
     assert (n.step, n.region) == (MAP, "feeling")
     go(room, ANON)
-    rejected(room, c.AddNote(text="x", region="doing"), "p1", code="invalid",
-             says="Unknown place on the canvas 'doing' (expected: none on this step).")
+    rejected(
+        room,
+        c.AddNote(text="x", region="doing"),
+        "p1",
+        code="invalid",
+        says="Unknown place on the canvas 'doing' (expected: none on this step).",
+    )
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\x1b\x07", " \x00 "])
 def test_notes_need_text(room: Engine, text: str) -> None:
-    rejected(room, c.AddNote(text=text, category="rose"), "p1", code="invalid",
-             says="A note needs some text.")
+    rejected(
+        room,
+        c.AddNote(text=text, category="rose"),
+        "p1",
+        code="invalid",
+        says="A note needs some text.",
+    )
 
 
 def test_note_text_loses_control_characters(room: Engine) -> None:
-    n = room.state.notes[note(room, "p1", "\x1b]8;;http://evil\x07link\x1b]8;;\x07 here",
-                              category="rose")]
+    n = room.state.notes[
+        note(room, "p1", "\x1b]8;;http://evil\x07link\x1b]8;;\x07 here", category="rose")
+    ]
     assert "\x1b" not in n.text and "\x07" not in n.text
     assert n.text.endswith("link]8;; here")  # the escape is defused; printable residue stays
 
@@ -426,8 +547,13 @@ def test_edit_own_note_only(room: Engine, clock: FakeClock) -> None:
     assert event.type == "note_edited"
     n = room.state.notes[mine]
     assert (n.text, n.category, n.edited_at) == ("Better idea", "thorn", T0 + 7)
-    rejected(room, c.EditNote(note=mine, text="Mine now"), "p2", code="forbidden",
-             says="You can only edit your own notes.")
+    rejected(
+        room,
+        c.EditNote(note=mine, text="Mine now"),
+        "p2",
+        code="forbidden",
+        says="You can only edit your own notes.",
+    )
     room.execute(c.EditNote(note=mine, text="Typo fixed"))  # the facilitator edits any
     assert room.state.notes[mine].text == "Typo fixed"
     rejected(room, c.EditNote(note="n99", text="x"), "p1", code="not_found", says="No note n99.")
@@ -435,16 +561,35 @@ def test_edit_own_note_only(room: Engine, clock: FakeClock) -> None:
 
 def test_edit_rules(room: Engine) -> None:
     mine = note(room, "p1", category="rose")
-    rejected(room, c.EditNote(note=mine, text="  "), "p1", code="invalid",
-             says="A note needs some text. Hide it instead of emptying it.")
+    rejected(
+        room,
+        c.EditNote(note=mine, text="  "),
+        "p1",
+        code="invalid",
+        says="A note needs some text. Hide it instead of emptying it.",
+    )
     rejected(room, c.EditNote(note=mine), "p1", code="invalid", says="Nothing to change.")
-    rejected(room, c.EditNote(note=mine, category="bud"), "p1", code="invalid",
-             says="Unknown kind of note 'bud'")
-    rejected(room, c.EditNote(note=mine, region="doing"), code="invalid",
-             says="Unknown place on the canvas 'doing'")
+    rejected(
+        room,
+        c.EditNote(note=mine, category="bud"),
+        "p1",
+        code="invalid",
+        says="Unknown kind of note 'bud'",
+    )
+    rejected(
+        room,
+        c.EditNote(note=mine, region="doing"),
+        code="invalid",
+        says="Unknown place on the canvas 'doing'",
+    )
     go(room, ANON)
-    rejected(room, c.EditNote(note=mine, text="later"), "p1", code="conflict",
-             says="That step has finished; the note can no longer be edited.")
+    rejected(
+        room,
+        c.EditNote(note=mine, text="later"),
+        "p1",
+        code="conflict",
+        says="That step has finished; the note can no longer be edited.",
+    )
     room.execute(c.EditNote(note=mine, text="later"))  # the facilitator still can
     go(room, MAP)
     placed = note(room, "p1", region="doing")
@@ -491,8 +636,9 @@ def test_reveal_rules(room: Engine) -> None:
     rejected(room, c.Reveal(), code="conflict", says="These notes are already revealed.")
     rejected(room, c.Reveal(step="0"), code="conflict", says="already revealed")
     go(room, TALK)
-    rejected(room, c.Reveal(), code="conflict",
-             says="Only a step that collects notes can be revealed.")
+    rejected(
+        room, c.Reveal(), code="conflict", says="Only a step that collects notes can be revealed."
+    )
     room.execute(c.Reveal(step=MAP))  # another step, by key; canvases collect notes too
     assert room.state.step_state(MAP).revealed
     rejected(room, c.Reveal(step="7.0"), code="not_found", says="No step '7.0' in this plan.")
@@ -503,8 +649,13 @@ def test_lock_input(room: Engine) -> None:
     room.execute(c.LockInput())
     assert room.state.step_state(WRITE).locked
     for command in (c.AddNote(text="x", category="rose"), c.Rate(value=1)):
-        rejected(room, command, "p1", code="locked",
-                 says="The facilitator has paused input for this step.")
+        rejected(
+            room,
+            command,
+            "p1",
+            code="locked",
+            says="The facilitator has paused input for this step.",
+        )
     note(room, F, category="rose")  # the facilitator still types
     assert join(room, "Cy") == "p4"  # joining is not input
     room.execute(c.LockInput(locked=False))
@@ -557,8 +708,12 @@ def sorting(room: Engine) -> tuple[Engine, dict[str, str]]:
 
 def test_clustering_happens_on_a_cluster_step(room: Engine) -> None:
     n = note(room, "p1", category="rose")
-    for command in (c.CreateCluster(label="x", notes=[n]), c.RenameCluster(cluster="c1", label="y"),
-                    c.MergeClusters(source="c1", target="c2"), c.MoveNote(note=n)):
+    for command in (
+        c.CreateCluster(label="x", notes=[n]),
+        c.RenameCluster(cluster="c1", label="y"),
+        c.MergeClusters(source="c1", target="c2"),
+        c.MoveNote(note=n),
+    ):
         rejected(room, command, code="conflict", says="Clustering happens on a cluster step.")
     fresh = make_engine()
     rejected(fresh, c.CreateCluster(label="x"), code="conflict", says="on a cluster step")
@@ -579,14 +734,24 @@ def test_create_cluster(sorting: tuple[Engine, dict[str, str]]) -> None:
 
 
 def test_cluster_only_takes_notes_from_its_source_steps(
-        sorting: tuple[Engine, dict[str, str]]) -> None:
+    sorting: tuple[Engine, dict[str, str]],
+) -> None:
     engine, n = sorting
-    rejected(engine, c.CreateCluster(label="x", notes=[n["a"], n["d"]]), code="conflict",
-             says=f"Note {n['d']} is not from a step this one clusters.")
-    rejected(engine, c.CreateCluster(label="x", notes=["n99"]), code="not_found",
-             says="No note n99.")
-    rejected(engine, c.CreateCluster(label="x", notes=[n["a"], n["a"]]), code="invalid",
-             says="A note can only go into one cluster.")
+    rejected(
+        engine,
+        c.CreateCluster(label="x", notes=[n["a"], n["d"]]),
+        code="conflict",
+        says=f"Note {n['d']} is not from a step this one clusters.",
+    )
+    rejected(
+        engine, c.CreateCluster(label="x", notes=["n99"]), code="not_found", says="No note n99."
+    )
+    rejected(
+        engine,
+        c.CreateCluster(label="x", notes=[n["a"], n["a"]]),
+        code="invalid",
+        says="A note can only go into one cluster.",
+    )
 
 
 def test_one_cluster_per_note(sorting: tuple[Engine, dict[str, str]]) -> None:
@@ -603,25 +768,40 @@ def test_rename_merge_move(sorting: tuple[Engine, dict[str, str]]) -> None:
     two = cluster(engine, "Two", [n["b"]])
     engine.execute(c.RenameCluster(cluster=one, label="Queues"))
     assert engine.state.clusters[one].label == "Queues"
-    rejected(engine, c.RenameCluster(cluster="c99", label="x"), code="not_found",
-             says="No cluster c99.")
+    rejected(
+        engine, c.RenameCluster(cluster="c99", label="x"), code="not_found", says="No cluster c99."
+    )
 
     engine.execute(c.MoveNote(note=n["c"], cluster=two))
     assert engine.state.notes[n["c"]].cluster == two
-    rejected(engine, c.MoveNote(note=n["c"], cluster=two), code="conflict",
-             says="The note is already there.")
-    rejected(engine, c.MoveNote(note=n["c"], cluster="c99"), code="not_found",
-             says="No cluster c99.")
-    rejected(engine, c.MoveNote(note=n["d"], cluster=two), code="conflict",
-             says="is not from a step this one clusters")
+    rejected(
+        engine,
+        c.MoveNote(note=n["c"], cluster=two),
+        code="conflict",
+        says="The note is already there.",
+    )
+    rejected(
+        engine, c.MoveNote(note=n["c"], cluster="c99"), code="not_found", says="No cluster c99."
+    )
+    rejected(
+        engine,
+        c.MoveNote(note=n["d"], cluster=two),
+        code="conflict",
+        says="is not from a step this one clusters",
+    )
     engine.execute(c.MoveNote(note=n["c"]))  # out of any cluster
     assert engine.state.notes[n["c"]].cluster is None
     rejected(engine, c.MoveNote(note=n["c"]), code="conflict", says="already there")
 
-    rejected(engine, c.MergeClusters(source=one, target=one), code="invalid",
-             says="A cluster cannot be merged into itself.")
-    rejected(engine, c.MergeClusters(source=one, target="c99"), code="not_found",
-             says="No cluster c99.")
+    rejected(
+        engine,
+        c.MergeClusters(source=one, target=one),
+        code="invalid",
+        says="A cluster cannot be merged into itself.",
+    )
+    rejected(
+        engine, c.MergeClusters(source=one, target="c99"), code="not_found", says="No cluster c99."
+    )
     engine.execute(c.MergeClusters(source=two, target=one))
     assert two not in engine.state.clusters
     assert engine.state.notes[n["a"]].cluster == one
@@ -635,27 +815,37 @@ def test_parking_lot_only_where_allowed(sorting: tuple[Engine, dict[str, str]]) 
     go(engine, JOT)
     note(engine, "p1", "jotted")
     go(engine, SORT)
-    rejected(engine, c.CreateCluster(label="Later", parking=True), code="conflict",
-             says="This step has no parking lot.")
+    rejected(
+        engine,
+        c.CreateCluster(label="Later", parking=True),
+        code="conflict",
+        says="This step has no parking lot.",
+    )
     cluster(engine, "Fine")
 
 
-def test_clusters_of_another_step_are_out_of_reach(
-        sorting: tuple[Engine, dict[str, str]]) -> None:
+def test_clusters_of_another_step_are_out_of_reach(sorting: tuple[Engine, dict[str, str]]) -> None:
     engine, n = sorting
     earlier = cluster(engine, "Earlier", [n["a"]])
     go(engine, JOT)
     jotted = note(engine, "p1", "jotted")
     go(engine, SORT)
     here = cluster(engine, "Here")
-    for command in (c.RenameCluster(cluster=earlier, label="x"),
-                    c.MergeClusters(source=earlier, target=here),
-                    c.MergeClusters(source=here, target=earlier),
-                    c.MoveNote(note=jotted, cluster=earlier)):
-        rejected(engine, command, code="conflict",
-                 says=f"Cluster {earlier} belongs to another step.")
-    rejected(engine, c.MoveNote(note=n["b"], cluster=here), code="conflict",
-             says="is not from a step this one clusters")
+    for command in (
+        c.RenameCluster(cluster=earlier, label="x"),
+        c.MergeClusters(source=earlier, target=here),
+        c.MergeClusters(source=here, target=earlier),
+        c.MoveNote(note=jotted, cluster=earlier),
+    ):
+        rejected(
+            engine, command, code="conflict", says=f"Cluster {earlier} belongs to another step."
+        )
+    rejected(
+        engine,
+        c.MoveNote(note=n["b"], cluster=here),
+        code="conflict",
+        says="is not from a step this one clusters",
+    )
 
 
 # ------------------------------------------------------------------ votes
@@ -664,8 +854,10 @@ def test_clusters_of_another_step_are_out_of_reach(
 @pytest.fixture
 def voting(room: Engine) -> tuple[Engine, list[str]]:
     """Four notes on WRITE, the vote on them open."""
-    ids = [note(room, actor, f"idea {i}", category="rose")
-           for i, actor in enumerate(["p1", "p1", "p2", F])]
+    ids = [
+        note(room, actor, f"idea {i}", category="rose")
+        for i, actor in enumerate(["p1", "p1", "p2", F])
+    ]
     go(room, VOTE_NOTES)
     room.execute(c.OpenVote())
     return room, ids
@@ -673,8 +865,9 @@ def voting(room: Engine) -> tuple[Engine, list[str]]:
 
 def test_vote_open_and_close(room: Engine) -> None:
     rejected(room, c.OpenVote(), code="conflict", says="There is no vote on this step.")
-    rejected(room, c.CastVote(target="n1"), "p1", code="conflict",
-             says="There is no vote on this step.")
+    rejected(
+        room, c.CastVote(target="n1"), "p1", code="conflict", says="There is no vote on this step."
+    )
     rejected(make_engine(), c.OpenVote(), code="conflict", says="no vote on this step")
     n = note(room, "p1", category="rose")
     go(room, VOTE_NOTES)
@@ -694,22 +887,43 @@ def test_vote_open_and_close(room: Engine) -> None:
 
 
 def test_vote_targets_are_visible_notes_of_the_target_step(
-        voting: tuple[Engine, list[str]]) -> None:
+    voting: tuple[Engine, list[str]],
+) -> None:
     engine, ids = voting
     assert engine.vote_targets() == ids
     engine.execute(c.HideNote(note=ids[1]))
     assert engine.vote_targets() == [ids[0], ids[2], ids[3]]
-    rejected(engine, c.CastVote(target=ids[1]), "p2", code="not_found",
-             says=f"'{ids[1]}' is not one of the things being voted on.")
-    rejected(engine, c.CastVote(target=ids[1]), F, code="not_found",
-             says="is not one of the things being voted on")
+    rejected(
+        engine,
+        c.CastVote(target=ids[1]),
+        "p2",
+        code="not_found",
+        says=f"'{ids[1]}' is not one of the things being voted on.",
+    )
+    rejected(
+        engine,
+        c.CastVote(target=ids[1]),
+        F,
+        code="not_found",
+        says="is not one of the things being voted on",
+    )
     go(engine, ANON)
     other = note(engine, "p1", "elsewhere")
     go(engine, VOTE_NOTES)
-    rejected(engine, c.CastVote(target=other), "p1", code="not_found",
-             says="not one of the things being voted on")
-    rejected(engine, c.CastVote(target="p1"), "p1", code="not_found",
-             says="not one of the things being voted on")
+    rejected(
+        engine,
+        c.CastVote(target=other),
+        "p1",
+        code="not_found",
+        says="not one of the things being voted on",
+    )
+    rejected(
+        engine,
+        c.CastVote(target="p1"),
+        "p1",
+        code="not_found",
+        says="not one of the things being voted on",
+    )
 
 
 def test_dot_budget_and_max_per_item(voting: tuple[Engine, list[str]]) -> None:
@@ -717,24 +931,38 @@ def test_dot_budget_and_max_per_item(voting: tuple[Engine, list[str]]) -> None:
     event = engine.execute(c.CastVote(target=ids[0]), "p1")
     assert event.data == {"step": VOTE_NOTES, "voter": "p1", "target": ids[0]}
     engine.execute(c.CastVote(target=ids[0]), "p1")
-    rejected(engine, c.CastVote(target=ids[0]), "p1", code="limit",
-             says="At most 2 dot(s) can go on one item.")
+    rejected(
+        engine,
+        c.CastVote(target=ids[0]),
+        "p1",
+        code="limit",
+        says="At most 2 dot(s) can go on one item.",
+    )
     engine.execute(c.CastVote(target=ids[2]), "p1")
     assert engine.state.dots_used(VOTE_NOTES, "p1") == 3
-    rejected(engine, c.CastVote(target=ids[3]), "p1", code="limit",
-             says="You have used all 3 of your dots.")
+    rejected(
+        engine,
+        c.CastVote(target=ids[3]),
+        "p1",
+        code="limit",
+        says="You have used all 3 of your dots.",
+    )
     engine.execute(c.CastVote(target=ids[3]), "p2")  # budgets are per person
 
 
 def test_withdraw_gives_the_dot_back(voting: tuple[Engine, list[str]]) -> None:
     engine, ids = voting
-    rejected(engine, c.WithdrawVote(target=ids[0]), "p1", code="conflict",
-             says="There is no dot of yours on that to take back.")
+    rejected(
+        engine,
+        c.WithdrawVote(target=ids[0]),
+        "p1",
+        code="conflict",
+        says="There is no dot of yours on that to take back.",
+    )
     for target in (ids[0], ids[1], ids[2]):
         engine.execute(c.CastVote(target=target), "p1")
     engine.execute(c.CastVote(target=ids[0]), "p2")
-    rejected(engine, c.WithdrawVote(target=ids[3]), "p1", code="conflict",
-             says="no dot of yours")
+    rejected(engine, c.WithdrawVote(target=ids[3]), "p1", code="conflict", says="no dot of yours")
     event = engine.execute(c.WithdrawVote(target=ids[0]), "p1")
     assert event.type == "vote_withdrawn"
     assert engine.state.votes[VOTE_NOTES]["p1"] == {ids[1]: 1, ids[2]: 1}
@@ -744,7 +972,8 @@ def test_withdraw_gives_the_dot_back(voting: tuple[Engine, list[str]]) -> None:
 
 
 def test_paper_dots_are_unbudgeted_and_tally_orders_most_first(
-        voting: tuple[Engine, list[str]]) -> None:
+    voting: tuple[Engine, list[str]],
+) -> None:
     engine, ids = voting
     engine.execute(c.CastVote(target=ids[1]), "p1")
     engine.execute(c.CastVote(target=ids[2]), "p1")
@@ -767,16 +996,32 @@ def test_votes_on_clusters(sorting: tuple[Engine, dict[str, str]]) -> None:
     go(engine, VOTE_THEMES)
     assert engine.vote_targets() == [one, two]  # the parking lot is not a theme
     engine.execute(c.OpenVote())
-    rejected(engine, c.CastVote(target=n["a"]), "p1", code="not_found",
-             says="not one of the things being voted on")
+    rejected(
+        engine,
+        c.CastVote(target=n["a"]),
+        "p1",
+        code="not_found",
+        says="not one of the things being voted on",
+    )
     engine.execute(c.CastVote(target=one), "p1")
-    rejected(engine, c.CastVote(target=one), "p1", code="limit",
-             says="At most 1 dot(s) can go on one item.")
-    rejected(engine, c.CastVote(target=lot), "p1", code="not_found",
-             says="not one of the things being voted on")
+    rejected(
+        engine,
+        c.CastVote(target=one),
+        "p1",
+        code="limit",
+        says="At most 1 dot(s) can go on one item.",
+    )
+    rejected(
+        engine,
+        c.CastVote(target=lot),
+        "p1",
+        code="not_found",
+        says="not one of the things being voted on",
+    )
     engine.execute(c.CastVote(target=two), "p1")
-    rejected(engine, c.CastVote(target=two), "p1", code="limit",
-             says="You have used all 2 of your dots.")
+    rejected(
+        engine, c.CastVote(target=two), "p1", code="limit", says="You have used all 2 of your dots."
+    )
     assert engine.state.tally(VOTE_THEMES) == {one: 1, two: 1}
 
 
@@ -788,8 +1033,9 @@ def test_rating(room: Engine) -> None:
     rejected(make_engine(), c.Rate(value=3), code="conflict", says="no rating on this step")
     go(room, RATE)
     for value in (0, 6, -1):
-        rejected(room, c.Rate(value=value), "p1", code="invalid",
-                 says="Choose a rating from 1 to 5.")
+        rejected(
+            room, c.Rate(value=value), "p1", code="invalid", says="Choose a rating from 1 to 5."
+        )
     room.execute(c.Rate(value=2), "p1")
     room.execute(c.Rate(value=5), "p1")  # re-rating replaces
     room.execute(c.Rate(value=4), "p2")
@@ -816,10 +1062,18 @@ def test_place_note_on_the_canvas(room: Engine) -> None:
     placed = note(room, "p1", region="doing")
     room.execute(c.PlaceNote(note=placed, region="feeling"))
     assert room.state.notes[placed].region == "feeling"
-    rejected(room, c.PlaceNote(note=placed, region="roof"), code="invalid",
-             says="Unknown place on the canvas 'roof' (expected: doing, feeling).")
-    rejected(room, c.PlaceNote(note=written, region="doing"), code="conflict",
-             says="Only notes on a canvas step can be placed.")
+    rejected(
+        room,
+        c.PlaceNote(note=placed, region="roof"),
+        code="invalid",
+        says="Unknown place on the canvas 'roof' (expected: doing, feeling).",
+    )
+    rejected(
+        room,
+        c.PlaceNote(note=written, region="doing"),
+        code="conflict",
+        says="Only notes on a canvas step can be placed.",
+    )
     rejected(room, c.PlaceNote(note="n99", region="doing"), code="not_found", says="No note n99.")
 
 
@@ -863,19 +1117,20 @@ def test_resent_votes_and_joins_count_once(room: Engine) -> None:
     assert room.state.ratings[RATE] == {"p2": 4}
 
 
-def test_idempotency_survives_replay(room: Engine, journal: ListJournal,
-                                     clock: FakeClock) -> None:
+def test_idempotency_survives_replay(room: Engine, journal: ListJournal, clock: FakeClock) -> None:
     first = room.execute(c.AddNote(text="Once", category="rose", client_id="phone-1"), "p1")
     revived = make_engine(clock=clock, journal=journal)
     revived.replay(journal.events)
     writes = len(journal.batches)
-    assert revived.execute(c.AddNote(text="Once", category="rose", client_id="phone-1"),
-                           "p1") == first
+    assert (
+        revived.execute(c.AddNote(text="Once", category="rose", client_id="phone-1"), "p1") == first
+    )
     assert len(revived.state.notes) == 1 and len(journal.batches) == writes
 
 
-def test_resend_after_a_snapshot_is_acknowledged_without_data(room: Engine,
-                                                              clock: FakeClock) -> None:
+def test_resend_after_a_snapshot_is_acknowledged_without_data(
+    room: Engine, clock: FakeClock
+) -> None:
     first = room.execute(c.AddNote(text="Once", category="rose", client_id="phone-1"), "p1")
     restored = make_engine(state=room.state.model_copy(deep=True), clock=clock)
     before = restored.state.model_dump()
@@ -890,46 +1145,69 @@ def test_resend_after_a_snapshot_is_acknowledged_without_data(room: Engine,
 
 def run_workshop(engine: Engine, clock: FakeClock) -> None:
     """A whole session touching every kind of event."""
-    tick = lambda: clock.advance(11)
-    engine.execute(c.StartSession()); tick()
-    engine.execute(c.TimerCommand(action="start")); tick()
+
+    def tick():
+        return clock.advance(11)
+
+    engine.execute(c.StartSession())
+    tick()
+    engine.execute(c.TimerCommand(action="start"))
+    tick()
     p1, p2 = join(engine, "Ann", key="k1"), join(engine, "Bo")
-    a = note(engine, p1, "Queue", category="thorn", client_id="a"); tick()
-    b = note(engine, p2, "Kind staff", category="rose"); tick()
+    a = note(engine, p1, "Queue", category="thorn", client_id="a")
+    tick()
+    b = note(engine, p2, "Kind staff", category="rose")
+    tick()
     engine.execute(c.EditNote(note=a, text="Long queue"), p1)
-    engine.execute(c.TimerCommand(action="extend", seconds=30)); tick()
-    engine.execute(c.Reveal()); engine.execute(c.LockInput())
-    engine.execute(c.NextStep()); tick()
+    engine.execute(c.TimerCommand(action="extend", seconds=30))
+    tick()
+    engine.execute(c.Reveal())
+    engine.execute(c.LockInput())
+    engine.execute(c.NextStep())
+    tick()
     d = note(engine, p1, "Signs")
-    engine.execute(c.HideNote(note=d)); engine.execute(c.HideNote(note=d, hidden=False))
+    engine.execute(c.HideNote(note=d))
+    engine.execute(c.HideNote(note=d, hidden=False))
     engine.execute(c.NextStep())
     m = note(engine, p2, "Confused", region="feeling")
-    engine.execute(c.PlaceNote(note=m, region="doing")); tick()
+    engine.execute(c.PlaceNote(note=m, region="doing"))
+    tick()
     engine.execute(c.NextStep())
-    one = cluster(engine, "Waiting", [a]); two = cluster(engine, "People", [b])
+    one = cluster(engine, "Waiting", [a])
+    two = cluster(engine, "People", [b])
     engine.execute(c.MoveNote(note=d, cluster=two))
     engine.execute(c.RenameCluster(cluster=two, label="Staff"))
     lot = cluster(engine, "Later", parking=True)
-    engine.execute(c.MergeClusters(source=lot, target=two)); tick()
-    engine.execute(c.NextStep()); engine.execute(c.OpenVote())
+    engine.execute(c.MergeClusters(source=lot, target=two))
+    tick()
+    engine.execute(c.NextStep())
+    engine.execute(c.OpenVote())
     engine.execute(c.CastVote(target=a, client_id="v"), p1)
     engine.execute(c.CastVote(target=b), F)
     engine.execute(c.WithdrawVote(target=a), p1)
-    engine.execute(c.CastVote(target=b), p1); engine.execute(c.CloseVote()); tick()
-    engine.execute(c.NextStep()); engine.execute(c.OpenVote())
+    engine.execute(c.CastVote(target=b), p1)
+    engine.execute(c.CloseVote())
+    tick()
+    engine.execute(c.NextStep())
+    engine.execute(c.OpenVote())
     engine.execute(c.CastVote(target=one), p2)
     engine.execute(c.NextStep())
     engine.execute(c.SetSummary(text="Queues first."))
-    engine.execute(c.MarkAction(note=a, owner="Dee")); tick()
+    engine.execute(c.MarkAction(note=a, owner="Dee"))
+    tick()
     engine.execute(c.RemoveParticipant(participant=p2))
-    go(engine, RATE); tick()
-    engine.execute(c.Rate(value=4), p1); engine.execute(c.Rate(value=2))
-    engine.execute(c.PreviousStep()); tick()
+    go(engine, RATE)
+    tick()
+    engine.execute(c.Rate(value=4), p1)
+    engine.execute(c.Rate(value=2))
+    engine.execute(c.PreviousStep())
+    tick()
     engine.execute(c.EndSession())
 
 
-def test_replay_reproduces_the_state_exactly(engine: Engine, clock: FakeClock,
-                                            journal: ListJournal) -> None:
+def test_replay_reproduces_the_state_exactly(
+    engine: Engine, clock: FakeClock, journal: ListJournal
+) -> None:
     run_workshop(engine, clock)
     assert journal.events == engine.history
     assert [e.seq for e in engine.history] == list(range(1, engine.state.seq + 1))
@@ -940,7 +1218,8 @@ def test_replay_reproduces_the_state_exactly(engine: Engine, clock: FakeClock,
 
 
 def test_replaying_a_journal_over_its_snapshot_skips_what_it_holds(
-        engine: Engine, clock: FakeClock, journal: ListJournal) -> None:
+    engine: Engine, clock: FakeClock, journal: ListJournal
+) -> None:
     run_workshop(engine, clock)
     snapshot_at = len(journal.events) // 2
     halfway = make_engine(clock=FakeClock())
@@ -956,12 +1235,14 @@ def test_replaying_a_journal_over_its_snapshot_skips_what_it_holds(
 
 def test_execute_many_mixes_accepted_and_rejected(room: Engine, journal: ListJournal) -> None:
     writes = len(journal.batches)
-    results = room.execute_many([
-        (c.AddNote(text="one", category="rose"), "p1"),
-        (c.AddNote(text="no kind"), "p1"),
-        (c.AddNote(text="two", category="thorn"), "p2"),
-        (c.OpenVote(), F),
-    ])
+    results = room.execute_many(
+        [
+            (c.AddNote(text="one", category="rose"), "p1"),
+            (c.AddNote(text="no kind"), "p1"),
+            (c.AddNote(text="two", category="thorn"), "p2"),
+            (c.OpenVote(), F),
+        ]
+    )
     assert [type(r) for r in results] == [Event, Rejected, Event, Rejected]
     assert "Choose a kind of note" in str(results[1])
     assert "There is no vote on this step." in str(results[3])
@@ -1003,13 +1284,15 @@ def test_storage_failure_rejects_the_whole_batch(room: Engine, journal: ListJour
     history = list(room.history)
     journal.fail = OSError(28, "No space left on device")
     cmd = c.AddNote(text="resent", category="rose", client_id="x1")
-    results = room.execute_many([
-        (c.AddNote(text="one", category="rose"), "p1"),
-        (c.AddNote(text="no kind"), "p2"),
-        (cmd, "p2"),
-        (cmd, "p2"),  # a resend of the one before: it was not recorded either
-        (c.Join(name="Cy"), NEWCOMER),
-    ])
+    results = room.execute_many(
+        [
+            (c.AddNote(text="one", category="rose"), "p1"),
+            (c.AddNote(text="no kind"), "p2"),
+            (cmd, "p2"),
+            (cmd, "p2"),  # a resend of the one before: it was not recorded either
+            (c.Join(name="Cy"), NEWCOMER),
+        ]
+    )
     assert all(isinstance(r, Rejected) for r in results)
     assert "Choose a kind of note" in str(results[1])  # its own reason stands
     for r in (results[0], results[2], results[3], results[4]):
@@ -1033,10 +1316,16 @@ def test_journal_failure_rejects_and_leaves_no_trace(room: Engine, journal: List
     seen: list[Event] = []
     room.subscribe(lambda event, state: seen.append(event))
     journal.fail = OSError(5, "Input/output error")
-    error = rejected(room, c.AddNote(text="lost?", category="rose", client_id="z"), "p1",
-                     code="storage",
-                     says=("The session record could not be saved (Input/output error).",
-                           "Nothing new was recorded; the facilitator has been told."))
+    error = rejected(
+        room,
+        c.AddNote(text="lost?", category="rose", client_id="z"),
+        "p1",
+        code="storage",
+        says=(
+            "The session record could not be saved (Input/output error).",
+            "Nothing new was recorded; the facilitator has been told.",
+        ),
+    )
     assert isinstance(error.__cause__, OSError)
     assert room.storage_error == "The session record could not be saved (Input/output error)."
     assert seen == []
@@ -1052,7 +1341,8 @@ def test_journal_failure_rejects_and_leaves_no_trace(room: Engine, journal: List
 
 
 def test_a_failed_write_is_undone_on_the_state_object_people_hold(
-        room: Engine, journal: ListJournal) -> None:
+    room: Engine, journal: ListJournal
+) -> None:
     held = room.state  # as an adapter or a subscriber would keep it
     before = held.model_dump()
     journal.fail = OSError(28, "No space left on device")
@@ -1064,8 +1354,9 @@ def test_a_failed_write_is_undone_on_the_state_object_people_hold(
     assert held.model_dump() == before
 
 
-def test_a_failing_journal_without_a_message_is_still_described(room: Engine,
-                                                                journal: ListJournal) -> None:
+def test_a_failing_journal_without_a_message_is_still_described(
+    room: Engine, journal: ListJournal
+) -> None:
     journal.fail = OSError()
     rejected(room, c.NextStep(), code="storage", says="could not be saved (OSError)")
 
@@ -1111,8 +1402,9 @@ def test_a_method_built_in_place(clock: FakeClock) -> None:
     assert engine.prompt() == "Lunch"
 
 
-def test_a_failing_subscriber_does_not_undo_a_durable_command(room: Engine, journal: ListJournal,
-                                                              caplog) -> None:
+def test_a_failing_subscriber_does_not_undo_a_durable_command(
+    room: Engine, journal: ListJournal, caplog
+) -> None:
     heard: list[int] = []
 
     def broken(event: Event, state: Any) -> None:
@@ -1126,8 +1418,9 @@ def test_a_failing_subscriber_does_not_undo_a_durable_command(room: Engine, jour
     assert "listener bug" in caplog.text
 
 
-def test_an_unexpected_error_while_writing_leaves_no_unsaved_change(room: Engine,
-                                                                   journal: ListJournal) -> None:
+def test_an_unexpected_error_while_writing_leaves_no_unsaved_change(
+    room: Engine, journal: ListJournal
+) -> None:
     before = room.state.model_dump()
 
     def explode(events: Any) -> None:
@@ -1159,7 +1452,9 @@ def test_note_limit_is_counted_without_a_scan_and_starts_over_on_a_new_state():
     assert engine._notes_written(ANON, bo) == 0
     # A notes dict that is not the one counted (a restored state) is counted afresh,
     # even when it is just as long.
-    engine.state.notes = {k: n.model_copy(update={"author": bo}) for k, n in engine.state.notes.items()}
+    engine.state.notes = {
+        k: n.model_copy(update={"author": bo}) for k, n in engine.state.notes.items()
+    }
     assert engine._notes_written(ANON, ann) == 0 and engine._notes_written(ANON, bo) == 2
     with pytest.raises(Rejected, match="most this step allows"):
         engine.execute(c.AddNote(text="over"), bo)

@@ -47,9 +47,15 @@ def draw_command(data: st.DataObject, engine: Engine) -> c.Command:
     state = engine.state
     note_ids = list(state.notes)
     cluster_ids = list(state.clusters)
-    note = lambda: _pick(data, note_ids, "n999")
-    cluster = lambda: _pick(data, cluster_ids, "c999")
-    client_id = lambda: data.draw(st.sampled_from(CLIENT_IDS))
+
+    def note():
+        return _pick(data, note_ids, "n999")
+
+    def cluster():
+        return _pick(data, cluster_ids, "c999")
+
+    def client_id():
+        return data.draw(st.sampled_from(CLIENT_IDS))
 
     def goto() -> c.Command:
         key = data.draw(st.sampled_from([*ALL_STEPS, *ALL_STEPS, "4.0", "0.7", "1.1"]))
@@ -86,32 +92,39 @@ def draw_command(data: st.DataObject, engine: Engine) -> c.Command:
         "end": lambda: c.EndSession(),
         "timer": lambda: c.TimerCommand(
             action=data.draw(st.sampled_from(["start", "pause", "toggle", "extend", "reset"])),
-            seconds=data.draw(st.integers(1, 600))),
-        "join": lambda: c.Join(name=data.draw(st.sampled_from([None, "Ann", "Bo"])),
-                               client_id=client_id()),
-        "remove": lambda: c.RemoveParticipant(
-            participant=data.draw(st.sampled_from(PARTICIPANTS))),
+            seconds=data.draw(st.integers(1, 600)),
+        ),
+        "join": lambda: c.Join(
+            name=data.draw(st.sampled_from([None, "Ann", "Bo"])), client_id=client_id()
+        ),
+        "remove": lambda: c.RemoveParticipant(participant=data.draw(st.sampled_from(PARTICIPANTS))),
         "add_note": add_note,
         "edit_note": lambda: c.EditNote(
-            note=note(), text=data.draw(st.sampled_from([None, *TEXTS])),
+            note=note(),
+            text=data.draw(st.sampled_from([None, *TEXTS])),
             category=data.draw(st.sampled_from([None, "rose", "thorn", "bud"])),
-            region=data.draw(st.sampled_from([None, "doing", "roof"]))),
+            region=data.draw(st.sampled_from([None, "doing", "roof"])),
+        ),
         "hide": lambda: c.HideNote(note=note(), hidden=data.draw(st.booleans())),
         "mark": lambda: c.MarkAction(note=note(), owner=data.draw(st.sampled_from([None, "Dee"]))),
         "reveal": lambda: c.Reveal(
-            step=data.draw(st.sampled_from(KEYS)) if data.draw(st.booleans()) else None),
+            step=data.draw(st.sampled_from(KEYS)) if data.draw(st.booleans()) else None
+        ),
         "lock": lambda: c.LockInput(locked=data.draw(st.booleans())),
         "summary": lambda: c.SetSummary(text="so far"),
         "create_cluster": lambda: c.CreateCluster(
             label="theme",
             notes=data.draw(st.lists(st.sampled_from([*note_ids, "n999"]), max_size=3)),
-            parking=data.draw(st.booleans())),
+            parking=data.draw(st.booleans()),
+        ),
         "rename_cluster": lambda: c.RenameCluster(cluster=cluster(), label="renamed"),
         "merge": lambda: c.MergeClusters(source=cluster(), target=cluster()),
         "move": lambda: c.MoveNote(
-            note=note(), cluster=data.draw(st.sampled_from([None, *cluster_ids, "c999"]))),
-        "place": lambda: c.PlaceNote(note=note(),
-                                     region=data.draw(st.sampled_from(["doing", "feeling", "x"]))),
+            note=note(), cluster=data.draw(st.sampled_from([None, *cluster_ids, "c999"]))
+        ),
+        "place": lambda: c.PlaceNote(
+            note=note(), region=data.draw(st.sampled_from(["doing", "feeling", "x"]))
+        ),
         "open_vote": lambda: c.OpenVote(),
         "close_vote": lambda: c.CloseVote(),
         "cast": lambda: c.CastVote(target=vote_target(), client_id=client_id()),
@@ -178,8 +191,9 @@ def check_invariants(engine: Engine) -> None:
             home = state.clusters[n.cluster].step
             assert n.step in engine.cluster_sources(home), (n.id, n.step, home)
         for viewer in PARTICIPANTS:
-            expected = (viewer == n.author or not n.hidden and
-                        (n.step not in PRIVATE_STEPS or state.step_state(n.step).revealed))
+            expected = viewer == n.author or (
+                not n.hidden and (n.step not in PRIVATE_STEPS or state.step_state(n.step).revealed)
+            )
             assert engine.visible_to(n.id, viewer) == expected, (n.id, viewer)
         assert engine.visible_to(n.id, F)
 
@@ -195,7 +209,10 @@ def check_invariants(engine: Engine) -> None:
     for key in (VOTE_NOTES, VOTE_THEMES, WRITE):
         targets = set(engine.vote_targets(key))
         for target in candidates:
-            assert read.is_vote_target(state, engine.items, key, target) == (target in targets), (key, target)
+            assert read.is_vote_target(state, engine.items, key, target) == (target in targets), (
+                key,
+                target,
+            )
 
     for cl in state.clusters.values():
         assert cl.step in ALL_STEPS
@@ -222,8 +239,15 @@ def run_one(engine: Engine, command: c.Command, actor: str, journal: ListJournal
     try:
         event = engine.execute(command, actor)
     except Rejected as rejection:
-        assert rejection.code in {"invalid", "forbidden", "not_found", "locked", "limit",
-                                  "conflict", "storage"}
+        assert rejection.code in {
+            "invalid",
+            "forbidden",
+            "not_found",
+            "locked",
+            "limit",
+            "conflict",
+            "storage",
+        }
         assert str(rejection)
         note_event(f"rejected: {rejection.code}")
         if rejection.code == "storage":
@@ -245,12 +269,12 @@ def run_one(engine: Engine, command: c.Command, actor: str, journal: ListJournal
     for cid in filter(None, touched if event.type in clustering else []):
         now = engine.state
         assert now.clusters.get(cid) is None or now.clusters[cid].step == now.step_key, (
-            f"{command!r} reached cluster {cid} of another step")
+            f"{command!r} reached cluster {cid} of another step"
+        )
     assert engine.history == [*history, event]
 
 
-def run_batch(engine: Engine, batch: list[tuple[c.Command, str]],
-              journal: ListJournal) -> None:
+def run_batch(engine: Engine, batch: list[tuple[c.Command, str]], journal: ListJournal) -> None:
     before = engine.state.model_dump()
     history = list(engine.history)
     results = engine.execute_many(batch)
@@ -259,7 +283,7 @@ def run_batch(engine: Engine, batch: list[tuple[c.Command, str]],
     if journal.fail is not None:  # nothing may look accepted, not even an in-batch resend
         assert all(isinstance(r, Rejected) or r.seq <= len(history) for r in results), results
         assert engine.state.model_dump() == before
-    new = engine.history[len(history):]
+    new = engine.history[len(history) :]
     assert sorted({e.seq for e in fresh}) == [e.seq for e in new]
 
 

@@ -94,11 +94,13 @@ def test_names_appear_only_with_named_notes(outputs: dict[str, str], fmt: str) -
 
 
 def test_anonymous_notes_carry_no_name_in_readable_exports(outputs: dict[str, str]) -> None:
-    md_line = next(l for l in outputs["md"].splitlines() if "Bob wrote this anonymously" in l)
+    md_line = next(
+        line for line in outputs["md"].splitlines() if "Bob wrote this anonymously" in line
+    )
     assert "Bob" not in md_line.replace("Bob wrote this anonymously", "")
     html = outputs["html"]
-    card = html[html.index("Bob wrote this anonymously"):]
-    card = card[:card.index("</li>")]
+    card = html[html.index("Bob wrote this anonymously") :]
+    card = card[: card.index("</li>")]
     assert "Secret" not in card and "author" not in card
     rows = list(csv.DictReader(io.StringIO(outputs["csv"].lstrip("\ufeff"))))
     [row] = [r for r in rows if r["text"] == "Bob wrote this anonymously"]
@@ -135,7 +137,7 @@ def test_markdown_structure_survives_a_real_parser(outputs: dict[str, str], reco
     expected = ["Sample workshop", "Plan and actual", "1. Sample method"]
     assert headings[:3] == expected
     assert headings[-1] == "Actions agreed"
-    assert all(h[0].isdigit() or h in expected + ["Actions agreed"] for h in headings)
+    assert all(h[0].isdigit() or h in [*expected, "Actions agreed"] for h in headings)
     # Each visible note is the text of exactly one list item, rendered literally.
     inline = [t for t in tokens if t.type == "inline"]
     for text in visible_texts(record):
@@ -155,16 +157,39 @@ def _plain(token) -> str:
     return "".join(out)
 
 
-@pytest.mark.parametrize("text", sample.AWKWARD + [
-    "1. numbered", "1) also", "***", "---", "===", "    indented code", "```", "~~~",
-    "![img](http://x/y.png)", "[link](http://x)", "<http://auto.link>", "&amp; &lt;",
-    "$x^2$", "a | b", ":emoji:", "@here", "* star", "+ plus", "<!-- comment -->",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        *sample.AWKWARD,
+        "1. numbered",
+        "1) also",
+        "***",
+        "---",
+        "===",
+        "    indented code",
+        "```",
+        "~~~",
+        "![img](http://x/y.png)",
+        "[link](http://x)",
+        "<http://auto.link>",
+        "&amp; &lt;",
+        "$x^2$",
+        "a | b",
+        ":emoji:",
+        "@here",
+        "* star",
+        "+ plus",
+        "<!-- comment -->",
+    ],
+)
 def test_markdown_escape_renders_back_to_the_same_text(text: str) -> None:
     parser = MarkdownIt("commonmark").enable("table").enable("strikethrough")
     tokens = parser.parse(escape(text))
-    blocks = [t.type for t in tokens if t.nesting == 1 or t.type in ("hr", "fence", "code_block",
-                                                                     "html_block")]
+    blocks = [
+        t.type
+        for t in tokens
+        if t.nesting == 1 or t.type in ("hr", "fence", "code_block", "html_block")
+    ]
     assert blocks == ["paragraph_open"], (text, blocks)
     [inline] = [t for t in tokens if t.type == "inline"]
     assert [ch.type for ch in inline.children] == ["text"] * len(inline.children)
@@ -239,20 +264,31 @@ def test_html_cards_bars_and_colours(outputs: dict[str, str]) -> None:
 # ---------------------------------------------------------------- CSV
 
 
-def test_csv_one_row_per_visible_note_and_no_formulas(outputs: dict[str, str],
-                                                      record: Record) -> None:
+def test_csv_one_row_per_visible_note_and_no_formulas(
+    outputs: dict[str, str], record: Record
+) -> None:
     text = outputs["csv"]
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:])))
     header, body = rows[0], rows[1:]
-    assert header == ["step", "cluster", "category", "votes", "author", "time", "region",
-                      "action owner", "text", "note"]
+    assert header == [
+        "step",
+        "cluster",
+        "category",
+        "votes",
+        "author",
+        "time",
+        "region",
+        "action owner",
+        "text",
+        "note",
+    ]
     assert len(body) == len(record.visible_notes())
     for row in body:
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), row
-    by_text = {row[8].lstrip("'"): dict(zip(header, row)) for row in body}
-    assert by_text['=HYPERLINK("http://x")']["text"] == "'=HYPERLINK(\"http://x\")"
+    by_text = {row[8].lstrip("'"): dict(zip(header, row, strict=False)) for row in body}
+    assert by_text['=HYPERLINK("http://x")']["text"] == '\'=HYPERLINK("http://x")'
     assert by_text["+1"]["text"] == "'+1" and by_text["+1"]["action owner"] == "Fran"
     assert by_text["-2"]["text"] == "'-2" and by_text["-2"]["votes"] == "3"
     assert by_text["@SUM(A1)"]["text"] == "'@SUM(A1)"
@@ -321,7 +357,7 @@ def _load_bundled(plan_id: str) -> tuple[Plan, dict[str, Method]]:
         pytest.skip(f"{path} is not there")
     try:
         plan = Plan.model_validate(tomllib.loads(path.read_text()))
-    except Exception as error:  # noqa: BLE001 - the library is someone else's to fix
+    except Exception as error:
         pytest.skip(f"{path} does not load yet: {error}")
     methods = {}
     for _, item in plan.items():
@@ -329,7 +365,7 @@ def _load_bundled(plan_id: str) -> tuple[Plan, dict[str, Method]]:
             try:
                 file = ROOT / "methods" / f"{item.method}.toml"
                 methods[item.method] = Method.model_validate(tomllib.loads(file.read_text()))
-            except Exception as error:  # noqa: BLE001
+            except Exception as error:
                 pytest.skip(f"method {item.method} does not load yet: {error}")
     return plan, methods
 
@@ -345,14 +381,18 @@ def test_the_bundled_plan_exports(tmp_path: Path) -> None:
         kind = step.input.kind if step else None
         try:
             if kind in ("notes", "canvas"):
-                category = step.input.categories[0].id if getattr(step.input, "categories", None) else None
+                category = (
+                    step.input.categories[0].id if getattr(step.input, "categories", None) else None
+                )
                 region = step.input.regions[0].id if kind == "canvas" else None
                 for who in people:
-                    engine.execute(c.AddNote(text=f"<i>{who}</i> =1+1", category=category,
-                                             region=region), who)
+                    engine.execute(
+                        c.AddNote(text=f"<i>{who}</i> =1+1", category=category, region=region), who
+                    )
             elif kind == "cluster":
-                notes = [n.id for n in engine.state.notes.values()
-                         if n.step in engine.cluster_sources()]
+                notes = [
+                    n.id for n in engine.state.notes.values() if n.step in engine.cluster_sources()
+                ]
                 engine.execute(c.CreateCluster(label="Everything", notes=notes))
             elif kind == "vote":
                 engine.execute(c.OpenVote())

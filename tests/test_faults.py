@@ -41,8 +41,10 @@ CHILD = Path(__file__).parent / "helpers" / "http_child.py"
 TOKEN = "fault-token-123456"
 API = f"/j/{TOKEN}/api"
 
-needs_posix = pytest.mark.skipif(not hasattr(signal, "SIGKILL") or sys.platform == "win32",
-                                 reason="needs SIGKILL and RLIMIT_FSIZE")
+needs_posix = pytest.mark.skipif(
+    not hasattr(signal, "SIGKILL") or sys.platform == "win32",
+    reason="needs SIGKILL and RLIMIT_FSIZE",
+)
 
 
 class Child:
@@ -50,9 +52,14 @@ class Child:
 
     def __init__(self, records: Path, folder: Path | None = None) -> None:
         args = [sys.executable, str(CHILD), str(records), TOKEN] + ([str(folder)] if folder else [])
-        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True,
-                                     env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        self.proc = subprocess.Popen(
+            args,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
         assert self.proc.stdout is not None
         first = self.proc.stdout.readline()
         if not first.startswith("ready "):
@@ -130,8 +137,9 @@ async def test_sigkill_under_http_load_then_resume(tmp_path: Path):
     total = 0
     enough = asyncio.Event()
     try:
-        async with httpx.AsyncClient(base_url=child.base, timeout=10,
-                                     limits=httpx.Limits(max_connections=phones * 2)) as http:
+        async with httpx.AsyncClient(
+            base_url=child.base, timeout=10, limits=httpx.Limits(max_connections=phones * 2)
+        ) as http:
             people = [await join(http, n) for n in range(phones)]
 
             async def post(pid: str, key: dict[str, str]) -> None:
@@ -141,8 +149,11 @@ async def test_sigkill_under_http_load_then_resume(tmp_path: Path):
                     client_id = f"{pid}-note-{i:05d}"
                     in_flight[pid] = client_id
                     try:
-                        r = await http.post(f"{API}/notes", headers=key, json={
-                            "text": f"note {i} from {pid}", "client_id": client_id})
+                        r = await http.post(
+                            f"{API}/notes",
+                            headers=key,
+                            json={"text": f"note {i} from {pid}", "client_id": client_id},
+                        )
                     except httpx.HTTPError:
                         return  # the server is gone: this one is unacknowledged
                     assert r.status_code == 201, r.text
@@ -163,7 +174,9 @@ async def test_sigkill_under_http_load_then_resume(tmp_path: Path):
     counts = recorded_notes(child.folder)
     for pid, ids in acked.items():
         for client_id in ids:
-            assert counts[(pid, client_id)] == 1, f"acknowledged {client_id} recorded {counts[(pid, client_id)]} times"
+            assert counts[(pid, client_id)] == 1, (
+                f"acknowledged {client_id} recorded {counts[(pid, client_id)]} times"
+            )
     assert max(counts.values()) == 1
     already = {pid: counts[(pid, cid)] == 1 for pid, cid in in_flight.items()}
 
@@ -173,14 +186,18 @@ async def test_sigkill_under_http_load_then_resume(tmp_path: Path):
         async with httpx.AsyncClient(base_url=again.base, timeout=10) as http:
             keys = dict(people)
             for pid, client_id in in_flight.items():
-                r = await http.post(f"{API}/notes", headers=keys[pid], json={
-                    "text": "resent after the crash", "client_id": client_id})
+                r = await http.post(
+                    f"{API}/notes",
+                    headers=keys[pid],
+                    json={"text": "resent after the crash", "client_id": client_id},
+                )
                 assert r.status_code in (200, 201), r.text
                 # A duplicate exactly when the kill landed after the write but before the answer.
                 assert r.json()["duplicate"] is already[pid], (pid, client_id, r.text)
             for pid, key in people:
-                r = await http.post(f"{API}/notes", headers=key, json={
-                    "text": "after", "client_id": f"{pid}-after"})
+                r = await http.post(
+                    f"{API}/notes", headers=key, json={"text": "after", "client_id": f"{pid}-after"}
+                )
                 assert r.status_code == 201
     finally:
         again.quit()
@@ -207,17 +224,27 @@ async def test_unwritable_journal_is_a_503_then_recovers(tmp_path: Path):
         async with httpx.AsyncClient(base_url=child.base, timeout=10) as http:
             people = [await join(http, n) for n in range(4)]
             for pid, key in people:
-                r = await http.post(f"{API}/notes", headers=key,
-                                    json={"text": "before", "client_id": f"{pid}-before"})
+                r = await http.post(
+                    f"{API}/notes",
+                    headers=key,
+                    json={"text": "before", "client_id": f"{pid}-before"},
+                )
                 assert r.status_code == 201
             before = child.stats()
             assert before["storage_error"] is None
 
             child.command("fsize 0")  # the journal cannot grow by a single byte
-            failed = await asyncio.gather(*(
-                http.post(f"{API}/notes", headers=key,
-                          json={"text": f"during {i}", "client_id": f"{pid}-during-{i}"})
-                for i in range(3) for pid, key in people))
+            failed = await asyncio.gather(
+                *(
+                    http.post(
+                        f"{API}/notes",
+                        headers=key,
+                        json={"text": f"during {i}", "client_id": f"{pid}-during-{i}"},
+                    )
+                    for i in range(3)
+                    for pid, key in people
+                )
+            )
             for r in failed:
                 assert r.status_code == 503, r.text
                 assert r.headers["content-type"].startswith("application/json")
@@ -234,10 +261,17 @@ async def test_unwritable_journal_is_a_503_then_recovers(tmp_path: Path):
             assert joined.status_code == 503 and joined.json()["error"]
 
             child.command("fsize off")
-            retried = await asyncio.gather(*(
-                http.post(f"{API}/notes", headers=key,
-                          json={"text": f"during {i}", "client_id": f"{pid}-during-{i}"})
-                for i in range(3) for pid, key in people))
+            retried = await asyncio.gather(
+                *(
+                    http.post(
+                        f"{API}/notes",
+                        headers=key,
+                        json={"text": f"during {i}", "client_id": f"{pid}-during-{i}"},
+                    )
+                    for i in range(3)
+                    for pid, key in people
+                )
+            )
             assert [r.status_code for r in retried] == [201] * len(retried)
             assert not any(r.json()["duplicate"] for r in retried)
             assert child.stats()["storage_error"] is None
@@ -253,9 +287,16 @@ async def test_unwritable_journal_is_a_503_then_recovers(tmp_path: Path):
 # ---------------------------------------------------------------- misbehaving clients
 
 
-FAST = WebLimits(rate=10_000.0, burst=10_000, anonymous_rate=10_000.0, anonymous_burst=10_000,
-                 urgent_delay=0.02, bulk_delay=0.05, view_cache_seconds=0.0,
-                 heartbeat_seconds=0.5)
+FAST = WebLimits(
+    rate=10_000.0,
+    burst=10_000,
+    anonymous_rate=10_000.0,
+    anonymous_burst=10_000,
+    urgent_delay=0.02,
+    bulk_delay=0.05,
+    view_cache_seconds=0.0,
+    heartbeat_seconds=0.5,
+)
 
 
 class Listener:
@@ -313,8 +354,11 @@ async def test_clients_that_hang_up_or_never_read_do_not_stall_anyone():
 
     def stuck() -> list[Any]:
         """The server's connections whose writes wait for a client that does not read."""
-        return [conn for conn in server._server.server_state.connections  # type: ignore[union-attr]
-                if conn.flow.write_paused]
+        return [
+            conn
+            for conn in server._server.server_state.connections  # type: ignore[union-attr]
+            if conn.flow.write_paused
+        ]
 
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
@@ -331,16 +375,24 @@ async def test_clients_that_hang_up_or_never_read_do_not_stall_anyone():
                 sockets.append(sock)
                 return sock
 
-            def head(method: str, path: str, key: dict[str, str], length: int | None = None) -> bytes:
-                extra = f"Content-Type: application/json\r\nContent-Length: {length}\r\n" if length else ""
-                return (f"{method} {path} HTTP/1.1\r\nHost: x\r\nX-Participant-Key: "
-                        f"{key['X-Participant-Key']}\r\n{extra}\r\n").encode()
+            def head(
+                method: str, path: str, key: dict[str, str], length: int | None = None
+            ) -> bytes:
+                extra = (
+                    f"Content-Type: application/json\r\nContent-Length: {length}\r\n"
+                    if length
+                    else ""
+                )
+                return (
+                    f"{method} {path} HTTP/1.1\r\nHost: x\r\nX-Participant-Key: "
+                    f"{key['X-Participant-Key']}\r\n{extra}\r\n"
+                ).encode()
 
             hung_up: dict[str, str] = {}
             gone_ports: set[int] = set()  # the client ends of the sockets hung up on
             for n, (pid, key) in enumerate(bad):
                 kind = n % 5
-                if kind == 0:    # opens the event stream and never reads it
+                if kind == 0:  # opens the event stream and never reads it
                     raw(head("GET", f"{API}/events", key))
                 elif kind == 1:  # asks for the big board and never reads the answer
                     for _ in range(5):
@@ -351,7 +403,7 @@ async def test_clients_that_hang_up_or_never_read_do_not_stall_anyone():
                     sock = raw(head("POST", f"{API}/notes", key, 200) + b'{"text": "cut')
                     gone_ports.add(sock.getsockname()[1])
                     sock.close()
-                else:            # sends a whole note and hangs up before the answer
+                else:  # sends a whole note and hangs up before the answer
                     body = json.dumps({"text": "gone", "client_id": f"{pid}-gone"}).encode()
                     sock = raw(head("POST", f"{API}/notes", key, len(body)) + body)
                     gone_ports.add(sock.getsockname()[1])
@@ -359,8 +411,10 @@ async def test_clients_that_hang_up_or_never_read_do_not_stall_anyone():
                     hung_up[pid] = f"{pid}-gone"
 
             # The never-reading clients hold up their own writes (and only those).
-            await until(lambda: len(stuck()) >= 8, "the never-reading clients' answers to "
-                        "fill their connections' buffers")
+            await until(
+                lambda: len(stuck()) >= 8,
+                "the never-reading clients' answers to fill their connections' buffers",
+            )
 
             # A flood of notices (the slow streams' mailboxes just keep the newest one),
             # with step changes every good phone must hear. How soon is bench/'s business:
@@ -372,8 +426,12 @@ async def test_clients_that_hang_up_or_never_read_do_not_stall_anyone():
                 await http.get(f"{API}/state", headers=good[0][1])
                 seen = [len(li.steps) for li in listeners]  # notices from here on are new
                 go(engine, step)
-                await until(lambda: all(step in li.steps[n:] for li, n in zip(listeners, seen)),
-                            f"step change {round_} to {step} to reach every good phone")
+                await until(
+                    lambda step=step, seen=seen: all(
+                        step in li.steps[n:] for li, n in zip(listeners, seen, strict=True)
+                    ),
+                    f"step change {round_} to {step} to reach every good phone",
+                )
             assert len(stuck()) >= 8, "the never-reading clients should still be held up"
 
             # Slow readers are still served, a byte at a time.
@@ -395,15 +453,24 @@ async def test_clients_that_hang_up_or_never_read_do_not_stall_anyone():
             # Half bodies recorded nothing; a whole note whose sender hung up is recorded
             # at most once, and its resend makes it exactly once. Once the server has let
             # go of every connection that hung up, it is done with what they sent.
-            await until(lambda: not {conn.client[1] for conn in server._server.server_state.connections  # type: ignore[union-attr]
-                                     if conn.client} & gone_ports,
-                        "the server to notice every client that hung up")
+            await until(
+                lambda: (
+                    not {
+                        conn.client[1]
+                        for conn in server._server.server_state.connections  # type: ignore[union-attr]
+                        if conn.client
+                    }
+                    & gone_ports
+                ),
+                "the server to notice every client that hung up",
+            )
             texts = Counter(n.text for n in engine.state.notes.values())
             assert texts["half"] == 0 and texts["cut"] == 0 and texts["gone"] <= len(hung_up)
             keys = dict(bad)
             for pid, client_id in hung_up.items():
-                r = await http.post(f"{API}/notes", headers=keys[pid],
-                                    json={"text": "gone", "client_id": client_id})
+                r = await http.post(
+                    f"{API}/notes", headers=keys[pid], json={"text": "gone", "client_id": client_id}
+                )
                 assert r.status_code in (200, 201), r.text
             gone = [n for n in engine.state.notes.values() if n.text == "gone"]
             assert sorted(n.author for n in gone) == sorted(hung_up)

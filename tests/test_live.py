@@ -26,8 +26,13 @@ def _live(records: Path, port: int = 0) -> Live:
 
 
 def _app(live: Live, engine) -> SessionkitApp:
-    app = SessionkitApp(engine=engine, serve=live.serve, new_session=live.new_run,
-                        resume=live.resume, runs=live.unfinished)
+    app = SessionkitApp(
+        engine=engine,
+        serve=live.serve,
+        new_session=live.new_run,
+        resume=live.resume,
+        runs=live.unfinished,
+    )
     app.exporter = lambda fmt: live.export(app.engine, fmt)
     return app
 
@@ -54,11 +59,17 @@ async def test_a_phone_note_is_recorded_shown_exported_and_resumed(tmp_path: Pat
         await pilot.press("n")  # start: the sample's first step collects notes
         base = f"http://127.0.0.1:{live._server.port}/j/{token}/api"
         async with httpx.AsyncClient(timeout=5) as phone:
-            joined = (await phone.post(f"{base}/join", json={
-                "name": "Ann", "client_id": "phone-0000000000001"})).json()
+            joined = (
+                await phone.post(
+                    f"{base}/join", json={"name": "Ann", "client_id": "phone-0000000000001"}
+                )
+            ).json()
             headers = {"X-Participant-Key": joined["key"]}
-            body = {"text": "Handovers [b]get lost[/b]", "category": "thorn",
-                    "client_id": "note-000000000000001"}
+            body = {
+                "text": "Handovers [b]get lost[/b]",
+                "category": "thorn",
+                "client_id": "note-000000000000001",
+            }
             first = await phone.post(f"{base}/notes", json=body, headers=headers)
             again = await phone.post(f"{base}/notes", json=body, headers=headers)
         assert first.status_code == 201, first.text
@@ -71,8 +82,10 @@ async def test_a_phone_note_is_recorded_shown_exported_and_resumed(tmp_path: Pat
     live.close()
 
     run_folder = next(p for p in tmp_path.iterdir() if p.is_dir())
-    journal = [json.loads(line) for line in
-               (run_folder / "journal.jsonl").read_text(encoding="utf-8").splitlines()]
+    journal = [
+        json.loads(line)
+        for line in (run_folder / "journal.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     assert sum(e["type"] == "note_added" for e in journal) == 1
     kept_token = (run_folder / TOKEN_FILE).read_text(encoding="ascii")
     assert kept_token == token
@@ -93,8 +106,10 @@ async def test_a_taken_port_is_told_and_the_run_goes_on(tmp_path: Path) -> None:
         app = _app(live, live.new_run(sample_plan(), sample_methods()))
         async with app.run_test(size=(100, 30)) as pilot:
             told = f"port {port} on 127.0.0.1 is already in use"
-            await until(lambda: any(told in n.message for n in app._notifications),
-                        "the app to say the port is taken")
+            await until(
+                lambda: any(told in n.message for n in app._notifications),
+                "the app to say the port is taken",
+            )
             assert app.join_url is None
             await pilot.press("n")
             assert app.engine.state.started  # the facilitator carries on without phones

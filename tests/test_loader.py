@@ -98,10 +98,15 @@ def test_line_mapper_tables_arrays_of_tables_and_keys():
     assert lines.line(("duration", "typical")) == line_of(RTB_TEXT, "typical = 30")
     assert lines.line(("steps", 0)) == line_of(RTB_TEXT, "[[steps]]", 1)
     assert lines.line(("steps", 2)) == line_of(RTB_TEXT, "[[steps]]", 3)
-    assert lines.line(("steps", 2, "input", "target_step")) == line_of(RTB_TEXT, 'target_step = "group"')
-    assert lines.line(("steps", 0, "input", "categories", 1, "colour")) == line_of(RTB_TEXT, 'colour = "#b5d99c"')
+    assert lines.line(("steps", 2, "input", "target_step")) == line_of(
+        RTB_TEXT, 'target_step = "group"'
+    )
+    assert lines.line(("steps", 0, "input", "categories", 1, "colour")) == line_of(
+        RTB_TEXT, 'colour = "#b5d99c"'
+    )
     assert lines.line(("variables", "topic", "default")) == line_of(
-        RTB_TEXT, 'default = "the way this service works today"')
+        RTB_TEXT, 'default = "the way this service works today"'
+    )
     # a key that is not written falls back to its nearest parent
     assert lines.line(("steps", 0, "timebox", "extra")) == line_of(RTB_TEXT, "timebox = 8")
     assert lines.line(("steps", 3, "input", "summary")) == line_of(RTB_TEXT, "[steps.input]", 4)
@@ -138,7 +143,11 @@ w = { y = 2,
 '''
     lines = TomlLines(text)
     assert lines.line(("title",)) == 2
-    assert ("fake",) not in lines.lines and ("not",) not in lines.lines and ("nope",) not in lines.lines
+    assert (
+        ("fake",) not in lines.lines
+        and ("not",) not in lines.lines
+        and ("nope",) not in lines.lines
+    )
     assert lines.line(("list", 0)) == 7
     assert lines.line(("list", 1, "name")) == 8
     assert lines.line(("list", 1, "deep", "x")) == 8
@@ -175,13 +184,18 @@ def test_unknown_key_names_file_line_field_and_suggests(tmp_path):
         f"rose-thorn-bud.toml:{problem.line}: steps[0].minuts: unknown key 'minuts' (did you mean 'timebox'?)"
     )
     missing = only(library, "missing")
-    assert (missing.field, missing.message) == ("steps[0].timebox", "missing required field 'timebox'")
+    assert (missing.field, missing.message) == (
+        "steps[0].timebox",
+        "missing required field 'timebox'",
+    )
     assert missing.line == line_of(text, "[[steps]]", 1)
     assert library.methods == {}
 
 
 def test_unknown_key_suggestion_without_a_missing_field(tmp_path):
-    text = swap(RTB_TEXT, 'prompt = "Put your three dots', 'promt = "x"\nprompt = "Put your three dots')
+    text = swap(
+        RTB_TEXT, 'prompt = "Put your three dots', 'promt = "x"\nprompt = "Put your three dots'
+    )
     problem = only(load(write(tmp_path, "rose-thorn-bud.toml", text)))
     assert problem.field == "steps[2].promt"
     assert problem.message == "unknown key 'promt' (did you mean 'prompt'?)"
@@ -192,7 +206,10 @@ def test_unknown_key_in_a_step_input_lists_that_input(tmp_path):
     text = swap(RTB_TEXT, "dots_per_person = 3", "dots_per_persn = 3")
     problem = only(load(write(tmp_path, "rose-thorn-bud.toml", text)))
     assert problem.field == "steps[2].input.dots_per_persn"
-    assert problem.message == "unknown key 'dots_per_persn' for a 'vote' input (did you mean 'dots_per_person'?)"
+    assert (
+        problem.message
+        == "unknown key 'dots_per_persn' for a 'vote' input (did you mean 'dots_per_person'?)"
+    )
     assert problem.line == line_of(text, "dots_per_persn = 3")
 
 
@@ -217,7 +234,9 @@ def test_wrong_type_for_a_table_and_a_bool(tmp_path):
     text = swap(text, 'phase = "discover"', 'phase = "discover"\ngroup_size = 5')
     problems = load(write(tmp_path, "rose-thorn-bud.toml", text)).problems
     by_field = {p.field: p for p in problems}
-    assert by_field["group_size"].message == "expected a table (a [section] or { key = value }), got 5"
+    assert (
+        by_field["group_size"].message == "expected a table (a [section] or { key = value }), got 5"
+    )
     assert by_field["group_size"].line == line_of(text, "group_size = 5")
     assert by_field["steps[0].input.private"].message == "expected true or false, got 'maybe'"
 
@@ -225,7 +244,11 @@ def test_wrong_type_for_a_table_and_a_bool(tmp_path):
 def test_missing_top_level_field(tmp_path):
     text = swap(RTB_TEXT, 'name = "Rose, Thorn, Bud"\n', "")
     problem = only(load(write(tmp_path, "rose-thorn-bud.toml", text)))
-    assert (problem.field, problem.message, problem.line) == ("name", "missing required field 'name'", None)
+    assert (problem.field, problem.message, problem.line) == (
+        "name",
+        "missing required field 'name'",
+        None,
+    )
     assert str(problem).endswith("rose-thorn-bud.toml: name: missing required field 'name'")
 
 
@@ -241,10 +264,14 @@ def test_enum_and_literal_values_are_listed(tmp_path):
     )
     assert phase.line == line_of(text, 'phase = "discovery"')
     target = problems["steps[2].input.target"]
-    assert target.message == "expected 'notes' or 'clusters', got 'cluster' (did you mean 'clusters'?)"
+    assert (
+        target.message == "expected 'notes' or 'clusters', got 'cluster' (did you mean 'clusters'?)"
+    )
     assert target.line == line_of(text, 'target = "cluster"')
     grouping = problems["steps[1].grouping"]
-    assert grouping.message.startswith("expected 'solo', 'pairs', 'small group' or 'whole group', got 'everyone'")
+    assert grouping.message.startswith(
+        "expected 'solo', 'pairs', 'small group' or 'whole group', got 'everyone'"
+    )
 
 
 def test_unknown_input_kind_suggests_the_closest(tmp_path):
@@ -278,7 +305,10 @@ def test_pattern_and_model_validator_errors(tmp_path):
     text = swap(text, "min = 20\ntypical = 30", "min = 35\ntypical = 30")
     problems = {p.field: p for p in load(write(tmp_path, "rose-thorn-bud.toml", text)).problems}
     colour = problems["steps[0].input.categories[1].colour"]
-    assert colour.message == "expected a colour written '#' and six hex digits, like '#f4a6b7', got 'green'"
+    assert (
+        colour.message
+        == "expected a colour written '#' and six hex digits, like '#f4a6b7', got 'green'"
+    )
     assert colour.line == line_of(text, 'colour = "green"')
     duration = problems["duration"]
     assert duration.message == "expected min <= typical <= max, got 35, 30, 45"
@@ -296,7 +326,9 @@ def test_wrong_kind_of_values(tmp_path):
     text = swap(RTB_TEXT, "timebox = 5", "timebox = 2.5")
     text = swap(text, 'summary = "Everyone', 'summary = 5 # "Everyone')
     text = swap(text, 'name = "Rose, Thorn, Bud"', 'name = ""')
-    problems = {p.field: p.message for p in load(write(tmp_path, "rose-thorn-bud.toml", text)).problems}
+    problems = {
+        p.field: p.message for p in load(write(tmp_path, "rose-thorn-bud.toml", text)).problems
+    }
     assert problems == {
         "name": "must not be empty",
         "summary": "expected text in quotes, got 5",
@@ -317,10 +349,16 @@ def test_bad_variable_name(tmp_path):
 
 def test_vote_on_a_step_collecting_nothing(tmp_path):
     text = rtb_as("vote-on-talk")
-    text = swap(text, 'target_step = "group"\ntarget = "clusters"', 'target_step = "chat"\ntarget = "notes"')
+    text = swap(
+        text, 'target_step = "group"\ntarget = "clusters"', 'target_step = "chat"\ntarget = "notes"'
+    )
     # turn the cluster step into a discussion that collects nothing
     text = swap(text, 'id = "group"', 'id = "chat"')
-    text = swap(text, 'kind = "cluster"\nsource_steps = ["write"]\nparking_lot = true', 'kind = "discussion"')
+    text = swap(
+        text,
+        'kind = "cluster"\nsource_steps = ["write"]\nparking_lot = true',
+        'kind = "discussion"',
+    )
     problem = only(load(write(tmp_path, "vote-on-talk.toml", text)))
     assert problem.field == "steps[2].input.target_step"
     assert problem.line == line_of(text, 'target_step = "chat"')
@@ -335,7 +373,10 @@ def test_step_timeboxes_that_do_not_fit_the_duration(tmp_path):
     text = swap(RTB_TEXT, "timebox = 12", "timebox = 40")
     problem = only(load(write(tmp_path, "rose-thorn-bud.toml", text)))
     assert problem.field == "steps"
-    assert problem.message == "the step timeboxes add up to 58 min, outside the method's duration of 20..45 min"
+    assert (
+        problem.message
+        == "the step timeboxes add up to 58 min, outside the method's duration of 20..45 min"
+    )
     assert problem.line == line_of(text, "[[steps]]", 1)
 
 
@@ -346,7 +387,7 @@ def test_id_must_match_the_file_name(tmp_path):
     assert (problem.field, problem.line, problem.code) == ("id", 1, "id")
     assert problem.message == (
         "id 'rose-thorn-bud' does not match the file name 'rose-thorn.toml' "
-        "(expected id = \"rose-thorn\", or rename the file to rose-thorn-bud.toml)"
+        '(expected id = "rose-thorn", or rename the file to rose-thorn-bud.toml)'
     )
     assert "rose-thorn" not in library.methods and "rose-thorn" in library.rejected_methods
 
@@ -354,16 +395,24 @@ def test_id_must_match_the_file_name(tmp_path):
 # ---------------------------------------------------------------- unreadable files
 
 
-@pytest.mark.parametrize("content,expected", [
-    ("", "is empty, expected TOML"),
-    ("  \n\n", "is empty, expected TOML"),
-    ("# only a comment\n", "has no settings (only comments), expected TOML"),
-    (b"\x00\x01\x02TOML?", "is a binary file (it contains NUL bytes), expected TOML text"),
-])
+@pytest.mark.parametrize(
+    "content,expected",
+    [
+        ("", "is empty, expected TOML"),
+        ("  \n\n", "is empty, expected TOML"),
+        ("# only a comment\n", "has no settings (only comments), expected TOML"),
+        (b"\x00\x01\x02TOML?", "is a binary file (it contains NUL bytes), expected TOML text"),
+    ],
+)
 def test_empty_and_binary_files(tmp_path, content, expected):
     path = write(tmp_path / "methods", "x.toml", content)
     problem = only(load(methods=[path.parent]))
-    assert (problem.file, problem.line, problem.message, problem.code) == (path, None, expected, "file")
+    assert (problem.file, problem.line, problem.message, problem.code) == (
+        path,
+        None,
+        expected,
+        "file",
+    )
     assert str(problem).endswith(f"x.toml: {expected}")
 
 
@@ -371,8 +420,12 @@ def test_non_utf8_file_reports_where(tmp_path):
     path = write(tmp_path / "methods", "x.toml", 'id = "x"\nname = "caf\xe9"\n'.encode("latin-1"))
     problem = only(load(methods=[path.parent]))
     assert (problem.line, problem.column) == (2, 12)
-    assert problem.message == "is not UTF-8 text (byte 0xe9 cannot be decoded); save the file as UTF-8"
-    assert str(problem).endswith("x.toml:2:12: is not UTF-8 text (byte 0xe9 cannot be decoded); save the file as UTF-8")
+    assert (
+        problem.message == "is not UTF-8 text (byte 0xe9 cannot be decoded); save the file as UTF-8"
+    )
+    assert str(problem).endswith(
+        "x.toml:2:12: is not UTF-8 text (byte 0xe9 cannot be decoded); save the file as UTF-8"
+    )
 
 
 def test_invalid_toml_reports_tomllib_line_and_column(tmp_path):
@@ -402,11 +455,17 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path, methods):
     library = load(methods=[methods])
     assert sorted(library.methods) == ["copy", "rose-thorn-bud"]
     assert sorted(p.file.name for p in library.problems) == [
-        "bad-toml.toml", "broken.toml", "typo.toml", "typo.toml"]
+        "bad-toml.toml",
+        "broken.toml",
+        "typo.toml",
+        "typo.toml",
+    ]
     assert set(library.rejected_methods) == {"broken", "bad-toml", "typo"}
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@settings(
+    max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
+)
 @given(st.binary(max_size=300) | st.text(max_size=300))
 def test_no_input_file_raises(tmp_path, content):
     path = write(tmp_path / "fuzz", "fuzz.toml", content)
@@ -415,7 +474,9 @@ def test_no_input_file_raises(tmp_path, content):
         assert problem.file == path and str(problem)
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@settings(
+    max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
+)
 @given(st.data())
 def test_mangled_methods_give_located_problems(tmp_path, data):
     lines = RTB_TEXT.splitlines()
@@ -490,12 +551,17 @@ def test_plan_naming_a_method_with_problems(tmp_path):
 
 
 def test_plan_variables_the_method_does_not_declare(tmp_path, methods):
-    text = swap(PLAN, 'variables = { topic = "the front desk" }', 'variables = { topik = "the front desk" }')
+    text = swap(
+        PLAN, 'variables = { topic = "the front desk" }', 'variables = { topik = "the front desk" }'
+    )
     write(tmp_path / "sessions", "test-day.toml", text)
     problem = only(load(methods=[methods], sessions=[tmp_path / "sessions"]))
     assert problem.field == "days[0].agenda[0].variables.topik"
     assert problem.line == line_of(text, 'variables = { topik = "the front desk" }')
-    assert problem.message == "method 'rose-thorn-bud' declares no variable 'topik' (did you mean 'topic'?)"
+    assert (
+        problem.message
+        == "method 'rose-thorn-bud' declares no variable 'topik' (did you mean 'topic'?)"
+    )
 
 
 def test_plan_minutes_outside_the_method_duration(tmp_path, methods):
@@ -504,7 +570,10 @@ def test_plan_minutes_outside_the_method_duration(tmp_path, methods):
     problem = only(load(methods=[methods], sessions=[tmp_path / "sessions"]))
     assert problem.field == "days[0].agenda[0].minutes"
     assert problem.line == line_of(text, "minutes = 90")
-    assert problem.message == "minutes = 90 is outside the duration of method 'rose-thorn-bud' (20..45 min)"
+    assert (
+        problem.message
+        == "minutes = 90 is outside the duration of method 'rose-thorn-bud' (20..45 min)"
+    )
 
 
 def test_plan_agenda_that_overruns_the_day(tmp_path, methods):
@@ -515,17 +584,24 @@ def test_plan_agenda_that_overruns_the_day(tmp_path, methods):
     assert problem.code == "overrun"
     assert problem.field == "days[0].agenda[1]"
     assert problem.line == line_of(text, "[[days.agenda]]", 2)
-    assert problem.message.startswith("day 1 (2025-02-11) ends at 16:45, 15 min after its end time 16:30")
+    assert problem.message.startswith(
+        "day 1 (2025-02-11) ends at 16:45, 15 min after its end time 16:30"
+    )
     assert "from 'Break', 16:30-16:45" in problem.message
     # an overrun is a problem for `check` but the plan itself is usable
     assert "test-day" in library.plans and "test-day" not in library.rejected_plans
 
 
 def test_plan_schema_errors_inside_inline_tables(tmp_path, methods):
-    text = PLAN + '\n[[days]]\nstart = "9h"\nend = "17:00"\nagenda = [\n  { method = "rose-thorn-bud" },\n  { brek = 5 },\n]\n'
+    text = (
+        PLAN
+        + '\n[[days]]\nstart = "9h"\nend = "17:00"\nagenda = [\n  { method = "rose-thorn-bud" },\n  { brek = 5 },\n]\n'
+    )
     write(tmp_path / "sessions", "test-day.toml", text)
-    problems = {p.field: p for p in load(methods=[methods], sessions=[tmp_path / "sessions"]).problems}
-    assert problems["days[1].start"].message == 'expected a clock time like "09:30", got \'9h\''
+    problems = {
+        p.field: p for p in load(methods=[methods], sessions=[tmp_path / "sessions"]).problems
+    }
+    assert problems["days[1].start"].message == "expected a clock time like \"09:30\", got '9h'"
     assert problems["days[1].start"].line == line_of(text, 'start = "9h"')
     brek = problems["days[1].agenda[1].brek"]
     assert brek.message == "unknown key 'brek' (did you mean 'break'?)"
@@ -562,7 +638,9 @@ def test_duplicate_ids_in_subfolders(tmp_path):
 
 def test_later_sources_override_earlier_ones_with_a_note(tmp_path, monkeypatch):
     mine = tmp_path / "mine"
-    write(mine, "rose-thorn-bud.toml", swap(RTB_TEXT, 'name = "Rose, Thorn, Bud"', 'name = "My RTB"'))
+    write(
+        mine, "rose-thorn-bud.toml", swap(RTB_TEXT, 'name = "Rose, Thorn, Bud"', 'name = "My RTB"')
+    )
     config = write(tmp_path, "config.toml", f'method_dirs = ["{mine.name}"]\n')
     monkeypatch.chdir(tmp_path)
     library = load_library(config=config, cwd=False)
@@ -577,7 +655,9 @@ def test_later_sources_override_earlier_ones_with_a_note(tmp_path, monkeypatch):
 def test_config_from_the_environment(tmp_path, monkeypatch):
     mine = tmp_path / "elsewhere" / "methods"
     write(mine, "my-copy.toml", rtb_as("my-copy"))
-    config = write(tmp_path / "cfg", "config.toml", f'method_dirs = ["{mine}"]\nother_setting = 1\n')
+    config = write(
+        tmp_path / "cfg", "config.toml", f'method_dirs = ["{mine}"]\nother_setting = 1\n'
+    )
     monkeypatch.setenv("SESSIONKIT_CONFIG", str(config))
     library = load_library(bundled=False, cwd=False)
     assert list(library.methods) == ["my-copy"]
@@ -585,12 +665,16 @@ def test_config_from_the_environment(tmp_path, monkeypatch):
 
 
 def test_bad_config_is_a_problem(tmp_path, monkeypatch):
-    config = write(tmp_path, "config.toml", 'method_dirs = "nope"\nsession_dirs = [1]\nmethod_dir = []\n')
+    config = write(
+        tmp_path, "config.toml", 'method_dirs = "nope"\nsession_dirs = [1]\nmethod_dir = []\n'
+    )
     library = load_library(config=config, bundled=False, cwd=False)
     problems = {p.field: p for p in library.problems}
     assert problems["session_dirs"].message.startswith("expected a list of folder names")
     assert problems["session_dirs"].line == 2
-    assert problems["method_dir"].message == "unknown key 'method_dir' (did you mean 'method_dirs'?)"
+    assert (
+        problems["method_dir"].message == "unknown key 'method_dir' (did you mean 'method_dirs'?)"
+    )
     # a single string is taken as one folder, relative to the config file
     [folder] = [p for p in library.problems if p.code == "folder"]
     assert (folder.file, folder.message) == (tmp_path / "nope", "no such folder")
@@ -638,9 +722,13 @@ def test_resolve_plan_errors(tmp_path, methods):
     write(sessions, "test-day.toml", PLAN)
     write(sessions, "broken.toml", "title = 5\n")
     library = load(methods=[methods], sessions=[sessions])
-    with pytest.raises(LibraryError, match=r"no plan called 'test-dya' \(did you mean 'test-day'\?\)"):
+    with pytest.raises(
+        LibraryError, match=r"no plan called 'test-dya' \(did you mean 'test-day'\?\)"
+    ):
         resolve_plan(library, "test-dya")
-    with pytest.raises(LibraryError, match=r"no plan called 'zzz' \(known plans: broken, test-day\)"):
+    with pytest.raises(
+        LibraryError, match=r"no plan called 'zzz' \(known plans: broken, test-day\)"
+    ):
         resolve_plan(library, "zzz")
     with pytest.raises(LibraryError) as excinfo:
         resolve_plan(library, "broken")
@@ -692,7 +780,14 @@ def test_the_examples_in_the_authoring_guide_are_valid(tmp_path):
     library = load(methods=[methods_dir], sessions=[sessions_dir])
     assert library.problems == [], "\n".join(map(str, library.problems))
     method = library.methods["journey-walk"]
-    assert {s.input.kind for s in method.steps} == {"notes", "canvas", "cluster", "vote", "rating", "discussion"}
+    assert {s.input.kind for s in method.steps} == {
+        "notes",
+        "canvas",
+        "cluster",
+        "vote",
+        "rating",
+        "discussion",
+    }
     plan = library.plans["front-desk-review"]
     assert [len(day.agenda) for day in plan.days] == [3, 2]
 
@@ -715,7 +810,9 @@ def test_bundled_dirs_prefer_the_copy_inside_an_installed_package(tmp_path, monk
 def test_quoted_numbers_and_booleans_are_wrong_types_not_guesses(tmp_path):
     text = swap(RTB_TEXT, "timebox = 5", 'timebox = "5"')
     text = swap(text, "private = true", 'private = "yes"')
-    problems = {p.field: p.message for p in load(write(tmp_path, "rose-thorn-bud.toml", text)).problems}
+    problems = {
+        p.field: p.message for p in load(write(tmp_path, "rose-thorn-bud.toml", text)).problems
+    }
     assert problems == {
         "steps[2].timebox": "expected an integer, got '5'",
         "steps[0].input.private": "expected true or false, got 'yes'",

@@ -31,15 +31,26 @@ def rtb_data() -> dict:
 
 
 def step(id: str, kind: str = "notes", timebox: int = 5, **input) -> dict:
-    return {"id": id, "title": id.title(), "prompt": f"Do {id}", "timebox": timebox,
-            "input": {"kind": kind, **input}}
+    return {
+        "id": id,
+        "title": id.title(),
+        "prompt": f"Do {id}",
+        "timebox": timebox,
+        "input": {"kind": kind, **input},
+    }
 
 
 def method_with(steps: list[dict], **extra) -> Method:
     data = {
-        "id": "m", "name": "M", "summary": "s", "purpose": "p", "phase": "define",
+        "id": "m",
+        "name": "M",
+        "summary": "s",
+        "purpose": "p",
+        "phase": "define",
         "duration": {"min": 1, "typical": 10, "max": 120},
-        "group_size": {"min": 1, "max": 10}, "steps": steps, **extra,
+        "group_size": {"min": 1, "max": 10},
+        "steps": steps,
+        **extra,
     }
     return Method.model_validate(data)
 
@@ -101,9 +112,14 @@ def test_vote_cannot_allow_more_per_item_than_dots():
 def test_rating_scale_and_labels():
     with pytest.raises(ValidationError, match="scale_max"):
         RatingInput(kind="rating", scale_min=5, scale_max=5)
-    with pytest.raises(ValidationError, match="labels has 2 entries but the scale 1..3 has 3 points"):
+    with pytest.raises(
+        ValidationError, match=r"labels has 2 entries but the scale 1\.\.3 has 3 points"
+    ):
         RatingInput(kind="rating", scale_min=1, scale_max=3, labels=["low", "high"])
-    assert RatingInput(kind="rating", scale_min=1, scale_max=3, labels=["a", "b", "c"]).labels[2] == "c"
+    assert (
+        RatingInput(kind="rating", scale_min=1, scale_max=3, labels=["a", "b", "c"]).labels[2]
+        == "c"
+    )
 
 
 def test_canvas_needs_two_distinct_regions():
@@ -126,8 +142,14 @@ def test_ids_are_kebab_case():
 
 
 def test_input_kind_selects_the_input_model():
-    s = Step.model_validate(step("a", "canvas", layout="lanes",
-                                 regions=[{"id": "x", "label": "X"}, {"id": "y", "label": "Y"}]))
+    s = Step.model_validate(
+        step(
+            "a",
+            "canvas",
+            layout="lanes",
+            regions=[{"id": "x", "label": "X"}, {"id": "y", "label": "Y"}],
+        )
+    )
     assert isinstance(s.input, CanvasInput) and s.input.layout == "lanes"
     with pytest.raises(ValidationError) as excinfo:
         Step.model_validate(step("a", "sticky"))
@@ -136,15 +158,19 @@ def test_input_kind_selects_the_input_model():
 
 def test_method_problems_vote_on_a_step_that_collects_nothing():
     method = method_with([step("talk", "discussion"), step("vote", "vote", target_step="talk")])
-    assert method_problems(method) == [(
-        ("steps", 1, "input", "target_step"),
-        "step 'talk' collects discussion, so there are no notes to vote on "
-        "(expected a step collecting notes or canvas)",
-    )]
+    assert method_problems(method) == [
+        (
+            ("steps", 1, "input", "target_step"),
+            "step 'talk' collects discussion, so there are no notes to vote on "
+            "(expected a step collecting notes or canvas)",
+        )
+    ]
 
 
 def test_method_problems_vote_on_clusters_needs_a_cluster_step():
-    method = method_with([step("write"), step("vote", "vote", target_step="write", target="clusters")])
+    method = method_with(
+        [step("write"), step("vote", "vote", target_step="write", target="clusters")]
+    )
     [(loc, message)] = method_problems(method)
     assert loc == ("steps", 1, "input", "target_step")
     assert "expected a step collecting cluster" in message
@@ -175,14 +201,19 @@ def test_method_problems_undeclared_prompt_variable():
 
 def test_method_problems_timeboxes_outside_duration():
     method = method_with([step("a", timebox=100), step("b", timebox=50)])
-    assert method_problems(method) == [(
-        ("steps",),
-        "the step timeboxes add up to 150 min, outside the method's duration of 1..120 min",
-    )]
+    assert method_problems(method) == [
+        (
+            ("steps",),
+            "the step timeboxes add up to 150 min, outside the method's duration of 1..120 min",
+        )
+    ]
 
 
 def test_fill_variables_leaves_unknown_names():
-    assert fill_variables("About {{ topic }} and {{other}}", {"topic": "care"}) == "About care and {{other}}"
+    assert (
+        fill_variables("About {{ topic }} and {{other}}", {"topic": "care"})
+        == "About care and {{other}}"
+    )
 
 
 # ---------------------------------------------------------------- text cleaning
@@ -202,14 +233,21 @@ def day(**extra) -> dict:
     return {"start": "09:30", "end": "12:00", "agenda": [{"method": "m"}], **extra}
 
 
-@pytest.mark.parametrize("text,expected", [("09:30", dt.time(9, 30)), ("9.05", dt.time(9, 5)),
-                                           ("00:00", dt.time(0, 0)), (" 7:15 ", dt.time(7, 15))])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("09:30", dt.time(9, 30)),
+        ("9.05", dt.time(9, 5)),
+        ("00:00", dt.time(0, 0)),
+        (" 7:15 ", dt.time(7, 15)),
+    ],
+)
 def test_clock_accepts_strings(text, expected):
     assert Day.model_validate(day(start=text, end="23:59")).start == expected
 
 
 def test_clock_accepts_toml_local_times():
-    data = tomllib.loads('start = 09:30:00\nend = 17:00:00\nagenda = [{ break = 5 }]')
+    data = tomllib.loads("start = 09:30:00\nend = 17:00:00\nagenda = [{ break = 5 }]")
     assert Day.model_validate(data).end == dt.time(17, 0)
 
 
@@ -247,8 +285,15 @@ def test_agenda_item_is_exactly_one_of_method_break_lunch():
 
 
 def test_plan_items_are_flat_across_days():
-    plan = Plan.model_validate({
-        "id": "p", "title": "P",
-        "days": [day(), day(agenda=[{"break": 5}, {"method": "m"}])],
-    })
-    assert [(d, item.kind) for d, item in plan.items()] == [(0, "method"), (1, "break"), (1, "method")]
+    plan = Plan.model_validate(
+        {
+            "id": "p",
+            "title": "P",
+            "days": [day(), day(agenda=[{"break": 5}, {"method": "m"}])],
+        }
+    )
+    assert [(d, item.kind) for d, item in plan.items()] == [
+        (0, "method"),
+        (1, "break"),
+        (1, "method"),
+    ]

@@ -117,7 +117,7 @@ def test_scans_from_a_textual_screen():
     columns, lines = qr.size(URL)
     assert len(code_rows) == lines
     start = min(next(i for i, (ch, _) in enumerate(r) if ch == "▀") for r in code_rows)
-    cropped = [r[start:start + columns] for r in code_rows]
+    cropped = [r[start : start + columns] for r in code_rows]
     assert decode(cells_to_image(cropped)) == [URL]
     # The URL is on screen as text, right under the code.
     texts = ["".join(ch for ch, _ in r) for r in rows]
@@ -144,8 +144,12 @@ def test_svg_and_png_files_scan(tmp_path: Path):
 
 def test_cli_writes_files_and_reports_errors(tmp_path: Path):
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "sessionkit", "qr", *args],
-                              capture_output=True, text=True, timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "sessionkit", "qr", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
 
     done = run(URL, "--svg", str(tmp_path / "a.svg"), "--png", str(tmp_path / "a.png"))
     assert done.returncode == 0, done.stderr

@@ -21,8 +21,13 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SI
 
 def _start(records: Path, folder: Path | None = None) -> tuple[subprocess.Popen[str], Path]:
     args = [sys.executable, str(CHILD), str(records)] + ([str(folder)] if folder else [])
-    child = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    child = subprocess.Popen(
+        args,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     assert child.stdout is not None
     first = child.stdout.readline()
     if not first.startswith("run "):
@@ -57,7 +62,9 @@ def _check(folder: Path, acks: list[tuple[int, str]]) -> store.Run:
     assert all("cut short" in w for w in run.warnings), run.warnings
     prefixes = Counter(note.text[:11] for note in run.state.notes.values())
     for seq, text in acks:
-        assert prefixes[text] == 1, f"acknowledged {text} (event {seq}) found {prefixes[text]} times"
+        assert prefixes[text] == 1, (
+            f"acknowledged {text} (event {seq}) found {prefixes[text]} times"
+        )
         assert run.state.seq >= seq
     assert all(count == 1 for count in prefixes.values()), "a note was recorded twice"
     # No holes: what was recorded is note 0..k, in order (unacknowledged ones may follow).

@@ -80,17 +80,24 @@ def test_a_new_run_has_its_own_folder_with_copies_of_plan_and_methods(run: store
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}-\d{4}-sample-plan-[0-9a-f]{6}", run.name)
     assert run.name.endswith(run.run_id[:6])
     names = {p.name for p in run.folder.iterdir()}
-    assert {"run.toml", "plan.toml", "methods", "journal.jsonl", "snapshot.toml",
-            "exports"} <= names
+    assert {
+        "run.toml",
+        "plan.toml",
+        "methods",
+        "journal.jsonl",
+        "snapshot.toml",
+        "exports",
+    } <= names
     assert (run.folder / "methods" / "sample.toml").is_file()
     assert run.folder.stat().st_mode & 0o077 == 0, "records are private to the user"
     # The copies load back to exactly the models the run was made from.
     plan = Plan.model_validate(tomllib.loads((run.folder / "plan.toml").read_text()))
     method = Method.model_validate(
-        tomllib.loads((run.folder / "methods" / "sample.toml").read_text()))
+        tomllib.loads((run.folder / "methods" / "sample.toml").read_text())
+    )
     assert plan == sample.plan()
     assert method == sample.method()
-    assert 'break = 15' in (run.folder / "plan.toml").read_text()
+    assert "break = 15" in (run.folder / "plan.toml").read_text()
     assert not [p for p in run.folder.parent.iterdir() if p.name.startswith(".creating")]
 
 
@@ -113,8 +120,9 @@ def test_the_run_opens_even_if_the_library_changes(run: store.Run, clock) -> Non
 # ---------------------------------------------------------------- the journal
 
 
-def test_every_event_is_one_fsynced_journal_line(run: store.Run, clock,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_event_is_one_fsynced_journal_line(
+    run: store.Run, clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fsyncs: list[int] = []
     real_fsync = os.fsync
     monkeypatch.setattr(os, "fsync", lambda fd: (fsyncs.append(fd), real_fsync(fd))[1])
@@ -136,7 +144,8 @@ def test_a_batch_is_one_write(run: store.Run, clock, monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(os, "write", spy)
     results = run.engine.execute_many(
-        [(c.AddNote(text=f"batch {n}", client_id=f"b{n}"), person) for n in range(5)])
+        [(c.AddNote(text=f"batch {n}", client_id=f"b{n}"), person) for n in range(5)]
+    )
     assert all(isinstance(r, Event) for r in results)
     assert len(writes) == 1 and writes[0].count(b"\n") == 5
 
@@ -196,8 +205,9 @@ def test_snapshot_write_is_atomic(run: store.Run, clock, monkeypatch: pytest.Mon
     assert [p.name for p in run.folder.iterdir() if p.name.endswith(".tmp")] == []
 
 
-def test_a_failing_snapshot_never_fails_the_command(run: store.Run, clock,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_snapshot_never_fails_the_command(
+    run: store.Run, clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     start_with_notes(run, clock)
 
     def full(path, data, mode=0o600):
@@ -238,8 +248,9 @@ def test_full_sample_run_recovers_exactly(run: store.Run, clock) -> None:
     reopened.close()
 
 
-def test_a_corrupt_snapshot_is_reported_and_the_whole_journal_replayed(run: store.Run,
-                                                                       clock) -> None:
+def test_a_corrupt_snapshot_is_reported_and_the_whole_journal_replayed(
+    run: store.Run, clock
+) -> None:
     start_with_notes(run, clock)
     sample.go(run.engine, sample.EMPTY, clock)
     expected = run.state.model_copy(deep=True)
@@ -319,7 +330,8 @@ def test_a_whole_last_event_without_its_line_break_is_kept(run: store.Run, clock
 
 
 def test_a_corrupt_middle_line_names_file_and_line_and_keeps_every_other_event(
-        run: store.Run, clock) -> None:
+    run: store.Run, clock
+) -> None:
     start_with_notes(run, clock, count=4)
     expected = run.state.model_copy(deep=True)
     crash(run)
@@ -338,8 +350,9 @@ def test_a_corrupt_middle_line_names_file_and_line_and_keeps_every_other_event(
     assert damaged.line == bad and damaged.file == run.journal_path
     # Every intact event is kept: the ones before the damage and the ones after it.
     assert damaged.run.state.seq == expected.seq
-    assert _note_texts(damaged.run) == sorted(n.text for n in expected.notes.values()
-                                              if n.text != lost_text)
+    assert _note_texts(damaged.run) == sorted(
+        n.text for n in expected.notes.values() if n.text != lost_text
+    )
     assert any(f"line {bad}" in w for w in damaged.run.warnings)
     # It is read-only: continuing would write after the damage.
     with pytest.raises(Rejected) as rejected:
@@ -413,8 +426,8 @@ def _damage(path: Path, index: int, how: str) -> None:
         lines[index] = b"#### not an event"
     elif how == "byte":
         at = lines[index].index(b'"at":') + 6  # a digit of the time: still valid JSON
-        digit = b"1" if lines[index][at:at + 1] != b"1" else b"2"
-        lines[index] = lines[index][:at] + digit + lines[index][at + 1:]
+        digit = b"1" if lines[index][at : at + 1] != b"1" else b"2"
+        lines[index] = lines[index][:at] + digit + lines[index][at + 1 :]
     else:
         del lines[index]
     path.write_bytes(b"\n".join(lines))
@@ -456,8 +469,7 @@ def test_damage_to_any_one_line_loses_that_line_only(run: store.Run, clock, how:
         assert _note_texts(repaired) == sorted([*intact, "new"]), "a new id, not a kept one"
         assert event.seq == repaired.state.seq
         repaired.close()
-        assert _note_texts(store.open_run(run.folder, read_only=True)) == sorted([*intact,
-                                                                                "new"])
+        assert _note_texts(store.open_run(run.folder, read_only=True)) == sorted([*intact, "new"])
         for leftover in run.folder.iterdir():  # back to the undamaged run for the next line
             if leftover.name.startswith(("journal.damaged-", "snapshot", "repairs")):
                 leftover.unlink()
@@ -465,7 +477,8 @@ def test_damage_to_any_one_line_loses_that_line_only(run: store.Run, clock, how:
 
 
 def test_a_damaged_line_whose_neighbours_carry_on_is_skipped_and_reported(
-        run: store.Run, clock) -> None:
+    run: store.Run, clock
+) -> None:
     start_with_notes(run, clock, count=3)
     expected = run.state.model_copy(deep=True)
     crash(run)
@@ -482,8 +495,9 @@ def test_a_damaged_line_whose_neighbours_carry_on_is_skipped_and_reported(
     assert [(f.line, f.lost) for f in repair.lines] == [(6, False)] and repair.lost == ()
 
 
-def test_an_event_that_needs_a_lost_one_is_set_aside_and_the_rest_kept(run: store.Run,
-                                                                     clock) -> None:
+def test_an_event_that_needs_a_lost_one_is_set_aside_and_the_rest_kept(
+    run: store.Run, clock
+) -> None:
     person = start_with_notes(run, clock, count=3)  # notes n2, n3, n4 on lines 4 to 6
     run.engine.execute(c.HideNote(note="n2"))  # line 7: needs note n2
     run.engine.execute(c.AddNote(text="after"), person)  # line 8
@@ -510,8 +524,7 @@ def test_an_event_that_needs_a_lost_one_is_set_aside_and_the_rest_kept(run: stor
     reopened.close()
 
 
-def test_after_a_repair_every_lost_event_is_still_in_the_warnings(run: store.Run,
-                                                                   clock) -> None:
+def test_after_a_repair_every_lost_event_is_still_in_the_warnings(run: store.Run, clock) -> None:
     start_with_notes(run, clock, count=3)
     run.engine.execute(c.HideNote(note="n2"))  # the last event: needs note n2
     crash(run)
@@ -530,6 +543,7 @@ def test_after_a_repair_every_lost_event_is_still_in_the_warnings(run: store.Run
 
 def _repair_time(run: store.Run) -> str:
     import datetime as dt
+
     [entry] = tomllib.loads((run.folder / "repairs.toml").read_text())["repair"]
     return f"{dt.datetime.fromtimestamp(entry['at']):%Y-%m-%d %H:%M}"
 
@@ -559,8 +573,13 @@ def test_an_event_out_of_order_is_set_aside_and_the_others_kept(run: store.Run, 
         store.open_run(run.folder)
     warnings = [w for w in caught.value.run.warnings if "journal.jsonl" in w]
     assert any("event 4 is missing before event 5" in w for w in warnings)
-    assert any("line 6" in w and "holds event 4 (note_added)" in w and "out of order" in w
-               and "between events 6 and 7" in w for w in warnings)
+    assert any(
+        "line 6" in w
+        and "holds event 4 (note_added)" in w
+        and "out of order" in w
+        and "between events 6 and 7" in w
+        for w in warnings
+    )
     assert _note_texts(caught.value.run) == ["note 1", "note 2", "note 3"]
 
 
@@ -571,6 +590,7 @@ def _edit_snapshot(path: Path, edit) -> None:
     data = tomllib.loads(path.read_text())
     edit(data)
     import tomli_w
+
     path.write_text(tomli_w.dumps(data))
 
 
@@ -592,8 +612,9 @@ def _legacy(data: dict) -> None:
 
 
 @pytest.mark.parametrize("kind", ["checked", "legacy"])
-def test_a_snapshot_ahead_of_the_journal_is_set_aside_and_rebuilt(run: store.Run, clock,
-                                                                  kind: str) -> None:
+def test_a_snapshot_ahead_of_the_journal_is_set_aside_and_rebuilt(
+    run: store.Run, clock, kind: str
+) -> None:
     expected = _snapshot_then_notes(run, clock)
     if kind == "legacy":
         _edit_snapshot(run.snapshot_path, _legacy)
@@ -623,12 +644,16 @@ def test_a_snapshot_ahead_of_the_journal_is_set_aside_and_rebuilt(run: store.Run
     again.close()
 
 
-@pytest.mark.parametrize("edit, said", [
-    (lambda d: d["journal"].update(crc="0badc0de"), "taken after another event"),
-    (lambda d: d["journal"].update(seq=2), "says it was taken at event 2"),
-])
-def test_a_snapshot_that_names_another_journal_event_is_set_aside(run: store.Run, clock,
-                                                                  edit, said: str) -> None:
+@pytest.mark.parametrize(
+    "edit, said",
+    [
+        (lambda d: d["journal"].update(crc="0badc0de"), "taken after another event"),
+        (lambda d: d["journal"].update(seq=2), "says it was taken at event 2"),
+    ],
+)
+def test_a_snapshot_that_names_another_journal_event_is_set_aside(
+    run: store.Run, clock, edit, said: str
+) -> None:
     expected = _snapshot_then_notes(run, clock)
     _edit_snapshot(run.snapshot_path, edit)  # the state (and its checksum) unchanged
     reopened = store.open_run(run.folder)
@@ -661,7 +686,7 @@ def test_a_changed_byte_in_a_line_is_detected_not_replayed(run: store.Run, clock
     data = run.journal_path.read_bytes()
     assert data.count(b'"note 1"') == 1
     run.journal_path.write_bytes(data.replace(b'"note 1"', b'"note 7"'))  # still valid JSON
-    line = data[:data.index(b'"note 1"')].count(b"\n") + 1
+    line = data[: data.index(b'"note 1"')].count(b"\n") + 1
     with pytest.raises(store.DamagedRecord) as caught:
         store.open_run(run.folder)
     assert f"journal.jsonl, line {line}" in str(caught.value)
@@ -692,8 +717,9 @@ def _strip_checksums(path: Path) -> None:
     path.write_bytes(b"\n".join(lines) + b"\n")
 
 
-def test_a_journal_written_before_checksums_is_still_read_and_continued(run: store.Run,
-                                                                       clock) -> None:
+def test_a_journal_written_before_checksums_is_still_read_and_continued(
+    run: store.Run, clock
+) -> None:
     start_with_notes(run, clock, count=3)
     expected = run.state.model_copy(deep=True)
     crash(run)
@@ -711,8 +737,7 @@ def test_a_journal_written_before_checksums_is_still_read_and_continued(run: sto
     again.close()
 
 
-def test_a_line_without_its_checksum_after_lines_with_one_is_damaged(run: store.Run,
-                                                                    clock) -> None:
+def test_a_line_without_its_checksum_after_lines_with_one_is_damaged(run: store.Run, clock) -> None:
     start_with_notes(run, clock, count=3)
     crash(run)
     run.snapshot_path.unlink()
@@ -739,8 +764,11 @@ def open_umask():
 
 def _private(folder: Path) -> dict[str, int]:
     """Every file and folder under ``folder`` (relative name -> mode) that others could read."""
-    return {str(p.relative_to(folder)): p.stat().st_mode & 0o777
-            for p in [folder, *folder.rglob("*")] if p.stat().st_mode & 0o077}
+    return {
+        str(p.relative_to(folder)): p.stat().st_mode & 0o777
+        for p in [folder, *folder.rglob("*")]
+        if p.stat().st_mode & 0o077
+    }
 
 
 def test_every_file_the_store_makes_is_private(tmp_path: Path, clock, open_umask) -> None:
@@ -759,8 +787,16 @@ def test_every_file_the_store_makes_is_private(tmp_path: Path, clock, open_umask
     run.snapshot_path.write_text("not = = toml")  # set aside, and written again, on opening
     store.open_run(run.folder).close()
     made = {p.name for p in run.folder.rglob("*")}
-    assert {"run.toml", "plan.toml", "sample.toml", "journal.jsonl", "snapshot.toml", ".lock",
-            "journal.jsonl.torn", "repairs.toml"} <= made
+    assert {
+        "run.toml",
+        "plan.toml",
+        "sample.toml",
+        "journal.jsonl",
+        "snapshot.toml",
+        ".lock",
+        "journal.jsonl.torn",
+        "repairs.toml",
+    } <= made
     assert [n for n in made if n.startswith("journal.damaged-")]
     assert [n for n in made if n.startswith("snapshot.damaged-")]
     assert _private(run.folder) == {}
@@ -777,7 +813,8 @@ def _unchanged(run: store.Run, before: SessionState, size: int) -> None:
 
 @pytest.mark.parametrize("failure", ["enospc", "partial", "fsync"])
 def test_a_failing_disk_is_refused_cleanly_and_used_again_once_it_recovers(
-        run: store.Run, clock, monkeypatch: pytest.MonkeyPatch, failure: str) -> None:
+    run: store.Run, clock, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
     person = start_with_notes(run, clock)
     before = run.engine.state.model_copy(deep=True)
     size = run.journal_path.stat().st_size
@@ -821,12 +858,15 @@ def test_a_failing_disk_is_refused_cleanly_and_used_again_once_it_recovers(
 
 
 def test_when_even_the_undo_fails_the_stray_bytes_are_cut_before_the_next_write(
-        run: store.Run, clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    run: store.Run, clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     person = start_with_notes(run, clock)
     size = run.journal_path.stat().st_size
     real_fsync, real_ftruncate = os.fsync, os.ftruncate
     monkeypatch.setattr(os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(errno.EIO, "EIO")))
-    monkeypatch.setattr(os, "ftruncate", lambda fd, n: (_ for _ in ()).throw(OSError(errno.EIO, "EIO")))
+    monkeypatch.setattr(
+        os, "ftruncate", lambda fd, n: (_ for _ in ()).throw(OSError(errno.EIO, "EIO"))
+    )
     with pytest.raises(Rejected):
         run.engine.execute(c.AddNote(text="stray"), person)
     assert run.journal_path.stat().st_size > size  # the bytes are still there...
@@ -839,8 +879,9 @@ def test_when_even_the_undo_fails_the_stray_bytes_are_cut_before_the_next_write(
     assert events[-1] == event and b"stray" not in run.journal_path.read_bytes()
 
 
-def test_a_read_only_journal_file_is_refused(run: store.Run, clock,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_read_only_journal_file_is_refused(
+    run: store.Run, clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The journal file cannot be opened for writing (permissions, a read-only mount)."""
     person = start_with_notes(run, clock)
     before = run.engine.state.model_copy(deep=True)
@@ -849,10 +890,12 @@ def test_a_read_only_journal_file_is_refused(run: store.Run, clock,
     os.chmod(run.journal_path, 0o444)
     real_open = os.open
     if os.geteuid() == 0:  # root ignores permissions: play the part of the kernel
+
         def refuse(path, flags, *args, **kw):
             if str(path) == str(run.journal_path) and flags & (os.O_WRONLY | os.O_RDWR):
                 raise PermissionError(errno.EACCES, "Permission denied", str(path))
             return real_open(path, flags, *args, **kw)
+
         monkeypatch.setattr(os, "open", refuse)
     with pytest.raises(Rejected) as rejected:
         run.engine.execute(c.AddNote(text="refused"), person)
@@ -963,7 +1006,7 @@ def test_every_bundled_method_and_plan_round_trips_through_a_run_folder(tmp_path
         for path in sorted((root / kind).glob("*.toml")):
             try:
                 original = model.model_validate(tomllib.loads(path.read_text()))
-            except Exception:  # noqa: BLE001 - the loader's tests judge the library files
+            except Exception:
                 continue
             copied = model.model_validate(tomllib.loads(tomli_w.dumps(toml_data(original))))
             assert copied == original, path.name
@@ -976,7 +1019,8 @@ def test_every_bundled_method_and_plan_round_trips_through_a_run_folder(tmp_path
 
 
 async def test_in_the_event_loop_a_snapshot_waits_for_the_step_change_and_leaves_the_loop(
-        run: store.Run, clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    run: store.Run, clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """In the TUI's loop (where phones and the screen wait) a step change is not held up
     by encoding and fsyncing the whole state: the snapshot is copied a moment later,
     written by a worker thread, and quick successive changes share one."""

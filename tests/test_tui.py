@@ -37,7 +37,15 @@ JOIN = "http://192.168.1.20:8000/j/Zx81kQ"
 
 # step keys of the sample plan
 NOTES, THEMES, VOTE, BREAK, PRIVATE, RATING, MAP, TALK = (
-    "0.0", "0.1", "0.2", "1.0", "2.0", "2.1", "3.0", "3.1")
+    "0.0",
+    "0.1",
+    "0.2",
+    "1.0",
+    "2.0",
+    "2.1",
+    "3.0",
+    "3.1",
+)
 
 PAYLOADS = [
     "[bold]x[/]",
@@ -173,8 +181,12 @@ async def test_run_a_plan_end_to_end_by_keyboard(engine: Engine, clock: FakeCloc
         assert isinstance(app.screen, RunScreen)
         notes = {n.text: n for n in engine.state.notes.values()}
         assert [n.category for n in notes.values()] == ["rose", "rose", "thorn", "bud"]
-        assert note_rows(app) == ["Friendly staff", "Quiet study rooms", "Long queues",
-                                  "Sunday opening"]
+        assert note_rows(app) == [
+            "Friendly staff",
+            "Quiet study rooms",
+            "Long queues",
+            "Sunday opening",
+        ]
 
         # edit the focused note (the first), hide it and show it again, change its kind
         await pilot.press("enter")
@@ -257,8 +269,7 @@ async def test_run_a_plan_end_to_end_by_keyboard(engine: Engine, clock: FakeCloc
         await pilot.press("end", "enter")  # "New cluster…"
         await type_text(pilot, "Opening hours")
         await pilot.press("enter")
-        hours = next(cl.id for cl in engine.state.clusters.values()
-                     if cl.label == "Opening hours")
+        hours = next(cl.id for cl in engine.state.clusters.values() if cl.label == "Opening hours")
 
         # dot vote: open, phones vote, a paper dot, close: results most first
         await pilot.press("n")
@@ -269,8 +280,11 @@ async def test_run_a_plan_end_to_end_by_keyboard(engine: Engine, clock: FakeCloc
         for person in people:
             engine.execute(c.CastVote(target=hours), actor=person)
         engine.execute(c.CastVote(target=staff), actor=people[0])
-        await shown(pilot, lambda: sum(r.ref[1] for r in board_of(app).rows
-                                       if r.kind == "target") == 4, "the phones' four dots")
+        await shown(
+            pilot,
+            lambda: sum(r.ref[1] for r in board_of(app).rows if r.kind == "target") == 4,
+            "the phones' four dots",
+        )
         board = board_of(app)
         # board order while open; the parking lot is not a theme to vote on
         assert [(r.key, r.ref[1]) for r in board.rows] == [(staff, 1), (hours, 3)]
@@ -347,8 +361,11 @@ async def test_ratings_canvas_and_summary(engine: Engine) -> None:
         await goto(pilot, app, RATING)
         ann = join(engine, "Ann")
         engine.execute(c.Rate(value=4), actor=ann)
-        await shown(pilot, lambda: "1 rating" in app.screen.query_one("#boardinfo").render().plain,
-                    "the phone's rating")
+        await shown(
+            pilot,
+            lambda: "1 rating" in app.screen.query_one("#boardinfo").render().plain,
+            "the phone's rating",
+        )
         board = board_of(app)
         assert [r.kind for r in board.rows] == ["scale"] * 5
         board.move_to_key("scale", "2")
@@ -402,8 +419,9 @@ async def test_time_up_changes_colour_and_rings_once(engine: Engine, clock: Fake
         await shown(pilot, lambda: digits.value == "+0:35", "the countdown to show +0:35")
         assert len(bells) == 1  # once, not on every tick
         await pilot.press("plus")  # more time: no longer over
-        await shown(pilot, lambda: "-overtime" not in countdown.classes,
-                    "the countdown to leave overtime")
+        await shown(
+            pilot, lambda: "-overtime" not in countdown.classes, "the countdown to leave overtime"
+        )
 
 
 # ------------------------------------------------------------------ untrusted text
@@ -411,7 +429,8 @@ async def test_time_up_changes_colour_and_rings_once(engine: Engine, clock: Fake
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 async def test_markup_in_notes_is_shown_literally_and_does_nothing(
-        engine: Engine, payload: str) -> None:
+    engine: Engine, payload: str
+) -> None:
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
@@ -463,8 +482,9 @@ async def test_markup_in_plan_and_method_text(clock: FakeClock) -> None:
     plan = sample_plan().model_copy(update={"title": evil})
     rtb = methods["rose-thorn-bud"]
     steps = list(rtb.steps)
-    steps[0] = steps[0].model_copy(update={"title": evil, "prompt": evil,
-                                           "facilitator_notes": evil})
+    steps[0] = steps[0].model_copy(
+        update={"title": evil, "prompt": evil, "facilitator_notes": evil}
+    )
     methods["rose-thorn-bud"] = rtb.model_copy(update={"name": evil, "steps": steps})
     engine = Engine(plan, methods, clock=clock)
     app = make_app(engine)
@@ -478,14 +498,18 @@ async def test_markup_in_plan_and_method_text(clock: FakeClock) -> None:
         assert hits and all(not isinstance(hit.prompt, str) for hit in hits)
         await pilot.press("ctrl+p")
         await type_text(pilot, "go to")
+
         # the palette searches in the background: wait for its hits to be listed (drawn)
         def listed() -> list[str]:
             if not isinstance(app.screen, CommandPalette):
                 return []
             return [str(option.prompt) for option in app.screen.query_one(CommandList).options]
 
-        await shown(pilot, lambda: any("Go to" in hit and evil in hit for hit in listed()),
-                    "the command palette to list the agenda's items, titles as they are")
+        await shown(
+            pilot,
+            lambda: any("Go to" in hit and evil in hit for hit in listed()),
+            "the command palette to list the agenda's items, titles as they are",
+        )
         await pilot.press("escape")
         await pilot.press("v")
         await pilot.pause()
@@ -496,7 +520,8 @@ async def test_markup_in_the_home_screen(clock: FakeClock) -> None:
     evil = "[@click=app.quit]x[/] unbalanced [/]"
     methods = sample_methods()
     methods["rose-thorn-bud"] = methods["rose-thorn-bud"].model_copy(
-        update={"name": evil, "summary": evil, "purpose": evil})
+        update={"name": evil, "summary": evil, "purpose": evil}
+    )
     library = Library(methods=methods, plans={"sample-workshop": sample_plan()})
     runs = [("r1", evil, evil)]
     app = SessionkitApp(library=library, runs=lambda: runs)
@@ -522,8 +547,7 @@ async def test_a_burst_of_phone_notes_appears_in_one_redraw(engine: Engine) -> N
         screen.refresh_session = lambda: (redraws.append(1), original())  # type: ignore
         people = [join(engine, f"P{i}") for i in range(5)]
         for i in range(50):  # a burst, as the server would deliver it
-            engine.execute(c.AddNote(text=f"phone note {i}", category="bud"),
-                           actor=people[i % 5])
+            engine.execute(c.AddNote(text=f"phone note {i}", category="bud"), actor=people[i % 5])
         await shown(pilot, lambda: len(note_rows(app)) == 50, "all 50 notes on the board")
         assert len(redraws) <= 2  # batched, not one redraw per note
 
@@ -554,8 +578,14 @@ async def test_help_and_palette_list_the_keys(engine: Engine) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = app.screen.query_one("#help-text").render().plain
-        for words in ("Start or pause the countdown", "Add a minute", "Reveal the private",
-                      "Group the selected notes", "Open the dot vote", "room view"):
+        for words in (
+            "Start or pause the countdown",
+            "Add a minute",
+            "Reveal the private",
+            "Group the selected notes",
+            "Open the dot vote",
+            "room view",
+        ):
             assert words.lower() in text.lower()
         await pilot.press("escape")
         provider = SessionCommands(app.screen)
@@ -601,8 +631,9 @@ async def test_home_starts_a_method_on_its_own_and_resumes_runs(engine: Engine) 
         resumed.append(run_id)
         return engine
 
-    app = SessionkitApp(library=library, runs=lambda: [("run-1", "Sample", "in progress")],
-                        resume=resume)
+    app = SessionkitApp(
+        library=library, runs=lambda: [("run-1", "Sample", "in progress")], resume=resume
+    )
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("slash")
@@ -637,8 +668,7 @@ async def test_works_at_80x24(engine: Engine) -> None:
         assert app.is_running
 
 
-async def test_a_dialog_key_that_does_not_apply_still_catches_the_typing(
-        engine: Engine) -> None:
+async def test_a_dialog_key_that_does_not_apply_still_catches_the_typing(engine: Engine) -> None:
     """'a' on a discussion step: a dialog says why, so the words typed next ("many
     things" has an n) do not become commands on the board."""
     app = make_app(engine)

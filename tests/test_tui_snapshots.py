@@ -29,8 +29,7 @@ JOIN = "http://192.168.1.20:8000/j/Zx81kQ"
 def steady(monkeypatch: pytest.MonkeyPatch) -> None:
     """No cursor blink, and one time zone, so every run draws the same screen."""
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
-    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None,
-                        raising=False)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None, raising=False)
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
     yield
@@ -51,8 +50,10 @@ def workshop() -> tuple[Engine, FixedClock]:
     clock = FixedClock()
     engine = Engine(sample_plan(), sample_methods(), clock=clock, run_id="snapshot")
     engine.execute(c.StartSession())
-    people = [engine.execute(c.Join(name=name), actor=NEWCOMER).data["participant"]
-              for name in ("Ann", "Bo", "Cy")]
+    people = [
+        engine.execute(c.Join(name=name), actor=NEWCOMER).data["participant"]
+        for name in ("Ann", "Bo", "Cy")
+    ]
     notes = [
         ("rose", "Friendly staff at the front desk"),
         ("rose", "Quiet study rooms"),
@@ -64,8 +65,9 @@ def workshop() -> tuple[Engine, FixedClock]:
     ]
     for n, (kind, text) in enumerate(notes):
         engine.execute(c.AddNote(text=text, category=kind), actor=people[n % 3])
-    engine.execute(c.AddNote(text="[@click=app.quit]Children's story time[/] is great",
-                             category="rose"))
+    engine.execute(
+        c.AddNote(text="[@click=app.quit]Children's story time[/] is great", category="rose")
+    )
     clock.now += 4 * 60 + 10
     return engine, clock
 
@@ -75,9 +77,11 @@ def cluster(engine: Engine, clock: FixedClock) -> dict[str, str]:
     clock.now += 2 * 60
     ids = {n.text.split()[0]: n.id for n in engine.state.notes.values()}
     made = {}
-    for label, words in (("People make the place", ["Friendly", "Quiet"]),
-                         ("Hard to get to", ["Long", "Opening"]),
-                         ("Finding things", ["The"])):
+    for label, words in (
+        ("People make the place", ["Friendly", "Quiet"]),
+        ("Hard to get to", ["Long", "Opening"]),
+        ("Finding things", ["The"]),
+    ):
         event = engine.execute(c.CreateCluster(label=label, notes=[ids[w] for w in words]))
         made[label] = event.data["cluster"]
     return made
@@ -89,9 +93,10 @@ def snapshot_app(engine: Engine) -> SessionkitApp:
 
 def test_home(snap_compare) -> None:
     library = Library(methods=sample_methods(), plans={"sample-workshop": sample_plan()})
-    app = SessionkitApp(library=library,
-                        runs=lambda: [("2024-05-02-sample-a1b2", "Sample workshop",
-                                       "in progress · 12 notes")])
+    app = SessionkitApp(
+        library=library,
+        runs=lambda: [("2024-05-02-sample-a1b2", "Sample workshop", "in progress · 12 notes")],
+    )
     assert snap_compare(app, terminal_size=SIZE, press=["down"])
 
 
@@ -123,9 +128,13 @@ def test_run_vote_results(snap_compare) -> None:
     engine.execute(c.NextStep())
     engine.execute(c.OpenVote())
     ann, bo, cy = list(engine.state.participants)
-    for voter, label in ((ann, "Hard to get to"), (bo, "Hard to get to"),
-                         (cy, "Hard to get to"), (ann, "Finding things"),
-                         (bo, "People make the place")):
+    for voter, label in (
+        (ann, "Hard to get to"),
+        (bo, "Hard to get to"),
+        (cy, "Hard to get to"),
+        (ann, "Finding things"),
+        (bo, "People make the place"),
+    ):
         engine.execute(c.CastVote(target=made[label]), actor=voter)
     engine.execute(c.CastVote(target=made["Finding things"]))  # a paper dot
     engine.execute(c.CloseVote())

@@ -26,32 +26,79 @@ from sessionkit.web import ParticipantServer, ServerError, WebLimits, create_app
 TOKEN = "test-token-1234"
 
 METHOD = {
-    "id": "retro", "name": "Retro", "summary": "A method for tests.", "purpose": "Testing.",
-    "phase": "reflect", "duration": {"min": 1, "typical": 16, "max": 120},
+    "id": "retro",
+    "name": "Retro",
+    "summary": "A method for tests.",
+    "purpose": "Testing.",
+    "phase": "reflect",
+    "duration": {"min": 1, "typical": 16, "max": 120},
     "group_size": {"min": 1, "max": 1000},
     "steps": [
-        {"id": "write", "title": "Write", "prompt": "What went well, what did not?",
-         "timebox": 5,
-         "input": {"kind": "notes", "max_per_person": 3, "private": True, "categories": [
-             {"id": "rose", "label": "Rose", "colour": "#f4a6b7"},
-             {"id": "thorn", "label": "Thorn", "colour": "#b7e4c7"}]}},
-        {"id": "vote", "title": "Vote", "prompt": "Put your dots on what matters most.",
-         "timebox": 3,
-         "input": {"kind": "vote", "target_step": "write", "dots_per_person": 2,
-                   "max_per_item": 1}},
-        {"id": "rate", "title": "Rate", "prompt": "How useful was this?", "timebox": 2,
-         "input": {"kind": "rating", "scale_min": 1, "scale_max": 5}},
-        {"id": "open", "title": "Open board", "prompt": "Anything else?", "timebox": 2,
-         "input": {"kind": "notes", "max_per_person": 5, "anonymous": False}},
-        {"id": "map", "title": "Map", "prompt": "Where does it hurt?", "timebox": 2,
-         "input": {"kind": "canvas", "regions": [{"id": "before", "label": "Before"},
-                                                  {"id": "after", "label": "After"}]}},
-        {"id": "talk", "title": "Talk", "prompt": "Discuss.", "timebox": 2,
-         "input": {"kind": "discussion"}},
+        {
+            "id": "write",
+            "title": "Write",
+            "prompt": "What went well, what did not?",
+            "timebox": 5,
+            "input": {
+                "kind": "notes",
+                "max_per_person": 3,
+                "private": True,
+                "categories": [
+                    {"id": "rose", "label": "Rose", "colour": "#f4a6b7"},
+                    {"id": "thorn", "label": "Thorn", "colour": "#b7e4c7"},
+                ],
+            },
+        },
+        {
+            "id": "vote",
+            "title": "Vote",
+            "prompt": "Put your dots on what matters most.",
+            "timebox": 3,
+            "input": {
+                "kind": "vote",
+                "target_step": "write",
+                "dots_per_person": 2,
+                "max_per_item": 1,
+            },
+        },
+        {
+            "id": "rate",
+            "title": "Rate",
+            "prompt": "How useful was this?",
+            "timebox": 2,
+            "input": {"kind": "rating", "scale_min": 1, "scale_max": 5},
+        },
+        {
+            "id": "open",
+            "title": "Open board",
+            "prompt": "Anything else?",
+            "timebox": 2,
+            "input": {"kind": "notes", "max_per_person": 5, "anonymous": False},
+        },
+        {
+            "id": "map",
+            "title": "Map",
+            "prompt": "Where does it hurt?",
+            "timebox": 2,
+            "input": {
+                "kind": "canvas",
+                "regions": [{"id": "before", "label": "Before"}, {"id": "after", "label": "After"}],
+            },
+        },
+        {
+            "id": "talk",
+            "title": "Talk",
+            "prompt": "Discuss.",
+            "timebox": 2,
+            "input": {"kind": "discussion"},
+        },
     ],
 }
-PLAN = {"id": "test-plan", "title": "Test workshop", "days": [
-    {"start": "09:00", "end": "12:00", "agenda": [{"method": "retro"}, {"break": 10}]}]}
+PLAN = {
+    "id": "test-plan",
+    "title": "Test workshop",
+    "days": [{"start": "09:00", "end": "12:00", "agenda": [{"method": "retro"}, {"break": 10}]}],
+}
 
 WRITE, VOTE, RATE, OPEN, MAP, TALK = range(6)
 
@@ -70,8 +117,12 @@ class MemoryJournal:
 def make_engine(max_participants: int = 1000) -> Engine:
     method = Method.model_validate(METHOD)
     plan = Plan.model_validate(PLAN)
-    return Engine(plan, {"retro": method}, journal=MemoryJournal(),
-                  limits=Limits(max_participants=max_participants))
+    return Engine(
+        plan,
+        {"retro": method},
+        journal=MemoryJournal(),
+        limits=Limits(max_participants=max_participants),
+    )
 
 
 def goto(engine: Engine, step: int) -> None:
@@ -79,8 +130,15 @@ def goto(engine: Engine, step: int) -> None:
 
 
 def fast_limits(**overrides) -> WebLimits:
-    values = dict(rate=1000.0, burst=1000, anonymous_rate=1000.0, anonymous_burst=1000,
-                  view_cache_seconds=0.0, urgent_delay=0.01, bulk_delay=0.05)
+    values = dict(
+        rate=1000.0,
+        burst=1000,
+        anonymous_rate=1000.0,
+        anonymous_burst=1000,
+        view_cache_seconds=0.0,
+        urgent_delay=0.01,
+        bulk_delay=0.05,
+    )
     values.update(overrides)
     return WebLimits(**values)
 
@@ -181,7 +239,9 @@ async def test_join_rejects_short_client_ids_and_bad_names(client, engine):
     assert short.status_code == 422 and "16" in error_of(short)
     long_name = await client.post(f"{API}/join", json={"name": "x" * 41, "client_id": cid() + "jj"})
     assert long_name.status_code == 422 and "40 characters" in error_of(long_name)
-    escape = await client.post(f"{API}/join", json={"name": "\x1b]0;pwned\x07", "client_id": cid() + "jj"})
+    escape = await client.post(
+        f"{API}/join", json={"name": "\x1b]0;pwned\x07", "client_id": cid() + "jj"}
+    )
     assert escape.status_code == 422 and "control characters" in error_of(escape)
     assert engine.state.participants == {}
 
@@ -189,7 +249,9 @@ async def test_join_rejects_short_client_ids_and_bad_names(client, engine):
 async def test_session_full(engine):
     small = make_engine(max_participants=2)
     app = create_app(small, token=TOKEN, limits=fast_limits())
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://p") as http:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://p"
+    ) as http:
         await join(http)
         await join(http)
         full = await http.post(f"{API}/join", json={"client_id": cid() + "-join"})
@@ -201,7 +263,7 @@ async def test_session_full(engine):
 
 
 async def test_add_note_and_resend_does_not_duplicate(client, engine):
-    pid, key = await join(client)
+    _pid, key = await join(client)
     goto(engine, WRITE)
     body = {"text": "The new rota works", "category": "rose", "client_id": "note-1"}
     first = await client.post(f"{API}/notes", json=body, headers=key)
@@ -216,8 +278,11 @@ async def test_add_note_and_resend_does_not_duplicate(client, engine):
     late = await client.post(f"{API}/notes", json=body, headers=key)
     assert late.status_code == 200 and len(engine.state.notes) == 1
     # ...while a note written for a step that has ended does not land in the new one.
-    stale = await client.post(f"{API}/notes", headers=key, json={
-        "text": "queued offline", "client_id": "note-2", "step": "0.0"})
+    stale = await client.post(
+        f"{API}/notes",
+        headers=key,
+        json={"text": "queued offline", "client_id": "note-2", "step": "0.0"},
+    )
     assert stale.status_code == 403 and "current step" in error_of(stale)
     assert len(engine.state.notes) == 1
 
@@ -227,18 +292,30 @@ async def test_note_limits(client, engine):
     goto(engine, WRITE)
     no_kind = await client.post(f"{API}/notes", json={"text": "x", "client_id": cid()}, headers=key)
     assert no_kind.status_code == 422 and "Rose" in error_of(no_kind)
-    too_long = await client.post(f"{API}/notes", headers=key,
-                                 json={"text": "é" * 501, "category": "rose", "client_id": cid()})
+    too_long = await client.post(
+        f"{API}/notes",
+        headers=key,
+        json={"text": "é" * 501, "category": "rose", "client_id": cid()},
+    )
     assert too_long.status_code == 422 and "500 characters" in error_of(too_long)
-    exactly = await client.post(f"{API}/notes", headers=key,
-                                json={"text": "é" * 500, "category": "rose", "client_id": cid()})
+    exactly = await client.post(
+        f"{API}/notes",
+        headers=key,
+        json={"text": "é" * 500, "category": "rose", "client_id": cid()},
+    )
     assert exactly.status_code == 201
     for _ in range(2):
-        ok = await client.post(f"{API}/notes", headers=key,
-                               json={"text": "more", "category": "thorn", "client_id": cid()})
+        ok = await client.post(
+            f"{API}/notes",
+            headers=key,
+            json={"text": "more", "category": "thorn", "client_id": cid()},
+        )
         assert ok.status_code == 201
-    fourth = await client.post(f"{API}/notes", headers=key,
-                               json={"text": "one too many", "category": "rose", "client_id": cid()})
+    fourth = await client.post(
+        f"{API}/notes",
+        headers=key,
+        json={"text": "one too many", "category": "rose", "client_id": cid()},
+    )
     assert fourth.status_code == 409 and fourth.json()["code"] == "limit"
     assert "3 notes" in error_of(fourth)
     assert len(engine.state.notes) == 3
@@ -246,18 +323,21 @@ async def test_note_limits(client, engine):
 
 async def test_locked_step_and_wrong_step(client, engine):
     _, key = await join(client)
-    not_started = await client.post(f"{API}/notes", headers=key,
-                                    json={"text": "early", "category": "rose", "client_id": cid()})
+    not_started = await client.post(
+        f"{API}/notes", headers=key, json={"text": "early", "category": "rose", "client_id": cid()}
+    )
     assert not_started.status_code == 423 and "not started" in error_of(not_started)
     goto(engine, WRITE)
     engine.execute(c.LockInput(locked=True))
-    locked = await client.post(f"{API}/notes", headers=key,
-                               json={"text": "late", "category": "rose", "client_id": cid()})
+    locked = await client.post(
+        f"{API}/notes", headers=key, json={"text": "late", "category": "rose", "client_id": cid()}
+    )
     assert locked.status_code == 423 and "paused" in error_of(locked)
     engine.execute(c.LockInput(locked=False))
     goto(engine, RATE)
-    wrong = await client.post(f"{API}/notes", headers=key,
-                              json={"text": "here?", "client_id": cid()})
+    wrong = await client.post(
+        f"{API}/notes", headers=key, json={"text": "here?", "client_id": cid()}
+    )
     assert wrong.status_code == 409 and "does not collect notes" in error_of(wrong)
     assert engine.state.notes == {}
 
@@ -267,8 +347,9 @@ async def test_private_notes_stay_private_until_revealed(client, engine):
     _, bo = await join(client, "Bo")
     goto(engine, WRITE)
     secret = "SECRET-thorn-about-my-manager"
-    await client.post(f"{API}/notes", headers=ann,
-                      json={"text": secret, "category": "thorn", "client_id": cid()})
+    await client.post(
+        f"{API}/notes", headers=ann, json={"text": secret, "category": "thorn", "client_id": cid()}
+    )
     mine = await client.get(f"{API}/state", headers=ann)
     assert secret in mine.text
     theirs = await client.get(f"{API}/state", headers=bo)
@@ -292,17 +373,21 @@ async def test_open_board_names_and_canvas_regions(client, engine):
     goto(engine, MAP)
     nowhere = await client.post(f"{API}/notes", headers=ann, json={"text": "x", "client_id": cid()})
     assert nowhere.status_code == 422 and "Before" in error_of(nowhere)
-    bad = await client.post(f"{API}/notes", headers=ann,
-                            json={"text": "x", "region": "<script>", "client_id": cid()})
+    bad = await client.post(
+        f"{API}/notes", headers=ann, json={"text": "x", "region": "<script>", "client_id": cid()}
+    )
     assert bad.status_code == 422
-    placed = await client.post(f"{API}/notes", headers=ann,
-                               json={"text": "x", "region": "after", "client_id": cid()})
+    placed = await client.post(
+        f"{API}/notes", headers=ann, json={"text": "x", "region": "after", "client_id": cid()}
+    )
     assert placed.status_code == 201 and placed.json()["me"]["notes"][0]["region"] == "after"
 
 
 async def test_a_busy_board_shows_the_newest_notes(engine):
     app = create_app(engine, token=TOKEN, limits=fast_limits(max_notes_shown=2))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://p") as http:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://p"
+    ) as http:
         _, ann = await join(http)
         _, bo = await join(http)
         goto(engine, OPEN)
@@ -319,8 +404,13 @@ async def test_edit_own_note_only(client, engine):
     _, ann = await join(client)
     _, bo = await join(client)
     goto(engine, WRITE)
-    note = (await client.post(f"{API}/notes", headers=ann, json={
-        "text": "typo", "category": "rose", "client_id": cid()})).json()["note"]
+    note = (
+        await client.post(
+            f"{API}/notes",
+            headers=ann,
+            json={"text": "typo", "category": "rose", "client_id": cid()},
+        )
+    ).json()["note"]
     edited = await client.patch(f"{API}/notes/{note}", headers=ann, json={"text": "fixed"})
     assert edited.status_code == 200 and engine.state.notes[note].text == "fixed"
     theirs = await client.patch(f"{API}/notes/{note}", headers=bo, json={"text": "mine now"})
@@ -340,8 +430,9 @@ async def _notes_to_vote_on(client, engine) -> tuple[dict, list[str]]:
     goto(engine, WRITE)
     ids = []
     for text in ("one", "two", "three"):
-        r = await client.post(f"{API}/notes", headers=ann,
-                              json={"text": text, "category": "rose", "client_id": cid()})
+        r = await client.post(
+            f"{API}/notes", headers=ann, json={"text": text, "category": "rose", "client_id": cid()}
+        )
         ids.append(r.json()["note"])
     engine.execute(c.Reveal())
     goto(engine, VOTE)
@@ -351,7 +442,9 @@ async def _notes_to_vote_on(client, engine) -> tuple[dict, list[str]]:
 async def test_votes_within_budget_and_withdraw(client, engine):
     _, ids = await _notes_to_vote_on(client, engine)
     _, bo = await join(client)
-    closed = await client.post(f"{API}/votes", headers=bo, json={"target": ids[0], "client_id": cid()})
+    closed = await client.post(
+        f"{API}/votes", headers=bo, json={"target": ids[0], "client_id": cid()}
+    )
     assert closed.status_code == 423 and "not open" in error_of(closed)
     engine.execute(c.OpenVote())
     state = (await client.get(f"{API}/state", headers=bo)).json()
@@ -362,12 +455,18 @@ async def test_votes_within_budget_and_withdraw(client, engine):
     assert first.status_code == 201 and first.json()["me"]["dots_left"] == 1
     resend = await client.post(f"{API}/votes", headers=bo, json=vote)
     assert resend.status_code == 200 and resend.json()["me"]["dots_left"] == 1
-    same_item = await client.post(f"{API}/votes", headers=bo, json={"target": ids[0], "client_id": cid()})
+    same_item = await client.post(
+        f"{API}/votes", headers=bo, json={"target": ids[0], "client_id": cid()}
+    )
     assert same_item.status_code == 409 and "At most 1" in error_of(same_item)
     await client.post(f"{API}/votes", headers=bo, json={"target": ids[1], "client_id": cid()})
-    over = await client.post(f"{API}/votes", headers=bo, json={"target": ids[2], "client_id": cid()})
+    over = await client.post(
+        f"{API}/votes", headers=bo, json={"target": ids[2], "client_id": cid()}
+    )
     assert over.status_code == 409 and "all 2" in error_of(over)
-    unknown = await client.post(f"{API}/votes", headers=bo, json={"target": "n999", "client_id": cid()})
+    unknown = await client.post(
+        f"{API}/votes", headers=bo, json={"target": "n999", "client_id": cid()}
+    )
     assert unknown.status_code == 404
     back = await client.delete(f"{API}/votes/{ids[0]}", headers=bo, params={"client_id": "w-1"})
     assert back.status_code == 200 and back.json()["me"]["dots_left"] == 1
@@ -377,7 +476,9 @@ async def test_votes_within_budget_and_withdraw(client, engine):
     assert nothing.status_code == 409
     no_id = await client.delete(f"{API}/votes/{ids[0]}", headers=bo)
     assert no_id.status_code == 422
-    assert engine.state.votes["0.1"] == {engine.state.participants and list(engine.state.participants)[1]: {ids[1]: 1}}
+    assert engine.state.votes["0.1"] == {
+        engine.state.participants and list(engine.state.participants)[1]: {ids[1]: 1}
+    }
     engine.execute(c.CloseVote())
     results = (await client.get(f"{API}/state", headers=bo)).json()["public"]["results"]
     assert results == {"kind": "vote", "tally": [{"target": ids[1], "dots": 1}]}
@@ -387,7 +488,9 @@ async def test_rating(client, engine):
     pid, key = await join(client)
     goto(engine, RATE)
     for bad, status in ((0, 422), (6, 422), (True, 422), ("5", 422), (4.5, 422), (10**30, 422)):
-        response = await client.post(f"{API}/rating", headers=key, json={"value": bad, "client_id": cid()})
+        response = await client.post(
+            f"{API}/rating", headers=key, json={"value": bad, "client_id": cid()}
+        )
         assert response.status_code == status, (bad, response.text)
         error_of(response)
     ok = await client.post(f"{API}/rating", headers=key, json={"value": 4, "client_id": cid()})
@@ -410,8 +513,9 @@ async def test_keys(client, engine):
     assert forged.status_code == 403 and forged.json()["code"] == "unknown_key"
     huge = await client.post(f"{API}/notes", json=body, headers={"X-Participant-Key": "f" * 5000})
     assert huge.status_code in (403, 431)
-    bearer = await client.post(f"{API}/notes", json=body,
-                               headers={"Authorization": "Bearer " + key["X-Participant-Key"]})
+    bearer = await client.post(
+        f"{API}/notes", json=body, headers={"Authorization": "Bearer " + key["X-Participant-Key"]}
+    )
     assert bearer.status_code == 201
     wrong_token = await client.post("/j/another-token/api/notes", json=body, headers=key)
     assert wrong_token.status_code == 404
@@ -427,14 +531,27 @@ async def test_facilitator_commands_are_unreachable(client, engine):
     goto(engine, WRITE)
     seq = engine.state.seq
     for body in (
-        {"type": "next_step"}, {"type": "reveal"}, {"type": "goto", "item": 0, "step": 3},
-        {"type": "goto"}, {"type": "remove_participant", "participant": "p1"},
-        {"type": "end_session"}, {"type": "lock_input"}, {"type": "open_vote"},
-        {"type": "hide_note", "note": "n1"}, {"type": "timer", "action": "pause"},
-        {"type": "create_cluster", "label": "x"}, {"type": "set_summary", "text": "x"},
+        {"type": "next_step"},
+        {"type": "reveal"},
+        {"type": "goto", "item": 0, "step": 3},
+        {"type": "goto"},
+        {"type": "remove_participant", "participant": "p1"},
+        {"type": "end_session"},
+        {"type": "lock_input"},
+        {"type": "open_vote"},
+        {"type": "hide_note", "note": "n1"},
+        {"type": "timer", "action": "pause"},
+        {"type": "create_cluster", "label": "x"},
+        {"type": "set_summary", "text": "x"},
         {"type": "join", "key": "k"},
         {"type": "add_note", "text": "x", "category": "rose", "step": "0.3", "client_id": "a"},
-        {"type": "add_note", "text": "x", "category": "rose", "author_name": "Boss", "client_id": "a"},
+        {
+            "type": "add_note",
+            "text": "x",
+            "category": "rose",
+            "author_name": "Boss",
+            "client_id": "a",
+        },
     ):
         response = await client.post(f"{API}/command", json=body, headers=key)
         assert response.status_code == 403, (body, response.text)
@@ -442,15 +559,24 @@ async def test_facilitator_commands_are_unreachable(client, engine):
     unknown = await client.post(f"{API}/command", json={"type": "drop_tables"}, headers=key)
     assert unknown.status_code == 422
     # Facilitator fields smuggled into the participant routes are refused too.
-    sneaky = await client.post(f"{API}/notes", headers=key, json={
-        "text": "x", "category": "rose", "client_id": cid(), "author_name": "Boss"})
+    sneaky = await client.post(
+        f"{API}/notes",
+        headers=key,
+        json={"text": "x", "category": "rose", "client_id": cid(), "author_name": "Boss"},
+    )
     assert sneaky.status_code == 422 and "Unexpected field 'author_name'" in error_of(sneaky)
-    other_step = await client.post(f"{API}/notes", headers=key, json={
-        "text": "x", "category": "rose", "client_id": cid(), "step": "0.3"})
+    other_step = await client.post(
+        f"{API}/notes",
+        headers=key,
+        json={"text": "x", "category": "rose", "client_id": cid(), "step": "0.3"},
+    )
     assert other_step.status_code == 403 and "current step" in error_of(other_step)
     assert engine.state.seq == seq
-    ok = await client.post(f"{API}/command", headers=key, json={
-        "type": "add_note", "text": "via command", "category": "rose", "client_id": "c-1"})
+    ok = await client.post(
+        f"{API}/command",
+        headers=key,
+        json={"type": "add_note", "text": "via command", "category": "rose", "client_id": "c-1"},
+    )
     assert ok.status_code == 201
 
 
@@ -483,15 +609,20 @@ HOSTILE = [
     (b'{"text": "ok", "client_id": "a", "\\u0000": 1}', {}, 422),
     (b"[" * 3000 + b"]" * 3000, {}, 400),
     (b'{"a":' * 30 + b"1" + b"}" * 30, {}, 422),
-    (b'{"text": "ok", "client_id": "a"}', {"content-type": "application/x-www-form-urlencoded"}, 415),
+    (
+        b'{"text": "ok", "client_id": "a"}',
+        {"content-type": "application/x-www-form-urlencoded"},
+        415,
+    ),
     (b'{"text": "ok", "client_id": "a"}', {"content-length": "abc"}, 400),
     (b"x" * 9000, {}, 413),
     (json.dumps({"text": "a" * 20000, "client_id": "a"}).encode(), {}, 413),
 ]
 
 
-@pytest.mark.parametrize("body,headers,status", HOSTILE,
-                         ids=[f"hostile-{i}" for i in range(len(HOSTILE))])
+@pytest.mark.parametrize(
+    "body,headers,status", HOSTILE, ids=[f"hostile-{i}" for i in range(len(HOSTILE))]
+)
 async def test_hostile_bodies_get_a_4xx_and_change_nothing(client, engine, body, headers, status):
     _, key = await join(client)
     goto(engine, WRITE)
@@ -518,9 +649,13 @@ async def test_streamed_body_over_the_limit_is_refused(client, engine):
 
 
 async def test_hostile_join_and_vote_bodies(client, engine):
-    for body in (b"{", b"[]", b'{"name": 1, "client_id": "' + b"a" * 20 + b'"}',
-                 b'{"name": "x", "client_id": "' + b"a" * 20 + b'", "key": "mine"}',
-                 b'{"client_id": "' + b"a" * 20 + b'", "name": "\\u202e\\u0007"}'):
+    for body in (
+        b"{",
+        b"[]",
+        b'{"name": 1, "client_id": "' + b"a" * 20 + b'"}',
+        b'{"name": "x", "client_id": "' + b"a" * 20 + b'", "key": "mine"}',
+        b'{"client_id": "' + b"a" * 20 + b'", "name": "\\u202e\\u0007"}',
+    ):
         response = await client.post(f"{API}/join", content=body)
         assert 400 <= response.status_code < 500, body
         error_of(response)
@@ -528,8 +663,11 @@ async def test_hostile_join_and_vote_bodies(client, engine):
     _, key = await join(client)
     goto(engine, VOTE)
     engine.execute(c.OpenVote())
-    for body in (b'{"target": 1, "client_id": "a"}', b'{"target": "", "client_id": "a"}',
-                 b'{"target": "' + b"x" * 100 + b'", "client_id": "a"}'):
+    for body in (
+        b'{"target": 1, "client_id": "a"}',
+        b'{"target": "", "client_id": "a"}',
+        b'{"target": "' + b"x" * 100 + b'", "client_id": "a"}',
+    ):
         response = await client.post(f"{API}/votes", content=body, headers=key)
         assert 400 <= response.status_code < 500, body
         error_of(response)
@@ -555,7 +693,9 @@ async def test_storage_failure_is_503_and_records_nothing(client, engine):
     _, key = await join(client)
     goto(engine, OPEN)
     engine.journal.fail = True
-    response = await client.post(f"{API}/notes", headers=key, json={"text": "x", "client_id": "s-1"})
+    response = await client.post(
+        f"{API}/notes", headers=key, json={"text": "x", "client_id": "s-1"}
+    )
     assert response.status_code == 503 and "could not be saved" in error_of(response)
     assert engine.state.notes == {}
     engine.journal.fail = False
@@ -565,7 +705,9 @@ async def test_storage_failure_is_503_and_records_nothing(client, engine):
 
 async def test_rate_limit_per_participant(engine):
     app = create_app(engine, token=TOKEN, limits=fast_limits(rate=1.0, burst=3))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://p") as http:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://p"
+    ) as http:
         _, key = await join(http)
         statuses = [(await http.get(f"{API}/state", headers=key)).status_code for _ in range(5)]
         assert statuses[:3] == [200, 200, 200] and statuses[-1] == 429
@@ -580,9 +722,14 @@ async def test_group_commit_of_concurrent_submissions(client, engine):
     keys = [(await join(client))[1] for _ in range(20)]
     goto(engine, OPEN)
     writes_before = len(engine.journal.events)
-    responses = await asyncio.gather(*[
-        client.post(f"{API}/notes", headers=k, json={"text": f"note {i}", "client_id": f"g-{i}"})
-        for i, k in enumerate(keys)])
+    responses = await asyncio.gather(
+        *[
+            client.post(
+                f"{API}/notes", headers=k, json={"text": f"note {i}", "client_id": f"g-{i}"}
+            )
+            for i, k in enumerate(keys)
+        ]
+    )
     assert all(r.status_code == 201 for r in responses)
     assert len(engine.state.notes) == 20
     assert len(engine.journal.events) - writes_before == 20
@@ -624,31 +771,36 @@ async def test_a_notice_is_never_answered_with_a_stale_board(engine, monkeypatch
 
     clock = [1000.0]  # the views' clock only; the event loop keeps its own
     monkeypatch.setattr(views_module, "time", SimpleNamespace(monotonic=lambda: clock[0]))
-    app = create_app(engine, token=TOKEN,  # flushed by hand below, not by the loop
-                     limits=fast_limits(view_cache_seconds=0.25, bulk_delay=600,
-                                        urgent_delay=600))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://p") as http:
+    app = create_app(
+        engine,
+        token=TOKEN,  # flushed by hand below, not by the loop
+        limits=fast_limits(view_cache_seconds=0.25, bulk_delay=600, urgent_delay=600),
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://p"
+    ) as http:
         _, ann = await join(http)
         _, bo = await join(http)
         goto(engine, OPEN)
         hub = app.state.hub
 
         async def note(text: str) -> str:
-            r = await http.post(f"{API}/notes", headers=ann, json={"text": text, "client_id": cid()})
+            r = await http.post(
+                f"{API}/notes", headers=ann, json={"text": text, "client_id": cid()}
+            )
             return r.json()["note"]
 
         async def view(key) -> dict:
             return (await http.get(f"{API}/state", headers=key)).json()
 
         await note("first")
-        await view(ann)                # the shared view is built now, with "first"
+        await view(ann)  # the shared view is built now, with "first"
         clock[0] += 0.1
         second = await note("second")  # a coalesced notice is due later
         clock[0] += 0.1
-        seen = await view(bo)          # Bo fetches (woke up, voted...) from the cache
+        seen = await view(bo)  # Bo fetches (woke up, voted...) from the cache
         last_seq = seen["me"]["seq"]
-        hub.flush()                    # the notice about "second" goes out
+        hub.flush()  # the notice about "second" goes out
         notice = json.loads(hub.message().split(b"data: ")[1])
         assert notice["seq"] == engine.state.seq
         if notice["seq"] != last_seq:  # what app.js does
@@ -678,8 +830,9 @@ async def past_the_hubs_timers(hub) -> None:
     already scheduled, however slow the machine: this waits for the loop to get past
     those timers (an ordering), not for some amount of time to be enough.
     """
-    longest = max(hub.urgent_delay, hub.bulk_delay,
-                  len(hub.connections) * hub.bulk_delay_per_stream)
+    longest = max(
+        hub.urgent_delay, hub.bulk_delay, len(hub.connections) * hub.bulk_delay_per_stream
+    )
     await asyncio.sleep(2 * longest)
 
 
@@ -692,8 +845,11 @@ async def test_private_events_do_not_wake_other_phones(client, engine):
     a.pending = b.pending = None  # not the greeting connect() pushes: the step change's
     await until(lambda: a.pending and b.pending, "the step change to reach both phones")
     a.pending = b.pending = None
-    await client.post(f"{API}/notes", headers=ann,
-                      json={"text": "private", "category": "rose", "client_id": cid()})
+    await client.post(
+        f"{API}/notes",
+        headers=ann,
+        json={"text": "private", "category": "rose", "client_id": cid()},
+    )
     await until(lambda: a.pending, "the author's own phone to hear about the note")
     await past_the_hubs_timers(hub)  # a notice to the room, had the note set one off
     assert b.pending is None
@@ -707,6 +863,7 @@ async def test_private_events_do_not_wake_other_phones(client, engine):
 async def read_event(lines, kind: str, timeout: float = SAFETY_SECONDS, where=None) -> dict:
     """Read SSE lines until an event of ``kind`` whose data satisfies ``where``; ``None``
     if the stream ends first. ``timeout`` is a safety net, never the thing tested."""
+
     async def scan():
         current = None
         async for line in lines:
@@ -716,6 +873,7 @@ async def read_event(lines, kind: str, timeout: float = SAFETY_SECONDS, where=No
                 data = json.loads(line[6:])
                 if where is None or where(data):
                     return data
+
     return await asyncio.wait_for(scan(), timeout)
 
 
@@ -728,8 +886,9 @@ async def test_event_stream_pushes_step_changes(engine):
     try:
         async with httpx.AsyncClient(base_url=base, timeout=5) as http:
             _, key = await join(http)
-            async with http.stream("GET", f"{API}/events",
-                                   params={"key": key["X-Participant-Key"]}) as stream:
+            async with http.stream(
+                "GET", f"{API}/events", params={"key": key["X-Participant-Key"]}
+            ) as stream:
                 assert stream.status_code == 200
                 assert stream.headers["content-type"].startswith("text/event-stream")
                 lines = stream.aiter_lines()
@@ -742,7 +901,9 @@ async def test_event_stream_pushes_step_changes(engine):
                 moved = await read_event(lines, "changed", where=lambda d: d["step"] == "0.1")
                 assert moved["seq"] == engine.state.seq
             bad = await http.get(f"{API}/events", params={"key": "forged"})
-            assert bad.status_code == 403 and bad.headers["content-type"].startswith("application/json")
+            assert bad.status_code == 403 and bad.headers["content-type"].startswith(
+                "application/json"
+            )
             none = await http.get(f"{API}/events")
             assert none.status_code == 401
     finally:
@@ -775,8 +936,9 @@ async def test_taken_port_is_a_clear_error_and_restart_on_the_same_port(engine):
     first = ParticipantServer(app)
     first.bind("127.0.0.1", 0)
     port = first.port
-    with pytest.raises(ServerError, match=f"port {port} on 127.0.0.1 is already in use; "
-                                          "choose another with --port"):
+    with pytest.raises(
+        ServerError, match=f"port {port} on 127.0.0.1 is already in use; choose another with --port"
+    ):
         ParticipantServer(app).bind("127.0.0.1", port)
     task = asyncio.create_task(first.serve())
     await first.wait_started(timeout=SAFETY_SECONDS)
@@ -851,7 +1013,8 @@ async def test_serve_in_app_runs_in_textuals_loop_and_stops_on_unmount(engine, c
     class Host(App[None]):
         async def on_mount(self) -> None:  # port 0: the kernel picks one, the link says which
             started["server"], started["link"] = await serve_in_app(
-                self, engine, host="127.0.0.1", port=0, token=TOKEN, limits=fast_limits())
+                self, engine, host="127.0.0.1", port=0, token=TOKEN, limits=fast_limits()
+            )
 
         def on_unmount(self) -> None:
             started["server"].stop()
@@ -866,8 +1029,9 @@ async def test_serve_in_app_runs_in_textuals_loop_and_stops_on_unmount(engine, c
         assert link.url is None and "only this computer" in link.problem
         async with httpx.AsyncClient(timeout=5) as http:
             assert (await http.get(link.local_url)).status_code == 200
-            response = await http.post(f"http://127.0.0.1:{port}{API}/join",
-                                       json={"client_id": "t" * 20})
+            response = await http.post(
+                f"http://127.0.0.1:{port}{API}/join", json={"client_id": "t" * 20}
+            )
             assert response.status_code == 201
         # The port is now taken: a second server says so instead of exiting.
         with pytest.raises(ServerError, match="already in use"):

@@ -23,8 +23,9 @@ from sessionkit.web import WebLimits, create_app
 
 TOKEN = "views-token-123"
 API = f"/j/{TOKEN}/api"
-LIMITS = WebLimits(rate=1e6, burst=10**6, anonymous_rate=1e6, anonymous_burst=10**6,
-                   view_cache_seconds=0.0)
+LIMITS = WebLimits(
+    rate=1e6, burst=10**6, anonymous_rate=1e6, anonymous_burst=10**6, view_cache_seconds=0.0
+)
 
 
 def _client(engine) -> httpx.AsyncClient:
@@ -35,7 +36,9 @@ def _client(engine) -> httpx.AsyncClient:
 async def _join(http: httpx.AsyncClient, n: int) -> list[dict]:
     keys = []
     for i in range(n):
-        r = await http.post(f"{API}/join", json={"name": f"P{i}", "client_id": f"join-client-{i:08d}"})
+        r = await http.post(
+            f"{API}/join", json={"name": f"P{i}", "client_id": f"join-client-{i:08d}"}
+        )
         keys.append({"X-Participant-Key": r.json()["key"]})
     return keys
 
@@ -46,8 +49,11 @@ async def test_private_notes_never_reach_another_phone_on_any_step():
         ann, bo = await _join(http, 2)
         go(engine, WRITE)
         secret = "PRIVATE-NOTE-TEXT"
-        r = await http.post(f"{API}/notes", headers=ann, json={
-            "text": secret, "category": "rose", "client_id": "s1"})
+        r = await http.post(
+            f"{API}/notes",
+            headers=ann,
+            json={"text": secret, "category": "rose", "client_id": "s1"},
+        )
         assert r.status_code == 201
         for key in ALL_STEPS:
             go(engine, key)
@@ -72,7 +78,11 @@ async def test_cluster_step_and_vote_on_themes():
         go(engine, JOT)
         ids = []
         for text in ("queues", "forms", "kind staff"):
-            r = await http.post(f"{API}/notes", headers=ann, json={"text": text, "client_id": text.replace(" ", "-")})
+            r = await http.post(
+                f"{API}/notes",
+                headers=ann,
+                json={"text": text, "client_id": text.replace(" ", "-")},
+            )
             ids.append(r.json()["note"])
         go(engine, SORT)
         engine.execute(c.CreateCluster(label="Waiting", notes=ids[:2]))
@@ -82,21 +92,31 @@ async def test_cluster_step_and_vote_on_themes():
         assert [n["text"] for n in state["clusters"][0]["notes"]] == ["queues", "forms"]
         assert [n["text"] for n in state["notes"]] == ["kind staff"]  # not yet grouped
         # Phones cannot cluster.
-        r = await http.post(f"{API}/command", headers=bo, json={"type": "create_cluster", "label": "Mine"})
+        r = await http.post(
+            f"{API}/command", headers=bo, json={"type": "create_cluster", "label": "Mine"}
+        )
         assert r.status_code == 403
 
         go(engine, GROUP)
         go(engine, "0.0")
-        await http.post(f"{API}/notes", headers=ann, json={"text": "a rose", "category": "rose", "client_id": "r1"})
+        await http.post(
+            f"{API}/notes",
+            headers=ann,
+            json={"text": "a rose", "category": "rose", "client_id": "r1"},
+        )
         go(engine, GROUP)
-        themes = [engine.execute(c.CreateCluster(label=label)).data["cluster"]
-                  for label in ("Access", "Trust")]
+        themes = [
+            engine.execute(c.CreateCluster(label=label)).data["cluster"]
+            for label in ("Access", "Trust")
+        ]
         go(engine, VOTE_THEMES)
         engine.execute(c.OpenVote())
         state = (await http.get(f"{API}/state", headers=bo)).json()
         assert [cl["id"] for cl in state["public"]["clusters"]] == themes
         assert state["me"]["dots_left"] == 2
-        r = await http.post(f"{API}/votes", headers=bo, json={"target": themes[1], "client_id": "v1"})
+        r = await http.post(
+            f"{API}/votes", headers=bo, json={"target": themes[1], "client_id": "v1"}
+        )
         assert r.status_code == 201 and r.json()["me"]["ballot"] == {themes[1]: 1}
         engine.execute(c.CloseVote())
         results = (await http.get(f"{API}/state", headers=bo)).json()["public"]["results"]
@@ -108,7 +128,9 @@ async def test_named_private_notes_show_names_only_after_reveal():
     async with _client(engine) as http:
         ann, bo = await _join(http, 2)
         go(engine, WRITE)  # private, not anonymous
-        await http.post(f"{API}/notes", headers=ann, json={"text": "hi", "category": "rose", "client_id": "n1"})
+        await http.post(
+            f"{API}/notes", headers=ann, json={"text": "hi", "category": "rose", "client_id": "n1"}
+        )
         assert "P0" not in (await http.get(f"{API}/state", headers=bo)).text
         engine.execute(c.Reveal())
         notes = (await http.get(f"{API}/state", headers=bo)).json()["public"]["notes"]

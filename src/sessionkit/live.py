@@ -40,9 +40,12 @@ class ServerOptions:
 
 
 class Live:
-    def __init__(self, records_dir: Path | None = None,
-                 server: ServerOptions = ServerOptions(),
-                 log_handler: logging.Handler | None = None) -> None:
+    def __init__(
+        self,
+        records_dir: Path | None = None,
+        server: ServerOptions = ServerOptions(),
+        log_handler: logging.Handler | None = None,
+    ) -> None:
         self.records_dir = records_dir
         self.options = server
         self.log_handler = log_handler
@@ -53,8 +56,11 @@ class Live:
 
     def new_run(self, plan: Plan, methods: dict[str, Method]) -> Engine:
         """A new run of ``plan`` with its own folder; returns its engine."""
-        used = {item.method: methods[item.method] for _, item in plan.items()
-                if item.method and item.method in methods}
+        used = {
+            item.method: methods[item.method]
+            for _, item in plan.items()
+            if item.method and item.method in methods
+        }
         return self._keep(store.create_run(self.records_dir, plan, used))
 
     def resume(self, ref: str) -> Engine:
@@ -63,8 +69,8 @@ class Live:
             run = store.open_run(ref, self.records_dir)
         except store.DamagedRecord as damaged:
             raise store.RecordError(
-                f"{damaged} Export what was kept with `sessionkit export`, or repair it "
-                "first.") from None
+                f"{damaged} Export what was kept with `sessionkit export`, or repair it first."
+            ) from None
         for warning in run.warnings:
             log.warning("%s", warning)
         return self._keep(run)
@@ -75,8 +81,13 @@ class Live:
         for summary in store.list_runs(self.records_dir):
             if summary.status in ("not started", "in progress"):
                 notes = f"{summary.notes} note{'' if summary.notes == 1 else 's'}"
-                found.append((summary.name, summary.plan_title or summary.plan_id,
-                              f"{summary.status} · {notes} · {summary.name}"))
+                found.append(
+                    (
+                        summary.name,
+                        summary.plan_title or summary.plan_id,
+                        f"{summary.status} · {notes} · {summary.name}",
+                    )
+                )
         return found
 
     def warnings(self, engine: Engine) -> list[str]:
@@ -116,18 +127,32 @@ class Live:
         link: JoinLink  # what serve_in_app returns as its second value (typed Any there)
         try:
             server, link = await serve_in_app(
-                app, engine, host=self.options.host, port=self.options.port,
-                public_url=self.options.public_url, token=self._token(engine),
-                log_handler=self.log_handler)
+                app,
+                engine,
+                host=self.options.host,
+                port=self.options.port,
+                public_url=self.options.public_url,
+                token=self._token(engine),
+                log_handler=self.log_handler,
+            )
         except (ServerError, ValueError, OSError) as error:
-            app.notify(f"Phones cannot join: {error}", title="Participant server",
-                       severity="error", timeout=30, markup=False)
+            app.notify(
+                f"Phones cannot join: {error}",
+                title="Participant server",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
             return None
         self._server = server
         if link.url is None:
-            app.notify(f"{link.problem} On this computer: {link.local_url}",
-                       title="Participant server", severity="warning", timeout=30,
-                       markup=False)
+            app.notify(
+                f"{link.problem} On this computer: {link.local_url}",
+                title="Participant server",
+                severity="warning",
+                timeout=30,
+                markup=False,
+            )
         return link.url
 
     def stop_server(self) -> None:

@@ -85,8 +85,9 @@ def _host_for_url(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def join_link(token: str, *, port: int, host: str = "0.0.0.0",
-              public_url: str | None = None) -> JoinLink:
+def join_link(
+    token: str, *, port: int, host: str = "0.0.0.0", public_url: str | None = None
+) -> JoinLink:
     """The join URL for a server listening on ``host:port`` with join token ``token``.
 
     ``public_url`` (already checked) wins. A server bound to one specific address uses
@@ -109,7 +110,8 @@ def join_link(token: str, *, port: int, host: str = "0.0.0.0",
         loopback = host == "localhost"
     if loopback:
         return JoinLink(
-            None, local_url,
+            None,
+            local_url,
             f"The server listens on {host}, which only this computer can reach. Use "
             "--host 0.0.0.0 so phones on the same network can join.",
         )

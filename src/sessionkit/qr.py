@@ -47,7 +47,7 @@ def qr_text(url: str) -> Text:
         bottom = rows[y + 1] if y + 1 < len(rows) else (False,) * len(top)
         if y:
             text.append("\n")
-        for t, b in zip(top, bottom):
+        for t, b in zip(top, bottom, strict=False):
             text.append("▀", _STYLES[(t, b)])
     return text
 
@@ -63,7 +63,9 @@ def svg(url: str, module: int = 10) -> str:
     n = len(rows)
     rects = "".join(
         f'<rect x="{x * module}" y="{y * module}" width="{module}" height="{module}"/>'
-        for y, row in enumerate(rows) for x, dark in enumerate(row) if dark
+        for y, row in enumerate(rows)
+        for x, dark in enumerate(row)
+        if dark
     )
     side = n * module
     return (
@@ -80,11 +82,14 @@ def write(url: str, path: Path, module: int = 10) -> Path:
     if suffix == ".svg":
         path.write_text(svg(url, module), encoding="utf-8")
     elif suffix == ".png":
-        code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_L,
-                             border=QUIET_ZONE, box_size=module)
+        code = qrcode.QRCode(
+            error_correction=qrcode.constants.ERROR_CORRECT_L, border=QUIET_ZONE, box_size=module
+        )
         code.add_data(url)
         code.make(fit=True)
         code.make_image().save(str(path))
     else:
-        raise ValueError(f"{path}: expected a .svg or .png file name, not '{suffix or 'no suffix'}'")
+        raise ValueError(
+            f"{path}: expected a .svg or .png file name, not '{suffix or 'no suffix'}'"
+        )
     return path

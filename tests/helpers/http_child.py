@@ -35,8 +35,14 @@ from sessionkit.core import commands as c
 from sessionkit.web import ParticipantServer, WebLimits, create_app
 
 PLAN, METHODS = notes_board("board")
-LIMITS = WebLimits(rate=10_000.0, burst=10_000, anonymous_rate=10_000.0, anonymous_burst=10_000,
-                   urgent_delay=0.01, bulk_delay=0.05)
+LIMITS = WebLimits(
+    rate=10_000.0,
+    burst=10_000,
+    anonymous_rate=10_000.0,
+    anonymous_burst=10_000,
+    urgent_delay=0.01,
+    bulk_delay=0.05,
+)
 
 
 async def main() -> None:
@@ -48,8 +54,9 @@ async def main() -> None:
         run = store.create_run(records, PLAN, METHODS)
         run.engine.execute(c.StartSession())
     handler = logging.FileHandler(records / "child.log")
-    server = ParticipantServer(create_app(run.engine, token=token, limits=LIMITS),
-                               log_handler=handler)
+    server = ParticipantServer(
+        create_app(run.engine, token=token, limits=LIMITS), log_handler=handler
+    )
     server.bind("127.0.0.1", 0)
     task = asyncio.create_task(server.serve())
     await server.wait_started()
@@ -76,10 +83,17 @@ async def main() -> None:
                     resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
                 say("ok")
             elif words[0] == "stats":
-                say("ok " + json.dumps({
-                    "seq": run.engine.state.seq, "notes": len(run.engine.state.notes),
-                    "storage_error": run.engine.storage_error,
-                    "journal_bytes": os.path.getsize(run.journal_path)}))
+                say(
+                    "ok "
+                    + json.dumps(
+                        {
+                            "seq": run.engine.state.seq,
+                            "notes": len(run.engine.state.notes),
+                            "storage_error": run.engine.storage_error,
+                            "journal_bytes": os.path.getsize(run.journal_path),
+                        }
+                    )
+                )
             else:
                 say(f"err {line}")
     finally:

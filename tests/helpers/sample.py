@@ -30,51 +30,108 @@ class Clock:
 
 
 def _step(id: str, input: dict[str, Any], timebox: int = 5, **extra: Any) -> dict[str, Any]:
-    return {"id": id, "title": extra.pop("title", id.replace("-", " ").capitalize()),
-            "prompt": extra.pop("prompt", f"Prompt for {id}"), "timebox": timebox,
-            "input": input, **extra}
+    return {
+        "id": id,
+        "title": extra.pop("title", id.replace("-", " ").capitalize()),
+        "prompt": extra.pop("prompt", f"Prompt for {id}"),
+        "timebox": timebox,
+        "input": input,
+        **extra,
+    }
 
 
 def method() -> Method:
     steps = [
-        _step("named", {"kind": "notes", "anonymous": False, "categories": [
-            {"id": "rose", "label": "Rose", "colour": "#ffd6e0"},
-            {"id": "thorn", "label": "Thorn", "colour": "#d6f5d6"},
-        ]}, title="What works, what hurts", prompt="What works about {{service}}?"),
-        _step("anon", {"kind": "notes", "max_per_person": 50}, title="Anonymous worries",
-              prompt="What worries you? Nobody will know it was you."),
+        _step(
+            "named",
+            {
+                "kind": "notes",
+                "anonymous": False,
+                "categories": [
+                    {"id": "rose", "label": "Rose", "colour": "#ffd6e0"},
+                    {"id": "thorn", "label": "Thorn", "colour": "#d6f5d6"},
+                ],
+            },
+            title="What works, what hurts",
+            prompt="What works about {{service}}?",
+        ),
+        _step(
+            "anon",
+            {"kind": "notes", "max_per_person": 50},
+            title="Anonymous worries",
+            prompt="What worries you? Nobody will know it was you.",
+        ),
         _step("empty", {"kind": "notes"}, title="Nobody wrote here"),
-        _step("map", {"kind": "canvas", "regions": [
-            {"id": "before", "label": "Before"}, {"id": "during", "label": "During"},
-        ]}, title="Journey"),
+        _step(
+            "map",
+            {
+                "kind": "canvas",
+                "regions": [
+                    {"id": "before", "label": "Before"},
+                    {"id": "during", "label": "During"},
+                ],
+            },
+            title="Journey",
+        ),
         _step("group", {"kind": "cluster", "source_steps": ["named", "anon"]}, title="Themes"),
-        _step("vote", {"kind": "vote", "target_step": "anon", "dots_per_person": 3,
-                       "max_per_item": 2}, title="Vote on worries"),
-        _step("vote-themes", {"kind": "vote", "target_step": "group", "target": "clusters",
-                              "dots_per_person": 2}, title="Vote on themes"),
-        _step("rate", {"kind": "rating", "scale_min": 1, "scale_max": 5, "question": "How was it?",
-                       "labels": ["awful", "poor", "ok", "good", "great"]}, title="Rating"),
+        _step(
+            "vote",
+            {"kind": "vote", "target_step": "anon", "dots_per_person": 3, "max_per_item": 2},
+            title="Vote on worries",
+        ),
+        _step(
+            "vote-themes",
+            {"kind": "vote", "target_step": "group", "target": "clusters", "dots_per_person": 2},
+            title="Vote on themes",
+        ),
+        _step(
+            "rate",
+            {
+                "kind": "rating",
+                "scale_min": 1,
+                "scale_max": 5,
+                "question": "How was it?",
+                "labels": ["awful", "poor", "ok", "good", "great"],
+            },
+            title="Rating",
+        ),
         _step("talk", {"kind": "discussion"}, title="Talk"),
     ]
     total = sum(s["timebox"] for s in steps)
-    return Method.model_validate({
-        "id": "sample", "name": "Sample method", "summary": "A method for tests.",
-        "purpose": "Testing.", "phase": "discover",
-        "duration": {"min": total, "typical": total, "max": total},
-        "group_size": {"min": 1, "max": 100},
-        "variables": {"service": {"description": "the service", "default": "the service"}},
-        "steps": steps,
-    })
+    return Method.model_validate(
+        {
+            "id": "sample",
+            "name": "Sample method",
+            "summary": "A method for tests.",
+            "purpose": "Testing.",
+            "phase": "discover",
+            "duration": {"min": total, "typical": total, "max": total},
+            "group_size": {"min": 1, "max": 100},
+            "variables": {"service": {"description": "the service", "default": "the service"}},
+            "steps": steps,
+        }
+    )
 
 
 def plan() -> Plan:
-    return Plan.model_validate({
-        "id": "sample-plan", "title": "Sample workshop", "facilitators": ["Fran", "Sam"],
-        "days": [{"start": "09:30", "end": "12:00", "date": "2024-05-06", "agenda": [
-            {"method": "sample", "variables": {"service": "home care"}},
-            {"break": 15},
-        ]}],
-    })
+    return Plan.model_validate(
+        {
+            "id": "sample-plan",
+            "title": "Sample workshop",
+            "facilitators": ["Fran", "Sam"],
+            "days": [
+                {
+                    "start": "09:30",
+                    "end": "12:00",
+                    "date": "2024-05-06",
+                    "agenda": [
+                        {"method": "sample", "variables": {"service": "home care"}},
+                        {"break": 15},
+                    ],
+                }
+            ],
+        }
+    )
 
 
 def methods() -> dict[str, Method]:
@@ -141,15 +198,26 @@ def play(engine: Engine, clock: Clock, *, end: bool = True) -> dict[str, Any]:
     placed = engine.execute(c.AddNote(text="Phone call", region="before"), alice).data["note"]
     engine.execute(c.AddNote(text="Visit", region="during"), bob)
     go(engine, GROUP, clock, 300)
-    theme = engine.execute(c.CreateCluster(
-        label="Staff [bold]time[/]", notes=[n_rose, awkward["<script>alert(1)</script>"]])).data["cluster"]
-    other = engine.execute(c.CreateCluster(label="<b>Formulas</b>", notes=[
-        awkward['=HYPERLINK("http://x")'], awkward["@SUM(A1)"]])).data["cluster"]
+    theme = engine.execute(
+        c.CreateCluster(
+            label="Staff [bold]time[/]", notes=[n_rose, awkward["<script>alert(1)</script>"]]
+        )
+    ).data["cluster"]
+    other = engine.execute(
+        c.CreateCluster(
+            label="<b>Formulas</b>", notes=[awkward['=HYPERLINK("http://x")'], awkward["@SUM(A1)"]]
+        )
+    ).data["cluster"]
     engine.execute(c.CreateCluster(label="Later", parking=True, notes=[awkward["-2"]]))
     go(engine, VOTE, clock, 300)
     engine.execute(c.OpenVote())
-    for voter, target in ((alice, awkward["-2"]), (bob, awkward["-2"]), (anon, secret),
-                          (alice, awkward["-2"]), (bob, awkward["# heading"])):
+    for voter, target in (
+        (alice, awkward["-2"]),
+        (bob, awkward["-2"]),
+        (anon, secret),
+        (alice, awkward["-2"]),
+        (bob, awkward["# heading"]),
+    ):
         engine.execute(c.CastVote(target=target), voter)
     engine.execute(c.CloseVote())
     go(engine, VOTE_THEMES, clock, 200)
@@ -166,23 +234,49 @@ def play(engine: Engine, clock: Clock, *, end: bool = True) -> dict[str, Any]:
     if end:
         clock.tick(600)
         engine.execute(c.EndSession())
-    return {"alice": alice, "bob": bob, "anon": anon, "rose": n_rose, "thorn": n_thorn,
-            "awkward": awkward, "secret": secret, "hidden": hidden, "theme": theme,
-            "other": other, "placed": placed}
+    return {
+        "alice": alice,
+        "bob": bob,
+        "anon": anon,
+        "rose": n_rose,
+        "thorn": n_thorn,
+        "awkward": awkward,
+        "secret": secret,
+        "hidden": hidden,
+        "theme": theme,
+        "other": other,
+        "placed": placed,
+    }
 
 
 def notes_board(method_id: str) -> tuple[Plan, dict[str, Method]]:
     """A plan of one method with one notes step (100 notes a person): what the crash tests'
     child processes flood with submissions."""
-    method = Method.model_validate({
-        "id": method_id, "name": "Board", "summary": "Many notes.", "purpose": "Testing.",
-        "phase": "discover", "duration": {"min": 10, "typical": 10, "max": 10},
-        "group_size": {"min": 1, "max": 1000},
-        "steps": [{"id": "write", "title": "Write", "prompt": "Write", "timebox": 10,
-                   "input": {"kind": "notes", "max_per_person": 100}}],
-    })
-    plan = Plan.model_validate({
-        "id": f"{method_id}-plan", "title": "Board",
-        "days": [{"start": "09:00", "end": "10:00", "agenda": [{"method": method_id}]}],
-    })
+    method = Method.model_validate(
+        {
+            "id": method_id,
+            "name": "Board",
+            "summary": "Many notes.",
+            "purpose": "Testing.",
+            "phase": "discover",
+            "duration": {"min": 10, "typical": 10, "max": 10},
+            "group_size": {"min": 1, "max": 1000},
+            "steps": [
+                {
+                    "id": "write",
+                    "title": "Write",
+                    "prompt": "Write",
+                    "timebox": 10,
+                    "input": {"kind": "notes", "max_per_person": 100},
+                }
+            ],
+        }
+    )
+    plan = Plan.model_validate(
+        {
+            "id": f"{method_id}-plan",
+            "title": "Board",
+            "days": [{"start": "09:00", "end": "10:00", "agenda": [{"method": method_id}]}],
+        }
+    )
     return plan, {method_id: method}

@@ -15,10 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from helpers.sample import notes_board  # noqa: E402
-from sessionkit import store  # noqa: E402
-from sessionkit.core import commands as c  # noqa: E402
-from sessionkit.core.state import NEWCOMER  # noqa: E402
+from helpers.sample import notes_board
+from sessionkit import store
+from sessionkit.core import commands as c
+from sessionkit.core.state import NEWCOMER
 
 PLAN, METHODS = notes_board("flood")
 

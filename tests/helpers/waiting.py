@@ -22,8 +22,13 @@ SAFETY_MS = int(SAFETY_SECONDS * 1000)
 """The same, for Playwright's ``timeout=`` arguments."""
 
 
-async def until(predicate: Callable[[], T], what: str, *,
-                timeout: float = SAFETY_SECONDS, interval: float = 0.01) -> T:
+async def until(
+    predicate: Callable[[], T],
+    what: str,
+    *,
+    timeout: float = SAFETY_SECONDS,
+    interval: float = 0.01,
+) -> T:
     """Poll ``predicate`` in the running loop until it is true; return its value.
 
     Raise ``AssertionError`` naming ``what`` if it is still false after ``timeout``.
@@ -39,8 +44,9 @@ async def until(predicate: Callable[[], T], what: str, *,
         await asyncio.sleep(interval)
 
 
-async def start_server(app: Any, port: int = 0, *, host: str = "127.0.0.1",
-                       **options: Any) -> tuple[Any, asyncio.Task[None]]:
+async def start_server(
+    app: Any, port: int = 0, *, host: str = "127.0.0.1", **options: Any
+) -> tuple[Any, asyncio.Task[None]]:
     """Serve ``app`` from a real uvicorn in the running loop; return ``(server, task)``.
 
     With ``port=0`` (the default) the server's own socket is bound to a port the kernel

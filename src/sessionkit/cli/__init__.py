@@ -24,12 +24,27 @@ def build_parser() -> argparse.ArgumentParser:
     # For the home screen (no subcommand). Separate names: argparse lets a subcommand's
     # own defaults overwrite options of the same name given before it.
     home = parser.add_argument_group("home screen (sessionkit with no command)")
-    home.add_argument("--records", dest="home_records", metavar="DIR", type=Path,
-                      help="where runs are kept")
-    home.add_argument("--methods", dest="home_methods", metavar="DIR", type=Path,
-                      action="append", default=[], help="also read methods from DIR")
-    home.add_argument("--sessions", dest="home_sessions", metavar="DIR", type=Path,
-                      action="append", default=[], help="also read session plans from DIR")
+    home.add_argument(
+        "--records", dest="home_records", metavar="DIR", type=Path, help="where runs are kept"
+    )
+    home.add_argument(
+        "--methods",
+        dest="home_methods",
+        metavar="DIR",
+        type=Path,
+        action="append",
+        default=[],
+        help="also read methods from DIR",
+    )
+    home.add_argument(
+        "--sessions",
+        dest="home_sessions",
+        metavar="DIR",
+        type=Path,
+        action="append",
+        default=[],
+        help="also read session plans from DIR",
+    )
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for area in (run, library, records, qr):
         area.register(subcommands)

@@ -1,5 +1,8 @@
 """`sessionkit check`, `methods`, `show` and `plan`: the library from the command line.
 
+Over 400 lines: four commands that share the library options and the Rich tables; to
+be split one module per command (check, methods, show, plan).
+
 Other CLI modules use :func:`add_library_options` and :func:`library_from_args` so every
 command finds methods and plans the same way.
 
@@ -45,11 +48,19 @@ def add_library_options(parser: argparse.ArgumentParser) -> None:
     """Add ``--methods DIR`` and ``--sessions DIR`` (both repeatable) to a subcommand."""
     group = parser.add_argument_group("library folders")
     group.add_argument(
-        "--methods", metavar="DIR", action="append", default=[], type=Path,
+        "--methods",
+        metavar="DIR",
+        action="append",
+        default=[],
+        type=Path,
         help="also read methods from DIR (repeatable; overrides methods with the same id)",
     )
     group.add_argument(
-        "--sessions", metavar="DIR", action="append", default=[], type=Path,
+        "--sessions",
+        metavar="DIR",
+        action="append",
+        default=[],
+        type=Path,
         help="also read session plans from DIR (repeatable; overrides plans with the same id)",
     )
 
@@ -100,23 +111,31 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "library (bundled, config folders, ./methods and ./sessions, --methods/--sessions). "
         "Exits 1 if any problem is found.",
     )
-    check.add_argument("paths", nargs="*", metavar="PATH", type=Path,
-                       help="files or folders to check (default: the whole library)")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        type=Path,
+        help="files or folders to check (default: the whole library)",
+    )
     add_library_options(check)
     check.set_defaults(handler=cmd_check)
 
     methods = subcommands.add_parser(
-        "methods", help="list the methods in the library",
+        "methods",
+        help="list the methods in the library",
         description="List the methods in the library as a table.",
     )
-    methods.add_argument("--phase", choices=[p.value for p in Phase],
-                         help="only methods of this phase")
+    methods.add_argument(
+        "--phase", choices=[p.value for p in Phase], help="only methods of this phase"
+    )
     methods.add_argument("--tag", help="only methods with this tag")
     add_library_options(methods)
     methods.set_defaults(handler=cmd_methods)
 
     show = subcommands.add_parser(
-        "show", help="show one method in full",
+        "show",
+        help="show one method in full",
         description="Show one method: purpose, when to use it, steps with timings, "
         "materials, tips, care notes and sources.",
     )
@@ -125,7 +144,8 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     show.set_defaults(handler=cmd_show)
 
     plan = subcommands.add_parser(
-        "plan", help="show a session plan as a timed agenda",
+        "plan",
+        help="show a session plan as a timed agenda",
         description="Show a session plan with the clock time of every item and step, and "
         "each day's total against the time available. An overrunning day is a warning.",
     )
@@ -171,11 +191,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     counted = f"{_plural(methods, 'method')} and {_plural(plans, 'plan')}"
     if problems:
         bad_files = len({Path(p.file) for p in problems})
-        out.print(Text(
-            f"{_plural(len(problems), 'problem')} in {_plural(bad_files, 'file')} "
-            f"({counted} checked)",
-            style="bold red",
-        ))
+        out.print(
+            Text(
+                f"{_plural(len(problems), 'problem')} in {_plural(bad_files, 'file')} "
+                f"({counted} checked)",
+                style="bold red",
+            )
+        )
         return 1
     out.print(Text(f"{counted}, no problems", style="green"))
     return 0
@@ -196,8 +218,13 @@ def cmd_methods(args: argparse.Namespace) -> int:
     if args.tag:
         methods = [m for m in methods if args.tag in m.tags]
     if methods:
-        table = Table(box=box.SIMPLE_HEAD, header_style="bold", padding=(0, 1), pad_edge=False,
-                      show_edge=False)
+        table = Table(
+            box=box.SIMPLE_HEAD,
+            header_style="bold",
+            padding=(0, 1),
+            pad_edge=False,
+            show_edge=False,
+        )
         table.add_column("id", no_wrap=True, style="cyan")
         # One line per method: the summary is cut to the terminal (`show` has it whole),
         # which keeps the library scannable at 80 columns.
@@ -213,7 +240,10 @@ def cmd_methods(args: argparse.Namespace) -> int:
             table.add_column("summary", no_wrap=True, overflow="ellipsis", max_width=room)
         for m in methods:
             table.add_row(
-                Text(m.id), Text(m.name), Text(m.phase.value), Text(str(m.duration.typical)),
+                Text(m.id),
+                Text(m.name),
+                Text(m.phase.value),
+                Text(str(m.duration.typical)),
                 Text(f"{m.group_size.min}-{m.group_size.max}"),
                 *([Text(m.summary)] if room >= 20 else []),
             )
@@ -225,10 +255,12 @@ def cmd_methods(args: argparse.Namespace) -> int:
         out.print(Text(f"no methods with {wanted}" if wanted else "no methods found"))
     if library.problems:
         bad = len({Path(p.file) for p in library.problems})
-        console(stderr=True).print(Text(
-            f"note: {_plural(bad, 'file')} in the library "
-            f"{'has' if bad == 1 else 'have'} problems (run `sessionkit check`)"
-        ))
+        console(stderr=True).print(
+            Text(
+                f"note: {_plural(bad, 'file')} in the library "
+                f"{'has' if bad == 1 else 'have'} problems (run `sessionkit check`)"
+            )
+        )
     return 0
 
 
@@ -253,10 +285,7 @@ def _indented(body: Text, indent: int = 2) -> Padding:
 
 
 def _bullets(items: Iterable[str], numbered: bool = False) -> list[Padding]:
-    return [
-        _hanging(f"{n}. " if numbered else "- ", Text(item))
-        for n, item in enumerate(items, 1)
-    ]
+    return [_hanging(f"{n}. " if numbered else "- ", Text(item)) for n, item in enumerate(items, 1)]
 
 
 def paragraphs(text: str) -> Text:
@@ -265,17 +294,79 @@ def paragraphs(text: str) -> Text:
     return Text("\n\n".join(c for c in chunks if c))
 
 
+def _render_steps(method: Method) -> list[RenderableType]:
+    """Each step with its clock, input, prompt and facilitator notes."""
+    parts: list[RenderableType] = []
+    parts.append(_heading(f"Steps ({method.total_minutes} min in all)"))
+    clock = 0
+    for n, step in enumerate(method.steps, 1):
+        head = Text(step.title, style="bold")
+        head.append(
+            f"  {clock}-{clock + step.timebox} min ({step.timebox} min, {step.grouping.value})"
+        )
+        clock += step.timebox
+        parts.append(Text(""))
+        parts.append(_hanging(Text(f"{n}. ", style="bold"), head))
+        body = [
+            ("Input: ", Text(step.input.describe())),
+            ("Prompt: ", Text(step.prompt)),
+        ]
+        if step.facilitator_notes:
+            body.append(("Facilitator: ", Text(step.facilitator_notes)))
+        parts.extend(_hanging(Text(label, style="dim"), value, indent=5) for label, value in body)
+    return parts
+
+
+def _render_care_and_sources(method: Method) -> list[RenderableType]:
+    """Care notes for public-service settings, then where the method comes from."""
+    parts: list[RenderableType] = []
+    care = method.care
+    notes = [
+        ("Power dynamics", care.power_dynamics),
+        ("Lived experience", care.lived_experience),
+        ("Safeguarding", care.safeguarding),
+        ("Accessibility", care.accessibility),
+    ]
+    parts.append(_heading("Care"))
+    for label, value in notes:
+        if value:
+            parts.append(_hanging("- ", Text(f"{label}: ", style="bold") + Text(value)))
+    parts.append(
+        _hanging(
+            "- ",
+            Text(
+                "Notes are anonymous by default."
+                if care.anonymous_by_default
+                else "Notes carry names by default."
+            ),
+        )
+    )
+    if method.sources:
+        parts.append(_heading("Sources"))
+        for source in method.sources:
+            line = Text(source.title, style="bold")
+            if source.author:
+                line += Text(f", {source.author}")
+            line += Text(f" ({source.relation}; licence: {source.licence or 'not stated'})")
+            if source.url:
+                line += Text(f" {source.url}")
+            parts.append(_hanging("- ", line))
+    return parts
+
+
 def render_method(method: Method) -> Group:
     parts: list[RenderableType] = []
     title = Text(method.name, style="bold")
     title.append(f"  ({method.id})", style="dim")
     parts.append(title)
     d, g = method.duration, method.group_size
-    parts.append(Text(
-        f"{method.phase.value} · {d.min}-{d.max} min (typical {d.typical}) · "
-        f"{g.min}-{g.max} people"
-        + (f" · tags: {', '.join(method.tags)}" if method.tags else "")
-    ))
+    parts.append(
+        Text(
+            f"{method.phase.value} · {d.min}-{d.max} min (typical {d.typical}) · "
+            f"{g.min}-{g.max} people"
+            + (f" · tags: {', '.join(method.tags)}" if method.tags else "")
+        )
+    )
     parts.append(Text(""))
     parts.append(Text(method.summary, style="italic"))
     parts.append(_heading("Purpose"))
@@ -295,22 +386,7 @@ def render_method(method: Method) -> Group:
             if var.default:
                 line += Text(f" (default: {var.default})")
             parts.append(_hanging(Text("{{" + name + "}} ", style="cyan"), line))
-    parts.append(_heading(f"Steps ({method.total_minutes} min in all)"))
-    clock = 0
-    for n, step in enumerate(method.steps, 1):
-        head = Text(step.title, style="bold")
-        head.append(f"  {clock}-{clock + step.timebox} min "
-                    f"({step.timebox} min, {step.grouping.value})")
-        clock += step.timebox
-        parts.append(Text(""))
-        parts.append(_hanging(Text(f"{n}. ", style="bold"), head))
-        body = [
-            ("Input: ", Text(step.input.describe())),
-            ("Prompt: ", Text(step.prompt)),
-        ]
-        if step.facilitator_notes:
-            body.append(("Facilitator: ", Text(step.facilitator_notes)))
-        parts.extend(_hanging(Text(label, style="dim"), value, indent=5) for label, value in body)
+    parts.extend(_render_steps(method))
     for label, items, numbered in (
         ("Materials", method.materials, False),
         ("Preparation", method.preparation, True),
@@ -322,39 +398,27 @@ def render_method(method: Method) -> Group:
     if method.variations:
         parts.append(_heading("Variations"))
         for variation in method.variations:
-            parts.append(_hanging("- ", Text(variation.name, style="bold") + Text(": ")
-                                  + Text(variation.description)))
-    care = method.care
-    notes = [
-        ("Power dynamics", care.power_dynamics),
-        ("Lived experience", care.lived_experience),
-        ("Safeguarding", care.safeguarding),
-        ("Accessibility", care.accessibility),
-    ]
-    parts.append(_heading("Care"))
-    for label, value in notes:
-        if value:
-            parts.append(_hanging("- ", Text(f"{label}: ", style="bold") + Text(value)))
-    parts.append(_hanging("- ", Text(
-        "Notes are anonymous by default." if care.anonymous_by_default
-        else "Notes carry names by default."
-    )))
-    if method.sources:
-        parts.append(_heading("Sources"))
-        for source in method.sources:
-            line = Text(source.title, style="bold")
-            if source.author:
-                line += Text(f", {source.author}")
-            line += Text(f" ({source.relation}; licence: {source.licence or 'not stated'})")
-            if source.url:
-                line += Text(f" {source.url}")
-            parts.append(_hanging("- ", line))
+            parts.append(
+                _hanging(
+                    "- ",
+                    Text(variation.name, style="bold") + Text(": ") + Text(variation.description),
+                )
+            )
+    parts.extend(_render_care_and_sources(method))
     p = method.provenance
     parts.append(_heading("This text"))
-    parts.append(_indented(Text(
-        ("Written in our own words" if p.text_origin == "original" else "Adapted from its sources")
-        + f"; licence {p.licence}."
-    )))
+    parts.append(
+        _indented(
+            Text(
+                (
+                    "Written in our own words"
+                    if p.text_origin == "original"
+                    else "Adapted from its sources"
+                )
+                + f"; licence {p.licence}."
+            )
+        )
+    )
     return Group(*parts)
 
 
@@ -405,11 +469,18 @@ def _item_row(item: TimedItem, unknown: bool) -> list[Text]:
         title.append(f" ({item.item.method})", style="dim")
         if unknown:
             title.append("  [unknown method]", style="red")
-        elif item.method is not None and item.item.minutes is not None \
-                and item.item.minutes != item.method.total_minutes:
+        elif (
+            item.method is not None
+            and item.item.minutes is not None
+            and item.item.minutes != item.method.total_minutes
+        ):
             title.append(f"  steps scaled from {item.method.total_minutes} min", style="dim")
-    return [Text(clock_text(item.start)), Text(clock_text(item.end)), Text(str(item.minutes)),
-            title]
+    return [
+        Text(clock_text(item.start)),
+        Text(clock_text(item.end)),
+        Text(str(item.minutes)),
+        title,
+    ]
 
 
 def render_agenda(plan: Plan, agenda: TimedAgenda) -> Group:
@@ -424,8 +495,9 @@ def render_agenda(plan: Plan, agenda: TimedAgenda) -> Group:
     for day in agenda.days:
         parts.append(Text(""))
         parts.append(day_heading(day, plan))
-        table = Table(box=None, show_header=True, header_style="dim", pad_edge=False,
-                      padding=(0, 2, 0, 0))
+        table = Table(
+            box=None, show_header=True, header_style="dim", pad_edge=False, padding=(0, 2, 0, 0)
+        )
         table.add_column("start", no_wrap=True)
         table.add_column("end", no_wrap=True)
         table.add_column("min", justify="right", no_wrap=True)
@@ -434,12 +506,16 @@ def render_agenda(plan: Plan, agenda: TimedAgenda) -> Group:
             unknown = item.kind == "method" and item.method is None
             table.add_row(*_item_row(item, unknown))
             for timed in item.steps:
-                step_title = (Text("  - ") + Text(timed.step.title)
-                              + Text(f"  ({timed.step.input.kind})", style="dim"))
+                step_title = (
+                    Text("  - ")
+                    + Text(timed.step.title)
+                    + Text(f"  ({timed.step.input.kind})", style="dim")
+                )
                 table.add_row(
                     Text(clock_text(timed.start), style="dim"),
                     Text(clock_text(timed.end), style="dim"),
-                    Text(str(timed.minutes), style="dim"), step_title,
+                    Text(str(timed.minutes), style="dim"),
+                    step_title,
                 )
         parts.append(table)
         spare = day.available_minutes - day.planned_minutes

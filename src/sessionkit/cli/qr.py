@@ -20,7 +20,7 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "qr",
         help="show a QR code for a URL, or write it as SVG/PNG",
         description="Show a QR code for URL in the terminal (with the URL under it), "
-                    "or write it as an SVG or PNG file for slides and handouts.",
+        "or write it as an SVG or PNG file for slides and handouts.",
     )
     parser.add_argument("url", metavar="URL", help="what the code should open, e.g. a join link")
     parser.add_argument("--svg", metavar="PATH", type=Path, help="also write the code as SVG")
@@ -43,8 +43,10 @@ def run(args: argparse.Namespace) -> int:
         err_print("sessionkit qr: the URL is empty.")
         return 2
     if len(url) > MAX_URL_CHARS:
-        err_print(f"sessionkit qr: the URL is {len(url)} characters long; a QR code that "
-                  f"phones can scan holds at most about {MAX_URL_CHARS}. Use a shorter link.")
+        err_print(
+            f"sessionkit qr: the URL is {len(url)} characters long; a QR code that "
+            f"phones can scan holds at most about {MAX_URL_CHARS}. Use a shorter link."
+        )
         return 2
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in url):
         err_print("sessionkit qr: the URL contains control characters.")
@@ -76,11 +78,15 @@ def run(args: argparse.Namespace) -> int:
         if not out.is_terminal or out.color_system is None or out.no_color:
             out.print(Text(url))
             if not (args.svg or args.png):
-                err_print("(Not a colour terminal, so no code was drawn: run it in a "
-                          "terminal, or write a file with --svg or --png.)")
+                err_print(
+                    "(Not a colour terminal, so no code was drawn: run it in a "
+                    "terminal, or write a file with --svg or --png.)"
+                )
         elif out.width < columns:
-            err_print(f"sessionkit qr: the terminal is {out.width} columns wide and the code "
-                      f"needs {columns}. Widen the window, or use --svg or --png.")
+            err_print(
+                f"sessionkit qr: the terminal is {out.width} columns wide and the code "
+                f"needs {columns}. Widen the window, or use --svg or --png."
+            )
             out.print(Text(url))
             status = status or 1
         else:

@@ -27,7 +27,7 @@ from sessionkit.export import DEFAULT, FORMATS, export, format_named
 
 
 def _format_titles() -> str:
-    """"Markdown, HTML, CSV, JSON or TOML": the formats of the one table, for people."""
+    """ "Markdown, HTML, CSV, JSON or TOML": the formats of the one table, for people."""
     *rest, last = [f.title for f in FORMATS.values()]
     return f"{', '.join(rest)} or {last}" if rest else last
 
@@ -35,30 +35,40 @@ def _format_titles() -> str:
 def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``records``, ``export``, ``repair`` and ``purge``."""
     records = subcommands.add_parser(
-        "records", help="list the runs recorded on this machine",
+        "records",
+        help="list the runs recorded on this machine",
         description="List recorded runs, newest first: plan, date, state and counts.",
     )
     add_records_option(records)
     records.set_defaults(handler=cmd_records)
 
     exporter = subcommands.add_parser(
-        "export", help=f"export a run as {_format_titles()}",
+        "export",
+        help=f"export a run as {_format_titles()}",
         description="Write a run's record in one format. By default the file goes into the "
         "run's exports/ folder; its path is printed. Works mid-session and after a crash.",
     )
-    exporter.add_argument("run", metavar="RUN",
-                          help="run folder name, unique prefix of it, or path")
+    exporter.add_argument(
+        "run", metavar="RUN", help="run folder name, unique prefix of it, or path"
+    )
     # No argparse choices: format_named also takes aliases (markdown, htm) and reports
     # an unknown format as one line, like every other error here.
-    exporter.add_argument("-f", "--format", default=DEFAULT, metavar="FORMAT",
-                          help=f"one of {', '.join(FORMATS)} (default: {DEFAULT})")
-    exporter.add_argument("-o", "--output", metavar="PATH",
-                          help="file (or folder) to write; '-' writes to stdout")
+    exporter.add_argument(
+        "-f",
+        "--format",
+        default=DEFAULT,
+        metavar="FORMAT",
+        help=f"one of {', '.join(FORMATS)} (default: {DEFAULT})",
+    )
+    exporter.add_argument(
+        "-o", "--output", metavar="PATH", help="file (or folder) to write; '-' writes to stdout"
+    )
     add_records_option(exporter)
     exporter.set_defaults(handler=cmd_export)
 
     repair = subcommands.add_parser(
-        "repair", help="set aside the damaged lines of a run's record so the run can go on",
+        "repair",
+        help="set aside the damaged lines of a run's record so the run can go on",
         description="Check a run's journal and snapshot and show what a repair sets aside: "
         "each line with its file, number and why, and the events that are lost. Changes "
         "nothing unless --apply is given. With --apply the lines are moved, unchanged, to "
@@ -69,13 +79,17 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "the run cannot be found or read, is open in another sessionkit, or a write failed.",
     )
     repair.add_argument("run", metavar="RUN", help="run folder name, unique prefix of it, or path")
-    repair.add_argument("--apply", action="store_true",
-                        help="carry the repair out (default: only show what it would do)")
+    repair.add_argument(
+        "--apply",
+        action="store_true",
+        help="carry the repair out (default: only show what it would do)",
+    )
     add_records_option(repair)
     repair.set_defaults(handler=cmd_repair)
 
     purge = subcommands.add_parser(
-        "purge", help="delete a run and everything recorded in it",
+        "purge",
+        help="delete a run and everything recorded in it",
         description="Delete a run folder: journal, snapshot and exports. Asks first; "
         "without a terminal to ask on, needs --yes.",
     )
@@ -86,8 +100,13 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def add_records_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--records", metavar="DIR", type=Path, default=None,
-                        help=f"where runs are kept (default: {_shown_default()})")
+    parser.add_argument(
+        "--records",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help=f"where runs are kept (default: {_shown_default()})",
+    )
 
 
 def _shown_default() -> str:
@@ -99,13 +118,15 @@ def _shown_default() -> str:
 
 def _fail(message: str) -> int:
     Console(stderr=True, markup=False, highlight=False, emoji=False).print(
-        Text("error: ", style="bold red") + Text(message), soft_wrap=True)
+        Text("error: ", style="bold red") + Text(message), soft_wrap=True
+    )
     return 1
 
 
 def _warn(message: str) -> None:
     Console(stderr=True, markup=False, highlight=False, emoji=False).print(
-        Text("warning: ", style="bold yellow") + Text(message), soft_wrap=True)
+        Text("warning: ", style="bold yellow") + Text(message), soft_wrap=True
+    )
 
 
 # ---------------------------------------------------------------- records
@@ -128,8 +149,18 @@ def cmd_records(args: argparse.Namespace) -> int:
         print(f"No runs in {folder}.")
         return 0
     columns = ("run", "plan", "date", "state", "notes", "people", "events")
-    rows = [(s.name, s.plan_title or s.plan_id, _date(s.created_at), s.status,
-             str(s.notes), str(s.participants), str(s.events)) for s in runs]
+    rows = [
+        (
+            s.name,
+            s.plan_title or s.plan_id,
+            _date(s.created_at),
+            s.status,
+            str(s.notes),
+            str(s.participants),
+            str(s.events),
+        )
+        for s in runs
+    ]
     if not sys.stdout.isatty():
         # Piped: plain tab-separated lines a script can cut.
         print("\t".join(columns))
@@ -143,8 +174,12 @@ def cmd_records(args: argparse.Namespace) -> int:
         shown = columns if wide else ("run", "state", "notes", "people", "events")
         for name in shown:
             numeric = name in ("notes", "people", "events")
-            table.add_column(name, justify="right" if numeric else "left",
-                             no_wrap=name != "plan", ratio=1 if name == "plan" else None)
+            table.add_column(
+                name,
+                justify="right" if numeric else "left",
+                no_wrap=name != "plan",
+                ratio=1 if name == "plan" else None,
+            )
         styles = {"ended": "", "in progress": "green", "not started": "dim"}
         for summary, row in zip(runs, rows, strict=True):  # rows is made from runs
             state = Text(row[3], style=styles.get(summary.status, "red"))
@@ -199,8 +234,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         text = export(Record.from_run(run), fmt.name)
     except Exception as error:  # one line, never a traceback
-        return _fail(f"could not export {run.name} as {fmt.name}: "
-                     f"{type(error).__name__}: {error}")
+        return _fail(f"could not export {run.name} as {fmt.name}: {type(error).__name__}: {error}")
     target = _target(run, fmt.extension, args.output)
     if target is None:  # stdout: UTF-8 whatever the locale, without the BOM
         sys.stdout.flush()
@@ -256,16 +290,22 @@ def cmd_repair(args: argparse.Namespace) -> int:
     except store.RecordError as error:
         return _fail(named(str(error)))
     except OSError as error:
-        return _fail(named(f"the repair could not be finished ({error.strerror or error}); "
-                           "what it had done is kept and it can be run again"))
+        return _fail(
+            named(
+                f"the repair could not be finished ({error.strerror or error}); "
+                "what it had done is kept and it can be run again"
+            )
+        )
     if not repair.needed:
         print(f"{folder.name}: nothing to repair.")
         return 0
     if not args.apply:
         print(f"{folder.name}: a repair would set aside:")
         _show_repair(repair)
-        print(f"Nothing was changed. `sessionkit repair {folder.name} --apply` sets these "
-              f"aside ({repair.kept} journal lines stay); every intact event is kept.")
+        print(
+            f"Nothing was changed. `sessionkit repair {folder.name} --apply` sets these "
+            f"aside ({repair.kept} journal lines stay); every intact event is kept."
+        )
         return 0
     print(f"{folder.name}: repaired; set aside:")
     _show_repair(repair)
@@ -277,8 +317,12 @@ def cmd_repair(args: argparse.Namespace) -> int:
     if repair.lost:
         done.append(f"{_lost(repair.lost)} recorded as lost in {store.REPAIRS_FILE}")
     summary = "; ".join(done)
-    print(summary[:1].upper() + summary[1:] + (". " if done else "")
-          + f"The run can go on: `sessionkit resume {folder.name}`.")
+    print(
+        summary[:1].upper()
+        + summary[1:]
+        + (". " if done else "")
+        + f"The run can go on: `sessionkit resume {folder.name}`."
+    )
     return 0
 
 
@@ -292,11 +336,14 @@ def cmd_purge(args: argparse.Namespace) -> int:
         return _fail(str(error))
     if not args.yes:
         if not sys.stdin.isatty():
-            return _fail(f"not deleting {folder.name} without confirmation: "
-                         "run in a terminal, or add --yes")
+            return _fail(
+                f"not deleting {folder.name} without confirmation: run in a terminal, or add --yes"
+            )
         try:
-            answer = input(f"Delete {folder} and everything recorded in it? "
-                           "This cannot be undone. Type 'yes' to delete: ")
+            answer = input(
+                f"Delete {folder} and everything recorded in it? "
+                "This cannot be undone. Type 'yes' to delete: "
+            )
         except EOFError:
             answer = ""
         if answer.strip().lower() not in ("yes", "y"):

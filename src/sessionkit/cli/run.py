@@ -32,10 +32,17 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "board of notes, clustering and votes, and a room view for the projector. PLAN is "
         "a plan id or the path of a plan file; a method id runs that method on its own.",
     )
-    run.add_argument("plan", metavar="PLAN", nargs="?",
-                     help="a plan id, a plan file, or a method id to run on its own")
-    run.add_argument("--sample", action="store_true",
-                     help="run a small built-in sample workshop (to try sessionkit out)")
+    run.add_argument(
+        "plan",
+        metavar="PLAN",
+        nargs="?",
+        help="a plan id, a plan file, or a method id to run on its own",
+    )
+    run.add_argument(
+        "--sample",
+        action="store_true",
+        help="run a small built-in sample workshop (to try sessionkit out)",
+    )
     _add_library_options(run)
     _add_live_options(run)
     run.set_defaults(handler=cmd_run)
@@ -57,26 +64,36 @@ def _add_live_options(parser: argparse.ArgumentParser) -> None:
     from sessionkit.cli.records import add_records_option
 
     server = parser.add_argument_group("participant server")
-    server.add_argument("--host", default="0.0.0.0",
-                        help="address to listen on (default 0.0.0.0: every network, so "
-                        "phones on the room's Wi-Fi can join)")
-    server.add_argument("--port", type=int, default=8765,
-                        help="port to listen on (default 8765)")
-    server.add_argument("--public-url", metavar="URL",
-                        help="the address phones should use, when they reach this laptop "
-                        "through a tunnel or reverse proxy (e.g. https://example.org)")
-    server.add_argument("--no-server", action="store_true",
-                        help="no phones: the facilitator types notes in (paper stickies)")
+    server.add_argument(
+        "--host",
+        default="0.0.0.0",
+        help="address to listen on (default 0.0.0.0: every network, so "
+        "phones on the room's Wi-Fi can join)",
+    )
+    server.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
+    server.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address phones should use, when they reach this laptop "
+        "through a tunnel or reverse proxy (e.g. https://example.org)",
+    )
+    server.add_argument(
+        "--no-server",
+        action="store_true",
+        help="no phones: the facilitator types notes in (paper stickies)",
+    )
     add_records_option(parser)
 
 
 def make_live(args: argparse.Namespace) -> Live:
     return Live(
         getattr(args, "records", None),
-        ServerOptions(enabled=not getattr(args, "no_server", False),
-                      host=getattr(args, "host", "0.0.0.0"),
-                      port=getattr(args, "port", 8765),
-                      public_url=getattr(args, "public_url", None)),
+        ServerOptions(
+            enabled=not getattr(args, "no_server", False),
+            host=getattr(args, "host", "0.0.0.0"),
+            port=getattr(args, "port", 8765),
+            public_url=getattr(args, "public_url", None),
+        ),
         log_handler=_log_handler(),
     )
 
@@ -110,8 +127,9 @@ class PlanNotFound(Exception):
         self.details = details or []
 
 
-def build_session(args: argparse.Namespace,
-                  make: Callable[[Plan, dict[str, Method]], Engine] = make_engine) -> Engine:
+def build_session(
+    args: argparse.Namespace, make: Callable[[Plan, dict[str, Method]], Engine] = make_engine
+) -> Engine:
     """The engine for ``sessionkit run``: the one place a run is set up (``make`` gives
     it a record: :meth:`Live.new_run`).
 
@@ -120,10 +138,12 @@ def build_session(args: argparse.Namespace,
     """
     if getattr(args, "sample", False):
         from sessionkit.tui.sample import sample_methods, sample_plan
+
         return make(sample_plan(), sample_methods())
     if not args.plan:
-        raise PlanNotFound("which plan? Give a plan id or file (`sessionkit plan` lists "
-                           "them), or --sample")
+        raise PlanNotFound(
+            "which plan? Give a plan id or file (`sessionkit plan` lists them), or --sample"
+        )
     from sessionkit.library import LibraryError, resolve_method, resolve_plan
 
     library = _library(args)
@@ -133,10 +153,10 @@ def build_session(args: argparse.Namespace,
         looks_like_file = str(args.plan).endswith(".toml") or os.sep in str(args.plan)
         if not looks_like_file and args.plan in library.methods:
             from sessionkit.tui.adhoc import adhoc_plan
+
             method = resolve_method(library, args.plan)
             return make(adhoc_plan(method), {method.id: method})
-        raise PlanNotFound(plan_error.message,
-                           [str(p) for p in plan_error.problems]) from None
+        raise PlanNotFound(plan_error.message, [str(p) for p in plan_error.problems]) from None
     return make(plan, library.timing_methods())
 
 
@@ -174,9 +194,12 @@ def _run_app(live: Live, **app_args: Any) -> int:
         return live.export(app.engine, fmt)
 
     app = SessionkitApp(
-        serve=live.serve, runs=live.unfinished, resume=live.resume,
+        serve=live.serve,
+        runs=live.unfinished,
+        resume=live.resume,
         new_session=live.new_run,
-        exporter=export_shown_run, export_formats=live.export_formats(),
+        exporter=export_shown_run,
+        export_formats=live.export_formats(),
         **app_args,
     )
     try:

@@ -47,7 +47,10 @@ class TimedItem:
 
     def prompt(self, step: Step) -> str:
         """The step's prompt with this slot's variables (or the method's defaults) filled."""
-        values = {name: var.default for name, var in (self.method.variables if self.method else {}).items()}
+        values = {
+            name: var.default
+            for name, var in (self.method.variables if self.method else {}).items()
+        }
         values.update(self.item.variables)
         return fill_variables(step.prompt, values)
 
@@ -154,10 +157,14 @@ def time_plan(plan: Plan, methods: dict[str, Method]) -> TimedAgenda:
             steps: list[TimedStep] = []
             if method is not None:
                 step_clock = clock
-                for step, length in zip(method.steps, step_minutes(item, method)):
+                for step, length in zip(method.steps, step_minutes(item, method), strict=False):
                     steps.append(TimedStep(step, step_clock, length))
                     step_clock += length
-            items.append(TimedItem(index, d, item, method, item_title(item, method), clock, minutes, tuple(steps)))
+            items.append(
+                TimedItem(
+                    index, d, item, method, item_title(item, method), clock, minutes, tuple(steps)
+                )
+            )
             clock += minutes
             index += 1
         end = day.end.hour * 60 + day.end.minute

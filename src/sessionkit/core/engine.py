@@ -1,5 +1,8 @@
 """The facilitation engine: the single writer of a run's state.
 
+Over 400 lines: the session-wide rules (navigation, timer, people) and the shared
+commit machinery; every input kind's rules are in core/inputs.
+
 Commands come in from the TUI (as the facilitator) and from phones (as participants).
 For each, the engine checks it against the current step and its rules, turns it into an
 event, hands the event to the journal (which makes it durable) and only then folds it
@@ -176,8 +179,13 @@ class Engine:
         return self._notes_written(key, author)
 
     def event(self, type_: str, actor: str, **data: Any) -> Event:
-        return Event(seq=self.state.seq + 1, at=self.clock(), type=type_, actor=actor,
-                     data={k: v for k, v in data.items() if v is not None})
+        return Event(
+            seq=self.state.seq + 1,
+            at=self.clock(),
+            type=type_,
+            actor=actor,
+            data={k: v for k, v in data.items() if v is not None},
+        )
 
     def _notes_written(self, key: str, author: str) -> int:
         """``len(self.state.notes_by(key, author))`` without a scan of every note.
@@ -242,8 +250,9 @@ class Engine:
                     log.exception("subscriber %r failed on event %s", subscriber, event.seq)
         return results
 
-    def _stage(self, batch: Sequence[tuple[c.Command, str]], single: bool,
-               fresh: list[Event]) -> list[Any]:
+    def _stage(
+        self, batch: Sequence[tuple[c.Command, str]], single: bool, fresh: list[Event]
+    ) -> list[Any]:
         """Check each command and fold its event provisionally, collecting them in ``fresh``."""
         results: list[Any] = []
         for command, actor in batch:
@@ -274,8 +283,9 @@ class Engine:
         for name in type(state).model_fields:
             setattr(self.state, name, getattr(state, name))
 
-    def _duplicate_of(self, command: c.Command, actor: str,
-                      pending: Sequence[Event] = ()) -> Event | None:
+    def _duplicate_of(
+        self, command: c.Command, actor: str, pending: Sequence[Event] = ()
+    ) -> Event | None:
         client_id = getattr(command, "client_id", None)
         if client_id is None:
             return None
@@ -286,8 +296,9 @@ class Engine:
             if event.seq == seq:
                 return event
         # The original was folded from a snapshot: acknowledge it again without its data.
-        return Event(seq=seq, at=self.clock(), type="duplicate", actor=actor,
-                     data={"client_id": client_id})
+        return Event(
+            seq=seq, at=self.clock(), type="duplicate", actor=actor, data={"client_id": client_id}
+        )
 
     # ------------------------------------------------------------ rules
 
@@ -330,7 +341,9 @@ class Engine:
 
     def _do_goto(self, cmd: c.GoTo, actor: str) -> Event:
         if cmd.item >= len(self.items):
-            raise Rejected(f"There is no agenda item {cmd.item + 1}; the plan has {len(self.items)}.")
+            raise Rejected(
+                f"There is no agenda item {cmd.item + 1}; the plan has {len(self.items)}."
+            )
         count = self._step_count(cmd.item)
         if cmd.step >= count:
             raise Rejected(f"Agenda item {cmd.item + 1} has {count} step(s), not {cmd.step + 1}.")
@@ -369,8 +382,9 @@ class Engine:
         return item.minutes * 60
 
     def _step_event(self, item: int, step: int, actor: str) -> Event:
-        return self.event("step_started", actor, item=item, step=step,
-                           seconds=self._step_seconds(item, step))
+        return self.event(
+            "step_started", actor, item=item, step=step, seconds=self._step_seconds(item, step)
+        )
 
     def _do_timer(self, cmd: c.TimerCommand, actor: str) -> Event:
         if not self.state.started:
@@ -391,10 +405,13 @@ class Engine:
         if len(self.state.active_participants()) >= self.limits.max_participants:
             raise Rejected(
                 f"This session is full ({self.limits.max_participants} people). "
-                "Ask the facilitator.", "limit")
+                "Ask the facilitator.",
+                "limit",
+            )
         participant = f"p{self.state.counter + 1}"
-        return self.event("participant_joined", actor, participant=participant,
-                           name=cmd.name or None, key=cmd.key)
+        return self.event(
+            "participant_joined", actor, participant=participant, name=cmd.name or None, key=cmd.key
+        )
 
     def _do_remove_participant(self, cmd: c.RemoveParticipant, actor: str) -> Event:
         person = self.state.participants.get(cmd.participant)
@@ -419,12 +436,18 @@ class Engine:
 
 SessionRule = Callable[[Engine, Any, str], Event]
 _SESSION_RULES: dict[str, SessionRule] = {
-    command.type_name(): rule for command, rule in (
-        (c.StartSession, Engine._do_start_session), (c.GoTo, Engine._do_goto),
-        (c.NextStep, Engine._do_next_step), (c.PreviousStep, Engine._do_previous_step),
-        (c.EndSession, Engine._do_end_session), (c.TimerCommand, Engine._do_timer),
-        (c.Join, Engine._do_join), (c.RemoveParticipant, Engine._do_remove_participant),
-        (c.LockInput, Engine._do_lock_input), (c.SetSummary, Engine._do_set_summary),
+    command.type_name(): rule
+    for command, rule in (
+        (c.StartSession, Engine._do_start_session),
+        (c.GoTo, Engine._do_goto),
+        (c.NextStep, Engine._do_next_step),
+        (c.PreviousStep, Engine._do_previous_step),
+        (c.EndSession, Engine._do_end_session),
+        (c.TimerCommand, Engine._do_timer),
+        (c.Join, Engine._do_join),
+        (c.RemoveParticipant, Engine._do_remove_participant),
+        (c.LockInput, Engine._do_lock_input),
+        (c.SetSummary, Engine._do_set_summary),
     )
 }
 """Command type -> the engine's own rule, for the session-wide commands."""

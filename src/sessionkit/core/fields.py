@@ -32,8 +32,7 @@ class Strict(BaseModel):
     about rather than a guess. Enum fields opt out (TOML has strings, not enum members).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
-                              strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, strict=True)
 
 
 def require_unique(ids: list[str], what: str) -> None:

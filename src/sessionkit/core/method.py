@@ -34,10 +34,29 @@ from sessionkit.core.text import CleanStr
 # The kinds' specs are re-exported for callers that name one; new code asks the spec
 # (``step.input.collects_notes``, ``.describe()``) instead of testing which class it is.
 __all__ = [
-    "HEX_COLOUR", "KEBAB", "VARIABLE", "CanvasInput", "Category", "ClusterInput",
-    "DiscussionInput", "Duration", "GroupSize", "Kebab", "Method", "Minutes", "NotesInput",
-    "Phase", "PositiveMinutes", "RatingInput", "Region", "Step", "StepInput", "Strict",
-    "VoteInput", "fill_variables", "method_problems",
+    "HEX_COLOUR",
+    "KEBAB",
+    "VARIABLE",
+    "CanvasInput",
+    "Category",
+    "ClusterInput",
+    "DiscussionInput",
+    "Duration",
+    "GroupSize",
+    "Kebab",
+    "Method",
+    "Minutes",
+    "NotesInput",
+    "Phase",
+    "PositiveMinutes",
+    "RatingInput",
+    "Region",
+    "Step",
+    "StepInput",
+    "Strict",
+    "VoteInput",
+    "fill_variables",
+    "method_problems",
 ]
 
 COLLECTS_NOTES = tuple(name for name, kind in KINDS.items() if kind.spec.collects_notes)
@@ -194,19 +213,23 @@ def method_problems(method: Method) -> list[tuple[Path, str]]:
         problems.extend((where + path, message) for path, message in step.input.problems(earlier))
         for name in VARIABLE.findall(step.prompt):
             if name not in method.variables:
-                problems.append((
-                    ("steps", index, "prompt"),
-                    f"uses {{{{{name}}}}} but the method declares no variable '{name}' "
-                    f"(add a [variables.{name}] table)",
-                ))
+                problems.append(
+                    (
+                        ("steps", index, "prompt"),
+                        f"uses {{{{{name}}}}} but the method declares no variable '{name}' "
+                        f"(add a [variables.{name}] table)",
+                    )
+                )
         earlier[step.id] = step.input
     total = method.total_minutes
     if not method.duration.min <= total <= method.duration.max:
-        problems.append((
-            ("steps",),
-            f"the step timeboxes add up to {total} min, outside the method's duration "
-            f"of {method.duration.min}..{method.duration.max} min",
-        ))
+        problems.append(
+            (
+                ("steps",),
+                f"the step timeboxes add up to {total} min, outside the method's duration "
+                f"of {method.duration.min}..{method.duration.max} min",
+            )
+        )
     return problems
 
 

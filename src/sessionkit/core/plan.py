@@ -19,11 +19,11 @@ def _parse_clock(value: Any) -> Any:
     if isinstance(value, str):
         match = _CLOCK.match(value.strip())
         if not match:
-            raise ValueError(f"expected a clock time like \"09:30\", got {value!r}")
+            raise ValueError(f'expected a clock time like "09:30", got {value!r}')
         return dt.time(int(match.group(1)), int(match.group(2)))
     if isinstance(value, (bool, int, float)):
         # pydantic would read a number as seconds after midnight: ``start = 9`` -> 00:00:09
-        raise ValueError(f"expected a clock time like \"09:30\", got {value!r}")
+        raise ValueError(f'expected a clock time like "09:30", got {value!r}')
     return value
 
 
@@ -50,7 +50,7 @@ class AgendaItem(Strict):
         given = [k for k in ("method", "break", "lunch") if self._value(k) is not None]
         if len(given) != 1:
             raise ValueError(
-                "an agenda item needs exactly one of method = \"id\", break = MINUTES "
+                'an agenda item needs exactly one of method = "id", break = MINUTES '
                 f"or lunch = MINUTES (got {', '.join(given) or 'none'})"
             )
         if self.method is None and (self.minutes is not None or self.variables):

@@ -1,5 +1,8 @@
 """The full record of one run, as data: what every export is a function of.
 
+Over 400 lines: one class, the queries every export shares; each input kind's own
+summary already lives in its module in core/inputs.
+
 A :class:`Record` holds the run id, the plan, the methods it used and the
 :class:`~sessionkit.core.state.SessionState`. It is made from a live engine
 (:meth:`Record.from_engine`) or a reopened run (:meth:`Record.from_run`), at any moment:
@@ -24,14 +27,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from sessionkit.core import read
-from sessionkit.core.agenda import TimedAgenda, TimedItem, clock_text, time_plan
+from sessionkit.core.agenda import TimedAgenda, TimedItem, time_plan
 from sessionkit.core.inputs import KINDS
 from sessionkit.core.inputs.canvas import RegionView, regions
 from sessionkit.core.inputs.notes import Category, NoteSpec
@@ -39,7 +41,22 @@ from sessionkit.core.inputs.rating import RatingInput, RatingSummary, summarise
 from sessionkit.core.inputs.vote import TallyRow, VoteInput, tally_rows
 from sessionkit.core.method import Method, Step
 from sessionkit.core.plan import Plan
-from sessionkit.core.state import Cluster, Note, SessionState, Span
+from sessionkit.core.state import Cluster, Note, SessionState
+from sessionkit.core.timeline import ItemView, StepView, local_time, minutes_text
+from sessionkit.core.tomldata import toml_data
+
+__all__ = [
+    "ItemView",
+    "RatingSummary",
+    "Record",
+    "RegionView",
+    "StepView",
+    "TallyRow",
+    "deidentify",
+    "local_time",
+    "minutes_text",
+    "toml_data",
+]
 
 RECORD_FORMAT: Final = "sessionkit.record"
 RECORD_VERSION: Final = 1
@@ -62,146 +79,6 @@ def _normalise_plan_times(plan: Any) -> Any:
                     day[key] = dt.time.fromisoformat(value)
         days.append(day)
     return {**plan, "days": days}
-
-
-# ---------------------------------------------------------------- time helpers
-
-
-def local_time(timestamp: float) -> dt.datetime:
-    """A Unix timestamp as a naive local date and time (the exporting machine's zone)."""
-    return dt.datetime.fromtimestamp(timestamp)
-
-
-def _dated(timestamp: float | None, same_day: dt.date | None) -> str:
-    """``HH:MM``, with the date in front (``Tue 7 May 09:30``) if not on ``same_day``."""
-    if timestamp is None:
-        return ""
-    when = local_time(timestamp)
-    if same_day is None or when.date() == same_day:
-        return f"{when:%H:%M}"
-    return f"{when:%a} {when.day} {when:%b} {when:%H:%M}"
-
-
-def minutes_text(minutes: float) -> str:
-    """``45 min``, ``1 h 05 min``."""
-    whole = int(round(minutes))
-    hours, rest = divmod(abs(whole), 60)
-    sign = "-" if whole < 0 else ""
-    if not hours:
-        return f"{sign}{rest} min"
-    return f"{sign}{hours} h" + (f" {rest:02d} min" if rest else "")
-
-
-# ---------------------------------------------------------------- views
-
-
-class _Timed:
-    """Planned against actual minutes, for an agenda item or one of its steps."""
-
-    span: Span | None
-    current: bool
-    planned_minutes: int
-
-    @property
-    def actual_minutes(self) -> float | None:
-        """Time spent in it (all visits); ``None`` if not run or still running."""
-        if self.span is None or self.span.started_at is None or self.current:
-            return None
-        return self.span.seconds / 60
-
-    @property
-    def overrun_minutes(self) -> int | None:
-        """Actual minus planned minutes, rounded (negative: finished early)."""
-        actual = self.actual_minutes
-        return None if actual is None else int(round(actual - self.planned_minutes))
-
-
-@dataclass(frozen=True)
-class StepView(_Timed):
-    """One step of one agenda item, with its plan and what actually happened."""
-
-    key: str
-    """``"<item index>.<step index>"``, as the state spells it."""
-    item_index: int
-    index: int
-    item_title: str
-    title: str
-    kind: str
-    """The step's input kind: notes, canvas, cluster, vote, rating, discussion, or
-    ``pause`` for a break or lunch."""
-    prompt: str
-    """What participants saw, with the plan's variables filled in."""
-    step: Step | None
-    planned_start: int
-    """Minutes after midnight."""
-    planned_minutes: int
-    span: Span | None
-    current: bool
-    summary: str
-    anonymous: bool
-    """True unless the step is a notes or canvas step with ``anonymous = false``."""
-
-    @property
-    def visited(self) -> bool:
-        return self.span is not None and self.span.started_at is not None
-
-
-
-@dataclass(frozen=True)
-class ItemView(_Timed):
-    """One agenda item: planned clock times against the actual ones."""
-
-    index: int
-    day: int
-    day_date: dt.date | None
-    title: str
-    kind: str
-    """method, break or lunch."""
-    method_id: str | None
-    planned_start: int
-    planned_end: int
-    span: Span | None
-    current: bool
-    steps: tuple[StepView, ...] = ()
-    first_day: dt.date | None = None
-    """The local date the run started: times on other days are shown with their date."""
-    planned_minutes: int = field(init=False)
-    """Worked out from the planned start and end."""
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "planned_minutes", self.planned_end - self.planned_start)
-
-    @property
-    def started_at(self) -> float | None:
-        return self.span.started_at if self.span else None
-
-    @property
-    def ended_at(self) -> float | None:
-        return None if self.span is None or self.current else self.span.ended_at
-
-
-    @property
-    def planned_text(self) -> str:
-        return f"{clock_text(self.planned_start)}–{clock_text(self.planned_end)}"
-
-    @property
-    def actual_text(self) -> str:
-        if self.started_at is None:
-            return "not run"
-        start = _dated(self.started_at, self.first_day)
-        if self.current:
-            return f"{start}– (in progress)"
-        begun = local_time(self.started_at).date()
-        return f"{start}–{_dated(self.ended_at, begun)}"
-
-    @property
-    def overrun_text(self) -> str:
-        over = self.overrun_minutes
-        if over is None:
-            return ""
-        if over == 0:
-            return "on time"
-        return f"+{minutes_text(over)}" if over > 0 else f"{minutes_text(over)}".replace("-", "−", 1)
 
 
 # ---------------------------------------------------------------- the record
@@ -262,8 +139,12 @@ class Record(BaseModel):
         plan: Plan = engine.plan
         used = {item.method for _, item in plan.items() if item.method}
         methods = {mid: m for mid, m in engine.methods.items() if mid in used}
-        record = cls(run_id=engine.state.run_id, plan=plan, methods=methods,
-                     state=engine.state.model_copy(deep=True))
+        record = cls(
+            run_id=engine.state.run_id,
+            plan=plan,
+            methods=methods,
+            state=engine.state.model_copy(deep=True),
+        )
         if deidentified:
             record.state = deidentify(record.state, record.is_anonymous)
         return record
@@ -326,39 +207,68 @@ class Record(BaseModel):
                 if item.method is not None and item.steps:
                     for s, timed in enumerate(item.steps):
                         key = f"{item.index}.{s}"
-                        steps.append(StepView(
-                            key=key, item_index=item.index, index=s, item_title=item.title,
-                            title=timed.step.title, kind=timed.step.input.kind,
-                            prompt=item.prompt(timed.step), step=timed.step,
-                            planned_start=timed.start, planned_minutes=timed.minutes,
-                            span=state.step_spans.get(key),
-                            current=current_item and state.step == s,
-                            summary=state.step_state(key).summary,
-                            anonymous=self.is_anonymous(key),
-                        ))
+                        steps.append(
+                            StepView(
+                                key=key,
+                                item_index=item.index,
+                                index=s,
+                                item_title=item.title,
+                                title=timed.step.title,
+                                kind=timed.step.input.kind,
+                                prompt=item.prompt(timed.step),
+                                step=timed.step,
+                                planned_start=timed.start,
+                                planned_minutes=timed.minutes,
+                                span=state.step_spans.get(key),
+                                current=current_item and state.step == s,
+                                summary=state.step_state(key).summary,
+                                anonymous=self.is_anonymous(key),
+                            )
+                        )
                 else:
                     key = f"{item.index}.0"
-                    steps.append(StepView(
-                        key=key, item_index=item.index, index=0, item_title=item.title,
-                        title=item.title, kind="pause" if item.kind != "method" else "discussion",
-                        prompt=item.title, step=None, planned_start=item.start,
-                        planned_minutes=item.minutes, span=state.step_spans.get(key),
-                        current=current_item, summary=state.step_state(key).summary,
-                        anonymous=True,
-                    ))
+                    steps.append(
+                        StepView(
+                            key=key,
+                            item_index=item.index,
+                            index=0,
+                            item_title=item.title,
+                            title=item.title,
+                            kind="pause" if item.kind != "method" else "discussion",
+                            prompt=item.title,
+                            step=None,
+                            planned_start=item.start,
+                            planned_minutes=item.minutes,
+                            span=state.step_spans.get(key),
+                            current=current_item,
+                            summary=state.step_state(key).summary,
+                            anonymous=True,
+                        )
+                    )
                 span = state.items.get(str(item.index))
-                views.append(ItemView(
-                    index=item.index, day=item.day, day_date=day.date, title=item.title,
-                    kind=item.kind, method_id=item.item.method, planned_start=item.start,
-                    planned_end=item.end, span=span, current=current_item,
-                    steps=tuple(steps), first_day=first_day,
-                ))
+                views.append(
+                    ItemView(
+                        index=item.index,
+                        day=item.day,
+                        day_date=day.date,
+                        title=item.title,
+                        kind=item.kind,
+                        method_id=item.item.method,
+                        planned_start=item.start,
+                        planned_end=item.end,
+                        span=span,
+                        current=current_item,
+                        steps=tuple(steps),
+                        first_day=first_day,
+                    )
+                )
         return views
 
     def has_content(self, view: StepView) -> bool:
         """Was anything collected or written in this step?"""
         return bool(view.summary) or any(
-            kind.has_content(self.state, view.key) for kind in KINDS.values())
+            kind.has_content(self.state, view.key) for kind in KINDS.values()
+        )
 
     def shown_steps(self, item: ItemView) -> list[StepView]:
         """The steps of an item worth a section: visited ones and ones with content
@@ -371,8 +281,9 @@ class Record(BaseModel):
 
     def visible_notes(self, key: str | None = None) -> list[Note]:
         """Notes not hidden by the facilitator, oldest first (all steps if ``key`` is None)."""
-        notes = [n for n in self.state.notes.values()
-                 if not n.hidden and (key is None or n.step == key)]
+        notes = [
+            n for n in self.state.notes.values() if not n.hidden and (key is None or n.step == key)
+        ]
         return sorted(notes, key=lambda n: (n.created_at, _id_order(n.id)))
 
     def author(self, note: Note) -> str | None:
@@ -420,8 +331,11 @@ class Record(BaseModel):
             groups.setdefault(cid, []).append(note)
         ordered = sorted(
             (cid for cid in groups if cid is not None),
-            key=lambda cid: (self.state.clusters[cid].parking, self.state.clusters[cid].created_at,
-                             _id_order(cid)),
+            key=lambda cid: (
+                self.state.clusters[cid].parking,
+                self.state.clusters[cid].created_at,
+                _id_order(cid),
+            ),
         )
         result: list[tuple[Cluster | None, list[Note]]] = [
             (self.state.clusters[cid], groups[cid]) for cid in ordered
@@ -442,8 +356,11 @@ class Record(BaseModel):
     def unclustered(self, key: str) -> list[Note]:
         """Visible notes from a cluster step's sources that ended up in no cluster."""
         sources = set(read.cluster_sources(self.timed_items(), key))
-        return [n for n in self.visible_notes()
-                if n.step in sources and (n.cluster is None or n.cluster not in self.state.clusters)]
+        return [
+            n
+            for n in self.visible_notes()
+            if n.step in sources and (n.cluster is None or n.cluster not in self.state.clusters)
+        ]
 
     def actions(self) -> list[Note]:
         """Visible notes marked as an action with an owner, in the order written."""
@@ -486,8 +403,10 @@ class Record(BaseModel):
 
     def rating(self, key: str) -> RatingSummary:
         spec = read.spec_at(self.timed_items(), key)
-        return summarise(list(self.state.ratings.get(key, {}).values()),
-                         spec if isinstance(spec, RatingInput) else None)
+        return summarise(
+            list(self.state.ratings.get(key, {}).values()),
+            spec if isinstance(spec, RatingInput) else None,
+        )
 
 
 def _id_order(identifier: str) -> tuple[int, str]:

@@ -1,8 +1,9 @@
 """The state of one run of a plan, and the events it is folded from.
 
 State is never changed directly: the engine turns a command into an :class:`Event`, and
-:func:`sessionkit.core.fold.apply` folds it in. Replaying the same events on a fresh state reproduces the run
-exactly, which is what makes the journal (``sessionkit.store``) a complete record.
+:func:`sessionkit.core.fold.apply` folds it in. Replaying the same events on a fresh
+state reproduces the run exactly, which is what makes the journal (``sessionkit.store``)
+a complete record.
 
 Every model here is plain data (str/int/float/bool/list/dict), so a state dumps to JSON or
 TOML and loads back unchanged. Optional values default to ``None`` so a TOML snapshot can

@@ -46,19 +46,55 @@ class Format:
     """Other names accepted for it (``markdown`` for ``md``)."""
 
 
-FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("md", "md", "text/markdown; charset=utf-8", "Markdown",
-           "Markdown, to paste into an email, wiki or issue", _markdown.render,
-           aliases=("markdown",)),
-    Format("html", "html", "text/html; charset=utf-8", "HTML",
-           "a self-contained, printable web page", _html.render, aliases=("htm",)),
-    Format("csv", "csv", "text/csv; charset=utf-8", "CSV",
-           "one row per note, for spreadsheets", _csv.render),
-    Format("json", "json", "application/json", "JSON",
-           "the full record as JSON", _json.render, load=_json.load),
-    Format("toml", "toml", "application/toml", "TOML",
-           "the full record as TOML", _toml.render, load=_toml.load),
-)}
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format(
+            "md",
+            "md",
+            "text/markdown; charset=utf-8",
+            "Markdown",
+            "Markdown, to paste into an email, wiki or issue",
+            _markdown.render,
+            aliases=("markdown",),
+        ),
+        Format(
+            "html",
+            "html",
+            "text/html; charset=utf-8",
+            "HTML",
+            "a self-contained, printable web page",
+            _html.render,
+            aliases=("htm",),
+        ),
+        Format(
+            "csv",
+            "csv",
+            "text/csv; charset=utf-8",
+            "CSV",
+            "one row per note, for spreadsheets",
+            _csv.render,
+        ),
+        Format(
+            "json",
+            "json",
+            "application/json",
+            "JSON",
+            "the full record as JSON",
+            _json.render,
+            load=_json.load,
+        ),
+        Format(
+            "toml",
+            "toml",
+            "application/toml",
+            "TOML",
+            "the full record as TOML",
+            _toml.render,
+            load=_toml.load,
+        ),
+    )
+}
 """Every export format, in the order they are offered; the first is the default. The
 one list of them: the CLI's ``--format`` help, the TUI's export picker (handed in by
 :mod:`sessionkit.live`) and the README's ``export`` line (checked by a test) follow it."""
@@ -68,7 +104,8 @@ DEFAULT = next(iter(FORMATS))
 
 ALIASES: dict[str, str] = {alias: f.name for f in FORMATS.values() for alias in f.aliases}
 LOADERS: dict[str, Callable[[str], Record]] = {
-    f.name: f.load for f in FORMATS.values() if f.load is not None}
+    f.name: f.load for f in FORMATS.values() if f.load is not None
+}
 
 
 def format_named(fmt: str) -> Format:
@@ -92,5 +129,13 @@ def load_record(text: str, fmt: str) -> Record:
     return LOADERS[name](text)
 
 
-__all__ = ["ALIASES", "DEFAULT", "FORMATS", "Format", "Record", "export", "format_named",
-           "load_record"]
+__all__ = [
+    "ALIASES",
+    "DEFAULT",
+    "FORMATS",
+    "Format",
+    "Record",
+    "export",
+    "format_named",
+    "load_record",
+]

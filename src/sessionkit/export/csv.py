@@ -20,8 +20,18 @@ import io
 from sessionkit.core.record import Record
 from sessionkit.export.text import iso_local
 
-COLUMNS = ("step", "cluster", "category", "votes", "author", "time", "region",
-           "action owner", "text", "note")
+COLUMNS = (
+    "step",
+    "cluster",
+    "category",
+    "votes",
+    "author",
+    "time",
+    "region",
+    "action owner",
+    "text",
+    "note",
+)
 BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -40,8 +50,11 @@ def render(record: Record) -> str:
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     dots = record.dots_by_note()
-    titles = {view.key: f"{item.index + 1}.{view.index + 1} {view.title}"
-              for item in record.items() for view in item.steps}
+    titles = {
+        view.key: f"{item.index + 1}.{view.index + 1} {view.title}"
+        for item in record.items()
+        for view in item.steps
+    }
     for note in record.visible_notes():
         row = (
             titles.get(note.step, note.step),

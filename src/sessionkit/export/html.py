@@ -1,5 +1,8 @@
 """HTML: one self-contained, printable page.
 
+Over 400 lines: a hundred of them are the page's stylesheet, kept beside the markup
+it styles so the page stays one self-contained file.
+
 Inline CSS, no scripts, no external assets (a Content-Security-Policy forbids them, so
 even a mistake in escaping could not load or run anything). Notes are cards in their
 category's colour, grouped by theme (cluster); vote results and ratings are bars drawn
@@ -157,17 +160,24 @@ def _card(record: Record, note: Note, dots: dict[str, int], *, show_cluster: boo
     if note.action_owner:
         meta.append(f"action: {e(note.action_owner)}")
     count = dots.get(note.id, 0)
-    dot_html = (f'<span class="dots" title="{plural(count, "dot")}">● {count}</span>'
-                if count else "")
+    dot_html = (
+        f'<span class="dots" title="{plural(count, "dot")}">● {count}</span>' if count else ""
+    )
     by = f'<p class="by">{dot_html}{" · ".join(meta)}</p>' if meta or dot_html else ""
-    classes = ("card" + (" long" if len(note.text) > 160 else "")
-               + (" action" if note.action_owner else ""))
-    return (f'<li class="{classes}" style="--c:{colour}">'
-            f'<p class="text" dir="auto">{e(note.text)}</p>{by}</li>')
+    classes = (
+        "card"
+        + (" long" if len(note.text) > 160 else "")
+        + (" action" if note.action_owner else "")
+    )
+    return (
+        f'<li class="{classes}" style="--c:{colour}">'
+        f'<p class="text" dir="auto">{e(note.text)}</p>{by}</li>'
+    )
 
 
-def _cards(record: Record, notes: list[Note] | tuple[Note, ...], dots: dict[str, int],
-           **kw: bool) -> str:
+def _cards(
+    record: Record, notes: list[Note] | tuple[Note, ...], dots: dict[str, int], **kw: bool
+) -> str:
     return '<ul class="cards">' + "".join(_card(record, n, dots, **kw) for n in notes) + "</ul>"
 
 
@@ -176,8 +186,9 @@ def _hidden(record: Record, key: str) -> str:
     if not hidden:
         return ""
     verb = "is" if hidden == 1 else "are"
-    return (f'<p class="empty">{plural(hidden, "note")} hidden by the facilitator {verb} '
-            "not shown.</p>")
+    return (
+        f'<p class="empty">{plural(hidden, "note")} hidden by the facilitator {verb} not shown.</p>'
+    )
 
 
 def _legend(view: StepView) -> str:
@@ -204,9 +215,11 @@ def _notes(record: Record, view: StepView, dots: dict[str, int]) -> str:
             theme_dots = record.dots(cluster.id) if cluster is not None else 0
             if theme_dots:
                 count += f" · {plural(theme_dots, 'dot')} on the theme"
-            parts.append(f'<div class="{css}"><h4><span dir="auto">{e(title)}</span>'
-                         f'<span class="count">{count}</span></h4>'
-                         f'{_cards(record, notes, dots)}</div>')
+            parts.append(
+                f'<div class="{css}"><h4><span dir="auto">{e(title)}</span>'
+                f'<span class="count">{count}</span></h4>'
+                f"{_cards(record, notes, dots)}</div>"
+            )
     parts.append(_hidden(record, view.key))
     return "".join(parts)
 
@@ -217,10 +230,15 @@ def _canvas(record: Record, view: StepView, dots: dict[str, int]) -> str:
         return '<p class="empty">No notes.</p>' + _hidden(record, view.key)
     boxes = []
     for region in regions:
-        body = (_cards(record, region.notes, dots, show_cluster=True) if region.notes
-                else '<p class="empty">Nothing here.</p>')
-        boxes.append(f'<div class="region"><h4>{e(region.label)}'
-                     f'<span class="count">{len(region.notes)}</span></h4>{body}</div>')
+        body = (
+            _cards(record, region.notes, dots, show_cluster=True)
+            if region.notes
+            else '<p class="empty">Nothing here.</p>'
+        )
+        boxes.append(
+            f'<div class="region"><h4>{e(region.label)}'
+            f'<span class="count">{len(region.notes)}</span></h4>{body}</div>'
+        )
     return f'<div class="regions">{"".join(boxes)}</div>' + _hidden(record, view.key)
 
 
@@ -232,16 +250,20 @@ def _clusters(record: Record, view: StepView, dots: dict[str, int]) -> str:
     for cluster, notes in clusters:
         theme_dots = record.dots(cluster.id)
         detail = plural(len(notes), "note") + (
-            f" · {plural(theme_dots, 'dot')}" if theme_dots else "")
+            f" · {plural(theme_dots, 'dot')}" if theme_dots else ""
+        )
         if cluster.parking:
             detail += " · parking lot"
         css = ' class="parking"' if cluster.parking else ""
-        items.append(f'<li{css}><span dir="auto">{e(cluster.label)}</span>'
-                     f"<small>{detail}</small></li>")
+        items.append(
+            f'<li{css}><span dir="auto">{e(cluster.label)}</span><small>{detail}</small></li>'
+        )
     loose = record.unclustered(view.key)
     if loose:
-        items.append(f'<li class="parking"><i>Not in a theme</i>'
-                     f'<small>{plural(len(loose), "note")}</small></li>')
+        items.append(
+            f'<li class="parking"><i>Not in a theme</i>'
+            f"<small>{plural(len(loose), 'note')}</small></li>"
+        )
     return f'<ul class="themes">{"".join(items)}</ul>'
 
 
@@ -249,9 +271,11 @@ def _bar_rows(rows: list[tuple[str, int]], most: int) -> str:
     out = []
     for label_html, count in rows:
         width = 0 if most <= 0 else round(100 * count / most, 1)
-        out.append(f'<li><span class="label">{label_html}</span>'
-                   f'<span class="bar"><span style="width:{width}%"></span></span>'
-                   f'<span class="n">{count}</span></li>')
+        out.append(
+            f'<li><span class="label">{label_html}</span>'
+            f'<span class="bar"><span style="width:{width}%"></span></span>'
+            f'<span class="n">{count}</span></li>'
+        )
     return f'<ol class="bars">{"".join(out)}</ol>'
 
 
@@ -263,24 +287,32 @@ def _votes(record: Record, view: StepView, dots: dict[str, int]) -> str:
     most = max(r.dots for r in rows)
     shown = []
     for n, row in enumerate(rows, 1):
-        label = ('<span class="hidden">a hidden note</span>' if row.hidden
-                 else f'<span dir="auto">{e(row.label)}</span>')
+        label = (
+            '<span class="hidden">a hidden note</span>'
+            if row.hidden
+            else f'<span dir="auto">{e(row.label)}</span>'
+        )
         shown.append((f'<span class="rank">{n}.</span>{label}', row.dots))
     people = plural(record.voters(view.key), "person", "people")
-    return (f'<p class="stat">{people} placed {plural(total, "dot")}</p>' + _bar_rows(shown, most))
+    return f'<p class="stat">{people} placed {plural(total, "dot")}</p>' + _bar_rows(shown, most)
 
 
 def _rating(record: Record, view: StepView, dots: dict[str, int]) -> str:
     summary = record.rating(view.key)
-    asked = (summary.question
-             and " ".join(summary.question.split()) not in " ".join(view.prompt.split()))
+    asked = summary.question and " ".join(summary.question.split()) not in " ".join(
+        view.prompt.split()
+    )
     head = f'<p class="stat">{e(summary.question)}</p>' if asked else ""
     if not summary.count:
         return head + '<p class="empty">No ratings.</p>'
-    rows = [(f"{value}" + (f" · {e(label)}" if label else ""), count)
-            for value, label, count in summary.distribution]
-    return (head + f'<p class="stat">Mean <b>{summary.mean:.1f}</b> from '
-            f'{plural(summary.count, "rating")}</p>' + _bar_rows(rows, summary.most))
+    rows = [
+        (f"{value}" + (f" · {e(label)}" if label else ""), count)
+        for value, label, count in summary.distribution
+    ]
+    return (
+        head + f'<p class="stat">Mean <b>{summary.mean:.1f}</b> from '
+        f"{plural(summary.count, 'rating')}</p>" + _bar_rows(rows, summary.most)
+    )
 
 
 Section = Callable[[Record, StepView, dict[str, int]], str]
@@ -296,9 +328,11 @@ SECTIONS: dict[str, Section] = {
 
 
 def _step(record: Record, item: ItemView, view: StepView, dots: dict[str, int]) -> str:
-    parts = [f'<article class="step" id="step-{e(view.key)}">',
-             f'<h3><span class="num">{item.index + 1}.{view.index + 1}</span>{e(view.title)}</h3>',
-             f'<p class="caption">{e(step_caption(view))}</p>']
+    parts = [
+        f'<article class="step" id="step-{e(view.key)}">',
+        f'<h3><span class="num">{item.index + 1}.{view.index + 1}</span>{e(view.title)}</h3>',
+        f'<p class="caption">{e(step_caption(view))}</p>',
+    ]
     if view.step is not None:
         prompt = "".join(f'<p dir="auto">{e(p)}</p>' for p in paragraphs(view.prompt))
         parts.append(f'<div class="prompt">{prompt}</div>')
@@ -321,13 +355,16 @@ def _agenda(items: list[ItemView]) -> str:
             actual += f" ({minutes_text(item.actual_minutes)})"
         pause = ' class="pause"' if item.kind != "method" else ""
         rows.append(
-            f"<tr{pause}><td class=\"n\">{item.index + 1}</td><td>{e(item.title)}</td>"
-            f"<td class=\"t\">{e(item.planned_text)} ({minutes_text(item.planned_minutes)})</td>"
-            f"<td class=\"t\">{actual}</td>"
-            f"<td class=\"t {css}\">{e(item.overrun_text)}</td></tr>")
-    return ('<div class="scroll"><table><thead><tr><th class="n">#</th><th>Item</th>'
-            "<th>Planned</th><th>Actual</th>"
-            f'<th>Over / under</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+            f'<tr{pause}><td class="n">{item.index + 1}</td><td>{e(item.title)}</td>'
+            f'<td class="t">{e(item.planned_text)} ({minutes_text(item.planned_minutes)})</td>'
+            f'<td class="t">{actual}</td>'
+            f'<td class="t {css}">{e(item.overrun_text)}</td></tr>'
+        )
+    return (
+        '<div class="scroll"><table><thead><tr><th class="n">#</th><th>Item</th>'
+        "<th>Planned</th><th>Actual</th>"
+        f"<th>Over / under</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
 def render(record: Record) -> str:
@@ -344,8 +381,11 @@ def render(record: Record) -> str:
         facts.append("facilitated by " + e(", ".join(plan.facilitators)))
     if record.state.ended_at is not None:
         facts.append(f"ended {clock_at(record.state.ended_at)}")
-    body = ["<header>", f'<h1 dir="auto">{e(plan.title)}</h1>',
-            f'<p class="meta">{" · ".join(facts)}</p>']
+    body = [
+        "<header>",
+        f'<h1 dir="auto">{e(plan.title)}</h1>',
+        f'<p class="meta">{" · ".join(facts)}</p>',
+    ]
     if plan.purpose:
         body.extend(f'<p class="purpose" dir="auto">{e(p)}</p>' for p in paragraphs(plan.purpose))
     body.append("</header>")
@@ -363,19 +403,22 @@ def render(record: Record) -> str:
     if actions:
         body.append('<ul class="actions">')
         for note in actions:
-            body.append(f'<li><span class="owner" dir="auto">{e(note.action_owner)}</span>'
-                        f'<span><span class="text" dir="auto">{e(note.text)}</span>'
-                        f'<small>{e(titles.get(note.step, note.step))}</small></span></li>')
+            body.append(
+                f'<li><span class="owner" dir="auto">{e(note.action_owner)}</span>'
+                f'<span><span class="text" dir="auto">{e(note.text)}</span>'
+                f"<small>{e(titles.get(note.step, note.step))}</small></span></li>"
+            )
         body.append("</ul>")
     else:
         body.append('<p class="empty">None recorded.</p>')
     body.append("</section>")
-    body.append(f'<footer>Run {e(record.run_id)} · recorded with sessionkit</footer>')
+    body.append(f"<footer>Run {e(record.run_id)} · recorded with sessionkit</footer>")
     return (
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; img-src data:\">\n"
         f"<title>{e(plan.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
-        + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
+        + "\n".join(body)
+        + "\n</main>\n</body>\n</html>\n"
     )

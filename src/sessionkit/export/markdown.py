@@ -37,7 +37,7 @@ def _escape_line(line: str) -> str:
     if match:
         token = match.group(1)
         if token[0].isdigit():
-            line = token[:-1] + "\\" + line[len(token) - 1:]
+            line = token[:-1] + "\\" + line[len(token) - 1 :]
         else:
             line = "\\" + line
     return line
@@ -55,8 +55,14 @@ def _table_cell(text: str) -> str:
     return escape(text)
 
 
-def _note_line(record: Record, note: Note, dots: dict[str, int], *, show_cluster: bool = False,
-               indent: str = "") -> str:
+def _note_line(
+    record: Record,
+    note: Note,
+    dots: dict[str, int],
+    *,
+    show_cluster: bool = False,
+    indent: str = "",
+) -> str:
     meta: list[str] = []
     category = record.category_label(note)
     if category:
@@ -78,8 +84,11 @@ def _hidden_line(record: Record, key: str) -> list[str]:
     hidden = sum(1 for n in record.state.notes.values() if n.step == key and n.hidden)
     if not hidden:
         return []
-    return ["", f"*{plural(hidden, 'note')} hidden by the facilitator "
-                f"{'is' if hidden == 1 else 'are'} not shown.*"]
+    return [
+        "",
+        f"*{plural(hidden, 'note')} hidden by the facilitator "
+        f"{'is' if hidden == 1 else 'are'} not shown.*",
+    ]
 
 
 def _notes_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
@@ -149,8 +158,10 @@ def _vote_section(record: Record, view: StepView, dots: dict[str, int]) -> list[
     if not rows:
         return ["*No dots were placed.*"]
     total = sum(r.dots for r in rows)
-    out = [f"{plural(record.voters(view.key), 'person', 'people')} placed "
-           f"{plural(total, 'dot')}:", ""]
+    out = [
+        f"{plural(record.voters(view.key), 'person', 'people')} placed {plural(total, 'dot')}:",
+        "",
+    ]
     for n, row in enumerate(rows, 1):
         label = "*(a hidden note)*" if row.hidden else escape(row.label)
         out.append(f"{n}. **{row.dots}** {'dot' if row.dots == 1 else 'dots'} — {label}")
@@ -188,10 +199,15 @@ SECTIONS: dict[str, Section] = {
 """What each input kind's step adds to the record (``dots``: per note, over all votes)."""
 
 
-def _step_section(record: Record, item: ItemView, view: StepView,
-                  dots: dict[str, int]) -> list[str]:
-    out = [f"### {item.index + 1}.{view.index + 1} {escape(view.title)}", "",
-           f"*{step_caption(view)}*", ""]
+def _step_section(
+    record: Record, item: ItemView, view: StepView, dots: dict[str, int]
+) -> list[str]:
+    out = [
+        f"### {item.index + 1}.{view.index + 1} {escape(view.title)}",
+        "",
+        f"*{step_caption(view)}*",
+        "",
+    ]
     if view.step is not None:
         out.append("\n>\n".join("> " + escape(p) for p in paragraphs(view.prompt)))
         out.append("")
@@ -227,16 +243,23 @@ def render(record: Record) -> str:
         for paragraph in paragraphs(plan.purpose):
             out.extend([escape(paragraph), ""])
 
-    out.extend(["## Plan and actual", "",
-                "| # | Item | Planned | Actual | Over/under |",
-                "| ---: | --- | --- | --- | --- |"])
+    out.extend(
+        [
+            "## Plan and actual",
+            "",
+            "| # | Item | Planned | Actual | Over/under |",
+            "| ---: | --- | --- | --- | --- |",
+        ]
+    )
     for item in items:
         planned = f"{item.planned_text} ({minutes_text(item.planned_minutes)})"
         actual = item.actual_text
         if item.actual_minutes is not None:
             actual += f" ({minutes_text(item.actual_minutes)})"
-        out.append(f"| {item.index + 1} | {_table_cell(item.title)} | {planned} | {actual} "
-                   f"| {item.overrun_text} |")
+        out.append(
+            f"| {item.index + 1} | {_table_cell(item.title)} | {planned} | {actual} "
+            f"| {item.overrun_text} |"
+        )
     out.append("")
     if record.state.ended_at is not None:
         out.extend([f"Ended at {clock_at(record.state.ended_at)}.", ""])
@@ -255,8 +278,10 @@ def render(record: Record) -> str:
         titles = {s.key: s.title for item in items for s in item.steps}
         for note in actions:
             step_title = escape(titles.get(note.step, note.step))
-            out.append(f"- **{escape(note.action_owner or '')}**: "
-                       f"{escape_block(note.text, '  ')} *({step_title})*")
+            out.append(
+                f"- **{escape(note.action_owner or '')}**: "
+                f"{escape_block(note.text, '  ')} *({step_title})*"
+            )
     else:
         out.append("*None recorded.*")
     out.append("")

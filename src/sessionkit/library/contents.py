@@ -53,8 +53,10 @@ class Library:
         if isinstance(model, Plan):
             pairs = [(self.plans.get(k), f) for k, f in self.plan_paths.items()]
         else:
-            pairs = [(self.methods.get(k) or self.rejected_methods.get(k), f)
-                     for k, f in self.method_paths.items()]
+            pairs = [
+                (self.methods.get(k) or self.rejected_methods.get(k), f)
+                for k, f in self.method_paths.items()
+            ]
         return next((f for m, f in pairs if m is model), None)
 
     def problems_for(self, *files: Path) -> list[Problem]:

@@ -33,13 +33,17 @@ def _guess_kind(data: dict[str, Any], path: Path) -> Kind:
 def _misplaced(data: dict[str, Any], kind: Kind, path: Path) -> Problem | None:
     if kind == "method" and "days" in data and "steps" not in data:
         return Problem(
-            path, None, "",
+            path,
+            None,
+            "",
             "looks like a session plan (it has days), not a method: move it to a sessions folder",
             code="misplaced",
         )
     if kind == "plan" and "steps" in data and "days" not in data:
         return Problem(
-            path, None, "",
+            path,
+            None,
+            "",
             "looks like a method (it has steps), not a session plan: move it to a methods folder",
             code="misplaced",
         )
@@ -54,19 +58,25 @@ def _check_method(source: _Source) -> tuple[Method | None, list[Problem]]:
     problems = []
     stem = source.path.stem
     if method.id != stem:
-        problems.append(Problem(
-            source.path, source.lines.line(("id",)), "id",
-            f"id '{method.id}' does not match the file name '{source.path.name}' "
-            f"(expected id = \"{stem}\", or rename the file to {method.id}.toml)",
-            code="id",
-        ))
-    for loc, message in method_problems(method):
-        code = "timing" if loc == ("steps",) else (
-            "variable" if loc[-1:] == ("prompt",) else "reference"
+        problems.append(
+            Problem(
+                source.path,
+                source.lines.line(("id",)),
+                "id",
+                f"id '{method.id}' does not match the file name '{source.path.name}' "
+                f'(expected id = "{stem}", or rename the file to {method.id}.toml)',
+                code="id",
+            )
         )
-        problems.append(Problem(
-            source.path, source.lines.line(loc), field_path(loc), message, code=code
-        ))
+    for loc, message in method_problems(method):
+        code = (
+            "timing"
+            if loc == ("steps",)
+            else ("variable" if loc[-1:] == ("prompt",) else "reference")
+        )
+        problems.append(
+            Problem(source.path, source.lines.line(loc), field_path(loc), message, code=code)
+        )
     return method, problems
 
 
@@ -81,10 +91,15 @@ def _check_plan_schema(source: _Source) -> tuple[Plan | None, list[Problem]]:
     except ValidationError as error:
         return None, _problems_from_validation(error, Plan, source, injected_id=injected)
     if plan.id != stem:
-        return plan, [Problem(
-            source.path, source.lines.line(("id",)), "id",
-            f"id '{plan.id}' does not match the file name '{source.path.name}' "
-            f"(expected id = \"{stem}\", remove the id line, or rename the file to {plan.id}.toml)",
-            code="id",
-        )]
+        return plan, [
+            Problem(
+                source.path,
+                source.lines.line(("id",)),
+                "id",
+                f"id '{plan.id}' does not match the file name '{source.path.name}' "
+                f'(expected id = "{stem}", remove the id line, '
+                f"or rename the file to {plan.id}.toml)",
+                code="id",
+            )
+        ]
     return plan, []

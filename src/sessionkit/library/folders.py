@@ -40,9 +40,15 @@ def _config_dirs(path: Path, required: bool) -> tuple[list[Path], list[Path], li
     """method_dirs and session_dirs of a config file (relative paths: from the file)."""
     if not path.exists():
         if required:
-            return [], [], [Problem(
-                path, None, "", "config file not found ($SESSIONKIT_CONFIG)", code="config"
-            )]
+            return (
+                [],
+                [],
+                [
+                    Problem(
+                        path, None, "", "config file not found ($SESSIONKIT_CONFIG)", code="config"
+                    )
+                ],
+            )
         return [], [], []
     source, problems = read_toml(path)
     if source is None:  # an empty config file is fine; anything else unreadable is reported
@@ -55,12 +61,16 @@ def _config_dirs(path: Path, required: bool) -> tuple[list[Path], list[Path], li
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            problems.append(Problem(
-                path, source.lines.line((key,)), key,
-                f'expected a list of folder names like ["~/workshops/{key.split("_")[0]}s"], '
-                f"got {_shown(value)}",
-                code="config",
-            ))
+            problems.append(
+                Problem(
+                    path,
+                    source.lines.line((key,)),
+                    key,
+                    f'expected a list of folder names like ["~/workshops/{key.split("_")[0]}s"], '
+                    f"got {_shown(value)}",
+                    code="config",
+                )
+            )
             continue
         for folder in value:
             folder_path = Path(os.path.expandvars(folder)).expanduser()
@@ -70,10 +80,15 @@ def _config_dirs(path: Path, required: bool) -> tuple[list[Path], list[Path], li
     for key in source.data:
         # other settings belong to other parts of sessionkit; only near-misses of ours are flagged
         if key not in found and difflib.get_close_matches(key, list(found), n=1, cutoff=0.75):
-            problems.append(Problem(
-                path, source.lines.line((key,)), key,
-                f"unknown key '{key}'{_did_you_mean(key, found)}", code="config",
-            ))
+            problems.append(
+                Problem(
+                    path,
+                    source.lines.line((key,)),
+                    key,
+                    f"unknown key '{key}'{_did_you_mean(key, found)}",
+                    code="config",
+                )
+            )
     return found["method_dirs"], found["session_dirs"], problems
 
 
@@ -120,10 +135,12 @@ def search_levels(
         levels.append(level)
     if cwd:
         levels.append(("current folder", _current_folders(bundled_pair)))
-    levels.append((
-        "command line",
-        [("method", Path(d)) for d in method_dirs] + [("plan", Path(d)) for d in session_dirs],
-    ))
+    levels.append(
+        (
+            "command line",
+            [("method", Path(d)) for d in method_dirs] + [("plan", Path(d)) for d in session_dirs],
+        )
+    )
     return levels, problems
 
 

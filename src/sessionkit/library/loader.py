@@ -76,11 +76,15 @@ class _Loader:
                 library.sources.append((level, kind, folder))
                 if not folder.is_dir():
                     if level != "bundled":
-                        library.problems.append(Problem(
-                            folder, None, "",
-                            "no such folder" if not folder.exists() else "is not a folder",
-                            code="folder",
-                        ))
+                        library.problems.append(
+                            Problem(
+                                folder,
+                                None,
+                                "",
+                                "no such folder" if not folder.exists() else "is not a folder",
+                                code="folder",
+                            )
+                        )
                     continue
                 for file in _toml_files(folder):
                     self.take(kind, file, level)
@@ -122,12 +126,16 @@ class _Loader:
         try:
             self._read_file(kind, file, level, resolved)
         except Exception as error:  # a safety net: one file must never stop the others
-            self.library.problems.append(Problem(
-                file, None, "",
-                f"could not be loaded (internal error {type(error).__name__}: {error}); "
-                "please report this",
-                code="internal",
-            ))
+            self.library.problems.append(
+                Problem(
+                    file,
+                    None,
+                    "",
+                    f"could not be loaded (internal error {type(error).__name__}: {error}); "
+                    "please report this",
+                    code="internal",
+                )
+            )
 
     def _read_file(self, kind: Kind | None, file: Path, level: str, resolved: Path) -> None:
         library = self.library
@@ -162,7 +170,13 @@ class _Loader:
                 self.pending_plans.append((source, plan, file.stem))
 
     def _register(
-        self, kind: Kind, key: str, file: Path, level: str, model: Any, ok: bool,
+        self,
+        kind: Kind,
+        key: str,
+        file: Path,
+        level: str,
+        model: Any,
+        ok: bool,
         source: _Source | None = None,
     ) -> bool:
         """Make ``file`` the provider of ``key`` unless the same level already has one
@@ -174,18 +188,27 @@ class _Loader:
             prev_level, prev_file = previous
             if prev_level == level:
                 line = source.lines.line(("id",)) if source else None
-                library.problems.append(Problem(
-                    file, line, "id" if line else "",
-                    f"duplicate {what} id '{key}': also defined in {display_path(prev_file)}",
-                    code="duplicate",
-                ))
+                library.problems.append(
+                    Problem(
+                        file,
+                        line,
+                        "id" if line else "",
+                        f"duplicate {what} id '{key}': also defined in {display_path(prev_file)}",
+                        code="duplicate",
+                    )
+                )
                 return False
             if level != "given":  # a file given to check is not meant to override anything
-                library.notes.append(Problem(
-                    file, None, "",
-                    f"{what} '{key}' overrides the one in {display_path(prev_file)} ({prev_level})",
-                    code="override",
-                ))
+                library.notes.append(
+                    Problem(
+                        file,
+                        None,
+                        "",
+                        f"{what} '{key}' overrides the one in "
+                        f"{display_path(prev_file)} ({prev_level})",
+                        code="override",
+                    )
+                )
         self.owners[(kind, key)] = (level, file)
         if kind == "method":
             library.method_paths[key] = file

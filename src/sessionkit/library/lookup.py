@@ -143,17 +143,26 @@ def _internal_error(file: Path, error: Exception) -> LibraryError:
 
 
 def _keep(
-    library: Library, file: Path, resolved: Path, kind: Kind, valid: bool,
+    library: Library,
+    file: Path,
+    resolved: Path,
+    kind: Kind,
+    valid: bool,
     problems: list[Problem],
 ) -> str:
     """Note that a valid file overrides the one with its id, and keep its problems; its id."""
     paths = library.method_paths if kind == "method" else library.plan_paths
     key = file.stem
     if key in paths and valid:
-        library.notes.append(Problem(
-            file, None, "", f"{kind} '{key}' overrides the one in {display_path(paths[key])}",
-            code="override",
-        ))
+        library.notes.append(
+            Problem(
+                file,
+                None,
+                "",
+                f"{kind} '{key}' overrides the one in {display_path(paths[key])}",
+                code="override",
+            )
+        )
     library.problems.extend(problems)
     library.files[resolved] = kind
     return key

@@ -34,9 +34,7 @@ def overrun_message(day: TimedDay) -> str:
 _Finding = tuple[Loc, str, str]
 
 
-def _check_plan_references(
-    plan: Plan, source: _Source, library: Library
-) -> list[Problem]:
+def _check_plan_references(plan: Plan, source: _Source, library: Library) -> list[Problem]:
     """Every agenda item against its method, then the timed days against their end times."""
     findings: list[_Finding] = []
     known = sorted(set(library.methods) | set(library.rejected_methods))
@@ -60,10 +58,14 @@ def _item_findings(
     if method is None:
         if item.method in library.rejected_methods:
             bad = library.method_paths.get(item.method)
-            return [((*where, "method"),
-                     f"method '{item.method}' has problems of its own (see "
-                     f"{display_path(bad) if bad else 'sessionkit check'})",
-                     "broken-method")]
+            return [
+                (
+                    (*where, "method"),
+                    f"method '{item.method}' has problems of its own (see "
+                    f"{display_path(bad) if bad else 'sessionkit check'})",
+                    "broken-method",
+                )
+            ]
         hint = _did_you_mean(item.method, known)
         return [((*where, "method"), f"unknown method '{item.method}'{hint}", "unknown-method")]
     findings: list[_Finding] = []
@@ -73,23 +75,38 @@ def _item_findings(
             hint = _did_you_mean(name, declared)
             if not hint:
                 hint = (
-                    f" (it declares {_quoted_list(declared)})" if declared
+                    f" (it declares {_quoted_list(declared)})"
+                    if declared
                     else " (it declares no variables)"
                 )
-            findings.append(((*where, "variables", name),
-                             f"method '{method.id}' declares no variable '{name}'{hint}",
-                             "variable"))
+            findings.append(
+                (
+                    (*where, "variables", name),
+                    f"method '{method.id}' declares no variable '{name}'{hint}",
+                    "variable",
+                )
+            )
     if item.minutes is not None:
         low, high = method.duration.min, method.duration.max
         if not low <= item.minutes <= high:
-            findings.append(((*where, "minutes"),
-                             f"minutes = {item.minutes} is outside the duration of method "
-                             f"'{method.id}' ({low}..{high} min)", "minutes"))
+            findings.append(
+                (
+                    (*where, "minutes"),
+                    f"minutes = {item.minutes} is outside the duration of method "
+                    f"'{method.id}' ({low}..{high} min)",
+                    "minutes",
+                )
+            )
         elif item.minutes < len(method.steps):
-            findings.append(((*where, "minutes"),
-                             f"minutes = {item.minutes} is too short for the "
-                             f"{len(method.steps)} steps of '{method.id}' "
-                             "(each needs at least one minute)", "minutes"))
+            findings.append(
+                (
+                    (*where, "minutes"),
+                    f"minutes = {item.minutes} is too short for the "
+                    f"{len(method.steps)} steps of '{method.id}' "
+                    "(each needs at least one minute)",
+                    "minutes",
+                )
+            )
     return findings
 
 
@@ -99,8 +116,12 @@ def _overrun_findings(plan: Plan, library: Library) -> list[_Finding]:
     for day in time_plan(plan, library.timing_methods()).overruns:
         first = next((i for i in day.items if i.end > day.end), day.items[-1])
         a = day.items.index(first)
-        findings.append((("days", day.index, "agenda", a),
-                         f"{overrun_message(day)} (from '{first.title}', "
-                         f"{clock_text(first.start)}-{clock_text(first.end)})",
-                         "overrun"))
+        findings.append(
+            (
+                ("days", day.index, "agenda", a),
+                f"{overrun_message(day)} (from '{first.title}', "
+                f"{clock_text(first.start)}-{clock_text(first.end)})",
+                "overrun",
+            )
+        )
     return findings

@@ -34,10 +34,15 @@ def read_toml(path: Path) -> tuple[_Source | None, list[Problem]]:
         reason = error.strerror or str(error)
         return None, [Problem(path, None, "", f"cannot read the file: {reason}", code="file")]
     if b"\x00" in raw:
-        return None, [Problem(
-            path, None, "", "is a binary file (it contains NUL bytes), expected TOML text",
-            code="file",
-        )]
+        return None, [
+            Problem(
+                path,
+                None,
+                "",
+                "is a binary file (it contains NUL bytes), expected TOML text",
+                code="file",
+            )
+        ]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -51,9 +56,9 @@ def read_toml(path: Path) -> tuple[_Source | None, list[Problem]]:
     except (RecursionError, ValueError, TypeError) as error:
         return None, [Problem(path, None, "", f"is not valid TOML: {error}", code="file")]
     if not data:
-        return None, [Problem(
-            path, None, "", "has no settings (only comments), expected TOML", code="file"
-        )]
+        return None, [
+            Problem(path, None, "", "has no settings (only comments), expected TOML", code="file")
+        ]
     return _Source(Path(path), text, data, TomlLines(text)), []
 
 
@@ -63,9 +68,12 @@ def _undecodable(path: Path, raw: bytes, error: UnicodeDecodeError) -> Problem:
     column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
     byte = raw[error.start : error.start + 1].hex()
     return Problem(
-        path, line, "",
+        path,
+        line,
+        "",
         f"is not UTF-8 text (byte 0x{byte} cannot be decoded); save the file as UTF-8",
-        column=column, code="file",
+        column=column,
+        code="file",
     )
 
 

@@ -44,8 +44,12 @@ _EXPECTED_TYPES: dict[str, str] = {
             "a table (a [section] or { key = value })",
         ),
         (
-            ("date_type", "date_parsing", "date_from_datetime_parsing",
-             "date_from_datetime_inexact"),
+            (
+                "date_type",
+                "date_parsing",
+                "date_from_datetime_parsing",
+                "date_from_datetime_inexact",
+            ),
             "a date like 2025-02-11",
         ),
         (("time_type", "time_parsing"), 'a clock time like "09:30"'),
@@ -86,7 +90,7 @@ class _Error:
 
 
 def _what(owner: type[BaseModel] | None) -> str:
-    """" for a 'vote' input" when the model is a step input, else ""."""
+    """ " for a 'vote' input" when the model is a step input, else ""."""
     if owner is None:
         return ""
     tag = _tag_of(owner, "kind")
@@ -106,9 +110,9 @@ def _problems_from_validation(
     for details in errors:
         err = _located(details, model)
         code, message, clean = _describe(err, missing, source, injected_id)
-        problems.append(Problem(
-            source.path, source.lines.line(clean), field_path(clean), message, code=code
-        ))
+        problems.append(
+            Problem(source.path, source.lines.line(clean), field_path(clean), message, code=code)
+        )
     return sorted(problems, key=lambda p: p.line or 0)
 
 
@@ -169,8 +173,10 @@ def _unknown_key_message(err: _Error, missing: dict[Loc, list[str]]) -> str:
 def _union_tag(err: _Error) -> tuple[str, str, Loc]:
     """A missing or unknown ``kind`` (or other discriminator): the problem is on that key."""
     discriminator = err.ctx.get("discriminator", "'kind'").strip("'")
-    tags = list(err.current.members) if isinstance(err.current, _Union) else re.findall(
-        r"'([^']*)'", err.ctx.get("expected_tags", "")
+    tags = (
+        list(err.current.members)
+        if isinstance(err.current, _Union)
+        else re.findall(r"'([^']*)'", err.ctx.get("expected_tags", ""))
     )
     clean = (*err.clean, discriminator)
     if err.kind == "union_tag_not_found":
@@ -185,9 +191,7 @@ def _union_tag(err: _Error) -> tuple[str, str, Loc]:
 
 
 def _choice_message(err: _Error) -> str:
-    allowed = _literal_values(err.current) or re.findall(
-        r"'([^']*)'", err.ctx.get("expected", "")
-    )
+    allowed = _literal_values(err.current) or re.findall(r"'([^']*)'", err.ctx.get("expected", ""))
     message = f"expected {_quoted_list(allowed)}, got {_shown(err.value)}"
     if isinstance(err.value, str):
         message += _did_you_mean(err.value, allowed)
@@ -195,7 +199,7 @@ def _choice_message(err: _Error) -> str:
 
 
 def _type_message(err: _Error) -> str | None:
-    """"expected <type>, got <value>" when the value has the wrong type, else None."""
+    """ "expected <type>, got <value>" when the value has the wrong type, else None."""
     if err.kind in ("int_type", "int_parsing") and not isinstance(err.value, float):
         expected = "an integer"
     elif err.kind in ("int_from_float", "int_type"):
@@ -247,10 +251,7 @@ def _pattern_message(err: _Error, source: _Source, injected_id: bool) -> str:
     if err.loc and err.loc[-1] == "[key]":
         return f"'{err.value}' is not a valid name here: expected {wanted}"
     if injected_id and err.clean == ("id",):
-        return (
-            f"the file name '{source.path.stem}' is not a valid id: rename the file "
-            f"to {wanted}"
-        )
+        return f"the file name '{source.path.stem}' is not a valid id: rename the file to {wanted}"
     message = f"expected {wanted}, got {_shown(err.value)}"
     if err.ctx.get("pattern") == KEBAB and isinstance(err.value, str):
         fixed = re.sub(r"[^a-z0-9]+", "-", err.value.lower()).strip("-")

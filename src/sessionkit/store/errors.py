@@ -16,4 +16,3 @@ class RecordError(Exception):
 
 def _where(path: Path, line: int | None = None) -> str:
     return f"{path}" + (f", line {line}" if line else "")
-

@@ -86,8 +86,9 @@ class _Lock:
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
         except OSError as error:
-            raise RecordError(f"{path}: cannot be opened ({error.strerror or error})",
-                              file=path) from None
+            raise RecordError(
+                f"{path}: cannot be opened ({error.strerror or error})", file=path
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -98,7 +99,8 @@ class _Lock:
             who = f" (process {holder})" if holder.isdigit() else ""
             raise RecordError(
                 f"{folder.name} is open in another sessionkit{who}; close it there first",
-                file=folder) from None
+                file=folder,
+            ) from None
         with contextlib.suppress(OSError):
             os.ftruncate(fd, 0)
             os.pwrite(fd, str(os.getpid()).encode(), 0)
@@ -109,4 +111,3 @@ class _Lock:
             with contextlib.suppress(OSError):
                 os.close(self.fd)
             self.fd = None
-

@@ -177,8 +177,9 @@ def _read_journal_lines(path: Path) -> tuple[list[_Line], int]:
     except FileNotFoundError:
         return [], 0
     except OSError as error:
-        raise RecordError(f"{path}: cannot be read ({error.strerror or error})",
-                          file=path) from None
+        raise RecordError(
+            f"{path}: cannot be read ({error.strerror or error})", file=path
+        ) from None
     lines: list[_Line] = []
     offset = 0
     number = 0
@@ -187,7 +188,7 @@ def _read_journal_lines(path: Path) -> tuple[list[_Line], int]:
         number += 1
         newline = data.find(b"\n", offset)
         end = len(data) if newline < 0 else newline + 1
-        raw = data[offset: end if newline < 0 else newline]
+        raw = data[offset : end if newline < 0 else newline]
         line = _Line(number, offset, end, terminated=newline >= 0)
         offset = end
         if not raw.strip():
@@ -204,7 +205,7 @@ def _read_journal_lines(path: Path) -> tuple[list[_Line], int]:
 def _parse(raw: bytes, line: _Line, checksums: bool) -> None:
     """Fill in ``line.event`` (and its checksum) or ``line.problem`` from its bytes."""
     match = _CHECKSUM.search(raw)
-    body = raw if match is None else raw[:match.start()] + b"}"
+    body = raw if match is None else raw[: match.start()] + b"}"
     try:
         payload: Any = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
@@ -216,8 +217,10 @@ def _parse(raw: bytes, line: _Line, checksums: bool) -> None:
     line.crc = _crc(body)
     if match is not None:
         if int(match.group(1), 16) != line.crc:
-            line.problem = ("its checksum does not match its content (a byte of it was "
-                            "changed after it was written)")
+            line.problem = (
+                "its checksum does not match its content (a byte of it was "
+                "changed after it was written)"
+            )
             return
         line.checked = True
     elif isinstance(payload, dict) and "crc" in payload:

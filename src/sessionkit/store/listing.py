@@ -44,14 +44,31 @@ def _summary(folder: Path) -> RunSummary:
         meta: dict[str, Any] = {}
         with contextlib.suppress(RecordError):
             meta = _read_meta(folder)
-        return RunSummary(folder, str(meta.get("run_id", "")), str(meta.get("plan_id", "")),
-                          "", meta.get("created_at"), "unreadable", problem=str(error))
+        return RunSummary(
+            folder,
+            str(meta.get("run_id", "")),
+            str(meta.get("plan_id", "")),
+            "",
+            meta.get("created_at"),
+            "unreadable",
+            problem=str(error),
+        )
     state = run.engine.state
-    record_status = ("ended" if state.ended_at is not None
-                     else "in progress" if state.started else "not started")
-    return RunSummary(folder, state.run_id, state.plan_id, run.plan.title, state.created_at,
-                      status or record_status, notes=len(state.notes),
-                      participants=len(state.participants), events=state.seq, problem=problem)
+    record_status = (
+        "ended" if state.ended_at is not None else "in progress" if state.started else "not started"
+    )
+    return RunSummary(
+        folder,
+        state.run_id,
+        state.plan_id,
+        run.plan.title,
+        state.created_at,
+        status or record_status,
+        notes=len(state.notes),
+        participants=len(state.participants),
+        events=state.seq,
+        problem=problem,
+    )
 
 
 def list_runs(records_dir: Path | str | None = None) -> list[RunSummary]:

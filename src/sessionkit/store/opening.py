@@ -22,8 +22,8 @@ import sessionkit
 from sessionkit.core.engine import Limits
 from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
-from sessionkit.core.tomldata import toml_data
 from sessionkit.core.state import SessionState
+from sessionkit.core.tomldata import toml_data
 from sessionkit.store.errors import RecordError
 from sessionkit.store.files import _Lock, append_private, atomic_write, fsync_dir
 from sessionkit.store.journal import Journal, ReadOnlyJournal, _read_journal_lines
@@ -74,9 +74,15 @@ def run_folder_name(plan_id: str, run_id: str, created_at: float) -> str:
     return f"{_local(created_at):%Y-%m-%d-%H%M}-{plan_id}-{run_id[:6]}"
 
 
-def create_run(records_dir: Path | str | None, plan: Plan, methods: dict[str, Method], *,
-               clock: Callable[[], float] = time.time, limits: Limits | None = None,
-               run_id: str | None = None) -> Run:
+def create_run(
+    records_dir: Path | str | None,
+    plan: Plan,
+    methods: dict[str, Method],
+    *,
+    clock: Callable[[], float] = time.time,
+    limits: Limits | None = None,
+    run_id: str | None = None,
+) -> Run:
     """Make a new run of ``plan`` and open it for writing.
 
     ``methods`` may be the whole library: only the methods the plan uses are copied in
@@ -94,15 +100,21 @@ def create_run(records_dir: Path | str | None, plan: Plan, methods: dict[str, Me
         if not (records / name).exists():
             break
         if run_id:
-            raise FileExistsError(errno.EEXIST, "a run with this id already exists",
-                                  str(records / name))
+            raise FileExistsError(
+                errno.EEXIST, "a run with this id already exists", str(records / name)
+            )
     folder = records / name
     staging = Path(tempfile.mkdtemp(prefix=f".creating-{name}-", dir=records))
     try:
         os.chmod(staging, 0o700)
-        meta = {"format": RUN_FORMAT, "version": FORMAT_VERSION, "run_id": rid,
-                "plan_id": plan.id, "created_at": created_at,
-                "created_by": f"sessionkit {sessionkit.__version__}"}
+        meta = {
+            "format": RUN_FORMAT,
+            "version": FORMAT_VERSION,
+            "run_id": rid,
+            "plan_id": plan.id,
+            "created_at": created_at,
+            "created_by": f"sessionkit {sessionkit.__version__}",
+        }
         atomic_write(staging / RUN_FILE, _dump_toml(meta))
         atomic_write(staging / PLAN_FILE, _dump_toml(toml_data(plan)))
         (staging / METHODS_DIR).mkdir(mode=0o700)
@@ -131,19 +143,29 @@ def _read_meta(folder: Path) -> dict[str, Any]:
     path = folder / RUN_FILE
     _, data = _read_toml_file(path)
     if data.get("format") != RUN_FORMAT:
-        raise RecordError(f"{path}: not a sessionkit run (format is {data.get('format')!r})",
-                          file=path)
+        raise RecordError(
+            f"{path}: not a sessionkit run (format is {data.get('format')!r})", file=path
+        )
     if data.get("version") != FORMAT_VERSION:
-        raise RecordError(f"{path}: made by a different sessionkit (record version "
-                          f"{data.get('version')!r}, this one reads {FORMAT_VERSION})", file=path)
+        raise RecordError(
+            f"{path}: made by a different sessionkit (record version "
+            f"{data.get('version')!r}, this one reads {FORMAT_VERSION})",
+            file=path,
+        )
     for key, kind in (("run_id", str), ("plan_id", str), ("created_at", (int, float))):
         if not isinstance(data.get(key), kind):
             raise RecordError(f"{path}: {key} is missing or not valid", file=path)
     return data
 
 
-def open_run(ref: str | Path, records_dir: Path | str | None = None, *, read_only: bool = False,
-             clock: Callable[[], float] = time.time, limits: Limits | None = None) -> Run:
+def open_run(
+    ref: str | Path,
+    records_dir: Path | str | None = None,
+    *,
+    read_only: bool = False,
+    clock: Callable[[], float] = time.time,
+    limits: Limits | None = None,
+) -> Run:
     """Open a run: the journal's events folded onto the snapshot (if it agrees with them).
 
     ``read_only=True`` (listing, exporting) takes no lock and changes no file; its engine
@@ -162,8 +184,9 @@ def open_run(ref: str | Path, records_dir: Path | str | None = None, *, read_onl
         raise
 
 
-def _open(folder: Path, read_only: bool, clock: Callable[[], float], limits: Limits,
-          lock: _Lock | None) -> Run:
+def _open(
+    folder: Path, read_only: bool, clock: Callable[[], float], limits: Limits, lock: _Lock | None
+) -> Run:
     """Open ``folder`` (already resolved, ``lock`` already taken): the steps below, in order."""
     warnings: list[str] = []
     _, plan, methods, inputs, size = _read_run(folder, warnings)
@@ -198,12 +221,15 @@ def _open(folder: Path, read_only: bool, clock: Callable[[], float], limits: Lim
     return run
 
 
-def _read_run(folder: Path, warnings: list[str],
-              ) -> tuple[dict[str, Any], Plan, dict[str, Method], Inputs, int]:
+def _read_run(
+    folder: Path,
+    warnings: list[str],
+) -> tuple[dict[str, Any], Plan, dict[str, Method], Inputs, int]:
     """Everything in the folder that recovery works from; and the journal's size."""
     meta, plan, methods = _load_definitions(folder, warnings)
-    fresh = SessionState(run_id=meta["run_id"], plan_id=meta["plan_id"],
-                         created_at=float(meta["created_at"]))
+    fresh = SessionState(
+        run_id=meta["run_id"], plan_id=meta["plan_id"], created_at=float(meta["created_at"])
+    )
     snapshot_path = folder / SNAPSHOT_FILE
     snapshot: Snapshot | None = None
     snapshot_error: RecordError | None = None
@@ -215,13 +241,16 @@ def _read_run(folder: Path, warnings: list[str],
     if log_error is not None:
         warnings.append(f"{log_error}; the losses it recorded are reported as damage again")
     lines, size = _read_journal_lines(folder / JOURNAL_FILE)
-    inputs = Inputs(folder / JOURNAL_FILE, lines, fresh, snapshot_path, snapshot,
-                    snapshot_error, accepted)
+    inputs = Inputs(
+        folder / JOURNAL_FILE, lines, fresh, snapshot_path, snapshot, snapshot_error, accepted
+    )
     return meta, plan, methods, inputs, size
 
 
-def _load_definitions(folder: Path, warnings: list[str],
-                      ) -> tuple[dict[str, Any], Plan, dict[str, Method]]:
+def _load_definitions(
+    folder: Path,
+    warnings: list[str],
+) -> tuple[dict[str, Any], Plan, dict[str, Method]]:
     """``run.toml``, the plan and the methods copied in (a missing copy is a warning)."""
     meta = _read_meta(folder)
     plan: Plan = _load_model(folder / PLAN_FILE, Plan)
@@ -232,8 +261,10 @@ def _load_definitions(folder: Path, warnings: list[str],
         methods[method.id] = method
     missing = sorted({item.method for _, item in plan.items() if item.method} - set(methods))
     if missing:
-        warnings.append(f"{methods_dir}: no copy of method(s) {', '.join(missing)}; "
-                        "those agenda items have no steps")
+        warnings.append(
+            f"{methods_dir}: no copy of method(s) {', '.join(missing)}; "
+            "those agenda items have no steps"
+        )
     return meta, plan, methods
 
 
@@ -243,29 +274,38 @@ def _messages(recovery: Recovery, writing: bool, snapshot_aside: Path | None) ->
     for finding in recovery.findings:
         message = finding.message
         if finding is recovery.snapshot_problem and writing:
-            message += (f"; the snapshot was set aside as {snapshot_aside.name} and written "
-                        "again from the journal" if snapshot_aside
-                        else "; a new one was written from the journal")
+            message += (
+                f"; the snapshot was set aside as {snapshot_aside.name} and written "
+                "again from the journal"
+                if snapshot_aside
+                else "; a new one was written from the journal"
+            )
         elif finding.set_aside is not None and finding.set_aside is recovery.torn:
             message += f" and was set aside in {TORN_FILE}" if writing else " and was left out"
         messages.append(message)
     return messages
 
 
-def _damaged(folder: Path, plan: Plan, methods: dict[str, Method], recovery: Recovery,
-             damage: Finding, warnings: list[str]) -> DamagedRecord:
+def _damaged(
+    folder: Path,
+    plan: Plan,
+    methods: dict[str, Method],
+    recovery: Recovery,
+    damage: Finding,
+    warnings: list[str],
+) -> DamagedRecord:
     """The error for a journal that lost an event, carrying the run opened read-only."""
     engine = recovery.engine
     others = sum(1 for f in recovery.findings if f.lost) - 1
-    message = (f"{damage.message}. Every other intact event was kept (the record is at "
-               f"event {engine.state.seq}"
-               + (f"; {others} more problem{'s' if others > 1 else ''} in its warnings"
-                  if others else "")
-               + f"); the run is open read-only (`sessionkit export` still works; "
-               f"`sessionkit repair {folder.name}` sets the damage aside so the run can "
-               "go on)")
-    journal = ReadOnlyJournal(f"the record is damaged at {damage.file.name} line "
-                              f"{damage.line}")
+    message = (
+        f"{damage.message}. Every other intact event was kept (the record is at "
+        f"event {engine.state.seq}"
+        + (f"; {others} more problem{'s' if others > 1 else ''} in its warnings" if others else "")
+        + f"); the run is open read-only (`sessionkit export` still works; "
+        f"`sessionkit repair {folder.name}` sets the damage aside so the run can "
+        "go on)"
+    )
+    journal = ReadOnlyJournal(f"the record is damaged at {damage.file.name} line {damage.line}")
     engine.journal = journal
     run = Run(folder, plan, methods, engine, journal, warnings=warnings)
     return DamagedRecord(message, file=damage.file, line=damage.line or 0, run=run)

@@ -34,8 +34,9 @@ def _run_folders(records: Path) -> list[Path]:
     except FileNotFoundError:
         return []
     except OSError as error:
-        raise RecordError(f"{records}: cannot be read ({error.strerror or error})",
-                          file=records) from None
+        raise RecordError(
+            f"{records}: cannot be read ({error.strerror or error})", file=records
+        ) from None
     return sorted(p for p in entries if not p.name.startswith(".") and is_run_folder(p))
 
 
@@ -47,19 +48,28 @@ def resolve_run(ref: str | Path, records_dir: Path | str | None = None) -> Path:
     path = Path(text).expanduser()
     if is_run_folder(path):
         return path.resolve()
-    looks_like_path = isinstance(ref, Path) or os.sep in text or text.startswith(".") \
+    looks_like_path = (
+        isinstance(ref, Path)
+        or os.sep in text
+        or text.startswith(".")
         or (os.altsep is not None and os.altsep in text)
+    )
     if looks_like_path:
         if path.exists():
-            raise RecordError(f"{path} is not a sessionkit run folder (it has no {RUN_FILE})",
-                              file=path)
+            raise RecordError(
+                f"{path} is not a sessionkit run folder (it has no {RUN_FILE})", file=path
+            )
         raise RecordError(f"{path} does not exist", file=path)
     folders = _run_folders(records)
     exact = [f for f in folders if f.name == text]
     if exact:
         return exact[0]
-    matches = [f for f in folders if f.name.startswith(text)
-               or (len(text) >= 3 and f.name.rsplit("-", 1)[-1].startswith(text))]
+    matches = [
+        f
+        for f in folders
+        if f.name.startswith(text)
+        or (len(text) >= 3 and f.name.rsplit("-", 1)[-1].startswith(text))
+    ]
     if not matches:
         raise RecordError(f"no run '{text}' in {records} (`sessionkit records` lists them)")
     if len(matches) > 1:
@@ -78,8 +88,9 @@ def purge_run(ref: str | Path, records_dir: Path | str | None = None) -> Path:
     try:
         shutil.rmtree(folder)
     except OSError as error:
-        raise RecordError(f"{folder}: could not be deleted ({error.strerror or error})",
-                          file=folder) from None
+        raise RecordError(
+            f"{folder}: could not be deleted ({error.strerror or error})", file=folder
+        ) from None
     finally:
         lock.release()
     fsync_dir(folder.parent)

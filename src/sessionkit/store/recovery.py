@@ -1,5 +1,8 @@
 """Recovery: the journal read line by line, checked against the snapshot, folded.
 
+Over 400 lines: every recovery rule in one place, so the order in which damage is
+judged (checksum, sequence, fold) can be read top to bottom.
+
 The rules are explained in :mod:`sessionkit.store`. This module decides; it reads and
 writes no file (:mod:`sessionkit.store.opening` and :mod:`sessionkit.store.repair` do).
 
@@ -97,8 +100,14 @@ def _seqs(seqs: list[int]) -> str:
     return "events " + ", ".join(map(str, seqs[:-1])) + f" and {seqs[-1]}"
 
 
-def recover(inputs: Inputs, plan: Plan, methods: dict[str, Method], *,
-            clock: Callable[[], float], limits: Limits) -> Recovery:
+def recover(
+    inputs: Inputs,
+    plan: Plan,
+    methods: dict[str, Method],
+    *,
+    clock: Callable[[], float],
+    limits: Limits,
+) -> Recovery:
     """Reconcile the journal and the snapshot and fold the result. What becomes of the
     torn line and of an unusable snapshot is up to the caller (and its words)."""
     lines = list(inputs.lines)
@@ -118,8 +127,14 @@ def recover(inputs: Inputs, plan: Plan, methods: dict[str, Method], *,
     if snapshot_problem is not None:
         findings.insert(0, snapshot_problem)
     unfit = set(map(id, reading.unfit))
-    return Recovery(engine, findings, snapshot_problem, torn,
-                    [line for line in kept if id(line) not in unfit], sorted(set(reading.lost)))
+    return Recovery(
+        engine,
+        findings,
+        snapshot_problem,
+        torn,
+        [line for line in kept if id(line) not in unfit],
+        sorted(set(reading.lost)),
+    )
 
 
 def _skip_ids_of_lost_events(state: SessionState, base: int, folded: int) -> None:
@@ -130,17 +145,21 @@ def _skip_ids_of_lost_events(state: SessionState, base: int, folded: int) -> Non
     state.counter += max(0, state.seq - base - folded)
 
 
-def _take_torn_line(lines: list[_Line], journal: Path,
-                    findings: list[Finding]) -> _Line | None:
+def _take_torn_line(lines: list[_Line], journal: Path, findings: list[Finding]) -> _Line | None:
     """Remove and return a last line cut short: what a crash in the middle of a write
     leaves. It was never acknowledged (the fsync, then the acknowledgement, came after)."""
     if not lines or lines[-1].problem is None or lines[-1].terminated:
         return None
     torn = lines.pop()
-    findings.append(Finding(
-        journal, torn.number,
-        f"the last line was cut short ({torn.problem}), as a crash while writing leaves "
-        "it; it was never acknowledged", set_aside=torn))
+    findings.append(
+        Finding(
+            journal,
+            torn.number,
+            f"the last line was cut short ({torn.problem}), as a crash while writing leaves "
+            "it; it was never acknowledged",
+            set_aside=torn,
+        )
+    )
     return torn
 
 
@@ -175,8 +194,10 @@ def _in_order(events: list[_Line]) -> set[int]:
 def _out_of_order(journal: Path, events: list[_Line], chain: set[int]) -> list[Finding]:
     """A finding for each event line that does not fit the journal's order."""
     order = sorted(chain)
-    by_seq = {events[index].event.seq: events[index]  # type: ignore[union-attr]
-              for index in order}
+    by_seq = {
+        events[index].event.seq: events[index]  # type: ignore[union-attr]
+        for index in order
+    }
     findings = []
     for index, line in enumerate(events):
         if index in chain:
@@ -185,24 +206,41 @@ def _out_of_order(journal: Path, events: list[_Line], chain: set[int]) -> list[F
         seq = line.event.seq
         same = by_seq.get(seq)
         if same is not None and same.event == line.event:
-            findings.append(Finding(journal, line.number, f"repeats event {seq} of line "
-                                    f"{same.number} exactly; the repeat was left out and "
-                                    "nothing was lost", set_aside=line))
+            findings.append(
+                Finding(
+                    journal,
+                    line.number,
+                    f"repeats event {seq} of line "
+                    f"{same.number} exactly; the repeat was left out and "
+                    "nothing was lost",
+                    set_aside=line,
+                )
+            )
             continue
         if same is not None:
             where = f"line {same.number} holds another event {seq}, which was kept"
         else:
             at = bisect_left(order, index)
-            around = [events[order[i]].event.seq  # type: ignore[union-attr]
-                      for i in (at - 1, at) if 0 <= i < len(order)]
+            around = [
+                events[order[i]].event.seq  # type: ignore[union-attr]
+                for i in (at - 1, at)
+                if 0 <= i < len(order)
+            ]
             if at == 0:
                 where = f"it comes before event {around[0]} (out of order)"
             elif at == len(order):
                 where = f"it comes after event {around[0]} (out of order)"
             else:
                 where = f"it is out of order (between events {around[0]} and {around[1]})"
-        findings.append(Finding(journal, line.number, f"holds event {seq} ({line.event.type}),"
-                                f" but {where}; it was left out", lost=True, set_aside=line))
+        findings.append(
+            Finding(
+                journal,
+                line.number,
+                f"holds event {seq} ({line.event.type}), but {where}; it was left out",
+                lost=True,
+                set_aside=line,
+            )
+        )
     return findings
 
 
@@ -219,21 +257,28 @@ def _choose_base(inputs: Inputs, kept: list[_Line]) -> tuple[SessionState, Findi
         return inputs.fresh, None
     state = snapshot.state
     if state.run_id != inputs.fresh.run_id:
-        return inputs.fresh, Finding(path, None, f"belongs to run {state.run_id}, not "
-                                     f"{inputs.fresh.run_id}; {then}")
+        return inputs.fresh, Finding(
+            path, None, f"belongs to run {state.run_id}, not {inputs.fresh.run_id}; {then}"
+        )
     last = kept[-1].event.seq if kept and kept[-1].event else 0
     problem = None
     if state.seq > last:
-        problem = (f"it is at event {state.seq}, but the journal's last event is {last} "
-                   "(the journal is the record)")
+        problem = (
+            f"it is at event {state.seq}, but the journal's last event is {last} "
+            "(the journal is the record)"
+        )
     elif snapshot.journal_seq is not None and snapshot.journal_seq != state.seq:
-        problem = (f"its state is at event {state.seq}, but it says it was taken at "
-                   f"event {snapshot.journal_seq}")
+        problem = (
+            f"its state is at event {state.seq}, but it says it was taken at "
+            f"event {snapshot.journal_seq}"
+        )
     elif snapshot.journal_crc is not None:
         line = next((x for x in kept if x.event and x.event.seq == state.seq), None)
         if line is not None and line.crc != snapshot.journal_crc:
-            problem = (f"it was taken after another event {state.seq} than the one on "
-                       f"line {line.number} of {inputs.journal.name}")
+            problem = (
+                f"it was taken after another event {state.seq} than the one on "
+                f"line {line.number} of {inputs.journal.name}"
+            )
     if problem is not None:
         return inputs.fresh, Finding(path, None, f"{problem}; {then}")
     return state, None
@@ -270,15 +315,25 @@ class _Reading:
                 previous, damaged = line.event.seq, []
         after = sorted(seq for seq in self.accepted if seq > previous)
         if after:  # lost at the end of the journal: no gap shows them
-            self.findings.append(Finding(
-                self.journal, None,
-                f"{_seqs(after)} after event {previous} {'was' if len(after) == 1 else 'were'}"
-                f" lost, as {self.accepted[after[0]]} recorded"))
+            self.findings.append(
+                Finding(
+                    self.journal,
+                    None,
+                    f"{_seqs(after)} after event {previous} {'was' if len(after) == 1 else 'were'}"
+                    f" lost, as {self.accepted[after[0]]} recorded",
+                )
+            )
         for bad in damaged:  # whole lines after the last event: what did they hold?
-            self.findings.append(Finding(
-                self.journal, bad.number,
-                f"the line is damaged ({bad.problem}) and no event follows it: if it held "
-                f"event {previous + 1}, that event is lost", lost=True, set_aside=bad))
+            self.findings.append(
+                Finding(
+                    self.journal,
+                    bad.number,
+                    f"the line is damaged ({bad.problem}) and no event follows it: if it held "
+                    f"event {previous + 1}, that event is lost",
+                    lost=True,
+                    set_aside=bad,
+                )
+            )
 
     def _between(self, previous: int, line: _Line, damaged: list[_Line]) -> None:
         """Findings for the damaged lines and missing numbers between event ``previous``
@@ -287,25 +342,39 @@ class _Reading:
         missing = list(range(previous + 1, line.event.seq))
         if not missing:
             for bad in damaged:
-                self.findings.append(Finding(
-                    self.journal, bad.number,
-                    f"the line is damaged ({bad.problem}), but no event is missing around "
-                    "it (the snapshot or the lines after it carry on), so nothing was lost",
-                    set_aside=bad))
+                self.findings.append(
+                    Finding(
+                        self.journal,
+                        bad.number,
+                        f"the line is damaged ({bad.problem}), but no event is missing around "
+                        "it (the snapshot or the lines after it carry on), so nothing was lost",
+                        set_aside=bad,
+                    )
+                )
             return
         lost = [seq for seq in missing if seq > self.covered and seq not in self.accepted]
         self.lost += lost
         gone = f"{_seqs(missing)} {'is' if len(missing) == 1 else 'are'} missing"
         rest = self._what_became_of(missing, lost)
         for bad in damaged:
-            self.findings.append(Finding(
-                self.journal, bad.number,
-                f"the line is damaged ({bad.problem}); {gone} here {rest}",
-                lost=bool(lost), set_aside=bad))
+            self.findings.append(
+                Finding(
+                    self.journal,
+                    bad.number,
+                    f"the line is damaged ({bad.problem}); {gone} here {rest}",
+                    lost=bool(lost),
+                    set_aside=bad,
+                )
+            )
         if not damaged:
-            self.findings.append(Finding(
-                self.journal, line.number, f"{gone} before event {line.event.seq} {rest}",
-                lost=bool(lost)))
+            self.findings.append(
+                Finding(
+                    self.journal,
+                    line.number,
+                    f"{gone} before event {line.event.seq} {rest}",
+                    lost=bool(lost),
+                )
+            )
 
     def _what_became_of(self, missing: list[int], lost: list[int]) -> str:
         """How "event 4 is missing" goes on: lost, lost before (a repair said so), or in
@@ -313,34 +382,48 @@ class _Reading:
         accepted = [seq for seq in missing if seq in self.accepted]
         covered = [seq for seq in missing if seq <= self.covered and seq not in self.accepted]
         one = len(missing) == 1
-        carry_on = (f"; every event after {'it' if one else 'them'} was kept (`sessionkit "
-                    "repair` records the loss so the run can go on)")
+        carry_on = (
+            f"; every event after {'it' if one else 'them'} was kept (`sessionkit "
+            "repair` records the loss so the run can go on)"
+        )
         if lost == missing:
             return f"and {'is' if one else 'are'} lost{carry_on}"
         if accepted == missing:
-            return (f"and {'was' if one else 'were'} lost before, as "
-                    f"{self.accepted[accepted[0]]} recorded")
+            return (
+                f"and {'was' if one else 'were'} lost before, as "
+                f"{self.accepted[accepted[0]]} recorded"
+            )
         if covered == missing:
             return f"but the snapshot covers {'it' if one else 'them'}, so nothing was lost"
         parts = []
         if lost:
             parts.append(f"{_seqs(lost)} {'is' if len(lost) == 1 else 'are'} lost{carry_on}")
         if accepted:
-            parts.append(f"{_seqs(accepted)} {'was' if len(accepted) == 1 else 'were'} lost "
-                         f"before, as {self.accepted[accepted[0]]} recorded")
+            parts.append(
+                f"{_seqs(accepted)} {'was' if len(accepted) == 1 else 'were'} lost "
+                f"before, as {self.accepted[accepted[0]]} recorded"
+            )
         if covered:
             parts.append(f"the snapshot covers {_seqs(covered)}")
         return "(" + "; ".join(parts) + ")"
 
-    def fold(self, plan: Plan, methods: dict[str, Method], base: SessionState,
-             kept: list[_Line], clock: Callable[[], float], limits: Limits) -> Engine:
+    def fold(
+        self,
+        plan: Plan,
+        methods: dict[str, Method],
+        base: SessionState,
+        kept: list[_Line],
+        clock: Callable[[], float],
+        limits: Limits,
+    ) -> Engine:
         """An engine with the kept events after ``base`` folded onto it, one at a time: an
         event that does not fit the state (it refers to a lost event, a record edited by
         hand, a bug) is a finding at its line and is left out; the others are all kept."""
 
         def build(events: list[Event]) -> Engine:
-            engine = Engine(plan, methods, state=base.model_copy(deep=True), clock=clock,
-                            limits=limits)
+            engine = Engine(
+                plan, methods, state=base.model_copy(deep=True), clock=clock, limits=limits
+            )
             engine.replay(events)
             return engine
 
@@ -363,13 +446,23 @@ class _Reading:
     def _unfit(self, line: _Line, event: Event, error: Exception) -> None:
         self.unfit.append(line)
         lost_before = [seq for seq in self.lost if seq < event.seq]
-        because = (f"; it may depend on {_seqs(lost_before)}, which "
-                   f"{'is' if len(lost_before) == 1 else 'are'} lost" if lost_before else "")
+        because = (
+            f"; it may depend on {_seqs(lost_before)}, which "
+            f"{'is' if len(lost_before) == 1 else 'are'} lost"
+            if lost_before
+            else ""
+        )
         accepted = event.seq in self.accepted
         if not accepted:
             self.lost.append(event.seq)
-        self.findings.append(Finding(
-            self.journal, line.number,
-            f"event {event.seq} ({event.type}) does not fit the record "
-            f"({type(error).__name__}: {error}){because}; it was left out, and every other "
-            "event kept", lost=not accepted, set_aside=line))
+        self.findings.append(
+            Finding(
+                self.journal,
+                line.number,
+                f"event {event.seq} ({event.type}) does not fit the record "
+                f"({type(error).__name__}: {error}){because}; it was left out, and every other "
+                "event kept",
+                lost=not accepted,
+                set_aside=line,
+            )
+        )

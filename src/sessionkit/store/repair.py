@@ -70,8 +70,11 @@ def apply_repair(ref: str | Path, records_dir: Path | str | None = None) -> Repa
     try:
         _, log_error = accepted_losses(folder)
         if log_error is not None:
-            raise RecordError(f"{log_error}; move it out of the way to repair again",
-                              file=log_error.file, line=log_error.line)
+            raise RecordError(
+                f"{log_error}; move it out of the way to repair again",
+                file=log_error.file,
+                line=log_error.line,
+            )
         inputs, recovery = _recover(folder)
         repair = _plan(folder, recovery)
         if not repair.needed:
@@ -93,14 +96,16 @@ def _recover(folder: Path) -> tuple[Inputs, Recovery]:
 
 
 def _plan(folder: Path, recovery: Recovery) -> Repair:
-    lines = tuple(sorted((f for f in recovery.findings if f.set_aside is not None),
-                         key=lambda f: f.line or 0))
-    return Repair(folder, lines, tuple(recovery.lost), recovery.snapshot_problem,
-                  kept=len(recovery.kept))
+    lines = tuple(
+        sorted((f for f in recovery.findings if f.set_aside is not None), key=lambda f: f.line or 0)
+    )
+    return Repair(
+        folder, lines, tuple(recovery.lost), recovery.snapshot_problem, kept=len(recovery.kept)
+    )
 
 
 def _whole(data: bytes, line: _Line) -> bytes:
-    raw = data[line.start:line.end]
+    raw = data[line.start : line.end]
     return raw if raw.endswith(b"\n") else raw + b"\n"
 
 
@@ -110,12 +115,16 @@ def _apply(repair: Repair, inputs: Inputs, recovery: Recovery) -> Repair:
     journal_aside = snapshot_aside = None
     if repair.lines:
         journal_aside = _aside_name(folder, DAMAGED_JOURNAL)
-        atomic_write(journal_aside, b"".join(_whole(data, f.set_aside)
-                                             for f in repair.lines if f.set_aside))
+        atomic_write(
+            journal_aside, b"".join(_whole(data, f.set_aside) for f in repair.lines if f.set_aside)
+        )
     if repair.snapshot is not None and inputs.snapshot_path.exists():
         snapshot_aside = _set_aside_snapshot(inputs.snapshot_path)
-    entry: dict[str, object] = {"at": time.time(), "by": f"sessionkit {sessionkit.__version__}",
-                                "lost": list(repair.lost)}
+    entry: dict[str, object] = {
+        "at": time.time(),
+        "by": f"sessionkit {sessionkit.__version__}",
+        "lost": list(repair.lost),
+    }
     if journal_aside is not None:
         entry["journal_set_aside"] = journal_aside.name
     if repair.snapshot is not None:
@@ -126,5 +135,13 @@ def _apply(repair: Repair, inputs: Inputs, recovery: Recovery) -> Repair:
     record_repair(folder, entry)
     atomic_write(inputs.journal, b"".join(_whole(data, line) for line in recovery.kept))
     write_snapshot(inputs.snapshot_path, recovery.engine.state, recovery.last_event)
-    return Repair(folder, repair.lines, repair.lost, repair.snapshot, repair.kept,
-                  applied=True, journal_aside=journal_aside, snapshot_aside=snapshot_aside)
+    return Repair(
+        folder,
+        repair.lines,
+        repair.lost,
+        repair.snapshot,
+        repair.kept,
+        applied=True,
+        journal_aside=journal_aside,
+        snapshot_aside=snapshot_aside,
+    )

@@ -37,8 +37,11 @@ def _entries(folder: Path) -> list[dict[str, Any]]:
         return []
     _, data = _read_toml_file(path)
     entries = data.get("repair", [])
-    if data.get("format") != REPAIRS_FORMAT or not isinstance(entries, list) \
-            or not all(isinstance(e, dict) for e in entries):
+    if (
+        data.get("format") != REPAIRS_FORMAT
+        or not isinstance(entries, list)
+        or not all(isinstance(e, dict) for e in entries)
+    ):
         raise RecordError(f"{path}: not a sessionkit repair log", file=path)
     return entries
 
@@ -53,8 +56,11 @@ def accepted_losses(folder: Path) -> tuple[dict[int, str], RecordError | None]:
     accepted: dict[int, str] = {}
     for entry in entries:
         at = entry.get("at")
-        when = (f" of {dt.datetime.fromtimestamp(at):%Y-%m-%d %H:%M}"
-                if isinstance(at, (int, float)) else "")
+        when = (
+            f" of {dt.datetime.fromtimestamp(at):%Y-%m-%d %H:%M}"
+            if isinstance(at, (int, float))
+            else ""
+        )
         for seq in entry.get("lost", []):
             if isinstance(seq, int):
                 accepted.setdefault(seq, f"the repair{when} ({REPAIRS_FILE})")
@@ -67,7 +73,8 @@ def record_repair(folder: Path, entry: dict[str, Any]) -> None:
     try:
         entries = _entries(folder)
     except RecordError as error:
-        raise RecordError(f"{error}; move it out of the way to repair again",
-                          file=error.file, line=error.line) from None
+        raise RecordError(
+            f"{error}; move it out of the way to repair again", file=error.file, line=error.line
+        ) from None
     data = {"format": REPAIRS_FORMAT, "version": FORMAT_VERSION, "repair": [*entries, entry]}
     atomic_write(folder / REPAIRS_FILE, _dump_toml(data))

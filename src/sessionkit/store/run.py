@@ -42,9 +42,17 @@ class Run:
     everything; the next snapshot clears it).
     """
 
-    def __init__(self, folder: Path, plan: Plan, methods: dict[str, Method], engine: Engine,
-                 journal: Journal | ReadOnlyJournal, *, warnings: list[str] | None = None,
-                 lock: _Lock | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        plan: Plan,
+        methods: dict[str, Method],
+        engine: Engine,
+        journal: Journal | ReadOnlyJournal,
+        *,
+        warnings: list[str] | None = None,
+        lock: _Lock | None = None,
+    ) -> None:
         self.folder = folder
         self.plan = plan
         self.methods = methods
@@ -131,7 +139,8 @@ class Run:
         data = _snapshot_data(self.engine.state, self._journal_event())
         if self._snapshot_writer is None:
             self._snapshot_writer = concurrent.futures.ThreadPoolExecutor(
-                max_workers=1, thread_name_prefix="sessionkit-snapshot")  # in order
+                max_workers=1, thread_name_prefix="sessionkit-snapshot"
+            )  # in order
         loop = asyncio.get_running_loop()
         future = self._snapshot_writer.submit(_write_in_background, self.snapshot_path, data)
 
@@ -142,8 +151,9 @@ class Run:
                 if error is None:
                     self.snapshot_error = None
                 else:
-                    self._snapshot_failed(error if isinstance(error, OSError)
-                                          else OSError(errno.EIO, str(error)))
+                    self._snapshot_failed(
+                        error if isinstance(error, OSError) else OSError(errno.EIO, str(error))
+                    )
 
             with contextlib.suppress(RuntimeError):  # the loop is closed: nobody to tell
                 loop.call_soon_threadsafe(report)
@@ -151,8 +161,9 @@ class Run:
         future.add_done_callback(done)
 
     def _snapshot_failed(self, error: OSError) -> None:
-        self.snapshot_error = (f"The snapshot could not be saved "
-                               f"({error.strerror or error}); the journal is intact.")
+        self.snapshot_error = (
+            f"The snapshot could not be saved ({error.strerror or error}); the journal is intact."
+        )
 
     def close(self) -> None:
         """Write a final snapshot (if possible), close the journal and let go of the run."""

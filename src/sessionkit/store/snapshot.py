@@ -25,8 +25,8 @@ from typing import Any
 import tomli_w
 from pydantic import ValidationError
 
-from sessionkit.core.tomldata import toml_data
 from sessionkit.core.state import SessionState
+from sessionkit.core.tomldata import toml_data
 from sessionkit.store.errors import RecordError, _where
 from sessionkit.store.files import atomic_write
 from sessionkit.store.layout import FORMAT_VERSION, SNAPSHOT_FORMAT
@@ -46,8 +46,7 @@ def _dump_toml(data: dict[str, Any]) -> bytes:
 
 
 def _state_crc(state: dict[str, Any]) -> str:
-    text = json.dumps(state, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      default=str)
+    text = json.dumps(state, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return f"{zlib.crc32(text.encode('utf-8')) & 0xFFFFFFFF:08x}"
 
 
@@ -60,15 +59,13 @@ def _write_snapshot_data(path: Path, data: dict[str, Any]) -> None:
     atomic_write(path, _dump_toml(data))
 
 
-def write_snapshot(path: Path, state: SessionState,
-                   journal: tuple[int, int] | None = None) -> None:
+def write_snapshot(path: Path, state: SessionState, journal: tuple[int, int] | None = None) -> None:
     """Write the state atomically as TOML (``None`` values are left out). ``journal`` is
     the (seq, line checksum) of the last journal event folded into ``state``, if known."""
     _write_snapshot_data(path, _with_checksum(_snapshot_data(state, journal)))
 
 
-def _snapshot_data(state: SessionState,
-                   journal: tuple[int, int] | None = None) -> dict[str, Any]:
+def _snapshot_data(state: SessionState, journal: tuple[int, int] | None = None) -> dict[str, Any]:
     """The snapshot as plain, freshly built dicts and lists: nothing in it is shared with
     ``state``, so it can be written out while the state moves on."""
     data: dict[str, Any] = {"format": SNAPSHOT_FORMAT, "version": FORMAT_VERSION}
@@ -96,19 +93,30 @@ def read_snapshot_file(path: Path) -> Snapshot:
     written = data.get("state_crc")
     if written is not None and written != _state_crc(data["state"]):
         line = _guess_line(text, ("state_crc",))
-        raise RecordError(f"{_where(path, line)}: the state does not match its checksum "
-                          "(state_crc): it was changed after it was written", file=path,
-                          line=line)
+        raise RecordError(
+            f"{_where(path, line)}: the state does not match its checksum "
+            "(state_crc): it was changed after it was written",
+            file=path,
+            line=line,
+        )
     journal = data.get("journal")
     if journal is None:
         return Snapshot(state)
     seq = journal.get("seq") if isinstance(journal, dict) else None
     crc = journal.get("crc") if isinstance(journal, dict) else None
-    if (not isinstance(seq, int) or not isinstance(crc, str) or len(crc) != 8
-            or crc.strip("0123456789abcdef")):
+    if (
+        not isinstance(seq, int)
+        or not isinstance(crc, str)
+        or len(crc) != 8
+        or crc.strip("0123456789abcdef")
+    ):
         line = _guess_line(text, ("journal",))
-        raise RecordError(f"{_where(path, line)}: [journal] is not valid (it needs seq, a "
-                          "number, and crc, 8 hexadecimal digits)", file=path, line=line)
+        raise RecordError(
+            f"{_where(path, line)}: [journal] is not valid (it needs seq, a "
+            "number, and crc, 8 hexadecimal digits)",
+            file=path,
+            line=line,
+        )
     return Snapshot(state, seq, int(crc, 16))
 
 
@@ -117,8 +125,9 @@ def _parse_toml(path: Path, text: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         line = _toml_error_line(str(error))
-        raise RecordError(f"{_where(path, line)}: not valid TOML ({error})", file=path,
-                          line=line) from None
+        raise RecordError(
+            f"{_where(path, line)}: not valid TOML ({error})", file=path, line=line
+        ) from None
 
 
 def _toml_error_line(message: str) -> int | None:
@@ -133,8 +142,9 @@ def _toml_error_line(message: str) -> int | None:
     return None
 
 
-def _validation_error(path: Path, text: str, error: ValidationError,
-                      prefix: tuple[str, ...] = ()) -> RecordError:
+def _validation_error(
+    path: Path, text: str, error: ValidationError, prefix: tuple[str, ...] = ()
+) -> RecordError:
     first = error.errors()[0]
     loc = prefix + tuple(str(p) for p in first["loc"])
     line = _guess_line(text, loc)
@@ -151,8 +161,11 @@ def _guess_line(text: str, loc: tuple[str, ...]) -> int | None:
         key = loc[depth - 1]
         for number, line in enumerate(lines, 1):
             stripped = line.strip()
-            if stripped.startswith("[") and (f".{key}]" in stripped or f'."{key}"]' in stripped
-                                             or stripped in (f"[{key}]", f'["{key}"]')):
+            if stripped.startswith("[") and (
+                f".{key}]" in stripped
+                or f'."{key}"]' in stripped
+                or stripped in (f"[{key}]", f'["{key}"]')
+            ):
                 best = number
                 break
             if stripped.startswith((f"{key} =", f'"{key}" =')):
@@ -179,4 +192,3 @@ def _load_model(path: Path, model: type[Any]) -> Any:
         return model.model_validate(data)
     except ValidationError as error:
         raise _validation_error(path, text, error) from None
-

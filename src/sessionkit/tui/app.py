@@ -101,17 +101,22 @@ class SessionCommands(Provider):
             if not applies:
                 continue
             display = Content.assemble(key.label, Content.styled(f"   {key.shown_keys}", "dim"))
-            found.append((key.label, display, key.help,
-                          partial(app.run_action, key.action, screen)))
+            found.append(
+                (key.label, display, key.help, partial(app.run_action, key.action, screen))
+            )
         # Registered on SessionkitApp only; the check is for the type checker (and keeps
         # the provider harmless if another app ever lists it).
-        if (isinstance(app, SessionkitApp) and app.link is not None
-                and getattr(screen, "KEYS", None) is not None):
+        if (
+            isinstance(app, SessionkitApp)
+            and app.link is not None
+            and getattr(screen, "KEYS", None) is not None
+        ):
             for item in app.link.engine.items:
                 title = f"Go to {item.index + 1}: {item.title}"
                 display = Content("Go to ") + one_line(f"{item.index + 1}: {item.title}")
-                found.append((title, display, "Jump to this agenda item",
-                              partial(app.go_to, item.index)))
+                found.append(
+                    (title, display, "Jump to this agenda item", partial(app.go_to, item.index))
+                )
         return found
 
     async def discover(self) -> Hits:
@@ -195,8 +200,9 @@ class SessionkitApp(App[None]):
         self.link = SessionLink(self, engine, self._session_changed)
         self.push_screen(RunScreen(self))
         if self.serve is not None:
-            self.run_worker(self._serve(self.serve, engine), name="serve", group="serve",
-                            exclusive=True)
+            self.run_worker(
+                self._serve(self.serve, engine), name="serve", group="serve", exclusive=True
+            )
 
     async def _serve(self, serve: Serve, engine: Engine) -> None:
         try:
@@ -340,8 +346,9 @@ class SessionkitApp(App[None]):
     def action_export(self) -> None:
         exporter = self.exporter
         if exporter is None or not self.export_formats:
-            self.notify("Export is not available in this session.", severity="warning",
-                        markup=False)
+            self.notify(
+                "Export is not available in this session.", severity="warning", markup=False
+            )
             return
 
         def chosen(fmt: str | None) -> None:
@@ -355,24 +362,32 @@ class SessionkitApp(App[None]):
                 return
             self.notify(f"Wrote {path}", title="Exported", markup=False, timeout=10)
 
-        self.push_screen(Picker("Export the record as…",
-                                [(fmt, f"{fmt}: {text}") for fmt, text in self.export_formats]),
-                         chosen)
+        self.push_screen(
+            Picker(
+                "Export the record as…",
+                [(fmt, f"{fmt}: {text}") for fmt, text in self.export_formats],
+            ),
+            chosen,
+        )
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if self.link is not None and any(isinstance(s, HomeScreen) for s in self.screen_stack):
-            yield SystemCommand("Home", "Leave this run and go back to the home screen",
-                                self.leave_run)
-        if self.link is not None and self.link.engine.state.ended_at is None \
-                and self.link.engine.state.started:
-            yield SystemCommand("End session", "Mark the session as finished",
-                                self._confirm_end)
+            yield SystemCommand(
+                "Home", "Leave this run and go back to the home screen", self.leave_run
+            )
+        if (
+            self.link is not None
+            and self.link.engine.state.ended_at is None
+            and self.link.engine.state.started
+        ):
+            yield SystemCommand("End session", "Mark the session as finished", self._confirm_end)
 
     def _confirm_end(self) -> None:
         def answer(yes: bool | None) -> None:
             if yes and self.link is not None:
                 self.link.do(c.EndSession)
 
-        self.push_screen(Confirm("End the session?",
-                                 "The record is kept; n moves on again if needed."), answer)
+        self.push_screen(
+            Confirm("End the session?", "The record is kept; n moves on again if needed."), answer
+        )

@@ -21,7 +21,6 @@ from sessionkit.core.engine import Engine
 from sessionkit.core.inputs.notes import NoteSpec
 from sessionkit.core.method import (
     CanvasInput,
-    ClusterInput,
     NotesInput,
     RatingInput,
     Step,
@@ -82,8 +81,9 @@ def step_kind(engine: Engine) -> str:
 
 def is_private_unrevealed(engine: Engine, key: str) -> bool:
     _, step = engine.step_def(key)
-    return (step is not None and step.input.is_private()
-            and not engine.state.step_state(key).revealed)
+    return (
+        step is not None and step.input.is_private() and not engine.state.step_state(key).revealed
+    )
 
 
 def build(engine: Engine, *, room: bool = False) -> BoardModel:
@@ -109,8 +109,15 @@ def _visible_notes(engine: Engine, keys: list[str], room: bool) -> list[Note]:
     return notes
 
 
-def _grouped(model: BoardModel, notes: list[Note], groups: list[Group], attr: str,
-             room: bool, ungrouped_label: str, focus_sections: bool = False) -> None:
+def _grouped(
+    model: BoardModel,
+    notes: list[Note],
+    groups: list[Group],
+    attr: str,
+    room: bool,
+    ungrouped_label: str,
+    focus_sections: bool = False,
+) -> None:
     """Sections of notes, one per group, in the groups' order; notes in no known group
     go in an extra section (first: on a cluster board it is the pile still to sort)."""
     buckets: dict[str | None, list[Note]] = {g.key: [] for g in groups}
@@ -126,8 +133,9 @@ def _grouped(model: BoardModel, notes: list[Note], groups: list[Group], attr: st
         members = buckets[group.key]
         if room and not members:
             continue
-        model.rows.append(Row("section", group.key, group.key,
-                              (group, len(members)), focusable=focus_sections))
+        model.rows.append(
+            Row("section", group.key, group.key, (group, len(members)), focusable=focus_sections)
+        )
         model.rows.extend(Row("note", n.id, group.key, n, True) for n in members)
     model.groups = order
 
@@ -173,8 +181,7 @@ def _cluster_board(engine: Engine, key: str, step: Step, room: bool) -> BoardMod
     clusters = [cl for cl in engine.state.clusters.values() if cl.step == key]
     clusters.sort(key=lambda cl: cl.parking)  # parking lots last, otherwise as created
     groups = [Group(cl.id, cl.label, parking=cl.parking) for cl in clusters]
-    _grouped(model, notes, groups, "cluster", room, "Not yet grouped",
-             focus_sections=not room)
+    _grouped(model, notes, groups, "cluster", room, "Not yet grouped", focus_sections=not room)
     if room:
         # The room needs no empty "not yet grouped" heading once everything is sorted.
         model.rows = [r for r in model.rows if not (r.kind == "section" and r.ref[1] == 0)]

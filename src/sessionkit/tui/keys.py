@@ -38,90 +38,217 @@ class Key:
         return dict(self.labels).get(kind, self.label)
 
     def binding(self) -> Binding:
-        return Binding(self.keys, self.action, self.label, show=self.show,
-                       key_display=self.display)
+        return Binding(self.keys, self.action, self.label, show=self.show, key_display=self.display)
 
     @property
     def shown_keys(self) -> str:
         if self.display:
             return self.display
-        names = {"space": "space", "plus": "+", "equals_sign": "=", "question_mark": "?",
-                 "left_square_bracket": "[", "right_square_bracket": "]",
-                 "escape": "esc", "enter": "enter", "full_stop": ".", "slash": "/"}
+        names = {
+            "space": "space",
+            "plus": "+",
+            "equals_sign": "=",
+            "question_mark": "?",
+            "left_square_bracket": "[",
+            "right_square_bracket": "]",
+            "escape": "esc",
+            "enter": "enter",
+            "full_stop": ".",
+            "slash": "/",
+        }
         return " ".join(names.get(k, k.replace("ctrl+", "^")) for k in self.keys.split(","))
 
 
 TIMER, STEPS, NOTES, CLUSTERS, VOTES, VIEWS = (
-    "Timer", "Agenda", "Notes", "Clustering", "Votes and ratings", "Views and session")
+    "Timer",
+    "Agenda",
+    "Notes",
+    "Clustering",
+    "Votes and ratings",
+    "Views and session",
+)
 
 # Keys the run screen and the room view share: the facilitator keeps control of the
 # clock and the agenda while the projector shows the room view.
 SESSION_KEYS = [
-    Key("space", "timer('toggle')", "Timer", "Start or pause the countdown", TIMER,
-        display="space"),
-    Key("plus,equals_sign", "timer('extend')", "+1 min", "Add a minute to the countdown",
-        TIMER, display="+", footer=("notes", "canvas", "vote", "rating", "discussion", "break")),
-    Key("ctrl+r", "timer('reset')", "Reset timer",
-        "Put the countdown back to the step's full time (paused)", TIMER, show=False),
-    Key("n", "next_step", "Next", "Go to the next step (the first one starts the session)",
-        STEPS),
+    Key(
+        "space", "timer('toggle')", "Timer", "Start or pause the countdown", TIMER, display="space"
+    ),
+    Key(
+        "plus,equals_sign",
+        "timer('extend')",
+        "+1 min",
+        "Add a minute to the countdown",
+        TIMER,
+        display="+",
+        footer=("notes", "canvas", "vote", "rating", "discussion", "break"),
+    ),
+    Key(
+        "ctrl+r",
+        "timer('reset')",
+        "Reset timer",
+        "Put the countdown back to the step's full time (paused)",
+        TIMER,
+        show=False,
+    ),
+    Key("n", "next_step", "Next", "Go to the next step (the first one starts the session)", STEPS),
     Key("p", "previous_step", "Back", "Go back to the previous step", STEPS, show=False),
-    Key("R", "reveal", "Reveal",
-        "Reveal the private notes of this step to the room (shift+r, so it is never an "
-        "accident)", NOTES),
-    Key("o", "vote", "Open/close vote", "Open the dot vote, or close it and show the results",
-        VOTES),
-    Key("i", "lock_input", "Pause input",
-        "Stop or allow input from phones for this step", NOTES, show=False),
+    Key(
+        "R",
+        "reveal",
+        "Reveal",
+        "Reveal the private notes of this step to the room (shift+r, so it is never an accident)",
+        NOTES,
+    ),
+    Key(
+        "o", "vote", "Open/close vote", "Open the dot vote, or close it and show the results", VOTES
+    ),
+    Key(
+        "i",
+        "lock_input",
+        "Pause input",
+        "Stop or allow input from phones for this step",
+        NOTES,
+        show=False,
+    ),
 ]
 
 RUN_KEYS = [
     *SESSION_KEYS,
-    Key("j", "join_code", "Join code",
+    Key(
+        "j",
+        "join_code",
+        "Join code",
         "Show the join QR code for phones (in the room view, with the address under it)",
-        VIEWS, show=False),
-    Key("P", "people", "People",
-        "Who has joined; remove someone (their phone stops working)", VIEWS, show=False),
-    Key("a", "add_notes", "Add notes",
-        "Type paper notes for the room (enter adds one and stays open; esc closes)", NOTES,
-        footer=("notes", "canvas")),
-    Key("enter", "edit", "Edit", "Edit the focused note, or rename the focused cluster",
-        NOTES, show=False),
-    Key("h", "hide", "Hide", "Hide or show the focused note (or the selected notes)", NOTES,
-        footer=("notes", "canvas")),
-    Key("c", "set_kind", "Kind",
-        "Set the kind of the focused note, or where it goes on the canvas", NOTES,
-        labels=(("canvas", "Place"),)),
-    Key("left_square_bracket", "shift_group(-1)", "Move",
-        "Move the focused note to the previous cluster, kind or canvas region", CLUSTERS,
-        display="[ ]", footer=("cluster", "canvas")),
-    Key("right_square_bracket", "shift_group(1)", "Move ▸",
-        "Move the focused note to the next cluster, kind or canvas region", CLUSTERS,
-        display="]", show=False),
+        VIEWS,
+        show=False,
+    ),
+    Key(
+        "P",
+        "people",
+        "People",
+        "Who has joined; remove someone (their phone stops working)",
+        VIEWS,
+        show=False,
+    ),
+    Key(
+        "a",
+        "add_notes",
+        "Add notes",
+        "Type paper notes for the room (enter adds one and stays open; esc closes)",
+        NOTES,
+        footer=("notes", "canvas"),
+    ),
+    Key(
+        "enter",
+        "edit",
+        "Edit",
+        "Edit the focused note, or rename the focused cluster",
+        NOTES,
+        show=False,
+    ),
+    Key(
+        "h",
+        "hide",
+        "Hide",
+        "Hide or show the focused note (or the selected notes)",
+        NOTES,
+        footer=("notes", "canvas"),
+    ),
+    Key(
+        "c",
+        "set_kind",
+        "Kind",
+        "Set the kind of the focused note, or where it goes on the canvas",
+        NOTES,
+        labels=(("canvas", "Place"),),
+    ),
+    Key(
+        "left_square_bracket",
+        "shift_group(-1)",
+        "Move",
+        "Move the focused note to the previous cluster, kind or canvas region",
+        CLUSTERS,
+        display="[ ]",
+        footer=("cluster", "canvas"),
+    ),
+    Key(
+        "right_square_bracket",
+        "shift_group(1)",
+        "Move ▸",
+        "Move the focused note to the next cluster, kind or canvas region",
+        CLUSTERS,
+        display="]",
+        show=False,
+    ),
     Key("x", "select", "Select", "Select or unselect the focused note", CLUSTERS),
-    Key("escape", "clear_selection", "Clear selection", "Unselect all notes", CLUSTERS,
-        show=False),
-    Key("g", "group", "Group", "Group the selected notes (or the focused one) into a new "
-        "cluster and name it", CLUSTERS),
+    Key("escape", "clear_selection", "Clear selection", "Unselect all notes", CLUSTERS, show=False),
+    Key(
+        "g",
+        "group",
+        "Group",
+        "Group the selected notes (or the focused one) into a new cluster and name it",
+        CLUSTERS,
+    ),
     Key("r", "rename", "Rename", "Rename the focused cluster", CLUSTERS),
     Key("m", "merge", "Merge", "Merge the focused cluster into another one", CLUSTERS),
-    Key("t", "move_to", "Move to…",
-        "Move the selected notes (or the focused one) to a cluster you pick", CLUSTERS,
-        show=False),
-    Key("l", "park", "Park", "Move the selected notes (or the focused one) to the parking lot",
-        CLUSTERS),
-    Key("d", "paper(1)", "Paper dot",
+    Key(
+        "t",
+        "move_to",
+        "Move to…",
+        "Move the selected notes (or the focused one) to a cluster you pick",
+        CLUSTERS,
+        show=False,
+    ),
+    Key(
+        "l",
+        "park",
+        "Park",
+        "Move the selected notes (or the focused one) to the parking lot",
+        CLUSTERS,
+    ),
+    Key(
+        "d",
+        "paper(1)",
+        "Paper dot",
         "Add a paper dot to the focused item (vote), or a paper rating at the focused "
-        "point of the scale", VOTES, labels=(("rating", "Paper rating"),)),
-    Key("D", "paper(-1)", "Remove paper dot", "Take back a paper dot from the focused item",
-        VOTES, show=False),
-    Key("s", "summary", "Summary", "Write the summary of this step (what the room said)",
-        NOTES, footer=("discussion",)),
+        "point of the scale",
+        VOTES,
+        labels=(("rating", "Paper rating"),),
+    ),
+    Key(
+        "D",
+        "paper(-1)",
+        "Remove paper dot",
+        "Take back a paper dot from the focused item",
+        VOTES,
+        show=False,
+    ),
+    Key(
+        "s",
+        "summary",
+        "Summary",
+        "Write the summary of this step (what the room said)",
+        NOTES,
+        footer=("discussion",),
+    ),
     Key("v,f2", "room_view", "Room", "The room view: what the projector shows (F2 also)", VIEWS),
-    Key("f", "toggle_panel", "Agenda", "Show or hide the agenda and facilitator notes",
-        VIEWS, show=False),
-    Key("e", "export", "Export", "Export the session record (Markdown, HTML, CSV...)",
-        VIEWS, show=False),
+    Key(
+        "f",
+        "toggle_panel",
+        "Agenda",
+        "Show or hide the agenda and facilitator notes",
+        VIEWS,
+        show=False,
+    ),
+    Key(
+        "e",
+        "export",
+        "Export",
+        "Export the session record (Markdown, HTML, CSV...)",
+        VIEWS,
+        show=False,
+    ),
     Key("question_mark", "help", "Help", "List every key", VIEWS),
     Key("q", "quit_app", "Quit", "Quit sessionkit", VIEWS, show=False),
 ]
@@ -134,8 +261,7 @@ ROOM_KEYS = [
 ]
 
 HOME_KEYS = [
-    Key("enter", "start", "Start", "Start the selected plan or method, or resume the run",
-        STEPS),
+    Key("enter", "start", "Start", "Start the selected plan or method, or resume the run", STEPS),
     Key("slash", "filter", "Search", "Search plans and methods", STEPS),
     Key("question_mark", "help", "Help", "List every key", VIEWS),
     Key("q", "quit_app", "Quit", "Quit sessionkit", VIEWS),

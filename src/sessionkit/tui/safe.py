@@ -41,6 +41,8 @@ def fmt(template: str, **values: object) -> Content:
     >>> fmt("[b]$title[/b]", title="[@click=app.quit]x[/]").plain
     '[@click=app.quit]x[/]'
     """
-    safe = {name: value if isinstance(value, Content) else literal(value)
-            for name, value in values.items()}
+    safe = {
+        name: value if isinstance(value, Content) else literal(value)
+        for name, value in values.items()
+    }
     return Content.from_markup(template, **safe)

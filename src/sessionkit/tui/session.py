@@ -81,8 +81,11 @@ class SessionLink:
             return None
         except Exception as error:  # a bug must not end a workshop: report and go on
             log.exception("command %s failed", command.__name__)
-            self.app.notify(f"That did not work ({type(error).__name__}: {error}).",
-                            severity="error", markup=False)
+            self.app.notify(
+                f"That did not work ({type(error).__name__}: {error}).",
+                severity="error",
+                markup=False,
+            )
             return None
         self.flush()
         return event
@@ -96,8 +99,11 @@ class SessionLink:
             results = self.engine.execute_many([(cmd, "facilitator") for cmd in commands])
         except Exception as error:
             log.exception("batch failed")
-            self.app.notify(f"That did not work ({type(error).__name__}: {error}).",
-                            severity="error", markup=False)
+            self.app.notify(
+                f"That did not work ({type(error).__name__}: {error}).",
+                severity="error",
+                markup=False,
+            )
             return 0
         refused = [r for r in results if isinstance(r, Rejected)]
         if refused:

@@ -35,8 +35,12 @@ def item_seconds(engine: Engine, index: int, now: float) -> float:
     state = engine.state
     span = state.items.get(str(index))
     seconds = span.seconds if span else 0.0
-    if (index == state.item and state.started and state.ended_at is None
-            and state.cursor_since is not None):
+    if (
+        index == state.item
+        and state.started
+        and state.ended_at is None
+        and state.cursor_since is not None
+    ):
         seconds += max(0.0, now - state.cursor_since)
     return seconds
 
@@ -45,8 +49,12 @@ def step_seconds(engine: Engine, key: str, now: float) -> float:
     state = engine.state
     span = state.step_spans.get(key)
     seconds = span.seconds if span else 0.0
-    if key == state.step_key and state.started and state.ended_at is None \
-            and state.cursor_since is not None:
+    if (
+        key == state.step_key
+        and state.started
+        and state.ended_at is None
+        and state.cursor_since is not None
+    ):
         seconds += max(0.0, now - state.cursor_since)
     return seconds
 
@@ -97,8 +105,7 @@ def progress(engine: Engine, now: float) -> Progress:
     on_schedule = abs(minutes_of_day(began) - day.start) <= SCHEDULE_SLACK
     if state.ended_at is not None:
         return Progress(day, round(slip / 60), minutes_of_day(state.ended_at), on_schedule)
-    return Progress(day, round(slip / 60), minutes_of_day(now) + round(remaining / 60),
-                    on_schedule)
+    return Progress(day, round(slip / 60), minutes_of_day(now) + round(remaining / 60), on_schedule)
 
 
 def slip_text(minutes: int) -> str:

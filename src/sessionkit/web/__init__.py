@@ -13,6 +13,11 @@ from sessionkit.web.routes import create_app, new_token
 from sessionkit.web.server import ParticipantServer, ServerError
 
 __all__ = [
-    "ApiError", "ParticipantServer", "ServerError", "WebLimits", "create_app", "new_token",
+    "ApiError",
+    "ParticipantServer",
+    "ServerError",
+    "WebLimits",
+    "create_app",
+    "new_token",
     "serve_in_app",
 ]

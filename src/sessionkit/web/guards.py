@@ -48,8 +48,13 @@ CommandT = TypeVar("CommandT", bound=c.Command)
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, code: str = "invalid",
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        code: str = "invalid",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
@@ -57,8 +62,9 @@ class ApiError(Exception):
         self.headers = headers
 
     def response(self) -> JSONResponse:
-        return JSONResponse({"error": self.message, "code": self.code}, self.status,
-                            headers=self.headers)
+        return JSONResponse(
+            {"error": self.message, "code": self.code}, self.status, headers=self.headers
+        )
 
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -66,11 +72,13 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 
 def guarded(handler: Endpoint) -> Endpoint:
     """``handler`` with its :class:`ApiError` answered as JSON instead of raised."""
+
     async def endpoint(request: Request) -> Response:
         try:
             return await handler(request)
         except ApiError as error:
             return error.response()
+
     endpoint.__name__ = handler.__name__
     return endpoint
 
@@ -101,8 +109,10 @@ def check_strings(value: Any, where: str = "body", depth: int = 0) -> None:
             raise ApiError(422, f"'{where}' is not valid Unicode text.")
         if _CONTROL.search(value):
             raise ApiError(
-                422, f"'{where}' contains control characters (invisible formatting codes). "
-                "Remove them and try again.")
+                422,
+                f"'{where}' contains control characters (invisible formatting codes). "
+                "Remove them and try again.",
+            )
     elif isinstance(value, dict):
         for key, item in value.items():
             check_strings(key, where, depth + 1)
@@ -119,8 +129,11 @@ def _no_constants(name: str) -> Any:
 async def read_json(request: Request, limit: int) -> dict[str, Any]:
     """The request body as a JSON object, within ``limit`` bytes, or an :class:`ApiError`."""
     length = request.headers.get("content-length")
-    too_large = ApiError(413, f"That is too much to send at once (the limit is "
-                              f"{limit // 1024} KiB). Shorten the text.", "too_large")
+    too_large = ApiError(
+        413,
+        f"That is too much to send at once (the limit is {limit // 1024} KiB). Shorten the text.",
+        "too_large",
+    )
     if length is not None:
         if not length.isdigit():
             raise ApiError(400, "The request has a malformed Content-Length header.")
@@ -128,8 +141,9 @@ async def read_json(request: Request, limit: int) -> dict[str, Any]:
             raise too_large
     content_type = request.headers.get("content-type", "application/json")
     if content_type.split(";")[0].strip().lower() not in ("application/json", "text/plain", ""):
-        raise ApiError(415, "Send the request as JSON (Content-Type: application/json).",
-                       "unsupported")
+        raise ApiError(
+            415, "Send the request as JSON (Content-Type: application/json).", "unsupported"
+        )
     body = bytearray()
     try:
         async for chunk in request.stream():
@@ -172,8 +186,9 @@ def fields(data: dict[str, Any], spec: FieldSpec) -> dict[str, Any]:
             continue
         value = data[name]
         # bool is an int to isinstance; JSON's true is not a number to a person.
-        if isinstance(value, bool) and bool not in (types if isinstance(types, tuple)
-                                                    else (types,)):
+        if isinstance(value, bool) and bool not in (
+            types if isinstance(types, tuple) else (types,)
+        ):
             raise ApiError(422, f"'{name}' must be {_expected(types)}, not true/false.")
         if not isinstance(value, types):
             raise ApiError(422, f"'{name}' must be {_expected(types)}, not {_type_name(value)}.")
@@ -230,8 +245,11 @@ def phone_command(data: dict[str, Any]) -> c.Command:
     if not isinstance(cmd, PHONE_COMMANDS):
         raise ApiError(403, "Only the facilitator can do that.", "forbidden")
     if getattr(cmd, "step", None) is not None or getattr(cmd, "author_name", None):
-        raise ApiError(403, "Only the facilitator can add notes to another step or "
-                            "in someone else's name.", "forbidden")
+        raise ApiError(
+            403,
+            "Only the facilitator can add notes to another step or in someone else's name.",
+            "forbidden",
+        )
     return cmd
 
 
@@ -251,17 +269,25 @@ class Gate:
     def check_token(self, request: Request) -> None:
         given = str(request.path_params.get("token", ""))
         # Constant time, so the token cannot be guessed a character at a time.
-        if not hmac.compare_digest(given.encode("utf-8", "surrogatepass"),
-                                   self.token.encode("utf-8")):
-            raise ApiError(404, "This join link is not for the session that is running. "
-                                "Scan the QR code again.", "bad_token")
+        if not hmac.compare_digest(
+            given.encode("utf-8", "surrogatepass"), self.token.encode("utf-8")
+        ):
+            raise ApiError(
+                404,
+                "This join link is not for the session that is running. Scan the QR code again.",
+                "bad_token",
+            )
 
     def _throttle(self, bucket: TokenBuckets, key: str) -> None:
         wait = bucket.take(key)
         if wait is not None:
             seconds = max(1, int(wait + 0.999))
-            raise ApiError(429, "Too many requests from this phone. Wait a moment and "
-                                "try again.", "rate", headers={"Retry-After": str(seconds)})
+            raise ApiError(
+                429,
+                "Too many requests from this phone. Wait a moment and try again.",
+                "rate",
+                headers={"Retry-After": str(seconds)},
+            )
 
     def client_address(self, request: Request) -> str:
         return request.client.host if request.client else "unknown"
@@ -284,8 +310,9 @@ class Gate:
             self.anonymous(request)
             if not key:
                 raise ApiError(401, "Join the session first.", "unauthorized")
-            raise ApiError(403, "This phone is not recognised in this session. "
-                                "Join again.", "unknown_key")
+            raise ApiError(
+                403, "This phone is not recognised in this session. Join again.", "unknown_key"
+            )
         self._throttle(self.buckets, pid)
         person = self.engine.state.participants.get(pid)
         if person is None or person.removed:

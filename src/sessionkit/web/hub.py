@@ -51,9 +51,16 @@ class Connection:
 
 
 class Hub:
-    def __init__(self, engine: Engine, views: Views, *, urgent_delay: float = 0.05,
-                 bulk_delay: float = 0.5, bulk_delay_per_stream: float = 0.01,
-                 max_streams_per_participant: int = 4) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        views: Views,
+        *,
+        urgent_delay: float = 0.05,
+        bulk_delay: float = 0.5,
+        bulk_delay_per_stream: float = 0.01,
+        max_streams_per_participant: int = 4,
+    ) -> None:
         self.engine = engine
         self.views = views
         self.urgent_delay = urgent_delay
@@ -125,8 +132,7 @@ class Hub:
                 self.notify_participant(event.actor)  # private until revealed
                 return
             self.views.invalidate(event.seq, urgent=False)
-            self._schedule(max(self.bulk_delay,
-                               len(self.connections) * self.bulk_delay_per_stream))
+            self._schedule(max(self.bulk_delay, len(self.connections) * self.bulk_delay_per_stream))
             return
         self.views.invalidate(event.seq, urgent=True)
         self._schedule(self.urgent_delay)

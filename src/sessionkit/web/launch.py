@@ -18,11 +18,17 @@ from sessionkit.web.routes import create_app, new_token
 from sessionkit.web.server import ParticipantServer
 
 
-async def serve_in_app(app: Any, engine: Engine, *, host: str = "0.0.0.0", port: int = 8765,
-                       public_url: str | None = None, token: str | None = None,
-                       limits: WebLimits | None = None,
-                       log_handler: logging.Handler | None = None,
-                       ) -> tuple[ParticipantServer, JoinLink]:
+async def serve_in_app(
+    app: Any,
+    engine: Engine,
+    *,
+    host: str = "0.0.0.0",
+    port: int = 8765,
+    public_url: str | None = None,
+    token: str | None = None,
+    limits: WebLimits | None = None,
+    log_handler: logging.Handler | None = None,
+) -> tuple[ParticipantServer, JoinLink]:
     """Start the participant server as a worker of the Textual app ``app``.
 
     Returns ``(server, link)``: ``link.url`` is the join URL for the QR code, or ``None``
@@ -45,7 +51,8 @@ async def serve_in_app(app: Any, engine: Engine, *, host: str = "0.0.0.0", port:
         finally:
             asgi.state.hub.detach()  # this app is done with: stop following the engine
 
-    app.run_worker(run(), name="participant-server", group="participant-server",
-                   exit_on_error=False)
+    app.run_worker(
+        run(), name="participant-server", group="participant-server", exit_on_error=False
+    )
     await server.wait_started()
     return server, link

@@ -40,8 +40,13 @@ class WebLimits:
 class TokenBuckets:
     """One token bucket per key; ``take(key)`` returns ``None`` or seconds to wait."""
 
-    def __init__(self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic,
-                 max_keys: int = 20_000) -> None:
+    def __init__(
+        self,
+        rate: float,
+        burst: int,
+        clock: Callable[[], float] = time.monotonic,
+        max_keys: int = 20_000,
+    ) -> None:
         self.rate = rate
         self.burst = float(burst)
         self.clock = clock

@@ -24,8 +24,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("sessionkit.web")
 
-_MESSAGES = {400: "The request could not be understood.", 404: "There is nothing here.",
-             405: "That method is not allowed here.", 413: "The request is too large."}
+_MESSAGES = {
+    400: "The request could not be understood.",
+    404: "There is nothing here.",
+    405: "That method is not allowed here.",
+    413: "The request is too large.",
+}
 
 
 def _wants_json(request: Request) -> bool:
@@ -36,13 +40,15 @@ async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     message = _MESSAGES.get(exc.status_code, str(exc.detail))
     if _wants_json(request):
-        return JSONResponse({"error": message, "code": "http"}, exc.status_code,
-                            headers=dict(exc.headers or {}))
+        return JSONResponse(
+            {"error": message, "code": "http"}, exc.status_code, headers=dict(exc.headers or {})
+        )
     return html_message(exc.status_code, "sessionkit", message, headers=dict(exc.headers or {}))
 
 
-def html_message(status: int, title: str, message: str,
-                 headers: dict[str, str] | None = None) -> HTMLResponse:
+def html_message(
+    status: int, title: str, message: str, headers: dict[str, str] | None = None
+) -> HTMLResponse:
     body = (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -71,10 +77,12 @@ def phone_page(title: str) -> tuple[str, dict[str, str]]:
         raise RuntimeError("static/index.html must link app.css and app.js exactly once")
     html = html.replace(style_tag, f"<style>{css}</style>")
     html = html.replace(script_tag, f"<script>{js}</script>")
-    html = html.replace('class="session-title">Workshop<',
-                        f'class="session-title">{escape(title)}<', 1)
-    html = html.replace("<title>Join the session</title>",
-                        f"<title>Join: {escape(title)}</title>", 1)
+    html = html.replace(
+        'class="session-title">Workshop<', f'class="session-title">{escape(title)}<', 1
+    )
+    html = html.replace(
+        "<title>Join the session</title>", f"<title>Join: {escape(title)}</title>", 1
+    )
 
     def digest(text: str) -> str:
         return base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
@@ -131,11 +139,16 @@ class Guard:
         try:
             await self.app(scope, receive, guarded_send)
         except Exception:
-            log.exception("unexpected error answering %s %s", scope.get("method"),
-                          scope.get("path"))
+            log.exception(
+                "unexpected error answering %s %s", scope.get("method"), scope.get("path")
+            )
             if not started:
                 await JSONResponse(
-                    {"error": "Something went wrong on the facilitator's computer; this "
-                              "was not saved. Try again in a moment.", "code": "server"},
-                    503, headers={"Retry-After": "2"},
+                    {
+                        "error": "Something went wrong on the facilitator's computer; this "
+                        "was not saved. Try again in a moment.",
+                        "code": "server",
+                    },
+                    503,
+                    headers={"Retry-After": "2"},
                 )(scope, receive, send)

@@ -82,12 +82,17 @@ class Context:
         self.engine = engine
         self.token = token
         self.limits = limits
-        self.views = Views(engine, cache_seconds=limits.view_cache_seconds,
-                           max_notes=limits.max_notes_shown)
-        self.hub = Hub(engine, self.views, urgent_delay=limits.urgent_delay,
-                       bulk_delay=limits.bulk_delay,
-                       bulk_delay_per_stream=limits.bulk_delay_per_stream,
-                       max_streams_per_participant=limits.max_streams_per_participant)
+        self.views = Views(
+            engine, cache_seconds=limits.view_cache_seconds, max_notes=limits.max_notes_shown
+        )
+        self.hub = Hub(
+            engine,
+            self.views,
+            urgent_delay=limits.urgent_delay,
+            bulk_delay=limits.bulk_delay,
+            bulk_delay_per_stream=limits.bulk_delay_per_stream,
+            max_streams_per_participant=limits.max_streams_per_participant,
+        )
         self.submitter = Submitter(engine)
         self.gate = Gate(engine, token, self.hub, limits)
         # Built once: the page only changes with the plan's title, which is fixed.
@@ -96,11 +101,17 @@ class Context:
     async def body(self, request: Request) -> dict[str, Any]:
         return await read_json(request, self.limits.max_body_bytes)
 
-    def ack(self, event: Event, duplicate: bool, pid: str, status: int = 201,
-            **extra: Any) -> JSONResponse:
+    def ack(
+        self, event: Event, duplicate: bool, pid: str, status: int = 201, **extra: Any
+    ) -> JSONResponse:
         """The answer to a carried-out command; a resend is a 200, not a new 201."""
-        body = {"ok": True, "seq": event.seq, "duplicate": duplicate, **extra,
-                "me": self.views.me(pid)}
+        body = {
+            "ok": True,
+            "seq": event.seq,
+            "duplicate": duplicate,
+            **extra,
+            "me": self.views.me(pid),
+        }
         return JSONResponse(body, 200 if duplicate else status)
 
 
@@ -113,8 +124,9 @@ def _context(request: Request) -> Context:
 
 
 async def home(request: Request) -> Response:
-    return html_message(200, "sessionkit", "Scan the QR code on the facilitator's "
-                                           "screen to join the session.")
+    return html_message(
+        200, "sessionkit", "Scan the QR code on the facilitator's screen to join the session."
+    )
 
 
 async def favicon(request: Request) -> Response:
@@ -140,17 +152,25 @@ async def join(request: Request) -> Response:
     got = fields(await ctx.body(request), {"name": (str, False), "client_id": (str, True)})
     client_id = got["client_id"]
     if len(client_id) < JOIN_CLIENT_ID_MIN:
-        raise ApiError(422, f"'client_id' for joining must be at least "
-                            f"{JOIN_CLIENT_ID_MIN} random characters.")
+        raise ApiError(
+            422, f"'client_id' for joining must be at least {JOIN_CLIENT_ID_MIN} random characters."
+        )
     name = (got.get("name") or "").strip() or None
     command = build(c.Join, name=name, key=secrets.token_urlsafe(24), client_id=client_id)
     event, duplicate = await ctx.submitter.carry_out(command, NEWCOMER)
     if event.type != "participant_joined":  # a resend whose original was not kept
-        raise ApiError(409, "Your earlier attempt to join could not be confirmed. "
-                            "Please join again.", "rejoin")
+        raise ApiError(
+            409, "Your earlier attempt to join could not be confirmed. Please join again.", "rejoin"
+        )
     pid, key = event.data["participant"], event.data.get("key", "")
-    body = {"ok": True, "participant": pid, "key": key, "name": event.data.get("name"),
-            "duplicate": duplicate, "me": ctx.views.me(pid)}
+    body = {
+        "ok": True,
+        "participant": pid,
+        "key": key,
+        "name": event.data.get("name"),
+        "duplicate": duplicate,
+        "me": ctx.views.me(pid),
+    }
     return JSONResponse(body, 200 if duplicate else 201)
 
 
@@ -163,14 +183,25 @@ async def state(request: Request) -> Response:
 async def add_note(request: Request) -> Response:
     ctx = _context(request)
     pid = ctx.gate.participant(request)
-    got = fields(await ctx.body(request), {
-        "text": (str, True), "category": (str, False), "region": (str, False),
-        "step": (str, False), "client_id": (str, True)})
+    got = fields(
+        await ctx.body(request),
+        {
+            "text": (str, True),
+            "category": (str, False),
+            "region": (str, False),
+            "step": (str, False),
+            "client_id": (str, True),
+        },
+    )
     # "step" is the step the phone showed when the note was written: a note queued
     # offline is refused rather than landing in whatever step is on now.
     if len(got["text"].strip()) > c.MAX_NOTE_CHARS:
-        raise ApiError(422, f"A note can be at most {c.MAX_NOTE_CHARS} characters "
-                            f"(this one has {len(got['text'].strip())}).", "too_long")
+        raise ApiError(
+            422,
+            f"A note can be at most {c.MAX_NOTE_CHARS} characters "
+            f"(this one has {len(got['text'].strip())}).",
+            "too_long",
+        )
     event, duplicate = await ctx.submitter.carry_out(build(c.AddNote, **got), pid)
     return ctx.ack(event, duplicate, pid, note=event.data.get("note"))
 
@@ -178,11 +209,12 @@ async def add_note(request: Request) -> Response:
 async def edit_note(request: Request) -> Response:
     ctx = _context(request)
     pid = ctx.gate.participant(request)
-    got = fields(await ctx.body(request), {
-        "text": (str, False), "category": (str, False), "region": (str, False)})
+    got = fields(
+        await ctx.body(request),
+        {"text": (str, False), "category": (str, False), "region": (str, False)},
+    )
     if len(got.get("text", "").strip()) > c.MAX_NOTE_CHARS:
-        raise ApiError(422, f"A note can be at most {c.MAX_NOTE_CHARS} characters.",
-                       "too_long")
+        raise ApiError(422, f"A note can be at most {c.MAX_NOTE_CHARS} characters.", "too_long")
     check_strings({"note": request.path_params["note"]})
     command = build(c.EditNote, note=request.path_params["note"], **got)
     event, duplicate = await ctx.submitter.carry_out(command, pid)
@@ -206,7 +238,8 @@ async def withdraw_vote(request: Request) -> Response:
     target = request.path_params["target"]
     check_strings({"target": target, "client_id": client_id})
     event, duplicate = await ctx.submitter.carry_out(
-        build(c.WithdrawVote, target=target, client_id=client_id), pid)
+        build(c.WithdrawVote, target=target, client_id=client_id), pid
+    )
     return ctx.ack(event, duplicate, pid, status=200, target=target)
 
 

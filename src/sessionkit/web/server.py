@@ -70,8 +70,9 @@ def _raise_file_limit() -> None:
 class ParticipantServer:
     """uvicorn serving one ASGI app in the running loop; start with ``bind`` then ``serve``."""
 
-    def __init__(self, app: Any, *, log_handler: logging.Handler | None = None,
-                 graceful_seconds: float = 2.0) -> None:
+    def __init__(
+        self, app: Any, *, log_handler: logging.Handler | None = None, graceful_seconds: float = 2.0
+    ) -> None:
         self.app = app
         self.graceful_seconds = graceful_seconds
         self.socket: socket.socket | None = None
@@ -89,15 +90,19 @@ class ParticipantServer:
         """Open the listening socket; raise :class:`ServerError` with advice if it fails."""
         where = f"port {port} on {host}"
         if not 0 <= port <= 65535:
-            raise ServerError(f"{port} is not a port number; choose one from 1024 to 65535 "
-                              "with --port")
+            raise ServerError(
+                f"{port} is not a port number; choose one from 1024 to 65535 with --port"
+            )
         try:
-            infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
-                                       flags=socket.AI_PASSIVE)
+            infos = socket.getaddrinfo(
+                host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+            )
         except (socket.gaierror, UnicodeError) as error:
-            raise ServerError(f"cannot listen on '{host}': it is not an address of this "
-                              f"computer ({getattr(error, 'strerror', None) or error}); "
-                              "use 0.0.0.0 to listen on every network") from None
+            raise ServerError(
+                f"cannot listen on '{host}': it is not an address of this "
+                f"computer ({getattr(error, 'strerror', None) or error}); "
+                "use 0.0.0.0 to listen on every network"
+            ) from None
         family, kind, proto, _, address = infos[0]
         sock = socket.socket(family, kind, proto)
         try:
@@ -116,11 +121,15 @@ class ParticipantServer:
             if error.errno == errno.EADDRINUSE:
                 message = f"{where} is already in use; choose another with --port"
             elif error.errno == errno.EACCES:
-                message = (f"not allowed to use {where} (ports below 1024 need "
-                           "administrator rights); choose another with --port")
+                message = (
+                    f"not allowed to use {where} (ports below 1024 need "
+                    "administrator rights); choose another with --port"
+                )
             elif error.errno == errno.EADDRNOTAVAIL:
-                message = (f"{host} is not an address of this computer; use 0.0.0.0 to "
-                           "listen on every network, or choose another with --host")
+                message = (
+                    f"{host} is not an address of this computer; use 0.0.0.0 to "
+                    "listen on every network, or choose another with --host"
+                )
             else:
                 message = f"cannot listen on {where}: {error.strerror or error}"
             raise ServerError(message) from None
@@ -141,8 +150,14 @@ class ParticipantServer:
             raise ServerError("call bind(host, port) before serve()")
         _raise_file_limit()
         config = uvicorn.Config(
-            self.app, log_config=None, access_log=False, lifespan="off", http="h11",
-            ws="none", interface="asgi3", server_header=False,
+            self.app,
+            log_config=None,
+            access_log=False,
+            lifespan="off",
+            http="h11",
+            ws="none",
+            interface="asgi3",
+            server_header=False,
             timeout_graceful_shutdown=max(1, int(self.graceful_seconds + 0.999)),
             timeout_keep_alive=20,
         )

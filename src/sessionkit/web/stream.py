@@ -34,8 +34,9 @@ class EventStream:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
         if scope["method"] != "GET":
-            await ApiError(405, "Use GET for the event stream.", "method",
-                           headers={"Allow": "GET"}).response()(scope, receive, send)
+            await ApiError(
+                405, "Use GET for the event stream.", "method", headers={"Allow": "GET"}
+            ).response()(scope, receive, send)
             return
         try:
             # EventSource cannot set headers, so the key may come as ?key=.
@@ -58,13 +59,20 @@ class EventStream:
 
         watcher = asyncio.ensure_future(watch())
         try:
-            await send({"type": "http.response.start", "status": 200, "headers": [
-                (b"content-type", b"text/event-stream; charset=utf-8"),
-                (b"cache-control", b"no-store"),
-                (b"x-accel-buffering", b"no"),
-            ]})
-            await send({"type": "http.response.body", "body": b"retry: 2000\n\n",
-                        "more_body": True})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [
+                        (b"content-type", b"text/event-stream; charset=utf-8"),
+                        (b"cache-control", b"no-store"),
+                        (b"x-accel-buffering", b"no"),
+                    ],
+                }
+            )
+            await send(
+                {"type": "http.response.body", "body": b"retry: 2000\n\n", "more_body": True}
+            )
             heartbeat = self.heartbeat_seconds
             while True:
                 if connection.pending is None and not connection.closed:
@@ -72,14 +80,18 @@ class EventStream:
                         async with asyncio.timeout(heartbeat):
                             await connection.wake.wait()
                     except TimeoutError:
-                        await send({"type": "http.response.body", "more_body": True,
-                                    "body": b": keep-alive\n\nevent: ping\ndata: {}\n\n"})
+                        await send(
+                            {
+                                "type": "http.response.body",
+                                "more_body": True,
+                                "body": b": keep-alive\n\nevent: ping\ndata: {}\n\n",
+                            }
+                        )
                         continue
                 connection.wake.clear()
                 message, connection.pending = connection.pending, None
                 if message is not None and not gone:
-                    await send({"type": "http.response.body", "body": message,
-                                "more_body": True})
+                    await send({"type": "http.response.body", "body": message, "more_body": True})
                 if connection.closed:
                     break
             if not gone:

@@ -21,8 +21,13 @@ from sessionkit.web.guards import PHONE_COMMANDS, ApiError
 log = logging.getLogger("sessionkit.web")
 
 STATUS_FOR = {
-    "invalid": 422, "forbidden": 403, "not_found": 404, "locked": 423, "limit": 409,
-    "conflict": 409, "storage": 503,
+    "invalid": 422,
+    "forbidden": 403,
+    "not_found": 404,
+    "locked": 423,
+    "limit": 409,
+    "conflict": 409,
+    "storage": 503,
 }
 """``Rejected.code`` -> HTTP status."""
 
@@ -41,13 +46,13 @@ class Submitter:
         if not isinstance(command, allowed):
             raise ApiError(403, "Only the facilitator can do that.", "forbidden")
         client_id = getattr(command, "client_id", None)
-        duplicate = (client_id is not None
-                     and f"{actor}/{client_id}" in self.engine.state.receipts)
+        duplicate = client_id is not None and f"{actor}/{client_id}" in self.engine.state.receipts
         try:
             event = await self.submit(command, actor)
         except Rejected as rejection:
-            raise ApiError(STATUS_FOR.get(rejection.code, 422), str(rejection),
-                           rejection.code) from None
+            raise ApiError(
+                STATUS_FOR.get(rejection.code, 422), str(rejection), rejection.code
+            ) from None
         return event, duplicate
 
     async def submit(self, command: c.Command, actor: str) -> Event:

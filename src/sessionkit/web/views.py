@@ -52,8 +52,9 @@ def note_json(note: Note) -> dict[str, Any]:
 class Views:
     """Builds the JSON a phone gets from ``GET state``; owned by the app's hub."""
 
-    def __init__(self, engine: Engine, *, cache_seconds: float = 0.25,
-                 max_notes: int = 300) -> None:
+    def __init__(
+        self, engine: Engine, *, cache_seconds: float = 0.25, max_notes: int = 300
+    ) -> None:
         self.engine = engine
         self.cache_seconds = cache_seconds
         self.max_notes = max_notes
@@ -118,13 +119,20 @@ class Views:
             },
         }
         if state.ended_at is not None:
-            out["step"] = {"kind": "ended", "key": "end", "title": "The session has ended",
-                           "prompt": "Thank you for taking part."}
+            out["step"] = {
+                "kind": "ended",
+                "key": "end",
+                "title": "The session has ended",
+                "prompt": "Thank you for taking part.",
+            }
             return out
         if not state.started:
-            out["step"] = {"kind": "waiting", "key": "wait", "title": "Waiting to start",
-                           "prompt": "The facilitator will start the session soon. "
-                                     "Keep this page open."}
+            out["step"] = {
+                "kind": "waiting",
+                "key": "wait",
+                "title": "Waiting to start",
+                "prompt": "The facilitator will start the session soon. Keep this page open.",
+            }
             return out
         key = state.step_key
         item, step = engine.step_def()
@@ -141,12 +149,18 @@ class Views:
         }
         out["step"] = info
         if step is None:  # a break or lunch
-            info.update(kind=item.kind, title=item.title,
-                        prompt="Take a break. This page will update when the session "
-                               "carries on.")
+            info.update(
+                kind=item.kind,
+                title=item.title,
+                prompt="Take a break. This page will update when the session carries on.",
+            )
             return out
-        info.update(kind=step.input.kind, title=step.title, prompt=engine.prompt(),
-                    grouping=str(step.grouping))
+        info.update(
+            kind=step.input.kind,
+            title=step.title,
+            prompt=engine.prompt(),
+            grouping=str(step.grouping),
+        )
         kind = KIND_VIEWS.get(step.input.kind)
         if kind is not None:
             out.update(kind.public(self, key, step.input, step_state))
@@ -154,60 +168,81 @@ class Views:
 
     # One method per input kind for the shared part; KIND_VIEWS (below) picks one.
 
-    def _public_notes(self, key: str, spec: NotesInput | CanvasInput,
-                      step_state: StepState) -> dict[str, Any]:
+    def _public_notes(
+        self, key: str, spec: NotesInput | CanvasInput, step_state: StepState
+    ) -> dict[str, Any]:
         engine, state = self.engine, self.engine.state
         visible = [n for n in state.notes_in(key) if engine.visible_to(n.id, PUBLIC_VIEWER)]
-        return {"input": self._notes_input(spec, step_state.revealed),
-                "notes_total": len(visible),
-                "notes": [note_json(n) for n in visible[-self.max_notes:]]}
+        return {
+            "input": self._notes_input(spec, step_state.revealed),
+            "notes_total": len(visible),
+            "notes": [note_json(n) for n in visible[-self.max_notes :]],
+        }
 
-    def _public_vote(self, key: str, spec: VoteInput,
-                     step_state: StepState) -> dict[str, Any]:
-        out: dict[str, Any] = {"input": {
-            "kind": "vote", "target": spec.target, "status": step_state.vote,
-            "dots_per_person": spec.dots_per_person, "max_per_item": spec.max_per_item,
-        }}
+    def _public_vote(self, key: str, spec: VoteInput, step_state: StepState) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "input": {
+                "kind": "vote",
+                "target": spec.target,
+                "status": step_state.vote,
+                "dots_per_person": spec.dots_per_person,
+                "max_per_item": spec.max_per_item,
+            }
+        }
         out.update(self._vote_targets(key, spec))
         if step_state.vote == "closed":
-            out["results"] = {"kind": "vote", "tally": [
-                {"target": target, "dots": dots}
-                for target, dots in self.engine.state.tally(key).items()
-            ]}
+            out["results"] = {
+                "kind": "vote",
+                "tally": [
+                    {"target": target, "dots": dots}
+                    for target, dots in self.engine.state.tally(key).items()
+                ],
+            }
         return out
 
-    def _public_rating(self, key: str, spec: RatingInput,
-                       step_state: StepState) -> dict[str, Any]:
+    def _public_rating(self, key: str, spec: RatingInput, step_state: StepState) -> dict[str, Any]:
         values = list(self.engine.state.ratings.get(key, {}).values())
         counts = {str(v): 0 for v in range(spec.scale_min, spec.scale_max + 1)}
         for v in values:
             counts[str(v)] = counts.get(str(v), 0) + 1
         return {
             "input": {
-                "kind": "rating", "question": spec.question, "scale_min": spec.scale_min,
-                "scale_max": spec.scale_max, "labels": list(spec.labels),
+                "kind": "rating",
+                "question": spec.question,
+                "scale_min": spec.scale_min,
+                "scale_max": spec.scale_max,
+                "labels": list(spec.labels),
             },
             "results": {
-                "kind": "rating", "count": len(values), "counts": counts,
+                "kind": "rating",
+                "count": len(values),
+                "counts": counts,
                 "average": round(sum(values) / len(values), 2) if values else None,
             },
         }
 
-    def _public_cluster(self, key: str, spec: ClusterInput,
-                        step_state: StepState) -> dict[str, Any]:
+    def _public_cluster(
+        self, key: str, spec: ClusterInput, step_state: StepState
+    ) -> dict[str, Any]:
         state = self.engine.state
         clusters = [cl for cl in state.clusters.values() if cl.step == key]
-        return {"input": {"kind": "cluster"},
-                **self._clusters(clusters, self.engine.cluster_sources(key))}
+        return {
+            "input": {"kind": "cluster"},
+            **self._clusters(clusters, self.engine.cluster_sources(key)),
+        }
 
-    def _public_discussion(self, key: str, spec: DiscussionInput,
-                           step_state: StepState) -> dict[str, Any]:
+    def _public_discussion(
+        self, key: str, spec: DiscussionInput, step_state: StepState
+    ) -> dict[str, Any]:
         return {"input": {"kind": "discussion"}}
 
     def _notes_input(self, spec: NotesInput | CanvasInput, revealed: bool) -> dict[str, Any]:
         base: dict[str, Any] = {
-            "kind": spec.kind, "max_per_person": spec.max_per_person,
-            "private": spec.private, "revealed": revealed, "anonymous": spec.anonymous,
+            "kind": spec.kind,
+            "max_per_person": spec.max_per_person,
+            "private": spec.private,
+            "revealed": revealed,
+            "anonymous": spec.anonymous,
         }
         if isinstance(spec, NotesInput):
             base["categories"] = [
@@ -216,8 +251,7 @@ class Views:
             ]
         else:
             base["layout"] = spec.layout
-            base["regions"] = [{"id": r.id, "label": r.label, "hint": r.hint}
-                               for r in spec.regions]
+            base["regions"] = [{"id": r.id, "label": r.label, "hint": r.hint} for r in spec.regions]
         return base
 
     def _vote_targets(self, key: str, spec: VoteInput) -> dict[str, Any]:
@@ -235,8 +269,9 @@ class Views:
                 unseen += 1
         return {"notes": notes, "unseen": unseen}
 
-    def _clusters(self, clusters: list[Any], sources: list[str],
-                  loose: bool = True) -> dict[str, Any]:
+    def _clusters(
+        self, clusters: list[Any], sources: list[str], loose: bool = True
+    ) -> dict[str, Any]:
         engine, state = self.engine, self.engine.state
         ids = {cl.id for cl in clusters}
         members: dict[str, list[dict[str, Any]]] = {cl.id: [] for cl in clusters}
@@ -249,10 +284,12 @@ class Views:
                 members[note.cluster].append(note_json(note))
             elif loose and note.cluster is None:
                 unclustered.append(note_json(note))
-        out: dict[str, Any] = {"clusters": [
-            {"id": cl.id, "label": cl.label, "parking": cl.parking, "notes": members[cl.id]}
-            for cl in clusters
-        ]}
+        out: dict[str, Any] = {
+            "clusters": [
+                {"id": cl.id, "label": cl.label, "parking": cl.parking, "notes": members[cl.id]}
+                for cl in clusters
+            ]
+        }
         if loose:
             out["notes"] = unclustered
         return out
@@ -272,7 +309,9 @@ class Views:
                 "remaining": round(timer.remaining_at(engine.clock()), 1),
                 "running": timer.running and state.ended_at is None,
                 "duration": timer.duration,
-            } if state.started else None,
+            }
+            if state.started
+            else None,
         }
         if not state.started or state.ended_at is not None:
             return out
@@ -289,13 +328,17 @@ class Views:
     def _me_notes(self, key: str, pid: str, spec: NotesInput | CanvasInput) -> dict[str, Any]:
         state = self.engine.state
         own = [state.notes[i] for i in self._own.get((key, pid), ()) if i in state.notes]
-        return {"notes": [dict(note_json(n), hidden=n.hidden) for n in own],
-                "notes_left": max(0, spec.max_per_person - len(own))}
+        return {
+            "notes": [dict(note_json(n), hidden=n.hidden) for n in own],
+            "notes_left": max(0, spec.max_per_person - len(own)),
+        }
 
     def _me_vote(self, key: str, pid: str, spec: VoteInput) -> dict[str, Any]:
         ballot = self.engine.state.votes.get(key, {}).get(pid, {})
-        return {"ballot": dict(ballot),
-                "dots_left": max(0, spec.dots_per_person - sum(ballot.values()))}
+        return {
+            "ballot": dict(ballot),
+            "dots_left": max(0, spec.dots_per_person - sum(ballot.values())),
+        }
 
     def _me_rating(self, key: str, pid: str, spec: RatingInput) -> dict[str, Any]:
         return {"rating": self.engine.state.ratings.get(key, {}).get(pid)}

@@ -40,9 +40,12 @@ class CanvasInput(NoteSpec):
         return True
 
     def describe(self) -> str:
-        return (f"canvas ({self.layout}): " + ", ".join(r.label for r in self.regions)
-                + f"; up to {self.max_per_person} notes per person"
-                + ("; private until revealed" if self.private else ""))
+        return (
+            f"canvas ({self.layout}): "
+            + ", ".join(r.label for r in self.regions)
+            + f"; up to {self.max_per_person} notes per person"
+            + ("; private until revealed" if self.private else "")
+        )
 
     def caption(self) -> str:
         return "canvas" + (", anonymous" if self.anonymous else ", with names")
@@ -63,8 +66,9 @@ def regions(notes: Sequence[Note], spec: InputSpec | None) -> list[RegionView]:
     if isinstance(spec, CanvasInput):
         for region in spec.regions:
             known.add(region.id)
-            views.append(RegionView(region, region.label,
-                                    tuple(n for n in notes if n.region == region.id)))
+            views.append(
+                RegionView(region, region.label, tuple(n for n in notes if n.region == region.id))
+            )
     rest = tuple(n for n in notes if n.region not in known)
     if rest:
         views.append(RegionView(None, "Not placed", rest))
@@ -90,6 +94,10 @@ def _on_note_placed(state: SessionState, event: Event, d: dict[str, Any]) -> Non
 
 
 KIND = InputKind(
-    name="canvas", order=50, spec=CanvasInput, rules={PlaceNote: _place_note},
-    folds={"note_placed": _on_note_placed}, has_content=has_notes,
+    name="canvas",
+    order=50,
+    spec=CanvasInput,
+    rules={PlaceNote: _place_note},
+    folds={"note_placed": _on_note_placed},
+    has_content=has_notes,
 )

@@ -39,17 +39,21 @@ class ClusterInput(InputSpec):
             if target is None:
                 problems.append((("source_steps", n), not_earlier(source, earlier)))
             elif not target.collects_notes:
-                problems.append((
-                    ("source_steps", n),
-                    f"step '{source}' collects {target.kind}, not notes, so there is nothing "
-                    "to cluster",
-                ))
+                problems.append(
+                    (
+                        ("source_steps", n),
+                        f"step '{source}' collects {target.kind}, not notes, so there is nothing "
+                        "to cluster",
+                    )
+                )
         return problems
 
 
 def not_earlier(name: str, earlier: Mapping[str, InputSpec]) -> str:
-    return (f"'{name}' is not an earlier step of this method "
-            f"(earlier steps: {', '.join(earlier) or 'none'})")
+    return (
+        f"'{name}' is not an earlier step of this method "
+        f"(earlier steps: {', '.join(earlier) or 'none'})"
+    )
 
 
 def source_keys(ctx: RuleContext, key: str, spec: ClusterInput) -> list[str]:
@@ -118,8 +122,15 @@ def _create(ctx: RuleContext, cmd: CreateCluster, actor: str) -> Event:
         raise Rejected("A note can only go into one cluster.")
     for note_id in cmd.notes:
         _clusterable(ctx, key, spec, note_id)
-    return ctx.event("cluster_created", actor, cluster=f"c{ctx.state.counter + 1}", step=key,
-                     label=cmd.label, parking=cmd.parking or None, notes=list(cmd.notes))
+    return ctx.event(
+        "cluster_created",
+        actor,
+        cluster=f"c{ctx.state.counter + 1}",
+        step=key,
+        label=cmd.label,
+        parking=cmd.parking or None,
+        notes=list(cmd.notes),
+    )
 
 
 def _rename(ctx: RuleContext, cmd: RenameCluster, actor: str) -> Event:
@@ -153,7 +164,10 @@ def _move(ctx: RuleContext, cmd: MoveNote, actor: str) -> Event:
 def _on_created(state: SessionState, event: Event, d: dict[str, Any]) -> None:
     state.counter += 1
     state.clusters[d["cluster"]] = Cluster(
-        id=d["cluster"], step=d["step"], label=d["label"], parking=bool(d.get("parking")),
+        id=d["cluster"],
+        step=d["step"],
+        label=d["label"],
+        parking=bool(d.get("parking")),
         created_at=event.at,
     )
     for note_id in d.get("notes", []):
@@ -181,10 +195,15 @@ def _has_clusters(state: SessionState, key: str) -> bool:
 
 
 KIND = InputKind(
-    name="cluster", order=30, spec=ClusterInput,
-    rules={CreateCluster: _create, RenameCluster: _rename, MergeClusters: _merge,
-           MoveNote: _move},
-    folds={"cluster_created": _on_created, "cluster_renamed": _on_renamed,
-           "clusters_merged": _on_merged, "note_moved": _on_moved},
+    name="cluster",
+    order=30,
+    spec=ClusterInput,
+    rules={CreateCluster: _create, RenameCluster: _rename, MergeClusters: _merge, MoveNote: _move},
+    folds={
+        "cluster_created": _on_created,
+        "cluster_renamed": _on_renamed,
+        "clusters_merged": _on_merged,
+        "note_moved": _on_moved,
+    },
     has_content=_has_clusters,
 )

@@ -96,8 +96,14 @@ def _rate(ctx: RuleContext, cmd: Rate, actor: str) -> Event:
         raise Rejected(f"Choose a rating from {spec.scale_min} to {spec.scale_max}.")
     key = ctx.state.step_key
     if actor == FACILITATOR:  # a paper rating: each one counts separately
-        return ctx.event("rated", actor, step=key, rater=f"paper-{ctx.state.counter + 1}",
-                         value=cmd.value, new_id=True)
+        return ctx.event(
+            "rated",
+            actor,
+            step=key,
+            rater=f"paper-{ctx.state.counter + 1}",
+            value=cmd.value,
+            new_id=True,
+        )
     return ctx.event("rated", actor, step=key, rater=actor, value=cmd.value)
 
 
@@ -116,7 +122,12 @@ def _deidentify(state: SessionState) -> None:
 
 
 KIND = InputKind(
-    name="rating", order=40, spec=RatingInput, rules={Rate: _rate}, participant_commands=(Rate,),
-    folds={"rated": _on_rated}, has_content=lambda state, key: bool(state.ratings.get(key)),
+    name="rating",
+    order=40,
+    spec=RatingInput,
+    rules={Rate: _rate},
+    participant_commands=(Rate,),
+    folds={"rated": _on_rated},
+    has_content=lambda state, key: bool(state.ratings.get(key)),
     deidentify=_deidentify,
 )

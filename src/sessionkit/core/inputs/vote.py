@@ -35,8 +35,10 @@ class VoteInput(InputSpec):
         return self
 
     def describe(self) -> str:
-        return (f"vote: {self.dots_per_person} dots each, at most {self.max_per_item} per item, "
-                f"on the {self.target} of step '{self.target_step}'")
+        return (
+            f"vote: {self.dots_per_person} dots each, at most {self.max_per_item} per item, "
+            f"on the {self.target} of step '{self.target_step}'"
+        )
 
     def caption(self) -> str:
         dots = "1 dot" if self.dots_per_person == 1 else f"{self.dots_per_person} dots"
@@ -50,9 +52,13 @@ class VoteInput(InputSpec):
         if fits:
             return []
         wanted = "cluster" if self.target == "clusters" else "notes or canvas"
-        return [(("target_step",),
-                 f"step '{self.target_step}' collects {target.kind}, so there are no "
-                 f"{self.target} to vote on (expected a step collecting {wanted})")]
+        return [
+            (
+                ("target_step",),
+                f"step '{self.target_step}' collects {target.kind}, so there are no "
+                f"{self.target} to vote on (expected a step collecting {wanted})",
+            )
+        ]
 
 
 # ---------------------------------------------------------------- what can be voted on
@@ -89,7 +95,8 @@ class TallyRow:
 def tally_rows(state: SessionState, key: str, spec: VoteInput | None) -> list[TallyRow]:
     """A vote step's results, most dots first, labelled with the note or cluster text."""
     kind: Literal["note", "cluster"] = (
-        "cluster" if spec is not None and spec.target == "clusters" else "note")
+        "cluster" if spec is not None and spec.target == "clusters" else "note"
+    )
     rows: list[TallyRow] = []
     for target, dots in state.tally(key).items():
         if dots <= 0:
@@ -98,11 +105,11 @@ def tally_rows(state: SessionState, key: str, spec: VoteInput | None) -> list[Ta
             rows.append(TallyRow(target, state.clusters[target].label, dots, "cluster"))
         elif target in state.notes:
             note = state.notes[target]
-            rows.append(TallyRow(target, "" if note.hidden else note.text, dots, "note",
-                                 hidden=note.hidden))
+            rows.append(
+                TallyRow(target, "" if note.hidden else note.text, dots, "note", hidden=note.hidden)
+            )
         else:
-            rows.append(TallyRow(target, f"({kind} {target}, since merged or removed)",
-                                 dots, kind))
+            rows.append(TallyRow(target, f"({kind} {target}, since merged or removed)", dots, kind))
     return rows
 
 
@@ -207,11 +214,17 @@ def _deidentify(state: SessionState) -> None:
 
 
 KIND = InputKind(
-    name="vote", order=20, spec=VoteInput,
+    name="vote",
+    order=20,
+    spec=VoteInput,
     rules={OpenVote: _open, CloseVote: _close, CastVote: _cast, WithdrawVote: _withdraw},
     participant_commands=(CastVote, WithdrawVote),
-    folds={"vote_opened": _on_opened, "vote_closed": _on_closed, "vote_cast": _on_cast,
-           "vote_withdrawn": _on_withdrawn},
+    folds={
+        "vote_opened": _on_opened,
+        "vote_closed": _on_closed,
+        "vote_cast": _on_cast,
+        "vote_withdrawn": _on_withdrawn,
+    },
     has_content=lambda state, key: bool(state.votes.get(key)),
     deidentify=_deidentify,
 )

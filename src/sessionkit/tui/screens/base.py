@@ -160,8 +160,9 @@ class SessionScreen(Screen[None]):
         state = self.engine.state
         locked = state.step_state(state.step_key).locked
         if self.link.do(c.LockInput, locked=not locked):
-            self.notify("Phone input paused." if not locked else "Phone input allowed again.",
-                        markup=False)
+            self.notify(
+                "Phone input paused." if not locked else "Phone input allowed again.", markup=False
+            )
 
     def not_here(self, message: str) -> None:
         """Say why a dialog key does not apply here, in a dialog (see DIALOG_ACTIONS)."""

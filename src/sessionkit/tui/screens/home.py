@@ -1,5 +1,8 @@
 """Home: unfinished runs, session plans and the method library, with a preview.
 
+Over 400 lines: three lists (runs, plans, methods), one filter and one preview that
+move together; the previews are the part to move out next.
+
 Type to search (the filter matches names, ids, summaries, tags and phases). Enter starts
 the highlighted plan, runs the highlighted method on its own (a one-item plan made in
 memory), or resumes the highlighted run.
@@ -87,7 +90,9 @@ def method_preview(method: Method) -> Content:
             f"{method.phase.value} · {method.duration.typical} min "
             f"({method.duration.min}–{method.duration.max}) · "
             f"{method.group_size.min}–{method.group_size.max} people · "
-            "enter runs it on its own", "dim"),
+            "enter runs it on its own",
+            "dim",
+        ),
         Content(""),
         literal(reflow(method.purpose)),
     ]
@@ -101,10 +106,15 @@ def method_preview(method: Method) -> Content:
     lines.append(Content(""))
     lines.append(Content.styled("Steps", "bold"))
     for n, step in enumerate(method.steps, 1):
-        lines.append(Content.assemble(
-            f"{n}. ", one_line(step.title, "bold"),
-            Content.styled(f"  {step.timebox} min · {step.input.kind} · {step.grouping.value}",
-                           "dim")))
+        lines.append(
+            Content.assemble(
+                f"{n}. ",
+                one_line(step.title, "bold"),
+                Content.styled(
+                    f"  {step.timebox} min · {step.input.kind} · {step.grouping.value}", "dim"
+                ),
+            )
+        )
         prompt = fill_variables(step.prompt, defaults)
         lines.append(Content("   ") + literal(reflow(prompt), "dim"))
     bullets("When to use", method.when_to_use)
@@ -112,9 +122,16 @@ def method_preview(method: Method) -> Content:
     bullets("Materials", method.materials)
     bullets("Tips", method.tips)
     care = method.care
-    cares = [(label, text) for label, text in (
-        ("Power dynamics", care.power_dynamics), ("Lived experience", care.lived_experience),
-        ("Safeguarding", care.safeguarding), ("Accessibility", care.accessibility)) if text]
+    cares = [
+        (label, text)
+        for label, text in (
+            ("Power dynamics", care.power_dynamics),
+            ("Lived experience", care.lived_experience),
+            ("Safeguarding", care.safeguarding),
+            ("Accessibility", care.accessibility),
+        )
+        if text
+    ]
     if cares:
         lines.append(Content(""))
         lines.append(Content.styled("Care", "bold"))
@@ -134,12 +151,17 @@ def plan_preview(plan: Plan, methods: dict[str, Method], problems: list[str]) ->
     lines: list[Content] = [one_line(plan.title, "bold")]
     days = len(agenda.days)
     items = len(agenda.items)
-    lines.append(Content.styled(
-        f"{days} day{'s' * (days != 1)} · {items} agenda items · id {plan.id} · "
-        "enter starts it", "dim"))
+    lines.append(
+        Content.styled(
+            f"{days} day{'s' * (days != 1)} · {items} agenda items · id {plan.id} · "
+            "enter starts it",
+            "dim",
+        )
+    )
     if plan.facilitators:
-        lines.append(Content.styled("Facilitators: ", "dim")
-                     + one_line(", ".join(plan.facilitators)))
+        lines.append(
+            Content.styled("Facilitators: ", "dim") + one_line(", ".join(plan.facilitators))
+        )
     if plan.purpose:
         lines.append(Content(""))
         lines.append(literal(reflow(plan.purpose)))
@@ -154,14 +176,20 @@ def plan_preview(plan: Plan, methods: dict[str, Method], problems: list[str]) ->
         for item in day.items:
             missing = item.kind == "method" and item.method is None
             style = "red" if missing else ("" if item.kind == "method" else "dim")
-            lines.append(Content.assemble(
-                Content.styled(f"  {clock_text(item.start)} ", "dim"),
-                one_line(item.title, style),
-                Content.styled(f"  {item.minutes} min", "dim"),
-                Content.styled("  (unknown method)", "red") if missing else ""))
+            lines.append(
+                Content.assemble(
+                    Content.styled(f"  {clock_text(item.start)} ", "dim"),
+                    one_line(item.title, style),
+                    Content.styled(f"  {item.minutes} min", "dim"),
+                    Content.styled("  (unknown method)", "red") if missing else "",
+                )
+            )
         if day.overrun_minutes:
-            lines.append(Content.styled(
-                f"  Runs {day.overrun_minutes} min past the end of the day.", "yellow"))
+            lines.append(
+                Content.styled(
+                    f"  Runs {day.overrun_minutes} min past the end of the day.", "yellow"
+                )
+            )
     if problems:
         lines.append(Content(""))
         lines.append(Content.styled("Problems", "bold red"))
@@ -172,7 +200,9 @@ def plan_preview(plan: Plan, methods: dict[str, Method], problems: list[str]) ->
 class HomeScreen(Screen[None]):
     KEYS = HOME_KEYS
     BINDINGS: ClassVar[list[BindingType]] = [
-        *bindings(HOME_KEYS), Binding("escape", "focus_list", show=False)]
+        *bindings(HOME_KEYS),
+        Binding("escape", "focus_list", show=False),
+    ]
 
     def __init__(self, library: LibraryView | None, runs: RunsList) -> None:
         super().__init__()
@@ -199,10 +229,14 @@ class HomeScreen(Screen[None]):
         problems = self.library.problems if self.library else []
         if problems:
             files = len({p.file for p in problems})
-            self.query_one("#home-problems", Static).update(Content.styled(
-                f"{files} file{'s' * (files != 1)} in the library "
-                f"{'have' if files != 1 else 'has'} problems and may be missing here: "
-                "run `sessionkit check` to see them.", "yellow"))
+            self.query_one("#home-problems", Static).update(
+                Content.styled(
+                    f"{files} file{'s' * (files != 1)} in the library "
+                    f"{'have' if files != 1 else 'has'} problems and may be missing here: "
+                    "run `sessionkit check` to see them.",
+                    "yellow",
+                )
+            )
         else:
             self.query_one("#home-problems", Static).display = False
 
@@ -230,33 +264,59 @@ class HomeScreen(Screen[None]):
         if runs:
             header(" Unfinished runs ")
             for run_id, title, state in runs:
-                entries.append(Option(Content.assemble(
-                    "  ", one_line(title), Content.styled(f"  {state}", "dim")),
-                    id=f"run:{run_id}"))
+                entries.append(
+                    Option(
+                        Content.assemble(
+                            "  ", one_line(title), Content.styled(f"  {state}", "dim")
+                        ),
+                        id=f"run:{run_id}",
+                    )
+                )
         if library is not None:
-            plans = [p for p in library.plans.values()
-                     if _matches(needle, p.id, p.title, p.purpose)]
+            plans = [
+                p for p in library.plans.values() if _matches(needle, p.id, p.title, p.purpose)
+            ]
             if plans:
                 header(" Session plans ")
                 for plan in sorted(plans, key=lambda p: p.title.casefold()):
                     flawed = plan.id in library.rejected_plans
-                    entries.append(Option(Content.assemble(
-                        "  ", one_line(plan.title),
-                        Content.styled("  (problems)", "red") if flawed else ""),
-                        id=f"plan:{plan.id}"))
-            methods = [m for m in library.methods.values()
-                       if _matches(needle, m.id, m.name, m.summary, m.phase.value, *m.tags)]
+                    entries.append(
+                        Option(
+                            Content.assemble(
+                                "  ",
+                                one_line(plan.title),
+                                Content.styled("  (problems)", "red") if flawed else "",
+                            ),
+                            id=f"plan:{plan.id}",
+                        )
+                    )
+            methods = [
+                m
+                for m in library.methods.values()
+                if _matches(needle, m.id, m.name, m.summary, m.phase.value, *m.tags)
+            ]
             if methods:
                 header(" Methods (run one on its own) ")
                 for method in sorted(methods, key=lambda m: m.name.casefold()):
-                    entries.append(Option(Content.assemble(
-                        "  ", one_line(method.name),
-                        Content.styled(f"  {method.duration.typical} min", "dim")),
-                        id=f"method:{method.id}"))
+                    entries.append(
+                        Option(
+                            Content.assemble(
+                                "  ",
+                                one_line(method.name),
+                                Content.styled(f"  {method.duration.typical} min", "dim"),
+                            ),
+                            id=f"method:{method.id}",
+                        )
+                    )
         if not entries:
-            entries.append(Option(Content.styled(
-                "  Nothing matches." if needle else "  No plans or methods found.", "dim"),
-                disabled=True))
+            entries.append(
+                Option(
+                    Content.styled(
+                        "  Nothing matches." if needle else "  No plans or methods found.", "dim"
+                    ),
+                    disabled=True,
+                )
+            )
         options.add_options(entries)
         ids = [o.id for o in entries]
         if previous is not None and previous in ids:
@@ -283,9 +343,15 @@ class HomeScreen(Screen[None]):
         elif kind == "run":
             run = next((r for r in self._runs if r[0] == key), None)
             if run:
-                panel.update(Content.assemble(
-                    one_line(run[1], "bold"), "\n", one_line(run[2], "dim"), "\n\n",
-                    "An unfinished run. Enter resumes it where it stopped."))
+                panel.update(
+                    Content.assemble(
+                        one_line(run[1], "bold"),
+                        "\n",
+                        one_line(run[2], "dim"),
+                        "\n\n",
+                        "An unfinished run. Enter resumes it where it stopped.",
+                    )
+                )
         self.query_one("#home-preview").scroll_home(animate=False)
 
     @on(OptionList.OptionHighlighted, "#home-list")
@@ -314,8 +380,11 @@ class HomeScreen(Screen[None]):
         if kind == "plan" and library is not None:
             plan = library.plans[key]
             if key in library.rejected_plans:
-                self.notify("This plan has problems (see the preview); starting it anyway.",
-                            severity="warning", markup=False)
+                self.notify(
+                    "This plan has problems (see the preview); starting it anyway.",
+                    severity="warning",
+                    markup=False,
+                )
             self.post_message(messages.StartPlan(plan, library.timing_methods()))
         elif kind == "method" and library is not None:
             self.post_message(messages.StartMethod(library.methods[key]))

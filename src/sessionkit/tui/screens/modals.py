@@ -39,8 +39,15 @@ class Dialog(ModalScreen[ResultT]):
 class TextPrompt(Dialog[str]):
     """One line of text (a cluster name, a note's new wording)."""
 
-    def __init__(self, title: str, value: str = "", *, placeholder: str = "",
-                 hint: str = "enter saves · esc cancels", max_length: int = 0) -> None:
+    def __init__(
+        self,
+        title: str,
+        value: str = "",
+        *,
+        placeholder: str = "",
+        hint: str = "enter saves · esc cancels",
+        max_length: int = 0,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.value = value
@@ -51,8 +58,12 @@ class TextPrompt(Dialog[str]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(literal(self.title_text, "bold"), classes="dialog-title")
-            yield Input(self.value, placeholder=self.placeholder, max_length=self.max_length,
-                        select_on_focus=True)
+            yield Input(
+                self.value,
+                placeholder=self.placeholder,
+                max_length=self.max_length,
+                select_on_focus=True,
+            )
             yield Static(Content.styled(self.hint, "dim"), classes="dialog-hint")
 
     @on(Input.Submitted)
@@ -66,7 +77,9 @@ class TextBox(Dialog[str]):
     """Several lines of text (a step's summary)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save"), Binding("escape", "cancel", "Cancel")]
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
 
     def __init__(self, title: str, value: str = "") -> None:
         super().__init__()
@@ -77,8 +90,7 @@ class TextBox(Dialog[str]):
         with Vertical(classes="dialog -wide"):
             yield Static(literal(self.title_text, "bold"), classes="dialog-title")
             yield TextArea(self.value, soft_wrap=True, show_line_numbers=False)
-            yield Static(Content.styled("ctrl+s saves · esc cancels", "dim"),
-                         classes="dialog-hint")
+            yield Static(Content.styled("ctrl+s saves · esc cancels", "dim"), classes="dialog-hint")
 
     def action_save(self) -> None:
         self.dismiss(self.query_one(TextArea).text)
@@ -101,8 +113,14 @@ class Picker(Dialog[str]):
         Binding("end", "move(100000)", show=False, priority=True),
     ]
 
-    def __init__(self, title: str, choices: Sequence[tuple[str, str]], *,
-                 current: str | None = None, hint: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        choices: Sequence[tuple[str, str]],
+        *,
+        current: str | None = None,
+        hint: str = "",
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.choices = list(choices)
@@ -212,8 +230,13 @@ class NoteEntry(Dialog[None]):
         Binding("shift+tab", "cycle(-1)", "Previous kind", show=False, priority=True),
     ]
 
-    def __init__(self, title: str, submit: Callable[[str, str | None], bool],
-                 choices: Sequence[tuple[str, str]] = (), choice_name: str = "kind") -> None:
+    def __init__(
+        self,
+        title: str,
+        submit: Callable[[str, str | None], bool],
+        choices: Sequence[tuple[str, str]] = (),
+        choice_name: str = "kind",
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.submit = submit
@@ -269,8 +292,7 @@ class HelpScreen(Dialog[None]):
     """Every key of the screen underneath, grouped (made from the same list as its
     bindings, so it cannot fall out of date)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "cancel", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,q", "cancel", "Close")]
 
     def __init__(self, title: str, keys: Sequence[Key], note: str = "") -> None:
         super().__init__()
@@ -287,11 +309,13 @@ class HelpScreen(Dialog[None]):
                     lines.append(Content(""))
                 lines.append(Content.styled(key.group, "bold underline"))
                 group = key.group
-            lines.append(Content.assemble(Content.styled(f"  {key.shown_keys:>9}  ", "bold"),
-                                          key.help))
+            lines.append(
+                Content.assemble(Content.styled(f"  {key.shown_keys:>9}  ", "bold"), key.help)
+            )
         lines.append(Content(""))
-        lines.append(Content.styled(
-            "ctrl+p opens the command palette: every action above, by name.", "dim"))
+        lines.append(
+            Content.styled("ctrl+p opens the command palette: every action above, by name.", "dim")
+        )
         if self.note:
             lines.append(Content.styled(self.note, "dim"))
         with Vertical(classes="dialog -wide -tall"):

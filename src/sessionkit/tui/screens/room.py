@@ -59,8 +59,11 @@ class RoomScreen(SessionScreen):
         vote_open = model.kind == "vote" and state.step_state(state.step_key).vote != "closed"
         empty = ""
         if model.kind in ("notes", "canvas") and not model.rows:
-            empty = ("Notes will appear here when they are revealed." if model.private
-                     else "Add your notes on your phone.")
+            empty = (
+                "Notes will appear here when they are revealed."
+                if model.private
+                else "Add your notes on your phone."
+            )
         elif model.kind == "break":
             empty = "Break"
         elif model.kind == "ended":
@@ -77,20 +80,22 @@ class RoomScreen(SessionScreen):
         if not engine.items:
             return Content("")
         if not state.started:
-            return Content.assemble(one_line(engine.plan.title, "bold"), "\n",
-                                    Content.styled("Starting soon", "dim"))
+            return Content.assemble(
+                one_line(engine.plan.title, "bold"), "\n", Content.styled("Starting soon", "dim")
+            )
         if state.ended_at is not None:
-            return Content.assemble(one_line(engine.plan.title, "bold"), "\n",
-                                    "The session has ended. Thank you!")
+            return Content.assemble(
+                one_line(engine.plan.title, "bold"), "\n", "The session has ended. Thank you!"
+            )
         item, step = engine.step_def()
         if step is None and item.kind != "method":
             back = clock_of(self.now + max(0.0, state.timer.remaining_at(self.now)))
-            return Content.assemble(one_line(item.title, "bold"), "\n",
-                                    f"Back at {back}")
+            return Content.assemble(one_line(item.title, "bold"), "\n", f"Back at {back}")
         if step is None:  # a method the library did not have: just its title
             return one_line(item.title, "bold")
-        title = Content.assemble(one_line(item.title, "dim"), Content.styled(" › ", "dim"),
-                                 one_line(step.title, "bold"))
+        title = Content.assemble(
+            one_line(item.title, "dim"), Content.styled(" › ", "dim"), one_line(step.title, "bold")
+        )
         body = literal(engine.prompt())
         if state.step_state(state.step_key).locked:
             body += Content.styled("  (input paused)", "dim")
@@ -105,8 +110,9 @@ class RoomScreen(SessionScreen):
         if url != self._qr_url:  # the code is only drawn again when the address changes
             self._qr_url = url
             self.query_one("#room-qr", Static).update(qr_text(url))
-            self.query_one("#room-url", Static).update(Content.assemble(
-                Content.styled("Join on your phone:", "bold"), "\n", literal(url)))
+            self.query_one("#room-url", Static).update(
+                Content.assemble(Content.styled("Join on your phone:", "bold"), "\n", literal(url))
+            )
 
     def tick(self, now: float) -> None:
         self.query_one(Countdown).show(self.engine, now)

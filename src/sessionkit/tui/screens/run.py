@@ -1,5 +1,8 @@
 """The facilitator's screen while a session runs.
 
+Over 400 lines: the run screen's key actions share its selection, focus and dialogs;
+to be split into board actions and step actions beside a smaller screen.
+
 Left: the agenda (planned against actual) and the facilitator's notes for this step.
 Right: where we are and the prompt, the countdown, one line about the board, the board of
 the step in focus (notes, clusters, vote tally or ratings) and the focused note in full.
@@ -119,9 +122,13 @@ class RunScreen(SessionScreen):
         self.query_one(KeyBar).show(self.KEYS, self.applies, self._kind)
 
     def _show_info(self) -> None:
-        self.query_one(BoardInfo).show(self.engine, self._kind, private=self.model.private,
-                                       selected=len(self.selected),
-                                       notes=self.model.note_count)
+        self.query_one(BoardInfo).show(
+            self.engine,
+            self._kind,
+            private=self.model.private,
+            selected=len(self.selected),
+            notes=self.model.note_count,
+        )
 
     def _show_detail(self, row: Row | None) -> None:
         detail = self.query_one(Detail)
@@ -131,12 +138,17 @@ class RunScreen(SessionScreen):
             detail.show_note(row.ref, self.engine)
         elif row.kind == "target":
             (label, extra), dots = row.ref
-            detail.show_text(label, f"{row.key} · {extra + ' · ' if extra else ''}"
-                                    f"{dots} dot{'s' * (dots != 1)} · d adds a paper dot")
+            detail.show_text(
+                label,
+                f"{row.key} · {extra + ' · ' if extra else ''}"
+                f"{dots} dot{'s' * (dots != 1)} · d adds a paper dot",
+            )
         elif row.kind == "scale":
             value, label, count = row.ref
-            detail.show_text(f"{value} {label}".strip(),
-                             f"{count} rating{'s' * (count != 1)} · d adds a paper rating")
+            detail.show_text(
+                f"{value} {label}".strip(),
+                f"{count} rating{'s' * (count != 1)} · d adds a paper rating",
+            )
         elif row.kind == "section" and row.key:
             group, count = row.ref
             detail.show_text(group.label, f"{row.key} · {count} notes · r renames, m merges")
@@ -170,8 +182,19 @@ class RunScreen(SessionScreen):
 
     # ------------------------------------------------------------ what applies now
 
-    DIALOG_ACTIONS = frozenset({"add_notes", "edit", "set_kind", "group", "rename", "merge",
-                                "move_to", "summary", "people"})
+    DIALOG_ACTIONS = frozenset(
+        {
+            "add_notes",
+            "edit",
+            "set_kind",
+            "group",
+            "rename",
+            "merge",
+            "move_to",
+            "summary",
+            "people",
+        }
+    )
 
     def applies(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.host.link is None:
@@ -247,8 +270,10 @@ class RunScreen(SessionScreen):
 
     def action_add_notes(self) -> None:
         if not self.applies("add_notes", ()):
-            self.not_here("This step does not collect notes. Paper notes are typed on a "
-                          "notes or canvas step (or a clustering step, for late ones).")
+            self.not_here(
+                "This step does not collect notes. Paper notes are typed on a "
+                "notes or canvas step (or a clustering step, for late ones)."
+            )
             return
         engine = self.engine
         key = engine.state.step_key
@@ -295,8 +320,7 @@ class RunScreen(SessionScreen):
             if text and text != note.text:
                 self.link.do(c.EditNote, note=note.id, text=text)
 
-        self.app.push_screen(TextPrompt(f"Edit note {note.id}", note.text, max_length=500),
-                             done)
+        self.app.push_screen(TextPrompt(f"Edit note {note.id}", note.text, max_length=500), done)
 
     def action_hide(self) -> None:
         ids = self._chosen_notes()
@@ -317,19 +341,24 @@ class RunScreen(SessionScreen):
             self.not_here("Move the cursor to a note first (↑ ↓).")
             return
         if self._kind == "canvas":
+
             def placed(region: str | None) -> None:
                 if region:
                     self.link.do(c.PlaceNote, note=note.id, region=region)
-            self.app.push_screen(Picker(f"Where does {note.id} go?", self._regions(),
-                                        current=note.region), placed)
+
+            self.app.push_screen(
+                Picker(f"Where does {note.id} go?", self._regions(), current=note.region), placed
+            )
             return
 
         def chosen(category: str | None) -> None:
             if category and category != note.category:
                 self.link.do(c.EditNote, note=note.id, category=category)
 
-        self.app.push_screen(Picker(f"What kind of note is {note.id}?", self._categories(),
-                                    current=note.category), chosen)
+        self.app.push_screen(
+            Picker(f"What kind of note is {note.id}?", self._categories(), current=note.category),
+            chosen,
+        )
 
     def action_shift_group(self, direction: int) -> None:
         note = self._focused_note()
@@ -410,12 +439,18 @@ class RunScreen(SessionScreen):
                     self.board.move_to_key("section", event.data["cluster"])
 
         what = f"{len(ids)} note{'s' * (len(ids) != 1)}" if ids else "an empty cluster"
-        self.app.push_screen(TextPrompt(f"Name the new cluster ({what})",
-                                        placeholder="e.g. People don't know who to call",
-                                        max_length=80), named)
+        self.app.push_screen(
+            TextPrompt(
+                f"Name the new cluster ({what})",
+                placeholder="e.g. People don't know who to call",
+                max_length=80,
+            ),
+            named,
+        )
 
-    def _with_cluster(self, title: str, then: Callable[[str], None],
-                      exclude: str | None = None) -> None:
+    def _with_cluster(
+        self, title: str, then: Callable[[str], None], exclude: str | None = None
+    ) -> None:
         """Run ``then(cluster_id)`` on the focused cluster, or on one picked from a list
         when the cursor is not on a cluster (so the key never does nothing)."""
         cluster_id = self._focused_cluster()
@@ -426,13 +461,15 @@ class RunScreen(SessionScreen):
         if not choices:
             self.not_here("There are no clusters yet: select notes with x, then g groups them.")
             return
-        self.app.push_screen(Picker(title, choices),
-                             lambda picked: then(picked) if picked else None)
+        self.app.push_screen(
+            Picker(title, choices), lambda picked: then(picked) if picked else None
+        )
 
     def action_rename(self) -> None:
         if not self.applies("rename", ()):
             self.not_here("Clusters are renamed on a clustering step.")
             return
+
         def rename(cluster_id: str) -> None:
             cluster = self.engine.state.clusters[cluster_id]
 
@@ -440,22 +477,28 @@ class RunScreen(SessionScreen):
                 if label and label != cluster.label:
                     self.link.do(c.RenameCluster, cluster=cluster_id, label=label)
 
-            self.app.push_screen(TextPrompt(f"Rename cluster {cluster_id}", cluster.label,
-                                            max_length=80), named)
+            self.app.push_screen(
+                TextPrompt(f"Rename cluster {cluster_id}", cluster.label, max_length=80), named
+            )
 
         self._with_cluster("Rename which cluster?", rename)
 
     def _cluster_choices(self, exclude: str | None = None) -> list[tuple[str, str]]:
         key = self.engine.state.step_key
-        return [(cl.id, ("Parking lot: " if cl.parking and cl.label != "Parking lot" else "")
-                 + cl.label)
-                for cl in self.engine.state.clusters.values()
-                if cl.step == key and cl.id != exclude]
+        return [
+            (
+                cl.id,
+                ("Parking lot: " if cl.parking and cl.label != "Parking lot" else "") + cl.label,
+            )
+            for cl in self.engine.state.clusters.values()
+            if cl.step == key and cl.id != exclude
+        ]
 
     def action_merge(self) -> None:
         if not self.applies("merge", ()):
             self.not_here("Clusters are merged on a clustering step.")
             return
+
         def merge(source: str) -> None:
             choices = self._cluster_choices(exclude=source)
             if not choices:
@@ -479,8 +522,7 @@ class RunScreen(SessionScreen):
             self.not_here("Select notes with x (or move the cursor to one) first.")
             return
         ids = self._chosen_notes()
-        choices = [*self._cluster_choices(), ("-", "(not in a cluster)"),
-                   ("+", "New cluster…")]
+        choices = [*self._cluster_choices(), ("-", "(not in a cluster)"), ("+", "New cluster…")]
 
         def chosen(target: str | None) -> None:
             if target is None:
@@ -490,13 +532,15 @@ class RunScreen(SessionScreen):
                 return
             cluster = None if target == "-" else target
             notes = self.engine.state.notes
-            moves = [c.MoveNote(note=i, cluster=cluster) for i in ids
-                     if notes[i].cluster != cluster]
+            moves = [
+                c.MoveNote(note=i, cluster=cluster) for i in ids if notes[i].cluster != cluster
+            ]
             if moves and self.link.do_many(moves):
                 self.action_clear_selection()
 
-        self.app.push_screen(Picker(f"Move {len(ids)} note{'s' * (len(ids) != 1)} to…",
-                                    choices), chosen)
+        self.app.push_screen(
+            Picker(f"Move {len(ids)} note{'s' * (len(ids) != 1)} to…", choices), chosen
+        )
 
     def action_park(self) -> None:
         ids = self._chosen_notes()
@@ -504,14 +548,20 @@ class RunScreen(SessionScreen):
             return
         state = self.engine.state
         key = state.step_key
-        parking = next((cl.id for cl in state.clusters.values()
-                        if cl.step == key and cl.parking), None)
+        parking = next(
+            (cl.id for cl in state.clusters.values() if cl.step == key and cl.parking), None
+        )
         if parking is None:
-            done = self.link.do(c.CreateCluster, label="Parking lot", notes=ids,
-                                parking=True) is not None
+            done = (
+                self.link.do(c.CreateCluster, label="Parking lot", notes=ids, parking=True)
+                is not None
+            )
         else:
-            moves = [c.MoveNote(note=i, cluster=parking) for i in ids
-                     if state.notes[i].cluster != parking]
+            moves = [
+                c.MoveNote(note=i, cluster=parking)
+                for i in ids
+                if state.notes[i].cluster != parking
+            ]
             done = bool(moves) and self.link.do_many(moves) > 0
         if done:
             self.action_clear_selection()
@@ -543,8 +593,10 @@ class RunScreen(SessionScreen):
         """The QR code is drawn only in the room view: full size, never under a dialog's
         tint (which would stop it scanning)."""
         if not self.host.join_url:
-            self.not_here("Phones cannot join this run: there is no join address (see the "
-                          "message shown when it started, or run without --no-server).")
+            self.not_here(
+                "Phones cannot join this run: there is no join address (see the "
+                "message shown when it started, or run without --no-server)."
+            )
             return
         room = self.app.get_screen("room")  # installed by the app, made once
         if isinstance(room, RoomScreen):
@@ -559,9 +611,14 @@ class RunScreen(SessionScreen):
         notes: dict[str, int] = {}
         for note in self.engine.state.notes.values():
             notes[note.author] = notes.get(note.author, 0) + 1
-        choices = [(p.id, f"{p.name or 'anonymous'} ({p.id}) · "
-                          f"{notes.get(p.id, 0)} note{'s' * (notes.get(p.id, 0) != 1)}")
-                   for p in people]
+        choices = [
+            (
+                p.id,
+                f"{p.name or 'anonymous'} ({p.id}) · "
+                f"{notes.get(p.id, 0)} note{'s' * (notes.get(p.id, 0) != 1)}",
+            )
+            for p in people
+        ]
 
         def chosen(participant: str | None) -> None:
             if participant is None:
@@ -573,13 +630,18 @@ class RunScreen(SessionScreen):
                 if yes:
                     self.link.do(c.RemoveParticipant, participant=participant)
 
-            self.app.push_screen(Confirm(
-                f"Remove {label}?",
-                "Their phone stops working in this session. What they wrote stays in the "
-                "record (hide single notes with h)."), confirmed)
+            self.app.push_screen(
+                Confirm(
+                    f"Remove {label}?",
+                    "Their phone stops working in this session. What they wrote stays in the "
+                    "record (hide single notes with h).",
+                ),
+                confirmed,
+            )
 
-        self.app.push_screen(Picker(f"{len(people)} joined · enter removes someone", choices),
-                             chosen)
+        self.app.push_screen(
+            Picker(f"{len(people)} joined · enter removes someone", choices), chosen
+        )
 
     def action_toggle_panel(self) -> None:
         shown = self.query_one("#side").display
@@ -592,9 +654,11 @@ class RunScreen(SessionScreen):
 
     def action_quit_app(self) -> None:
         engine = self.engine
-        detail = ("The run is saved: resume it from the home screen."
-                  if engine.journal is not None else
-                  "This run is not being saved: its notes will be lost.")
+        detail = (
+            "The run is saved: resume it from the home screen."
+            if engine.journal is not None
+            else "This run is not being saved: its notes will be lost."
+        )
 
         def answer(yes: bool | None) -> None:
             if yes:

@@ -23,14 +23,16 @@ def summary(engine: Engine, now: float, *, lines: int = 1) -> Content:
         return Content.styled(f"planned {clock_text(p.day.start)}–{planned}", ".timing--muted")
     style = ".timing--late" if p.slip > 0 else ".timing--early" if p.slip < 0 else ""
     which = f"day {p.day.index + 1} " if len(engine.agenda.days) > 1 else ""
-    parts = [Content.styled(slip_text(p.slip), style),
-             Content("\n" if lines > 1 else " · ")
-             + Content(f"{which}ends ≈{clock_text(p.forecast)}")]
+    parts = [
+        Content.styled(slip_text(p.slip), style),
+        Content("\n" if lines > 1 else " · ") + Content(f"{which}ends ≈{clock_text(p.forecast)}"),
+    ]
     if p.on_schedule:
         parts.append(Content.styled(f" (plan {planned})", ".timing--muted"))
     if p.over_end > 0:
-        parts.append(Content.styled(f" {p.over_end} min past {clock_text(p.day.end)}!",
-                                    ".timing--late"))
+        parts.append(
+            Content.styled(f" {p.over_end} min past {clock_text(p.day.end)}!", ".timing--late")
+        )
     return Content.assemble(*parts)
 
 
@@ -41,19 +43,22 @@ def _item_line(engine: Engine, item: TimedItem, now: float, width: int) -> Conte
     spent = item_seconds(engine, item.index, now) / 60
     if current:
         marker, style = "▶", "bold"
-        right = Content.styled(f"{spent:.0f}/{item.minutes}m", ".timing--late"
-                               if spent > item.minutes else "")
+        right = Content.styled(
+            f"{spent:.0f}/{item.minutes}m", ".timing--late" if spent > item.minutes else ""
+        )
     elif visited:
         delta = round(spent - item.minutes)
         marker, style = "✓", ".timing--done"
         right = Content.styled(f"{item.minutes}m", ".timing--muted") + Content.styled(
-            f" {delta:+d}" if delta else "  0", ".timing--late" if delta > 0 else
-            ".timing--early" if delta < 0 else ".timing--muted")
+            f" {delta:+d}" if delta else "  0",
+            ".timing--late" if delta > 0 else ".timing--early" if delta < 0 else ".timing--muted",
+        )
     else:
         marker, style = " ", "" if item.kind == "method" else ".timing--muted"
         right = Content.styled(f"{item.minutes}m", ".timing--muted")
-    left = Content.assemble(f"{marker} ", Content.styled(clock_text(item.start), ".timing--muted"),
-                            " ")
+    left = Content.assemble(
+        f"{marker} ", Content.styled(clock_text(item.start), ".timing--muted"), " "
+    )
     title_width = width - left.cell_length - right.cell_length - 1
     return left + fit(one_line(item.title, style), title_width) + " " + right
 
@@ -72,9 +77,13 @@ def agenda_content(engine: Engine, now: float, width: int) -> Content:
             if day.title:
                 head += Content(" · ") + one_line(day.title)
             lines.append(fit(head, width))
-        lines.append(Content.styled(
-            f"{clock_text(day.start)}–{clock_text(day.end)} · planned to {clock_text(day.finish)}",
-            ".timing--muted"))
+        lines.append(
+            Content.styled(
+                f"{clock_text(day.start)}–{clock_text(day.end)} "
+                f"· planned to {clock_text(day.finish)}",
+                ".timing--muted",
+            )
+        )
         for item in day.items:
             lines.append(_item_line(engine, item, now, width))
             if state.started and item.index == state.item and item.steps:
@@ -85,8 +94,11 @@ def agenda_content(engine: Engine, now: float, width: int) -> Content:
                     mark = "›" if here else " "
                     right = f"{spent:.0f}/{timed.minutes}m" if here else f"{timed.minutes}m"
                     label = one_line(timed.step.title, "bold" if here else ".timing--muted")
-                    lines.append(Content(f"    {mark} ") + fit(label, width - 7 - len(right))
-                                 + Content.styled(" " + right, ".timing--muted"))
+                    lines.append(
+                        Content(f"    {mark} ")
+                        + fit(label, width - 7 - len(right))
+                        + Content.styled(" " + right, ".timing--muted")
+                    )
         lines.append(Content(""))
     if state.started:
         lines.append(summary(engine, now, lines=2))

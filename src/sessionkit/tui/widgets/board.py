@@ -1,5 +1,8 @@
 """The facilitator's board: every note of the step in focus, one line each.
 
+Over 400 lines: one Line API widget whose drawing, line cache and focus logic share
+its row list; splitting them would put the cache's invariants in two places.
+
 A Line API widget (like toolong's ``LogLines`` or Textual's ``OptionList``): it holds a
 list of rows and draws only the lines in view, so a board of 10,000 notes costs what a
 screenful costs. A widget per note would take seconds to mount (see PITFALLS.md).
@@ -42,8 +45,15 @@ class Board(ScrollView, can_focus=True):
     """The notes (or vote targets, or rating scale) of the current step."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "board--cursor", "board--selected", "board--muted", "board--hidden",
-        "board--private", "board--bar", "board--mark", "board--chip", "board--warning",
+        "board--cursor",
+        "board--selected",
+        "board--muted",
+        "board--hidden",
+        "board--private",
+        "board--bar",
+        "board--mark",
+        "board--chip",
+        "board--warning",
         "board--empty",
     }
 
@@ -113,8 +123,9 @@ class Board(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------ data in
 
-    def show(self, model: BoardModel, selected: frozenset[str] = frozenset(),
-             *, empty: str | None = None) -> None:
+    def show(
+        self, model: BoardModel, selected: frozenset[str] = frozenset(), *, empty: str | None = None
+    ) -> None:
         """Replace the rows, keeping the cursor on the same note or cluster if it is there."""
         was = self.current_row
         old_cursor = self.cursor
@@ -127,8 +138,10 @@ class Board(ScrollView, can_focus=True):
         self.refresh()
         now = self.current_row
         if (was is None) != (now is None) or (
-                was is not None and now is not None
-                and (was.kind, was.key, was.ref) != (now.kind, now.key, now.ref)):
+            was is not None
+            and now is not None
+            and (was.kind, was.key, was.ref) != (now.kind, now.key, now.ref)
+        ):
             self.post_message(self.CursorMoved(self, now))
 
     def set_selected(self, selected: frozenset[str]) -> None:
@@ -173,8 +186,11 @@ class Board(ScrollView, can_focus=True):
         for index, row in enumerate(self.model.rows):
             first.append(len(lines))
             if row.kind == "text" and width > 0:
-                wrapped = literal(row.ref).wrap(max(1, width - 2)) if isinstance(
-                    row.ref, str) else [row.ref]
+                wrapped = (
+                    literal(row.ref).wrap(max(1, width - 2))
+                    if isinstance(row.ref, str)
+                    else [row.ref]
+                )
                 self._wrapped[index] = wrapped or [Content("")]
                 lines.extend(_Line(index, part) for part in range(len(self._wrapped[index])))
             else:
@@ -229,9 +245,16 @@ class Board(ScrollView, can_focus=True):
         """Everything a drawn line depends on (notes are mutable, so their fields)."""
         if row.kind == "note":
             note = row.ref
-            what: object = (note.id, note.text, note.hidden, note.author_name,
-                            row.key in self.selected, self.model.private, row.group is None,
-                            self.model.colours.get(note.category or ""))
+            what: object = (
+                note.id,
+                note.text,
+                note.hidden,
+                note.author_name,
+                row.key in self.selected,
+                self.model.private,
+                row.group is None,
+                self.model.colours.get(note.category or ""),
+            )
         elif row.kind == "text":
             what = (line.row, line.part, row.ref)
         elif row.kind in ("target", "scale"):
@@ -248,7 +271,8 @@ class Board(ScrollView, can_focus=True):
         # RenderOptions types its rules as a RulesMap; Textual itself passes a widget's
         # styles there (Visual.to_strips), which are read the same way (rules.get).
         strips = content.render_strips(
-            width, 1, base, RenderOptions(self._get_style, cast(RulesMap, self.styles)))
+            width, 1, base, RenderOptions(self._get_style, cast(RulesMap, self.styles))
+        )
         strip = strips[0] if strips else Strip([])
         return strip.extend_cell_length(width, base.rich_style)
 
@@ -256,10 +280,14 @@ class Board(ScrollView, can_focus=True):
         kind = row.kind
         if kind == "note":
             note = row.ref
-            return draw.note_content(note, width, selected=row.key in self.selected,
-                                     private=self.model.private,
-                                     indent=1 if row.group is None else 2,
-                                     colour=self.model.colours.get(note.category or ""))
+            return draw.note_content(
+                note,
+                width,
+                selected=row.key in self.selected,
+                private=self.model.private,
+                indent=1 if row.group is None else 2,
+                colour=self.model.colours.get(note.category or ""),
+            )
         if kind == "section":
             return draw.section_content(row, width)
         if kind == "target":
@@ -285,8 +313,11 @@ class Board(ScrollView, can_focus=True):
         for row in (old, index):  # only the two lines whose look changed
             if row is not None and row < len(self._first_line):
                 start = self._first_line[row]
-                end = self._first_line[row + 1] if row + 1 < len(self._first_line) else len(
-                    self._lines)
+                end = (
+                    self._first_line[row + 1]
+                    if row + 1 < len(self._first_line)
+                    else len(self._lines)
+                )
                 self.refresh_lines(start, end - start)
         self.scroll_to_cursor()
         self.post_message(self.CursorMoved(self, self.current_row))
@@ -337,8 +368,11 @@ class Board(ScrollView, can_focus=True):
         line = self._first_line[self.cursor] + direction * height
         line = max(0, min(line, len(self._lines) - 1))
         row = self._lines[line].row
-        target = row if self.model.rows[row].focusable else (
-            self._step_from(row, direction) or self._step_from(row, -direction))
+        target = (
+            row
+            if self.model.rows[row].focusable
+            else (self._step_from(row, direction) or self._step_from(row, -direction))
+        )
         if target is not None:
             self.move_to(target)
 

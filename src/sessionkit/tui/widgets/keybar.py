@@ -27,9 +27,12 @@ class KeyBar(Widget):
         self._items: list[tuple[str, str, str]] = []
         self._drawn: tuple[object, ...] | None = None
 
-    def show(self, keys: Sequence[Key],
-             applies: Callable[[str, tuple[object, ...]], bool | None],
-             kind: str = "") -> None:
+    def show(
+        self,
+        keys: Sequence[Key],
+        applies: Callable[[str, tuple[object, ...]], bool | None],
+        kind: str = "",
+    ) -> None:
         """Show ``keys`` that apply (``applies(action, params)`` is true) on this ``kind``."""
         items: list[tuple[str, str, str]] = []
         seen: set[str] = set()
@@ -40,8 +43,13 @@ class KeyBar(Widget):
             if key.action in seen or not applies(name, params):
                 continue
             seen.add(key.action)
-            items.append((key.shown_keys.split(" ")[0] if not key.display else key.display,
-                          key.label_for(kind), key.action))
+            items.append(
+                (
+                    key.shown_keys.split(" ")[0] if not key.display else key.display,
+                    key.label_for(kind),
+                    key.action,
+                )
+            )
         if tuple(items) != self._drawn:
             self._drawn = tuple(items)
             self._items = items
@@ -50,9 +58,14 @@ class KeyBar(Widget):
     def render(self) -> Content:
         width = self.size.width
         # Help and the palette always show: they lead to every key left out here.
-        tail = Content.assemble(*(self._item(key, label, f"screen.{action}")
-                                  for key, label, action in self._items if action == "help"),
-                                self._item("^p", "palette", "app.command_palette"))
+        tail = Content.assemble(
+            *(
+                self._item(key, label, f"screen.{action}")
+                for key, label, action in self._items
+                if action == "help"
+            ),
+            self._item("^p", "palette", "app.command_palette"),
+        )
         parts: list[Content] = []
         used = tail.cell_length + 1
         for key, label, action in self._items:

@@ -30,8 +30,14 @@ from sessionkit.tui.timing import clock_of
 from sessionkit.tui.widgets.agenda import agenda_content, summary
 
 STYLE_CLASSES = {
-    "timing--late", "timing--early", "timing--muted", "timing--done",
-    "board--muted", "board--bar", "board--warning", "board--chip",
+    "timing--late",
+    "timing--early",
+    "timing--muted",
+    "timing--done",
+    "board--muted",
+    "board--bar",
+    "board--warning",
+    "board--chip",
 }
 
 
@@ -116,8 +122,12 @@ class Countdown(Vertical):
 
 
 KIND_WORDS = {
-    "notes": "sticky notes", "canvas": "notes on a canvas", "cluster": "clustering",
-    "vote": "dot vote", "rating": "rating", "discussion": "discussion",
+    "notes": "sticky notes",
+    "canvas": "notes on a canvas",
+    "cluster": "clustering",
+    "vote": "dot vote",
+    "rating": "rating",
+    "discussion": "discussion",
 }
 
 
@@ -131,10 +141,17 @@ class StepInfo(Panel):
             return
         if not state.started:
             first = engine.items[0]
-            self.set(Content.assemble(
-                Content.styled("Not started yet", "bold"), "\n",
-                "Press ", Content.styled("n", "bold reverse"), " to begin with ",
-                one_line(first.title, "bold"), "."))
+            self.set(
+                Content.assemble(
+                    Content.styled("Not started yet", "bold"),
+                    "\n",
+                    "Press ",
+                    Content.styled("n", "bold reverse"),
+                    " to begin with ",
+                    one_line(first.title, "bold"),
+                    ".",
+                )
+            )
             return
         item, step = engine.step_def()
         where = Content.styled(f"{item.index + 1}/{len(engine.items)} ", ".timing--muted")
@@ -145,7 +162,8 @@ class StepInfo(Panel):
             head += Content.styled(
                 f" · step {state.step + 1}/{count} · "
                 f"{KIND_WORDS.get(step.input.kind, step.input.kind)}, {step.grouping.value}",
-                ".timing--muted")
+                ".timing--muted",
+            )
             lines = [head, one_line(step.title, "bold")]
         if state.ended_at is not None:
             lines.insert(0, Content.styled("Session ended.", "bold"))
@@ -158,8 +176,7 @@ class BoardInfo(Panel):
 
     FIXED_HEIGHT = True
 
-    def show(self, engine: Engine, kind: str, *, private: bool, selected: int,
-             notes: int) -> None:
+    def show(self, engine: Engine, kind: str, *, private: bool, selected: int, notes: int) -> None:
         state = engine.state
         key = state.step_key
         parts: list[Content] = []
@@ -170,9 +187,12 @@ class BoardInfo(Panel):
         elif kind == "break" and engine.item().kind != "method":
             parts.append(Content("A break: nothing is collected."))
         elif kind == "break":
-            parts.append(Content.styled(
-                "This item's method was not found in the library, so it has no steps.",
-                ".board--warning"))
+            parts.append(
+                Content.styled(
+                    "This item's method was not found in the library, so it has no steps.",
+                    ".board--warning",
+                )
+            )
         else:
             _, step = engine.step_def()
             spec = step.input if step else None
@@ -182,11 +202,11 @@ class BoardInfo(Panel):
                     parts.append(Content(" · [ ] or c moves a note between regions"))
             elif isinstance(spec, ClusterInput):
                 clusters = sum(1 for cl in state.clusters.values() if cl.step == key)
-                parts.append(Content(f"{notes} notes · {clusters} cluster"
-                                     f"{'s' * (clusters != 1)}"))
+                parts.append(Content(f"{notes} notes · {clusters} cluster{'s' * (clusters != 1)}"))
                 if selected:
-                    parts.append(Content.styled(f" · {selected} selected (g groups, t moves)",
-                                                "bold"))
+                    parts.append(
+                        Content.styled(f" · {selected} selected (g groups, t moves)", "bold")
+                    )
                 else:
                     parts.append(Content.styled(" · x selects, g groups", ".timing--muted"))
             elif isinstance(spec, VoteInput):
@@ -194,14 +214,22 @@ class BoardInfo(Panel):
                 votes = state.votes.get(key, {})
                 dots = sum(sum(b.values()) for b in votes.values())
                 voters = sum(1 for b in votes.values() if sum(b.values()))
-                word = {"open": "Vote OPEN", "closed": "Vote closed: results",
-                        "not opened": "Vote not opened (o opens it)"}.get(status, status)
+                word = {
+                    "open": "Vote OPEN",
+                    "closed": "Vote closed: results",
+                    "not opened": "Vote not opened (o opens it)",
+                }.get(status, status)
                 parts.append(Content.styled(word, "bold"))
-                parts.append(Content(f" · {dots} dot{'s' * (dots != 1)} from {voters} "
-                                     f"{'person' if voters == 1 else 'people'} · "
-                                     f"{spec.dots_per_person} each"))
+                parts.append(
+                    Content(
+                        f" · {dots} dot{'s' * (dots != 1)} from {voters} "
+                        f"{'person' if voters == 1 else 'people'} · "
+                        f"{spec.dots_per_person} each"
+                    )
+                )
             elif isinstance(spec, RatingInput):
                 from sessionkit.tui.board_model import rating_summary
+
                 count, mean = rating_summary(engine)
                 question = one_line(spec.question or "Ratings", "bold")
                 parts.append(question)
@@ -213,8 +241,9 @@ class BoardInfo(Panel):
             if state.step_state(key).locked:
                 parts.append(Content.styled("  PHONE INPUT PAUSED (i)", ".board--warning"))
         if private:
-            parts.insert(0, Content.styled(
-                " PRIVATE — not yet revealed to the room (R reveals) ", "reverse"))
+            parts.insert(
+                0, Content.styled(" PRIVATE — not yet revealed to the room (R reveals) ", "reverse")
+            )
             parts.insert(1, Content(" "))
         self.set(Content.assemble(*parts))
 
@@ -283,8 +312,9 @@ class Detail(Panel):
             meta.append("typed by the facilitator")
         if note.hidden:
             meta.append("HIDDEN from the room")
-        self.set(Content.assemble(
-            literal(note.text), "\n", one_line(" · ".join(meta), ".timing--muted")))
+        self.set(
+            Content.assemble(literal(note.text), "\n", one_line(" · ".join(meta), ".timing--muted"))
+        )
 
 
 class TitleBar(Panel):
@@ -298,15 +328,20 @@ class TitleBar(Panel):
             parts.append(one_line(title))
             self.set(Content.assemble(*parts))
             return
-        right: list[Content] = [Content.styled(f"  {clock_of(now)}  ", ".timing--muted"),
-                                summary(engine, now)]
+        right: list[Content] = [
+            Content.styled(f"  {clock_of(now)}  ", ".timing--muted"),
+            summary(engine, now),
+        ]
         people = len(engine.state.active_participants())
         if people:
             right.append(Content(f"  · {people} joined"))
         right.append(Content(" "))
         if engine.storage_error:  # the most important thing on the line when it happens
-            right.insert(0, Content.styled("  NOT SAVING: ", "bold reverse")
-                         + one_line(engine.storage_error, ".board--warning"))
+            right.insert(
+                0,
+                Content.styled("  NOT SAVING: ", "bold reverse")
+                + one_line(engine.storage_error, ".board--warning"),
+            )
         tail = Content.assemble(*right)
         room = max(8, (self.size.width or 100) - tail.cell_length - 13)
         plan_title = one_line(engine.plan.title, "bold")

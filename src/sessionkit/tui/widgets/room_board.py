@@ -31,7 +31,11 @@ CARD_MAX_LINES = 6
 
 class RoomBoard(ScrollView):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "board--card", "board--muted", "board--bar", "board--chip", "board--empty",
+        "board--card",
+        "board--muted",
+        "board--bar",
+        "board--chip",
+        "board--empty",
         "board--heading",
     }
 
@@ -119,7 +123,7 @@ class RoomBoard(ScrollView):
         def flush() -> int:
             lines = 0
             for start in range(0, len(run), columns):
-                lines += max(run[start:start + columns]) + 1
+                lines += max(run[start : start + columns]) + 1
             run.clear()
             return lines
 
@@ -128,8 +132,13 @@ class RoomBoard(ScrollView):
                 run.append(min(CARD_MAX_LINES, len(row.ref.text) // inner + 1))
                 continue
             total += flush()
-            total += 2 if row.kind == "section" else len(str(row.ref)) // width + 1 \
-                if row.kind == "text" else 1
+            total += (
+                2
+                if row.kind == "section"
+                else len(str(row.ref)) // width + 1
+                if row.kind == "text"
+                else 1
+            )
         return total + flush()
 
     def _grid(self, width: int) -> tuple[int, int]:
@@ -158,8 +167,9 @@ class RoomBoard(ScrollView):
             if row.kind == "section":
                 if not previous_blank:
                     yield blank
-                yield self._line(draw.section_content(row, width, room=True), width,
-                                 "board--heading")
+                yield self._line(
+                    draw.section_content(row, width, room=True), width, "board--heading"
+                )
             elif row.kind == "target":
                 rank += 1
                 yield self._target(row, width, rank)
@@ -179,8 +189,7 @@ class RoomBoard(ScrollView):
                 text += Content.styled(f"  {extra}", ".board--muted")
             return self._line(draw.fit(text, width), width)
         head = Content.styled(f"{rank:>3}. ", "bold")
-        return self._line(head + draw.target_content(row, width - 5, self.model.tally_max),
-                          width)
+        return self._line(head + draw.target_content(row, width - 5, self.model.tally_max), width)
 
     def _cards(self, texts: list[str], width: int, blank: Strip) -> Iterator[Strip]:
         columns, card_width = self._grid(width)
@@ -189,7 +198,7 @@ class RoomBoard(ScrollView):
         tail_width = width - columns * card_width - GAP * (columns - 1)
         for start in range(0, len(texts), columns):
             cards: list[list[Content]] = []
-            for text in texts[start:start + columns]:
+            for text in texts[start : start + columns]:
                 lines = literal(text).wrap(inner)
                 if len(lines) > CARD_MAX_LINES:
                     lines = lines[:CARD_MAX_LINES]
@@ -204,8 +213,7 @@ class RoomBoard(ScrollView):
                     if n < len(cards):
                         card = cards[n]
                         line = card[line_no] if line_no < len(card) else Content("")
-                        parts.append(self._line(Content(" ") + line, card_width,
-                                                "board--card"))
+                        parts.append(self._line(Content(" ") + line, card_width, "board--card"))
                     else:
                         parts.append(Strip.blank(card_width, self.get_visual_style().rich_style))
                 if tail_width > 0:

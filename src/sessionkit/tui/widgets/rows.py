@@ -40,8 +40,9 @@ def section_content(row: Row, width: int, *, room: bool = False) -> Content:
     label = one_line(group.label, "bold")
     if group.parking and group.label.strip().casefold() != "parking lot":
         label = Content.assemble(("Parking lot: ", ".board--muted"), label)
-    chip = Content.styled("▌", group.colour) if group.colour else Content.styled(
-        "▌", ".board--chip")
+    chip = (
+        Content.styled("▌", group.colour) if group.colour else Content.styled("▌", ".board--chip")
+    )
     tail = Content.styled(f"  {count}", ".board--muted")
     if room or row.key is None or not row.focusable:
         return fit(Content.assemble(chip, " ", label, tail), width)
@@ -50,8 +51,15 @@ def section_content(row: Row, width: int, *, room: bool = False) -> Content:
     return body + ident
 
 
-def note_content(note: Note, width: int, *, selected: bool, private: bool,
-                 indent: int = 1, colour: str | None = None) -> Content:
+def note_content(
+    note: Note,
+    width: int,
+    *,
+    selected: bool,
+    private: bool,
+    indent: int = 1,
+    colour: str | None = None,
+) -> Content:
     mark = Content.styled("● ", ".board--mark") if selected else Content("  ")
     if colour and not selected:  # the note's kind, where it is not its section's
         mark = Content.styled("▪ ", colour)
@@ -80,16 +88,18 @@ def target_content(row: Row, width: int, most: int) -> Content:
     text = one_line(label)
     if extra:
         text = text + Content.styled(f"  {extra}", ".board--muted")
-    return Content.assemble(" ", fit(text, label_width), " ",
-                            bar(dots, most, width - label_width - 6), count, " ")
+    return Content.assemble(
+        " ", fit(text, label_width), " ", bar(dots, most, width - label_width - 6), count, " "
+    )
 
 
 def scale_content(row: Row, width: int, most: int) -> Content:
     value, label, count = row.ref
     head = Content.styled(f" {value:>3} ", "bold") + one_line(label)
     head_width = min(max(6, width // 3), 24)
-    return Content.assemble(fit(head, head_width), " ",
-                            bar(count, most, width - head_width - 6), f"{count:>4} ")
+    return Content.assemble(
+        fit(head, head_width), " ", bar(count, most, width - head_width - 6), f"{count:>4} "
+    )
 
 
 def text_content(row: Row) -> Content:
