@@ -8,7 +8,7 @@ A step is addressed by its key, ``"<item index>.<step index>"`` as the state sto
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from sessionkit.core.agenda import TimedItem
@@ -87,6 +87,30 @@ def note_visible(state: SessionState, items: Items, note: Note, viewer: str) -> 
     spec = spec_at(items, note.step)
     private = spec is not None and spec.is_private()
     return not private or state.step_state(note.step).revealed
+
+
+def visible_notes(
+    state: SessionState, items: Items, notes: Iterable[Note], viewer: str
+) -> list[Note]:
+    """The notes ``viewer`` may see, by the rule of :func:`note_visible`, deciding once per
+    step whether it is private and unrevealed (a board has thousands of notes)."""
+    out: list[Note] = []
+    unrevealed: dict[str, bool] = {}
+    for note in notes:
+        if viewer == FACILITATOR or note.author == viewer:
+            out.append(note)
+            continue
+        if note.hidden:
+            continue
+        closed = unrevealed.get(note.step)
+        if closed is None:
+            spec = spec_at(items, note.step)
+            closed = unrevealed[note.step] = bool(
+                spec is not None and spec.is_private() and not state.step_state(note.step).revealed
+            )
+        if not closed:
+            out.append(note)
+    return out
 
 
 def vote_targets(state: SessionState, items: Items, key: str) -> list[str]:

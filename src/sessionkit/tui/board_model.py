@@ -17,8 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from sessionkit.core import read
 from sessionkit.core.engine import Engine
 from sessionkit.core.inputs.notes import NoteSpec
+from sessionkit.core.inputs.rating import summarise
 from sessionkit.core.method import (
     CanvasInput,
     NotesInput,
@@ -103,9 +105,8 @@ def build(engine: Engine, *, room: bool = False) -> BoardModel:
 def _visible_notes(engine: Engine, keys: list[str], room: bool) -> list[Note]:
     wanted = set(keys)
     notes = [n for n in engine.state.notes.values() if n.step in wanted]
-    if room:
-        hidden_steps = {k for k in wanted if is_private_unrevealed(engine, k)}
-        notes = [n for n in notes if not n.hidden and n.step not in hidden_steps]
+    if room:  # what any participant who wrote none of them may see
+        notes = read.visible_notes(engine.state, engine.items, notes, ROOM)
     return notes
 
 
@@ -220,22 +221,18 @@ def _rating_board(engine: Engine, key: str, step: Step, room: bool) -> BoardMode
     spec = step.input
     assert isinstance(spec, RatingInput)
     model = BoardModel("rating")
-    values = list(engine.state.ratings.get(key, {}).values())
-    counts = {v: 0 for v in range(spec.scale_min, spec.scale_max + 1)}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    for offset, value in enumerate(range(spec.scale_min, spec.scale_max + 1)):
-        label = spec.labels[offset] if spec.labels else ""
-        model.rows.append(Row("scale", str(value), None, (value, label, counts[value]), True))
-    model.tally_max = max(counts.values(), default=0)
-    model.note_count = len(values)
+    summary = summarise(list(engine.state.ratings.get(key, {}).values()), spec)
+    for value, label, count in summary.distribution:
+        model.rows.append(Row("scale", str(value), None, (value, label, count), True))
+    model.tally_max = summary.most
+    model.note_count = summary.count
     return model
 
 
 def rating_summary(engine: Engine) -> tuple[int, float | None]:
     """(number of ratings, mean) for the current step."""
-    values = list(engine.state.ratings.get(engine.state.step_key, {}).values())
-    return len(values), (sum(values) / len(values) if values else None)
+    summary = summarise(list(engine.state.ratings.get(engine.state.step_key, {}).values()), None)
+    return summary.count, summary.mean
 
 
 def _discussion_board(engine: Engine, key: str, step: Step, room: bool) -> BoardModel:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sessionkit.core.engine import Engine
+from sessionkit.core.inputs.rating import summarise
 from sessionkit.core.method import (
     CanvasInput,
     ClusterInput,
@@ -201,10 +202,7 @@ class Views:
         return out
 
     def _public_rating(self, key: str, spec: RatingInput, step_state: StepState) -> dict[str, Any]:
-        values = list(self.engine.state.ratings.get(key, {}).values())
-        counts = {str(v): 0 for v in range(spec.scale_min, spec.scale_max + 1)}
-        for v in values:
-            counts[str(v)] = counts.get(str(v), 0) + 1
+        summary = summarise(list(self.engine.state.ratings.get(key, {}).values()), spec)
         return {
             "input": {
                 "kind": "rating",
@@ -215,9 +213,9 @@ class Views:
             },
             "results": {
                 "kind": "rating",
-                "count": len(values),
-                "counts": counts,
-                "average": round(sum(values) / len(values), 2) if values else None,
+                "count": summary.count,
+                "counts": {str(value): n for value, _, n in summary.distribution},
+                "average": None if summary.mean is None else round(summary.mean, 2),
             },
         }
 
