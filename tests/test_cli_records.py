@@ -43,6 +43,17 @@ def test_records_lists_runs_plainly_when_piped(records: Path, capsys) -> None:
     assert all(r[1] == "Sample workshop" and r[5] == "3" for r in rows)
 
 
+def test_records_reports_what_opening_a_run_would_set_aside(records: Path, capsys) -> None:
+    """A torn last line (a crash mid-write) is named in the listing, never fatal."""
+    name = names(records)[0]
+    with (records / name / "journal.jsonl").open("ab") as journal:
+        journal.write(b'{"seq":99,"at":1.0,"type":"note_ad')
+    assert main(["records", "--records", str(records)]) == 0
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 3  # both runs still listed
+    assert f"{name}:" in captured.err and "cut short" in captured.err
+
+
 def test_records_in_an_empty_folder(tmp_path: Path, capsys) -> None:
     assert main(["records", "--records", str(tmp_path / "none")]) == 0
     assert "No runs" in capsys.readouterr().out

@@ -32,6 +32,7 @@ def _app(live: Live, engine) -> SessionkitApp:
         new_session=live.new_run,
         resume=live.resume,
         runs=live.unfinished,
+        record_warnings=live.warnings,
     )
     app.exporter = lambda fmt: live.export(app.engine, fmt)
     return app
@@ -142,3 +143,29 @@ def test_the_home_screen_takes_its_own_records_and_library_options(tmp_path, mon
     assert run_cli.home(args) == 0
     assert seen["records"] == tmp_path
     assert "rose-thorn-bud" in seen["library"].methods
+
+
+async def test_a_resumed_run_says_what_its_record_set_aside(tmp_path: Path) -> None:
+    """A crash mid-write leaves a torn last line: on resuming, the facilitator is told
+    (file and line), and what was acknowledged before it is all there."""
+    from sessionkit.core import commands as c
+
+    live = Live(tmp_path, ServerOptions(enabled=False))
+    engine = live.new_run(sample_plan(), sample_methods())
+    engine.execute(c.NextStep())
+    engine.execute(c.AddNote(text="kept", category="rose"))
+    folder = live._runs[id(engine)].folder
+    live.close()
+    with (folder / "journal.jsonl").open("ab") as journal:
+        journal.write(b'{"seq":99,"at":1.0,"type":"note_ad')  # cut short by a crash
+    live = Live(tmp_path, ServerOptions(enabled=False))
+    resumed = live.resume(folder.name)
+    assert [n.text for n in resumed.state.notes.values()] == ["kept"]
+    app = _app(live, resumed)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _serve_attempted(app)
+        await until(lambda: app._notifications, "the recovery warning to be shown")
+        await pilot.pause()
+        shown = [n for n in app._notifications if n.title == "The record was mended"]
+        assert shown and "journal.jsonl" in shown[0].message and "line 3" in shown[0].message
+    live.close()

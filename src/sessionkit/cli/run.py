@@ -200,6 +200,7 @@ def _run_app(live: Live, **app_args: Any) -> int:
         new_session=live.new_run,
         exporter=export_shown_run,
         export_formats=live.export_formats(),
+        record_warnings=live.warnings,
         **app_args,
     )
     try:

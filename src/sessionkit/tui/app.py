@@ -160,6 +160,7 @@ class SessionkitApp(App[None]):
         resume: Callable[[str], Engine] | None = None,
         new_session: Callable[[Plan, dict[str, Method]], Engine] | None = None,
         serve: Serve | None = None,
+        record_warnings: Callable[[Engine], list[str]] | None = None,
     ) -> None:
         super().__init__()
         self.library = library
@@ -172,6 +173,8 @@ class SessionkitApp(App[None]):
         self.resume = resume
         self.new_session = new_session or (lambda plan, methods: Engine(plan, methods))
         self.serve = serve
+        self.record_warnings = record_warnings
+        """What opening a run's record found and mended (a torn line, a snapshot set aside)."""
         self._initial_engine = engine
         self._belled: tuple[str, float] | None = None
 
@@ -199,6 +202,15 @@ class SessionkitApp(App[None]):
         self.engine = engine
         self.link = SessionLink(self, engine, self._session_changed)
         self.push_screen(RunScreen(self))
+        # Recovery is never silent: the facilitator hears what was set aside, and why.
+        for warning in self.record_warnings(engine) if self.record_warnings else ():
+            self.notify(
+                warning,
+                title="The record was mended",
+                severity="warning",
+                timeout=30,
+                markup=False,
+            )
         if self.serve is not None:
             self.run_worker(
                 self._serve(self.serve, engine), name="serve", group="serve", exclusive=True
