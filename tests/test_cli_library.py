@@ -357,3 +357,10 @@ def test_library_options_are_repeatable(command):
     )
     assert args.methods == [Path("a"), Path("b")]
     assert args.sessions == [Path("c")]
+
+
+def test_plan_alone_lists_the_plans_to_choose_from(capsys):
+    """`sessionkit run` with no plan points at `sessionkit plan`, which must then list them."""
+    code, out, _ = run(capsys, "plan")
+    assert code == 0
+    assert "unpicking-the-knot" in out and "sessionkit plan PLAN" in out

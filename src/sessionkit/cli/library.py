@@ -149,7 +149,12 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         description="Show a session plan with the clock time of every item and step, and "
         "each day's total against the time available. An overrunning day is a warning.",
     )
-    plan.add_argument("plan", metavar="PLAN", help="a plan id, or the path of a plan file")
+    plan.add_argument(
+        "plan",
+        metavar="PLAN",
+        nargs="?",
+        help="a plan id, or the path of a plan file (none: list the plans)",
+    )
     add_library_options(plan)
     plan.set_defaults(handler=cmd_plan)
 
@@ -527,8 +532,24 @@ def render_agenda(plan: Plan, agenda: TimedAgenda) -> Group:
     return Group(*parts)
 
 
+def _list_plans(library: Library) -> int:
+    """``sessionkit plan`` alone: the plans there are, with the id to type."""
+    out = console()
+    if not library.plans:
+        out.print(Text("No session plans found. `sessionkit check` says where it looked."))
+        return 0
+    for plan_id, plan in sorted(library.plans.items()):
+        line = Text(plan_id, style="bold")
+        line.append(f"  {plan.title}")
+        out.print(line, soft_wrap=True)
+    out.print(Text("Show one with `sessionkit plan PLAN`.", style="dim"))
+    return 0
+
+
 def cmd_plan(args: argparse.Namespace) -> int:
     library = library_from_args(args)
+    if args.plan is None:
+        return _list_plans(library)
     try:
         plan = resolve_plan(library, args.plan)
     except LibraryError as error:
