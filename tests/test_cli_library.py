@@ -364,3 +364,16 @@ def test_plan_alone_lists_the_plans_to_choose_from(capsys):
     code, out, _ = run(capsys, "plan")
     assert code == 0
     assert "unpicking-the-knot" in out and "sessionkit plan PLAN" in out
+
+
+@pytest.mark.parametrize("columns", [80, 100, 150, 200])
+def test_methods_never_cuts_the_id_and_fits_the_terminal(capsys, monkeypatch, columns):
+    """The id is what people type next (`sessionkit show ID`): whole at every width; the
+    summary gives way, with an ellipsis, and no line is wider than the terminal."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    code, out, _ = run(capsys, "methods")
+    assert code == 0
+    rows = [line for line in out.splitlines() if line and not line.startswith(("id ", "─", " "))]
+    ids = {line.split()[0] for line in rows}
+    assert "pressures-and-priorities" in ids and not any(i.endswith("…") for i in ids)
+    assert max(len(line.rstrip()) for line in out.splitlines()) <= columns

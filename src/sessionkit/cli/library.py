@@ -230,17 +230,19 @@ def cmd_methods(args: argparse.Namespace) -> int:
             pad_edge=False,
             show_edge=False,
         )
-        table.add_column("id", no_wrap=True, style="cyan")
+        id_width = max(len(m.id) for m in methods)
+        # The id is what people type: it is never cut, whatever else has to give.
+        table.add_column("id", no_wrap=True, style="cyan", min_width=id_width)
         # One line per method: the summary is cut to the terminal (`show` has it whole),
         # which keeps the library scannable at 80 columns.
         table.add_column("name", no_wrap=True, overflow="ellipsis", max_width=24)
         table.add_column("phase", no_wrap=True, min_width=len("discover"))
         table.add_column("min", justify="right", no_wrap=True, min_width=3)
         table.add_column("people", justify="right", no_wrap=True, min_width=6)
-        id_width = max(len(m.id) for m in methods)
         name_width = min(24, max(len(m.name) for m in methods))
-        # What the other columns leave: their widths plus two spaces between columns.
-        room = out.width - (id_width + name_width + len("discover") + 3 + 6) - 5 * 2
+        # What the other columns leave: their widths plus three cells between columns
+        # (a space of padding each side and the box's blank separator).
+        room = out.width - (id_width + name_width + len("discover") + 3 + 6) - 5 * 3
         if room >= 20:
             table.add_column("summary", no_wrap=True, overflow="ellipsis", max_width=room)
         for m in methods:
