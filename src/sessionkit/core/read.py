@@ -79,21 +79,16 @@ def is_anonymous(items: Items, key: str) -> bool:
 def note_visible(state: SessionState, items: Items, note: Note, viewer: str) -> bool:
     """May ``viewer`` (a participant id, the facilitator, or ``"room"``) see this note's
     text? Hidden notes and unrevealed private ones only reach their author and the
-    facilitator."""
-    if viewer == FACILITATOR or note.author == viewer:
-        return True
-    if note.hidden:
-        return False
-    spec = spec_at(items, note.step)
-    private = spec is not None and spec.is_private()
-    return not private or state.step_state(note.step).revealed
+    facilitator (the rule is :func:`visible_notes`'s)."""
+    return bool(visible_notes(state, items, (note,), viewer))
 
 
 def visible_notes(
     state: SessionState, items: Items, notes: Iterable[Note], viewer: str
 ) -> list[Note]:
-    """The notes ``viewer`` may see, by the rule of :func:`note_visible`, deciding once per
-    step whether it is private and unrevealed (a board has thousands of notes)."""
+    """The notes ``viewer`` may see. Authors and the facilitator see everything; anyone
+    else sees no hidden note, and no note of a private step until it is revealed (decided
+    once per step: a board has thousands of notes)."""
     out: list[Note] = []
     unrevealed: dict[str, bool] = {}
     for note in notes:
