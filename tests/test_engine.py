@@ -1440,7 +1440,7 @@ def test_note_limit_is_counted_without_a_scan_and_starts_over_on_a_new_state():
     ann, bo = join(engine, "Ann"), join(engine, "Bo")
     go(engine, ANON)  # at most 2 notes each
     engine.execute(c.AddNote(text="one"), ann)
-    assert engine._notes_written(ANON, ann) == 1 and engine._notes_written(ANON, bo) == 0
+    assert engine.notes_written(ANON, ann) == 1 and engine.notes_written(ANON, bo) == 0
     # A batch sees the notes staged before it in the same batch...
     results = engine.execute_many([(c.AddNote(text="two"), ann), (c.AddNote(text="three"), ann)])
     assert results[0].type == "note_added" and isinstance(results[1], Rejected)
@@ -1449,12 +1449,12 @@ def test_note_limit_is_counted_without_a_scan_and_starts_over_on_a_new_state():
     engine.journal.fail = OSError(28, "No space left on device")
     engine.execute_many([(c.AddNote(text="b1"), bo), (c.AddNote(text="b2"), bo)])
     engine.journal.fail = None
-    assert engine._notes_written(ANON, bo) == 0
+    assert engine.notes_written(ANON, bo) == 0
     # A notes dict that is not the one counted (a restored state) is counted afresh,
     # even when it is just as long.
     engine.state.notes = {
         k: n.model_copy(update={"author": bo}) for k, n in engine.state.notes.items()
     }
-    assert engine._notes_written(ANON, ann) == 0 and engine._notes_written(ANON, bo) == 2
+    assert engine.notes_written(ANON, ann) == 0 and engine.notes_written(ANON, bo) == 2
     with pytest.raises(Rejected, match="most this step allows"):
         engine.execute(c.AddNote(text="over"), bo)

@@ -202,7 +202,7 @@ def check_invariants(engine: Engine) -> None:
         for person in state.participants:
             assert len(state.notes_by(key, person)) <= step.input.max_per_person  # type: ignore[union-attr]
             # The engine's running count (no scan per note) agrees with a scan.
-            assert engine._notes_written(key, person) == len(state.notes_by(key, person))
+            assert engine.notes_written(key, person) == len(state.notes_by(key, person))
 
     # The engine's direct check of a dot's target agrees with the full list of targets.
     candidates = [*state.notes, *state.clusters, "n999", "c999", ""]

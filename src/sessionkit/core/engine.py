@@ -175,9 +175,6 @@ class Engine:
             raise Rejected(f"No note {note_id}.", "not_found")
         return note
 
-    def notes_written(self, key: str, author: str) -> int:
-        return self._notes_written(key, author)
-
     def event(self, type_: str, actor: str, **data: Any) -> Event:
         return Event(
             seq=self.state.seq + 1,
@@ -187,7 +184,7 @@ class Engine:
             data={k: v for k, v in data.items() if v is not None},
         )
 
-    def _notes_written(self, key: str, author: str) -> int:
+    def notes_written(self, key: str, author: str) -> int:
         """``len(self.state.notes_by(key, author))`` without a scan of every note.
 
         Notes are only ever added (never removed, their step and author never change) and

@@ -22,7 +22,7 @@ from sessionkit.core.fields import (
     Strict,
     require_unique,
 )
-from sessionkit.core.inputs import KINDS, InputSpec, StepInput
+from sessionkit.core.inputs import InputSpec, StepInput
 from sessionkit.core.inputs.canvas import CanvasInput
 from sessionkit.core.inputs.cluster import ClusterInput
 from sessionkit.core.inputs.discussion import DiscussionInput
@@ -58,9 +58,6 @@ __all__ = [
     "fill_variables",
     "method_problems",
 ]
-
-COLLECTS_NOTES = tuple(name for name, kind in KINDS.items() if kind.spec.collects_notes)
-"""The kinds whose steps collect notes ("notes", "canvas")."""
 
 
 class Phase(StrEnum):

@@ -124,14 +124,6 @@ def is_vote_target(state: SessionState, items: Items, key: str, target: str) -> 
     return is_target(state, sibling_key(items, key, spec.target_step), spec, target)
 
 
-def vote_target_key(items: Items, key: str) -> str | None:
-    """The key of the step whose notes or clusters the vote step at ``key`` is on."""
-    spec = spec_at(items, key)
-    if not isinstance(spec, VoteInput):
-        return None
-    return sibling_key(items, key, spec.target_step)
-
-
 def cluster_sources(items: Items, key: str) -> list[str]:
     """Keys of the steps whose notes the cluster step at ``key`` groups."""
     spec = spec_at(items, key)
