@@ -239,3 +239,46 @@ def test_repair_apply_refuses_a_run_open_elsewhere(records: Path, capsys) -> Non
     finally:
         writer.release()
     assert not list(run.glob("journal.damaged-*"))
+
+
+def test_records_before_the_command_is_not_ignored(records: Path, capsys, monkeypatch) -> None:
+    """`sessionkit --records DIR records` lists DIR, not the default folder."""
+    monkeypatch.setenv("SESSIONKIT_RECORDS", str(records.parent / "elsewhere"))
+    assert main(["--records", str(records), "records"]) == 0
+    out = capsys.readouterr().out
+    assert len(out.splitlines()) == 3 and "No runs" not in out
+
+
+def test_records_on_a_command_that_keeps_no_runs_says_so(records: Path, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--records", str(records), "methods"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "--records does not apply to 'sessionkit methods'" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("width", [40, 80, 100, 160])
+def test_the_listing_never_cuts_a_run_name(tmp_path: Path, width: int) -> None:
+    """The run name is what people type after `resume`: at any width it is all there."""
+    from rich.console import Console
+
+    from sessionkit.cli.records import records_table
+    from sessionkit.library import load_library
+
+    library = load_library((), ())
+    plan = library.plans["service-design-for-public-services"]
+    run = store.create_run(tmp_path / "records", plan, library.methods)
+    run.close()
+    runs = store.list_runs(tmp_path / "records")
+    console = Console(width=width, record=True, color_system=None)
+    console.print(records_table(runs, width))
+    screen = console.export_text()
+    assert max(len(line) for line in screen.splitlines()) <= width
+    assert "…" not in screen  # nothing is cut short: narrower than the name, it folds
+    if width >= 80:  # the name fits on one line there, and the headers are whole
+        assert run.folder.name in screen
+        assert "state" in screen
+    if width >= 160:
+        assert "Service Design for Public Services" in screen
+        assert all(h in screen for h in ("plan", "date", "notes", "people", "events"))

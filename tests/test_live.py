@@ -169,3 +169,23 @@ async def test_a_resumed_run_says_what_its_record_set_aside(tmp_path: Path) -> N
         shown = [n for n in app._notifications if n.title == "The record was mended"]
         assert shown and "journal.jsonl" in shown[0].message and "line 3" in shown[0].message
     live.close()
+
+
+async def test_ctrl_q_quits_at_once_and_the_run_is_kept(tmp_path: Path) -> None:
+    """`q` asks first; `ctrl+q` does not, and loses nothing: the run resumes as it was."""
+    live = Live(tmp_path, ServerOptions(enabled=False))
+    engine = live.new_run(sample_plan(), sample_methods())
+    app = _app(live, engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n")  # start: the first step collects notes
+        await pilot.press("a", *"Forms ask twice", "enter", "escape")
+        await until(lambda: len(app.engine.state.notes) == 1, "the paper note")
+        await pilot.press("ctrl+q")
+        await until(lambda: app.return_code is not None, "the app to quit")
+    live.close()
+    folder = next(p for p in tmp_path.iterdir() if p.is_dir())
+    again = Live(tmp_path, ServerOptions(enabled=False))
+    resumed = again.resume(folder.name)
+    assert [n.text for n in resumed.state.notes.values()] == ["Forms ask twice"]
+    assert resumed.state.started
+    again.close()

@@ -51,9 +51,40 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _carry_home_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Let ``--records``/``--methods``/``--sessions`` come before the command too.
+
+    ``sessionkit --records DIR records`` must mean what it says, not be dropped; on a
+    command the option cannot apply to, say so instead of ignoring it.
+    """
+    if args.command is None:
+        return
+    if args.home_records is not None:
+        if not hasattr(args, "records"):
+            parser.error(
+                f"--records does not apply to 'sessionkit {args.command}': it chooses where "
+                "runs are kept, for the home screen, run, resume, records, export, repair "
+                "and purge"
+            )
+        if args.records is None:
+            args.records = args.home_records
+    for name in ("methods", "sessions"):
+        given = getattr(args, f"home_{name}")
+        if not given:
+            continue
+        if not hasattr(args, name):
+            parser.error(
+                f"--{name} does not apply to 'sessionkit {args.command}': it adds a folder "
+                "to the library, for the home screen, run, check, methods, show and plan"
+            )
+        # Before the command first, so a folder named after it still wins on the same id.
+        setattr(args, name, [*given, *getattr(args, name)])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _carry_home_options(parser, args)
     handler = getattr(args, "handler", None)
     if handler is None:
         handler = run.home

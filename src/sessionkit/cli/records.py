@@ -17,13 +17,15 @@ import sys
 from pathlib import Path
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from sessionkit import store
 from sessionkit.core.record import Record
 from sessionkit.export import DEFAULT, FORMATS, export, format_named
+from sessionkit.export.text import plural
 
 
 def _format_titles() -> str:
@@ -138,6 +140,60 @@ def _date(timestamp: float | None) -> str:
     return dt.datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
 
 
+def _cells(summary: store.RunSummary) -> tuple[str, ...]:
+    return (
+        summary.name,
+        summary.plan_title or summary.plan_id,
+        _date(summary.created_at),
+        summary.status,
+        str(summary.notes),
+        str(summary.participants),
+        str(summary.events),
+    )
+
+
+_STATE_STYLES = {"ended": "", "in progress": "green", "not started": "dim"}
+# What the wide layout needs beside the run name: plan (at least 16), date, state, three
+# counts, and the padding between seven columns.
+_WIDE_EXTRA = 16 + 16 + 11 + 3 * 6 + 7 * 3
+
+
+def records_table(runs: list[store.RunSummary], width: int) -> Table:
+    """The listing for a terminal ``width`` columns wide.
+
+    The run name is what people type after ``resume`` or ``export``, so it is never cut:
+    it folds onto a second line only when the terminal is narrower than the name. Wide
+    terminals get a column each; narrow ones put the plan and the counts under the name.
+    """
+    longest = max((len(s.name) for s in runs), default=3)
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+    if width >= longest + _WIDE_EXTRA:
+        table.add_column("run", no_wrap=True, min_width=longest)
+        table.add_column("plan", ratio=1)
+        for name in ("date", "state"):
+            table.add_column(name, no_wrap=True)
+        for name in ("notes", "people", "events"):
+            table.add_column(name, justify="right", no_wrap=True)
+        for summary in runs:
+            run, plan, date, state, *counts = _cells(summary)
+            status = Text(state, style=_STATE_STYLES.get(state, "red"))
+            table.add_row(Text(run), Text(plan), Text(date), status, *map(Text, counts))
+        return table
+    table.add_column("run", overflow="fold", ratio=1)
+    table.add_column("state", no_wrap=True)
+    for summary in runs:
+        run, plan, _date_shown, state, *_counts = _cells(summary)
+        counts = (
+            f"{plural(summary.notes, 'note')} · {plural(summary.participants, 'person', 'people')}"
+        )
+        detail = Text(f"{plan} · {counts}", style="dim")
+        table.add_row(
+            Group(Text(run), Padding(detail, (0, 0, 0, 2))),
+            Text(state, style=_STATE_STYLES.get(state, "red")),
+        )
+    return table
+
+
 def cmd_records(args: argparse.Namespace) -> int:
     folder = args.records or store.default_records_dir()
     try:
@@ -149,46 +205,14 @@ def cmd_records(args: argparse.Namespace) -> int:
         print(f"No runs in {folder}.")
         return 0
     columns = ("run", "plan", "date", "state", "notes", "people", "events")
-    rows = [
-        (
-            s.name,
-            s.plan_title or s.plan_id,
-            _date(s.created_at),
-            s.status,
-            str(s.notes),
-            str(s.participants),
-            str(s.events),
-        )
-        for s in runs
-    ]
+    rows = [_cells(s) for s in runs]
     if not sys.stdout.isatty():
         # Piped: plain tab-separated lines a script can cut.
         print("\t".join(columns))
         for row in rows:
             print("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row))
     else:
-        # Wide terminals get every column; narrow ones put the plan under the run name
-        # and leave out the date (the run name starts with it).
-        wide = out.width >= 110
-        table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
-        shown = columns if wide else ("run", "state", "notes", "people", "events")
-        for name in shown:
-            numeric = name in ("notes", "people", "events")
-            table.add_column(
-                name,
-                justify="right" if numeric else "left",
-                no_wrap=name != "plan",
-                ratio=1 if name == "plan" else None,
-            )
-        styles = {"ended": "", "in progress": "green", "not started": "dim"}
-        for summary, row in zip(runs, rows, strict=True):  # rows is made from runs
-            state = Text(row[3], style=styles.get(summary.status, "red"))
-            if wide:
-                cells = [Text(row[0]), Text(row[1]), Text(row[2]), state]
-            else:
-                cells = [Text(row[0]) + Text("\n" + row[1], style="dim"), state]
-            table.add_row(*cells, *(Text(cell) for cell in row[4:]))
-        out.print(table)
+        out.print(records_table(runs, out.width))
         out.print(Text(f"{len(runs)} run{'s' if len(runs) != 1 else ''} in {folder}", style="dim"))
     for summary in runs:
         if summary.problem:
