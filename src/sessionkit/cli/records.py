@@ -183,10 +183,8 @@ def records_table(runs: list[store.RunSummary], width: int) -> Table:
     table.add_column("state", no_wrap=True)
     for summary in runs:
         run, plan, _date_shown, state, *_counts = _cells(summary)
-        counts = (
-            f"{plural(summary.notes, 'note')} · {plural(summary.participants, 'person', 'people')}"
-        )
-        detail = Text(f"{plan} · {counts}", style="dim")
+        people = plural(summary.participants, "person", "people")
+        detail = Text(f"{plan} · {plural(summary.notes, 'note')} · {people}", style="dim")
         table.add_row(
             Group(Text(run), Padding(detail, (0, 0, 0, 2))),
             Text(state, style=_STATE_STYLES.get(state, "red")),
