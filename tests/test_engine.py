@@ -1053,6 +1053,29 @@ def test_paper_ratings_count_separately(room: Engine) -> None:
     assert F not in room.state.ratings[RATE]
 
 
+def test_a_paper_rating_can_be_taken_back_and_replay_agrees(
+    room: Engine, journal: ListJournal
+) -> None:
+    go(room, RATE)
+    first = room.execute(c.Rate(value=1)).data["rater"]
+    room.execute(c.Rate(value=1))
+    room.execute(c.Rate(value=1), "p1")
+    room.execute(c.WithdrawPaperRating(value=1))  # the latest paper one goes
+    assert room.state.ratings[RATE] == {first: 1, "p1": 1}
+    room.execute(c.WithdrawPaperRating(value=1))
+    assert room.state.ratings[RATE] == {"p1": 1}
+    rejected(
+        room,
+        c.WithdrawPaperRating(value=1),
+        code="conflict",
+        says="There is no paper rating of 1 to take back.",
+    )
+    rejected(room, c.WithdrawPaperRating(value=1), "p1", code="forbidden", says="facilitator")
+    replayed = make_engine(clock=FakeClock())
+    replayed.replay(journal.events)
+    assert replayed.state.ratings == room.state.ratings
+
+
 # ------------------------------------------------------------------ canvas
 
 

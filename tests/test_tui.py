@@ -372,6 +372,14 @@ async def test_ratings_canvas_and_summary(engine: Engine) -> None:
         await pilot.press("d")
         assert sorted(engine.state.ratings[RATING].values()) == [2, 4]
         assert "2 ratings" in app.screen.query_one("#boardinfo").render().plain
+        await pilot.press("D")  # a paper rating typed by mistake is taken back
+        assert sorted(engine.state.ratings[RATING].values()) == [4]
+        board.move_to_key("scale", "4")
+        await pilot.press("D")  # a phone's rating is the phone's: D leaves it
+        assert sorted(engine.state.ratings[RATING].values()) == [4]
+        assert any("no paper rating of 4" in n.message for n in app._notifications)
+        board.move_to_key("scale", "2")
+        await pilot.press("d")
 
         await pilot.press("n")  # the journey canvas
         assert engine.state.step_key == MAP

@@ -29,7 +29,7 @@ from sessionkit.core.inputs import kind_commands, kind_participant_commands
 from sessionkit.core.inputs.canvas import PlaceNote
 from sessionkit.core.inputs.cluster import CreateCluster, MergeClusters, MoveNote, RenameCluster
 from sessionkit.core.inputs.notes import AddNote, EditNote, HideNote, MarkAction, Reveal
-from sessionkit.core.inputs.rating import Rate
+from sessionkit.core.inputs.rating import Rate, WithdrawPaperRating
 from sessionkit.core.inputs.vote import CastVote, CloseVote, OpenVote, WithdrawVote
 from sessionkit.core.text import CleanStr
 
@@ -151,5 +151,6 @@ __all__ = [
     "ShortId",
     "StartSession",
     "TimerCommand",
+    "WithdrawPaperRating",
     "WithdrawVote",
 ]

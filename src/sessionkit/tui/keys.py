@@ -220,8 +220,10 @@ RUN_KEYS = [
         "D",
         "paper(-1)",
         "Remove paper dot",
-        "Take back a paper dot from the focused item",
+        "Take back a paper dot from the focused item (vote), or a paper rating at the "
+        "focused point of the scale",
         VOTES,
+        labels=(("rating", "Remove paper rating"),),
         show=False,
     ),
     Key(

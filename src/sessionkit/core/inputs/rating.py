@@ -107,6 +107,35 @@ def _rate(ctx: RuleContext, cmd: Rate, actor: str) -> Event:
     return ctx.event("rated", actor, step=key, rater=actor, value=cmd.value)
 
 
+class WithdrawPaperRating(Command):
+    """The facilitator takes back a paper rating typed in by mistake (the latest of that
+    value on the current step). Phones change their own rating by rating again."""
+
+    type: Literal["withdraw_paper_rating"] = "withdraw_paper_rating"
+    value: int = Field(ge=-100, le=100)
+
+
+def _withdraw_paper_rating(ctx: RuleContext, cmd: WithdrawPaperRating, actor: str) -> Event:
+    spec = ctx.spec_at() if ctx.state.started else None
+    if not isinstance(spec, RatingInput):
+        raise Rejected("There is no rating on this step.", "conflict")
+    if actor != FACILITATOR:
+        raise Rejected("Only the facilitator can take back a paper rating.", "forbidden")
+    key = ctx.state.step_key
+    paper = [
+        rater
+        for rater, value in ctx.state.ratings.get(key, {}).items()
+        if rater.startswith("paper-") and value == cmd.value
+    ]
+    if not paper:
+        raise Rejected(f"There is no paper rating of {cmd.value} to take back.", "conflict")
+    return ctx.event("paper_rating_withdrawn", actor, step=key, rater=paper[-1])
+
+
+def _on_paper_rating_withdrawn(state: SessionState, event: Event, d: dict[str, Any]) -> None:
+    state.ratings.get(d["step"], {}).pop(d["rater"], None)
+
+
 def _on_rated(state: SessionState, event: Event, d: dict[str, Any]) -> None:
     state.ratings.setdefault(d["step"], {})[d["rater"]] = int(d["value"])
     if d.get("new_id"):
@@ -125,9 +154,9 @@ KIND = InputKind(
     name="rating",
     order=40,
     spec=RatingInput,
-    rules={Rate: _rate},
+    rules={Rate: _rate, WithdrawPaperRating: _withdraw_paper_rating},
     participant_commands=(Rate,),
-    folds={"rated": _on_rated},
+    folds={"rated": _on_rated, "paper_rating_withdrawn": _on_paper_rating_withdrawn},
     has_content=lambda state, key: bool(state.ratings.get(key)),
     deidentify=_deidentify,
 )

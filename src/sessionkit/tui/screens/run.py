@@ -213,8 +213,6 @@ class RunScreen(SessionScreen):
         if action == "shift_group":
             return kind in ("canvas", "cluster") or (kind == "notes" and bool(self._categories()))
         if action == "paper":
-            if parameters and parameters[0] == -1:
-                return kind == "vote"
             return kind in ("vote", "rating")
         if action == "summary":
             return kind not in ("waiting",)
@@ -574,7 +572,10 @@ class RunScreen(SessionScreen):
             if row is None or row.kind != "scale" or row.key is None:
                 self.notify("Move the cursor to a point of the scale first.", markup=False)
                 return
-            self.link.do(c.Rate, value=int(row.key))
+            if delta > 0:
+                self.link.do(c.Rate, value=int(row.key))
+            else:
+                self.link.do(c.WithdrawPaperRating, value=int(row.key))
             return
         if row is None or row.kind != "target":
             self.notify("Move the cursor to an item first.", markup=False)
