@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sessionkit.core.agenda import TimedDay, clock_text, time_plan
 from sessionkit.core.plan import AgendaItem, Plan
+from sessionkit.core.sources import resolve
 from sessionkit.library.contents import Library
 from sessionkit.library.problems import (
     Problem,
@@ -41,6 +42,7 @@ def _check_plan_references(plan: Plan, source: _Source, library: Library) -> lis
     for d, day in enumerate(plan.days):
         for a, item in enumerate(day.agenda):
             findings += _item_findings(item, ("days", d, "agenda", a), library, known)
+    findings += resolve(plan, library.methods)[1]  # from, top, cluster, into, variation
     findings += _overrun_findings(plan, library)
     return [
         Problem(source.path, source.lines.line(loc), field_path(loc), message, code=code)
