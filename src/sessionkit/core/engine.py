@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sessionkit.core import carried as carrying
-from sessionkit.core import read
 from sessionkit.core import commands as c
+from sessionkit.core import read
 from sessionkit.core.agenda import TimedAgenda, TimedItem, time_plan
 from sessionkit.core.errors import Rejected
 from sessionkit.core.fold import apply
