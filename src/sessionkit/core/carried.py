@@ -47,6 +47,19 @@ def carry_into(items: Items, key: str) -> Carry | None:
     return carry if carry is not None and carry.into == where.step else None
 
 
+def carry_caption(items: Items, key: str) -> str:
+    """``items carried forward from 'X' (Y), the top 3 by dots`` for the record, or ""."""
+    carry = carry_into(items, key)
+    if carry is None:
+        return ""
+    text = f"items carried forward from {source_name(items, carry)}"
+    if carry.top is not None:
+        text += f", the top {carry.top} by dots"
+    if carry.cluster is not None:
+        text += f", the cluster '{carry.cluster}'"
+    return text
+
+
 def source_name(items: Items, carry: Carry) -> str:
     item = items[carry.source]
     step = item.method.steps[carry.step] if item.method else None
