@@ -272,7 +272,11 @@ class Views:
                 targets.append({"id": target, "text": state.notes[target].text})
             else:
                 unseen += 1
-        out = self._clusters(clusters, [cl.step for cl in clusters], loose=False)
+        # A cluster's notes were written in the steps its cluster step groups.
+        sources = {
+            src for step in {cl.step for cl in clusters} for src in engine.cluster_sources(step)
+        }
+        out = self._clusters(clusters, sorted(sources), loose=False)
         for item, cl in zip((t for t in targets if t.get("cluster")), out["clusters"], strict=True):
             item["count"] = len(cl["notes"])
         out.update(targets=targets, notes=notes, unseen=unseen)
