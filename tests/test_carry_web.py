@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from carry_plan import GROUP, ON_CLUSTERS, OPTIONS, WRITE, carry_engine
+from carry_plan import GROUP, ON_CLUSTERS, OPTIONS, TALK, WRITE, carry_engine
 from factories import go
 from helpers.waiting import SAFETY_MS, start_server, until
 from sessionkit.core import commands as c
@@ -126,3 +126,18 @@ async def test_the_phone_page_lists_carried_clusters_with_the_vote(tmp_path: Pat
         server.stop()
         await task
     assert problems == []
+
+
+async def test_a_phone_during_a_talk_sees_its_title_and_nothing_to_do():
+    engine = carry_engine()
+    app = create_app(engine, token=TOKEN, limits=LIMITS)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://p") as http:
+        joined = (await http.post(f"{API}/join", json={"client_id": "phone-carry-0003"})).json()
+        me = {"X-Participant-Key": joined["key"]}
+        go(engine, TALK)
+        step = (await http.get(f"{API}/state", headers=me)).json()["public"]["step"]
+        assert (step["kind"], step["title"]) == ("talk", "Why we choose")
+        assert step["prompt"].startswith("Nothing to write during this talk.")
+        r = await http.post(f"{API}/notes", headers=me, json={"text": "hi", "client_id": "t-1"})
+        assert r.status_code == 409 and r.json()["error"]

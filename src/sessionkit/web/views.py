@@ -149,12 +149,13 @@ class Views:
             "summary": step_state.summary,
         }
         out["step"] = info
-        if step is None:  # a break or lunch
-            info.update(
-                kind=item.kind,
-                title=item.title,
-                prompt="Take a break. This page will update when the session carries on.",
+        if step is None:  # a break, lunch or talk: nothing to send
+            prompt = (
+                "Nothing to write during this talk. This page will update when the next step starts."
+                if item.kind == "talk"
+                else "Take a break. This page will update when the session carries on."
             )
+            info.update(kind=item.kind, title=item.title, prompt=prompt)
             return out
         info.update(
             kind=step.input.kind,
