@@ -151,7 +151,8 @@ class Views:
         out["step"] = info
         if step is None:  # a break, lunch or talk: nothing to send
             prompt = (
-                "Nothing to write during this talk. This page will update when the next step starts."
+                "Nothing to write during this talk. "
+                "This page will update when the next step starts."
                 if item.kind == "talk"
                 else "Take a break. This page will update when the session carries on."
             )
