@@ -291,3 +291,16 @@ def test_the_bundled_plans_carry_items_forward(tmp_path):
         "Front stage, back stage and the line of visibility",
         "Human Learning Systems",
     ]
+
+
+def test_a_variable_naming_a_region_cannot_be_empty(tmp_path, methods):
+    text = swap(
+        PLAN,
+        'method = "dot-voting"\nfrom = "themes.group"',
+        'method = "seeing-the-knot"\nvariables = { other_roles = "" }',
+    )
+    problem = one_problem(check(tmp_path, methods, text))
+    assert problem.field == "days[0].agenda[3].variables.other_roles"
+    assert problem.message == (
+        "'other_roles' names a region or category of 'seeing-the-knot', so it cannot be empty"
+    )

@@ -57,6 +57,7 @@ __all__ = [
     "VoteInput",
     "fill_labels",
     "fill_variables",
+    "label_texts",
     "method_problems",
 ]
 
@@ -210,7 +211,7 @@ def method_problems(method: Method) -> list[tuple[Path, str]]:
         where: Path = ("steps", index, "input")
         problems.extend((where + path, message) for path, message in step.input.problems(earlier))
         texts: list[tuple[Path, str]] = [(("steps", index, "prompt"), step.prompt)]
-        texts += [(where + path, label) for path, label in _labels(step.input)]
+        texts += [(where + path, label) for path, label in label_texts(step.input)]
         for place, text in texts:
             for name in VARIABLE.findall(text):
                 if name not in method.variables:
@@ -234,7 +235,7 @@ def method_problems(method: Method) -> list[tuple[Path, str]]:
     return problems
 
 
-def _labels(spec: InputSpec) -> list[tuple[Path, str]]:
+def label_texts(spec: InputSpec) -> list[tuple[Path, str]]:
     """(path inside the input, label) of the step's region and category labels."""
     out: list[tuple[Path, str]] = []
     for table in ("regions", "categories"):
