@@ -789,7 +789,9 @@ def test_the_examples_in_the_authoring_guide_are_valid(tmp_path):
         "discussion",
     }
     plan = library.plans["front-desk-review"]
-    assert [len(day.agenda) for day in plan.days] == [3, 2]
+    assert [len(day.agenda) for day in plan.days] == [4, 2]
+    assert [item.kind for item in plan.days[0].agenda][:2] == ["talk", "method"]
+    assert plan.days[0].agenda[-1].source == "walk.vote"
 
 
 def test_bundled_dirs_prefer_the_copy_inside_an_installed_package(tmp_path, monkeypatch):

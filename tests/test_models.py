@@ -278,10 +278,32 @@ def test_agenda_item_is_exactly_one_of_method_break_lunch():
         AgendaItem.model_validate({"method": "m", "break": 5})
     with pytest.raises(ValidationError, match="got none"):
         AgendaItem.model_validate({"title": "Nothing"})
-    with pytest.raises(ValidationError, match="only apply to a method item"):
+    with pytest.raises(ValidationError, match="minutes only applies to a method item"):
         AgendaItem.model_validate({"break": 5, "minutes": 10})
     with pytest.raises(ValidationError):
         AgendaItem.model_validate({"break": 0})
+
+
+def test_talk_items_have_a_title_minutes_and_notes_and_no_input():
+    talk = AgendaItem.model_validate({"talk": "Why it matters", "minutes": 10, "notes": "Slides"})
+    assert (talk.kind, talk.pause_minutes, talk.notes) == ("talk", 10, "Slides")
+    with pytest.raises(ValidationError, match="a talk item needs minutes"):
+        AgendaItem.model_validate({"talk": "Why it matters"})
+    with pytest.raises(ValidationError, match="variables, from only apply to a method item"):
+        AgendaItem.model_validate({"talk": "T", "minutes": 5, "variables": {"a": "b"}, "from": "x"})
+    with pytest.raises(ValidationError, match="got method, talk"):
+        AgendaItem.model_validate({"method": "m", "talk": "T", "minutes": 5})
+
+
+def test_carry_filters_need_a_from_and_only_one_of_them():
+    with pytest.raises(ValidationError, match="add from = "):
+        AgendaItem.model_validate({"method": "m", "top": 3})
+    with pytest.raises(ValidationError, match="choose top or cluster, not both"):
+        AgendaItem.model_validate({"method": "m", "from": "x", "top": 3, "cluster": "A"})
+    with pytest.raises(ValidationError, match="into names the step"):
+        AgendaItem.model_validate({"method": "m", "into": "vote"})
+    item = AgendaItem.model_validate({"method": "m", "from": "x.y", "top": 2})
+    assert (item.source, item.top) == ("x.y", 2)
 
 
 def test_plan_items_are_flat_across_days():

@@ -26,6 +26,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sessionkit.core.agenda import TimedAgenda, TimedDay, TimedItem, clock_text
+from sessionkit.core.carried import carry_caption
 from sessionkit.core.method import (
     Method,
     Phase,
@@ -471,7 +472,9 @@ def day_heading(day: TimedDay, plan: Plan) -> Text:
 
 
 def _item_row(item: TimedItem, unknown: bool) -> list[Text]:
-    title = Text(item.title, style="bold" if item.kind == "method" else "italic")
+    title = Text(item.title, style="bold" if item.kind in ("method", "talk") else "italic")
+    if item.kind == "talk":
+        title.append("  (talk)", style="dim")
     if item.kind == "method":
         title.append(f" ({item.item.method})", style="dim")
         if unknown:
@@ -512,12 +515,18 @@ def render_agenda(plan: Plan, agenda: TimedAgenda) -> Group:
         for item in day.items:
             unknown = item.kind == "method" and item.method is None
             table.add_row(*_item_row(item, unknown))
-            for timed in item.steps:
+            if item.item.variation:
+                table.add_row("", "", "", Text(f"  variation: {item.item.variation}", style="dim"))
+            for n, timed in enumerate(item.steps):
                 step_title = (
                     Text("  - ")
                     + Text(timed.step.title)
                     + Text(f"  ({timed.step.input.kind})", style="dim")
                 )
+                if item.carry is not None and item.carry.into == n:
+                    step_title.append(
+                        f"  on {carry_caption(agenda.items, f'{item.index}.{n}')}", style="dim"
+                    )
                 table.add_row(
                     Text(clock_text(timed.start), style="dim"),
                     Text(clock_text(timed.end), style="dim"),

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sessionkit.core.method import Method, Step, fill_variables
+from sessionkit.core.method import Method, Step, fill_labels, fill_variables
 from sessionkit.core.plan import AgendaItem, Day, Plan
+from sessionkit.core.sources import Carry, resolve
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class TimedItem:
     start: int
     minutes: int
     steps: tuple[TimedStep, ...] = ()
+    carry: Carry | None = None
+    """What one of its steps takes from an earlier item (the plan's ``from``)."""
 
     @property
     def end(self) -> int:
@@ -47,12 +50,14 @@ class TimedItem:
 
     def prompt(self, step: Step) -> str:
         """The step's prompt with this slot's variables (or the method's defaults) filled."""
-        values = {
-            name: var.default
-            for name, var in (self.method.variables if self.method else {}).items()
-        }
-        values.update(self.item.variables)
-        return fill_variables(step.prompt, values)
+        return fill_variables(step.prompt, item_values(self.item, self.method))
+
+
+def item_values(item: AgendaItem, method: Method | None) -> dict[str, str]:
+    """The method's variables as this slot sets them (or their defaults)."""
+    values = {name: var.default for name, var in (method.variables if method else {}).items()}
+    values.update(item.variables)
+    return values
 
 
 @dataclass(frozen=True)
@@ -141,6 +146,8 @@ def item_title(item: AgendaItem, method: Method | None) -> str:
         return method.name
     if item.method is not None:
         return item.method
+    if item.talk is not None:
+        return item.talk
     return "Lunch" if item.kind == "lunch" else "Break"
 
 
@@ -148,11 +155,14 @@ def time_plan(plan: Plan, methods: dict[str, Method]) -> TimedAgenda:
     """Lay the plan out on the clock. Unknown methods take no time (the loader reports them)."""
     days: list[TimedDay] = []
     index = 0
+    carries, _ = resolve(plan, methods)  # problems are the loader's to report
     for d, day in enumerate(plan.days):
         clock = day.start.hour * 60 + day.start.minute
         items: list[TimedItem] = []
         for item in day.agenda:
             method = methods.get(item.method) if item.method else None
+            if method is not None:  # region and category labels may use variables too
+                method = fill_labels(method, item_values(item, method))
             minutes = item_minutes(item, method)
             steps: list[TimedStep] = []
             if method is not None:
@@ -160,10 +170,10 @@ def time_plan(plan: Plan, methods: dict[str, Method]) -> TimedAgenda:
                 for step, length in zip(method.steps, step_minutes(item, method), strict=False):
                     steps.append(TimedStep(step, step_clock, length))
                     step_clock += length
+            title = item_title(item, method)
+            carry = carries.get(index)
             items.append(
-                TimedItem(
-                    index, d, item, method, item_title(item, method), clock, minutes, tuple(steps)
-                )
+                TimedItem(index, d, item, method, title, clock, minutes, tuple(steps), carry)
             )
             clock += minutes
             index += 1

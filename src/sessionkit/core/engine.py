@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from sessionkit.core import carried as carrying
 from sessionkit.core import commands as c
 from sessionkit.core import read
 from sessionkit.core.agenda import TimedAgenda, TimedItem, time_plan
@@ -139,8 +140,12 @@ class Engine:
         return read.sibling_key(self.items, read.StepKey(item_index), step_id)
 
     def vote_targets(self, key: str | None = None) -> list[str]:
-        """Ids a vote step may receive dots on, in board order."""
-        return read.vote_targets(self.state, self.items, key or self.state.step_key)
+        """Ids a vote step may receive dots on, in board order (carried ones first)."""
+        return carrying.vote_targets(self.state, self.items, key or self.state.step_key)
+
+    def carried(self, key: str | None = None) -> carrying.Carried | None:
+        """What the step took from an earlier agenda item, with a sentence saying so."""
+        return carrying.carried(self.state, self.items, key or self.state.step_key)
 
     def cluster_sources(self, key: str | None = None) -> list[str]:
         return read.cluster_sources(self.items, key or self.state.step_key)
@@ -168,6 +173,10 @@ class Engine:
         except (ValueError, IndexError):
             raise Rejected(f"No step '{key}' in this plan.", "not_found") from None
         return str(where)  # canonical, as state.step_key spells it
+
+    def carried_targets(self, key: str) -> Sequence[str]:
+        came = carrying.carried(self.state, self.items, key)
+        return came.ids if came is not None else ()
 
     def note(self, note_id: str) -> Note:
         note = self.state.notes.get(note_id)

@@ -55,7 +55,9 @@ __all__ = [
     "StepInput",
     "Strict",
     "VoteInput",
+    "fill_labels",
     "fill_variables",
+    "label_texts",
     "method_problems",
 ]
 
@@ -208,15 +210,18 @@ def method_problems(method: Method) -> list[tuple[Path, str]]:
     for index, step in enumerate(method.steps):
         where: Path = ("steps", index, "input")
         problems.extend((where + path, message) for path, message in step.input.problems(earlier))
-        for name in VARIABLE.findall(step.prompt):
-            if name not in method.variables:
-                problems.append(
-                    (
-                        ("steps", index, "prompt"),
-                        f"uses {{{{{name}}}}} but the method declares no variable '{name}' "
-                        f"(add a [variables.{name}] table)",
+        texts: list[tuple[Path, str]] = [(("steps", index, "prompt"), step.prompt)]
+        texts += [(where + path, label) for path, label in label_texts(step.input)]
+        for place, text in texts:
+            for name in VARIABLE.findall(text):
+                if name not in method.variables:
+                    problems.append(
+                        (
+                            place,
+                            f"uses {{{{{name}}}}} but the method declares no variable '{name}' "
+                            f"(add a [variables.{name}] table)",
+                        )
                     )
-                )
         earlier[step.id] = step.input
     total = method.total_minutes
     if not method.duration.min <= total <= method.duration.max:
@@ -228,6 +233,34 @@ def method_problems(method: Method) -> list[tuple[Path, str]]:
             )
         )
     return problems
+
+
+def label_texts(spec: InputSpec) -> list[tuple[Path, str]]:
+    """(path inside the input, label) of the step's region and category labels."""
+    out: list[tuple[Path, str]] = []
+    for table in ("regions", "categories"):
+        for n, entry in enumerate(getattr(spec, table, ())):
+            out.append(((table, n, "label"), entry.label))
+    return out
+
+
+def fill_labels(method: Method, values: dict[str, str]) -> Method:
+    """The method with ``{{name}}`` filled in its region and category labels (the same
+    method when none uses a variable), so a plan can rename "Other roles"."""
+    steps = list(method.steps)
+    changed = False
+    for s, step in enumerate(steps):
+        update: dict[str, list[Region | Category]] = {}
+        for table in ("regions", "categories"):
+            entries = getattr(step.input, table, ())
+            if any(VARIABLE.search(e.label) for e in entries):
+                update[table] = [
+                    e.model_copy(update={"label": fill_variables(e.label, values)}) for e in entries
+                ]
+        if update:
+            steps[s] = step.model_copy(update={"input": step.input.model_copy(update=update)})
+            changed = True
+    return method.model_copy(update={"steps": steps}) if changed else method
 
 
 def fill_variables(text: str, values: dict[str, str]) -> str:

@@ -1,4 +1,4 @@
-"""A session plan: days, clock times and an agenda of methods and breaks."""
+"""A session plan: days, clock times and an agenda of methods, talks and breaks."""
 
 from __future__ import annotations
 
@@ -30,45 +30,99 @@ def _parse_clock(value: Any) -> Any:
 Clock = Annotated[dt.time, BeforeValidator(_parse_clock)]
 
 
+_KINDS = ("method", "talk", "break", "lunch")
+
+
 class AgendaItem(Strict):
-    """One slot of a day: a method (``method = "id"``) or a pause (``break``/``lunch``)."""
+    """One slot of a day: a method (``method = "id"``), a talk (``talk = "Title"``: a
+    trainer's input or a presentation, with no input from the room) or a pause
+    (``break``/``lunch``)."""
 
     model_config = Strict.model_config | {"populate_by_name": True}
 
+    id: Kebab | None = None
+    """What ``from`` in a later item calls this one (default: its method's id)."""
     method: Kebab | None = None
+    talk: CleanStr | None = Field(default=None, min_length=1, max_length=120)
     pause: Minutes | None = Field(default=None, alias="break", ge=1)
     lunch: Minutes | None = Field(default=None, ge=1)
     title: CleanStr = ""
     minutes: Minutes | None = Field(default=None, ge=1)
-    """For a method: overrides its typical length; step timeboxes are scaled to fit."""
+    """For a method: overrides its typical length; step timeboxes are scaled to fit.
+    For a talk: its length (required)."""
     variables: dict[str, CleanStr] = Field(default_factory=dict)
+    variation: CleanStr = ""
+    """The name of one of the method's variations to run (shown to the facilitator)."""
+    source: CleanStr | None = Field(default=None, alias="from", min_length=1)
+    """Items to carry forward: ``"<item>.<step>"`` or ``"<item>"`` of an earlier agenda
+    item, where ``<item>`` is an item's ``id``, its method's id or ``#N`` (the Nth item of
+    the plan). Checked against the plan by :mod:`sessionkit.core.sources`."""
+    top: int | None = Field(default=None, ge=1, le=1000)
+    """Carry only the N items with most dots in the source's vote (ties included)."""
+    cluster: CleanStr | None = Field(default=None, min_length=1)
+    """Carry only the notes of the source's cluster with this label."""
+    into: Kebab | None = None
+    """The step of this method that takes the carried items (default: its vote step)."""
     notes: CleanStr = ""
     """Facilitator notes for this slot (never shown to the room)."""
 
     @model_validator(mode="after")
     def _one_kind(self) -> AgendaItem:
-        given = [k for k in ("method", "break", "lunch") if self._value(k) is not None]
+        given = [k for k in _KINDS if self._value(k) is not None]
         if len(given) != 1:
             raise ValueError(
-                'an agenda item needs exactly one of method = "id", break = MINUTES '
-                f"or lunch = MINUTES (got {', '.join(given) or 'none'})"
+                'an agenda item needs exactly one of method = "id", talk = "Title", '
+                f"break = MINUTES or lunch = MINUTES (got {', '.join(given) or 'none'})"
             )
-        if self.method is None and (self.minutes is not None or self.variables):
-            raise ValueError("minutes and variables only apply to a method item")
+        if self.method is None:
+            extra = [k for k, value in self._method_only() if value not in (None, "", {})]
+            if self.talk is None and self.minutes is not None:
+                extra.insert(0, "minutes")
+            if extra:
+                raise ValueError(
+                    f"{', '.join(extra)} only appl{'y' if len(extra) > 1 else 'ies'} "
+                    "to a method item"
+                )
+        if self.talk is not None and self.minutes is None:
+            raise ValueError("a talk item needs minutes = MINUTES (how long it takes)")
+        if self.source is None and (self.top is not None or self.cluster is not None):
+            raise ValueError('top and cluster choose among carried items: add from = "..."')
+        if self.top is not None and self.cluster is not None:
+            raise ValueError("choose top or cluster, not both")
+        if self.into is not None and self.source is None:
+            raise ValueError('into names the step that takes carried items: add from = "..."')
         return self
 
     def _value(self, key: str) -> object:
-        return {"method": self.method, "break": self.pause, "lunch": self.lunch}[key]
+        return {
+            "method": self.method,
+            "talk": self.talk,
+            "break": self.pause,
+            "lunch": self.lunch,
+        }[key]
+
+    def _method_only(self) -> list[tuple[str, object]]:
+        return [
+            ("variables", self.variables),
+            ("variation", self.variation),
+            ("from", self.source),
+            ("top", self.top),
+            ("cluster", self.cluster),
+            ("into", self.into),
+        ]
 
     @property
     def kind(self) -> str:
         if self.method is not None:
             return "method"
+        if self.talk is not None:
+            return "talk"
         return "break" if self.pause is not None else "lunch"
 
     @property
     def pause_minutes(self) -> int:
-        return self.pause or self.lunch or 0
+        """The length of a break, lunch or talk (a method's comes from its steps)."""
+        return self.pause or self.lunch or (self.minutes or 0 if self.talk is not None else 0)
 
 
 class Day(Strict):

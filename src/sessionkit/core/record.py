@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from sessionkit.core import read
 from sessionkit.core.agenda import TimedAgenda, TimedItem, time_plan
+from sessionkit.core.carried import carry_caption
 from sessionkit.core.inputs import KINDS
 from sessionkit.core.inputs.canvas import RegionView, regions
 from sessionkit.core.inputs.notes import Category, NoteSpec
@@ -223,6 +224,7 @@ class Record(BaseModel):
                                 current=current_item and state.step == s,
                                 summary=state.step_state(key).summary,
                                 anonymous=self.is_anonymous(key),
+                                carried_from=carry_caption(self.timed_items(), key),
                             )
                         )
                 else:
@@ -234,7 +236,7 @@ class Record(BaseModel):
                             index=0,
                             item_title=item.title,
                             title=item.title,
-                            kind="pause" if item.kind != "method" else "discussion",
+                            kind={"method": "discussion", "talk": "talk"}.get(item.kind, "pause"),
                             prompt=item.title,
                             step=None,
                             planned_start=item.start,
@@ -260,6 +262,7 @@ class Record(BaseModel):
                         current=current_item,
                         steps=tuple(steps),
                         first_day=first_day,
+                        variation=item.item.variation,
                     )
                 )
         return views
@@ -272,8 +275,8 @@ class Record(BaseModel):
 
     def shown_steps(self, item: ItemView) -> list[StepView]:
         """The steps of an item worth a section: visited ones and ones with content
-        (a break only if something was written during it)."""
-        if item.kind != "method":
+        (a break only if something was written during it; a talk once it is given)."""
+        if item.kind not in ("method", "talk"):
             return [s for s in item.steps if self.has_content(s)]
         return [s for s in item.steps if s.visited or self.has_content(s)]
 

@@ -77,7 +77,7 @@ class StepView(_Timed):
     title: str
     kind: str
     """The step's input kind: notes, canvas, cluster, vote, rating, discussion, or
-    ``pause`` for a break or lunch."""
+    ``pause`` for a break or lunch, ``talk`` for a talk item."""
     prompt: str
     """What participants saw, with the plan's variables filled in."""
     step: Step | None
@@ -89,6 +89,9 @@ class StepView(_Timed):
     summary: str
     anonymous: bool
     """True unless the step is a notes or canvas step with ``anonymous = false``."""
+    carried_from: str = ""
+    """Where the items it works on came from (``items carried forward from 'X' (Y)``),
+    when the plan carries an earlier item's items into it."""
 
     @property
     def visited(self) -> bool:
@@ -104,7 +107,7 @@ class ItemView(_Timed):
     day_date: dt.date | None
     title: str
     kind: str
-    """method, break or lunch."""
+    """method, talk, break or lunch."""
     method_id: str | None
     planned_start: int
     planned_end: int
@@ -113,6 +116,8 @@ class ItemView(_Timed):
     steps: tuple[StepView, ...] = ()
     first_day: dt.date | None = None
     """The local date the run started: times on other days are shown with their date."""
+    variation: str = ""
+    """The method's variation the plan chose for this slot."""
     planned_minutes: int = field(init=False)
     """Worked out from the planned start and end."""
 

@@ -353,9 +353,10 @@ def _agenda(items: list[ItemView]) -> str:
         actual = e(item.actual_text)
         if item.actual_minutes is not None:
             actual += f" ({minutes_text(item.actual_minutes)})"
-        pause = ' class="pause"' if item.kind != "method" else ""
+        pause = ' class="pause"' if item.kind not in ("method", "talk") else ""
+        talk = " (talk)" if item.kind == "talk" else ""
         rows.append(
-            f'<tr{pause}><td class="n">{item.index + 1}</td><td>{e(item.title)}</td>'
+            f'<tr{pause}><td class="n">{item.index + 1}</td><td>{e(item.title)}{talk}</td>'
             f'<td class="t">{e(item.planned_text)} ({minutes_text(item.planned_minutes)})</td>'
             f'<td class="t">{actual}</td>'
             f'<td class="t {css}">{e(item.overrun_text)}</td></tr>'
@@ -395,6 +396,8 @@ def render(record: Record) -> str:
         if not shown:
             continue
         body.append(f'<section class="item"><h2>{item.index + 1}. {e(item.title)}</h2>')
+        if item.variation:
+            body.append(f'<p class="caption">Variation: {e(item.variation)}</p>')
         body.extend(_step(record, item, view, dots) for view in shown)
         body.append("</section>")
     actions = record.actions()

@@ -257,7 +257,8 @@ def render(record: Record) -> str:
         if item.actual_minutes is not None:
             actual += f" ({minutes_text(item.actual_minutes)})"
         out.append(
-            f"| {item.index + 1} | {_table_cell(item.title)} | {planned} | {actual} "
+            f"| {item.index + 1} | {_table_cell(item.title)}{' (talk)' * (item.kind == 'talk')} "
+            f"| {planned} | {actual} "
             f"| {item.overrun_text} |"
         )
     out.append("")
@@ -269,6 +270,8 @@ def render(record: Record) -> str:
         if not shown:
             continue
         out.extend([f"## {item.index + 1}. {escape(item.title)}", ""])
+        if item.variation:
+            out.extend([f"*Variation: {escape(item.variation)}*", ""])
         for view in shown:
             out.extend(_step_section(record, item, view, dots))
 

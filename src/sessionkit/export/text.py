@@ -38,6 +38,10 @@ def step_caption(view: StepView) -> str:
         parts.append("not run")
     if view.step is not None:
         parts.append(view.step.input.caption())
+        if view.carried_from:
+            parts.append(view.carried_from)
     elif view.kind == "discussion":  # an agenda item whose method is missing
         parts.append("discussion")
+    elif view.kind == "talk":
+        parts.append("talk")
     return " · ".join(parts)

@@ -6,7 +6,10 @@ These run once every method is known, so a plan may name a method from any sourc
 from __future__ import annotations
 
 from sessionkit.core.agenda import TimedDay, clock_text, time_plan
+from sessionkit.core.fields import VARIABLE
+from sessionkit.core.method import label_texts
 from sessionkit.core.plan import AgendaItem, Plan
+from sessionkit.core.sources import resolve
 from sessionkit.library.contents import Library
 from sessionkit.library.problems import (
     Problem,
@@ -41,6 +44,7 @@ def _check_plan_references(plan: Plan, source: _Source, library: Library) -> lis
     for d, day in enumerate(plan.days):
         for a, item in enumerate(day.agenda):
             findings += _item_findings(item, ("days", d, "agenda", a), library, known)
+    findings += resolve(plan, library.methods)[1]  # from, top, cluster, into, variation
     findings += _overrun_findings(plan, library)
     return [
         Problem(source.path, source.lines.line(loc), field_path(loc), message, code=code)
@@ -69,7 +73,21 @@ def _item_findings(
         hint = _did_you_mean(item.method, known)
         return [((*where, "method"), f"unknown method '{item.method}'{hint}", "unknown-method")]
     findings: list[_Finding] = []
-    for name in item.variables:
+    in_labels = {
+        n
+        for step in method.steps
+        for _, label in label_texts(step.input)
+        for n in VARIABLE.findall(label)
+    }
+    for name, value in item.variables.items():
+        if name in in_labels and not value:
+            findings.append(
+                (
+                    (*where, "variables", name),
+                    f"'{name}' names a region or category of '{method.id}', so it cannot be empty",
+                    "variable",
+                )
+            )
         if name not in method.variables:
             declared = list(method.variables)
             hint = _did_you_mean(name, declared)

@@ -202,9 +202,14 @@ def _vote_board(engine: Engine, key: str, step: Step, room: bool) -> BoardModel:
     if status == "closed":  # results: most dots first, ties in board order
         targets = sorted(targets, key=lambda t: -tally.get(t, 0))
     state = engine.state
+    came = engine.carried(key)
+    if came is not None and not room:  # where the items came from, or why there are none
+        model.rows.append(Row("text", None, None, came.message))
     for target in targets:
-        if spec.target == "clusters":
-            cluster = state.clusters.get(target)
+        # A carried item may be a cluster while the step's own target is notes (or the
+        # other way round): each target says what it is.
+        cluster = state.clusters.get(target)
+        if cluster is not None or (spec.target == "clusters" and target not in state.notes):
             size = sum(1 for n in state.notes.values() if n.cluster == target)
             label = (cluster.label if cluster else target, f"{size} note{'s' * (size != 1)}")
         else:

@@ -149,12 +149,14 @@ class Views:
             "summary": step_state.summary,
         }
         out["step"] = info
-        if step is None:  # a break or lunch
-            info.update(
-                kind=item.kind,
-                title=item.title,
-                prompt="Take a break. This page will update when the session carries on.",
+        if step is None:  # a break, lunch or talk: nothing to send
+            prompt = (
+                "Nothing to write during this talk. "
+                "This page will update when the next step starts."
+                if item.kind == "talk"
+                else "Take a break. This page will update when the session carries on."
             )
+            info.update(kind=item.kind, title=item.title, prompt=prompt)
             return out
         info.update(
             kind=step.input.kind,
@@ -190,6 +192,9 @@ class Views:
                 "max_per_item": spec.max_per_item,
             }
         }
+        came = self.engine.carried(key)
+        if came is not None and came.ids:  # the phone says where the items came from
+            out["input"]["carried_from"] = came.source
         out.update(self._vote_targets(key, spec))
         if step_state.vote == "closed":
             out["results"] = {
@@ -253,19 +258,31 @@ class Views:
         return base
 
     def _vote_targets(self, key: str, spec: VoteInput) -> dict[str, Any]:
+        """What can be voted on: ``targets`` in board order (each a note or a cluster,
+        since items carried from an earlier agenda item may be either), with the
+        ``clusters`` (and their notes) and ``notes`` they are."""
         engine, state = self.engine, self.engine.state
-        targets = engine.vote_targets(key)
-        if spec.target == "clusters":
-            clusters = [state.clusters[t] for t in targets]
-            sources = [cl.step for cl in clusters]
-            return self._clusters(clusters, sources, loose=False)
-        notes, unseen = [], 0
-        for note_id in targets:
-            if engine.visible_to(note_id, PUBLIC_VIEWER):
-                notes.append(note_json(state.notes[note_id]))
+        clusters = []
+        notes, targets, unseen = [], [], 0
+        for target in engine.vote_targets(key):
+            cluster = state.clusters.get(target)
+            if cluster is not None:
+                clusters.append(cluster)
+                targets.append({"id": target, "text": cluster.label, "cluster": True})
+            elif engine.visible_to(target, PUBLIC_VIEWER):
+                notes.append(note_json(state.notes[target]))
+                targets.append({"id": target, "text": state.notes[target].text})
             else:
                 unseen += 1
-        return {"notes": notes, "unseen": unseen}
+        # A cluster's notes were written in the steps its cluster step groups.
+        sources = {
+            src for step in {cl.step for cl in clusters} for src in engine.cluster_sources(step)
+        }
+        out = self._clusters(clusters, sorted(sources), loose=False)
+        for item, cl in zip((t for t in targets if t.get("cluster")), out["clusters"], strict=True):
+            item["count"] = len(cl["notes"])
+        out.update(targets=targets, notes=notes, unseen=unseen)
+        return out
 
     def _clusters(
         self, clusters: list[Any], sources: list[str], loose: bool = True

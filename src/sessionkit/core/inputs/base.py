@@ -12,7 +12,7 @@ nothing above it (no engine, no agenda) and the engine keeps just the shared mac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
@@ -72,6 +72,10 @@ class RuleContext(Protocol):
 
     def known_step(self, key: str) -> str:
         """``key`` in canonical form, or :class:`Rejected` if the plan has no such step."""
+        ...
+
+    def carried_targets(self, key: str) -> Sequence[str]:
+        """Ids the step at ``key`` took from an earlier agenda item (the plan's ``from``)."""
         ...
 
     def note(self, note_id: str) -> Note:

@@ -162,7 +162,8 @@ def _cast(ctx: RuleContext, cmd: CastVote, actor: str) -> Event:
     state = ctx.state
     if state.step_state(key).vote != "open":
         raise Rejected("Voting is not open.", "locked")
-    if not is_target(state, ctx.sibling_key(key, spec.target_step), spec, cmd.target):
+    own = is_target(state, ctx.sibling_key(key, spec.target_step), spec, cmd.target)
+    if not own and cmd.target not in ctx.carried_targets(key):
         raise Rejected(f"'{cmd.target}' is not one of the things being voted on.", "not_found")
     if actor != FACILITATOR:  # the facilitator enters paper dots: no budget
         ballot = state.votes.get(key, {}).get(actor, {})

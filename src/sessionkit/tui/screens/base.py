@@ -124,6 +124,9 @@ class SessionScreen(Screen[None]):
             keys = engine.cluster_sources(key)
         elif isinstance(step.input, VoteInput):
             keys = [engine.step_key_for(engine.state.item, step.input.target_step)]
+            came = engine.carried(key)
+            if came is not None:  # notes carried from a private step can be revealed here
+                keys.append(came.source_key)
         return [k for k in keys if is_private_unrevealed(engine, k)]
 
     # ------------------------------------------------------------ the session keys

@@ -175,7 +175,7 @@ def plan_preview(plan: Plan, methods: dict[str, Method], problems: list[str]) ->
         lines.append(title)
         for item in day.items:
             missing = item.kind == "method" and item.method is None
-            style = "red" if missing else ("" if item.kind == "method" else "dim")
+            style = "red" if missing else ("" if item.kind in ("method", "talk") else "dim")
             lines.append(
                 Content.assemble(
                     Content.styled(f"  {clock_text(item.start)} ", "dim"),

@@ -65,7 +65,7 @@ class RoomScreen(SessionScreen):
                 else "Add your notes on your phone."
             )
         elif model.kind == "break":
-            empty = "Break"
+            empty = "" if engine.item().kind == "talk" else "Break"
         elif model.kind == "ended":
             empty = "Thank you for taking part."
         elif model.kind == "waiting":
@@ -88,6 +88,8 @@ class RoomScreen(SessionScreen):
                 one_line(engine.plan.title, "bold"), "\n", "The session has ended. Thank you!"
             )
         item, step = engine.step_def()
+        if step is None and item.kind == "talk":  # the title is what the room needs
+            return Content.assemble(one_line(item.title, "bold"), "\n", "A talk")
         if step is None and item.kind != "method":
             back = clock_of(self.now + max(0.0, state.timer.remaining_at(self.now)))
             return Content.assemble(one_line(item.title, "bold"), "\n", f"Back at {back}")

@@ -54,7 +54,7 @@ def _item_line(engine: Engine, item: TimedItem, now: float, width: int) -> Conte
             ".timing--late" if delta > 0 else ".timing--early" if delta < 0 else ".timing--muted",
         )
     else:
-        marker, style = " ", "" if item.kind == "method" else ".timing--muted"
+        marker, style = " ", "" if item.kind in ("method", "talk") else ".timing--muted"
         right = Content.styled(f"{item.minutes}m", ".timing--muted")
     left = Content.assemble(
         f"{marker} ", Content.styled(clock_text(item.start), ".timing--muted"), " "

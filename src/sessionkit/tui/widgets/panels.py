@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Digits, Static
 
+from sessionkit.core.agenda import TimedItem
 from sessionkit.core.engine import Engine
 from sessionkit.core.method import (
     CanvasInput,
@@ -184,6 +185,8 @@ class BoardInfo(Panel):
             parts.append(Content("The board shows each step's notes once the session starts."))
         elif kind == "ended":
             parts.append(Content("The session has ended. Press e to export the record."))
+        elif kind == "break" and engine.item().kind == "talk":
+            parts.append(Content("A talk: nothing is collected (your notes are beside this)."))
         elif kind == "break" and engine.item().kind != "method":
             parts.append(Content("A break: nothing is collected."))
         elif kind == "break":
@@ -277,9 +280,23 @@ class FacilitatorNotes(Panel):
             if parts:
                 parts.append(Content(""))
             parts.append(Content.styled("This slot: ", "bold") + literal(item.item.notes))
+        variation = _variation(item)
+        if variation is not None:
+            if parts:
+                parts.append(Content(""))
+            parts.append(Content.styled("Variation: ", "bold") + literal(variation))
         if not parts:
             parts.append(Content.styled("No facilitator notes for this step.", ".timing--muted"))
         self.set(Content("\n").join(parts))
+
+
+def _variation(item: TimedItem) -> str | None:
+    """``"Quick: Skip the talk."``: the variation the plan chose for this slot."""
+    name = item.item.variation
+    if not name or item.method is None:
+        return None
+    described = {v.name: v.description for v in item.method.variations}
+    return f"{name}: {described[name]}" if name in described else name
 
 
 class Detail(Panel):

@@ -407,7 +407,7 @@
     var status = "";
     var input = pub.input || {};
     if (step.locked) status = "The facilitator has paused input for this step.";
-    else if (input.kind === "vote" && input.status === "not opened") status = "Voting opens soon. The notes to vote on are below.";
+    else if (input.kind === "vote" && input.status === "not opened") status = "Voting opens soon. What you will vote on is below.";
     else if (input.kind === "vote" && input.status === "closed") status = "Voting has closed.";
     $("step-status").textContent = status;
     show($("step-status"), !!status);
@@ -415,7 +415,7 @@
     show($("summary"), !!step.summary);
 
     var screen = SCREENS[input.kind] || NO_SCREEN;
-    var panels = screen.panels(input);
+    var panels = screen.panels(input, pub);
     PANELS.forEach(function (panel) { show($(panel), panels.indexOf(panel) >= 0); });
     screen.render(pub, mine, input, step);
     renderResults(pub, mine, input);
@@ -590,6 +590,7 @@
 
     var hint = "";
     if (open) hint = input.max_per_item > 1 ? "Tap “+ dot” to add a dot; up to " + input.max_per_item + " on one item." : "Tap “+ dot” to put a dot on an item. Tap “− dot” to take it back.";
+    if (input.carried_from) hint += (hint ? " " : "") + "The items come from " + input.carried_from + ".";
     if (pub.unseen) hint += (hint ? " " : "") + pub.unseen + " note(s) are not shown until the facilitator reveals them.";
     $("vote-hint").textContent = hint;
     show($("vote-hint"), !!hint);
@@ -597,9 +598,9 @@
     var list = $("targets");
     clear(list);
     var targetInput = { categories: [], regions: [] };
-    var items = input.target === "clusters"
-      ? (pub.clusters || []).map(function (cl) { return { id: cl.id, text: cl.label, count: cl.notes.length }; })
-      : (pub.notes || []);
+    // Each target is a note or a cluster: items carried from an earlier activity may be
+    // clusters while this step's own options are notes.
+    var items = pub.targets || [];
     items.forEach(function (target) {
       var mineOn = ballot[target.id] || 0;
       var row = el("li", "target" + (mineOn ? " voted" : ""));
@@ -632,7 +633,7 @@
       list.appendChild(row);
     });
     if (!items.length) list.appendChild(el("li", "hint", "Nothing to vote on yet."));
-    if (input.target === "clusters") renderClusters(pub.clusters || [], []);
+    if ((pub.clusters || []).length) renderClusters(pub.clusters, []);
   }
 
   // rating ---------------------------------------------------------------
@@ -738,8 +739,9 @@
     notes: { panels: function () { return ["notes-panel"]; }, render: renderNotes },
     canvas: { panels: function () { return ["notes-panel"]; }, render: renderNotes },
     vote: {
-      panels: function (input) {
-        return input.target === "clusters" ? ["vote-panel", "clusters-panel"] : ["vote-panel"];
+      panels: function (input, pub) {
+        return input.target === "clusters" || (pub && (pub.clusters || []).length)
+          ? ["vote-panel", "clusters-panel"] : ["vote-panel"];
       },
       render: renderVote
     },
