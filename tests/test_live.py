@@ -98,7 +98,26 @@ async def test_a_phone_note_is_recorded_shown_exported_and_resumed(tmp_path: Pat
     again_live.close()
 
 
-async def test_a_taken_port_is_told_and_the_run_goes_on(tmp_path: Path) -> None:
+def _title(app: SessionkitApp) -> str:
+    from sessionkit.tui.widgets.panels import TitleBar
+
+    return str(app.screen.query_one(TitleBar).render())
+
+
+async def _join_dialog(pilot, app: SessionkitApp) -> str:
+    """Press j and return the text of the dialog it opens (then close it)."""
+    from textual.widgets import Static
+
+    from sessionkit.tui.screens.modals import Notice
+
+    await pilot.press("j")
+    await until(lambda: isinstance(app.screen, Notice), "the join dialog")
+    text = "\n".join(str(w.render()) for w in app.screen.query(Static))
+    await pilot.press("escape")
+    return text
+
+
+async def test_a_taken_port_stays_on_screen_and_j_says_why_and_what_to_do(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -106,24 +125,52 @@ async def test_a_taken_port_is_told_and_the_run_goes_on(tmp_path: Path) -> None:
         live = _live(tmp_path, port=port)
         app = _app(live, live.new_run(sample_plan(), sample_methods()))
         async with app.run_test(size=(100, 30)) as pilot:
-            told = f"port {port} on 127.0.0.1 is already in use"
+            told = f"port {port} is in use"
             await until(
                 lambda: any(told in n.message for n in app._notifications),
                 "the app to say the port is taken",
             )
             assert app.join_url is None
+            await pilot.pause()
+            app.clear_notifications()  # the toast goes; the title bar keeps saying it
+            assert f"PHONES CANNOT JOIN: {told} (j)" in _title(app)
+            dialog = await _join_dialog(pilot, app)
+            assert f"Another program is using port {port}" in dialog
+            assert "--no-server" not in dialog
+            assert "start it again with --port" in dialog  # nothing recorded yet: start again
+
             await pilot.press("n")
             assert app.engine.state.started  # the facilitator carries on without phones
+            await pilot.pause()
+            assert f"PHONES CANNOT JOIN: {told} (j)" in _title(app)
+            dialog = await _join_dialog(pilot, app)  # now the run has a record to resume
+            name = live._runs[id(app.engine)].name
+            assert f"sessionkit resume {name} --records {tmp_path}" in dialog
+            assert "--port" in dialog.split("resume", 1)[1]
         live.close()
 
 
-async def test_no_server_means_no_join_url(tmp_path: Path) -> None:
+async def test_at_80_columns_the_title_bar_still_says_phones_cannot_join(tmp_path: Path) -> None:
     live = Live(tmp_path, ServerOptions(enabled=False))
     app = _app(live, live.new_run(sample_plan(), sample_methods()))
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(lambda: app.join_problem, "the app to know phones cannot join")
+        await pilot.pause()
+        assert "PHONES CANNOT JOIN (j)" in _title(app)
+    live.close()
+
+
+async def test_no_server_means_no_join_url_and_j_says_it_was_asked_for(tmp_path: Path) -> None:
+    live = Live(tmp_path, ServerOptions(enabled=False))
+    app = _app(live, live.new_run(sample_plan(), sample_methods()))
+    async with app.run_test(size=(120, 30)) as pilot:
         await _serve_attempted(app)
         await pilot.pause()
         assert app.join_url is None and live._server is None
+        assert "PHONES CANNOT JOIN: started with --no-server (j)" in _title(app)
+        dialog = await _join_dialog(pilot, app)
+        assert "This run was started with --no-server" in dialog
+        assert "start it again without --no-server" in dialog
     live.close()
 
 
@@ -143,6 +190,28 @@ def test_the_home_screen_takes_its_own_records_and_library_options(tmp_path, mon
     assert run_cli.home(args) == 0
     assert seen["records"] == tmp_path
     assert "rose-thorn-bud" in seen["library"].methods
+
+
+def test_the_home_screen_takes_the_server_options(tmp_path, monkeypatch) -> None:
+    from sessionkit.cli import build_parser
+    from sessionkit.cli import run as run_cli
+
+    seen = {}
+    monkeypatch.setattr(
+        run_cli, "_run_app", lambda live, **app_args: seen.setdefault("options", live.options)
+    )
+    parse = build_parser().parse_args
+    run_cli.home(parse(["--host", "127.0.0.1", "--port", "8799", "--public-url", PUBLIC]))
+    assert seen.pop("options") == ServerOptions(
+        enabled=True, host="127.0.0.1", port=8799, public_url=PUBLIC
+    )
+    run_cli.home(parse(["--no-server"]))
+    assert seen.pop("options") == ServerOptions(enabled=False)
+    run_cli.home(parse([]))
+    assert seen.pop("options") == ServerOptions()
+    # A subcommand's own options are its own: the home screen's do not leak into them.
+    args = parse(["--port", "8799", "run", "--sample", "--port", "8800"])
+    assert run_cli.make_live(args).options.port == 8800
 
 
 async def test_a_resumed_run_says_what_its_record_set_aside(tmp_path: Path) -> None:

@@ -30,9 +30,11 @@ where they come from:
     ``new_session(plan, methods) -> Engine`` makes the engine for a plan started from the
     home screen (default: in memory). The one place to add a journal for those runs.
 ``serve``
-    ``await serve(app, engine) -> join URL or None``: start the participant server for the
-    run being shown (``sessionkit.live.Live.serve``); run as a worker each time a run
-    opens, so the QR code always points at the run on screen.
+    ``await serve(app, engine) -> join URL or JoinProblem``: start the participant server
+    for the run being shown (``sessionkit.live.Live.serve``); run as a worker each time a
+    run opens, so the QR code always points at the run on screen. A
+    :class:`~sessionkit.netaddr.JoinProblem` (why phones cannot join, and the fix) stays
+    in the run screen's title bar, and ``j`` shows it in full.
 
 Screens do not call the app: they post :mod:`sessionkit.tui.messages` that the app
 handles here, and read the session through the handle they are constructed with (this
@@ -63,6 +65,7 @@ from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine
 from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
+from sessionkit.netaddr import JoinProblem
 from sessionkit.tui import messages
 from sessionkit.tui.adhoc import adhoc_plan
 from sessionkit.tui.keys import split_action
@@ -132,8 +135,8 @@ class SessionCommands(Provider):
                 yield Hit(score, display, callback, text=text, help=help_text)
 
 
-Serve = Callable[[App[Any], Engine], Awaitable[str | None]]
-"""``await serve(app, engine) -> join URL or None`` (see the module's docstring)."""
+Serve = Callable[[App[Any], Engine], Awaitable[str | JoinProblem | None]]
+"""``await serve(app, engine) -> join URL or JoinProblem`` (see the module's docstring)."""
 
 
 class SessionkitApp(App[None]):
@@ -167,6 +170,9 @@ class SessionkitApp(App[None]):
         self.engine: Engine | None = None
         self.link: SessionLink | None = None
         self.join_url = join_url
+        self.join_problem: JoinProblem | None = None
+        """Why phones cannot join the run on screen (``None``: they can, or it is not known
+        yet); shown until the run is left."""
         self.exporter = exporter
         self.export_formats: Sequence[tuple[str, str]] = list(export_formats)
         self.runs = runs
@@ -212,19 +218,34 @@ class SessionkitApp(App[None]):
                 markup=False,
             )
         if self.serve is not None:
+            self.join_problem = None
             self.run_worker(
                 self._serve(self.serve, engine), name="serve", group="serve", exclusive=True
             )
 
     async def _serve(self, serve: Serve, engine: Engine) -> None:
         try:
-            url = await serve(self, engine)
+            served = await serve(self, engine)
         except Exception as error:  # the run goes on without phones, and says so
             log.exception("participant server")
-            self.notify(f"Phones cannot join: {error}", severity="error", markup=False)
-            url = None
-        if self.engine is engine:
-            self.set_join_url(url)
+            served = JoinProblem(
+                "the participant server did not start",
+                f"The participant server could not start: {error}",
+                "",
+            )
+        if self.engine is not engine:
+            return
+        if isinstance(served, JoinProblem):
+            self.join_problem = served
+            self.notify(
+                f"Phones cannot join: {served.short}. Press j to see why and what to do.",
+                title="Participant server",
+                severity="error",
+                timeout=15,
+                markup=False,
+            )
+            served = None
+        self.set_join_url(served)
 
     def _exit_on_sigterm(self) -> None:
         """SIGTERM (a shutdown, ``kill``) closes the app properly, restoring the terminal
@@ -287,6 +308,7 @@ class SessionkitApp(App[None]):
             self.link.close()
         self.link = None
         self.engine = None
+        self.join_problem = None
 
     def set_join_url(self, url: str | None) -> None:
         self.join_url = url

@@ -28,7 +28,7 @@ from sessionkit.tui import board_model, messages
 from sessionkit.tui.board_model import BoardModel, Row
 from sessionkit.tui.keys import RUN_KEYS, bindings
 from sessionkit.tui.screens.base import SessionHost, SessionScreen
-from sessionkit.tui.screens.modals import Confirm, NoteEntry, Picker, TextBox, TextPrompt
+from sessionkit.tui.screens.modals import Confirm, NoteEntry, Notice, Picker, TextBox, TextPrompt
 from sessionkit.tui.screens.room import RoomScreen
 from sessionkit.tui.widgets.board import Board
 from sessionkit.tui.widgets.keybar import KeyBar
@@ -115,7 +115,7 @@ class RunScreen(SessionScreen):
         self._show_detail(board.current_row)
         self.query_one(AgendaView).show(engine, self.now)
         self.query_one(Countdown).show(engine, self.now)
-        self.query_one(TitleBar).show(engine, self.now)
+        self._show_title(self.now)
         self._refresh_footer()
 
     def _refresh_footer(self) -> None:
@@ -162,7 +162,13 @@ class RunScreen(SessionScreen):
         if minute != self._last_minute:  # the agenda's minutes change slowly
             self._last_minute = minute
             self.query_one(AgendaView).show(engine, now)
-        self.query_one(TitleBar).show(engine, now)
+        self._show_title(now)
+
+    def _show_title(self, now: float) -> None:
+        problem = self.host.join_problem
+        self.query_one(TitleBar).show(
+            self.engine, now, cannot_join=problem.short if problem else None
+        )
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.query_one(AgendaView).show, self.engine, self.now)
@@ -592,11 +598,18 @@ class RunScreen(SessionScreen):
     def action_join_code(self) -> None:
         """The QR code is drawn only in the room view: full size, never under a dialog's
         tint (which would stop it scanning)."""
-        if not self.host.join_url:
-            self.not_here(
-                "Phones cannot join this run: there is no join address (see the "
-                "message shown when it started, or run without --no-server)."
+        problem = self.host.join_problem
+        if problem is not None:
+            begun = self.engine.state.seq > 0  # a run with a record is resumed, not redone
+            self.app.push_screen(
+                Notice(
+                    f"Phones cannot join: {problem.short}",
+                    f"{problem.reason}\n\n{problem.fix(begun)}",
+                )
             )
+            return
+        if not self.host.join_url:
+            self.not_here("Phones cannot join yet: the participant server is still starting.")
             return
         room = self.app.get_screen("room")  # installed by the app, made once
         if isinstance(room, RoomScreen):
