@@ -106,13 +106,11 @@ def _title(app: SessionkitApp) -> str:
 
 async def _join_dialog(pilot, app: SessionkitApp) -> str:
     """Press j and return the text of the dialog it opens (then close it)."""
-    from textual.widgets import Static
-
     from sessionkit.tui.screens.modals import Notice
 
     await pilot.press("j")
     await until(lambda: isinstance(app.screen, Notice), "the join dialog")
-    text = "\n".join(str(w.render()) for w in app.screen.query(Static))
+    text = _dialog_text(app)
     await pilot.press("escape")
     return text
 
@@ -212,6 +210,50 @@ def test_the_home_screen_takes_the_server_options(tmp_path, monkeypatch) -> None
     # A subcommand's own options are its own: the home screen's do not leak into them.
     args = parse(["--port", "8799", "run", "--sample", "--port", "8800"])
     assert run_cli.make_live(args).options.port == 8800
+
+
+async def test_quitting_before_anything_happened_keeps_no_run_folder(tmp_path: Path) -> None:
+    from sessionkit.tui.screens.modals import Confirm
+
+    live = Live(tmp_path, ServerOptions(enabled=False))
+    app = _app(live, live.new_run(sample_plan(), sample_methods()))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _serve_attempted(app)
+        await pilot.press("q")
+        await until(lambda: isinstance(app.screen, Confirm), "the quit dialog")
+        assert "Nothing has happened in this run yet" in _dialog_text(app)
+        await pilot.press("y")
+    live.close()
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_a_run_someone_joined_before_the_start_is_kept(tmp_path: Path) -> None:
+    from sessionkit.core import commands as c
+    from sessionkit.core.state import NEWCOMER
+    from sessionkit.tui.screens.modals import Confirm
+
+    live = Live(tmp_path, ServerOptions(enabled=False))
+    engine = live.new_run(sample_plan(), sample_methods())
+    app = _app(live, engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _serve_attempted(app)
+        engine.execute(c.Join(name="Ann"), actor=NEWCOMER)
+        await pilot.press("q")
+        await until(lambda: isinstance(app.screen, Confirm), "the quit dialog")
+        assert "The run is saved" in _dialog_text(app)
+        await pilot.press("y")
+    live.close()
+    (folder,) = tmp_path.iterdir()
+    resumed = Live(tmp_path, ServerOptions(enabled=False))
+    assert [p.name for p in resumed.resume(folder.name).state.participants.values()] == ["Ann"]
+    resumed.close()
+    assert folder.exists()
+
+
+def _dialog_text(app: SessionkitApp) -> str:
+    from textual.widgets import Static
+
+    return "\n".join(str(w.render()) for w in app.screen.query(Static))
 
 
 async def test_a_resumed_run_says_what_its_record_set_aside(tmp_path: Path) -> None:

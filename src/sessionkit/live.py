@@ -260,11 +260,15 @@ class Live:
     # ------------------------------------------------------------ the end
 
     def close(self) -> None:
-        """Stop the server and close every run (final snapshot, lock released)."""
+        """Stop the server and close every run (final snapshot, lock released). A run
+        nothing happened in (not started, nobody joined, nothing typed or exported) is
+        not kept: opening a plan to look at it must not leave a folder each time."""
         self.stop_server()
         for run in self._runs.values():
             try:
                 run.close()
+                if not run.read_only and run.engine.state.seq == 0 and not run.warnings:
+                    store.discard_unused(run.folder, also=frozenset({TOKEN_FILE}))
             except Exception:
                 log.exception("closing %s", run.folder)
         self._runs.clear()

@@ -667,11 +667,12 @@ class RunScreen(SessionScreen):
 
     def action_quit_app(self) -> None:
         engine = self.engine
-        detail = (
-            "The run is saved: resume it from the home screen."
-            if engine.journal is not None
-            else "This run is not being saved: its notes will be lost."
-        )
+        if engine.journal is None:
+            detail = "This run is not being saved: its notes will be lost."
+        elif engine.state.seq == 0:  # the record is let go on quitting (Live.close)
+            detail = "Nothing has happened in this run yet, so it is not kept."
+        else:
+            detail = "The run is saved: resume it from the home screen."
 
         def answer(yes: bool | None) -> None:
             if yes:
