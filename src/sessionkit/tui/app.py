@@ -76,6 +76,7 @@ from sessionkit.tui.screens.modals import Confirm, Picker
 from sessionkit.tui.screens.room import RoomScreen
 from sessionkit.tui.screens.run import RunScreen
 from sessionkit.tui.session import SessionLink
+from sessionkit.tui.timing import schedule_notice
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +184,8 @@ class SessionkitApp(App[None]):
         """What opening a run's record found and mended (a torn line, a snapshot set aside)."""
         self._initial_engine = engine
         self._belled: tuple[str, float] | None = None
+        self._schedule_told: set[int | None] = set()
+        """Days of the shown run whose start was already seen (or told about)."""
 
     # ------------------------------------------------------------ start-up
 
@@ -207,6 +210,7 @@ class SessionkitApp(App[None]):
             self.link.close()
         self.engine = engine
         self.link = SessionLink(self, engine, self._session_changed)
+        self._schedule_told = {None, schedule_notice(engine)[0]}  # a resumed day: told before
         self.push_screen(RunScreen(self))
         # Recovery is never silent: the facilitator hears what was set aside, and why.
         for warning in self.record_warnings(engine) if self.record_warnings else ():
@@ -331,6 +335,11 @@ class SessionkitApp(App[None]):
     def _session_changed(self) -> None:
         if self.link is None:
             return
+        day, notice = schedule_notice(self.link.engine)
+        if day not in self._schedule_told:  # once, when a day begins
+            self._schedule_told.add(day)
+            if notice:
+                self.notify(notice, title="Not at the planned time", timeout=20, markup=False)
         for screen in self._session_screens():
             try:
                 screen.refresh_session()
