@@ -131,7 +131,8 @@ async def test_a_taken_port_stays_on_screen_and_j_says_why_and_what_to_do(tmp_pa
             assert app.join_url is None
             await pilot.pause()
             app.clear_notifications()  # the toast goes; the title bar keeps saying it
-            assert f"PHONES CANNOT JOIN: {told} (j)" in _title(app)
+            flag = f"PHONES CANNOT JOIN: {told} (j)"
+            await until(lambda: flag in _title(app), "the title bar to say phones cannot join")
             dialog = await _join_dialog(pilot, app)
             assert f"Another program is using port {port}" in dialog
             assert "--no-server" not in dialog
@@ -140,7 +141,7 @@ async def test_a_taken_port_stays_on_screen_and_j_says_why_and_what_to_do(tmp_pa
             await pilot.press("n")
             assert app.engine.state.started  # the facilitator carries on without phones
             await pilot.pause()
-            assert f"PHONES CANNOT JOIN: {told} (j)" in _title(app)
+            assert flag in _title(app)  # still there, the session running
             dialog = await _join_dialog(pilot, app)  # now the run has a record to resume
             name = live._runs[id(app.engine)].name
             assert f"sessionkit resume {name} --records {tmp_path}" in dialog
@@ -151,10 +152,10 @@ async def test_a_taken_port_stays_on_screen_and_j_says_why_and_what_to_do(tmp_pa
 async def test_at_80_columns_the_title_bar_still_says_phones_cannot_join(tmp_path: Path) -> None:
     live = Live(tmp_path, ServerOptions(enabled=False))
     app = _app(live, live.new_run(sample_plan(), sample_methods()))
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24)):
         await until(lambda: app.join_problem, "the app to know phones cannot join")
-        await pilot.pause()
-        assert "PHONES CANNOT JOIN (j)" in _title(app)
+        await until(lambda: "PHONES CANNOT JOIN (j)" in _title(app), "the short form, at 80")
+        assert "planned 09:30–10:26" in _title(app)  # the plan's times still fit beside it
     live.close()
 
 
@@ -165,7 +166,8 @@ async def test_no_server_means_no_join_url_and_j_says_it_was_asked_for(tmp_path:
         await _serve_attempted(app)
         await pilot.pause()
         assert app.join_url is None and live._server is None
-        assert "PHONES CANNOT JOIN: started with --no-server (j)" in _title(app)
+        flag = "PHONES CANNOT JOIN: started with --no-server (j)"
+        await until(lambda: flag in _title(app), "the title bar to say phones cannot join")
         dialog = await _join_dialog(pilot, app)
         assert "This run was started with --no-server" in dialog
         assert "start it again without --no-server" in dialog

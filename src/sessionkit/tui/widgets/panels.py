@@ -350,7 +350,7 @@ class TitleBar(Panel):
                 Content.styled("  NOT SAVING: ", "bold reverse")
                 + one_line(engine.storage_error, ".board--warning"),
             )
-        width = self.size.width or 100
+        width = self.size.width or self.app.size.width or 100  # before its first layout
         if cannot_join:  # the reason as long as the width allows, else the bare fact
             flag = Content.styled("  PHONES CANNOT JOIN", "bold reverse")
             reason = Content.styled(f": {cannot_join} (j)", ".board--warning")
