@@ -104,14 +104,14 @@ def _title(app: SessionkitApp) -> str:
     return str(app.screen.query_one(TitleBar).render())
 
 
-async def _join_dialog(pilot, app: SessionkitApp) -> str:
-    """Press j and return the text of the dialog it opens (then close it)."""
-    from sessionkit.tui.screens.modals import Notice
+async def _join_dialog(pilot, app: SessionkitApp, answer: str = "escape") -> str:
+    """Press j and return the text of the dialog it opens (then ``answer`` it)."""
+    from sessionkit.tui.screens.modals import Dialog
 
     await pilot.press("j")
-    await until(lambda: isinstance(app.screen, Notice), "the join dialog")
+    await until(lambda: isinstance(app.screen, Dialog), "the join dialog")
     text = _dialog_text(app)
-    await pilot.press("escape")
+    await pilot.press(answer)
     return text
 
 
@@ -133,19 +133,30 @@ async def test_a_taken_port_stays_on_screen_and_j_says_why_and_what_to_do(tmp_pa
             app.clear_notifications()  # the toast goes; the title bar keeps saying it
             flag = f"PHONES CANNOT JOIN: {told} (j)"
             await until(lambda: flag in _title(app), "the title bar to say phones cannot join")
-            dialog = await _join_dialog(pilot, app)
+            dialog = await _join_dialog(pilot, app, "n")  # no, not now
             assert f"Another program is using port {port}" in dialog
             assert "--no-server" not in dialog
-            assert "start it again with --port" in dialog  # nothing recorded yet: start again
+            other = app.join_problem.retry_port
+            assert other is not None and other != port
+            assert f"Try port {other} now?" in dialog
+            assert f"start it again with --port {other}" in dialog  # nothing recorded yet
 
             await pilot.press("n")
             assert app.engine.state.started  # the facilitator carries on without phones
             await pilot.pause()
             assert flag in _title(app)  # still there, the session running
-            dialog = await _join_dialog(pilot, app)  # now the run has a record to resume
+            dialog = await _join_dialog(pilot, app, "n")  # now the run has a record to resume
             name = live._runs[id(app.engine)].name
-            assert f"sessionkit resume {name} --records {tmp_path}" in dialog
-            assert "--port" in dialog.split("resume", 1)[1]
+            assert f"sessionkit resume {name} --records {tmp_path} --host 127.0.0.1" in dialog
+            assert f"--port {other}" in dialog.split("resume", 1)[1]
+
+            await _join_dialog(pilot, app, "y")  # yes: try the free port now
+            await _wait_for_server(pilot, app)
+            assert live._server.port == other and app.join_problem is None
+            await until(lambda: "PHONES CANNOT JOIN" not in _title(app), "the flag to go")
+            assert f"Phones can join now, on port {other}." in [
+                n.message for n in app._notifications
+            ]
         live.close()
 
 

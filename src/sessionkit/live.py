@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import secrets
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -117,11 +117,13 @@ class Live:
 
     # ------------------------------------------------------------ the phone server
 
-    async def serve(self, app: Any, engine: Engine) -> str | JoinProblem:
+    async def serve(self, app: Any, engine: Engine, port: int | None = None) -> str | JoinProblem:
         """Start (or move) the participant server to ``engine``'s run; return the join
-        URL, or why phones cannot join and what to do (the app keeps it on screen)."""
+        URL, or why phones cannot join and what to do (the app keeps it on screen).
+        ``port``: try this one instead (the app offers a free one when the port is taken);
+        once it works it is the port from then on."""
         self.stop_server()
-        options = self.options
+        options = self.options if port is None else replace(self.options, port=port)
         if not options.enabled:
             return JoinProblem(
                 "started with --no-server",
@@ -147,14 +149,15 @@ class Live:
             log.warning("participant server: %s", error)
             if error.port_taken:
                 other = free_port_near(options.host, options.port)
-                port = str(other) if other else "PORT"
+                suggested = str(other) if other else "PORT"
                 return JoinProblem(
                     error.short,
                     f"Another program is using port {options.port}"
                     f"{'' if options.host in ('', '0.0.0.0', '::') else ' on ' + options.host}"
                     " (perhaps another sessionkit), so phones cannot reach this run.",
-                    f"with --port {port}" + ("" if other else " (another port number)"),
-                    self._resume_command(engine, port=port),
+                    f"with --port {suggested}" + ("" if other else " (another port number)"),
+                    self._resume_command(engine, port=suggested),
+                    retry_port=other,
                 )
             placeholder = {"--port": "PORT", "--host": "ADDRESS"}.get(error.option or "")
             return JoinProblem(
@@ -183,6 +186,7 @@ class Live:
                 self._resume_command(engine),
             )
         self._server = server
+        self.options = options
         if link.url is not None:
             return link.url
         local = f" On this computer the join page is at {link.local_url}"

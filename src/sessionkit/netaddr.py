@@ -48,6 +48,7 @@ class JoinProblem:
     (``change``: "with --port 8766", "without --no-server"); a run that has begun is
     continued instead, and ``resume`` is the command that does it with that change.
     ``before`` is something to do first, if anything ("Join the room's Wi-Fi...").
+    ``retry_port``: a port that was free a moment ago, which the app may try at once.
     """
 
     short: str
@@ -55,6 +56,7 @@ class JoinProblem:
     change: str
     resume: str | None = None
     before: str = ""
+    retry_port: int | None = None
 
     def fix(self, begun: bool) -> str:
         """What to do, for a run that has begun (its record holds something) or not."""

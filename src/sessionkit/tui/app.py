@@ -50,14 +50,11 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 
@@ -68,8 +65,7 @@ from sessionkit.core.plan import Plan
 from sessionkit.netaddr import JoinProblem
 from sessionkit.tui import messages
 from sessionkit.tui.adhoc import adhoc_plan
-from sessionkit.tui.keys import split_action
-from sessionkit.tui.safe import one_line
+from sessionkit.tui.palette import SessionCommands
 from sessionkit.tui.screens.base import SessionScreen
 from sessionkit.tui.screens.home import HomeScreen, LibraryView
 from sessionkit.tui.screens.modals import Confirm, Picker
@@ -84,60 +80,13 @@ TICK = 0.25
 """Seconds between redraws of the countdown."""
 
 
-class SessionCommands(Provider):
-    """Palette entries for every key of the current screen that applies right now, and
-    "Go to" for each agenda item.
+class Serve(Protocol):
+    """``await serve(app, engine) -> join URL or JoinProblem`` (see the module's
+    docstring); with ``port``, on that port instead of the one it was given."""
 
-    Displays are Content: the palette parses plain strings as markup, and agenda titles
-    come from plan files.
-    """
-
-    def _commands(self) -> list[tuple[str, Content, str, Callable[[], Any]]]:
-        app = self.app
-        screen = self.screen
-        found: list[tuple[str, Content, str, Callable[[], Any]]] = []
-        for key in getattr(screen, "KEYS", []):
-            name, params = split_action(key.action)
-            try:
-                applies = getattr(screen, "applies", screen.check_action)(name, params)
-            except Exception:  # a palette must not crash on an odd state
-                applies = False
-            if not applies:
-                continue
-            display = Content.assemble(key.label, Content.styled(f"   {key.shown_keys}", "dim"))
-            found.append(
-                (key.label, display, key.help, partial(app.run_action, key.action, screen))
-            )
-        # Registered on SessionkitApp only; the check is for the type checker (and keeps
-        # the provider harmless if another app ever lists it).
-        if (
-            isinstance(app, SessionkitApp)
-            and app.link is not None
-            and getattr(screen, "KEYS", None) is not None
-        ):
-            for item in app.link.engine.items:
-                title = f"Go to {item.index + 1}: {item.title}"
-                display = Content("Go to ") + one_line(f"{item.index + 1}: {item.title}")
-                found.append(
-                    (title, display, "Jump to this agenda item", partial(app.go_to, item.index))
-                )
-        return found
-
-    async def discover(self) -> Hits:
-        for text, display, help_text, callback in self._commands():
-            if not text.startswith("Go to"):
-                yield DiscoveryHit(display, callback, text=text, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for text, display, help_text, callback in self._commands():
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(score, display, callback, text=text, help=help_text)
-
-
-Serve = Callable[[App[Any], Engine], Awaitable[str | JoinProblem | None]]
-"""``await serve(app, engine) -> join URL or JoinProblem`` (see the module's docstring)."""
+    def __call__(
+        self, app: App[Any], engine: Engine, port: int | None = None
+    ) -> Awaitable[str | JoinProblem | None]: ...
 
 
 class SessionkitApp(App[None]):
@@ -227,9 +176,19 @@ class SessionkitApp(App[None]):
                 self._serve(self.serve, engine), name="serve", group="serve", exclusive=True
             )
 
-    async def _serve(self, serve: Serve, engine: Engine) -> None:
+    def on_try_port(self, message: messages.TryPort) -> None:
+        if self.serve is not None and self.engine is not None:
+            self.join_problem = None
+            self.run_worker(
+                self._serve(self.serve, self.engine, message.port),
+                name="serve",
+                group="serve",
+                exclusive=True,
+            )
+
+    async def _serve(self, serve: Serve, engine: Engine, port: int | None = None) -> None:
         try:
-            served = await serve(self, engine)
+            served = await serve(self, engine, port)
         except Exception as error:  # the run goes on without phones, and says so
             log.exception("participant server")
             served = JoinProblem(
@@ -249,6 +208,8 @@ class SessionkitApp(App[None]):
                 markup=False,
             )
             served = None
+        elif served and port is not None:  # after "phones cannot join": now they can
+            self.notify(f"Phones can join now, on port {port}.", markup=False)
         self.set_join_url(served)
 
     def _exit_on_sigterm(self) -> None:

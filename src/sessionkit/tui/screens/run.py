@@ -15,6 +15,7 @@ every change, never edited directly.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import cast
 
 from textual import on
@@ -601,11 +602,18 @@ class RunScreen(SessionScreen):
         problem = self.host.join_problem
         if problem is not None:
             begun = self.engine.state.seq > 0  # a run with a record is resumed, not redone
+            title = f"Phones cannot join: {problem.short}"
+            port = problem.retry_port
+            if port is None:
+                self.app.push_screen(Notice(title, f"{problem.reason}\n\n{problem.fix(begun)}"))
+                return
             self.app.push_screen(
-                Notice(
-                    f"Phones cannot join: {problem.short}",
-                    f"{problem.reason}\n\n{problem.fix(begun)}",
-                )
+                Confirm(
+                    f"{title}. Try port {port} now?",
+                    f"{problem.reason}\n\ny starts the participant server on port {port}; "
+                    f"the join code then points there.\nOr: {problem.fix(begun)}",
+                ),
+                partial(self._try_port, port),
             )
             return
         if not self.host.join_url:
@@ -615,6 +623,10 @@ class RunScreen(SessionScreen):
         if isinstance(room, RoomScreen):
             room.show_join = True
         self.app.push_screen(room)
+
+    def _try_port(self, port: int, yes: bool | None) -> None:
+        if yes:
+            self.post_message(messages.TryPort(port))
 
     def action_people(self) -> None:
         people = self.engine.state.active_participants()
