@@ -12,6 +12,7 @@ import socket
 from pathlib import Path
 
 import httpx
+import pytest
 
 from helpers.waiting import SAFETY_SECONDS, until
 from sessionkit.live import TOKEN_FILE, Live, ServerOptions
@@ -158,6 +159,50 @@ async def test_a_taken_port_stays_on_screen_and_j_says_why_and_what_to_do(tmp_pa
                 n.message for n in app._notifications
             ]
         live.close()
+
+
+@pytest.mark.parametrize(
+    ("options", "short", "advice"),
+    [
+        (
+            ServerOptions(host="127.0.0.1", port=0),
+            "listening on 127.0.0.1 only",
+            "start it again with --host 0.0.0.0.",
+        ),
+        (
+            ServerOptions(host="127.0.0.1", port=0, public_url="workshop.example.org"),
+            "--public-url is not usable",
+            "--public-url must be a full http:// or https:// address",
+        ),
+        (
+            ServerOptions(host="no-such-host.invalid", port=0),
+            "'no-such-host.invalid' is not an address of this computer",
+            "start it again with another --host.",
+        ),
+    ],
+)
+async def test_each_reason_phones_cannot_join_is_told_as_it_is(
+    tmp_path: Path, options: ServerOptions, short: str, advice: str
+) -> None:
+    live = Live(tmp_path, options)
+    app = _app(live, live.new_run(sample_plan(), sample_methods()))
+    async with app.run_test(size=(160, 30)) as pilot:
+        await until(lambda: app.join_problem, "the app to know phones cannot join")
+        assert app.join_problem.short == short
+        await until(lambda: f"PHONES CANNOT JOIN: {short} (j)" in _title(app), "the flag")
+        dialog = await _join_dialog(pilot, app)
+        assert advice in dialog and "--no-server" not in dialog
+    live.close()
+
+
+def test_the_fix_is_to_start_again_or_once_begun_to_resume() -> None:
+    from sessionkit.netaddr import JoinProblem
+
+    problem = JoinProblem("port 8765 is in use", "…", "with --port 8766", "sessionkit resume r")
+    assert problem.fix(begun=False) == "Quit (q) and start it again with --port 8766."
+    assert problem.fix(begun=True) == "Quit (q) and continue this run with:\n  sessionkit resume r"
+    first = JoinProblem("no network address", "…", "", None, before="Join the Wi-Fi.")
+    assert first.fix(begun=True) == "Join the Wi-Fi. Then quit (q) and start it again."
 
 
 async def test_at_80_columns_the_title_bar_still_says_phones_cannot_join(tmp_path: Path) -> None:

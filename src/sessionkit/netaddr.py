@@ -63,7 +63,7 @@ class JoinProblem:
         quit_ = f"{self.before} Then quit (q)" if self.before else "Quit (q)"
         if begun and self.resume:
             return f"{quit_} and continue this run with:\n  {self.resume}"
-        return f"{quit_} and start it again {self.change}."
+        return f"{quit_} and start it again{' ' + self.change if self.change else ''}."
 
 
 def _usable(address: str) -> bool:
