@@ -994,6 +994,40 @@ def test_purge(tmp_path: Path, clock) -> None:
     assert tmp_path.exists()
 
 
+def test_a_run_nothing_happened_in_is_let_go_and_any_other_is_kept(tmp_path: Path, clock) -> None:
+    records = tmp_path / "records"
+
+    def closed_run(then=lambda run: None) -> Path:
+        run = store.create_run(records, sample.plan(), sample.methods(), clock=clock)
+        then(run)
+        run.close()
+        return run.folder
+
+    unused = closed_run()
+    assert store.discard_unused(unused) and not unused.exists()
+
+    joined = closed_run(lambda run: sample.join(run.engine, "Alice"))  # before the start
+    exported = closed_run(lambda run: (run.exports_dir / "x.md").write_text("mine"))
+    stray = closed_run(lambda run: (run.folder / "notes.txt").write_text("mine"))
+    for kept in (joined, exported, stray):
+        assert not store.discard_unused(kept) and kept.exists()
+    token = closed_run(lambda run: (run.folder / "join-token").write_text("t"))
+    assert not store.discard_unused(token)
+    assert store.discard_unused(token, also=frozenset({"join-token"}))
+
+    in_use = closed_run()
+    elsewhere = store.open_run(in_use)  # open in another sessionkit
+    assert not store.discard_unused(in_use) and in_use.exists()
+    elsewhere.close()
+    assert not store.discard_unused(tmp_path) and tmp_path.exists()  # never a non-run
+    assert {p.name for p in records.iterdir()} == {
+        joined.name,
+        exported.name,
+        stray.name,
+        in_use.name,
+    }
+
+
 def test_every_bundled_method_and_plan_round_trips_through_a_run_folder(tmp_path: Path) -> None:
     """What a run copies must load back exactly, for every real method and plan."""
     import tomli_w

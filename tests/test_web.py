@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 
 import httpx
 import pytest
@@ -21,7 +22,7 @@ from sessionkit.core.engine import Engine, Limits
 from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
 from sessionkit.netaddr import check_public_url, join_link, lan_address
-from sessionkit.web import ParticipantServer, ServerError, WebLimits, create_app
+from sessionkit.web import ParticipantServer, ServerError, WebLimits, create_app, free_port_near
 
 TOKEN = "test-token-1234"
 
@@ -957,10 +958,24 @@ async def test_taken_port_is_a_clear_error_and_restart_on_the_same_port(engine):
 
 def test_bind_errors_are_sentences():
     server = ParticipantServer(object())
-    with pytest.raises(ServerError, match="not a port number"):
+    with pytest.raises(ServerError, match="not a port number") as bad_port:
         server.bind("127.0.0.1", 70000)
-    with pytest.raises(ServerError, match="not an address of this computer"):
+    assert bad_port.value.option == "--port" and not bad_port.value.port_taken
+    with pytest.raises(ServerError, match="not an address of this computer") as bad_host:
         server.bind("no-such-host.invalid", 8765)
+    assert bad_host.value.option == "--host"
+
+
+def test_a_taken_port_says_so_in_a_few_words_and_another_port_is_offered():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(ServerError) as error:
+            ParticipantServer(object()).bind("127.0.0.1", port)
+        assert error.value.short == f"port {port} is in use" and error.value.port_taken
+        other = free_port_near("127.0.0.1", port)
+        assert other is not None and other > port
 
 
 # ---------------------------------------------------------------- join links

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
+import shlex
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
 from sessionkit.core.record import Record
 from sessionkit.export import FORMATS, export, format_named
-from sessionkit.netaddr import JoinLink
+from sessionkit.netaddr import NO_ADDRESS, JoinLink, JoinProblem
 
 log = logging.getLogger(__name__)
 
@@ -116,44 +117,124 @@ class Live:
 
     # ------------------------------------------------------------ the phone server
 
-    async def serve(self, app: Any, engine: Engine) -> str | None:
+    async def serve(self, app: Any, engine: Engine, port: int | None = None) -> str | JoinProblem:
         """Start (or move) the participant server to ``engine``'s run; return the join
-        URL, or ``None`` with the reason shown in the app."""
+        URL, or why phones cannot join and what to do (the app keeps it on screen).
+        ``port``: try this one instead (the app offers a free one when the port is taken);
+        once it works it is the port from then on."""
         self.stop_server()
-        if not self.options.enabled:
-            return None
-        from sessionkit.web import ServerError, serve_in_app
+        options = self.options if port is None else replace(self.options, port=port)
+        if not options.enabled:
+            return JoinProblem(
+                "started with --no-server",
+                "This run was started with --no-server: the participant server is off, "
+                "so there is no join code. Paper notes can still be typed in with a.",
+                "without --no-server",
+                self._resume_command(engine, server=True),
+            )
+        from sessionkit.web import ServerError, free_port_near, serve_in_app
 
         link: JoinLink  # what serve_in_app returns as its second value (typed Any there)
         try:
             server, link = await serve_in_app(
                 app,
                 engine,
-                host=self.options.host,
-                port=self.options.port,
-                public_url=self.options.public_url,
+                host=options.host,
+                port=options.port,
+                public_url=options.public_url,
                 token=self._token(engine),
                 log_handler=self.log_handler,
             )
-        except (ServerError, ValueError, OSError) as error:
-            app.notify(
-                f"Phones cannot join: {error}",
-                title="Participant server",
-                severity="error",
-                timeout=30,
-                markup=False,
+        except ServerError as error:
+            log.warning("participant server: %s", error)
+            if error.port_taken:
+                other = free_port_near(options.host, options.port)
+                suggested = str(other) if other else "PORT"
+                return JoinProblem(
+                    error.short,
+                    f"Another program is using port {options.port}"
+                    f"{'' if options.host in ('', '0.0.0.0', '::') else ' on ' + options.host}"
+                    " (perhaps another sessionkit), so phones cannot reach this run.",
+                    f"with --port {suggested}" + ("" if other else " (another port number)"),
+                    self._resume_command(engine, port=suggested),
+                    retry_port=other,
+                )
+            placeholder = {"--port": "PORT", "--host": "ADDRESS"}.get(error.option or "")
+            return JoinProblem(
+                error.short,
+                f"The participant server could not start: {error}.",
+                f"with another {error.option}" if error.option else "",
+                self._resume_command(
+                    engine,
+                    port=placeholder if error.option == "--port" else None,
+                    host=placeholder if error.option == "--host" else None,
+                ),
             )
-            return None
+        except ValueError as error:  # a --public-url that is not an address
+            return JoinProblem(
+                "--public-url is not usable",
+                f"{error}.",
+                "with --public-url https://… (the address phones use)",
+                self._resume_command(engine, public_url="URL"),
+            )
+        except OSError as error:
+            log.exception("participant server")
+            return JoinProblem(
+                "the participant server did not start",
+                f"The participant server could not start: {error.strerror or error}.",
+                "",
+                self._resume_command(engine),
+            )
         self._server = server
-        if link.url is None:
-            app.notify(
-                f"{link.problem} On this computer: {link.local_url}",
-                title="Participant server",
-                severity="warning",
-                timeout=30,
-                markup=False,
+        self.options = options
+        if link.url is not None:
+            return link.url
+        local = f" On this computer the join page is at {link.local_url}"
+        if options.host in ("", "0.0.0.0", "::"):  # no network at all
+            return JoinProblem(
+                "no network address",
+                f"{NO_ADDRESS}{local}",
+                "",
+                self._resume_command(engine),
+                before="Join the room's Wi-Fi or a phone hotspot, or use --public-url.",
             )
-        return link.url
+        return JoinProblem(
+            f"listening on {options.host} only",
+            f"{link.problem}{local}",
+            "with --host 0.0.0.0",
+            self._resume_command(engine, host="0.0.0.0"),
+        )
+
+    def _resume_command(
+        self,
+        engine: Engine,
+        *,
+        server: bool = False,
+        host: str | None = None,
+        port: str | None = None,
+        public_url: str | None = None,
+    ) -> str | None:
+        """``sessionkit resume`` for ``engine``'s run with these options changed (and the
+        others as they were given), for a fix to show; ``None`` for a run with no folder."""
+        run = self._runs.get(id(engine))
+        if run is None:
+            return None
+        options = self.options
+        words = ["sessionkit", "resume", run.name]
+        if self.records_dir is not None:
+            words += ["--records", str(self.records_dir)]
+        if not options.enabled and not server:
+            words.append("--no-server")
+        chosen_host = host or options.host
+        if chosen_host != ServerOptions.host:
+            words += ["--host", chosen_host]
+        chosen_port = port or str(options.port)
+        if chosen_port != str(ServerOptions.port):
+            words += ["--port", chosen_port]
+        chosen_url = public_url or options.public_url
+        if chosen_url:
+            words += ["--public-url", chosen_url]
+        return shlex.join(words)
 
     def stop_server(self) -> None:
         if self._server is not None:
@@ -183,11 +264,15 @@ class Live:
     # ------------------------------------------------------------ the end
 
     def close(self) -> None:
-        """Stop the server and close every run (final snapshot, lock released)."""
+        """Stop the server and close every run (final snapshot, lock released). A run
+        nothing happened in (not started, nobody joined, nothing typed or exported) is
+        not kept: opening a plan to look at it must not leave a folder each time."""
         self.stop_server()
         for run in self._runs.values():
             try:
                 run.close()
+                if not run.read_only and run.engine.state.seq == 0 and not run.warnings:
+                    store.discard_unused(run.folder, also=frozenset({TOKEN_FILE}))
             except Exception:
                 log.exception("closing %s", run.folder)
         self._runs.clear()

@@ -39,6 +39,33 @@ class JoinLink:
     problem: str | None = None
 
 
+@dataclass(frozen=True)
+class JoinProblem:
+    """Why phones cannot join the run on screen, and what to do about it.
+
+    ``short`` is a few words for the app's title bar ("port 8765 is in use") and
+    ``reason`` says it in full. The fix is an option changed when starting again
+    (``change``: "with --port 8766", "without --no-server"); a run that has begun is
+    continued instead, and ``resume`` is the command that does it with that change.
+    ``before`` is something to do first, if anything ("Join the room's Wi-Fi...").
+    ``retry_port``: a port that was free a moment ago, which the app may try at once.
+    """
+
+    short: str
+    reason: str
+    change: str
+    resume: str | None = None
+    before: str = ""
+    retry_port: int | None = None
+
+    def fix(self, begun: bool) -> str:
+        """What to do, for a run that has begun (its record holds something) or not."""
+        quit_ = f"{self.before} Then quit (q)" if self.before else "Quit (q)"
+        if begun and self.resume:
+            return f"{quit_} and continue this run with:\n  {self.resume}"
+        return f"{quit_} and start it again{' ' + self.change if self.change else ''}."
+
+
 def _usable(address: str) -> bool:
     try:
         ip = ipaddress.ip_address(address)

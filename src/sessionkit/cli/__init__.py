@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="also read session plans from DIR",
     )
+    run.add_server_options(home, prefix="home_")
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for area in (run, library, records, qr):
         area.register(subcommands)

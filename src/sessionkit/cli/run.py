@@ -63,26 +63,47 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 def _add_live_options(parser: argparse.ArgumentParser) -> None:
     from sessionkit.cli.records import add_records_option
 
-    server = parser.add_argument_group("participant server")
-    server.add_argument(
+    add_server_options(parser.add_argument_group("participant server"))
+    add_records_option(parser)
+
+
+HOME_SERVER_OPTIONS = ("host", "port", "public_url", "no_server")
+"""The server options the home screen takes too, under ``home_<name>`` (see
+:func:`sessionkit.cli.build_parser`), for the runs it starts or resumes."""
+
+
+def add_server_options(group: argparse._ArgumentGroup, prefix: str = "") -> None:
+    """``--host``, ``--port``, ``--public-url``, ``--no-server`` (stored as ``prefix`` +
+    their names: the home screen's must not collide with a subcommand's)."""
+    group.add_argument(
         "--host",
+        dest=f"{prefix}host",
+        metavar="HOST",
         default="0.0.0.0",
         help="address to listen on (default 0.0.0.0: every network, so "
         "phones on the room's Wi-Fi can join)",
     )
-    server.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
-    server.add_argument(
+    group.add_argument(
+        "--port",
+        dest=f"{prefix}port",
+        metavar="PORT",
+        type=int,
+        default=8765,
+        help="port to listen on (default 8765)",
+    )
+    group.add_argument(
         "--public-url",
+        dest=f"{prefix}public_url",
         metavar="URL",
         help="the address phones should use, when they reach this laptop "
         "through a tunnel or reverse proxy (e.g. https://example.org)",
     )
-    server.add_argument(
+    group.add_argument(
         "--no-server",
+        dest=f"{prefix}no_server",
         action="store_true",
         help="no phones: the facilitator types notes in (paper stickies)",
     )
-    add_records_option(parser)
 
 
 def make_live(args: argparse.Namespace) -> Live:
@@ -248,4 +269,7 @@ def home(args: argparse.Namespace) -> int:
     args.records = getattr(args, "home_records", None)
     args.methods = getattr(args, "home_methods", [])
     args.sessions = getattr(args, "home_sessions", [])
+    for name in HOME_SERVER_OPTIONS:
+        if hasattr(args, f"home_{name}"):
+            setattr(args, name, getattr(args, f"home_{name}"))
     return _run_app(make_live(args), library=_library(args))

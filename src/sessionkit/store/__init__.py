@@ -100,7 +100,8 @@ One concept each; this package re-exports what the rest of sessionkit uses.
 * :mod:`~sessionkit.store.opening`: creating and opening a run
 * :mod:`~sessionkit.store.repair_log`: ``repairs.toml``
 * :mod:`~sessionkit.store.repair`: :func:`plan_repair`, :func:`apply_repair`
-* :mod:`~sessionkit.store.records`: where runs are kept, finding one by name, purging
+* :mod:`~sessionkit.store.records`: where runs are kept, finding one by name, purging,
+  and :func:`discard_unused` (a run nothing happened in is not kept)
 * :mod:`~sessionkit.store.listing`: the records index, :func:`list_runs`
 """
 
@@ -126,7 +127,13 @@ from sessionkit.store.layout import (
 )
 from sessionkit.store.listing import RunSummary, list_runs
 from sessionkit.store.opening import DamagedRecord, create_run, open_run, run_folder_name
-from sessionkit.store.records import default_records_dir, is_run_folder, purge_run, resolve_run
+from sessionkit.store.records import (
+    default_records_dir,
+    discard_unused,
+    is_run_folder,
+    purge_run,
+    resolve_run,
+)
 from sessionkit.store.recovery import Finding
 from sessionkit.store.repair import Repair, apply_repair, plan_repair, repair_run
 from sessionkit.store.run import SNAPSHOT_DELAY, SNAPSHOT_EVENTS, Run
@@ -160,6 +167,7 @@ __all__ = [
     "atomic_write",
     "create_run",
     "default_records_dir",
+    "discard_unused",
     "encode_event",
     "fsync_dir",
     "is_run_folder",

@@ -1,14 +1,29 @@
-"""Where runs are kept and how a run is named on the command line; deleting one."""
+"""Where runs are kept and how a run is named on the command line; deleting one, and
+letting go of one that was never used."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
 
 from sessionkit.store.errors import RecordError
 from sessionkit.store.files import _Lock, fsync_dir
-from sessionkit.store.layout import RUN_FILE
+from sessionkit.store.layout import (
+    EXPORTS_DIR,
+    JOURNAL_FILE,
+    LOCK_FILE,
+    METHODS_DIR,
+    PLAN_FILE,
+    RUN_FILE,
+    SNAPSHOT_FILE,
+)
+
+UNUSED_RUN = frozenset(
+    {RUN_FILE, PLAN_FILE, METHODS_DIR, JOURNAL_FILE, SNAPSHOT_FILE, EXPORTS_DIR, LOCK_FILE}
+)
+"""What a run folder holds before anything happens in it (as ``create_run`` makes it)."""
 
 
 def default_records_dir() -> Path:
@@ -95,3 +110,39 @@ def purge_run(ref: str | Path, records_dir: Path | str | None = None) -> Path:
         lock.release()
     fsync_dir(folder.parent)
     return folder
+
+
+def discard_unused(folder: Path, also: frozenset[str] = frozenset()) -> bool:
+    """Delete ``folder`` if nothing ever happened in its run; return whether it did.
+
+    Opening a plan and quitting before anyone joined or anything was typed leaves nothing
+    worth keeping, and a folder each time would bury the real runs. Unused means: its
+    journal is empty (not one event: no join, no note, not started), ``exports/`` is
+    empty and the folder holds nothing but what creating it made (and ``also``, files
+    the caller adds such as the join token). Anything else (a torn line, a snapshot set
+    aside, a repair) is kept, as is a run open in another sessionkit.
+    """
+    try:
+        if folder.is_symlink() or not is_run_folder(folder):
+            return False
+        if {p.name for p in folder.iterdir()} - UNUSED_RUN - also:
+            return False
+        if (folder / JOURNAL_FILE).stat().st_size != 0:
+            return False
+        exports = folder / EXPORTS_DIR
+        if exports.exists() and any(exports.iterdir()):
+            return False
+        lock = _Lock(folder)
+    except (OSError, RecordError):
+        return False
+    try:
+        if (folder / JOURNAL_FILE).stat().st_size != 0:  # written to before the lock was ours
+            return False
+        shutil.rmtree(folder)
+    except OSError:
+        return False
+    finally:
+        lock.release()
+    with contextlib.suppress(OSError):
+        fsync_dir(folder.parent)
+    return True

@@ -30,9 +30,11 @@ where they come from:
     ``new_session(plan, methods) -> Engine`` makes the engine for a plan started from the
     home screen (default: in memory). The one place to add a journal for those runs.
 ``serve``
-    ``await serve(app, engine) -> join URL or None``: start the participant server for the
-    run being shown (``sessionkit.live.Live.serve``); run as a worker each time a run
-    opens, so the QR code always points at the run on screen.
+    ``await serve(app, engine) -> join URL or JoinProblem``: start the participant server
+    for the run being shown (``sessionkit.live.Live.serve``); run as a worker each time a
+    run opens, so the QR code always points at the run on screen. A
+    :class:`~sessionkit.netaddr.JoinProblem` (why phones cannot join, and the fix) stays
+    in the run screen's title bar, and ``j`` shows it in full.
 
 Screens do not call the app: they post :mod:`sessionkit.tui.messages` that the app
 handles here, and read the session through the handle they are constructed with (this
@@ -48,14 +50,11 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 
@@ -63,16 +62,17 @@ from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine
 from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
+from sessionkit.netaddr import JoinProblem
 from sessionkit.tui import messages
 from sessionkit.tui.adhoc import adhoc_plan
-from sessionkit.tui.keys import split_action
-from sessionkit.tui.safe import one_line
+from sessionkit.tui.palette import SessionCommands
 from sessionkit.tui.screens.base import SessionScreen
 from sessionkit.tui.screens.home import HomeScreen, LibraryView
 from sessionkit.tui.screens.modals import Confirm, Picker
 from sessionkit.tui.screens.room import RoomScreen
 from sessionkit.tui.screens.run import RunScreen
 from sessionkit.tui.session import SessionLink
+from sessionkit.tui.timing import schedule_notice
 
 log = logging.getLogger(__name__)
 
@@ -80,60 +80,13 @@ TICK = 0.25
 """Seconds between redraws of the countdown."""
 
 
-class SessionCommands(Provider):
-    """Palette entries for every key of the current screen that applies right now, and
-    "Go to" for each agenda item.
+class Serve(Protocol):
+    """``await serve(app, engine) -> join URL or JoinProblem`` (see the module's
+    docstring); with ``port``, on that port instead of the one it was given."""
 
-    Displays are Content: the palette parses plain strings as markup, and agenda titles
-    come from plan files.
-    """
-
-    def _commands(self) -> list[tuple[str, Content, str, Callable[[], Any]]]:
-        app = self.app
-        screen = self.screen
-        found: list[tuple[str, Content, str, Callable[[], Any]]] = []
-        for key in getattr(screen, "KEYS", []):
-            name, params = split_action(key.action)
-            try:
-                applies = getattr(screen, "applies", screen.check_action)(name, params)
-            except Exception:  # a palette must not crash on an odd state
-                applies = False
-            if not applies:
-                continue
-            display = Content.assemble(key.label, Content.styled(f"   {key.shown_keys}", "dim"))
-            found.append(
-                (key.label, display, key.help, partial(app.run_action, key.action, screen))
-            )
-        # Registered on SessionkitApp only; the check is for the type checker (and keeps
-        # the provider harmless if another app ever lists it).
-        if (
-            isinstance(app, SessionkitApp)
-            and app.link is not None
-            and getattr(screen, "KEYS", None) is not None
-        ):
-            for item in app.link.engine.items:
-                title = f"Go to {item.index + 1}: {item.title}"
-                display = Content("Go to ") + one_line(f"{item.index + 1}: {item.title}")
-                found.append(
-                    (title, display, "Jump to this agenda item", partial(app.go_to, item.index))
-                )
-        return found
-
-    async def discover(self) -> Hits:
-        for text, display, help_text, callback in self._commands():
-            if not text.startswith("Go to"):
-                yield DiscoveryHit(display, callback, text=text, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for text, display, help_text, callback in self._commands():
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(score, display, callback, text=text, help=help_text)
-
-
-Serve = Callable[[App[Any], Engine], Awaitable[str | None]]
-"""``await serve(app, engine) -> join URL or None`` (see the module's docstring)."""
+    def __call__(
+        self, app: App[Any], engine: Engine, port: int | None = None
+    ) -> Awaitable[str | JoinProblem | None]: ...
 
 
 class SessionkitApp(App[None]):
@@ -167,6 +120,9 @@ class SessionkitApp(App[None]):
         self.engine: Engine | None = None
         self.link: SessionLink | None = None
         self.join_url = join_url
+        self.join_problem: JoinProblem | None = None
+        """Why phones cannot join the run on screen (``None``: they can, or it is not known
+        yet); shown until the run is left."""
         self.exporter = exporter
         self.export_formats: Sequence[tuple[str, str]] = list(export_formats)
         self.runs = runs
@@ -177,6 +133,8 @@ class SessionkitApp(App[None]):
         """What opening a run's record found and mended (a torn line, a snapshot set aside)."""
         self._initial_engine = engine
         self._belled: tuple[str, float] | None = None
+        self._schedule_told: set[int | None] = set()
+        """Days of the shown run whose start was already seen (or told about)."""
 
     # ------------------------------------------------------------ start-up
 
@@ -201,6 +159,7 @@ class SessionkitApp(App[None]):
             self.link.close()
         self.engine = engine
         self.link = SessionLink(self, engine, self._session_changed)
+        self._schedule_told = {None, schedule_notice(engine)[0]}  # a resumed day: told before
         self.push_screen(RunScreen(self))
         # Recovery is never silent: the facilitator hears what was set aside, and why.
         for warning in self.record_warnings(engine) if self.record_warnings else ():
@@ -212,19 +171,46 @@ class SessionkitApp(App[None]):
                 markup=False,
             )
         if self.serve is not None:
+            self.join_problem = None
             self.run_worker(
                 self._serve(self.serve, engine), name="serve", group="serve", exclusive=True
             )
 
-    async def _serve(self, serve: Serve, engine: Engine) -> None:
+    def on_try_port(self, message: messages.TryPort) -> None:
+        if self.serve is not None and self.engine is not None:
+            self.join_problem = None
+            self.run_worker(
+                self._serve(self.serve, self.engine, message.port),
+                name="serve",
+                group="serve",
+                exclusive=True,
+            )
+
+    async def _serve(self, serve: Serve, engine: Engine, port: int | None = None) -> None:
         try:
-            url = await serve(self, engine)
+            served = await serve(self, engine, port)
         except Exception as error:  # the run goes on without phones, and says so
             log.exception("participant server")
-            self.notify(f"Phones cannot join: {error}", severity="error", markup=False)
-            url = None
-        if self.engine is engine:
-            self.set_join_url(url)
+            served = JoinProblem(
+                "the participant server did not start",
+                f"The participant server could not start: {error}",
+                "",
+            )
+        if self.engine is not engine:
+            return
+        if isinstance(served, JoinProblem):
+            self.join_problem = served
+            self.notify(
+                f"Phones cannot join: {served.short}. Press j to see why and what to do.",
+                title="Participant server",
+                severity="error",
+                timeout=15,
+                markup=False,
+            )
+            served = None
+        elif served and port is not None:  # after "phones cannot join": now they can
+            self.notify(f"Phones can join now, on port {port}.", markup=False)
+        self.set_join_url(served)
 
     def _exit_on_sigterm(self) -> None:
         """SIGTERM (a shutdown, ``kill``) closes the app properly, restoring the terminal
@@ -287,6 +273,7 @@ class SessionkitApp(App[None]):
             self.link.close()
         self.link = None
         self.engine = None
+        self.join_problem = None
 
     def set_join_url(self, url: str | None) -> None:
         self.join_url = url
@@ -309,6 +296,11 @@ class SessionkitApp(App[None]):
     def _session_changed(self) -> None:
         if self.link is None:
             return
+        day, notice = schedule_notice(self.link.engine)
+        if day not in self._schedule_told:  # once, when a day begins
+            self._schedule_told.add(day)
+            if notice:
+                self.notify(notice, title="Not at the planned time", timeout=20, markup=False)
         for screen in self._session_screens():
             try:
                 screen.refresh_session()

@@ -43,3 +43,10 @@ class ResumeRun(Message):
 @dataclass
 class ExportRecord(Message):
     """Ask which format, then write the current run's record in it."""
+
+
+@dataclass
+class TryPort(Message):
+    """Start the participant server again on ``port`` (the one asked for was taken)."""
+
+    port: int

@@ -1,10 +1,9 @@
 """Planned against actual: how the run is doing against its agenda (the arithmetic).
 
-"Behind" is measured against the plan's own durations, not the clock: minutes spent beyond
-their plan on finished items (and on the current one, once it overruns), minus minutes
-saved. A plan rehearsed at 3 pm is therefore not "5 hours behind" its 09:30 start. The
-forecast finish is the clock now plus what is left of the current item and the planned
-minutes of the rest of the day.
+The forecast finish is the clock now plus what is left of the current item and the
+planned minutes of the rest of the day; "behind" is that against the plan's finish. A day
+begun far from its planned time (a rehearsal at 8 pm of a 09:30 plan) has its plan moved
+to when it began, so it is not "11 hours behind": :mod:`sessionkit.core.schedule` decides.
 
 Pure: numbers and words from the engine's state, no Textual. The agenda and the summary
 drawn from them as Content live beside the widgets that show them
@@ -14,11 +13,13 @@ needs nothing of theirs.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass
 
 from sessionkit.core.agenda import TimedDay, clock_text
 from sessionkit.core.engine import Engine
+from sessionkit.core.schedule import DaySchedule, forecast_day
 
 
 def minutes_of_day(timestamp: float) -> int:
@@ -59,20 +60,17 @@ def step_seconds(engine: Engine, key: str, now: float) -> float:
     return seconds
 
 
-SCHEDULE_SLACK = 90
-"""Minutes from its planned start within which a day counts as run on schedule."""
-
-
 @dataclass(frozen=True)
 class Progress:
     day: TimedDay
     slip: int
     """Minutes behind the plan (negative: ahead)."""
     forecast: int | None
-    """Forecast finish of the day, minutes after midnight (None before the start)."""
+    """Forecast finish of the day, minutes after midnight of the day it began (None
+    before the start)."""
     on_schedule: bool = True
-    """The day started near its planned time. A rehearsal at 3 pm of a 09:30 plan did
-    not: comparing its clock with the plan's would only say "5 hours late"."""
+    """The day began near its planned time, on its date. A rehearsal at 8 pm of a 09:30
+    plan did not: its plan is moved to when it began (see :mod:`sessionkit.core.schedule`)."""
 
     @property
     def over_end(self) -> int:
@@ -81,31 +79,52 @@ class Progress:
         return self.forecast - self.day.end
 
 
+def day_schedule(engine: Engine, day: TimedDay) -> DaySchedule | None:
+    """When ``day`` began against its plan: the first of its items run and that item's
+    planned start (``None`` until one has started)."""
+    begun = [
+        (span.started_at, item.start)
+        for item in day.items
+        if (span := engine.state.items.get(str(item.index))) and span.started_at is not None
+    ]
+    if not begun:
+        return None
+    began, planned = min(begun)
+    return DaySchedule(planned, day.date, local_datetime(began))
+
+
+def local_datetime(timestamp: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(timestamp)
+
+
 def progress(engine: Engine, now: float) -> Progress:
     state = engine.state
     current = engine.items[state.item] if engine.items else None
     day = engine.agenda.days[current.day if current else 0]
     if not state.started or current is None:
         return Progress(day, 0, None)
-    slip = 0.0
+    schedule = day_schedule(engine, day) or DaySchedule(
+        current.start, day.date, local_datetime(now)
+    )
     remaining = 0.0
     for item in day.items:
-        planned = item.minutes * 60
-        if item.index < current.index:
-            visited = str(item.index) in state.items
-            slip += (item_seconds(engine, item.index, now) - planned) if visited else -planned
-        elif item.index == current.index:
-            spent = item_seconds(engine, item.index, now)
-            slip += max(0.0, spent - planned)
-            remaining += max(0.0, planned - spent)
-        else:
-            remaining += planned
-    first = state.items.get(str(day.items[0].index)) if day.items else None
-    began = first.started_at if first and first.started_at else now
-    on_schedule = abs(minutes_of_day(began) - day.start) <= SCHEDULE_SLACK
-    if state.ended_at is not None:
-        return Progress(day, round(slip / 60), minutes_of_day(state.ended_at), on_schedule)
-    return Progress(day, round(slip / 60), minutes_of_day(now) + round(remaining / 60), on_schedule)
+        if item.index == current.index:
+            remaining += max(0.0, item.minutes * 60 - item_seconds(engine, item.index, now))
+        elif item.index > current.index:
+            remaining += item.minutes * 60
+    ended = local_datetime(state.ended_at) if state.ended_at is not None else None
+    told = forecast_day(day.finish, schedule, local_datetime(now), remaining / 60, ended)
+    return Progress(day, told.slip, told.finish, not schedule.shifted)
+
+
+def schedule_notice(engine: Engine) -> tuple[int | None, str | None]:
+    """(the day on now, what to tell the facilitator about when it began, if anything)."""
+    state = engine.state
+    if not state.started or not engine.items:
+        return None, None
+    day = engine.agenda.days[engine.items[state.item].day]
+    schedule = day_schedule(engine, day)
+    return (day.index, schedule.notice()) if schedule else (None, None)
 
 
 def slip_text(minutes: int) -> str:

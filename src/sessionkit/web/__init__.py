@@ -10,7 +10,7 @@ from sessionkit.web.guards import ApiError
 from sessionkit.web.launch import serve_in_app
 from sessionkit.web.limits import WebLimits
 from sessionkit.web.routes import create_app, new_token
-from sessionkit.web.server import ParticipantServer, ServerError
+from sessionkit.web.server import ParticipantServer, ServerError, free_port_near
 
 __all__ = [
     "ApiError",
@@ -18,6 +18,7 @@ __all__ = [
     "ServerError",
     "WebLimits",
     "create_app",
+    "free_port_near",
     "new_token",
     "serve_in_app",
 ]

@@ -35,7 +35,25 @@ LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "sessionkit.web")
 
 
 class ServerError(Exception):
-    """The server could not start; ``str()`` says why and what to do."""
+    """The server could not start; ``str()`` says why and what to do.
+
+    ``short`` says why in a few words, for a status line ("port 8765 is in use");
+    ``option`` is the option to change (``--port`` or ``--host``), if one would help;
+    ``port_taken`` is set when another program has the port, so another port would do.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        short: str | None = None,
+        option: str | None = None,
+        port_taken: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.short = short or message
+        self.option = option
+        self.port_taken = port_taken
 
 
 class _GuestServer(uvicorn.Server):
@@ -67,6 +85,24 @@ def _raise_file_limit() -> None:
         pass
 
 
+def free_port_near(host: str, port: int, tries: int = 20) -> int | None:
+    """A port after ``port`` that is free on ``host`` right now, to suggest instead of a
+    taken one (advice only: another program may take it before it is used)."""
+    for candidate in range(port + 1, min(port + 1 + tries, 65536)):
+        try:
+            family, kind, proto, _, address = socket.getaddrinfo(
+                host or None, candidate, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+            )[0]
+            with socket.socket(family, kind, proto) as probe:
+                if sys.platform != "win32":  # as bind() does: only a live listener counts
+                    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                probe.bind(address)
+        except (OSError, UnicodeError):
+            continue
+        return candidate
+    return None
+
+
 class ParticipantServer:
     """uvicorn serving one ASGI app in the running loop; start with ``bind`` then ``serve``."""
 
@@ -91,7 +127,9 @@ class ParticipantServer:
         where = f"port {port} on {host}"
         if not 0 <= port <= 65535:
             raise ServerError(
-                f"{port} is not a port number; choose one from 1024 to 65535 with --port"
+                f"{port} is not a port number; choose one from 1024 to 65535 with --port",
+                short=f"{port} is not a port number",
+                option="--port",
             )
         try:
             infos = socket.getaddrinfo(
@@ -101,7 +139,9 @@ class ParticipantServer:
             raise ServerError(
                 f"cannot listen on '{host}': it is not an address of this "
                 f"computer ({getattr(error, 'strerror', None) or error}); "
-                "use 0.0.0.0 to listen on every network"
+                "use 0.0.0.0 to listen on every network",
+                short=f"'{host}' is not an address of this computer",
+                option="--host",
             ) from None
         family, kind, proto, _, address = infos[0]
         sock = socket.socket(family, kind, proto)
@@ -118,21 +158,29 @@ class ParticipantServer:
             sock.setblocking(False)
         except OSError as error:
             sock.close()
+            option: str | None = "--port"
             if error.errno == errno.EADDRINUSE:
                 message = f"{where} is already in use; choose another with --port"
+                short = f"port {port} is in use"
             elif error.errno == errno.EACCES:
                 message = (
                     f"not allowed to use {where} (ports below 1024 need "
                     "administrator rights); choose another with --port"
                 )
+                short = f"not allowed to use port {port}"
             elif error.errno == errno.EADDRNOTAVAIL:
                 message = (
                     f"{host} is not an address of this computer; use 0.0.0.0 to "
                     "listen on every network, or choose another with --host"
                 )
+                short = f"{host} is not an address of this computer"
+                option = "--host"
             else:
                 message = f"cannot listen on {where}: {error.strerror or error}"
-            raise ServerError(message) from None
+                short, option = f"cannot listen on port {port}", None
+            raise ServerError(
+                message, short=short, option=option, port_taken=error.errno == errno.EADDRINUSE
+            ) from None
         self.socket = sock
         self.host = host
         self.port = sock.getsockname()[1]
@@ -189,9 +237,15 @@ class ParticipantServer:
         deadline = loop.time() + timeout
         while not self.started:
             if self.error is not None:
-                raise ServerError(f"the participant server could not start: {self.error}")
+                raise ServerError(
+                    f"the participant server could not start: {self.error}",
+                    short="the participant server did not start",
+                )
             if loop.time() > deadline:
-                raise ServerError("the participant server did not start in time")
+                raise ServerError(
+                    "the participant server did not start in time",
+                    short="the participant server did not start",
+                )
             await asyncio.sleep(0.02)
 
     def stop(self) -> None:

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine
 from sessionkit.core.method import ClusterInput, VoteInput
+from sessionkit.netaddr import JoinProblem
 from sessionkit.tui.board_model import is_private_unrevealed, step_kind
 from sessionkit.tui.keys import Key
 from sessionkit.tui.screens.modals import HelpScreen, Notice
@@ -33,6 +34,10 @@ class SessionHost(Protocol):
     @property
     def join_url(self) -> str | None:
         """The phones' join address, once the participant server listens."""
+
+    @property
+    def join_problem(self) -> JoinProblem | None:
+        """Why phones cannot join (and what to do), when they cannot."""
 
     @property
     def can_export(self) -> bool:

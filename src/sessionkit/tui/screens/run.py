@@ -15,6 +15,7 @@ every change, never edited directly.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import cast
 
 from textual import on
@@ -28,7 +29,7 @@ from sessionkit.tui import board_model, messages
 from sessionkit.tui.board_model import BoardModel, Row
 from sessionkit.tui.keys import RUN_KEYS, bindings
 from sessionkit.tui.screens.base import SessionHost, SessionScreen
-from sessionkit.tui.screens.modals import Confirm, NoteEntry, Picker, TextBox, TextPrompt
+from sessionkit.tui.screens.modals import Confirm, NoteEntry, Notice, Picker, TextBox, TextPrompt
 from sessionkit.tui.screens.room import RoomScreen
 from sessionkit.tui.widgets.board import Board
 from sessionkit.tui.widgets.keybar import KeyBar
@@ -115,7 +116,7 @@ class RunScreen(SessionScreen):
         self._show_detail(board.current_row)
         self.query_one(AgendaView).show(engine, self.now)
         self.query_one(Countdown).show(engine, self.now)
-        self.query_one(TitleBar).show(engine, self.now)
+        self._show_title(self.now)
         self._refresh_footer()
 
     def _refresh_footer(self) -> None:
@@ -162,7 +163,13 @@ class RunScreen(SessionScreen):
         if minute != self._last_minute:  # the agenda's minutes change slowly
             self._last_minute = minute
             self.query_one(AgendaView).show(engine, now)
-        self.query_one(TitleBar).show(engine, now)
+        self._show_title(now)
+
+    def _show_title(self, now: float) -> None:
+        problem = self.host.join_problem
+        self.query_one(TitleBar).show(
+            self.engine, now, cannot_join=problem.short if problem else None
+        )
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.query_one(AgendaView).show, self.engine, self.now)
@@ -593,16 +600,34 @@ class RunScreen(SessionScreen):
     def action_join_code(self) -> None:
         """The QR code is drawn only in the room view: full size, never under a dialog's
         tint (which would stop it scanning)."""
-        if not self.host.join_url:
-            self.not_here(
-                "Phones cannot join this run: there is no join address (see the "
-                "message shown when it started, or run without --no-server)."
+        problem = self.host.join_problem
+        if problem is not None:
+            begun = self.engine.state.seq > 0  # a run with a record is resumed, not redone
+            title = f"Phones cannot join: {problem.short}"
+            port = problem.retry_port
+            if port is None:
+                self.app.push_screen(Notice(title, f"{problem.reason}\n\n{problem.fix(begun)}"))
+                return
+            self.app.push_screen(
+                Confirm(
+                    f"{title}. Try port {port} now?",
+                    f"{problem.reason}\n\ny starts the participant server on port {port}; "
+                    f"the join code then points there.\nOr: {problem.fix(begun)}",
+                ),
+                partial(self._try_port, port),
             )
+            return
+        if not self.host.join_url:
+            self.not_here("Phones cannot join yet: the participant server is still starting.")
             return
         room = self.app.get_screen("room")  # installed by the app, made once
         if isinstance(room, RoomScreen):
             room.show_join = True
         self.app.push_screen(room)
+
+    def _try_port(self, port: int, yes: bool | None) -> None:
+        if yes:
+            self.post_message(messages.TryPort(port))
 
     def action_people(self) -> None:
         people = self.engine.state.active_participants()
@@ -655,11 +680,12 @@ class RunScreen(SessionScreen):
 
     def action_quit_app(self) -> None:
         engine = self.engine
-        detail = (
-            "The run is saved: resume it from the home screen."
-            if engine.journal is not None
-            else "This run is not being saved: its notes will be lost."
-        )
+        if engine.journal is None:
+            detail = "This run is not being saved: its notes will be lost."
+        elif engine.state.seq == 0:  # the record is let go on quitting (Live.close)
+            detail = "Nothing has happened in this run yet, so it is not kept."
+        else:
+            detail = "The run is saved: resume it from the home screen."
 
         def answer(yes: bool | None) -> None:
             if yes:

@@ -335,11 +335,19 @@ class Detail(Panel):
 
 
 class TitleBar(Panel):
-    """Top line: plan, clock, progress against the plan, people joined, storage trouble."""
+    """Top line: plan, clock, progress against the plan, people joined, storage trouble,
+    and why phones cannot join (``cannot_join``), for as long as they cannot."""
 
     FIXED_HEIGHT = True
 
-    def show(self, engine: Engine | None, now: float, title: str = "sessionkit") -> None:
+    def show(
+        self,
+        engine: Engine | None,
+        now: float,
+        title: str = "sessionkit",
+        *,
+        cannot_join: str | None = None,
+    ) -> None:
         parts: list[Content] = [Content.styled(" sessionkit ", "reverse bold"), Content(" ")]
         if engine is None:
             parts.append(one_line(title))
@@ -359,8 +367,15 @@ class TitleBar(Panel):
                 Content.styled("  NOT SAVING: ", "bold reverse")
                 + one_line(engine.storage_error, ".board--warning"),
             )
+        width = self.size.width or self.app.size.width or 100  # before its first layout
+        if cannot_join:  # the reason as long as the width allows, else the bare fact
+            flag = Content.styled("  PHONES CANNOT JOIN", "bold reverse")
+            reason = Content.styled(f": {cannot_join} (j)", ".board--warning")
+            if Content.assemble(*right, flag, reason).cell_length + 21 > width:
+                reason = Content.styled(" (j)", ".board--warning")
+            right.insert(0, flag + reason)
         tail = Content.assemble(*right)
-        room = max(8, (self.size.width or 100) - tail.cell_length - 13)
+        room = max(8, width - tail.cell_length - 13)
         plan_title = one_line(engine.plan.title, "bold")
         if plan_title.cell_length > room:
             plan_title = plan_title.truncate(room, ellipsis=True)
