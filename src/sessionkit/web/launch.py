@@ -26,6 +26,7 @@ async def serve_in_app(
     port: int = 8765,
     public_url: str | None = None,
     token: str | None = None,
+    retired: tuple[str, ...] = (),
     limits: WebLimits | None = None,
     log_handler: logging.Handler | None = None,
 ) -> tuple[ParticipantServer, JoinLink]:
@@ -40,7 +41,7 @@ async def serve_in_app(
     if public_url:
         check_public_url(public_url)
     token = token or new_token()
-    asgi = create_app(engine, token=token, limits=limits)
+    asgi = create_app(engine, token=token, retired=retired, limits=limits)
     server = ParticipantServer(asgi, log_handler=log_handler)
     server.bind(host, port)
     link = join_link(token, port=server.port, host=host, public_url=public_url)
