@@ -94,7 +94,7 @@ async def test_a_phone_note_is_recorded_shown_exported_and_resumed(tmp_path: Pat
     again_live = _live(tmp_path)
     resumed = again_live.resume(run_folder.name)
     assert [n.text for n in resumed.state.notes.values()] == ["Handovers [b]get lost[/b]"]
-    assert again_live._token(resumed) == token  # the same QR code after a restart
+    assert again_live.join_tokens(resumed).current == token  # the same QR code after a restart
     again_live.close()
 
 

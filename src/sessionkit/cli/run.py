@@ -195,6 +195,7 @@ def _run_app(live: Live, **app_args: Any) -> int:
 
     app = SessionkitApp(
         serve=live.serve,
+        new_join_code=live.new_join_code,
         runs=live.unfinished,
         resume=live.resume,
         new_session=live.new_run,

@@ -43,3 +43,8 @@ class ResumeRun(Message):
 @dataclass
 class ExportRecord(Message):
     """Ask which format, then write the current run's record in it."""
+
+
+@dataclass
+class NewJoinCode(Message):
+    """Replace the run's join token, then show the new QR code."""
