@@ -1,4 +1,5 @@
-"""A run's join tokens in its folder: made once, replaced on request, kept across reopening.
+"""A run's join tokens in its folder: made once, replaced on request, kept across
+reopening; and the joining events (closed joining, bans) kept by the record.
 
 (The live server's side, a new code while phones are joined, is in tests/test_live_joining.py.)
 """
@@ -12,6 +13,8 @@ import pytest
 
 from helpers import sample
 from sessionkit import store
+from sessionkit.core import commands as c
+from sessionkit.core.state import NEWCOMER
 from sessionkit.store import tokens
 
 
@@ -73,3 +76,21 @@ def test_an_unreadable_token_file_gives_a_new_token(tmp_path: Path) -> None:
     path.write_text(f"{made.current}\nbad token!\nolder-token-1234\n", encoding="ascii")
     assert store.join_tokens(run.folder) == store.JoinTokens(made.current, ("older-token-1234",))
     run.close()
+
+
+def test_closed_joining_and_bans_survive_reopening(tmp_path: Path) -> None:
+    run = _new_run(tmp_path)
+    engine = run.engine
+    engine.execute(c.StartSession())
+    engine.execute(c.Join(name="Ann", device="dev-a"), NEWCOMER)
+    engine.execute(c.RemoveParticipant(participant="p1"))
+    engine.execute(c.SetJoining(open=False))
+    run.close()  # a final snapshot, which must hold them too
+
+    reopened = store.open_run(run.folder)
+    assert not reopened.state.joining_open and reopened.state.participants["p1"].bans
+    reopened.close()
+    (run.folder / store.SNAPSHOT_FILE).unlink()  # the journal alone says the same
+    replayed = store.open_run(run.folder)
+    assert not replayed.state.joining_open and replayed.state.participants["p1"].bans
+    replayed.close()

@@ -55,7 +55,7 @@ def join_from(engine: Engine, name: str, device: str) -> str:
 
 async def test_j_closes_and_reopens_joining_and_says_so(engine: Engine) -> None:
     app = make_app(engine)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:  # short: the address docks on top
         await pilot.press("n")
         await pilot.press("J")
         assert not engine.state.joining_open
@@ -67,8 +67,10 @@ async def test_j_closes_and_reopens_joining_and_says_so(engine: Engine) -> None:
 
         await pilot.press("j")  # the room view shows that joining is closed, not the code
         assert isinstance(app.screen, RoomScreen)
-        assert squeezed("Joining is closed.") in await on_screen(pilot, app)
-        assert squeezed(JOIN) not in await on_screen(pilot, app)
+        shown = await on_screen(pilot, app)
+        assert squeezed("Joining is closed.") in shown and squeezed(JOIN) not in shown
+        panel = app.screen.query_one("#room-join").region
+        assert panel.height >= 1 and panel.right <= 80  # on screen, not squeezed to nothing
         await pilot.press("v")
         assert isinstance(app.screen, RunScreen)
 

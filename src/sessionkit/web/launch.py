@@ -32,6 +32,7 @@ async def serve_in_app(
 ) -> tuple[ParticipantServer, JoinLink]:
     """Start the participant server as a worker of the Textual app ``app``.
 
+    ``retired``: the run's earlier join tokens (phones that joined with them stay in).
     Returns ``(server, link)``: ``link.url`` is the join URL for the QR code, or ``None``
     with ``link.problem`` saying why phones cannot reach this computer. Raises
     :class:`~sessionkit.web.server.ServerError` (port taken, bad host) or ``ValueError``

@@ -108,21 +108,21 @@ class RoomScreen(SessionScreen):
         panel.display = bool(url) and self.show_join
         if not url or not self.show_join:
             return
-        # While joining is closed the room sees that instead of a code that would not work.
+        # While joining is closed the room sees that instead of a code that would not work
+        # (in the code's place: the address may be docked, which gives the panel no size).
         open_now = self.engine.state.joining_open
-        qr = self.query_one("#room-qr", Static)
-        qr.display = open_now
         if (url, open_now) == self._qr_shown:  # drawn again only when either changes
             return
         self._qr_shown = (url, open_now)
+        address = self.query_one("#room-url", Static)
+        address.display = open_now
         if open_now:
-            qr.update(qr_text(url))
-            text = Content.assemble(
-                Content.styled("Join on your phone:", "bold"), "\n", literal(url)
+            self.query_one("#room-qr", Static).update(qr_text(url))
+            address.update(
+                Content.assemble(Content.styled("Join on your phone:", "bold"), "\n", literal(url))
             )
         else:
-            text = Content.styled("Joining is closed.", "bold")
-        self.query_one("#room-url", Static).update(text)
+            self.query_one("#room-qr", Static).update(Content.styled("Joining is closed.", "bold"))
 
     def tick(self, now: float) -> None:
         self.query_one(Countdown).show(self.engine, now)
