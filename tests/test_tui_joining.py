@@ -153,8 +153,11 @@ async def test_p_removes_someone_and_lets_them_back_in(engine: Engine) -> None:
         await pilot.press("n")
         ann = join_from(engine, "Ann", "dev-a")
         bo = join_from(engine, "Bo", "dev-b")
+        join_from(engine, "[@click=app.quit]x[/] unbalanced [/]", "dev-c")  # shown as typed
         await pilot.press("P")
-        assert squeezed("2 in · Joining is open") in await in_dialog(pilot, app)
+        shown = await in_dialog(pilot, app)
+        assert squeezed("3 in · Joining is open") in shown
+        assert squeezed("[@click=app.quit]x[/] unbalanced [/] · joined") in shown
         await pilot.press("down", "enter")  # Bo
         shown = await in_dialog(pilot, app)
         assert squeezed("cannot join again until you let them back in") in shown
@@ -166,7 +169,7 @@ async def test_p_removes_someone_and_lets_them_back_in(engine: Engine) -> None:
         shown = await in_dialog(pilot, app)
         assert squeezed("Bo · removed · enter lets them join again") in shown
         assert "p1" not in shown and "p2" not in shown  # no internal ids
-        await pilot.press("down", "enter")
+        await pilot.press("down", "down", "enter")  # the removed are listed last
         assert isinstance(app.screen, Confirm)
         assert squeezed("Let Bo back in?") in await in_dialog(pilot, app)
         await pilot.press("y")
