@@ -95,7 +95,7 @@ async def test_a_phone_note_is_recorded_shown_exported_and_resumed(tmp_path: Pat
     again_live = _live(tmp_path)
     resumed = again_live.resume(run_folder.name)
     assert [n.text for n in resumed.state.notes.values()] == ["Handovers [b]get lost[/b]"]
-    assert again_live._token(resumed) == token  # the same QR code after a restart
+    assert again_live.join_tokens(resumed).current == token  # the same QR code after a restart
     again_live.close()
 
 
@@ -358,3 +358,21 @@ async def test_ctrl_q_quits_at_once_and_the_run_is_kept(tmp_path: Path) -> None:
     assert [n.text for n in resumed.state.notes.values()] == ["Forms ask twice"]
     assert resumed.state.started
     again.close()
+
+
+def test_server_options_before_the_command_apply_to_it(capsys) -> None:
+    """`sessionkit --port 8799 run X` means port 8799, not the default; on a command with
+    no server it is refused, not ignored."""
+    from sessionkit.cli import _carry_home_options, build_parser
+    from sessionkit.cli import run as run_cli
+
+    parser = build_parser()
+    args = parser.parse_args(["--port", "8799", "--no-server", "run", "--sample"])
+    _carry_home_options(parser, args)
+    assert run_cli.make_live(args).options == ServerOptions(enabled=False, port=8799)
+    args = parser.parse_args(["--port", "8799", "run", "--sample", "--port", "8800"])
+    _carry_home_options(parser, args)
+    assert run_cli.make_live(args).options.port == 8800  # given after it, that one wins
+    with pytest.raises(SystemExit):
+        _carry_home_options(parser, parser.parse_args(["--port", "8799", "records"]))
+    assert "--port does not apply to 'sessionkit records'" in capsys.readouterr().err

@@ -7,13 +7,14 @@ anything. When the app shows a run, :meth:`Live.serve` starts the phone server f
 the app's event loop and hands the app the join URL for the QR code.
 
 The join token is kept in the run's folder, so after a crash the same QR code still
-works: phones reconnect by themselves and resend what was not acknowledged.
+works: phones reconnect by themselves and resend what was not acknowledged. A new join
+code (:meth:`Live.new_join_code`) is kept there too, with the tokens it replaced: those no
+longer let anyone join, but the phones that joined with them keep working.
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
 import shlex
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -25,11 +26,11 @@ from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
 from sessionkit.core.record import Record
 from sessionkit.export import FORMATS, export, format_named
-from sessionkit.netaddr import NO_ADDRESS, JoinLink, JoinProblem
+from sessionkit.netaddr import NO_ADDRESS, JoinLink, JoinProblem, join_link
 
 log = logging.getLogger(__name__)
 
-TOKEN_FILE = "join-token"
+TOKEN_FILE = store.JOIN_TOKEN_FILE
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ class Live:
         from sessionkit.web import ServerError, free_port_near, serve_in_app
 
         link: JoinLink  # what serve_in_app returns as its second value (typed Any there)
+        tokens = self.join_tokens(engine)
         try:
             server, link = await serve_in_app(
                 app,
@@ -142,7 +144,8 @@ class Live:
                 host=options.host,
                 port=options.port,
                 public_url=options.public_url,
-                token=self._token(engine),
+                token=tokens.current,
+                retired=tokens.retired,
                 log_handler=self.log_handler,
             )
         except ServerError as error:
@@ -241,25 +244,39 @@ class Live:
             self._server.stop()
             self._server = None
 
-    def _token(self, engine: Engine) -> str:
-        """The run's join token: made once, kept in its folder so a resumed run keeps
-        the same QR code."""
+    def join_tokens(self, engine: Engine) -> store.JoinTokens:
+        """The run's join tokens: made once, kept in its folder so a resumed run keeps
+        the same QR code (a run without a folder gets a new one each time)."""
         run = self._runs.get(id(engine))
         if run is None:
-            return secrets.token_urlsafe(16)
-        path = run.folder / TOKEN_FILE
-        try:
-            token = path.read_text(encoding="ascii").strip()
-            if token:
-                return token
-        except (OSError, UnicodeError):
-            pass
-        token = secrets.token_urlsafe(16)
-        try:
-            store.atomic_write(path, token.encode("ascii"), mode=0o600)
-        except OSError:
-            log.exception("could not keep the join token in %s", run.folder)
-        return token
+            return store.JoinTokens(store.new_join_token())
+        return store.join_tokens(run.folder)
+
+    def new_join_code(self, engine: Engine) -> str | None:
+        """Replace ``engine``'s join token (a new QR code) and return the new join URL.
+
+        The new token is kept in the run's folder before the server uses it, so a
+        restart cannot bring the old one back; the old one stops letting people join,
+        while the phones that joined with it stay in. Raises ``OSError`` (the token could
+        not be kept: nothing changed) or ``RuntimeError`` (no record folder).
+        """
+        run = self._runs.get(id(engine))
+        if run is None:
+            raise RuntimeError("this run has no record folder to keep a join code in")
+        tokens = store.replace_join_token(run.folder)
+        server = self._server
+        if server is None or getattr(server.app.state, "engine", None) is not engine:
+            return None  # not being served: the next start uses the new code
+        from sessionkit.web import rotate_token
+
+        rotate_token(server.app, tokens.current)
+        link = join_link(
+            tokens.current,
+            port=server.port,
+            host=self.options.host,
+            public_url=self.options.public_url,
+        )
+        return link.url
 
     # ------------------------------------------------------------ the end
 

@@ -53,13 +53,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _carry_home_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    """Let ``--records``/``--methods``/``--sessions`` come before the command too.
+    """Let ``--records``/``--methods``/``--sessions`` and the server options come before
+    the command too.
 
     ``sessionkit --records DIR records`` must mean what it says, not be dropped; on a
     command the option cannot apply to, say so instead of ignoring it.
     """
     if args.command is None:
         return
+    defaults = {"host": "0.0.0.0", "port": 8765, "public_url": None, "no_server": False}
+    for name, default in defaults.items():
+        given = getattr(args, f"home_{name}")
+        if given is None or given is False:
+            continue
+        option = "--" + name.replace("_", "-")
+        if not hasattr(args, name):
+            parser.error(
+                f"{option} does not apply to 'sessionkit {args.command}': it sets up the "
+                "participant server, for the home screen, run and resume"
+            )
+        if getattr(args, name) == default:  # given after the command, that one wins
+            setattr(args, name, given)
     if args.home_records is not None:
         if not hasattr(args, "records"):
             parser.error(

@@ -79,7 +79,9 @@ def add_server_options(group: argparse._ArgumentGroup, prefix: str = "") -> None
         "--host",
         dest=f"{prefix}host",
         metavar="HOST",
-        default="0.0.0.0",
+        # The home screen's default is None, so an option given before a command can be
+        # told from one left out (see ``cli._carry_home_options``).
+        default=None if prefix else "0.0.0.0",
         help="address to listen on (default 0.0.0.0: every network, so "
         "phones on the room's Wi-Fi can join)",
     )
@@ -88,7 +90,7 @@ def add_server_options(group: argparse._ArgumentGroup, prefix: str = "") -> None
         dest=f"{prefix}port",
         metavar="PORT",
         type=int,
-        default=8765,
+        default=None if prefix else 8765,
         help="port to listen on (default 8765)",
     )
     group.add_argument(
@@ -216,6 +218,7 @@ def _run_app(live: Live, **app_args: Any) -> int:
 
     app = SessionkitApp(
         serve=live.serve,
+        new_join_code=live.new_join_code,
         runs=live.unfinished,
         resume=live.resume,
         new_session=live.new_run,
@@ -270,6 +273,6 @@ def home(args: argparse.Namespace) -> int:
     args.methods = getattr(args, "home_methods", [])
     args.sessions = getattr(args, "home_sessions", [])
     for name in HOME_SERVER_OPTIONS:
-        if hasattr(args, f"home_{name}"):
+        if getattr(args, f"home_{name}", None) is not None:
             setattr(args, name, getattr(args, f"home_{name}"))
     return _run_app(make_live(args), library=_library(args))

@@ -72,12 +72,31 @@ class Join(Command):
     type: Literal["join"] = "join"
     name: PersonName | None = None
     key: str = Field(default="", max_length=128)
+    device: str = Field(default="", max_length=128)
+    """Who the browser is, as the web adapter hashed it (empty: not known). A removed
+    participant's device cannot join again until the facilitator lets it back in."""
     client_id: ClientId | None = None
 
 
 class RemoveParticipant(Command):
     type: Literal["remove_participant"] = "remove_participant"
     participant: ShortId
+
+
+class LetBackIn(Command):
+    """Lift a removal's ban: the removed participant's phone may join again (as someone
+    new; what they wrote before stays theirs, and they stay removed)."""
+
+    type: Literal["let_back_in"] = "let_back_in"
+    participant: ShortId
+
+
+class SetJoining(Command):
+    """Open or close joining. Ending the session closes it; this reopens it (or closes it
+    before the end). Phones already in are not affected."""
+
+    type: Literal["set_joining"] = "set_joining"
+    open: bool
 
 
 class LockInput(Command):
@@ -99,6 +118,8 @@ SESSION_COMMANDS: tuple[type[Command], ...] = (
     TimerCommand,
     Join,
     RemoveParticipant,
+    LetBackIn,
+    SetJoining,
     LockInput,
     SetSummary,
 )
@@ -134,6 +155,7 @@ __all__ = [
     "GoTo",
     "HideNote",
     "Join",
+    "LetBackIn",
     "LockInput",
     "MarkAction",
     "MergeClusters",
@@ -147,6 +169,7 @@ __all__ = [
     "RemoveParticipant",
     "RenameCluster",
     "Reveal",
+    "SetJoining",
     "SetSummary",
     "ShortId",
     "StartSession",

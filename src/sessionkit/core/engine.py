@@ -1,7 +1,8 @@
 """The facilitation engine: the single writer of a run's state.
 
-Over 400 lines: the session-wide rules (navigation, timer, people) and the shared
-commit machinery; every input kind's rules are in core/inputs.
+Over 400 lines: the session-wide rules (navigation, timer) and the shared commit
+machinery; every input kind's rules are in core/inputs, the rules for people (joining,
+removal, bans) in core/people.
 
 Commands come in from the TUI (as the facilitator) and from phones (as participants).
 For each, the engine checks it against the current step and its rules, turns it into an
@@ -30,7 +31,7 @@ from typing import Any, Protocol
 
 from sessionkit.core import carried as carrying
 from sessionkit.core import commands as c
-from sessionkit.core import read
+from sessionkit.core import people, read
 from sessionkit.core.agenda import TimedAgenda, TimedItem, time_plan
 from sessionkit.core.errors import Rejected
 from sessionkit.core.fold import apply
@@ -156,7 +157,11 @@ class Engine:
         return read.note_visible(self.state, self.items, self.state.notes[note_key], viewer)
 
     # ------------------------------------------------------------ what rules may ask
-    # (the RuleContext protocol of sessionkit.core.inputs.base)
+    # (the RuleContext protocol of sessionkit.core.inputs.base, and people.PeopleContext)
+
+    @property
+    def max_participants(self) -> int:
+        return self.limits.max_participants
 
     def spec_at(self, key: str | None = None) -> InputSpec | None:
         return read.spec_at(self.items, key or self.state.step_key)
@@ -405,28 +410,6 @@ class Engine:
             return self.event("timer", actor, action="reset", seconds=seconds)
         return self.event("timer", actor, action=action)
 
-    # participants ----------------------------------------------------
-
-    def _do_join(self, cmd: c.Join, actor: str) -> Event:
-        if len(self.state.active_participants()) >= self.limits.max_participants:
-            raise Rejected(
-                f"This session is full ({self.limits.max_participants} people). "
-                "Ask the facilitator.",
-                "limit",
-            )
-        participant = f"p{self.state.counter + 1}"
-        return self.event(
-            "participant_joined", actor, participant=participant, name=cmd.name or None, key=cmd.key
-        )
-
-    def _do_remove_participant(self, cmd: c.RemoveParticipant, actor: str) -> Event:
-        person = self.state.participants.get(cmd.participant)
-        if person is None:
-            raise Rejected(f"No participant {cmd.participant}.", "not_found")
-        if person.removed:
-            raise Rejected(f"{cmd.participant} has already been removed.", "conflict")
-        return self.event("participant_removed", actor, participant=cmd.participant)
-
     # the step ---------------------------------------------------------
 
     def _do_lock_input(self, cmd: c.LockInput, actor: str) -> Event:
@@ -450,8 +433,10 @@ _SESSION_RULES: dict[str, SessionRule] = {
         (c.PreviousStep, Engine._do_previous_step),
         (c.EndSession, Engine._do_end_session),
         (c.TimerCommand, Engine._do_timer),
-        (c.Join, Engine._do_join),
-        (c.RemoveParticipant, Engine._do_remove_participant),
+        (c.Join, people.join),
+        (c.RemoveParticipant, people.remove),
+        (c.LetBackIn, people.let_back_in),
+        (c.SetJoining, people.set_joining),
         (c.LockInput, Engine._do_lock_input),
         (c.SetSummary, Engine._do_set_summary),
     )

@@ -7,7 +7,8 @@ class Rejected(Exception):
     """A command that was not carried out; ``str()`` is the message for a person.
 
     ``code`` lets adapters choose a status: invalid, forbidden, not_found, locked,
-    limit, conflict, storage.
+    limit, conflict, storage, closed (joining is closed), banned (a removed person's
+    browser joining again).
     """
 
     def __init__(self, message: str, code: str = "invalid") -> None:

@@ -59,6 +59,8 @@ def _on_session_ended(state: SessionState, event: Event, d: dict[str, Any]) -> N
         state.timer.elapsed = state.timer.elapsed_at(event.at)
         state.timer.running_since = None
     state.ended_at = event.at
+    if state.join_open:  # ending closes joining, even if it had been reopened
+        state.join_open = None
 
 
 def _on_timer(state: SessionState, event: Event, d: dict[str, Any]) -> None:
@@ -79,12 +81,24 @@ def _on_timer(state: SessionState, event: Event, d: dict[str, Any]) -> None:
 def _on_participant_joined(state: SessionState, event: Event, d: dict[str, Any]) -> None:
     state.counter += 1
     state.participants[d["participant"]] = Participant(
-        id=d["participant"], name=d.get("name"), key=d.get("key", ""), joined_at=event.at
+        id=d["participant"],
+        name=d.get("name"),
+        key=d.get("key", ""),
+        device=d.get("device", ""),
+        joined_at=event.at,
     )
 
 
 def _on_participant_removed(state: SessionState, event: Event, d: dict[str, Any]) -> None:
     state.participants[d["participant"]].removed = True
+
+
+def _on_let_back_in(state: SessionState, event: Event, d: dict[str, Any]) -> None:
+    state.participants[d["participant"]].let_back_in = True
+
+
+def _on_joining_set(state: SessionState, event: Event, d: dict[str, Any]) -> None:
+    state.join_open = bool(d["open"])
 
 
 def _on_input_locked(state: SessionState, event: Event, d: dict[str, Any]) -> None:
@@ -101,6 +115,8 @@ SESSION_FOLDS: dict[str, Fold] = {
     "timer": _on_timer,
     "participant_joined": _on_participant_joined,
     "participant_removed": _on_participant_removed,
+    "participant_let_back_in": _on_let_back_in,
+    "joining_set": _on_joining_set,
     "input_locked": _on_input_locked,
     "summary_set": _on_summary_set,
 }

@@ -14,10 +14,11 @@ the Markdown, HTML and CSV writers agree on what happened and only differ in lay
 
 Privacy: a record made by :meth:`Record.from_engine` is *de-identified* (see
 :func:`deidentify`). The participants' join keys (secrets their phones prove themselves
-with) and names are dropped, notes from anonymous steps lose their author, and voters
-and raters are renumbered per step. So even the JSON/TOML "full record" cannot link an
-anonymous note or a vote to a person. Notes from named steps (``anonymous = false``)
-keep the author's name, exactly as the engine recorded it.
+with), the hashed ids of their browsers and their names are dropped, notes from anonymous
+steps lose their author, and voters and raters are renumbered per step. So even the
+JSON/TOML "full record" cannot link an anonymous note or a vote to a person. Notes from
+named steps (``anonymous = false``) keep the author's name, exactly as the engine
+recorded it.
 
 Pure: no file I/O. Times are shown in the local time zone of the machine exporting.
 """
@@ -89,7 +90,8 @@ def deidentify(state: SessionState, anonymous_step: Callable[[str], bool]) -> Se
     """A copy of ``state`` that cannot link anonymous input to a person.
 
     ``anonymous_step(key) -> bool`` says whether a step key is anonymous. Join keys,
-    participant names and delivery receipts are dropped; notes from anonymous steps lose
+    device ids (hashed browser ids, for bans), participant names and delivery receipts
+    are dropped; notes from anonymous steps lose
     their author id and name; voters and raters become ``voter-1``, ``rater-2`` ... per
     step (tallies, distributions and per-person dot counts are unchanged).
     """
@@ -97,6 +99,7 @@ def deidentify(state: SessionState, anonymous_step: Callable[[str], bool]) -> Se
     for person in clean.participants.values():
         person.name = None
         person.key = ""
+        person.device = ""
     for note in clean.notes.values():
         if anonymous_step(note.step):
             note.author = ""

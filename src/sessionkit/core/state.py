@@ -80,8 +80,18 @@ class Participant(Model):
     name: str | None = None
     key: str = ""
     """Secret the participant's phone proves itself with (set by the web adapter)."""
+    device: str = ""
+    """The browser they joined from, hashed by the web adapter (never shown or exported):
+    once they are removed, that browser cannot join again (a ban)..."""
     joined_at: float
     removed: bool = False
+    let_back_in: bool = False
+    """...until the facilitator lifts the ban (they stay removed; their phone may join anew)."""
+
+    @property
+    def bans(self) -> bool:
+        """Does this participant's removal keep their browser from joining again?"""
+        return self.removed and not self.let_back_in and bool(self.device)
 
 
 class Note(Model):
@@ -114,6 +124,9 @@ class SessionState(Model):
     created_at: float
     started: bool = False
     ended_at: float | None = None
+    join_open: bool | None = None
+    """The facilitator's choice to open or close joining; ``None``: open until the
+    session ends (see :attr:`joining_open`). Ending the session clears an "open"."""
     item: int = 0
     step: int = 0
     cursor_since: float | None = None
@@ -138,6 +151,12 @@ class SessionState(Model):
     @property
     def step_key(self) -> str:
         return f"{self.item}.{self.step}"
+
+    @property
+    def joining_open(self) -> bool:
+        """May someone new join now? Yes until the session ends, unless the facilitator
+        closed joining; after the end, only if they reopened it."""
+        return self.ended_at is None if self.join_open is None else self.join_open
 
     def step_state(self, key: str) -> StepState:
         return self.steps.get(key) or StepState()

@@ -22,6 +22,9 @@ Each run has its own folder, ``<records>/<YYYY-MM-DD-HHMM>-<plan id>-<run id[:6]
                       anything. Inside a running event loop (the TUI) it is taken
                       SNAPSHOT_DELAY after the step change and written by a worker thread
     exports/          where ``sessionkit export`` writes by default
+    join-token        the join token in the QR code, then the ones it replaced (still
+                      good for the phones that joined with them), one a line
+                      (:mod:`sessionkit.store.tokens`)
     .lock             held (flock) while a sessionkit process has the run open for writing
     journal.jsonl.torn             (only after a crash) the cut-short last line, set aside
     snapshot.damaged-<time>.toml   (only after recovery) a snapshot that could not be used
@@ -103,6 +106,7 @@ One concept each; this package re-exports what the rest of sessionkit uses.
 * :mod:`~sessionkit.store.records`: where runs are kept, finding one by name, purging,
   and :func:`discard_unused` (a run nothing happened in is not kept)
 * :mod:`~sessionkit.store.listing`: the records index, :func:`list_runs`
+* :mod:`~sessionkit.store.tokens`: ``join-token``, the run's join tokens
 """
 
 from __future__ import annotations
@@ -114,6 +118,7 @@ from sessionkit.store.journal import Journal, ReadOnlyJournal, encode_event
 from sessionkit.store.layout import (
     EXPORTS_DIR,
     FORMAT_VERSION,
+    JOIN_TOKEN_FILE,
     JOURNAL_FILE,
     LOCK_FILE,
     METHODS_DIR,
@@ -139,10 +144,19 @@ from sessionkit.store.repair import Repair, apply_repair, plan_repair, repair_ru
 from sessionkit.store.run import SNAPSHOT_DELAY, SNAPSHOT_EVENTS, Run
 from sessionkit.store.snapshot import _write_snapshot_data as _write_snapshot_data
 from sessionkit.store.snapshot import read_snapshot, write_snapshot
+from sessionkit.store.tokens import (
+    JoinTokens,
+    join_tokens,
+    new_join_token,
+    read_join_tokens,
+    replace_join_token,
+    write_join_tokens,
+)
 
 __all__ = [
     "EXPORTS_DIR",
     "FORMAT_VERSION",
+    "JOIN_TOKEN_FILE",
     "JOURNAL_FILE",
     "LOCK_FILE",
     "METHODS_DIR",
@@ -157,6 +171,7 @@ __all__ = [
     "TORN_FILE",
     "DamagedRecord",
     "Finding",
+    "JoinTokens",
     "Journal",
     "ReadOnlyJournal",
     "RecordError",
@@ -171,13 +186,18 @@ __all__ = [
     "encode_event",
     "fsync_dir",
     "is_run_folder",
+    "join_tokens",
     "list_runs",
+    "new_join_token",
     "open_run",
     "plan_repair",
     "purge_run",
+    "read_join_tokens",
     "read_snapshot",
     "repair_run",
+    "replace_join_token",
     "resolve_run",
     "run_folder_name",
+    "write_join_tokens",
     "write_snapshot",
 ]

@@ -35,6 +35,9 @@ where they come from:
     run opens, so the QR code always points at the run on screen. A
     :class:`~sessionkit.netaddr.JoinProblem` (why phones cannot join, and the fix) stays
     in the run screen's title bar, and ``j`` shows it in full.
+``new_join_code``
+    ``new_join_code(engine) -> join URL or None``: replace the run's join token
+    (``sessionkit.live.Live.new_join_code``); the app shows the new QR code at once.
 
 Screens do not call the app: they post :mod:`sessionkit.tui.messages` that the app
 handles here, and read the session through the handle they are constructed with (this
@@ -113,6 +116,7 @@ class SessionkitApp(App[None]):
         resume: Callable[[str], Engine] | None = None,
         new_session: Callable[[Plan, dict[str, Method]], Engine] | None = None,
         serve: Serve | None = None,
+        new_join_code: Callable[[Engine], str | None] | None = None,
         record_warnings: Callable[[Engine], list[str]] | None = None,
     ) -> None:
         super().__init__()
@@ -129,6 +133,7 @@ class SessionkitApp(App[None]):
         self.resume = resume
         self.new_session = new_session or (lambda plan, methods: Engine(plan, methods))
         self.serve = serve
+        self.new_join_code = new_join_code
         self.record_warnings = record_warnings
         """What opening a run's record found and mended (a torn line, a snapshot set aside)."""
         self._initial_engine = engine
@@ -279,6 +284,31 @@ class SessionkitApp(App[None]):
         self.join_url = url
         self._session_changed()
 
+    def on_new_join_code(self, message: messages.NewJoinCode) -> None:
+        """Replace the join token, and show the new code in the room view at once."""
+        try:
+            if self.engine is None or self.new_join_code is None:
+                raise RuntimeError("not available in this session")
+            url = self.new_join_code(self.engine)
+        except Exception as error:  # nothing changed: the old code still works
+            log.exception("new join code")
+            message_text = f"No new join code: {error}. The old one still works."
+            self.notify(message_text, severity="error", markup=False)
+            return
+        self.set_join_url(url)
+        room = self.get_screen("room")
+        if url is None or not isinstance(room, RoomScreen):
+            self.notify(
+                "The new join code is kept, but phones cannot reach this computer now.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.notify("New join code: the old one no longer lets anyone join.", markup=False)
+        room.show_join = True
+        if self.screen is not room:
+            self.push_screen(room)
+
     # ------------------------------------------------------------ redraws
 
     def _session_screens(self) -> list[SessionScreen]:
@@ -393,5 +423,9 @@ class SessionkitApp(App[None]):
                 self.link.do(c.EndSession)
 
         self.push_screen(
-            Confirm("End the session?", "The record is kept; n moves on again if needed."), answer
+            Confirm(
+                "End the session?",
+                "The record is kept and joining closes (J reopens it); n moves on again if needed.",
+            ),
+            answer,
         )

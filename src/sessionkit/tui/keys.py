@@ -127,7 +127,26 @@ RUN_KEYS = [
         "P",
         "people",
         "People",
-        "Who has joined; remove someone (their phone stops working)",
+        "Who has joined; remove someone (their phone stops working and cannot join again) "
+        "or let a removed person back in",
+        VIEWS,
+        show=False,
+    ),
+    Key(
+        "J",
+        "joining",
+        "Open/close joining",
+        "Open or close joining for newcomers (ending the session closes it; phones already "
+        "in stay in)",
+        VIEWS,
+        show=False,
+    ),
+    Key(
+        "C",
+        "new_join_code",
+        "New join code",
+        "Make a new join QR code: the old code stops letting people join; phones already "
+        "in stay in",
         VIEWS,
         show=False,
     ),

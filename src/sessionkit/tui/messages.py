@@ -50,3 +50,8 @@ class TryPort(Message):
     """Start the participant server again on ``port`` (the one asked for was taken)."""
 
     port: int
+
+
+@dataclass
+class NewJoinCode(Message):
+    """Replace the run's join token, then show the new QR code."""

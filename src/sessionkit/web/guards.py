@@ -6,7 +6,8 @@
 - :func:`fields` and :func:`build` check it against what an endpoint expects and turn
   pydantic's complaint into a sentence the phone shows as is (:func:`explain`);
 - :func:`phone_command` accepts only the participant commands (:data:`PHONE_COMMANDS`);
-- :class:`Gate` checks the join token, the participant's key and how often they ask.
+- :class:`Gate` checks the join token, the participant's key and how often they ask;
+- :func:`device_of` reads (or makes) the browser's device id, the cookie a ban sticks to.
 
 Every refusal is an :class:`ApiError`; :func:`guarded` turns it into the JSON answer
 ``{"error": "...", "code": "..."}`` with its 4xx status.
@@ -14,9 +15,11 @@ Every refusal is an :class:`ApiError`; :func:`guarded` turns it into the JSON an
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import re
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -35,6 +38,11 @@ its own endpoint, since it hands out the key). Derived, so the core keeps the on
 
 KEY_HEADER = "x-participant-key"
 MAX_KEY_CHARS = 128
+
+DEVICE_COOKIE = "sessionkit_device"
+DEVICE_SECONDS = 400 * 24 * 3600
+"""How long a browser keeps its device id: the longest browsers allow (400 days)."""
+_DEVICE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 # C0 controls except tab, newline and carriage return; DEL; C1 controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -256,27 +264,86 @@ def phone_command(data: dict[str, Any]) -> c.Command:
 # ---------------------------------------------------------------- token, identity, rate
 
 
-class Gate:
-    """Who is asking: the run's join token, the participant's key, and how often."""
+def device_of(request: Request) -> tuple[str, bool]:
+    """The browser's device id from its cookie, or a new one: ``(id, is it new)``.
 
-    def __init__(self, engine: Engine, token: str, hub: Hub, limits: WebLimits) -> None:
+    The cookie is the server's own (HttpOnly: the page's script never sees it), so a phone
+    that forgets its participant key and joins again is still the same device, and a ban
+    still holds. A different browser, a private window or clearing the site's data is a
+    new device: a ban is a speed bump, not a lock (the README says so).
+    """
+    given = request.cookies.get(DEVICE_COOKIE, "")
+    if _DEVICE.fullmatch(given):
+        return given, False
+    return secrets.token_urlsafe(18), True
+
+
+def device_hash(run_id: str, device: str) -> str:
+    """What the record keeps of a device id: hashed with the run's id, so the journal
+    holds no cookie a person could replay, and two runs' records cannot be matched up by
+    browser."""
+    return hashlib.sha256(f"{run_id}:{device}".encode()).hexdigest()[:32]
+
+
+def keep_device(response: Response, device: str, secure: bool) -> None:
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device,
+        max_age=DEVICE_SECONDS,
+        path="/",  # every run and every join token on this address: the same browser
+        httponly=True,
+        samesite="strict",
+        secure=secure,
+    )
+
+
+class Gate:
+    """Who is asking: the run's join token, the participant's key, and how often.
+
+    ``token`` lets people join; ``retired`` tokens (replaced by a new QR code) no longer
+    do, but phones that joined with one go on working: their participant key is what
+    proves who they are.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        token: str,
+        hub: Hub,
+        limits: WebLimits,
+        retired: tuple[str, ...] = (),
+    ) -> None:
         self.engine = engine
         self.token = token
+        self.retired: list[str] = list(retired)
         self.hub = hub
         self.buckets = TokenBuckets(limits.rate, limits.burst)
         self.anonymous_buckets = TokenBuckets(limits.anonymous_rate, limits.anonymous_burst)
 
-    def check_token(self, request: Request) -> None:
-        given = str(request.path_params.get("token", ""))
+    def rotate(self, token: str) -> None:
+        """``token`` lets people join from now on; the one before only serves phones in."""
+        if token != self.token:
+            self.retired.insert(0, self.token)
+            self.token = token
+
+    def check_token(self, request: Request, *, joining: bool = False) -> None:
+        given = str(request.path_params.get("token", "")).encode("utf-8", "surrogatepass")
         # Constant time, so the token cannot be guessed a character at a time.
-        if not hmac.compare_digest(
-            given.encode("utf-8", "surrogatepass"), self.token.encode("utf-8")
-        ):
+        if hmac.compare_digest(given, self.token.encode("utf-8")):
+            return
+        if any(hmac.compare_digest(given, old.encode("utf-8")) for old in self.retired):
+            if not joining:
+                return
             raise ApiError(
-                404,
-                "This join link is not for the session that is running. Scan the QR code again.",
-                "bad_token",
+                410,
+                "This join link is no longer valid; scan the new code on the facilitator's screen.",
+                "old_token",
             )
+        raise ApiError(
+            404,
+            "This join link is not for the session that is running. Scan the QR code again.",
+            "bad_token",
+        )
 
     def _throttle(self, bucket: TokenBuckets, key: str) -> None:
         wait = bucket.take(key)

@@ -26,11 +26,13 @@ async def serve_in_app(
     port: int = 8765,
     public_url: str | None = None,
     token: str | None = None,
+    retired: tuple[str, ...] = (),
     limits: WebLimits | None = None,
     log_handler: logging.Handler | None = None,
 ) -> tuple[ParticipantServer, JoinLink]:
     """Start the participant server as a worker of the Textual app ``app``.
 
+    ``retired``: the run's earlier join tokens (phones that joined with them stay in).
     Returns ``(server, link)``: ``link.url`` is the join URL for the QR code, or ``None``
     with ``link.problem`` saying why phones cannot reach this computer. Raises
     :class:`~sessionkit.web.server.ServerError` (port taken, bad host) or ``ValueError``
@@ -40,7 +42,7 @@ async def serve_in_app(
     if public_url:
         check_public_url(public_url)
     token = token or new_token()
-    asgi = create_app(engine, token=token, limits=limits)
+    asgi = create_app(engine, token=token, retired=retired, limits=limits)
     server = ParticipantServer(asgi, log_handler=log_handler)
     server.bind(host, port)
     link = join_link(token, port=server.port, host=host, public_url=public_url)

@@ -1,6 +1,8 @@
 """The participant server: an ASGI app that phones join by QR code.
 
-Routes (``{token}`` is the run's unguessable join token; any other token is a 404):
+Routes (``{token}`` is the run's unguessable join token; any other token is a 404; a
+token replaced by a new QR code (:func:`rotate_token`) still serves the phones that
+joined with it, but joining with it is a 410):
 
 =========  ====================================  =========================================
 GET        ``/j/{token}``                        the phone page (HTML, CSS and JS inline)
@@ -16,7 +18,10 @@ POST       ``/j/{token}/api/command``            a participant command as the en
 GET        ``/j/{token}/api/events``             Server-Sent Events (``?key=...``)
 =========  ====================================  =========================================
 
-A phone proves who it is with ``X-Participant-Key: <key>`` (or ``Authorization: Bearer
+Joining sets the browser's device cookie (HttpOnly, SameSite=Strict; see
+:func:`~sessionkit.web.guards.device_of`): the join records it hashed, so a removed
+participant's browser cannot simply join again. A phone proves who it is with
+``X-Participant-Key: <key>`` (or ``Authorization: Bearer
 <key>``; the event stream also takes ``?key=``, since ``EventSource`` cannot set
 headers). Every answer is JSON; every refusal is ``{"error": "...", "code": "..."}``
 with a 4xx status and a sentence the phone shows as is. The only 5xx is 503: the session
@@ -54,8 +59,11 @@ from sessionkit.web.guards import (
     Gate,
     build,
     check_strings,
+    device_hash,
+    device_of,
     fields,
     guarded,
+    keep_device,
     phone_command,
     read_json,
 )
@@ -76,11 +84,13 @@ def new_token() -> str:
 
 
 class Context:
-    """Everything the endpoints share: engine, token, limits, hub, views, guards."""
+    """Everything the endpoints share: engine, limits, hub, views, guards (the join
+    tokens are the gate's)."""
 
-    def __init__(self, engine: Engine, token: str, limits: WebLimits) -> None:
+    def __init__(
+        self, engine: Engine, token: str, limits: WebLimits, retired: tuple[str, ...] = ()
+    ) -> None:
         self.engine = engine
-        self.token = token
         self.limits = limits
         self.views = Views(
             engine, cache_seconds=limits.view_cache_seconds, max_notes=limits.max_notes_shown
@@ -94,7 +104,7 @@ class Context:
             max_streams_per_participant=limits.max_streams_per_participant,
         )
         self.submitter = Submitter(engine)
-        self.gate = Gate(engine, token, self.hub, limits)
+        self.gate = Gate(engine, token, self.hub, limits, retired)
         # Built once: the page only changes with the plan's title, which is fixed.
         self.page, self.page_headers = phone_page(engine.plan.title)
 
@@ -147,7 +157,7 @@ async def phone(request: Request) -> Response:
 
 async def join(request: Request) -> Response:
     ctx = _context(request)
-    ctx.gate.check_token(request)
+    ctx.gate.check_token(request, joining=True)
     ctx.gate.anonymous(request)
     got = fields(await ctx.body(request), {"name": (str, False), "client_id": (str, True)})
     client_id = got["client_id"]
@@ -156,7 +166,14 @@ async def join(request: Request) -> Response:
             422, f"'client_id' for joining must be at least {JOIN_CLIENT_ID_MIN} random characters."
         )
     name = (got.get("name") or "").strip() or None
-    command = build(c.Join, name=name, key=secrets.token_urlsafe(24), client_id=client_id)
+    device, _ = device_of(request)
+    command = build(
+        c.Join,
+        name=name,
+        key=secrets.token_urlsafe(24),
+        device=device_hash(ctx.engine.state.run_id, device),
+        client_id=client_id,
+    )
     event, duplicate = await ctx.submitter.carry_out(command, NEWCOMER)
     if event.type != "participant_joined":  # a resend whose original was not kept
         raise ApiError(
@@ -171,7 +188,9 @@ async def join(request: Request) -> Response:
         "duplicate": duplicate,
         "me": ctx.views.me(pid),
     }
-    return JSONResponse(body, 200 if duplicate else 201)
+    response = JSONResponse(body, 200 if duplicate else 201)
+    keep_device(response, device, secure=request.url.scheme == "https")
+    return response
 
 
 async def state(request: Request) -> Response:
@@ -262,16 +281,28 @@ async def command(request: Request) -> Response:
 # ---------------------------------------------------------------- the app
 
 
-def create_app(engine: Engine, *, token: str, limits: WebLimits | None = None) -> Starlette:
-    """The participant server for ``engine``; phones join at ``/j/{token}``.
-
-    Must run in the engine's event loop (the TUI's): handlers call the engine directly.
-    ``app.state.hub`` and ``app.state.context`` expose the internals to the server
-    wrapper and to tests.
-    """
+def _check_token(token: str) -> None:
     if not token or not re.fullmatch(r"[A-Za-z0-9_-]{8,128}", token):
         raise ValueError("a join token must be 8-128 URL-safe characters")
-    ctx = Context(engine, token, limits or WebLimits())
+
+
+def create_app(
+    engine: Engine,
+    *,
+    token: str,
+    retired: tuple[str, ...] = (),
+    limits: WebLimits | None = None,
+) -> Starlette:
+    """The participant server for ``engine``; phones join at ``/j/{token}``.
+
+    ``retired``: the run's earlier join tokens (see :func:`rotate_token`), still good for
+    the phones that joined with them. Must run in the engine's event loop (the TUI's):
+    handlers call the engine directly. ``app.state.hub`` and ``app.state.context`` expose
+    the internals to the server wrapper and to tests.
+    """
+    for each in (token, *retired):
+        _check_token(each)
+    ctx = Context(engine, token, limits or WebLimits(), retired)
     api = "/j/{token}/api"
     routes = [
         Route("/", home),
@@ -298,3 +329,12 @@ def create_app(engine: Engine, *, token: str, limits: WebLimits | None = None) -
     app.state.engine = engine
     app.state.token = token
     return app
+
+
+def rotate_token(app: Starlette, token: str) -> None:
+    """From now on people join with ``token`` (a new QR code); the current token is
+    retired: phones that joined with it keep working, but nobody new joins with it."""
+    _check_token(token)
+    context: Context = app.state.context
+    context.gate.rotate(token)
+    app.state.token = token

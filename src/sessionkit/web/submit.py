@@ -25,6 +25,8 @@ STATUS_FOR = {
     "forbidden": 403,
     "not_found": 404,
     "locked": 423,
+    "closed": 403,
+    "banned": 403,
     "limit": 409,
     "conflict": 409,
     "storage": 503,

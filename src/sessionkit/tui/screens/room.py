@@ -32,7 +32,8 @@ class RoomScreen(SessionScreen):
     def __init__(self, host: SessionHost) -> None:
         super().__init__(host)
         self.show_join = True
-        self._qr_url: str | None = None
+        self._qr_shown: tuple[str, bool] | None = None
+        """The join URL and whether joining was open, as last drawn."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="room-top"):
@@ -109,12 +110,21 @@ class RoomScreen(SessionScreen):
         panel.display = bool(url) and self.show_join
         if not url or not self.show_join:
             return
-        if url != self._qr_url:  # the code is only drawn again when the address changes
-            self._qr_url = url
+        # While joining is closed the room sees that instead of a code that would not work
+        # (in the code's place: the address may be docked, which gives the panel no size).
+        open_now = self.engine.state.joining_open
+        if (url, open_now) == self._qr_shown:  # drawn again only when either changes
+            return
+        self._qr_shown = (url, open_now)
+        address = self.query_one("#room-url", Static)
+        address.display = open_now
+        if open_now:
             self.query_one("#room-qr", Static).update(qr_text(url))
-            self.query_one("#room-url", Static).update(
+            address.update(
                 Content.assemble(Content.styled("Join on your phone:", "bold"), "\n", literal(url))
             )
+        else:
+            self.query_one("#room-qr", Static).update(Content.styled("Joining is closed.", "bold"))
 
     def tick(self, now: float) -> None:
         self.query_one(Countdown).show(self.engine, now)

@@ -9,13 +9,13 @@ the step in focus (notes, clusters, vote tally or ratings) and the focused note 
 
 Everything the facilitator does is a key (listed in ``keys.RUN_KEYS``) that becomes one
 engine command through ``host.link``; the board is redrawn from the engine's state after
-every change, never edited directly.
+every change, never edited directly. The keys for people (who joined, joining open or
+closed, the join code) are :class:`~sessionkit.tui.screens.people.PeopleKeys`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import cast
 
 from textual import on
@@ -28,9 +28,9 @@ from sessionkit.core.state import Note
 from sessionkit.tui import board_model, messages
 from sessionkit.tui.board_model import BoardModel, Row
 from sessionkit.tui.keys import RUN_KEYS, bindings
-from sessionkit.tui.screens.base import SessionHost, SessionScreen
-from sessionkit.tui.screens.modals import Confirm, NoteEntry, Notice, Picker, TextBox, TextPrompt
-from sessionkit.tui.screens.room import RoomScreen
+from sessionkit.tui.screens.base import SessionHost
+from sessionkit.tui.screens.modals import Confirm, NoteEntry, Picker, TextBox, TextPrompt
+from sessionkit.tui.screens.people import PeopleKeys
 from sessionkit.tui.widgets.board import Board
 from sessionkit.tui.widgets.keybar import KeyBar
 from sessionkit.tui.widgets.panels import (
@@ -55,7 +55,7 @@ EMPTY = {
 }
 
 
-class RunScreen(SessionScreen):
+class RunScreen(PeopleKeys):
     KEYS = RUN_KEYS
     BINDINGS = bindings(RUN_KEYS)
     HELP_TITLE = "Keys: running a session"
@@ -200,6 +200,7 @@ class RunScreen(SessionScreen):
             "move_to",
             "summary",
             "people",
+            "new_join_code",
         }
     )
 
@@ -596,78 +597,6 @@ class RunScreen(SessionScreen):
 
     def action_room_view(self) -> None:
         self.app.push_screen("room")
-
-    def action_join_code(self) -> None:
-        """The QR code is drawn only in the room view: full size, never under a dialog's
-        tint (which would stop it scanning)."""
-        problem = self.host.join_problem
-        if problem is not None:
-            begun = self.engine.state.seq > 0  # a run with a record is resumed, not redone
-            title = f"Phones cannot join: {problem.short}"
-            port = problem.retry_port
-            if port is None:
-                self.app.push_screen(Notice(title, f"{problem.reason}\n\n{problem.fix(begun)}"))
-                return
-            self.app.push_screen(
-                Confirm(
-                    f"{title}. Try port {port} now?",
-                    f"{problem.reason}\n\ny starts the participant server on port {port}; "
-                    f"the join code then points there.\nOr: {problem.fix(begun)}",
-                ),
-                partial(self._try_port, port),
-            )
-            return
-        if not self.host.join_url:
-            self.not_here("Phones cannot join yet: the participant server is still starting.")
-            return
-        room = self.app.get_screen("room")  # installed by the app, made once
-        if isinstance(room, RoomScreen):
-            room.show_join = True
-        self.app.push_screen(room)
-
-    def _try_port(self, port: int, yes: bool | None) -> None:
-        if yes:
-            self.post_message(messages.TryPort(port))
-
-    def action_people(self) -> None:
-        people = self.engine.state.active_participants()
-        if not people:
-            self.not_here("Nobody has joined from a phone yet.")
-            return
-        notes: dict[str, int] = {}
-        for note in self.engine.state.notes.values():
-            notes[note.author] = notes.get(note.author, 0) + 1
-        choices = [
-            (
-                p.id,
-                f"{p.name or 'anonymous'} ({p.id}) · "
-                f"{notes.get(p.id, 0)} note{'s' * (notes.get(p.id, 0) != 1)}",
-            )
-            for p in people
-        ]
-
-        def chosen(participant: str | None) -> None:
-            if participant is None:
-                return
-            person = self.engine.state.participants[participant]
-            label = person.name or f"anonymous {participant}"
-
-            def confirmed(yes: bool | None) -> None:
-                if yes:
-                    self.link.do(c.RemoveParticipant, participant=participant)
-
-            self.app.push_screen(
-                Confirm(
-                    f"Remove {label}?",
-                    "Their phone stops working in this session. What they wrote stays in the "
-                    "record (hide single notes with h).",
-                ),
-                confirmed,
-            )
-
-        self.app.push_screen(
-            Picker(f"{len(people)} joined · enter removes someone", choices), chosen
-        )
 
     def action_toggle_panel(self) -> None:
         shown = self.query_one("#side").display

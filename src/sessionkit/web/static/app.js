@@ -92,6 +92,8 @@
 
   // ------------------------------------------------------------ the server
 
+  // Only joining sends cookies: the server's device cookie (HttpOnly), which keeps a
+  // removed phone from joining again by just forgetting its key.
   function api(method, path, body) {
     var headers = { "Accept": "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -101,7 +103,7 @@
       headers: headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       cache: "no-store",
-      credentials: "omit"
+      credentials: path === "join" ? "same-origin" : "omit"
     }).then(function (response) {
       return response.json().catch(function () { return null; }).then(function (data) {
         return {

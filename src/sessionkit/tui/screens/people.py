@@ -1,0 +1,184 @@
+"""The run screen's keys for people: the join code (``j``), who has joined (``P``),
+joining open or closed (``J``) and a new join code (``C``).
+
+- ``P`` lists everyone who joined, removed people too: enter removes someone (their phone
+  stops working, and their browser cannot join again) or lets a removed person back in
+  (their browser may join again, as someone new).
+- ``J`` closes joining, or opens it again; ending the session closes it by itself. Phones
+  already in are not affected either way.
+- ``C`` replaces the join token: the old QR code and link stop letting people join, the
+  phones that joined with them stay in, and the new code is shown at once.
+
+The run screen inherits these (:class:`PeopleKeys`); they go through ``host.link`` like
+every other key, except the new code, which the app makes (it owns the phone server).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from sessionkit.core import commands as c
+from sessionkit.core.state import Participant, SessionState
+from sessionkit.tui import messages
+from sessionkit.tui.screens.base import SessionScreen
+from sessionkit.tui.screens.modals import Confirm, Notice, Picker
+from sessionkit.tui.screens.room import RoomScreen
+from sessionkit.tui.timing import clock_of
+
+
+def joining_status(state: SessionState) -> str:
+    """Whether someone new can join now, as a sentence for the facilitator."""
+    if state.joining_open:
+        return "Joining is open (J closes it)."
+    if state.ended_at is not None and state.join_open is None:
+        return "Joining closed when the session ended (J reopens it)."
+    return "Joining is closed (J opens it)."
+
+
+def _name(person: Participant) -> str:
+    return person.name or "anonymous"
+
+
+class PeopleKeys(SessionScreen):
+    """The actions behind ``j``, ``P``, ``J`` and ``C`` (see the module docstring)."""
+
+    def action_join_code(self) -> None:
+        """The QR code is drawn only in the room view: full size, never under a dialog's
+        tint (which would stop it scanning)."""
+        problem = self.host.join_problem
+        if problem is not None:
+            begun = self.engine.state.seq > 0  # a run with a record is resumed, not redone
+            title = f"Phones cannot join: {problem.short}"
+            port = problem.retry_port
+            if port is None:
+                self.app.push_screen(Notice(title, f"{problem.reason}\n\n{problem.fix(begun)}"))
+                return
+            self.app.push_screen(
+                Confirm(
+                    f"{title}. Try port {port} now?",
+                    f"{problem.reason}\n\ny starts the participant server on port {port}; "
+                    f"the join code then points there.\nOr: {problem.fix(begun)}",
+                ),
+                partial(self._try_port, port),
+            )
+            return
+        if not self.host.join_url:
+            self.not_here("Phones cannot join yet: the participant server is still starting.")
+            return
+        room = self.app.get_screen("room")  # installed by the app, made once
+        if isinstance(room, RoomScreen):
+            room.show_join = True
+        self.app.push_screen(room)
+
+    def _try_port(self, port: int, yes: bool | None) -> None:
+        if yes:
+            self.post_message(messages.TryPort(port))
+
+    def action_joining(self) -> None:
+        opening = not self.engine.state.joining_open
+        if self.link.do(c.SetJoining, open=opening) is None:
+            return
+        if opening:
+            self.notify("Joining is open: phones can join with the code.", markup=False)
+        else:
+            self.notify(
+                "Joining is closed: nobody new can join; phones already in stay in. "
+                "J opens it again.",
+                markup=False,
+            )
+
+    def action_new_join_code(self) -> None:
+        if not self.host.join_url:
+            problem = self.host.join_problem
+            why = f" ({problem.short}: j says what to do)" if problem is not None else ""
+            self.not_here(f"Phones cannot join this run, so there is no join code to replace{why}.")
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.post_message(messages.NewJoinCode())
+
+        self.app.push_screen(
+            Confirm(
+                "Make a new join code?",
+                "The QR code and link shown now stop letting people join (anyone with a "
+                "photo of them must scan the new one). Phones already in stay in.",
+            ),
+            answer,
+        )
+
+    def action_people(self) -> None:
+        state = self.engine.state
+        status = joining_status(state)
+        if not state.participants:
+            self.app.push_screen(Notice("People", f"Nobody has joined from a phone yet. {status}"))
+            return
+        notes: dict[str, int] = {}
+        for note in state.notes.values():
+            notes[note.author] = notes.get(note.author, 0) + 1
+        active = state.active_participants()
+        removed = [p for p in state.participants.values() if p.removed]
+        choices = []
+        for person in active:
+            count = notes.get(person.id, 0)
+            choices.append(
+                (
+                    person.id,
+                    f"{_name(person)} · joined {clock_of(person.joined_at)} · "
+                    f"{count} note{'s' * (count != 1)}",
+                )
+            )
+        for person in removed:
+            if person.bans:
+                what = "removed · enter lets them join again"
+            elif person.let_back_in:
+                what = "removed · may join again"
+            else:
+                what = "removed"
+            choices.append((person.id, f"{_name(person)} · {what}"))
+        self.app.push_screen(
+            Picker(f"{len(active)} in · {status}", choices, hint=self._people_hint(removed)),
+            self._person_chosen,
+        )
+
+    def _people_hint(self, removed: list[Participant]) -> str:
+        also = " or lets them back in" if removed else ""
+        return f"enter removes someone{also} · esc closes"
+
+    def _person_chosen(self, participant: str | None) -> None:
+        if participant is None:
+            return
+        person = self.engine.state.participants[participant]
+        label = person.name or "this anonymous participant"
+        if person.removed and not person.bans:
+            self.notify(f"Nothing stops {label} joining again.", markup=False)
+            return
+        if person.removed:
+
+            def let_in(yes: bool | None) -> None:
+                if yes:
+                    self.link.do(c.LetBackIn, participant=participant)
+
+            self.app.push_screen(
+                Confirm(
+                    f"Let {label} back in?",
+                    "Their phone may join again, as someone new. What they wrote before "
+                    "stays in the record.",
+                ),
+                let_in,
+            )
+            return
+
+        def remove(yes: bool | None) -> None:
+            if yes:
+                self.link.do(c.RemoveParticipant, participant=participant)
+
+        self.app.push_screen(
+            Confirm(
+                f"Remove {label}?",
+                "Their phone stops working in this session, and this browser cannot join "
+                "again until you let them back in (P). What they wrote stays in the record "
+                "(hide single notes with h).",
+            ),
+            remove,
+        )
