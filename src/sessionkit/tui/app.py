@@ -214,6 +214,7 @@ class SessionkitApp(App[None]):
             )
             served = None
         elif served and port is not None:  # after "phones cannot join": now they can
+            self.clear_notifications()  # the toast saying they cannot is now untrue
             self.notify(f"Phones can join now, on port {port}.", markup=False)
         self.set_join_url(served)
 
