@@ -26,6 +26,7 @@ from sessionkit.core.command import (
     ShortId,
 )
 from sessionkit.core.inputs import kind_commands, kind_participant_commands
+from sessionkit.core.inputs.actions import AddAction, DropAction, EditAction, MarkActionDone
 from sessionkit.core.inputs.canvas import PlaceNote
 from sessionkit.core.inputs.cluster import CreateCluster, MergeClusters, MoveNote, RenameCluster
 from sessionkit.core.inputs.notes import AddNote, EditNote, HideNote, MarkAction, Reveal
@@ -122,6 +123,7 @@ __all__ = [
     "MAX_NOTE_CHARS",
     "PARTICIPANT_COMMANDS",
     "SESSION_COMMANDS",
+    "AddAction",
     "AddNote",
     "AnyCommand",
     "CastVote",
@@ -129,6 +131,8 @@ __all__ = [
     "CloseVote",
     "Command",
     "CreateCluster",
+    "DropAction",
+    "EditAction",
     "EditNote",
     "EndSession",
     "GoTo",
@@ -136,6 +140,7 @@ __all__ = [
     "Join",
     "LockInput",
     "MarkAction",
+    "MarkActionDone",
     "MergeClusters",
     "MoveNote",
     "NextStep",

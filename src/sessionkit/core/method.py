@@ -23,6 +23,7 @@ from sessionkit.core.fields import (
     require_unique,
 )
 from sessionkit.core.inputs import InputSpec, StepInput
+from sessionkit.core.inputs.actions import ActionsInput
 from sessionkit.core.inputs.canvas import CanvasInput
 from sessionkit.core.inputs.cluster import ClusterInput
 from sessionkit.core.inputs.discussion import DiscussionInput
@@ -37,6 +38,7 @@ __all__ = [
     "HEX_COLOUR",
     "KEBAB",
     "VARIABLE",
+    "ActionsInput",
     "CanvasInput",
     "Category",
     "ClusterInput",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from sessionkit.core.inputs.actions import listed, source_label
 from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
 from sessionkit.core.state import Note
 from sessionkit.export.text import clock_at, paragraphs, plural, step_caption
@@ -187,6 +188,34 @@ def _rating_section(record: Record, view: StepView, dots: dict[str, int]) -> lis
     return out
 
 
+def _actions_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
+    actions = listed(record.state, view.key)
+    if not actions:
+        return ["*No actions.*"]
+    return [f"*{plural(len(actions), 'action')}: see [Actions agreed](#actions-agreed).*"]
+
+
+def _actions_table(record: Record) -> list[str]:
+    """Every action of the actions steps: what, who, by when, where from, done."""
+    actions = listed(record.state)
+    if not actions:
+        return []
+    out = ["| What | Who | By | From | Done |", "| --- | --- | --- | --- | --- |"]
+    for action in actions:
+        cells = (
+            action.what,
+            action.who or "",
+            action.due or "",
+            source_label(record.state, action.source),
+        )
+        out.append(
+            "| "
+            + " | ".join(_table_cell(cell) for cell in cells)
+            + f" | {'yes' if action.done else ''} |"
+        )
+    return [*out, ""]
+
+
 Section = Callable[[Record, StepView, dict[str, int]], list[str]]
 SECTIONS: dict[str, Section] = {
     "notes": _notes_section,
@@ -195,6 +224,7 @@ SECTIONS: dict[str, Section] = {
     "vote": _vote_section,
     "rating": _rating_section,
     "discussion": lambda record, view, dots: [],  # only its summary, written below
+    "actions": _actions_section,
 }
 """What each input kind's step adds to the record (``dots``: per note, over all votes)."""
 
@@ -274,6 +304,8 @@ def render(record: Record) -> str:
 
     actions = record.actions()
     out.extend(["## Actions agreed", ""])
+    table = _actions_table(record)
+    out.extend(table)
     if actions:
         titles = {s.key: s.title for item in items for s in item.steps}
         for note in actions:
@@ -282,7 +314,7 @@ def render(record: Record) -> str:
                 f"- **{escape(note.action_owner or '')}**: "
                 f"{escape_block(note.text, '  ')} *({step_title})*"
             )
-    else:
+    elif not table:
         out.append("*None recorded.*")
     out.append("")
     return "\n".join(out)

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from sessionkit.core import read
 from sessionkit.core.engine import Engine
+from sessionkit.core.inputs.actions import listed, source_label
 from sessionkit.core.inputs.notes import NoteSpec
 from sessionkit.core.inputs.rating import summarise
 from sessionkit.core.method import (
@@ -33,7 +34,9 @@ from sessionkit.core.state import Note
 ROOM = "room"
 """Viewer id for the projector: sees what any participant who wrote nothing would see."""
 
-RowKind = Literal["banner", "section", "note", "target", "scale", "text"]
+RowKind = Literal[
+    "banner", "section", "note", "target", "scale", "text", "word", "question", "action"
+]
 
 
 @dataclass(slots=True)
@@ -243,6 +246,28 @@ def _discussion_board(engine: Engine, key: str, step: Step, room: bool) -> Board
     return model
 
 
+# ---------------------------------------------------------------- actions
+
+
+def _actions_board(engine: Engine, key: str, step: Step, room: bool) -> BoardModel:
+    """One row per action: ref is (what, who, due, where from, done, dropped)."""
+    model = BoardModel("actions")
+    state = engine.state
+    actions = listed(state, key) if room else [a for a in state.actions.values() if a.step == key]
+    for action in actions:
+        ref = (
+            action.what,
+            action.who or "",
+            action.due or "",
+            source_label(state, action.source),
+            action.done,
+            action.dropped,
+        )
+        model.rows.append(Row("action", action.id, None, ref, True))
+    model.note_count = len(listed(state, key))
+    return model
+
+
 Board = Callable[[Engine, str, Step, bool], BoardModel]
 BOARDS: dict[str, Board] = {
     "notes": _notes_board,
@@ -251,5 +276,6 @@ BOARDS: dict[str, Board] = {
     "vote": _vote_board,
     "rating": _rating_board,
     "discussion": _discussion_board,
+    "actions": _actions_board,
 }
 """Input kind -> the rows its step shows (facilitator's board, or the room's with ``room``)."""

@@ -68,6 +68,45 @@ TIMER, STEPS, NOTES, CLUSTERS, VOTES, VIEWS = (
     "Views and session",
 )
 
+KINDS_GROUP = "Words, questions and actions"
+
+# Keys of the words, questions and actions steps. They come before the notes keys that
+# share their letters (a, enter, h, m, d): a binding whose action does not apply on this
+# step passes the key on to the next binding for it.
+KIND_KEYS = [
+    Key(
+        "a",
+        "add_action",
+        "Add action",
+        "Type an action: what, who, by when (enter adds it; the form stays open for the next)",
+        KINDS_GROUP,
+        footer=("actions",),
+    ),
+    Key(
+        "enter",
+        "edit_action",
+        "Edit",
+        "Edit the focused action: what, who, by when, where it came from",
+        KINDS_GROUP,
+        show=False,
+    ),
+    Key(
+        "y",
+        "mark_done",
+        "Done",
+        "Mark the focused action done (or not done again)",
+        KINDS_GROUP,
+    ),
+    Key(
+        "h",
+        "drop_action",
+        "Drop",
+        "Take the focused action off the list, or put it back",
+        KINDS_GROUP,
+        footer=("actions",),
+    ),
+]
+
 # Keys the run screen and the room view share: the facilitator keeps control of the
 # clock and the agenda while the projector shows the room view.
 SESSION_KEYS = [
@@ -115,6 +154,7 @@ SESSION_KEYS = [
 
 RUN_KEYS = [
     *SESSION_KEYS,
+    *KIND_KEYS,
     Key(
         "j",
         "join_code",

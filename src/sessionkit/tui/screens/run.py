@@ -27,7 +27,8 @@ from sessionkit.core.state import Note
 from sessionkit.tui import board_model, messages
 from sessionkit.tui.board_model import BoardModel, Row
 from sessionkit.tui.keys import RUN_KEYS, bindings
-from sessionkit.tui.screens.base import SessionHost, SessionScreen
+from sessionkit.tui.screens.base import SessionHost
+from sessionkit.tui.screens.kinds import KindActions
 from sessionkit.tui.screens.modals import Confirm, NoteEntry, Picker, TextBox, TextPrompt
 from sessionkit.tui.screens.room import RoomScreen
 from sessionkit.tui.widgets.board import Board
@@ -48,13 +49,14 @@ EMPTY = {
     "cluster": "No notes to group: the steps this one clusters have no notes.",
     "vote": "Nothing to vote on: the step it votes on has no notes or clusters.",
     "discussion": "No summary yet. Press s to write what the room said.",
+    "actions": "No actions yet. Phones may propose them; a adds one (what, who, by when).",
     "waiting": "",
     "break": "",
     "ended": "",
 }
 
 
-class RunScreen(SessionScreen):
+class RunScreen(KindActions):
     KEYS = RUN_KEYS
     BINDINGS = bindings(RUN_KEYS)
     HELP_TITLE = "Keys: running a session"
@@ -152,7 +154,7 @@ class RunScreen(SessionScreen):
         elif row.kind == "section" and row.key:
             group, count = row.ref
             detail.show_text(group.label, f"{row.key} · {count} notes · r renames, m merges")
-        else:
+        elif not self.kind_detail(row):
             detail.set("")
 
     def tick(self, now: float) -> None:

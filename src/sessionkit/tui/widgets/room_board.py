@@ -22,6 +22,7 @@ from textual.visual import RenderOptions
 
 from sessionkit.tui.board_model import BoardModel, Row
 from sessionkit.tui.safe import literal, one_line
+from sessionkit.tui.widgets import kind_rows
 from sessionkit.tui.widgets import rows as draw
 
 CARD_MIN = 26
@@ -178,6 +179,10 @@ class RoomBoard(ScrollView):
             elif row.kind == "text":
                 for line in literal(row.ref).wrap(width - 1) or [Content("")]:
                     yield self._line(Content(" ") + line, width)
+            elif row.kind in kind_rows.KIND_ROWS:
+                yield self._line(
+                    kind_rows.KIND_ROWS[row.kind](row, width, self.model.tally_max), width
+                )
             previous_blank = False
             i += 1
 

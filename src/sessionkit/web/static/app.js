@@ -246,6 +246,11 @@
         applyMe(r.data.me);
       } else if (!authFailed(r)) {
         var what = item.kind === "note" ? "Your note “" + short(item.body.text) + "” was not added: " :
+                   item.kind === "action" ? "Your action “" + short(item.body.what) + "” was not added: " :
+                   item.kind === "words" ? "“" + short(item.body.text) + "” was not added: " :
+                   item.kind === "question" ? "Your question “" + short(item.body.text) + "” was not added: " :
+                   item.kind === "upvote" ? "That upvote was not counted: " :
+                   item.kind === "unupvote" ? "That upvote was not taken back: " :
                    item.kind === "vote" ? "That dot was not placed: " :
                    item.kind === "unvote" ? "That dot was not taken back: " :
                    item.kind === "rating" ? "Your rating was not saved: " : "";
@@ -727,12 +732,63 @@
     return item;
   }
 
+  // actions --------------------------------------------------------------
+
+  function actionItem(action, pendingNow) {
+    var item = el("li", "action" + (action.done ? " done" : "") + (pendingNow ? " pending" : ""));
+    item.appendChild(el("span", "what", action.what));
+    var facts = [];
+    if (action.who) facts.push(action.who);
+    if (action.due) facts.push("by " + action.due);
+    if (action.from) facts.push("from: " + action.from);
+    if (action.done) facts.push("done");
+    if (pendingNow) facts.push("Waiting to send…");
+    if (facts.length) item.appendChild(el("span", "meta", facts.join(" · ")));
+    return item;
+  }
+
+  function renderActions(pub, mine, input, step) {
+    var everyone = input.who_can_add === "everyone";
+    var waiting = pending("action");
+    var left = (mine.actions_left || 0) - waiting.length;
+    show($("action-form"), everyone);
+    $("action-add").disabled = !!step.locked || left <= 0;
+    $("action-left").textContent = everyone ? Math.max(0, left) + " left" : "";
+    $("action-hint").textContent = everyone
+      ? "Propose what will be done; the facilitator may edit it."
+      : "The facilitator writes the actions; they appear here.";
+    show($("action-hint"), true);
+    var list = $("actions");
+    clear(list);
+    (pub.actions || []).forEach(function (a) { list.appendChild(actionItem(a, false)); });
+    waiting.forEach(function (item) {
+      list.appendChild(actionItem({ what: item.body.what, who: item.body.who, due: item.body.due }, true));
+    });
+    show($("actions-empty"), !(pub.actions || []).length && !waiting.length);
+  }
+
+  $("action-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!view) return;
+    var what = $("action-what").value.trim();
+    if (!what) { showAlert("Say what will be done first."); $("action-what").focus(); return; }
+    var body = { type: "add_action", what: what };
+    var who = $("action-who").value.trim();
+    var due = $("action-due").value.trim();
+    if (who) body.who = who;
+    if (due) body.due = due;
+    hideAlert();
+    enqueue({ kind: "action", method: "POST", path: "command", body: body });
+    $("action-what").value = ""; $("action-who").value = ""; $("action-due").value = "";
+    $("action-what").focus();
+  });
+
   // ------------------------------------------------------------ start
 
   // ---------------------------------------------------------------- one screen per input kind
   // The phone page's table keyed by input kind (tests/test_input_kinds.py checks that every
   // kind the server knows has an entry): which panels it shows, and how it fills them.
-  var PANELS = ["notes-panel", "vote-panel", "rating-panel", "clusters-panel"];
+  var PANELS = ["notes-panel", "vote-panel", "rating-panel", "clusters-panel", "actions-panel"];
   var NO_SCREEN = { panels: function () { return []; }, render: function () {} };
   var SCREENS = {
     notes: { panels: function () { return ["notes-panel"]; }, render: renderNotes },
@@ -748,7 +804,8 @@
       panels: function () { return ["clusters-panel"]; },
       render: function (pub) { renderClusters(pub.clusters || [], pub.notes || []); }
     },
-    discussion: NO_SCREEN
+    discussion: NO_SCREEN,
+    actions: { panels: function () { return ["actions-panel"]; }, render: renderActions }
   };
   if (me && me.key) {
     startSession();

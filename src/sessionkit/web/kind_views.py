@@ -1,0 +1,57 @@
+"""What a phone is sent on a words, questions or actions step (entries of ``KIND_VIEWS``).
+
+As in :mod:`.views`: the public part is the same for every phone; the personal part says
+what is this phone's own. Author ids never leave the server; ids of answers, questions
+and actions do (the phone sends them back), but the page never shows them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from sessionkit.core.engine import Engine
+from sessionkit.core.inputs.actions import ActionsInput, listed, source_label
+from sessionkit.core.state import StepState
+
+
+class Views(Protocol):
+    """What these parts need of :class:`sessionkit.web.views.Views`."""
+
+    @property
+    def engine(self) -> Engine: ...
+
+
+# ---------------------------------------------------------------- actions
+
+
+def public_actions(
+    views: Views, key: str, spec: ActionsInput, step_state: StepState
+) -> dict[str, Any]:
+    state = views.engine.state
+    return {
+        "input": {
+            "kind": "actions",
+            "who_can_add": spec.who_can_add,
+            "max_per_person": spec.max_per_person,
+        },
+        "actions": [
+            {
+                "id": a.id,
+                "what": a.what,
+                "who": a.who,
+                "due": a.due,
+                "from": source_label(state, a.source) or None,
+                "done": a.done,
+            }
+            for a in listed(state, key)
+        ],
+    }
+
+
+def me_actions(views: Views, key: str, pid: str, spec: ActionsInput) -> dict[str, Any]:
+    state = views.engine.state
+    mine = [a for a in state.actions.values() if a.step == key and a.author == pid]
+    return {
+        "my_actions": [a.id for a in mine if not a.dropped],
+        "actions_left": max(0, spec.max_per_person - len(mine)),
+    }
