@@ -244,7 +244,7 @@ def kinds_methods() -> dict[str, Method]:
             # 0.0: notes the actions may come from
             step("jot", {"kind": "notes"}),
             # 0.1: a word cloud, up to 2 words, 2 answers each
-            step("words", {"kind": "discussion"}),
+            step("words", {"kind": "words", "max_words": 2, "answers_per_person": 2}),
             # 0.2: questions to upvote
             step("ask", {"kind": "discussion"}),
             # 0.3: actions from the notes of "jot"

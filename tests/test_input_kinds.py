@@ -75,6 +75,7 @@ def test_the_registry_derives_the_unions_from_the_kinds() -> None:
         "rating",
         "canvas",
         "discussion",
+        "words",
         "actions",
     ]
     commands = {command for kind in KINDS.values() for command in kind.commands}

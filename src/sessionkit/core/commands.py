@@ -32,6 +32,7 @@ from sessionkit.core.inputs.cluster import CreateCluster, MergeClusters, MoveNot
 from sessionkit.core.inputs.notes import AddNote, EditNote, HideNote, MarkAction, Reveal
 from sessionkit.core.inputs.rating import Rate, WithdrawPaperRating
 from sessionkit.core.inputs.vote import CastVote, CloseVote, OpenVote, WithdrawVote
+from sessionkit.core.inputs.words import AddWords, HideWord
 from sessionkit.core.text import CleanStr
 
 # ------------------------------------------------------------ navigation and timer
@@ -125,6 +126,7 @@ __all__ = [
     "SESSION_COMMANDS",
     "AddAction",
     "AddNote",
+    "AddWords",
     "AnyCommand",
     "CastVote",
     "ClientId",
@@ -137,6 +139,7 @@ __all__ = [
     "EndSession",
     "GoTo",
     "HideNote",
+    "HideWord",
     "Join",
     "LockInput",
     "MarkAction",

@@ -30,6 +30,7 @@ from sessionkit.core.inputs.discussion import DiscussionInput
 from sessionkit.core.inputs.notes import Category, NotesInput, Region
 from sessionkit.core.inputs.rating import RatingInput
 from sessionkit.core.inputs.vote import VoteInput
+from sessionkit.core.inputs.words import WordsInput
 from sessionkit.core.text import CleanStr
 
 # The kinds' specs are re-exported for callers that name one; new code asks the spec
@@ -57,6 +58,7 @@ __all__ = [
     "StepInput",
     "Strict",
     "VoteInput",
+    "WordsInput",
     "fill_variables",
     "method_problems",
 ]

@@ -23,6 +23,7 @@ import csv
 import io
 
 from sessionkit.core.inputs.actions import listed, source_label
+from sessionkit.core.inputs.words import cloud
 from sessionkit.core.record import Record
 from sessionkit.export.text import iso_local
 
@@ -39,6 +40,7 @@ COLUMNS = (
     "note",
 )
 ACTION_COLUMNS = ("action step", "what", "who", "due", "from", "done", "time")
+WORD_COLUMNS = ("words step", "word", "count")
 BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -110,4 +112,11 @@ def kind_tables(record: Record, titles: dict[str, str]) -> list[Table]:
                 ),
             ]
         )
+    words = [
+        (titles.get(key, key), word, count)
+        for key in dict.fromkeys(a.step for a in state.words.values())
+        for word, count in cloud(state, key)
+    ]
+    if words:
+        tables.append([WORD_COLUMNS, *words])
     return tables

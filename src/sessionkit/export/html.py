@@ -325,6 +325,7 @@ SECTIONS: dict[str, Section] = {
     "rating": _rating,
     "discussion": lambda record, view, dots: "",  # only its summary, written below
     "actions": html_kinds.actions_section,
+    "words": html_kinds.words_section,
 }
 """What each input kind's step adds to the page (``dots``: per note, over all votes)."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 
 from sessionkit.core.inputs.actions import listed, source_label
+from sessionkit.core.inputs.words import cloud
 from sessionkit.core.record import Record, StepView
 from sessionkit.export.text import plural
 
@@ -35,6 +36,35 @@ td.done { color: #1a7f37; font-weight: 600; }
 
 def e(text: object) -> str:
     return html.escape(str(text), quote=True)
+
+
+# ---------------------------------------------------------------- words
+
+
+def words_section(record: Record, view: StepView, dots: dict[str, int]) -> str:
+    """The word cloud: one item per word, its font size from its count (14 to 40 px)."""
+    words = cloud(record.state, view.key)
+    if not words:
+        return '<p class="empty">No answers.</p>'
+    most = max(count for _, count in words)
+    items = []
+    for word, count in words:
+        share = count / most
+        size = round(14 + 26 * share)
+        items.append(
+            f'<li style="font-size:{size}px;opacity:{0.6 + 0.4 * share:.2f}" dir="auto">'
+            f"{e(word)}<small>{count}</small></li>"
+        )
+    total = sum(count for _, count in words)
+    hidden = record.state.hidden_words.get(view.key, [])
+    out = (
+        f'<p class="stat">{plural(total, "answer")}, {plural(len(words), "different one")}</p>'
+        f'<ul class="wordcloud">{"".join(items)}</ul>'
+    )
+    if hidden:
+        taken = plural(len(hidden), "word")
+        out += f'<p class="empty">{taken} taken out of the cloud by the facilitator.</p>'
+    return out
 
 
 # ---------------------------------------------------------------- actions

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 
 from sessionkit.core.inputs.actions import listed, source_label
+from sessionkit.core.inputs.words import cloud
 from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
 from sessionkit.core.state import Note
 from sessionkit.export.text import clock_at, paragraphs, plural, step_caption
@@ -188,6 +189,21 @@ def _rating_section(record: Record, view: StepView, dots: dict[str, int]) -> lis
     return out
 
 
+def _words_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
+    words = cloud(record.state, view.key)
+    if not words:
+        return ["*No answers.*"]
+    total = sum(count for _, count in words)
+    out = [f"{plural(total, 'answer')}, {plural(len(words), 'different one')}:", ""]
+    out += ["| Word | Count |", "| --- | ---: |"]
+    out += [f"| {_table_cell(word)} | {count} |" for word, count in words]
+    hidden = record.state.hidden_words.get(view.key, [])
+    if hidden:
+        taken = plural(len(hidden), "word")
+        out += ["", f"*{taken} taken out of the cloud by the facilitator.*"]
+    return out
+
+
 def _actions_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
     actions = listed(record.state, view.key)
     if not actions:
@@ -225,6 +241,7 @@ SECTIONS: dict[str, Section] = {
     "rating": _rating_section,
     "discussion": lambda record, view, dots: [],  # only its summary, written below
     "actions": _actions_section,
+    "words": _words_section,
 }
 """What each input kind's step adds to the record (``dots``: per note, over all votes)."""
 

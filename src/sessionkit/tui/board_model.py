@@ -22,6 +22,7 @@ from sessionkit.core.engine import Engine
 from sessionkit.core.inputs.actions import listed, source_label
 from sessionkit.core.inputs.notes import NoteSpec
 from sessionkit.core.inputs.rating import summarise
+from sessionkit.core.inputs.words import cloud
 from sessionkit.core.method import (
     CanvasInput,
     NotesInput,
@@ -246,6 +247,26 @@ def _discussion_board(engine: Engine, key: str, step: Step, room: bool) -> Board
     return model
 
 
+# ---------------------------------------------------------------- words
+
+
+def _words_board(engine: Engine, key: str, step: Step, room: bool) -> BoardModel:
+    """One row per word of the cloud, most given first: ref is (word, count, taken out).
+    The facilitator also sees the words taken out of the cloud, last."""
+    model = BoardModel("words")
+    state = engine.state
+    shown = cloud(state, key)
+    for word, count in shown:
+        model.rows.append(Row("word", word, None, (word, count, False), True))
+    if not room:
+        for word in state.hidden_words.get(key, ()):
+            count = sum(1 for a in state.words.values() if a.step == key and a.word == word)
+            model.rows.append(Row("word", word, None, (word, count, True), True))
+    model.tally_max = max((count for _, count in shown), default=0)
+    model.note_count = sum(count for _, count in shown)
+    return model
+
+
 # ---------------------------------------------------------------- actions
 
 
@@ -277,5 +298,6 @@ BOARDS: dict[str, Board] = {
     "rating": _rating_board,
     "discussion": _discussion_board,
     "actions": _actions_board,
+    "words": _words_board,
 }
 """Input kind -> the rows its step shows (facilitator's board, or the room's with ``room``)."""

@@ -76,6 +76,23 @@ KINDS_GROUP = "Words, questions and actions"
 KIND_KEYS = [
     Key(
         "a",
+        "add_words",
+        "Add words",
+        "Type paper answers for the word cloud (enter adds one; the dialog stays open)",
+        KINDS_GROUP,
+        footer=("words",),
+    ),
+    Key(
+        "h",
+        "hide_word",
+        "Take out",
+        "Take the focused word out of the cloud (the room and phones stop seeing it), or put "
+        "it back",
+        KINDS_GROUP,
+        footer=("words",),
+    ),
+    Key(
+        "a",
         "add_action",
         "Add action",
         "Type an action: what, who, by when (enter adds it; the form stays open for the next)",

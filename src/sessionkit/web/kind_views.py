@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from sessionkit.core.engine import Engine
 from sessionkit.core.inputs.actions import ActionsInput, listed, source_label
+from sessionkit.core.inputs.words import WordsInput, answers_by, cloud
 from sessionkit.core.state import StepState
 
 
@@ -19,6 +20,30 @@ class Views(Protocol):
 
     @property
     def engine(self) -> Engine: ...
+
+
+# ---------------------------------------------------------------- words
+
+
+def public_words(views: Views, key: str, spec: WordsInput, step_state: StepState) -> dict[str, Any]:
+    words = cloud(views.engine.state, key)
+    return {
+        "input": {
+            "kind": "words",
+            "max_words": spec.max_words,
+            "answers_per_person": spec.answers_per_person,
+        },
+        "cloud": [{"word": word, "count": count} for word, count in words],
+        "answers_total": sum(count for _, count in words),
+    }
+
+
+def me_words(views: Views, key: str, pid: str, spec: WordsInput) -> dict[str, Any]:
+    mine = answers_by(views.engine.state, key, pid)
+    return {
+        "my_words": [a.text for a in mine],
+        "words_left": max(0, spec.answers_per_person - len(mine)),
+    }
 
 
 # ---------------------------------------------------------------- actions

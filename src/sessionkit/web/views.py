@@ -376,5 +376,6 @@ KIND_VIEWS: dict[str, KindView] = {
     "cluster": KindView(Views._public_cluster),
     "discussion": KindView(Views._public_discussion),
     "actions": KindView(kind_views.public_actions, kind_views.me_actions),
+    "words": KindView(kind_views.public_words, kind_views.me_words),
 }
 """Input kind -> its view: the one place in the web layer that switches on the kind."""

@@ -16,10 +16,12 @@ from pydantic import ValidationError
 from sessionkit.core import commands as c
 from sessionkit.core.engine import Rejected
 from sessionkit.core.inputs.actions import ActionsInput, source_label
+from sessionkit.core.inputs.words import MAX_WORDS_CHARS, WordsInput
 from sessionkit.core.state import Action
 from sessionkit.tui.board_model import Row
 from sessionkit.tui.screens.action_form import ActionForm
 from sessionkit.tui.screens.base import SessionScreen
+from sessionkit.tui.screens.modals import NoteEntry
 from sessionkit.tui.session import explain
 from sessionkit.tui.widgets.board import Board
 from sessionkit.tui.widgets.panels import Detail
@@ -27,6 +29,8 @@ from sessionkit.tui.widgets.panels import Detail
 log = logging.getLogger("sessionkit.tui")
 
 _KIND_OF_ACTION = {
+    "add_words": "words",
+    "hide_word": "words",
     "add_action": "actions",
     "edit_action": "actions",
     "drop_action": "actions",
@@ -50,6 +54,14 @@ class KindActions(SessionScreen):
     def kind_detail(self, row: Row) -> bool:
         """Show the focused row of one of these kinds in the detail panel (True if it was)."""
         detail = self.query_one(Detail)
+        if row.kind == "word":
+            word, count, hidden = row.ref
+            given = f"{count} answer{'s' * (count != 1)}"
+            detail.show_text(
+                word,
+                given + (" · out of the cloud (h puts it back)" if hidden else " · h takes it out"),
+            )
+            return True
         if row.kind == "action":
             what, who, due, source, done, dropped = row.ref
             facts = [who or "nobody named yet", f"by {due}" if due else "no date"]
@@ -85,6 +97,32 @@ class KindActions(SessionScreen):
             )
             return None
         return row
+
+    # ------------------------------------------------------------ words
+
+    def action_add_words(self) -> None:
+        _, step = self.engine.step_def()
+        spec = step.input if step else None
+        most = spec.max_words if isinstance(spec, WordsInput) else 3
+
+        def submit(text: str, choice: str | None) -> bool:
+            return self.link.do(c.AddWords, text=text) is not None
+
+        words = "one word" if most == 1 else f"up to {most} words"
+        self.app.push_screen(
+            NoteEntry(
+                f"Paper answers for the word cloud ({words} each)",
+                submit,
+                placeholder="Type an answer and press enter",
+                max_length=MAX_WORDS_CHARS,
+            )
+        )
+
+    def action_hide_word(self) -> None:
+        row = self._focused("word")
+        if row is not None:
+            word, _, hidden = row.ref
+            self.link.do(c.HideWord, word=word, hidden=not hidden)
 
     # ------------------------------------------------------------ actions
 

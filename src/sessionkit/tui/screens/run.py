@@ -49,6 +49,7 @@ EMPTY = {
     "cluster": "No notes to group: the steps this one clusters have no notes.",
     "vote": "Nothing to vote on: the step it votes on has no notes or clusters.",
     "discussion": "No summary yet. Press s to write what the room said.",
+    "words": "No answers yet. Phones send a word or two; a types paper answers.",
     "actions": "No actions yet. Phones may propose them; a adds one (what, who, by when).",
     "waiting": "",
     "break": "",

@@ -157,6 +157,16 @@ class RoomBoard(ScrollView):
         i = 0
         while i < len(rows):
             row = rows[i]
+            if row.kind == "word":  # the words of a cloud flow together
+                j = i
+                while j < len(rows) and rows[j].kind == "word":
+                    j += 1
+                cloud = kind_rows.cloud_lines(rows[i:j], width, self.model.tally_max)
+                for content in cloud:
+                    yield self._line(content, width)
+                previous_blank = False
+                i = j
+                continue
             if row.kind == "note":
                 j = i
                 while j < len(rows) and rows[j].kind == "note":

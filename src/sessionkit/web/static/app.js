@@ -732,6 +732,50 @@
     return item;
   }
 
+  // words ----------------------------------------------------------------
+
+  function renderWords(pub, mine, input, step) {
+    var waiting = pending("words");
+    var left = (mine.words_left || 0) - waiting.length;
+    $("words-label").textContent = input.max_words === 1 ? "One word" : "Up to " + input.max_words + " words";
+    $("words-add").disabled = !!step.locked || left <= 0;
+    $("words-text").disabled = !!step.locked || left <= 0;
+    $("words-left").textContent = left <= 0 ? "That is all your answers." : left + " left";
+    var list = $("my-words");
+    clear(list);
+    (mine.my_words || []).forEach(function (text) { list.appendChild(el("li", null, text)); });
+    waiting.forEach(function (item) { list.appendChild(el("li", "pending", item.body.text)); });
+    renderCloud($("cloud"), pub.cloud || []);
+    show($("cloud-empty"), !(pub.cloud || []).length);
+  }
+
+  // A real cloud: each word's font size grows with how many gave it (text only, no markup).
+  function renderCloud(list, words) {
+    clear(list);
+    var most = 0;
+    words.forEach(function (w) { most = Math.max(most, w.count); });
+    words.forEach(function (w) {
+      var item = el("li", null, w.word);
+      var share = most ? w.count / most : 0;
+      item.style.fontSize = (1 + 1.6 * share).toFixed(2) + "rem";
+      item.style.opacity = String(0.6 + 0.4 * share);
+      item.appendChild(el("small", null, String(w.count)));
+      item.setAttribute("aria-label", w.word + ": " + w.count);
+      list.appendChild(item);
+    });
+  }
+
+  $("words-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!view) return;
+    var text = $("words-text").value.trim();
+    if (!text) { showAlert("Write a word or two first."); $("words-text").focus(); return; }
+    hideAlert();
+    enqueue({ kind: "words", method: "POST", path: "command", body: { type: "add_words", text: text } });
+    $("words-text").value = "";
+    $("words-text").focus();
+  });
+
   // actions --------------------------------------------------------------
 
   function actionItem(action, pendingNow) {
@@ -788,7 +832,8 @@
   // ---------------------------------------------------------------- one screen per input kind
   // The phone page's table keyed by input kind (tests/test_input_kinds.py checks that every
   // kind the server knows has an entry): which panels it shows, and how it fills them.
-  var PANELS = ["notes-panel", "vote-panel", "rating-panel", "clusters-panel", "actions-panel"];
+  var PANELS = ["notes-panel", "vote-panel", "rating-panel", "clusters-panel", "actions-panel",
+                "words-panel"];
   var NO_SCREEN = { panels: function () { return []; }, render: function () {} };
   var SCREENS = {
     notes: { panels: function () { return ["notes-panel"]; }, render: renderNotes },
@@ -805,7 +850,8 @@
       render: function (pub) { renderClusters(pub.clusters || [], pub.notes || []); }
     },
     discussion: NO_SCREEN,
-    actions: { panels: function () { return ["actions-panel"]; }, render: renderActions }
+    actions: { panels: function () { return ["actions-panel"]; }, render: renderActions },
+    words: { panels: function () { return ["words-panel"]; }, render: renderWords }
   };
   if (me && me.key) {
     startSession();
