@@ -246,7 +246,7 @@ def kinds_methods() -> dict[str, Method]:
             # 0.1: a word cloud, up to 2 words, 2 answers each
             step("words", {"kind": "words", "max_words": 2, "answers_per_person": 2}),
             # 0.2: questions to upvote
-            step("ask", {"kind": "discussion"}),
+            step("ask", {"kind": "questions"}),
             # 0.3: actions from the notes of "jot"
             step("act", {"kind": "actions", "from_step": "jot", "max_per_person": 2}),
         ],

@@ -76,6 +76,7 @@ def test_the_registry_derives_the_unions_from_the_kinds() -> None:
         "canvas",
         "discussion",
         "words",
+        "questions",
         "actions",
     ]
     commands = {command for kind in KINDS.values() for command in kind.commands}

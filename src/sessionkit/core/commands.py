@@ -30,6 +30,14 @@ from sessionkit.core.inputs.actions import AddAction, DropAction, EditAction, Ma
 from sessionkit.core.inputs.canvas import PlaceNote
 from sessionkit.core.inputs.cluster import CreateCluster, MergeClusters, MoveNote, RenameCluster
 from sessionkit.core.inputs.notes import AddNote, EditNote, HideNote, MarkAction, Reveal
+from sessionkit.core.inputs.questions import (
+    AskQuestion,
+    HideQuestion,
+    MarkAnswered,
+    MergeQuestions,
+    Upvote,
+    WithdrawUpvote,
+)
 from sessionkit.core.inputs.rating import Rate, WithdrawPaperRating
 from sessionkit.core.inputs.vote import CastVote, CloseVote, OpenVote, WithdrawVote
 from sessionkit.core.inputs.words import AddWords, HideWord
@@ -128,6 +136,7 @@ __all__ = [
     "AddNote",
     "AddWords",
     "AnyCommand",
+    "AskQuestion",
     "CastVote",
     "ClientId",
     "CloseVote",
@@ -139,12 +148,15 @@ __all__ = [
     "EndSession",
     "GoTo",
     "HideNote",
+    "HideQuestion",
     "HideWord",
     "Join",
     "LockInput",
     "MarkAction",
     "MarkActionDone",
+    "MarkAnswered",
     "MergeClusters",
+    "MergeQuestions",
     "MoveNote",
     "NextStep",
     "NoteText",
@@ -159,6 +171,8 @@ __all__ = [
     "ShortId",
     "StartSession",
     "TimerCommand",
+    "Upvote",
     "WithdrawPaperRating",
+    "WithdrawUpvote",
     "WithdrawVote",
 ]

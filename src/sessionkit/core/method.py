@@ -28,6 +28,7 @@ from sessionkit.core.inputs.canvas import CanvasInput
 from sessionkit.core.inputs.cluster import ClusterInput
 from sessionkit.core.inputs.discussion import DiscussionInput
 from sessionkit.core.inputs.notes import Category, NotesInput, Region
+from sessionkit.core.inputs.questions import QuestionsInput
 from sessionkit.core.inputs.rating import RatingInput
 from sessionkit.core.inputs.vote import VoteInput
 from sessionkit.core.inputs.words import WordsInput
@@ -52,6 +53,7 @@ __all__ = [
     "NotesInput",
     "Phase",
     "PositiveMinutes",
+    "QuestionsInput",
     "RatingInput",
     "Region",
     "Step",

@@ -23,6 +23,7 @@ import csv
 import io
 
 from sessionkit.core.inputs.actions import listed, source_label
+from sessionkit.core.inputs.questions import ranked
 from sessionkit.core.inputs.words import cloud
 from sessionkit.core.record import Record
 from sessionkit.export.text import iso_local
@@ -41,6 +42,7 @@ COLUMNS = (
 )
 ACTION_COLUMNS = ("action step", "what", "who", "due", "from", "done", "time")
 WORD_COLUMNS = ("words step", "word", "count")
+QUESTION_COLUMNS = ("questions step", "question", "votes", "answered", "merged into", "time")
 BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -119,4 +121,22 @@ def kind_tables(record: Record, titles: dict[str, str]) -> list[Table]:
     ]
     if words:
         tables.append([WORD_COLUMNS, *words])
+    questions = []
+    for key in dict.fromkeys(q.step for q in state.questions.values()):
+        standing = ranked(state, key)
+        merged = [q for q in state.questions.values() if q.step == key and q.merged_into]
+        for q in [*standing, *(m for m in merged if not m.hidden)]:
+            target = state.questions.get(q.merged_into or "")
+            questions.append(
+                (
+                    titles.get(q.step, q.step),
+                    q.text,
+                    "" if target else len(q.voters),  # a duplicate's votes went to its target
+                    "yes" if q.answered else "",
+                    target.text if target else "",
+                    iso_local(q.created_at),
+                )
+            )
+    if questions:
+        tables.append([QUESTION_COLUMNS, *questions])
     return tables

@@ -326,6 +326,7 @@ SECTIONS: dict[str, Section] = {
     "discussion": lambda record, view, dots: "",  # only its summary, written below
     "actions": html_kinds.actions_section,
     "words": html_kinds.words_section,
+    "questions": html_kinds.questions_section,
 }
 """What each input kind's step adds to the page (``dots``: per note, over all votes)."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 
 from sessionkit.core.inputs.actions import listed, source_label
+from sessionkit.core.inputs.questions import merged_into, ranked
 from sessionkit.core.inputs.words import cloud
 from sessionkit.core.record import Record, StepView
 from sessionkit.export.text import plural
@@ -64,6 +65,37 @@ def words_section(record: Record, view: StepView, dots: dict[str, int]) -> str:
     if hidden:
         taken = plural(len(hidden), "word")
         out += f'<p class="empty">{taken} taken out of the cloud by the facilitator.</p>'
+    return out
+
+
+# ---------------------------------------------------------------- questions
+
+
+def questions_section(record: Record, view: StepView, dots: dict[str, int]) -> str:
+    state = record.state
+    questions = ranked(state, view.key)
+    if not questions:
+        return '<p class="empty">No questions.</p>'
+    items = []
+    for question in questions:
+        facts = []
+        if question.author_name and not record.is_anonymous(view.key):
+            facts.append(e(question.author_name))
+        if question.answered:
+            facts.append("answered")
+        merged = merged_into(state, question.id)
+        facts.extend(f"merged: {e(m.text)}" for m in merged)
+        small = "".join(f'<small dir="auto">{fact}</small>' for fact in facts)
+        css = ' class="answered"' if question.answered else ""
+        votes = len(question.voters)
+        items.append(
+            f'<li{css}><span class="votes" title="{plural(votes, "upvote")}">▲ {votes}</span>'
+            f'<span><span class="text" dir="auto">{e(question.text)}</span>{small}</span></li>'
+        )
+    out = f'<ol class="questions">{"".join(items)}</ol>'
+    hidden = sum(1 for q in state.questions.values() if q.step == view.key and q.hidden)
+    if hidden:
+        out += f'<p class="empty">{plural(hidden, "question")} taken down by the facilitator.</p>'
     return out
 
 

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 
 from sessionkit.core.inputs.actions import listed, source_label
+from sessionkit.core.inputs.questions import merged_into, ranked
 from sessionkit.core.inputs.words import cloud
 from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
 from sessionkit.core.state import Note
@@ -204,6 +205,29 @@ def _words_section(record: Record, view: StepView, dots: dict[str, int]) -> list
     return out
 
 
+def _questions_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
+    state = record.state
+    questions = ranked(state, view.key)
+    if not questions:
+        return ["*No questions.*"]
+    out = []
+    for n, question in enumerate(questions, 1):
+        meta = [plural(len(question.voters), "upvote")]
+        if question.author_name and not record.is_anonymous(view.key):
+            meta.append(escape(question.author_name))
+        if question.answered:
+            meta.append("answered")
+        merged = merged_into(state, question.id)
+        if merged:
+            meta.append(f"{len(merged)} merged in")
+        out.append(f"{n}. {escape_block(question.text, '   ')} — *{' · '.join(meta)}*")
+        out.extend(f"   - *merged:* {escape(m.text)}" for m in merged)
+    hidden = sum(1 for q in state.questions.values() if q.step == view.key and q.hidden)
+    if hidden:
+        out += ["", f"*{plural(hidden, 'question')} taken down by the facilitator.*"]
+    return out
+
+
 def _actions_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
     actions = listed(record.state, view.key)
     if not actions:
@@ -242,6 +266,7 @@ SECTIONS: dict[str, Section] = {
     "discussion": lambda record, view, dots: [],  # only its summary, written below
     "actions": _actions_section,
     "words": _words_section,
+    "questions": _questions_section,
 }
 """What each input kind's step adds to the record (``dots``: per note, over all votes)."""
 

@@ -21,6 +21,7 @@ from sessionkit.core import read
 from sessionkit.core.engine import Engine
 from sessionkit.core.inputs.actions import listed, source_label
 from sessionkit.core.inputs.notes import NoteSpec
+from sessionkit.core.inputs.questions import merged_into, ranked
 from sessionkit.core.inputs.rating import summarise
 from sessionkit.core.inputs.words import cloud
 from sessionkit.core.method import (
@@ -267,6 +268,29 @@ def _words_board(engine: Engine, key: str, step: Step, room: bool) -> BoardModel
     return model
 
 
+# ---------------------------------------------------------------- questions
+
+
+def _questions_board(engine: Engine, key: str, step: Step, room: bool) -> BoardModel:
+    """One row per question, open ones first, most upvoted first: ref is (text, upvotes,
+    answered, how many were merged into it, taken down, asker's name)."""
+    model = BoardModel("questions")
+    state = engine.state
+    for question in ranked(state, key, hidden=not room):
+        ref = (
+            question.text,
+            len(question.voters),
+            question.answered,
+            len(merged_into(state, question.id)),
+            question.hidden,
+            question.author_name or "",
+        )
+        model.rows.append(Row("question", question.id, None, ref, True))
+    model.tally_max = max((r.ref[1] for r in model.rows), default=0)
+    model.note_count = sum(1 for r in model.rows if not r.ref[4])
+    return model
+
+
 # ---------------------------------------------------------------- actions
 
 
@@ -299,5 +323,6 @@ BOARDS: dict[str, Board] = {
     "discussion": _discussion_board,
     "actions": _actions_board,
     "words": _words_board,
+    "questions": _questions_board,
 }
 """Input kind -> the rows its step shows (facilitator's board, or the room's with ``room``)."""

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from sessionkit.core.engine import Engine
 from sessionkit.core.inputs.actions import ActionsInput, listed, source_label
+from sessionkit.core.inputs.questions import QuestionsInput, merged_into, ranked
 from sessionkit.core.inputs.words import WordsInput, answers_by, cloud
 from sessionkit.core.state import StepState
 
@@ -43,6 +44,46 @@ def me_words(views: Views, key: str, pid: str, spec: WordsInput) -> dict[str, An
     return {
         "my_words": [a.text for a in mine],
         "words_left": max(0, spec.answers_per_person - len(mine)),
+    }
+
+
+# ---------------------------------------------------------------- questions
+
+
+def public_questions(
+    views: Views, key: str, spec: QuestionsInput, step_state: StepState
+) -> dict[str, Any]:
+    state = views.engine.state
+    out = []
+    for q in ranked(state, key):
+        item: dict[str, Any] = {
+            "id": q.id,
+            "text": q.text,
+            "votes": len(q.voters),
+            "answered": q.answered,
+            "merged": len(merged_into(state, q.id)),
+        }
+        if q.author_name:
+            item["author_name"] = q.author_name
+        out.append(item)
+    return {
+        "input": {
+            "kind": "questions",
+            "max_per_person": spec.max_per_person,
+            "anonymous": spec.anonymous,
+        },
+        "questions": out,
+    }
+
+
+def me_questions(views: Views, key: str, pid: str, spec: QuestionsInput) -> dict[str, Any]:
+    state = views.engine.state
+    asked = [q for q in state.questions.values() if q.step == key and q.author == pid]
+    standing = [q for q in state.questions.values() if q.step == key and q.merged_into is None]
+    return {
+        "my_questions": [q.id for q in asked],
+        "upvoted": [q.id for q in standing if pid in q.voters],
+        "questions_left": max(0, spec.max_per_person - len(asked)),
     }
 
 

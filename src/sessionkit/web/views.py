@@ -377,5 +377,6 @@ KIND_VIEWS: dict[str, KindView] = {
     "discussion": KindView(Views._public_discussion),
     "actions": KindView(kind_views.public_actions, kind_views.me_actions),
     "words": KindView(kind_views.public_words, kind_views.me_words),
+    "questions": KindView(kind_views.public_questions, kind_views.me_questions),
 }
 """Input kind -> its view: the one place in the web layer that switches on the kind."""

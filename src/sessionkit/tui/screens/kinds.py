@@ -16,12 +16,13 @@ from pydantic import ValidationError
 from sessionkit.core import commands as c
 from sessionkit.core.engine import Rejected
 from sessionkit.core.inputs.actions import ActionsInput, source_label
+from sessionkit.core.inputs.questions import MAX_QUESTION_CHARS, ranked
 from sessionkit.core.inputs.words import MAX_WORDS_CHARS, WordsInput
 from sessionkit.core.state import Action
 from sessionkit.tui.board_model import Row
 from sessionkit.tui.screens.action_form import ActionForm
 from sessionkit.tui.screens.base import SessionScreen
-from sessionkit.tui.screens.modals import NoteEntry
+from sessionkit.tui.screens.modals import NoteEntry, Picker
 from sessionkit.tui.session import explain
 from sessionkit.tui.widgets.board import Board
 from sessionkit.tui.widgets.panels import Detail
@@ -29,6 +30,10 @@ from sessionkit.tui.widgets.panels import Detail
 log = logging.getLogger("sessionkit.tui")
 
 _KIND_OF_ACTION = {
+    "add_questions": "questions",
+    "paper_upvote": "questions",
+    "merge_question": "questions",
+    "hide_question": "questions",
     "add_words": "words",
     "hide_word": "words",
     "add_action": "actions",
@@ -61,6 +66,18 @@ class KindActions(SessionScreen):
                 word,
                 given + (" · out of the cloud (h puts it back)" if hidden else " · h takes it out"),
             )
+            return True
+        if row.kind == "question":
+            text, votes, answered, merged, hidden, asker = row.ref
+            facts = [f"{votes} upvote{'s' * (votes != 1)}"]
+            if asker:
+                facts.append(asker)
+            if merged:
+                facts.append(f"{merged} duplicate{'s' * (merged != 1)} merged in")
+            facts.append("answered" if answered else "open · y marks it answered")
+            if hidden:
+                facts.append("taken down (h puts it back)")
+            detail.show_text(text, " · ".join(facts))
             return True
         if row.kind == "action":
             what, who, due, source, done, dropped = row.ref
@@ -216,5 +233,58 @@ class KindActions(SessionScreen):
             dropped = not self.engine.state.actions[str(row.key)].dropped
             self.link.do(c.DropAction, action=row.key, dropped=dropped)
 
+    # ------------------------------------------------------------ questions
+
+    def action_add_questions(self) -> None:
+        def submit(text: str, choice: str | None) -> bool:
+            return self.link.do(c.AskQuestion, text=text) is not None
+
+        self.app.push_screen(
+            NoteEntry(
+                "Questions for the room (from paper)",
+                submit,
+                placeholder="Type a question and press enter",
+                max_length=MAX_QUESTION_CHARS,
+            )
+        )
+
+    def action_paper_upvote(self, delta: int) -> None:
+        row = self._focused("question")
+        if row is not None:
+            command = c.Upvote if delta > 0 else c.WithdrawUpvote
+            self.link.do(command, question=row.key)
+
     def mark_answered(self) -> None:
-        """Questions: mark the focused question answered (defined with that kind)."""
+        row = self._focused("question")
+        if row is not None:
+            answered = not self.engine.state.questions[str(row.key)].answered
+            self.link.do(c.MarkAnswered, question=row.key, answered=answered)
+
+    def action_merge_question(self) -> None:
+        row = self._focused("question")
+        if row is None:
+            return
+        state = self.engine.state
+        source = str(row.key)
+        choices = [
+            (q.id, f"{len(q.voters)} ▲  {q.text}")
+            for q in ranked(state, state.step_key)
+            if q.id != source
+        ]
+        if not choices:
+            self.notify("There is no other question to merge it into.", markup=False)
+            return
+
+        def chosen(target: str | None) -> None:
+            if target and self.link.do(c.MergeQuestions, source=source, target=target):
+                self.query_one(Board).move_to_key("question", target)
+
+        text = state.questions[source].text
+        short = text if len(text) <= 40 else text[:39] + "…"
+        self.app.push_screen(Picker(f"“{short}” duplicates which question?", choices), chosen)
+
+    def action_hide_question(self) -> None:
+        row = self._focused("question")
+        if row is not None:
+            hidden = not self.engine.state.questions[str(row.key)].hidden
+            self.link.do(c.HideQuestion, question=row.key, hidden=hidden)

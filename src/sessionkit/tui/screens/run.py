@@ -50,6 +50,7 @@ EMPTY = {
     "vote": "Nothing to vote on: the step it votes on has no notes or clusters.",
     "discussion": "No summary yet. Press s to write what the room said.",
     "words": "No answers yet. Phones send a word or two; a types paper answers.",
+    "questions": "No questions yet. Phones ask and upvote them; a types questions from paper.",
     "actions": "No actions yet. Phones may propose them; a adds one (what, who, by when).",
     "waiting": "",
     "break": "",

@@ -13,6 +13,7 @@ from textual.content import Content
 from sessionkit.core.engine import Engine
 from sessionkit.core.inputs.actions import ActionsInput, listed
 from sessionkit.core.inputs.base import InputSpec
+from sessionkit.core.inputs.questions import QuestionsInput, ranked
 from sessionkit.core.inputs.words import WordsInput
 from sessionkit.core.state import FACILITATOR
 from sessionkit.tui.board_model import Row
@@ -94,7 +95,29 @@ def cloud_lines(rows: list[Row], width: int, most: int) -> list[Content]:
     return lines
 
 
+def question_content(row: Row, width: int, most: int) -> Content:
+    """A question: its upvotes, the question, then answered / merged / taken down."""
+    text, votes, answered, merged, hidden, asker = row.ref
+    head = Content.styled(f" {votes:>3} ▲ ", "dim" if answered else "bold")
+    meta = Content("")
+    for part, style in (
+        (asker, ".board--muted"),
+        ("answered" if answered else "", "bold"),
+        (f"{merged} merged in" if merged else "", ".board--muted"),
+        ("taken down" if hidden else "", ".board--warning"),
+    ):
+        if part:
+            meta += Content.styled("  ·  ", ".board--muted") + one_line(part, style)
+    style = ".board--hidden" if hidden else "dim" if answered else ""
+    room = max(12, width - head.cell_length - meta.cell_length)
+    body = one_line(text, style)
+    if body.cell_length > room:
+        body = fit(body, room)
+    return fit(head + body + meta, width)
+
+
 KIND_ROWS: dict[str, Callable[[Row, int, int], Content]] = {
+    "question": question_content,
     "action": action_content,
     "word": word_content,
 }
@@ -105,6 +128,14 @@ def board_info(engine: Engine, spec: InputSpec) -> Content | None:
     """The line above the board for these kinds (``None``: not one of them)."""
     state = engine.state
     key = state.step_key
+    if isinstance(spec, QuestionsInput):
+        questions = ranked(state, key)
+        votes = sum(len(q.voters) for q in questions)
+        answered = sum(1 for q in questions if q.answered)
+        return Content(
+            f"{len(questions)} question{'s' * (len(questions) != 1)} · {votes} upvote"
+            f"{'s' * (votes != 1)} · {answered} answered · a asks, d upvotes, y answered, m merges"
+        )
     if isinstance(spec, WordsInput):
         given = [a.author for a in state.words.values() if a.step == key]
         paper = given.count(FACILITATOR)

@@ -776,6 +776,79 @@
     $("words-text").focus();
   });
 
+  // questions ------------------------------------------------------------
+
+  function upvotedWithPending(mine) {
+    var up = {};
+    (mine.upvoted || []).forEach(function (id) { up[id] = true; });
+    outbox.forEach(function (item) {
+      if (item.step !== mine.step) return;
+      if (item.kind === "upvote") up[item.body.question] = true;
+      if (item.kind === "unupvote") delete up[item.body.question];
+    });
+    return up;
+  }
+
+  function renderQuestions(pub, mine, input, step) {
+    var waiting = pending("question");
+    var left = (mine.questions_left || 0) - waiting.length;
+    $("question-add").disabled = !!step.locked || left <= 0;
+    $("question-text").disabled = !!step.locked;
+    $("question-left").textContent = left <= 0 ? "You have asked as many as this step allows." : "";
+    $("question-hint").textContent = (input.anonymous ? "Questions are shared without names. " :
+      "Questions are shared with your name. ") + "Tap ▲ on the ones you want answered; tap again to take it back.";
+    show($("question-hint"), true);
+    var own = {};
+    (mine.my_questions || []).forEach(function (id) { own[id] = true; });
+    var up = upvotedWithPending(mine);
+    var list = $("questions");
+    clear(list);
+    (pub.questions || []).forEach(function (q) {
+      var row = el("li", "question" + (q.answered ? " answered" : ""));
+      var text = el("div", "text", q.text);
+      var facts = [];
+      if (q.author_name) facts.push("— " + q.author_name);
+      if (own[q.id]) facts.push("your question");
+      if (q.answered) facts.push("answered");
+      if (q.merged) facts.push(q.merged + " similar merged in");
+      if (facts.length) text.appendChild(el("span", "meta", facts.join(" · ")));
+      row.appendChild(text);
+      var votes = q.votes + (up[q.id] && (mine.upvoted || []).indexOf(q.id) < 0 ? 1 : 0)
+                          - (!up[q.id] && (mine.upvoted || []).indexOf(q.id) >= 0 ? 1 : 0);
+      var button = el("button", "up", "▲ " + votes);
+      button.type = "button";
+      button.dataset.focusKey = "up:" + q.id;
+      button.setAttribute("aria-pressed", up[q.id] ? "true" : "false");
+      button.setAttribute("aria-label", (up[q.id] ? "Take back your upvote: " : "Upvote: ") + short(q.text) + " (" + votes + ")");
+      button.disabled = !!step.locked || !!own[q.id];
+      button.addEventListener("click", function () {
+        if (up[q.id]) enqueue({ kind: "unupvote", method: "POST", path: "command", body: { type: "withdraw_upvote", question: q.id } });
+        else enqueue({ kind: "upvote", method: "POST", path: "command", body: { type: "upvote", question: q.id } });
+      });
+      row.appendChild(button);
+      list.appendChild(row);
+    });
+    waiting.forEach(function (item) {
+      var row = el("li", "question pending");
+      var text = el("div", "text", item.body.text);
+      text.appendChild(el("span", "meta", "Waiting to send…"));
+      row.appendChild(text);
+      list.appendChild(row);
+    });
+    show($("questions-empty"), !(pub.questions || []).length && !waiting.length);
+  }
+
+  $("question-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!view) return;
+    var text = $("question-text").value.trim();
+    if (!text) { showAlert("Write your question first."); $("question-text").focus(); return; }
+    hideAlert();
+    enqueue({ kind: "question", method: "POST", path: "command", body: { type: "ask_question", text: text } });
+    $("question-text").value = "";
+    $("question-text").focus();
+  });
+
   // actions --------------------------------------------------------------
 
   function actionItem(action, pendingNow) {
@@ -833,7 +906,7 @@
   // The phone page's table keyed by input kind (tests/test_input_kinds.py checks that every
   // kind the server knows has an entry): which panels it shows, and how it fills them.
   var PANELS = ["notes-panel", "vote-panel", "rating-panel", "clusters-panel", "actions-panel",
-                "words-panel"];
+                "words-panel", "questions-panel"];
   var NO_SCREEN = { panels: function () { return []; }, render: function () {} };
   var SCREENS = {
     notes: { panels: function () { return ["notes-panel"]; }, render: renderNotes },
@@ -851,7 +924,8 @@
     },
     discussion: NO_SCREEN,
     actions: { panels: function () { return ["actions-panel"]; }, render: renderActions },
-    words: { panels: function () { return ["words-panel"]; }, render: renderWords }
+    words: { panels: function () { return ["words-panel"]; }, render: renderWords },
+    questions: { panels: function () { return ["questions-panel"]; }, render: renderQuestions }
   };
   if (me && me.key) {
     startSession();
