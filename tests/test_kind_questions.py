@@ -225,3 +225,23 @@ async def test_questions_from_the_keyboard_paper_upvotes_answer_merge() -> None:
         room.render_lines(room.scrollable_content_region.reset_offset)
         text = "\n".join(room.render_line(y).text for y in range(3))
         assert "[b]Evening[/b] meetings?" in text and "q1" not in text
+
+
+def test_a_snapshot_round_trips_words_questions_and_actions(tmp_path) -> None:
+    from sessionkit import store
+
+    engine = engine_at_questions()
+    ann, bob = join(engine, "Ann"), join(engine)
+    first = ask(engine, "Who decides?", ann)
+    engine.execute(c.Upvote(question=first), bob)
+    engine.execute(c.Upvote(question=first))
+    engine.execute(c.MarkAnswered(question=first))
+    engine.execute(c.GoTo(item=0, step=1))
+    engine.execute(c.AddWords(text="Trust"), ann)
+    engine.execute(c.HideWord(word="trust"))
+    engine.execute(c.GoTo(item=0, step=3))
+    engine.execute(c.AddAction(what="Call", due="2026-03-14"))
+    engine.execute(c.AddAction(what="Write", who="Bob"), bob)
+    engine.execute(c.MarkActionDone(action=next(iter(engine.state.actions))))
+    store.write_snapshot(tmp_path / "snapshot.toml", engine.state)
+    assert store.read_snapshot(tmp_path / "snapshot.toml") == engine.state

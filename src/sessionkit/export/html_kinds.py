@@ -43,14 +43,15 @@ def e(text: object) -> str:
 
 
 def words_section(record: Record, view: StepView, dots: dict[str, int]) -> str:
-    """The word cloud: one item per word, its font size from its count (14 to 40 px)."""
+    """The word cloud: one item per word, its font size from its count, from
+    14 px for the fewest given to 40 px for the most."""
     words = cloud(record.state, view.key)
     if not words:
         return '<p class="empty">No answers.</p>'
-    most = max(count for _, count in words)
+    most, least = words[0][1], words[-1][1]
     items = []
     for word, count in words:
-        share = count / most
+        share = (count - least) / (most - least) if most > least else 0.5
         size = round(14 + 26 * share)
         items.append(
             f'<li style="font-size:{size}px;opacity:{0.6 + 0.4 * share:.2f}" dir="auto">'

@@ -749,14 +749,15 @@
     show($("cloud-empty"), !(pub.cloud || []).length);
   }
 
-  // A real cloud: each word's font size grows with how many gave it (text only, no markup).
+  // A real cloud: each word's font size grows with how many gave it, from the fewest
+  // (1rem) to the most (2.6rem); text only, no markup.
   function renderCloud(list, words) {
     clear(list);
-    var most = 0;
-    words.forEach(function (w) { most = Math.max(most, w.count); });
+    var most = 0, least = Infinity;
+    words.forEach(function (w) { most = Math.max(most, w.count); least = Math.min(least, w.count); });
     words.forEach(function (w) {
       var item = el("li", null, w.word);
-      var share = most ? w.count / most : 0;
+      var share = most > least ? (w.count - least) / (most - least) : 0.5;
       item.style.fontSize = (1 + 1.6 * share).toFixed(2) + "rem";
       item.style.opacity = String(0.6 + 0.4 * share);
       item.appendChild(el("small", null, String(w.count)));
