@@ -142,6 +142,8 @@ async def test_phones_through_words_questions_and_actions(tmp_path: Path) -> Non
             await ann.click("#action-add")
             await until(lambda: len(engine.state.actions) == 1, "the action")
             await expect(bob.locator("#actions li")).to_contain_text("by 2026-03-14")
+            await expect(ann.locator("#actions li")).to_contain_text("proposed by you")
+            await expect(bob.locator("#actions li")).not_to_contain_text("proposed by you")
             async with httpx.AsyncClient(base_url=url.rsplit("/j/", 1)[0]) as http:
                 bad = await http.post(
                     f"/j/{TOKEN}/api/command",

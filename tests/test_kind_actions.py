@@ -4,9 +4,12 @@ from the keyboard."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from factories import FakeClock, kinds_methods, kinds_plan, make_engine
 from helpers.waiting import until
@@ -16,7 +19,7 @@ from sessionkit.core.errors import Rejected
 from sessionkit.core.fold import apply
 from sessionkit.core.inputs.actions import check_due, source_label
 from sessionkit.core.record import Record
-from sessionkit.core.state import NEWCOMER, SessionState
+from sessionkit.core.state import FACILITATOR, NEWCOMER, SessionState
 from sessionkit.export import export, load_record
 from sessionkit.tui import SessionkitApp
 from sessionkit.tui.screens.action_form import ActionForm
@@ -192,3 +195,89 @@ async def test_actions_from_the_keyboard_paper_entry_edit_done_drop() -> None:
         room.render_lines(room.scrollable_content_region.reset_offset)
         text = "\n".join(room.render_line(y).text for y in range(4))
         assert "Book the room" in text and "Bob" in text and "a3" not in text
+
+
+# ------------------------------------------------------------------ authoring mistakes
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message"),
+    [
+        (
+            'who_can_add = "everyone"',
+            'who_can_add = "all"',
+            "who_can_add",
+            "'everyone' or 'facilitator'",
+        ),
+        ('from_step = "what-next"', 'from_step = "agree"', "from_step", "not an earlier step"),
+        (
+            "max_per_person = 3\nfrom_step",
+            "max_per_person = 0\nfrom_step",
+            "max_per_person",
+            "at least 1",
+        ),
+        ('kind = "actions"', 'kind = "words"\nmax_words = 5', "max_words", "at most 3"),
+        ('kind = "actions"', 'kind = "questions"\nanonymous = "yes"', "anonymous", "true or false"),
+    ],
+)
+def test_check_locates_mistakes_in_the_new_kinds(tmp_path, old, new, field, message) -> None:
+    from test_loader import REPO, line_of, load, only, swap, write
+
+    text = (REPO / "methods" / "agree-actions.toml").read_text(encoding="utf-8")
+    if 'kind = "actions"' in old:  # another kind in the same place: drop the actions keys
+        text = swap(
+            text, 'who_can_add = "everyone"\nmax_per_person = 3\nfrom_step = "what-next"\n', ""
+        )
+    text = swap(text, old, new)
+    problem = only(load(write(tmp_path, "agree-actions.toml", text)))
+    assert problem.field == f"steps[1].input.{field}"
+    assert message in problem.message
+    assert problem.line == line_of(text, next(ln for ln in new.splitlines() if field in ln))
+
+
+DATES = st.one_of(
+    st.none(),
+    st.sampled_from(["", "2026-02-30", "2024-02-29", "2026-13-01", "soon", "2026-03-14"]),
+    st.dates().map(lambda d: f"{d.year:04d}-{d.month:02d}-{d.day:02d}"),
+    st.tuples(st.integers(1, 9999), st.integers(0, 14), st.integers(0, 33)).map(
+        lambda t: f"{t[0]:04d}-{t[1]:02d}-{t[2]:02d}"
+    ),
+)
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["add", "edit", "done", "drop"]),
+        st.booleans(),  # from a phone?
+        st.integers(0, 4),  # which action
+        DATES,
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops=OPS)
+def test_only_real_dates_are_kept_and_replay_reproduces_the_actions(ops) -> None:
+    engine = engine_at_actions()
+    pid = join(engine)
+    for op, phone, which, due in ops:
+        actor = pid if phone else FACILITATOR
+        ids = list(engine.state.actions)
+        pick = ids[which % len(ids)] if ids else "a999"
+        before = engine.state.model_copy(deep=True)
+        try:
+            if op == "add":
+                engine.execute(c.AddAction(what="Do it", due=due), actor)
+            elif op == "edit":
+                engine.execute(c.EditAction(action=pick, due=due, who="Ann"), actor)
+            elif op == "done":
+                engine.execute(c.MarkActionDone(action=pick), actor)
+            else:
+                engine.execute(c.DropAction(action=pick), actor)
+        except Rejected:
+            assert engine.state == before  # a refusal changes nothing
+        for action in engine.state.actions.values():
+            assert action.due is None or dt.date.fromisoformat(action.due).isoformat() == action.due
+    fresh = SessionState(run_id="x", plan_id="kinds-plan", created_at=0)
+    for event in engine.history:
+        apply(fresh, event)
+    assert fresh.actions == engine.state.actions

@@ -195,3 +195,15 @@ async def test_words_from_the_keyboard_paper_answers_sizes_and_taking_a_word_out
         board.move_to_key("word", "trust")
         await pilot.press("h")
         await until(lambda: not engine.state.hidden_words.get("0.1"), "put back")
+
+
+def test_a_burst_of_answers_from_phones_is_batched_like_notes() -> None:
+    from sessionkit.web import create_app
+
+    engine = engine_at_words()
+    hub = create_app(engine, token="words-token-1234").state.hub
+    urgent = hub.views.urgent_seq
+    event = engine.execute(c.AddWords(text="Trust"), join(engine))
+    assert hub.views.bulk_seq == event.seq and hub.views.urgent_seq == urgent
+    paper = engine.execute(c.AddWords(text="hope"))  # the facilitator's show at once
+    assert hub.views.urgent_seq == paper.seq

@@ -852,7 +852,7 @@
 
   // actions --------------------------------------------------------------
 
-  function actionItem(action, pendingNow) {
+  function actionItem(action, pendingNow, yours) {
     var item = el("li", "action" + (action.done ? " done" : "") + (pendingNow ? " pending" : ""));
     item.appendChild(el("span", "what", action.what));
     var facts = [];
@@ -860,6 +860,7 @@
     if (action.due) facts.push("by " + action.due);
     if (action.from) facts.push("from: " + action.from);
     if (action.done) facts.push("done");
+    if (yours) facts.push("proposed by you");
     if (pendingNow) facts.push("Waiting to send…");
     if (facts.length) item.appendChild(el("span", "meta", facts.join(" · ")));
     return item;
@@ -878,7 +879,9 @@
     show($("action-hint"), true);
     var list = $("actions");
     clear(list);
-    (pub.actions || []).forEach(function (a) { list.appendChild(actionItem(a, false)); });
+    var yours = {};
+    (mine.my_actions || []).forEach(function (id) { yours[id] = true; });
+    (pub.actions || []).forEach(function (a) { list.appendChild(actionItem(a, false, yours[a.id])); });
     waiting.forEach(function (item) {
       list.appendChild(actionItem({ what: item.body.what, who: item.body.who, due: item.body.due }, true));
     });
