@@ -231,3 +231,28 @@ def go(engine: Engine, key: str) -> Event:
 def join(engine: Engine, name: str | None = None, **kw: Any) -> str:
     """A newcomer joins; returns their participant id."""
     return engine.execute(c.Join(name=name, **kw), NEWCOMER).data["participant"]
+
+
+# ------------------------------------------------------------------ words, questions, actions
+
+
+def kinds_methods() -> dict[str, Method]:
+    """One method with a notes step, then a words, a questions and an actions step."""
+    method = make_method(
+        "harvest",
+        [
+            # 0.0: notes the actions may come from
+            step("jot", {"kind": "notes"}),
+            # 0.1: a word cloud, up to 2 words, 2 answers each
+            step("words", {"kind": "words", "max_words": 2, "answers_per_person": 2}),
+            # 0.2: questions to upvote
+            step("ask", {"kind": "questions"}),
+            # 0.3: actions from the notes of "jot"
+            step("act", {"kind": "actions", "from_step": "jot", "max_per_person": 2}),
+        ],
+    )
+    return {method.id: method}
+
+
+def kinds_plan() -> Plan:
+    return make_plan([{"method": "harvest"}], id="kinds-plan")

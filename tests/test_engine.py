@@ -1481,3 +1481,22 @@ def test_note_limit_is_counted_without_a_scan_and_starts_over_on_a_new_state():
     assert engine.notes_written(ANON, ann) == 0 and engine.notes_written(ANON, bo) == 2
     with pytest.raises(Rejected, match="most this step allows"):
         engine.execute(c.AddNote(text="over"), bo)
+
+
+def test_every_rejection_code_is_known_and_has_an_http_status() -> None:
+    """A new code that the phone server did not know would become a 500."""
+    import ast
+    from pathlib import Path
+
+    import sessionkit
+    from sessionkit.core.errors import CODES
+    from sessionkit.web.submit import STATUS_FOR
+
+    assert set(STATUS_FOR) == CODES
+    used = set()
+    for path in Path(sessionkit.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Rejected":
+                codes = [*node.args[1:2], *(k.value for k in node.keywords if k.arg == "code")]
+                used |= {c.value for c in codes if isinstance(c, ast.Constant)}
+    assert used and used <= CODES, used - CODES

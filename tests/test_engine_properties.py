@@ -26,6 +26,7 @@ from factories import (
 from sessionkit.core import commands as c
 from sessionkit.core import read
 from sessionkit.core.engine import Engine, Rejected
+from sessionkit.core.errors import CODES
 from sessionkit.core.method import CanvasInput, ClusterInput, NotesInput, VoteInput
 from sessionkit.core.state import FACILITATOR, NEWCOMER, Event
 
@@ -239,15 +240,7 @@ def run_one(engine: Engine, command: c.Command, actor: str, journal: ListJournal
     try:
         event = engine.execute(command, actor)
     except Rejected as rejection:
-        assert rejection.code in {
-            "invalid",
-            "forbidden",
-            "not_found",
-            "locked",
-            "limit",
-            "conflict",
-            "storage",
-        }
+        assert rejection.code in CODES
         assert str(rejection)
         note_event(f"rejected: {rejection.code}")
         if rejection.code == "storage":

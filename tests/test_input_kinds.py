@@ -68,7 +68,17 @@ def test_a_new_kind_is_reported_missing_from_every_adapter_table() -> None:
 
 
 def test_the_registry_derives_the_unions_from_the_kinds() -> None:
-    assert list(KINDS) == ["notes", "vote", "cluster", "rating", "canvas", "discussion"]
+    assert list(KINDS) == [
+        "notes",
+        "vote",
+        "cluster",
+        "rating",
+        "canvas",
+        "discussion",
+        "words",
+        "questions",
+        "actions",
+    ]
     commands = {command for kind in KINDS.values() for command in kind.commands}
     assert commands == set(c.ALL_COMMANDS) - set(c.SESSION_COMMANDS)
     participant = {command for kind in KINDS.values() for command in kind.participant_commands}

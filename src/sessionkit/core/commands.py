@@ -26,11 +26,21 @@ from sessionkit.core.command import (
     ShortId,
 )
 from sessionkit.core.inputs import kind_commands, kind_participant_commands
+from sessionkit.core.inputs.actions import AddAction, DropAction, EditAction, MarkActionDone
 from sessionkit.core.inputs.canvas import PlaceNote
 from sessionkit.core.inputs.cluster import CreateCluster, MergeClusters, MoveNote, RenameCluster
 from sessionkit.core.inputs.notes import AddNote, EditNote, HideNote, MarkAction, Reveal
+from sessionkit.core.inputs.questions import (
+    AskQuestion,
+    HideQuestion,
+    MarkAnswered,
+    MergeQuestions,
+    Upvote,
+    WithdrawUpvote,
+)
 from sessionkit.core.inputs.rating import Rate, WithdrawPaperRating
 from sessionkit.core.inputs.vote import CastVote, CloseVote, OpenVote, WithdrawVote
+from sessionkit.core.inputs.words import AddWords, HideWord
 from sessionkit.core.text import CleanStr
 
 # ------------------------------------------------------------ navigation and timer
@@ -143,22 +153,32 @@ __all__ = [
     "MAX_NOTE_CHARS",
     "PARTICIPANT_COMMANDS",
     "SESSION_COMMANDS",
+    "AddAction",
     "AddNote",
+    "AddWords",
     "AnyCommand",
+    "AskQuestion",
     "CastVote",
     "ClientId",
     "CloseVote",
     "Command",
     "CreateCluster",
+    "DropAction",
+    "EditAction",
     "EditNote",
     "EndSession",
     "GoTo",
     "HideNote",
+    "HideQuestion",
+    "HideWord",
     "Join",
     "LetBackIn",
     "LockInput",
     "MarkAction",
+    "MarkActionDone",
+    "MarkAnswered",
     "MergeClusters",
+    "MergeQuestions",
     "MoveNote",
     "NextStep",
     "NoteText",
@@ -174,6 +194,8 @@ __all__ = [
     "ShortId",
     "StartSession",
     "TimerCommand",
+    "Upvote",
     "WithdrawPaperRating",
+    "WithdrawUpvote",
     "WithdrawVote",
 ]

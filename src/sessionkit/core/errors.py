@@ -2,6 +2,21 @@
 
 from __future__ import annotations
 
+CODES = frozenset(
+    {
+        "invalid",
+        "forbidden",
+        "not_found",
+        "locked",
+        "limit",
+        "conflict",
+        "storage",
+        "closed",
+        "banned",
+    }
+)
+"""Every ``Rejected.code``; adapters map each one (``web.submit.STATUS_FOR``)."""
+
 
 class Rejected(Exception):
     """A command that was not carried out; ``str()`` is the message for a person.

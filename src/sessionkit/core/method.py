@@ -23,12 +23,15 @@ from sessionkit.core.fields import (
     require_unique,
 )
 from sessionkit.core.inputs import InputSpec, StepInput
+from sessionkit.core.inputs.actions import ActionsInput
 from sessionkit.core.inputs.canvas import CanvasInput
 from sessionkit.core.inputs.cluster import ClusterInput
 from sessionkit.core.inputs.discussion import DiscussionInput
 from sessionkit.core.inputs.notes import Category, NotesInput, Region
+from sessionkit.core.inputs.questions import QuestionsInput
 from sessionkit.core.inputs.rating import RatingInput
 from sessionkit.core.inputs.vote import VoteInput
+from sessionkit.core.inputs.words import WordsInput
 from sessionkit.core.text import CleanStr
 
 # The kinds' specs are re-exported for callers that name one; new code asks the spec
@@ -37,6 +40,7 @@ __all__ = [
     "HEX_COLOUR",
     "KEBAB",
     "VARIABLE",
+    "ActionsInput",
     "CanvasInput",
     "Category",
     "ClusterInput",
@@ -49,12 +53,14 @@ __all__ = [
     "NotesInput",
     "Phase",
     "PositiveMinutes",
+    "QuestionsInput",
     "RatingInput",
     "Region",
     "Step",
     "StepInput",
     "Strict",
     "VoteInput",
+    "WordsInput",
     "fill_labels",
     "fill_variables",
     "label_texts",

@@ -118,6 +118,52 @@ class Cluster(Model):
     created_at: float
 
 
+class WordAnswer(Model):
+    """One answer on a words step: as typed, and normalised (what the cloud counts)."""
+
+    id: str
+    step: str
+    text: str
+    word: str
+    author: str
+    created_at: float
+
+
+class Question(Model):
+    """An open question on a questions step; ``voters`` are participant ids (or paper-N)."""
+
+    id: str
+    step: str
+    text: str
+    author: str
+    author_name: str | None = None
+    voters: list[str] = Field(default_factory=list)
+    answered: bool = False
+    merged_into: str | None = None
+    """The question this one was merged into (its votes went there)."""
+    hidden: bool = False
+    created_at: float
+
+
+class Action(Model):
+    """Something someone will do: what, who, by when, and the note or cluster behind it."""
+
+    id: str
+    step: str
+    what: str
+    who: str | None = None
+    due: str | None = None
+    """An ISO date, ``YYYY-MM-DD``."""
+    source: str | None = None
+    """The id of the note or cluster it came from."""
+    author: str
+    done: bool = False
+    dropped: bool = False
+    """Taken off the list by the facilitator (kept in the record, like a hidden note)."""
+    created_at: float
+    edited_at: float | None = None
+
+
 class SessionState(Model):
     run_id: str
     plan_id: str
@@ -142,6 +188,12 @@ class SessionState(Model):
     """step key -> voter -> target id -> dots."""
     ratings: dict[str, dict[str, int]] = Field(default_factory=dict)
     """step key -> rater -> value."""
+    words: dict[str, WordAnswer] = Field(default_factory=dict)
+    """Answers on words steps, by id."""
+    hidden_words: dict[str, list[str]] = Field(default_factory=dict)
+    """step key -> normalised words the facilitator took out of the cloud."""
+    questions: dict[str, Question] = Field(default_factory=dict)
+    actions: dict[str, Action] = Field(default_factory=dict)
     receipts: dict[str, int] = Field(default_factory=dict)
     """"actor/client id" -> seq of the event it produced, so resends are not duplicated."""
     counter: int = 0

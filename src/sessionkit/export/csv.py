@@ -10,6 +10,11 @@ a tab or a carriage return, also after leading spaces, and the full-width forms 
 signs) gets a ``'`` in front, so it shows as text. The file starts with a UTF-8 byte
 order mark so Excel reads accents, emoji and Arabic/Hebrew correctly. Hidden notes are
 left out.
+
+After the notes come the tables of the kinds that are not notes, each after an empty row
+with its own header: actions (step, what, who, due, from, done, time), then the word
+cloud (step, word, count) and the questions (step, question, votes, answered, merged
+into). A kind with nothing recorded has no table.
 """
 
 from __future__ import annotations
@@ -17,6 +22,9 @@ from __future__ import annotations
 import csv
 import io
 
+from sessionkit.core.inputs.actions import listed, source_label
+from sessionkit.core.inputs.questions import ranked
+from sessionkit.core.inputs.words import cloud
 from sessionkit.core.record import Record
 from sessionkit.export.text import iso_local
 
@@ -32,6 +40,9 @@ COLUMNS = (
     "text",
     "note",
 )
+ACTION_COLUMNS = ("action step", "what", "who", "due", "from", "done", "time")
+WORD_COLUMNS = ("words step", "word", "count")
+QUESTION_COLUMNS = ("questions step", "question", "votes", "answered", "merged into", "time")
 BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -69,4 +80,63 @@ def render(record: Record) -> str:
             note.id,
         )
         writer.writerow([neutralise(cell) for cell in row])
+    for table in kind_tables(record, titles):
+        writer.writerow([])
+        for cells in table:
+            writer.writerow([neutralise(cell) for cell in cells])
     return BOM + buffer.getvalue()
+
+
+Table = list[tuple[object, ...]]
+
+
+def kind_tables(record: Record, titles: dict[str, str]) -> list[Table]:
+    """The tables after the notes, one per kind with rows of its own (actions, the word
+    cloud, questions), each after an empty row and with its own header; none if empty."""
+    tables: list[Table] = []
+    state = record.state
+    actions = listed(state)
+    if actions:
+        tables.append(
+            [
+                ACTION_COLUMNS,
+                *(
+                    (
+                        titles.get(a.step, a.step),
+                        a.what,
+                        a.who or "",
+                        a.due or "",
+                        source_label(state, a.source),
+                        "yes" if a.done else "",
+                        iso_local(a.created_at),
+                    )
+                    for a in actions
+                ),
+            ]
+        )
+    words = [
+        (titles.get(key, key), word, count)
+        for key in dict.fromkeys(a.step for a in state.words.values())
+        for word, count in cloud(state, key)
+    ]
+    if words:
+        tables.append([WORD_COLUMNS, *words])
+    questions = []
+    for key in dict.fromkeys(q.step for q in state.questions.values()):
+        standing = ranked(state, key)
+        merged = [q for q in state.questions.values() if q.step == key and q.merged_into]
+        for q in [*standing, *(m for m in merged if not m.hidden)]:
+            target = state.questions.get(q.merged_into or "")
+            questions.append(
+                (
+                    titles.get(q.step, q.step),
+                    q.text,
+                    "" if target else len(q.voters),  # a duplicate's votes went to its target
+                    "yes" if q.answered else "",
+                    target.text if target else "",
+                    iso_local(q.created_at),
+                )
+            )
+    if questions:
+        tables.append([QUESTION_COLUMNS, *questions])
+    return tables

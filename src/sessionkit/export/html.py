@@ -21,6 +21,7 @@ from collections.abc import Callable
 from sessionkit.core.inputs.notes import NoteSpec
 from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
 from sessionkit.core.state import Note
+from sessionkit.export import html_kinds
 from sessionkit.export.text import clock_at, paragraphs, plural, step_caption
 
 DEFAULT_CARD = "#fff3a0"
@@ -323,6 +324,9 @@ SECTIONS: dict[str, Section] = {
     "vote": _votes,
     "rating": _rating,
     "discussion": lambda record, view, dots: "",  # only its summary, written below
+    "actions": html_kinds.actions_section,
+    "words": html_kinds.words_section,
+    "questions": html_kinds.questions_section,
 }
 """What each input kind's step adds to the page (``dots``: per note, over all votes)."""
 
@@ -402,7 +406,9 @@ def render(record: Record) -> str:
         body.append("</section>")
     actions = record.actions()
     titles = {s.key: s.title for item in items for s in item.steps}
-    body.append("<section><h2>Actions agreed</h2>")
+    body.append('<section id="actions-agreed"><h2>Actions agreed</h2>')
+    table = html_kinds.actions_table(record)
+    body.append(table)
     if actions:
         body.append('<ul class="actions">')
         for note in actions:
@@ -412,7 +418,7 @@ def render(record: Record) -> str:
                 f"<small>{e(titles.get(note.step, note.step))}</small></span></li>"
             )
         body.append("</ul>")
-    else:
+    elif not table:
         body.append('<p class="empty">None recorded.</p>')
     body.append("</section>")
     body.append(f"<footer>Run {e(record.run_id)} · recorded with sessionkit</footer>")
@@ -421,7 +427,7 @@ def render(record: Record) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; img-src data:\">\n"
-        f"<title>{e(plan.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
+        f"<title>{e(plan.title)}</title>\n<style>{CSS}{html_kinds.CSS}</style>\n</head>\n<body>\n<main>\n"
         + "\n".join(body)
         + "\n</main>\n</body>\n</html>\n"
     )

@@ -17,6 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from sessionkit.core.inputs.actions import listed, source_label
+from sessionkit.core.inputs.questions import merged_into, ranked
+from sessionkit.core.inputs.words import cloud
 from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
 from sessionkit.core.state import Note
 from sessionkit.export.text import clock_at, paragraphs, plural, step_caption
@@ -187,6 +190,72 @@ def _rating_section(record: Record, view: StepView, dots: dict[str, int]) -> lis
     return out
 
 
+def _words_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
+    words = cloud(record.state, view.key)
+    if not words:
+        return ["*No answers.*"]
+    total = sum(count for _, count in words)
+    out = [f"{plural(total, 'answer')}, {plural(len(words), 'different one')}:", ""]
+    out += ["| Word | Count |", "| --- | ---: |"]
+    out += [f"| {_table_cell(word)} | {count} |" for word, count in words]
+    hidden = record.state.hidden_words.get(view.key, [])
+    if hidden:
+        taken = plural(len(hidden), "word")
+        out += ["", f"*{taken} taken out of the cloud by the facilitator.*"]
+    return out
+
+
+def _questions_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
+    state = record.state
+    questions = ranked(state, view.key)
+    if not questions:
+        return ["*No questions.*"]
+    out = []
+    for n, question in enumerate(questions, 1):
+        meta = [plural(len(question.voters), "upvote")]
+        if question.author_name and not record.is_anonymous(view.key):
+            meta.append(escape(question.author_name))
+        if question.answered:
+            meta.append("answered")
+        merged = merged_into(state, question.id)
+        if merged:
+            meta.append(f"{len(merged)} merged in")
+        out.append(f"{n}. {escape_block(question.text, '   ')} — *{' · '.join(meta)}*")
+        out.extend(f"   - *merged:* {escape(m.text)}" for m in merged)
+    hidden = sum(1 for q in state.questions.values() if q.step == view.key and q.hidden)
+    if hidden:
+        out += ["", f"*{plural(hidden, 'question')} taken down by the facilitator.*"]
+    return out
+
+
+def _actions_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
+    actions = listed(record.state, view.key)
+    if not actions:
+        return ["*No actions.*"]
+    return [f"*{plural(len(actions), 'action')}: see [Actions agreed](#actions-agreed).*"]
+
+
+def _actions_table(record: Record) -> list[str]:
+    """Every action of the actions steps: what, who, by when, where from, done."""
+    actions = listed(record.state)
+    if not actions:
+        return []
+    out = ["| What | Who | By | From | Done |", "| --- | --- | --- | --- | --- |"]
+    for action in actions:
+        cells = (
+            action.what,
+            action.who or "",
+            action.due or "",
+            source_label(record.state, action.source),
+        )
+        out.append(
+            "| "
+            + " | ".join(_table_cell(cell) for cell in cells)
+            + f" | {'yes' if action.done else ''} |"
+        )
+    return [*out, ""]
+
+
 Section = Callable[[Record, StepView, dict[str, int]], list[str]]
 SECTIONS: dict[str, Section] = {
     "notes": _notes_section,
@@ -195,6 +264,9 @@ SECTIONS: dict[str, Section] = {
     "vote": _vote_section,
     "rating": _rating_section,
     "discussion": lambda record, view, dots: [],  # only its summary, written below
+    "actions": _actions_section,
+    "words": _words_section,
+    "questions": _questions_section,
 }
 """What each input kind's step adds to the record (``dots``: per note, over all votes)."""
 
@@ -277,6 +349,8 @@ def render(record: Record) -> str:
 
     actions = record.actions()
     out.extend(["## Actions agreed", ""])
+    table = _actions_table(record)
+    out.extend(table)
     if actions:
         titles = {s.key: s.title for item in items for s in item.steps}
         for note in actions:
@@ -285,7 +359,7 @@ def render(record: Record) -> str:
                 f"- **{escape(note.action_owner or '')}**: "
                 f"{escape_block(note.text, '  ')} *({step_title})*"
             )
-    else:
+    elif not table:
         out.append("*None recorded.*")
     out.append("")
     return "\n".join(out)

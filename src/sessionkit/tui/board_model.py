@@ -19,8 +19,11 @@ from typing import Any, Literal
 
 from sessionkit.core import read
 from sessionkit.core.engine import Engine
+from sessionkit.core.inputs.actions import listed, source_label
 from sessionkit.core.inputs.notes import NoteSpec
+from sessionkit.core.inputs.questions import merged_into, ranked
 from sessionkit.core.inputs.rating import summarise
+from sessionkit.core.inputs.words import cloud
 from sessionkit.core.method import (
     CanvasInput,
     NotesInput,
@@ -33,7 +36,9 @@ from sessionkit.core.state import Note
 ROOM = "room"
 """Viewer id for the projector: sees what any participant who wrote nothing would see."""
 
-RowKind = Literal["banner", "section", "note", "target", "scale", "text"]
+RowKind = Literal[
+    "banner", "section", "note", "target", "scale", "text", "word", "question", "action"
+]
 
 
 @dataclass(slots=True)
@@ -248,6 +253,71 @@ def _discussion_board(engine: Engine, key: str, step: Step, room: bool) -> Board
     return model
 
 
+# ---------------------------------------------------------------- words
+
+
+def _words_board(engine: Engine, key: str, step: Step, room: bool) -> BoardModel:
+    """One row per word of the cloud, most given first: ref is (word, count, taken out).
+    The facilitator also sees the words taken out of the cloud, last."""
+    model = BoardModel("words")
+    state = engine.state
+    shown = cloud(state, key)
+    for word, count in shown:
+        model.rows.append(Row("word", word, None, (word, count, False), True))
+    if not room:
+        for word in state.hidden_words.get(key, ()):
+            count = sum(1 for a in state.words.values() if a.step == key and a.word == word)
+            model.rows.append(Row("word", word, None, (word, count, True), True))
+    model.tally_max = max((count for _, count in shown), default=0)
+    model.note_count = sum(count for _, count in shown)
+    return model
+
+
+# ---------------------------------------------------------------- questions
+
+
+def _questions_board(engine: Engine, key: str, step: Step, room: bool) -> BoardModel:
+    """One row per question, open ones first, most upvoted first: ref is (text, upvotes,
+    answered, how many were merged into it, taken down, asker's name)."""
+    model = BoardModel("questions")
+    state = engine.state
+    for question in ranked(state, key, hidden=not room):
+        ref = (
+            question.text,
+            len(question.voters),
+            question.answered,
+            len(merged_into(state, question.id)),
+            question.hidden,
+            question.author_name or "",
+        )
+        model.rows.append(Row("question", question.id, None, ref, True))
+    model.tally_max = max((r.ref[1] for r in model.rows), default=0)
+    model.note_count = sum(1 for r in model.rows if not r.ref[4])
+    return model
+
+
+# ---------------------------------------------------------------- actions
+
+
+def _actions_board(engine: Engine, key: str, step: Step, room: bool) -> BoardModel:
+    """One row per action: ref is (what, who, due, where from, done, dropped)."""
+    model = BoardModel("actions")
+    state = engine.state
+    actions = listed(state, key) if room else [a for a in state.actions.values() if a.step == key]
+    for action in actions:
+        ref = (
+            action.what,
+            action.who or "",
+            action.due or "",
+            source_label(state, action.source),
+            action.done,
+            action.dropped,
+        )
+        model.rows.append(Row("action", action.id, None, ref, True))
+    model.note_count = len(listed(state, key))
+    return model
+
+
 Board = Callable[[Engine, str, Step, bool], BoardModel]
 BOARDS: dict[str, Board] = {
     "notes": _notes_board,
@@ -256,5 +326,8 @@ BOARDS: dict[str, Board] = {
     "vote": _vote_board,
     "rating": _rating_board,
     "discussion": _discussion_board,
+    "actions": _actions_board,
+    "words": _words_board,
+    "questions": _questions_board,
 }
 """Input kind -> the rows its step shows (facilitator's board, or the room's with ``room``)."""

@@ -68,6 +68,104 @@ TIMER, STEPS, NOTES, CLUSTERS, VOTES, VIEWS = (
     "Views and session",
 )
 
+KINDS_GROUP = "Words, questions and actions"
+
+# Keys of the words, questions and actions steps. They come before the notes keys that
+# share their letters (a, enter, h, m, d): a binding whose action does not apply on this
+# step passes the key on to the next binding for it.
+KIND_KEYS = [
+    Key(
+        "a",
+        "add_words",
+        "Add words",
+        "Type paper answers for the word cloud (enter adds one; the dialog stays open)",
+        KINDS_GROUP,
+        footer=("words",),
+    ),
+    Key(
+        "h",
+        "hide_word",
+        "Take out",
+        "Take the focused word out of the cloud (the room and phones stop seeing it), or put "
+        "it back",
+        KINDS_GROUP,
+        footer=("words",),
+    ),
+    Key(
+        "a",
+        "add_questions",
+        "Add questions",
+        "Type questions for the room, from paper (enter adds one; the dialog stays open)",
+        KINDS_GROUP,
+        footer=("questions",),
+    ),
+    Key(
+        "d",
+        "paper_upvote(1)",
+        "Paper upvote",
+        "Add a paper upvote to the focused question (each counts as one more person)",
+        KINDS_GROUP,
+        footer=("questions",),
+    ),
+    Key(
+        "D",
+        "paper_upvote(-1)",
+        "Remove paper upvote",
+        "Take back a paper upvote from the focused question",
+        KINDS_GROUP,
+        show=False,
+    ),
+    Key(
+        "m",
+        "merge_question",
+        "Merge",
+        "Merge the focused question into another it duplicates (upvotes join, each person "
+        "counted once)",
+        KINDS_GROUP,
+        footer=("questions",),
+    ),
+    Key(
+        "h",
+        "hide_question",
+        "Take down",
+        "Take the focused question down (the room and phones stop seeing it), or put it back",
+        KINDS_GROUP,
+        show=False,
+    ),
+    Key(
+        "a",
+        "add_action",
+        "Add action",
+        "Type an action: what, who, by when (enter adds it; the form stays open for the next)",
+        KINDS_GROUP,
+        footer=("actions",),
+    ),
+    Key(
+        "enter",
+        "edit_action",
+        "Edit",
+        "Edit the focused action: what, who, by when, where it came from",
+        KINDS_GROUP,
+        show=False,
+    ),
+    Key(
+        "y",
+        "mark_done",
+        "Done",
+        "Mark the focused action done, or the focused question answered (again to undo)",
+        KINDS_GROUP,
+        labels=(("questions", "Answered"),),
+    ),
+    Key(
+        "h",
+        "drop_action",
+        "Drop",
+        "Take the focused action off the list, or put it back",
+        KINDS_GROUP,
+        footer=("actions",),
+    ),
+]
+
 # Keys the run screen and the room view share: the facilitator keeps control of the
 # clock and the agenda while the projector shows the room view.
 SESSION_KEYS = [
@@ -115,6 +213,7 @@ SESSION_KEYS = [
 
 RUN_KEYS = [
     *SESSION_KEYS,
+    *KIND_KEYS,
     Key(
         "j",
         "join_code",

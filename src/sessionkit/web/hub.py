@@ -28,6 +28,8 @@ log = logging.getLogger("sessionkit.web")
 
 PARTICIPANT_ONLY = frozenset({"participant_joined", "vote_cast", "vote_withdrawn"})
 """Events that change nothing other phones are shown."""
+BULK_FROM_PHONES = frozenset({"words_added", "question_upvoted", "question_upvote_withdrawn"})
+"""High-volume events from phones that change what everyone sees: batched like notes."""
 
 
 class Connection:
@@ -124,6 +126,10 @@ class Hub:
         if kind == "rated" and event.actor != FACILITATOR:
             self.views.invalidate(event.seq, urgent=False)  # results so far; no broadcast
             self.notify_participant(event.actor)
+            return
+        if kind in BULK_FROM_PHONES and event.actor != FACILITATOR:
+            self.views.invalidate(event.seq, urgent=False)
+            self._schedule(max(self.bulk_delay, len(self.connections) * self.bulk_delay_per_stream))
             return
         if kind == "note_added":
             self.views.note_added(data["step"], event.actor, data["note"])

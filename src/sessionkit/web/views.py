@@ -32,6 +32,7 @@ from sessionkit.core.method import (
     VoteInput,
 )
 from sessionkit.core.state import Note, StepState
+from sessionkit.web import kind_views
 
 PUBLIC_VIEWER = "\x00public"
 """A viewer id no participant can have: ``visible_to`` answers for 'anyone else'."""
@@ -391,5 +392,8 @@ KIND_VIEWS: dict[str, KindView] = {
     "rating": KindView(Views._public_rating, Views._me_rating),
     "cluster": KindView(Views._public_cluster),
     "discussion": KindView(Views._public_discussion),
+    "actions": KindView(kind_views.public_actions, kind_views.me_actions),
+    "words": KindView(kind_views.public_words, kind_views.me_words),
+    "questions": KindView(kind_views.public_questions, kind_views.me_questions),
 }
 """Input kind -> its view: the one place in the web layer that switches on the kind."""

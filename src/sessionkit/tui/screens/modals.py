@@ -236,8 +236,12 @@ class NoteEntry(Dialog[None]):
         submit: Callable[[str, str | None], bool],
         choices: Sequence[tuple[str, str]] = (),
         choice_name: str = "kind",
+        placeholder: str = "Type a note and press enter",
+        max_length: int = 500,
     ) -> None:
         super().__init__()
+        self.placeholder = placeholder
+        self.max_length = max_length
         self.title_text = title
         self.submit = submit
         self.choices = list(choices)
@@ -250,7 +254,7 @@ class NoteEntry(Dialog[None]):
             yield Static(literal(self.title_text, "bold"), classes="dialog-title")
             if self.choices:
                 yield Static(id="note-choice")
-            yield Input(placeholder="Type a note and press enter", max_length=500)
+            yield Input(placeholder=self.placeholder, max_length=self.max_length)
             yield Static(id="note-count", classes="dialog-hint")
 
     def on_mount(self) -> None:

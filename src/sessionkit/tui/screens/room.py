@@ -23,6 +23,13 @@ from sessionkit.tui.timing import clock_of
 from sessionkit.tui.widgets.panels import Countdown, Panel
 from sessionkit.tui.widgets.room_board import RoomBoard
 
+ROOM_EMPTY = {
+    "words": "Send a word or two from your phone: they appear here as a cloud.",
+    "questions": "Ask your questions on your phone, and upvote the ones you want answered.",
+    "actions": "The actions we agree appear here: what, who and by when.",
+}
+"""What the room sees on these steps before anything has come in."""
+
 
 class RoomScreen(SessionScreen):
     KEYS = ROOM_KEYS
@@ -65,6 +72,8 @@ class RoomScreen(SessionScreen):
                 if model.private
                 else "Add your notes on your phone."
             )
+        elif model.kind in ROOM_EMPTY and not model.rows:
+            empty = ROOM_EMPTY[model.kind]
         elif model.kind == "break":
             empty = "" if engine.item().kind == "talk" else "Break"
         elif model.kind == "ended":

@@ -29,6 +29,7 @@ from sessionkit.tui import board_model, messages
 from sessionkit.tui.board_model import BoardModel, Row
 from sessionkit.tui.keys import RUN_KEYS, bindings
 from sessionkit.tui.screens.base import SessionHost
+from sessionkit.tui.screens.kinds import KindActions
 from sessionkit.tui.screens.modals import Confirm, NoteEntry, Picker, TextBox, TextPrompt
 from sessionkit.tui.screens.people import PeopleKeys
 from sessionkit.tui.widgets.board import Board
@@ -49,13 +50,16 @@ EMPTY = {
     "cluster": "No notes to group: the steps this one clusters have no notes.",
     "vote": "Nothing to vote on: the step it votes on has no notes or clusters.",
     "discussion": "No summary yet. Press s to write what the room said.",
+    "words": "No answers yet. Phones send a word or two; a types paper answers.",
+    "questions": "No questions yet. Phones ask and upvote them; a types questions from paper.",
+    "actions": "No actions yet. Phones may propose them; a adds one (what, who, by when).",
     "waiting": "",
     "break": "",
     "ended": "",
 }
 
 
-class RunScreen(PeopleKeys):
+class RunScreen(KindActions, PeopleKeys):
     KEYS = RUN_KEYS
     BINDINGS = bindings(RUN_KEYS)
     HELP_TITLE = "Keys: running a session"
@@ -153,7 +157,7 @@ class RunScreen(PeopleKeys):
         elif row.kind == "section" and row.key:
             group, count = row.ref
             detail.show_text(group.label, f"{row.key} · {count} notes · r renames, m merges")
-        else:
+        elif not self.kind_detail(row):
             detail.set("")
 
     def tick(self, now: float) -> None:

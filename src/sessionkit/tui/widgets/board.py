@@ -31,6 +31,7 @@ from textual.visual import RenderOptions
 
 from sessionkit.tui.board_model import BoardModel, Row
 from sessionkit.tui.safe import literal
+from sessionkit.tui.widgets import kind_rows
 from sessionkit.tui.widgets import rows as draw
 
 
@@ -257,7 +258,7 @@ class Board(ScrollView, can_focus=True):
             )
         elif row.kind == "text":
             what = (line.row, line.part, row.ref)
-        elif row.kind in ("target", "scale"):
+        elif row.kind in ("target", "scale", "word", "question"):
             what = (row.key, row.ref, self.model.tally_max)
         else:
             what = (row.key, row.ref, row.focusable)
@@ -296,6 +297,8 @@ class Board(ScrollView, can_focus=True):
             return draw.scale_content(row, width, self.model.tally_max)
         if kind == "text":
             return Content(" ") + self._wrapped.get(line.row, [Content("")])[line.part]
+        if kind in kind_rows.KIND_ROWS:
+            return kind_rows.KIND_ROWS[kind](row, width, self.model.tally_max)
         return draw.fit(literal(row.ref), width)
 
     def on_focus(self, event: events.Focus) -> None:

@@ -28,6 +28,7 @@ from sessionkit.core.method import (
 from sessionkit.core.state import Note
 from sessionkit.tui.safe import literal, one_line
 from sessionkit.tui.timing import clock_of
+from sessionkit.tui.widgets import kind_rows
 from sessionkit.tui.widgets.agenda import agenda_content, summary
 
 STYLE_CLASSES = {
@@ -241,6 +242,8 @@ class BoardInfo(Panel):
                     parts.append(Content(f" · average {mean:.1f}"))
             elif isinstance(spec, DiscussionInput):
                 parts.append(Content("Discussion · s writes the summary"))
+            elif spec is not None and (info := kind_rows.board_info(engine, spec)) is not None:
+                parts.append(info)
             if state.step_state(key).locked:
                 parts.append(Content.styled("  PHONE INPUT PAUSED (i)", ".board--warning"))
         if private:

@@ -22,6 +22,7 @@ from textual.visual import RenderOptions
 
 from sessionkit.tui.board_model import BoardModel, Row
 from sessionkit.tui.safe import literal, one_line
+from sessionkit.tui.widgets import kind_rows
 from sessionkit.tui.widgets import rows as draw
 
 CARD_MIN = 26
@@ -156,6 +157,16 @@ class RoomBoard(ScrollView):
         i = 0
         while i < len(rows):
             row = rows[i]
+            if row.kind == "word":  # the words of a cloud flow together
+                j = i
+                while j < len(rows) and rows[j].kind == "word":
+                    j += 1
+                cloud = kind_rows.cloud_lines(rows[i:j], width, self.model.tally_max)
+                for content in cloud:
+                    yield self._line(content, width)
+                previous_blank = False
+                i = j
+                continue
             if row.kind == "note":
                 j = i
                 while j < len(rows) and rows[j].kind == "note":
@@ -178,6 +189,10 @@ class RoomBoard(ScrollView):
             elif row.kind == "text":
                 for line in literal(row.ref).wrap(width - 1) or [Content("")]:
                     yield self._line(Content(" ") + line, width)
+            elif row.kind in kind_rows.KIND_ROWS:
+                yield self._line(
+                    kind_rows.KIND_ROWS[row.kind](row, width, self.model.tally_max), width
+                )
             previous_blank = False
             i += 1
 

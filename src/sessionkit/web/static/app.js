@@ -248,6 +248,11 @@
         applyMe(r.data.me);
       } else if (!authFailed(r)) {
         var what = item.kind === "note" ? "Your note “" + short(item.body.text) + "” was not added: " :
+                   item.kind === "action" ? "Your action “" + short(item.body.what) + "” was not added: " :
+                   item.kind === "words" ? "“" + short(item.body.text) + "” was not added: " :
+                   item.kind === "question" ? "Your question “" + short(item.body.text) + "” was not added: " :
+                   item.kind === "upvote" ? "That upvote was not counted: " :
+                   item.kind === "unupvote" ? "That upvote was not taken back: " :
                    item.kind === "vote" ? "That dot was not placed: " :
                    item.kind === "unvote" ? "That dot was not taken back: " :
                    item.kind === "rating" ? "Your rating was not saved: " : "";
@@ -730,12 +735,185 @@
     return item;
   }
 
+  // words ----------------------------------------------------------------
+
+  function renderWords(pub, mine, input, step) {
+    var waiting = pending("words");
+    var left = (mine.words_left || 0) - waiting.length;
+    $("words-label").textContent = input.max_words === 1 ? "One word" : "Up to " + input.max_words + " words";
+    $("words-add").disabled = !!step.locked || left <= 0;
+    $("words-text").disabled = !!step.locked || left <= 0;
+    $("words-left").textContent = left <= 0 ? "That is all your answers." : left + " left";
+    var list = $("my-words");
+    clear(list);
+    (mine.my_words || []).forEach(function (text) { list.appendChild(el("li", null, text)); });
+    waiting.forEach(function (item) { list.appendChild(el("li", "pending", item.body.text)); });
+    renderCloud($("cloud"), pub.cloud || []);
+    show($("cloud-empty"), !(pub.cloud || []).length);
+  }
+
+  // A real cloud: each word's font size grows with how many gave it, from the fewest
+  // (1rem) to the most (2.6rem); text only, no markup.
+  function renderCloud(list, words) {
+    clear(list);
+    var most = 0, least = Infinity;
+    words.forEach(function (w) { most = Math.max(most, w.count); least = Math.min(least, w.count); });
+    words.forEach(function (w) {
+      var item = el("li", null, w.word);
+      var share = most > least ? (w.count - least) / (most - least) : 0.5;
+      item.style.fontSize = (1 + 1.6 * share).toFixed(2) + "rem";
+      item.style.opacity = String(0.6 + 0.4 * share);
+      item.appendChild(el("small", null, String(w.count)));
+      item.setAttribute("aria-label", w.word + ": " + w.count);
+      list.appendChild(item);
+    });
+  }
+
+  $("words-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!view) return;
+    var text = $("words-text").value.trim();
+    if (!text) { showAlert("Write a word or two first."); $("words-text").focus(); return; }
+    hideAlert();
+    enqueue({ kind: "words", method: "POST", path: "command", body: { type: "add_words", text: text } });
+    $("words-text").value = "";
+    $("words-text").focus();
+  });
+
+  // questions ------------------------------------------------------------
+
+  function upvotedWithPending(mine) {
+    var up = {};
+    (mine.upvoted || []).forEach(function (id) { up[id] = true; });
+    outbox.forEach(function (item) {
+      if (item.step !== mine.step) return;
+      if (item.kind === "upvote") up[item.body.question] = true;
+      if (item.kind === "unupvote") delete up[item.body.question];
+    });
+    return up;
+  }
+
+  function renderQuestions(pub, mine, input, step) {
+    var waiting = pending("question");
+    var left = (mine.questions_left || 0) - waiting.length;
+    $("question-add").disabled = !!step.locked || left <= 0;
+    $("question-text").disabled = !!step.locked;
+    $("question-left").textContent = left <= 0 ? "You have asked as many as this step allows." : "";
+    $("question-hint").textContent = (input.anonymous ? "Questions are shared without names. " :
+      "Questions are shared with your name. ") + "Tap ▲ on the ones you want answered; tap again to take it back.";
+    show($("question-hint"), true);
+    var own = {};
+    (mine.my_questions || []).forEach(function (id) { own[id] = true; });
+    var up = upvotedWithPending(mine);
+    var list = $("questions");
+    clear(list);
+    (pub.questions || []).forEach(function (q) {
+      var row = el("li", "question" + (q.answered ? " answered" : ""));
+      var text = el("div", "text", q.text);
+      var facts = [];
+      if (q.author_name) facts.push("— " + q.author_name);
+      if (own[q.id]) facts.push("your question");
+      if (q.answered) facts.push("answered");
+      if (q.merged) facts.push(q.merged + " similar merged in");
+      if (facts.length) text.appendChild(el("span", "meta", facts.join(" · ")));
+      row.appendChild(text);
+      var votes = q.votes + (up[q.id] && (mine.upvoted || []).indexOf(q.id) < 0 ? 1 : 0)
+                          - (!up[q.id] && (mine.upvoted || []).indexOf(q.id) >= 0 ? 1 : 0);
+      var button = el("button", "up", "▲ " + votes);
+      button.type = "button";
+      button.dataset.focusKey = "up:" + q.id;
+      button.setAttribute("aria-pressed", up[q.id] ? "true" : "false");
+      button.setAttribute("aria-label", (up[q.id] ? "Take back your upvote: " : "Upvote: ") + short(q.text) + " (" + votes + ")");
+      button.disabled = !!step.locked || !!own[q.id];
+      button.addEventListener("click", function () {
+        if (up[q.id]) enqueue({ kind: "unupvote", method: "POST", path: "command", body: { type: "withdraw_upvote", question: q.id } });
+        else enqueue({ kind: "upvote", method: "POST", path: "command", body: { type: "upvote", question: q.id } });
+      });
+      row.appendChild(button);
+      list.appendChild(row);
+    });
+    waiting.forEach(function (item) {
+      var row = el("li", "question pending");
+      var text = el("div", "text", item.body.text);
+      text.appendChild(el("span", "meta", "Waiting to send…"));
+      row.appendChild(text);
+      list.appendChild(row);
+    });
+    show($("questions-empty"), !(pub.questions || []).length && !waiting.length);
+  }
+
+  $("question-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!view) return;
+    var text = $("question-text").value.trim();
+    if (!text) { showAlert("Write your question first."); $("question-text").focus(); return; }
+    hideAlert();
+    enqueue({ kind: "question", method: "POST", path: "command", body: { type: "ask_question", text: text } });
+    $("question-text").value = "";
+    $("question-text").focus();
+  });
+
+  // actions --------------------------------------------------------------
+
+  function actionItem(action, pendingNow, yours) {
+    var item = el("li", "action" + (action.done ? " done" : "") + (pendingNow ? " pending" : ""));
+    item.appendChild(el("span", "what", action.what));
+    var facts = [];
+    if (action.who) facts.push(action.who);
+    if (action.due) facts.push("by " + action.due);
+    if (action.from) facts.push("from: " + action.from);
+    if (action.done) facts.push("done");
+    if (yours) facts.push("proposed by you");
+    if (pendingNow) facts.push("Waiting to send…");
+    if (facts.length) item.appendChild(el("span", "meta", facts.join(" · ")));
+    return item;
+  }
+
+  function renderActions(pub, mine, input, step) {
+    var everyone = input.who_can_add === "everyone";
+    var waiting = pending("action");
+    var left = (mine.actions_left || 0) - waiting.length;
+    show($("action-form"), everyone);
+    $("action-add").disabled = !!step.locked || left <= 0;
+    $("action-left").textContent = everyone ? Math.max(0, left) + " left" : "";
+    $("action-hint").textContent = everyone
+      ? "Propose what will be done; the facilitator may edit it."
+      : "The facilitator writes the actions; they appear here.";
+    show($("action-hint"), true);
+    var list = $("actions");
+    clear(list);
+    var yours = {};
+    (mine.my_actions || []).forEach(function (id) { yours[id] = true; });
+    (pub.actions || []).forEach(function (a) { list.appendChild(actionItem(a, false, yours[a.id])); });
+    waiting.forEach(function (item) {
+      list.appendChild(actionItem({ what: item.body.what, who: item.body.who, due: item.body.due }, true));
+    });
+    show($("actions-empty"), !(pub.actions || []).length && !waiting.length);
+  }
+
+  $("action-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!view) return;
+    var what = $("action-what").value.trim();
+    if (!what) { showAlert("Say what will be done first."); $("action-what").focus(); return; }
+    var body = { type: "add_action", what: what };
+    var who = $("action-who").value.trim();
+    var due = $("action-due").value.trim();
+    if (who) body.who = who;
+    if (due) body.due = due;
+    hideAlert();
+    enqueue({ kind: "action", method: "POST", path: "command", body: body });
+    $("action-what").value = ""; $("action-who").value = ""; $("action-due").value = "";
+    $("action-what").focus();
+  });
+
   // ------------------------------------------------------------ start
 
   // ---------------------------------------------------------------- one screen per input kind
   // The phone page's table keyed by input kind (tests/test_input_kinds.py checks that every
   // kind the server knows has an entry): which panels it shows, and how it fills them.
-  var PANELS = ["notes-panel", "vote-panel", "rating-panel", "clusters-panel"];
+  var PANELS = ["notes-panel", "vote-panel", "rating-panel", "clusters-panel", "actions-panel",
+                "words-panel", "questions-panel"];
   var NO_SCREEN = { panels: function () { return []; }, render: function () {} };
   var SCREENS = {
     notes: { panels: function () { return ["notes-panel"]; }, render: renderNotes },
@@ -752,7 +930,10 @@
       panels: function () { return ["clusters-panel"]; },
       render: function (pub) { renderClusters(pub.clusters || [], pub.notes || []); }
     },
-    discussion: NO_SCREEN
+    discussion: NO_SCREEN,
+    actions: { panels: function () { return ["actions-panel"]; }, render: renderActions },
+    words: { panels: function () { return ["words-panel"]; }, render: renderWords },
+    questions: { panels: function () { return ["questions-panel"]; }, render: renderQuestions }
   };
   if (me && me.key) {
     startSession();

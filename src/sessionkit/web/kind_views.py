@@ -1,0 +1,123 @@
+"""What a phone is sent on a words, questions or actions step (entries of ``KIND_VIEWS``).
+
+As in :mod:`.views`: the public part is the same for every phone; the personal part says
+what is this phone's own. Author ids never leave the server; ids of answers, questions
+and actions do (the phone sends them back), but the page never shows them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from sessionkit.core.engine import Engine
+from sessionkit.core.inputs.actions import ActionsInput, listed, source_label
+from sessionkit.core.inputs.questions import QuestionsInput, merged_into, ranked
+from sessionkit.core.inputs.words import WordsInput, answers_by, cloud
+from sessionkit.core.state import StepState
+
+
+class Views(Protocol):
+    """What these parts need of :class:`sessionkit.web.views.Views`."""
+
+    @property
+    def engine(self) -> Engine: ...
+
+
+# ---------------------------------------------------------------- words
+
+
+def public_words(views: Views, key: str, spec: WordsInput, step_state: StepState) -> dict[str, Any]:
+    words = cloud(views.engine.state, key)
+    return {
+        "input": {
+            "kind": "words",
+            "max_words": spec.max_words,
+            "answers_per_person": spec.answers_per_person,
+        },
+        "cloud": [{"word": word, "count": count} for word, count in words],
+        "answers_total": sum(count for _, count in words),
+    }
+
+
+def me_words(views: Views, key: str, pid: str, spec: WordsInput) -> dict[str, Any]:
+    mine = answers_by(views.engine.state, key, pid)
+    return {
+        "my_words": [a.text for a in mine],
+        "words_left": max(0, spec.answers_per_person - len(mine)),
+    }
+
+
+# ---------------------------------------------------------------- questions
+
+
+def public_questions(
+    views: Views, key: str, spec: QuestionsInput, step_state: StepState
+) -> dict[str, Any]:
+    state = views.engine.state
+    out = []
+    for q in ranked(state, key):
+        item: dict[str, Any] = {
+            "id": q.id,
+            "text": q.text,
+            "votes": len(q.voters),
+            "answered": q.answered,
+            "merged": len(merged_into(state, q.id)),
+        }
+        if q.author_name:
+            item["author_name"] = q.author_name
+        out.append(item)
+    return {
+        "input": {
+            "kind": "questions",
+            "max_per_person": spec.max_per_person,
+            "anonymous": spec.anonymous,
+        },
+        "questions": out,
+    }
+
+
+def me_questions(views: Views, key: str, pid: str, spec: QuestionsInput) -> dict[str, Any]:
+    state = views.engine.state
+    asked = [q for q in state.questions.values() if q.step == key and q.author == pid]
+    standing = [q for q in state.questions.values() if q.step == key and q.merged_into is None]
+    return {
+        "my_questions": [q.id for q in asked],
+        "upvoted": [q.id for q in standing if pid in q.voters],
+        "questions_left": max(0, spec.max_per_person - len(asked)),
+    }
+
+
+# ---------------------------------------------------------------- actions
+
+
+def public_actions(
+    views: Views, key: str, spec: ActionsInput, step_state: StepState
+) -> dict[str, Any]:
+    state = views.engine.state
+    return {
+        "input": {
+            "kind": "actions",
+            "who_can_add": spec.who_can_add,
+            "max_per_person": spec.max_per_person,
+        },
+        "actions": [
+            {
+                "id": a.id,
+                "what": a.what,
+                "who": a.who,
+                "due": a.due,
+                "from": source_label(state, a.source) or None,
+                "done": a.done,
+            }
+            for a in listed(state, key)
+        ],
+    }
+
+
+def me_actions(views: Views, key: str, pid: str, spec: ActionsInput) -> dict[str, Any]:
+    state = views.engine.state
+    mine = [a for a in state.actions.values() if a.step == key and a.author == pid]
+    return {
+        "my_actions": [a.id for a in mine if not a.dropped],
+        "actions_left": max(0, spec.max_per_person - len(mine)),
+    }
