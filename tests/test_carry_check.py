@@ -304,3 +304,14 @@ def test_a_variable_naming_a_region_cannot_be_empty(tmp_path, methods):
     assert problem.message == (
         "'other_roles' names a region or category of 'seeing-the-knot', so it cannot be empty"
     )
+
+
+def test_every_bundled_plan_ends_with_agreed_actions() -> None:
+    """A workshop that ends without what, who and by when leaves its ideas on the wall."""
+    from sessionkit.library import load_library
+
+    library = load_library((), ())
+    assert len(library.plans) == 3
+    for plan in library.plans.values():
+        methods = [item.method for day in plan.days for item in day.agenda if item.method]
+        assert "agree-actions" in methods[-2:], plan.id
