@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, Protocol
 
 from sessionkit.core import read
-from sessionkit.core.command import Command, ShortId
+from sessionkit.core.command import ClientId, Command, ShortId
 from sessionkit.core.errors import Rejected
 from sessionkit.core.groupspec import GroupsSpec
 from sessionkit.core.state import FACILITATOR, Event, Group, Note, SessionState
@@ -51,6 +51,7 @@ class PickNote(Command):
     note: ShortId | None = None
     group: ShortId | None = None
     """Facilitator only: which group (default: the note's)."""
+    client_id: ClientId | None = None
 
 
 GROUP_COMMANDS: tuple[type[Command], ...] = (ReformGroups, MoveToGroup, PickNote)
@@ -301,6 +302,8 @@ def pick(ctx: GroupContext, cmd: PickNote, actor: str) -> Event:
         group = group_of(state, key, actor)
         if group is None:
             raise Rejected("You are not in a group on this step yet.", "conflict")
+        if cmd.group is not None and cmd.group != group.id:
+            raise Rejected("You can only pick for your own group.", "forbidden")
     if spec is None or not spec.pick:
         raise Rejected("Groups do not pick a note on this step.", "conflict")
     if note is not None and note.group != group.id:

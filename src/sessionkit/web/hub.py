@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from sessionkit.core.engine import Engine
 from sessionkit.core.state import FACILITATOR, Event, SessionState
@@ -28,6 +29,8 @@ log = logging.getLogger("sessionkit.web")
 
 PARTICIPANT_ONLY = frozenset({"participant_joined", "vote_cast", "vote_withdrawn"})
 """Events that change nothing other phones are shown."""
+GROUP_ONLY = frozenset({"note_added", "note_edited", "note_picked"})
+"""Events that change what the members of a group are shown (when the note has a group)."""
 
 
 class Connection:
@@ -114,6 +117,8 @@ class Hub:
             if data.get("key"):
                 self.keys[data["key"]] = data["participant"]
             self._keys_seq = state.seq
+            if data.get("group"):  # the group they were placed in learns who came
+                self._notify_group(state, data["group"])
             return
         if kind in PARTICIPANT_ONLY:
             self.notify_participant(event.actor)
@@ -127,6 +132,9 @@ class Hub:
             return
         if kind == "note_added":
             self.views.note_added(data["step"], event.actor, data["note"])
+        if kind in GROUP_ONLY and event.actor != FACILITATOR and self._notify_group(state, data):
+            if kind == "note_picked" or not self.engine.visible_to(data["note"], PUBLIC_VIEWER):
+                return
         if kind in ("note_added", "note_edited") and event.actor != FACILITATOR:
             if not self.engine.visible_to(data["note"], PUBLIC_VIEWER):
                 self.notify_participant(event.actor)  # private until revealed
@@ -165,6 +173,19 @@ class Hub:
         message = self.message()
         for connection in self.connections:
             connection.push(message)
+
+    def _notify_group(self, state: SessionState, data: dict[str, Any]) -> bool:
+        """Tell every member of the group an event is about (a note of theirs, a pick)."""
+        group_id = data.get("group")
+        if group_id is None and "note" in data:
+            note = state.notes.get(data["note"])
+            group_id = note.group if note is not None else None
+        group = state.groups.get(group_id) if group_id is not None else None
+        if group is None:
+            return False
+        for member in group.members:
+            self.notify_participant(member)
+        return True
 
     def notify_participant(self, participant: str, close: bool = False) -> None:
         streams = self.by_participant.get(participant)

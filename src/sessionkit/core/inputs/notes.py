@@ -108,6 +108,7 @@ class EditNote(Command):
     text: NoteText | None = None
     category: ShortId | None = None
     region: ShortId | None = None
+    client_id: ClientId | None = None
 
 
 class HideNote(Command):
@@ -198,6 +199,8 @@ def _group_for(ctx: RuleContext, key: str, cmd: AddNote, actor: str) -> str | No
     gid = state.group_of.get(key, {}).get(actor)
     if gid is None:
         raise Rejected("You are not in a group yet: the facilitator will place you.", "conflict")
+    if cmd.group is not None and cmd.group != gid:
+        raise Rejected("You can only add notes to your own group's list.", "forbidden")
     written = state.groups[gid].notes
     if written >= grouped.max_per_group:
         raise Rejected(f"Your group has added {written} notes, the most this step allows.", "limit")

@@ -1,0 +1,71 @@
+"""What a phone is shown on a grouped step: its group, and the group's shared list.
+
+"You are in group C with Ana and Bo": names only where the step keeps names (on an
+anonymous step a phone is told its group's letter and size, never who is in it). The
+group's notes are the personal part of every member's view, from an index kept beside
+the views' own (group id -> note ids), so no request scans every note.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sessionkit.core import groups
+from sessionkit.core.engine import Engine
+from sessionkit.core.groupspec import GroupsSpec
+from sessionkit.core.state import Note
+
+
+class GroupIndex:
+    """Group id -> ids of its notes, in the order they were written."""
+
+    def __init__(self) -> None:
+        self.notes: dict[str, list[str]] = {}
+
+    def rebuild(self, notes: dict[str, Note]) -> None:
+        self.notes = {}
+        for note in notes.values():
+            self.add(note)
+
+    def add(self, note: Note | None) -> None:
+        if note is not None and note.group is not None:
+            self.notes.setdefault(note.group, []).append(note.id)
+
+
+def names_of(engine: Engine, members: list[str], viewer: str) -> list[str]:
+    """The other members' names as a phone shows them (someone who gave none counts)."""
+    people = engine.state.participants
+    return [people[m].name or "someone without a name" for m in members if m != viewer]
+
+
+def group_part(
+    engine: Engine, index: GroupIndex, key: str, viewer: str, spec: GroupsSpec
+) -> dict[str, Any]:
+    """The ``group`` block of a phone's personal part on a grouped step."""
+    state = engine.state
+    group = groups.group_of(state, key, viewer)
+    out: dict[str, Any] = {"size_planned": spec.size, "pick": spec.pick}
+    if group is None:
+        out["label"] = None  # the phone says the facilitator will place them
+        return out
+    present = groups.present(state, group)
+    _, step = engine.step_def(key)
+    named = step is not None and not step.input.is_anonymous()
+    out.update(
+        label=group.label,
+        size=len(present),
+        with_names=names_of(engine, present, viewer) if named else None,
+        picked=group.picked,
+        max_notes=spec.max_per_group,
+        notes_left=max(0, spec.max_per_group - group.notes),
+    )
+    return out
+
+
+def group_notes(engine: Engine, index: GroupIndex, key: str, viewer: str) -> list[Note]:
+    """The viewer's group's notes on this step (hidden ones too: the group should know)."""
+    group = groups.group_of(engine.state, key, viewer)
+    if group is None:
+        return []
+    notes = engine.state.notes
+    return [notes[i] for i in index.notes.get(group.id, ()) if i in notes]
