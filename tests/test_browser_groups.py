@@ -12,8 +12,6 @@ import asyncio
 import os
 from pathlib import Path
 
-import pytest
-
 from helpers.waiting import SAFETY_MS, until
 from sessionkit.core import commands as c
 from sessionkit.core import groups

@@ -8,13 +8,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from factories import make_plan
 from sessionkit.core import commands as c
 from sessionkit.core import groups
 from sessionkit.core.engine import Engine
 from sessionkit.library import load_library
 from sessionkit.web import create_app
 from test_web import TOKEN, cid, error_of, fast_limits, join
-from factories import make_plan
 
 API = f"/j/{TOKEN}/api"
 METHODS_DIR = Path(__file__).resolve().parent.parent / "methods"
