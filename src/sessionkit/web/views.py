@@ -237,7 +237,7 @@ class Views:
         state = self.engine.state
         clusters = [cl for cl in state.clusters.values() if cl.step == key]
         return {
-            "input": {"kind": "cluster", "picked_only": spec.picked_only},
+            "input": {"kind": "cluster", **({"picked_only": True} if spec.picked_only else {})},
             **self._clusters(clusters, self.engine.cluster_sources(key), keep=spec.takes),
         }
 
