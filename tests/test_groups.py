@@ -101,7 +101,7 @@ def test_notice_for_a_formation_that_is_not_as_planned() -> None:
         "Only 3 people for groups of 4: one group of everyone."
     )
     assert groups.notice(spec, [["a", "b", "c"], ["d", "e", "f"]]) == (
-        "6 people: groups of 4, with some of 3."
+        "6 people for groups of 4: 2 groups of 3."
     )
     assert groups.notice(spec, []) == "Nobody has joined yet: groups form as people join."
     assert groups.notice(spec, [["a", "b", "c", "d"]]) is None
@@ -124,7 +124,7 @@ def test_groups_are_formed_when_the_step_starts_and_journalled() -> None:
     assert [g["label"] for g in formed] == ["A", "B"]
     assert sorted(len(g["members"]) for g in formed) == [2, 3]
     assert sorted(m for g in formed for m in g["members"]) == sorted(people)
-    assert event.data["notice"] == "5 people: groups of 2, with some of 3."
+    assert event.data["notice"] == "5 people for groups of 2: 1 group of 3, 1 group of 2."
     placed_once(engine.state, PAIRS)
 
 

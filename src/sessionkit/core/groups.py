@@ -122,10 +122,15 @@ def notice(spec: GroupsSpec, formed: Sequence[Sequence[str]]) -> str | None:
             f"Only {count} {'person' if count == 1 else 'people'} for groups of {spec.size}: "
             "one group of everyone."
         )
-    odd = sorted({len(m) for m in formed if len(m) != spec.size})
-    if odd:
-        return f"{count} people: groups of {spec.size}, with some of {' and '.join(map(str, odd))}."
-    return None
+    if all(len(m) == spec.size for m in formed):
+        return None
+    counts: dict[int, int] = {}
+    for members in formed:
+        counts[len(members)] = counts.get(len(members), 0) + 1
+    split = ", ".join(
+        f"{n} group{'s' * (n != 1)} of {size}" for size, n in sorted(counts.items(), reverse=True)
+    )
+    return f"{count} people for groups of {spec.size}: {split}."
 
 
 # ---------------------------------------------------------------- forming

@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Digits, Static
 
+from sessionkit.core import groups as rounds
 from sessionkit.core.engine import Engine
 from sessionkit.core.method import (
     CanvasInput,
@@ -238,6 +239,7 @@ class BoardInfo(Panel):
                     parts.append(Content(f" · average {mean:.1f}"))
             elif isinstance(spec, DiscussionInput):
                 parts.append(Content("Discussion · s writes the summary"))
+            parts.extend(_groups_line(engine, key))
             if state.step_state(key).locked:
                 parts.append(Content.styled("  PHONE INPUT PAUSED (i)", ".board--warning"))
         if private:
@@ -246,6 +248,21 @@ class BoardInfo(Panel):
             )
             parts.insert(1, Content(" "))
         self.set(Content.assemble(*parts))
+
+
+def _groups_line(engine: Engine, key: str) -> list[Content]:
+    """How many groups a grouped step has, and what is not as planned (G re-forms)."""
+    spec = rounds.spec_at(engine.items, key)
+    if spec is None:
+        return []
+    state = engine.state
+    formed = [rounds.present(state, g) for g in rounds.current(state, key)]
+    count = len(formed)
+    parts = [Content(f" · {count} group{'s' * (count != 1)} (G re-forms, w places someone)")]
+    notice = rounds.notice(spec, formed)
+    if notice:
+        parts.append(Content.styled(f" {notice}", ".board--warning"))
+    return parts
 
 
 class AgendaView(Panel):
