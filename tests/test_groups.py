@@ -23,15 +23,15 @@ ALONE, PAIRS, FOURS, ALL = "0.0", "0.1", "0.2", "0.3"
 METHODS_DIR = Path(__file__).resolve().parent.parent / "methods"
 
 
-def one_two_four(**pairs: object) -> Method:
+def one_two_four(*, anonymous_pairs: bool = False) -> Method:
     return make_method(
         "one-two-four",
         [
             step("alone", {"kind": "notes", "private": True}),
             step(
                 "pairs",
-                {"kind": "notes", "private": True, "anonymous": False},
-                groups={"size": 2, "pick": True, "max_per_group": 3, **pairs},
+                {"kind": "notes", "private": True, "anonymous": anonymous_pairs},
+                groups={"size": 2, "pick": True, "max_per_group": 3},
             ),
             step(
                 "fours",
@@ -463,3 +463,26 @@ def test_groups_hold_whatever_the_facilitator_and_the_room_do(
     again = engine_for(clock=FakeClock())
     again.replay(journal.events)
     assert again.state.model_dump() == engine.state.model_dump()
+
+
+def test_the_record_keeps_notes_under_their_group_and_names_no_one_on_anonymous_steps() -> None:
+    from sessionkit.core.record import Record
+    from sessionkit.export import markdown
+
+    engine = engine_for(one_two_four(anonymous_pairs=True))
+    people = room(engine, 4)
+    engine.execute(c.StartSession())
+    go(engine, PAIRS)
+    ours = groups.group_of(engine.state, PAIRS, people[0])
+    assert ours is not None
+    note = engine.execute(c.AddNote(text="Pair idea"), people[0]).data["note"]
+    engine.execute(c.AddNote(text="Typed from paper", group=ours.id))
+    engine.execute(c.PickNote(note=note), people[0])
+    record = Record.from_engine(engine)
+    assert all(not g.members for g in record.state.groups.values())
+    assert record.state.group_of[PAIRS] == {}
+    assert record.state.notes[note].author == ""
+    text = markdown.render(record)
+    assert f"**Group {ours.label}** (2 notes)" in text
+    assert "- Pair idea — *the group's pick*" in text
+    assert "- Typed from paper — *on paper*" in text

@@ -318,6 +318,8 @@ def _render_steps(method: Method) -> list[RenderableType]:
             ("Input: ", Text(step.input.describe())),
             ("Prompt: ", Text(step.prompt)),
         ]
+        if step.groups is not None:
+            body.insert(1, ("Groups: ", Text(step.groups.describe())))
         if step.facilitator_notes:
             body.append(("Facilitator: ", Text(step.facilitator_notes)))
         parts.extend(_hanging(Text(label, style="dim"), value, indent=5) for label, value in body)

@@ -41,7 +41,7 @@ from sessionkit.core.inputs.rating import RatingInput, RatingSummary, summarise
 from sessionkit.core.inputs.vote import TallyRow, VoteInput, tally_rows
 from sessionkit.core.method import Method, Step
 from sessionkit.core.plan import Plan
-from sessionkit.core.state import Cluster, Note, SessionState
+from sessionkit.core.state import FACILITATOR, Cluster, Note, SessionState
 from sessionkit.core.timeline import ItemView, StepView, local_time, minutes_text
 from sessionkit.core.tomldata import toml_data
 
@@ -97,9 +97,18 @@ def deidentify(state: SessionState, anonymous_step: Callable[[str], bool]) -> Se
         person.name = None
         person.key = ""
     for note in clean.notes.values():
-        if anonymous_step(note.step):
+        # A group's note typed in by the facilitator keeps saying so ("on paper"): the
+        # facilitator is not a participant to protect.
+        paper = note.group is not None and note.author == FACILITATOR
+        if anonymous_step(note.step) and not paper:
             note.author = ""
             note.author_name = None
+    for key in list(clean.group_of):  # who was in which group, on an anonymous step
+        if anonymous_step(key):
+            clean.group_of[key] = {}
+    for group in clean.groups.values():
+        if anonymous_step(group.step):
+            group.members = []
     for kind in KINDS.values():  # voters, raters: each kind renumbers its own
         if kind.deidentify is not None:
             kind.deidentify(clean)
@@ -325,6 +334,8 @@ class Record(BaseModel):
         """The visible notes of a step grouped by cluster (clusters in the order they
         were made, parking lot last, then notes in no cluster)."""
         notes = self.visible_notes(key)
+        if any(g.step == key for g in self.state.groups.values()):
+            return self._by_people_group(key, notes)
         groups: dict[str | None, list[Note]] = {}
         for note in notes:
             cid = note.cluster if note.cluster in self.state.clusters else None
@@ -343,6 +354,35 @@ class Record(BaseModel):
         if None in groups:
             result.append((None, groups[None]))
         return result
+
+    def _by_people_group(
+        self, key: str, notes: list[Note]
+    ) -> list[tuple[Cluster | None, list[Note]]]:
+        """A grouped step's notes under their group ("Group A"), in the shape of clusters
+        so every export lays them out as it does themes (a group has no dots)."""
+        sections: list[tuple[Cluster | None, list[Note]]] = []
+        mine = sorted(
+            (g for g in self.state.groups.values() if g.step == key),
+            key=lambda g: (g.retired, g.formation, _id_order(g.id)),
+        )
+        for group in mine:
+            members = [n for n in notes if n.group == group.id]
+            if not members:
+                continue
+            label = f"Group {group.label}" + (" (before re-forming)" if group.retired else "")
+            sections.append((Cluster(id=group.id, step=key, label=label, created_at=0.0), members))
+        loose = [n for n in notes if n.group is None]
+        if loose:
+            sections.append((None, loose))
+        return sections
+
+    def is_picked(self, note: Note) -> bool:
+        """Did its group pick this note to take forward?"""
+        return self.state.is_picked(note)
+
+    def on_paper(self, note: Note) -> bool:
+        """A group's note the facilitator typed in from paper."""
+        return note.group is not None and note.author == FACILITATOR
 
     def clusters_of(self, key: str) -> list[tuple[Cluster, list[Note]]]:
         """Clusters made on a cluster step, each with its visible notes."""
