@@ -64,7 +64,7 @@ METHOD = Method.model_validate(
         "summary": "Benchmark steps.",
         "purpose": "Load.",
         "phase": "discover",
-        "duration": {"min": 10, "typical": 10, "max": 10},
+        "duration": {"min": 12, "typical": 12, "max": 12},
         "group_size": {"min": 1, "max": 5000},
         "steps": [
             # 0.0: an open board: every note is shown to every phone
@@ -110,6 +110,15 @@ METHOD = Method.model_validate(
                 "prompt": "Everyone at once!",
                 "timebox": 2,
                 "input": {"kind": "notes", "max_per_person": 100},
+            },
+            # 0.5: a round in fours: groups formed as it starts, one shared list each
+            {
+                "id": "rounds",
+                "title": "Fours",
+                "prompt": "Sharpen your ideas together.",
+                "timebox": 2,
+                "input": {"kind": "notes", "anonymous": False},
+                "groups": {"size": 4, "pick": True, "max_per_group": 100},
             },
         ],
     }

@@ -16,13 +16,13 @@ notes to take forward, and a cluster step with ``picked_only = true`` takes just
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any, Literal, Protocol
 
 from sessionkit.core import read
 from sessionkit.core.command import ClientId, Command, ShortId
 from sessionkit.core.errors import Rejected
-from sessionkit.core.groupspec import GroupsSpec
+from sessionkit.core.groupspec import GroupsSpec, label, notice, sizes
 from sessionkit.core.state import FACILITATOR, Event, Group, Note, SessionState
 
 Items = read.Items
@@ -81,56 +81,6 @@ def present(state: SessionState, group: Group) -> list[str]:
     """Members still in the session (someone removed keeps their place in the record)."""
     people = state.participants
     return [m for m in group.members if m in people and not people[m].removed]
-
-
-def label(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA: what people are told, spreadsheet-style."""
-    out = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        out = chr(ord("A") + rest) + out
-    return out
-
-
-def sizes(count: int, size: int) -> list[int]:
-    """How ``count`` people split into groups of about ``size``: as many groups as keeps
-    every group within one of ``size`` (a pair with one over is a three; six for fours is
-    two threes), nobody alone unless only one person is there."""
-    if count <= 0:
-        return []
-    best: tuple[int, int] | None = None
-    for groups in sorted({max(1, count // size), max(1, -(-count // size))}):
-        small, extra = divmod(count, groups)
-        if small < 2 and groups > 1:
-            continue
-        spread = max(abs(small - size), abs(small + (1 if extra else 0) - size))
-        if best is None or spread < best[0]:
-            best = (spread, groups)
-    groups = best[1] if best else 1
-    small, extra = divmod(count, groups)
-    return [small + 1 if i < extra else small for i in range(groups)]
-
-
-def notice(spec: GroupsSpec, formed: Sequence[Sequence[str]]) -> str | None:
-    """What the facilitator should know about a formation that is not as planned."""
-    count = sum(len(m) for m in formed)
-    if count == 0:
-        return "Nobody has joined yet: groups form as people join."
-    if count < spec.size:
-        return (
-            f"Only {count} {'person' if count == 1 else 'people'} for groups of {spec.size}: "
-            "one group of everyone."
-        )
-    if all(len(m) == spec.size for m in formed):
-        return None
-    counts: dict[int, int] = {}
-    for members in formed:
-        counts[len(members)] = counts.get(len(members), 0) + 1
-    split = ", ".join(
-        f"{n} group{'s' * (n != 1)} of {size}" for size, n in sorted(counts.items(), reverse=True)
-    )
-    return f"{count} people for groups of {spec.size}: {split}."
 
 
 # ---------------------------------------------------------------- forming

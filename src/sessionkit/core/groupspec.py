@@ -1,7 +1,8 @@
 """A step's ``[steps.groups]`` table: people work in small groups that share one list.
 
-Only the spec lives here (the method model imports it); forming groups, their commands
-and folds are :mod:`sessionkit.core.groups`.
+The spec, how a number of people splits into groups, and the checks of a method's
+groups tables live here (the method model imports it); forming groups from the state,
+their commands and folds are :mod:`sessionkit.core.groups`.
 """
 
 from __future__ import annotations
@@ -38,6 +39,62 @@ class GroupsSpec(Strict):
         if self.pick:
             parts.append("each group picks one note")
         return ", ".join(parts)
+
+
+# ---------------------------------------------------------------- checks of a method
+
+
+# ---------------------------------------------------------------- how groups split
+
+
+def label(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: what people are told, spreadsheet-style."""
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(ord("A") + rest) + out
+    return out
+
+
+def sizes(count: int, size: int) -> list[int]:
+    """How ``count`` people split into groups of about ``size``: as many groups as keeps
+    every group within one of ``size`` (a pair with one over is a three; six for fours is
+    two threes), nobody alone unless only one person is there."""
+    if count <= 0:
+        return []
+    best: tuple[int, int] | None = None
+    for groups in sorted({max(1, count // size), max(1, -(-count // size))}):
+        small, extra = divmod(count, groups)
+        if small < 2 and groups > 1:
+            continue
+        spread = max(abs(small - size), abs(small + (1 if extra else 0) - size))
+        if best is None or spread < best[0]:
+            best = (spread, groups)
+    groups = best[1] if best else 1
+    small, extra = divmod(count, groups)
+    return [small + 1 if i < extra else small for i in range(groups)]
+
+
+def notice(spec: GroupsSpec, formed: Sequence[Sequence[str]]) -> str | None:
+    """What the facilitator should know about a formation that is not as planned."""
+    count = sum(len(m) for m in formed)
+    if count == 0:
+        return "Nobody has joined yet: groups form as people join."
+    if count < spec.size:
+        return (
+            f"Only {count} {'person' if count == 1 else 'people'} for groups of {spec.size}: "
+            "one group of everyone."
+        )
+    if all(len(m) == spec.size for m in formed):
+        return None
+    counts: dict[int, int] = {}
+    for members in formed:
+        counts[len(members)] = counts.get(len(members), 0) + 1
+    split = ", ".join(
+        f"{n} group{'s' * (n != 1)} of {size}" for size, n in sorted(counts.items(), reverse=True)
+    )
+    return f"{count} people for groups of {spec.size}: {split}."
 
 
 # ---------------------------------------------------------------- checks of a method

@@ -62,10 +62,14 @@ def group_part(
     return out
 
 
-def group_notes(engine: Engine, index: GroupIndex, key: str, viewer: str) -> list[Note]:
-    """The viewer's group's notes on this step (hidden ones too: the group should know)."""
+def group_notes(
+    engine: Engine, index: GroupIndex, key: str, viewer: str, spec: GroupsSpec
+) -> tuple[list[Note], int]:
+    """The viewer's group's notes on this step (hidden ones too: the group should know),
+    and how many more the group may add."""
     group = groups.group_of(engine.state, key, viewer)
     if group is None:
-        return []
+        return [], 0
     notes = engine.state.notes
-    return [notes[i] for i in index.notes.get(group.id, ()) if i in notes]
+    shared = [notes[i] for i in index.notes.get(group.id, ()) if i in notes]
+    return shared, max(0, spec.max_per_group - group.notes)

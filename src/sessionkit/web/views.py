@@ -348,11 +348,10 @@ class Views:
         state = self.engine.state
         grouped = groups.spec_at(self.engine.items, key)
         if grouped is not None:  # the group's shared list, and the group's limit
-            shared = group_notes(self.engine, self._groups, key, pid)
-            group = groups.group_of(state, key, pid)
+            shared, left = group_notes(self.engine, self._groups, key, pid, grouped)
             return {
                 "notes": [dict(note_json(n), hidden=n.hidden) for n in shared],
-                "notes_left": max(0, grouped.max_per_group - group.notes) if group else 0,
+                "notes_left": left,
             }
         own = [state.notes[i] for i in self._own.get((key, pid), ()) if i in state.notes]
         return {
