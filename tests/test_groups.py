@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from factories import FakeClock, ListJournal, go, join, make_engine, make_method, make_plan, step
 from sessionkit.core import commands as c
-from sessionkit.core import groups
+from sessionkit.core import groups, groupspec
 from sessionkit.core.engine import Engine, Rejected
 from sessionkit.core.groupspec import GroupsSpec
 from sessionkit.core.method import Method
@@ -84,12 +84,12 @@ def placed_once(state: SessionState, key: str) -> None:
 def test_sizes_keep_every_group_close_to_its_size(
     count: int, size: int, expected: list[int]
 ) -> None:
-    assert groups.sizes(count, size) == expected
+    assert groupspec.sizes(count, size) == expected
 
 
 @given(st.integers(0, 300), st.integers(2, 12))
 def test_sizes_place_everyone_and_leave_nobody_alone(count: int, size: int) -> None:
-    split = groups.sizes(count, size)
+    split = groupspec.sizes(count, size)
     assert sum(split) == count
     assert count < 2 or min(split) >= 2
     assert max(split, default=0) - min(split, default=0) <= 1
@@ -97,15 +97,15 @@ def test_sizes_place_everyone_and_leave_nobody_alone(count: int, size: int) -> N
 
 def test_notice_for_a_formation_that_is_not_as_planned() -> None:
     spec = GroupsSpec(size=4)
-    assert groups.notice(spec, [["a", "b", "c"]]) == (
+    assert groupspec.notice(spec, [["a", "b", "c"]]) == (
         "Only 3 people for groups of 4: one group of everyone."
     )
-    assert groups.notice(spec, [["a", "b", "c"], ["d", "e", "f"]]) == (
+    assert groupspec.notice(spec, [["a", "b", "c"], ["d", "e", "f"]]) == (
         "6 people for groups of 4: 2 groups of 3."
     )
-    assert groups.notice(spec, []) == "Nobody has joined yet: groups form as people join."
-    assert groups.notice(spec, [["a", "b", "c", "d"]]) is None
-    assert [groups.label(n) for n in (0, 25, 26, 27, 701, 702)] == [
+    assert groupspec.notice(spec, []) == "Nobody has joined yet: groups form as people join."
+    assert groupspec.notice(spec, [["a", "b", "c", "d"]]) is None
+    assert [groupspec.label(n) for n in (0, 25, 26, 27, 701, 702)] == [
         "A", "Z", "AA", "AB", "ZZ", "AAA",
     ]  # fmt: skip
 

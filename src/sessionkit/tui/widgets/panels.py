@@ -17,6 +17,7 @@ from textual.widgets import Digits, Static
 
 from sessionkit.core import groups as rounds
 from sessionkit.core.engine import Engine
+from sessionkit.core.groupspec import notice as split_notice
 from sessionkit.core.method import (
     CanvasInput,
     ClusterInput,
@@ -259,7 +260,7 @@ def _groups_line(engine: Engine, key: str) -> list[Content]:
     formed = [rounds.present(state, g) for g in rounds.current(state, key)]
     count = len(formed)
     parts = [Content(f" · {count} group{'s' * (count != 1)} (G re-forms, w places someone)")]
-    notice = rounds.notice(spec, formed)
+    notice = split_notice(spec, formed)
     if notice:
         parts.append(Content.styled(f" {notice}", ".board--warning"))
     return parts
