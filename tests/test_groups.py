@@ -486,3 +486,19 @@ def test_the_record_keeps_notes_under_their_group_and_names_no_one_on_anonymous_
     assert f"**Group {ours.label}** (2 notes)" in text
     assert "- Pair idea — *the group's pick*" in text
     assert "- Typed from paper — *on paper*" in text
+
+
+def test_a_snapshot_keeps_the_groups_exactly(tmp_path: Path) -> None:
+    from sessionkit import store
+
+    engine = engine_for()
+    people = room(engine, 6)
+    engine.execute(c.StartSession())
+    go(engine, PAIRS)
+    note = engine.execute(c.AddNote(text="ours"), people[0]).data["note"]
+    engine.execute(c.PickNote(note=note), people[0])
+    engine.execute(c.ReformGroups())
+    go(engine, FOURS)
+    path = tmp_path / "snapshot.toml"
+    store.write_snapshot(path, engine.state)
+    assert store.read_snapshot(path) == engine.state

@@ -149,3 +149,31 @@ async def test_the_room_step_shows_one_idea_per_four(client, engine):
     engine.execute(c.GoTo(item=0, step=ALL))
     view = await state_of(client, people[0][1])
     assert sorted(n["text"] for n in view["public"]["notes"]) == sorted(picked)
+
+
+async def test_the_other_members_get_their_new_part_on_the_stream(engine):
+    app = create_app(engine, token=TOKEN, limits=fast_limits())
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://phone") as client:
+        people = [await join(client, name) for name in ("Ana", "Bo", "Cy", "Di")]
+        engine.execute(c.StartSession())
+        engine.execute(c.GoTo(item=0, step=PAIRS))
+        writer, headers = people[0]
+        group = groups.group_of(engine.state, "0.1", writer)
+        assert group is not None
+        partner = next(m for m in group.members if m != writer)
+        outsider = next(p for p, _ in people if p not in group.members)
+        hub = app.state.context.hub
+        streams = {pid: hub.connect(pid) for pid, _ in people}
+        for connection in streams.values():
+            connection.pending = connection.pending_me = None
+        added = await client.post(
+            f"{API}/notes", headers=headers, json={"text": "For us", "client_id": cid()}
+        )
+        assert added.status_code == 201
+        assert [n["text"] for n in added.json()["me"]["notes"]] == ["For us"]  # the writer's
+        pushed = streams[partner].pending_me
+        assert pushed is not None and pushed.startswith(b"event: me\ndata: ")
+        assert b'"text":"For us"' in pushed
+        assert streams[writer].pending_me is None  # the answer already carried it
+        assert streams[outsider].pending_me is None and streams[outsider].pending is None

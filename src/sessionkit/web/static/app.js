@@ -295,6 +295,14 @@
       try { data = JSON.parse(event.data); } catch (e) { /* refetch anyway */ }
       if (!view || data.seq !== lastSeq || data.step !== view.me.step) refresh();
     });
+    // The phone's own part, pushed when its group's list changes (no refetch needed).
+    stream.addEventListener("me", function (event) {
+      if (source !== stream) return;
+      alive();
+      var part = null;
+      try { part = JSON.parse(event.data); } catch (e) { refresh(); return; }
+      applyMe(part);
+    });
     stream.addEventListener("ping", function () { if (source === stream) alive(); });
     stream.addEventListener("error", function () {
       if (source !== stream) return;
