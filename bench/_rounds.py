@@ -1,7 +1,8 @@
 """The rounds phase of ``participants.py``: every phone in a group of four.
 
 The facilitator moves to a grouped step (the engine forms 250 fours of 1,000 phones as
-the step starts, in the step change's event); then every phone posts to its group's
+the step starts, in the step change's event); after 2.5 s (as before the votes: the step
+change's refetches and snapshot settle), every phone posts to its group's
 shared list every ``--interval`` seconds for ``--rounds-seconds``. Each note notifies
 the four members at once (their personal view changed), so each note costs up to four
 refetches of a view that carries the group's list.
@@ -10,6 +11,7 @@ refetches of a view that carries the group's list.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import random
 from typing import Any
 
@@ -30,6 +32,9 @@ async def rounds_phase(
     all_seen, delays = await room.step_change(server, 0, ROUNDS_STEP)
     result["rounds_step_all"] = all_seen
     result["rounds_step_each"] = summary(delays)
+    # As before the votes: let the step change's refetches (every phone) and the
+    # snapshot it schedules settle, so the figures are of the round itself.
+    await asyncio.sleep(2.5)
     cpu0, wall0 = server.cpu_seconds(), now()
     notes: list[Submission] = await post_notes(room, args.rounds_seconds, args.interval, rng)
     wall1, cpu1 = now(), server.cpu_seconds()

@@ -25,8 +25,10 @@ class ClusterInput(InputSpec):
     """Only the note each group of the source steps picked (one idea per group)."""
 
     def takes(self, state: SessionState, note: Note) -> bool:
-        """Is this note (from a source step) one this step clusters?"""
-        return not self.picked_only or state.is_picked(note)
+        """Is this note (from a source step) one this step clusters? With
+        ``picked_only``: each group's pick, and what the facilitator typed in for the
+        whole room rather than for a group (a late paper note has to show somewhere)."""
+        return not self.picked_only or note.group is None or state.is_picked(note)
 
     def describe(self) -> str:
         extra = ["labelled" if self.labelled else "unlabelled"]
