@@ -466,7 +466,11 @@ def test_groups_hold_whatever_the_facilitator_and_the_room_do(
 
 
 def test_the_record_keeps_notes_under_their_group_and_names_no_one_on_anonymous_steps() -> None:
+    import csv
+    import io
+
     from sessionkit.core.record import Record
+    from sessionkit.export import csv as export_csv
     from sessionkit.export import markdown
 
     engine = engine_for(one_two_four(anonymous_pairs=True))
@@ -482,6 +486,10 @@ def test_the_record_keeps_notes_under_their_group_and_names_no_one_on_anonymous_
     assert all(not g.members for g in record.state.groups.values())
     assert record.state.group_of[PAIRS] == {}
     assert record.state.notes[note].author == ""
+    rows = list(csv.reader(io.StringIO(export_csv.render(record)[1:])))
+    by_text = {row[8]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert by_text["Pair idea"]["group"] == ours.label and by_text["Pair idea"]["picked"] == "yes"
+    assert by_text["Typed from paper"]["group"] == f"{ours.label} (paper)"
     text = markdown.render(record)
     assert f"**Group {ours.label}** (2 notes)" in text
     assert "- Pair idea — *the group's pick*" in text

@@ -376,6 +376,11 @@ class Record(BaseModel):
             sections.append((None, loose))
         return sections
 
+    def group_label(self, note: Note) -> str:
+        """The letter of a grouped step's note's group ("" for any other note)."""
+        group = self.state.groups.get(note.group) if note.group is not None else None
+        return group.label if group is not None else ""
+
     def is_picked(self, note: Note) -> bool:
         """Did its group pick this note to take forward?"""
         return self.state.is_picked(note)
