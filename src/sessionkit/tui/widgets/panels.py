@@ -259,10 +259,11 @@ def _groups_line(engine: Engine, key: str) -> list[Content]:
     state = engine.state
     formed = [rounds.present(state, g) for g in rounds.current(state, key)]
     count = len(formed)
-    parts = [Content(f" · {count} group{'s' * (count != 1)} (G re-forms, w places someone)")]
+    parts = [Content(f" · {count} group{'s' * (count != 1)}")]
     notice = split_notice(spec, formed)
-    if notice:
-        parts.append(Content.styled(f" {notice}", ".board--warning"))
+    if notice:  # before the key hint: on a narrow screen the end of the line is cut
+        parts.append(Content.styled(f" · {notice}", ".board--warning"))
+    parts.append(Content.styled(" · G re-forms, w places someone", ".timing--muted"))
     return parts
 
 
