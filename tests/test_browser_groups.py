@@ -77,9 +77,19 @@ async def test_four_phones_run_a_1_2_4_all_round(tmp_path: Path) -> None:
                 await expect(page.locator("#group-who")).to_have_text(
                     f"You are in group {group.label} with {and_list(partner)}."
                 )
+                # What they wrote alone comes along, for them only, to start from.
+                await expect(page.locator("#brought-h")).to_have_text(
+                    "What you wrote in the last step"
+                )
+                await expect(page.locator("#brought li")).to_have_count(1)
+                await expect(page.locator("#brought li")).to_contain_text(f"{name}'s own thought")
             await phones["Ana"].screenshot(path=str(shots / "g1-pairs.png"), full_page=True)
             for pair in pairs:
                 first, second = (phones[name_of[m]] for m in pair.members)
+                await first.locator("#brought li button", has_text="Use this").click()
+                await expect(first.locator("#note-text")).to_have_value(
+                    f"{name_of[pair.members[0]]}'s own thought"
+                )
                 await first.fill("#note-text", f"Pair {pair.label} idea")
                 await first.click("#note-add")
                 shared = second.locator("#my-notes li", has_text=f"Pair {pair.label} idea")
@@ -107,6 +117,8 @@ async def test_four_phones_run_a_1_2_4_all_round(tmp_path: Path) -> None:
                 await expect(page.locator("#group-who")).to_have_text(
                     f"You are in group A with {and_list(others)}."
                 )
+                await expect(page.locator("#brought-h")).to_have_text("Your pairs' picks")
+                await expect(page.locator("#brought li")).to_have_count(2)
             await phones["Bo"].fill("#note-text", "Ask the people who use the service")
             await phones["Bo"].click("#note-add")
             await phones["Cy"].fill("#note-text", "Fewer forms")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sessionkit.core import groups
+from sessionkit.core import groups, read
 from sessionkit.core.engine import Engine
 from sessionkit.core.groupspec import GroupsSpec
 from sessionkit.core.state import Note
@@ -38,8 +38,12 @@ def names_of(engine: Engine, members: list[str], viewer: str) -> list[str]:
     return [people[m].name or "someone without a name" for m in members if m != viewer]
 
 
+OwnIndex = dict[tuple[str, str], list[str]]
+"""(step key, author) -> note ids: the views' index of each phone's own notes."""
+
+
 def group_part(
-    engine: Engine, index: GroupIndex, key: str, viewer: str, spec: GroupsSpec
+    engine: Engine, own: OwnIndex, key: str, viewer: str, spec: GroupsSpec
 ) -> dict[str, Any]:
     """The ``group`` block of a phone's personal part on a grouped step."""
     state = engine.state
@@ -59,7 +63,43 @@ def group_part(
         max_notes=spec.max_per_group,
         notes_left=max(0, spec.max_per_group - group.notes),
     )
+    earlier = brought(engine, own, key, viewer, spec)
+    if earlier is not None:
+        out["brought"] = earlier
     return out
+
+
+def brought(
+    engine: Engine, own: OwnIndex, key: str, viewer: str, spec: GroupsSpec
+) -> dict[str, Any] | None:
+    """What a member brings to the group from the step before: the picks of the groups
+    this one joined (a four sees its two pairs' picks), or else their own notes of the
+    step just before (a pair member sees what they wrote alone). Only to them: the phone
+    offers each to copy into the group's list."""
+    state = engine.state
+    where = read.StepKey.parse(key)
+    if spec.join is not None:
+        group = groups.group_of(state, key, viewer)
+        source = read.sibling_key(engine.items, key, spec.join)
+        picks: list[Note] = []
+        for old in groups.current(state, source):
+            if old.picked and group is not None and set(old.members) & set(group.members):
+                note = state.notes.get(old.picked)
+                if note is not None and not note.hidden:
+                    picks.append(note)
+        if not picks:
+            return None
+        joined = groups.spec_at(engine.items, source)
+        title = "Your pairs' picks" if joined and joined.size == 2 else "Your groups' picks"
+        return {"title": title, "notes": [{"text": n.text} for n in picks]}
+    if where.step == 0:
+        return None
+    before = str(read.StepKey(where.item, where.step - 1))
+    mine = [state.notes[i] for i in own.get((before, viewer), ()) if i in state.notes]
+    mine = [n for n in mine if not n.hidden]
+    if not mine:
+        return None
+    return {"title": "What you wrote in the last step", "notes": [{"text": n.text} for n in mine]}
 
 
 def group_notes(

@@ -339,7 +339,7 @@ class Views:
             out.update(kind.me(self, state.step_key, person.id, step.input))
         grouped = groups.spec_at(engine.items, state.step_key)
         if grouped is not None:
-            out["group"] = group_part(engine, self._groups, state.step_key, person.id, grouped)
+            out["group"] = group_part(engine, self._own, state.step_key, person.id, grouped)
         return out
 
     # The personal part, for the kinds that have one; KIND_VIEWS (below) picks it.

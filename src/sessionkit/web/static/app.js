@@ -632,6 +632,30 @@
     $("group-who").textContent = who;
     $("group-hint").textContent = hint;
     show($("group-hint"), !!hint);
+    // What this member brings from the step before (their own notes, or the picks of
+    // the groups this one joined): only they see it; "Use this" starts a group note.
+    var brought = group.brought, list = $("brought");
+    clear(list);
+    show($("brought-h"), !!brought);
+    if (!brought) return;
+    $("brought-h").textContent = brought.title;
+    brought.notes.forEach(function (note, i) {
+      var item = el("li", "note", note.text);
+      var bar = el("span", "actions");
+      var use = el("button", null, "Use this");
+      use.type = "button";
+      use.dataset.focusKey = "bring:" + i;
+      use.setAttribute("aria-label", "Start a group note from “" + short(note.text) + "”");
+      use.addEventListener("click", function () {
+        if (editing) stopEditing();
+        $("note-text").value = note.text;
+        $("note-count").textContent = note.text.length + " / 500";
+        $("note-text").focus();
+      });
+      bar.appendChild(use);
+      item.appendChild(bar);
+      list.appendChild(item);
+    });
   }
 
   function groupNoteActions(note, group, closed) {
