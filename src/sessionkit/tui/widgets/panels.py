@@ -325,6 +325,9 @@ class Detail(Panel):
             meta.append(f"on {labels.get(note.region, note.region)}")
         if note.cluster and note.cluster in state.clusters:
             meta.append(f"in {state.clusters[note.cluster].label}")
+        if note.group and note.group in state.groups:
+            group = state.groups[note.group]
+            meta.append(f"group {group.label}" + (", its pick" if group.picked == note.id else ""))
         if note.author_name:
             meta.append(f"by {note.author_name}")
         elif note.author == "facilitator":
