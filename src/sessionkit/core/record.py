@@ -36,6 +36,7 @@ from sessionkit.core import read
 from sessionkit.core.agenda import TimedAgenda, TimedItem, time_plan
 from sessionkit.core.inputs import KINDS
 from sessionkit.core.inputs.canvas import RegionView, regions
+from sessionkit.core.inputs.cluster import ClusterInput
 from sessionkit.core.inputs.notes import Category, NoteSpec
 from sessionkit.core.inputs.rating import RatingInput, RatingSummary, summarise
 from sessionkit.core.inputs.vote import TallyRow, VoteInput, tally_rows
@@ -401,10 +402,14 @@ class Record(BaseModel):
     def unclustered(self, key: str) -> list[Note]:
         """Visible notes from a cluster step's sources that ended up in no cluster."""
         sources = set(read.cluster_sources(self.timed_items(), key))
+        spec = read.spec_at(self.timed_items(), key)
+        takes = spec.takes if isinstance(spec, ClusterInput) else None  # e.g. picks only
         return [
             n
             for n in self.visible_notes()
-            if n.step in sources and (n.cluster is None or n.cluster not in self.state.clusters)
+            if n.step in sources
+            and (n.cluster is None or n.cluster not in self.state.clusters)
+            and (takes is None or takes(self.state, n))
         ]
 
     def actions(self) -> list[Note]:
