@@ -9,7 +9,7 @@ from sessionkit.core.state import FACILITATOR
 from sessionkit.tui.screens.modals import Confirm, NoteEntry, Picker
 from sessionkit.tui.screens.run import RunScreen
 from sessionkit.tui.widgets.panels import BoardInfo
-from test_tui import board_of, join, make_app, note_rows, shown, type_text
+from test_tui import board_of, board_text, join, make_app, note_rows, shown, type_text
 from test_web_groups import one_two_four_all
 
 SIZE = (100, 30)
@@ -114,3 +114,23 @@ async def test_a_1_2_4_all_round_from_the_keyboard() -> None:
         assert engine.state.step_key == ALL
         await pilot.pause()
         assert note_rows(app) == ["One idea for the room"]
+
+
+async def test_names_with_markup_are_shown_as_written_in_groups() -> None:
+    engine = one_two_four_all()
+    names = ["[@click=app.quit]x[/]", "unbalanced [/]", "[B]x[/B]", "Ann"]
+    for name in names:
+        join(engine, name)
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "n")
+        assert engine.state.step_key == PAIRS
+        drawn = board_text(board_of(app))
+        for name in names:
+            assert name in drawn
+        await pilot.press("w")  # the people and group pickers show them as text too
+        assert isinstance(app.screen, Picker)
+        await pilot.press("enter")
+        assert isinstance(app.screen, Picker)
+        await pilot.press("escape")
+        assert isinstance(app.screen, RunScreen) and app.is_running
