@@ -510,3 +510,29 @@ def test_a_snapshot_keeps_the_groups_exactly(tmp_path: Path) -> None:
     path = tmp_path / "snapshot.toml"
     store.write_snapshot(path, engine.state)
     assert store.read_snapshot(path) == engine.state
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (("size = 2\n", "sise = 2\n"), "steps[1].groups.sise", "unknown key 'sise' (did you mean"),
+        (("size = 2\n", "size = 20\n"), "steps[1].groups.size", "expected at most 12, got 20"),
+        (
+            ("", "\n[steps.groups]\nsize = 3\n"),
+            "steps[3].groups",
+            "a cluster step cannot be done in groups",
+        ),
+    ],
+)
+def test_check_names_the_line_of_a_bad_groups_table(
+    tmp_path: Path, change: tuple[str, str], field: str, message: str
+) -> None:
+    text = (METHODS_DIR / "1-2-4-all.toml").read_text(encoding="utf-8")
+    old, new = change
+    text = text.replace(old, new, 1) if old else text + new
+    path = tmp_path / "1-2-4-all.toml"
+    path.write_text(text, encoding="utf-8")
+    library = load_library([], [], [path], config=False, bundled=False, cwd=False)
+    found = [p for p in library.problems if p.field == field]
+    assert found and message in found[0].message
+    assert found[0].line is not None and found[0].line > 100  # in the steps, not line 1
