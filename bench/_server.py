@@ -42,6 +42,7 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -56,6 +57,8 @@ from sessionkit.core.plan import Plan
 from sessionkit.web import ParticipantServer, WebLimits, create_app
 
 HOST = "127.0.0.1"  # loopback only, always
+ROUNDS_KEY = "0.5"
+"""The bench method's grouped step (see ``_rounds.py``)."""
 
 METHOD = Method.model_validate(
     {
@@ -64,7 +67,7 @@ METHOD = Method.model_validate(
         "summary": "Benchmark steps.",
         "purpose": "Load.",
         "phase": "discover",
-        "duration": {"min": 10, "typical": 10, "max": 10},
+        "duration": {"min": 12, "typical": 12, "max": 12},
         "group_size": {"min": 1, "max": 5000},
         "steps": [
             # 0.0: an open board: every note is shown to every phone
@@ -111,6 +114,15 @@ METHOD = Method.model_validate(
                 "timebox": 2,
                 "input": {"kind": "notes", "max_per_person": 100},
             },
+            # 0.5: a round in fours: groups formed as it starts, one shared list each
+            {
+                "id": "rounds",
+                "title": "Fours",
+                "prompt": "Sharpen your ideas together.",
+                "timebox": 2,
+                "input": {"kind": "notes", "anonymous": False},
+                "groups": {"size": 4, "pick": True, "max_per_group": 100},
+            },
         ],
     }
 )
@@ -132,10 +144,11 @@ busy phone. Per-participant limits stay as they are."""
 
 
 class _Stream:
-    __slots__ = ("closed", "pending", "wake")
+    __slots__ = ("closed", "pending", "pending_me", "wake")
 
     def __init__(self) -> None:
         self.pending: bytes | None = None
+        self.pending_me: bytes | None = None
         self.wake = asyncio.Event()
         self.closed = False
 
@@ -146,6 +159,11 @@ class BareHub:
     def __init__(self, limits: WebLimits) -> None:
         self.limits = limits
         self.streams: set[_Stream] = set()
+        self.by_key: dict[str, set[_Stream]] = {}
+        self.joined: dict[str, int] = {}
+        self.order: list[str] = []
+        """Key -> join order: the rounds step's fours are phones 0-3, 4-7 ... (the bare
+        server forms no groups; this is only where its personal pushes go)."""
         self.seq = 0
         self.step = "0.0"
         self._handle: asyncio.TimerHandle | None = None
@@ -179,6 +197,21 @@ class BareHub:
         for stream in self.streams:
             stream.pending = message
             stream.wake.set()
+
+    def push_group(self, key: str, notes: list[dict[str, Any]]) -> None:
+        """The hub's policy on a grouped step: the writer's three group mates get their
+        own part (the group's list) pushed on their streams; nobody else is told."""
+        index = self.joined.get(key)
+        if index is None:
+            return
+        first = index - index % 4
+        mates = [k for k in self.order[first : first + 4] if k != key]
+        for mate in mates:
+            body = json.dumps({"seq": self.seq, "step": self.step, "notes": notes[-8:]})
+            message = b"event: me\ndata: " + body.encode() + b"\n\n"
+            for stream in self.by_key.get(mate, ()):
+                stream.pending_me = message
+                stream.wake.set()
 
     def close_all(self) -> None:
         for stream in list(self.streams):
@@ -221,6 +254,8 @@ def bare_app(limits: WebLimits) -> Starlette:
         await request.json()
         hub.seq += 1
         pid = f"p{hub.seq}"
+        hub.joined[pid] = len(hub.joined)
+        hub.order.append(pid)
         return JSONResponse({"ok": True, "participant": pid, "key": pid}, 201)
 
     async def submit(request: Request) -> Response:
@@ -237,7 +272,10 @@ def bare_app(limits: WebLimits) -> Starlette:
         if "text" in body:
             extra["note"] = f"n{hub.seq}"
             notes.append({"id": extra["note"], "text": body["text"]})
-            hub.schedule(urgent=False)
+            if hub.step == ROUNDS_KEY:
+                hub.push_group(pid, notes)
+            else:
+                hub.schedule(urgent=False)
         return JSONResponse(
             {"ok": True, "seq": hub.seq, "duplicate": False, **extra, "me": {"seq": hub.seq}}, 201
         )
@@ -255,6 +293,8 @@ def bare_app(limits: WebLimits) -> Starlette:
     async def events(scope: Any, receive: Any, send: Any) -> None:
         stream = _Stream()
         hub.streams.add(stream)
+        key = parse_qs(scope.get("query_string", b"").decode()).get("key", [""])[0]
+        hub.by_key.setdefault(key, set()).add(stream)
         stream.pending = hub.message()
 
         async def watch() -> None:
@@ -276,14 +316,19 @@ def bare_app(limits: WebLimits) -> Starlette:
                 {"type": "http.response.body", "body": b"retry: 2000\n\n", "more_body": True}
             )
             while not stream.closed:
-                if stream.pending is None:
+                if stream.pending is None and stream.pending_me is None:
                     await stream.wake.wait()
                 stream.wake.clear()
-                message, stream.pending = stream.pending, None
-                if message is not None and not stream.closed:
-                    await send({"type": "http.response.body", "body": message, "more_body": True})
+                for name in ("pending", "pending_me"):
+                    message = getattr(stream, name)
+                    setattr(stream, name, None)
+                    if message is not None and not stream.closed:
+                        await send(
+                            {"type": "http.response.body", "body": message, "more_body": True}
+                        )
         finally:
             hub.streams.discard(stream)
+            hub.by_key.get(key, set()).discard(stream)
             watcher.cancel()
 
     api = "/j/{token}/api"

@@ -15,7 +15,10 @@ phones (``bench/_phones.py``, raw asyncio on 127.0.0.1, in this process) then:
    duplicate, never recorded twice);
 4. follow the facilitator to a vote on those notes and cast a dot every ``--interval``
    seconds each, for ``--votes-seconds``;
-5. follow ``--step-changes`` more step changes.
+5. follow ``--step-changes`` more step changes;
+6. follow the facilitator to a round in fours (groups formed as the step starts) and post
+   to their group's shared list every ``--interval`` seconds, for ``--rounds-seconds``
+   (``bench/_rounds.py``).
 
 Every phone refetches its view on each notice, like the phone page. Phone 0 only
 watches: it parses every view it fetches, to check that a notice that covers a note is
@@ -55,6 +58,7 @@ from _phones import (
     run_configurations,
     summary,
 )
+from _rounds import rounds_phase, rounds_text
 
 FILLER = "the wifi password was on a sticky note behind the projector again"
 
@@ -201,6 +205,10 @@ async def one_run(mode: str, count: int, args: argparse.Namespace) -> dict[str, 
         result["step_first_all"] = step_changes[0]["all"]
         result["step_each"] = summary([d for s in step_changes for d in s["each"]])
 
+        # -- a round in fours: each group's shared list
+        await asyncio.sleep(1.0)
+        round_notes = await rounds_phase(room, server, args, rng, result, post_notes)
+
         result["cpu_total_s"] = server.cpu_seconds()
         result["peak_rss_mb"] = server.peak_rss_mb()
         result["client_cpu_s"] = time.process_time() - cpu_client0
@@ -216,7 +224,9 @@ async def one_run(mode: str, count: int, args: argparse.Namespace) -> dict[str, 
         room = None
         await server.stop()
         if mode == "sessionkit" and server.folder is not None:
-            check, note_ids = check_journal(server.folder, notes + votes + resent, pid_of)
+            check, note_ids = check_journal(
+                server.folder, notes + votes + resent + round_notes, pid_of
+            )
             result["journal"] = check.__dict__ | {"ok": check.ok}
         else:
             note_ids = {s.client_id: s.note for s in ok_notes}
@@ -282,6 +292,7 @@ def show(result: dict[str, Any]) -> None:
                 f"{w['events']} events (mean batch {w['events'] / w['appends']:.2f}, "
                 f"largest {w['max_batch']}), {w['seconds'] * 1000 / w['appends']:.2f} ms each"
             )
+    print(rounds_text(r, ms))
     if "journal" in r:
         j = r["journal"]
         print(
@@ -378,6 +389,16 @@ def table(results: list[dict[str, Any]]) -> None:
             get(b, "cpu_total_s"),
             lambda v: f"{v:.1f} s",
         )
+        for p in ("p50", "p95", "p99"):
+            target = "< 50 ms" if (p == "p95" and count == 1000) else ""
+            met = ("yes" if sk["rounds_ack"][p] < 0.05 else "no") if target else ""
+            value, base = sk["rounds_ack"][p], get(b, "rounds_ack", p)
+            row(f"rounds (fours): note submit->ack {p}", value, base, target=target, met=met)
+        row(
+            "rounds: step change forming the groups->seen by all",
+            sk["rounds_step_all"],
+            get(b, "rounds_step_all"),
+        )
         row("server peak RSS", sk["peak_rss_mb"], get(b, "peak_rss_mb"), lambda v: f"{v:.0f} MB")
         if "journal" in sk:
             j = sk["journal"]
@@ -406,6 +427,12 @@ async def main() -> None:
         help="seconds between one phone's submissions (default 5)",
     )
     parser.add_argument("--step-changes", type=int, default=4)
+    parser.add_argument(
+        "--rounds-seconds",
+        type=float,
+        default=10.0,
+        help="how long phones post to their group's list in the round of fours (default 10)",
+    )
     parser.add_argument("--resend", type=int, default=50)
     parser.add_argument(
         "--seen-sample",

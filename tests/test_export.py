@@ -282,6 +282,8 @@ def test_csv_one_row_per_visible_note_and_no_formulas(
         "action owner",
         "text",
         "note",
+        "group",
+        "picked",
     ]
     assert len(body) == len(record.visible_notes())
     for row in body:

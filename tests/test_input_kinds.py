@@ -16,6 +16,7 @@ import pytest
 
 from sessionkit.core import commands as c
 from sessionkit.core import inputs
+from sessionkit.core.groups import GROUP_COMMANDS
 from sessionkit.core.inputs import KINDS, InputKind, InputSpec
 from sessionkit.export import html, markdown
 from sessionkit.tui import board_model
@@ -80,9 +81,11 @@ def test_the_registry_derives_the_unions_from_the_kinds() -> None:
         "actions",
     ]
     commands = {command for kind in KINDS.values() for command in kind.commands}
-    assert commands == set(c.ALL_COMMANDS) - set(c.SESSION_COMMANDS)
+    # groups (core/groups.py) are a step option, not an input kind: their commands are
+    # listed beside the session's
+    assert commands == set(c.ALL_COMMANDS) - set(c.SESSION_COMMANDS) - set(GROUP_COMMANDS)
     participant = {command for kind in KINDS.values() for command in kind.participant_commands}
-    assert set(c.PARTICIPANT_COMMANDS) == participant | {c.Join}
+    assert set(c.PARTICIPANT_COMMANDS) == participant | {c.Join, c.PickNote}
     assert participant <= commands
 
 

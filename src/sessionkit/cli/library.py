@@ -319,6 +319,12 @@ def _render_steps(method: Method) -> list[RenderableType]:
             ("Input: ", Text(step.input.describe())),
             ("Prompt: ", Text(step.prompt)),
         ]
+        if step.groups is not None:
+            # a group's limit replaces the per-person one: say only the one that applies
+            limit = getattr(step.input, "max_per_person", None)
+            described = step.input.describe().replace(f"up to {limit} per person; ", "")
+            body[0] = ("Input: ", Text(described))
+            body.insert(1, ("Groups: ", Text(step.groups.describe())))
         if step.facilitator_notes:
             body.append(("Facilitator: ", Text(step.facilitator_notes)))
         parts.extend(_hanging(Text(label, style="dim"), value, indent=5) for label, value in body)

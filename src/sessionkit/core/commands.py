@@ -25,6 +25,13 @@ from sessionkit.core.command import (
     PersonName,
     ShortId,
 )
+from sessionkit.core.groups import (
+    GROUP_COMMANDS,
+    GROUP_PARTICIPANT_COMMANDS,
+    MoveToGroup,
+    PickNote,
+    ReformGroups,
+)
 from sessionkit.core.inputs import kind_commands, kind_participant_commands
 from sessionkit.core.inputs.actions import AddAction, DropAction, EditAction, MarkActionDone
 from sessionkit.core.inputs.canvas import PlaceNote
@@ -135,7 +142,7 @@ SESSION_COMMANDS: tuple[type[Command], ...] = (
 )
 """The commands every session has, whatever its steps collect."""
 
-ALL_COMMANDS: tuple[type[Command], ...] = SESSION_COMMANDS + kind_commands()
+ALL_COMMANDS: tuple[type[Command], ...] = SESSION_COMMANDS + GROUP_COMMANDS + kind_commands()
 
 if TYPE_CHECKING:
     AnyCommand = Command
@@ -143,7 +150,11 @@ else:
     AnyCommand = Annotated[Union[ALL_COMMANDS], Field(discriminator="type")]  # noqa: UP007
 """Any command, chosen by its ``type`` (what a JSON body from a client is parsed as)."""
 
-PARTICIPANT_COMMANDS: tuple[type[Command], ...] = (Join, *kind_participant_commands())
+PARTICIPANT_COMMANDS: tuple[type[Command], ...] = (
+    Join,
+    *GROUP_PARTICIPANT_COMMANDS,
+    *kind_participant_commands(),
+)
 """The only commands a phone may send; everything else is the facilitator's."""
 
 __all__ = [
@@ -180,12 +191,15 @@ __all__ = [
     "MergeClusters",
     "MergeQuestions",
     "MoveNote",
+    "MoveToGroup",
     "NextStep",
     "NoteText",
     "OpenVote",
+    "PickNote",
     "PlaceNote",
     "PreviousStep",
     "Rate",
+    "ReformGroups",
     "RemoveParticipant",
     "RenameCluster",
     "Reveal",

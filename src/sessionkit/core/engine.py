@@ -31,10 +31,11 @@ from typing import Any, Protocol
 
 from sessionkit.core import carried as carrying
 from sessionkit.core import commands as c
-from sessionkit.core import people, read
+from sessionkit.core import groups, people, read
 from sessionkit.core.agenda import TimedAgenda, TimedItem, time_plan
 from sessionkit.core.errors import Rejected
 from sessionkit.core.fold import apply
+from sessionkit.core.groupspec import GroupsSpec
 from sessionkit.core.inputs import InputSpec, Rule, kind_rules
 from sessionkit.core.method import Method, Step
 from sessionkit.core.plan import Plan
@@ -168,6 +169,9 @@ class Engine:
 
     def sibling_key(self, key: str, step_id: str) -> str:
         return read.sibling_key(self.items, key, step_id)
+
+    def groups_at(self, key: str | None = None) -> GroupsSpec | None:
+        return groups.spec_at(self.items, key or self.state.step_key)
 
     def known_step(self, key: str) -> str:
         try:
@@ -316,7 +320,7 @@ class Engine:
     def _prepare(self, command: c.Command, actor: str) -> Event:
         if actor != FACILITATOR:
             self._check_participant(command, actor)
-        session_rule = _SESSION_RULES.get(command.type)
+        session_rule = _SESSION_RULES.get(command.type) or _GROUP_RULES.get(command.type)
         if session_rule is not None:
             event = session_rule(self, command, actor)
         else:
@@ -393,8 +397,16 @@ class Engine:
         return item.minutes * 60
 
     def _step_event(self, item: int, step: int, actor: str) -> Event:
+        # A grouped step's groups are formed (or late arrivals placed) as it starts,
+        # in the same event, so replay reads the membership instead of computing it.
+        formed = groups.on_step_start(self.state, self.items, str(read.StepKey(item, step)))
         return self.event(
-            "step_started", actor, item=item, step=step, seconds=self._step_seconds(item, step)
+            "step_started",
+            actor,
+            item=item,
+            step=step,
+            seconds=self._step_seconds(item, step),
+            **formed,
         )
 
     def _do_timer(self, cmd: c.TimerCommand, actor: str) -> Event:
@@ -442,6 +454,10 @@ _SESSION_RULES: dict[str, SessionRule] = {
     )
 }
 """Command type -> the engine's own rule, for the session-wide commands."""
+_GROUP_RULES: dict[str, groups.GroupRule] = {
+    command.type_name(): rule for command, rule in groups.GROUP_RULES.items()
+}
+"""Command type -> rule, for forming groups and picking a group's note."""
 _KIND_RULES: dict[str, Rule] = kind_rules()
 """Command type -> rule, for the commands the input kinds define."""
 assert set(_SESSION_RULES) == {cmd.type_name() for cmd in c.SESSION_COMMANDS}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sessionkit.core import groups
 from sessionkit.core.inputs import Fold, kind_folds
 from sessionkit.core.state import Event, Participant, SessionState, Span, StepState, Timer
 
@@ -51,6 +52,7 @@ def _on_step_started(state: SessionState, event: Event, d: dict[str, Any]) -> No
     state.timer = Timer(duration=float(d["seconds"]))
     if d.get("autostart"):
         state.timer.running_since = event.at
+    groups.fold_step_started(state, event, d)
 
 
 def _on_session_ended(state: SessionState, event: Event, d: dict[str, Any]) -> None:
@@ -87,6 +89,7 @@ def _on_participant_joined(state: SessionState, event: Event, d: dict[str, Any])
         device=d.get("device", ""),
         joined_at=event.at,
     )
+    groups.fold_joined(state, event, d)
 
 
 def _on_participant_removed(state: SessionState, event: Event, d: dict[str, Any]) -> None:
@@ -120,5 +123,5 @@ SESSION_FOLDS: dict[str, Fold] = {
     "input_locked": _on_input_locked,
     "summary_set": _on_summary_set,
 }
-FOLDS: dict[str, Fold] = {**SESSION_FOLDS, **kind_folds()}
+FOLDS: dict[str, Fold] = {**SESSION_FOLDS, **groups.GROUP_FOLDS, **kind_folds()}
 EVENT_TYPES = frozenset(FOLDS)

@@ -22,6 +22,8 @@ from sessionkit.core.fields import (
     Strict,
     require_unique,
 )
+from sessionkit.core.groupspec import GroupsSpec
+from sessionkit.core.groupspec import method_problems as group_problems
 from sessionkit.core.inputs import InputSpec, StepInput
 from sessionkit.core.inputs.actions import ActionsInput
 from sessionkit.core.inputs.canvas import CanvasInput
@@ -47,6 +49,7 @@ __all__ = [
     "DiscussionInput",
     "Duration",
     "GroupSize",
+    "GroupsSpec",
     "Kebab",
     "Method",
     "Minutes",
@@ -95,6 +98,8 @@ class Step(Strict):
     timebox: PositiveMinutes
     grouping: Grouping = Field(default=Grouping.SOLO, strict=False)
     input: StepInput
+    groups: GroupsSpec | None = None
+    """People work in groups that share one list (see ``core.groups``)."""
 
     @property
     def collects_notes(self) -> bool:
@@ -229,6 +234,7 @@ def method_problems(method: Method) -> list[tuple[Path, str]]:
                         )
                     )
         earlier[step.id] = step.input
+    problems.extend(group_problems(method.steps, method.group_size.max))
     total = method.total_minutes
     if not method.duration.min <= total <= method.duration.max:
         problems.append(

@@ -16,7 +16,9 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from sessionkit.core import commands as c
+from sessionkit.core import groups
 from sessionkit.core.errors import Rejected
+from sessionkit.core.read import Items
 from sessionkit.core.state import Event, SessionState
 
 ENDED = (
@@ -37,6 +39,9 @@ class PeopleContext(Protocol):
 
     @property
     def max_participants(self) -> int: ...
+
+    @property
+    def items(self) -> Items: ...
 
     def event(self, type_: str, actor: str, **data: Any) -> Event: ...
 
@@ -59,6 +64,7 @@ def join(engine: PeopleContext, cmd: c.Join, actor: str) -> Event:
         name=cmd.name or None,
         key=cmd.key,
         device=cmd.device or None,
+        group=groups.on_join(state, engine.items, f"p{state.counter + 1}"),
     )
 
 

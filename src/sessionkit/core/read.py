@@ -92,7 +92,7 @@ def visible_notes(
     out: list[Note] = []
     unrevealed: dict[str, bool] = {}
     for note in notes:
-        if viewer == FACILITATOR or note.author == viewer:
+        if viewer == FACILITATOR or note.author == viewer or _shares_group(state, note, viewer):
             out.append(note)
             continue
         if note.hidden:
@@ -106,6 +106,12 @@ def visible_notes(
         if not closed:
             out.append(note)
     return out
+
+
+def _shares_group(state: SessionState, note: Note, viewer: str) -> bool:
+    """A grouped step's note is its group's: every member sees it as its writer does."""
+    group = state.groups.get(note.group) if note.group is not None else None
+    return group is not None and viewer in group.members
 
 
 def vote_targets(state: SessionState, items: Items, key: str) -> list[str]:

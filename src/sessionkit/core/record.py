@@ -38,12 +38,13 @@ from sessionkit.core.agenda import TimedAgenda, TimedItem, time_plan
 from sessionkit.core.carried import carry_caption
 from sessionkit.core.inputs import KINDS
 from sessionkit.core.inputs.canvas import RegionView, regions
+from sessionkit.core.inputs.cluster import ClusterInput
 from sessionkit.core.inputs.notes import Category, NoteSpec
 from sessionkit.core.inputs.rating import RatingInput, RatingSummary, summarise
 from sessionkit.core.inputs.vote import TallyRow, VoteInput, tally_rows
 from sessionkit.core.method import Method, Step
 from sessionkit.core.plan import Plan
-from sessionkit.core.state import Cluster, Note, SessionState
+from sessionkit.core.state import FACILITATOR, Cluster, Note, SessionState
 from sessionkit.core.timeline import ItemView, StepView, local_time, minutes_text
 from sessionkit.core.tomldata import toml_data
 
@@ -101,9 +102,18 @@ def deidentify(state: SessionState, anonymous_step: Callable[[str], bool]) -> Se
         person.key = ""
         person.device = ""
     for note in clean.notes.values():
-        if anonymous_step(note.step):
+        # A group's note typed in by the facilitator keeps saying so ("on paper"): the
+        # facilitator is not a participant to protect.
+        paper = note.group is not None and note.author == FACILITATOR
+        if anonymous_step(note.step) and not paper:
             note.author = ""
             note.author_name = None
+    for key in list(clean.group_of):  # who was in which group, on an anonymous step
+        if anonymous_step(key):
+            clean.group_of[key] = {}
+    for group in clean.groups.values():
+        if anonymous_step(group.step):
+            group.members = []
     for kind in KINDS.values():  # voters, raters: each kind renumbers its own
         if kind.deidentify is not None:
             kind.deidentify(clean)
@@ -331,6 +341,8 @@ class Record(BaseModel):
         """The visible notes of a step grouped by cluster (clusters in the order they
         were made, parking lot last, then notes in no cluster)."""
         notes = self.visible_notes(key)
+        if any(g.step == key for g in self.state.groups.values()):
+            return self._by_people_group(key, notes)
         groups: dict[str | None, list[Note]] = {}
         for note in notes:
             cid = note.cluster if note.cluster in self.state.clusters else None
@@ -350,6 +362,40 @@ class Record(BaseModel):
             result.append((None, groups[None]))
         return result
 
+    def _by_people_group(
+        self, key: str, notes: list[Note]
+    ) -> list[tuple[Cluster | None, list[Note]]]:
+        """A grouped step's notes under their group ("Group A"), in the shape of clusters
+        so every export lays them out as it does themes (a group has no dots)."""
+        sections: list[tuple[Cluster | None, list[Note]]] = []
+        mine = sorted(
+            (g for g in self.state.groups.values() if g.step == key),
+            key=lambda g: (g.retired, g.formation, _id_order(g.id)),
+        )
+        for group in mine:
+            members = [n for n in notes if n.group == group.id]
+            if not members:
+                continue
+            label = f"Group {group.label}" + (" (before re-forming)" if group.retired else "")
+            sections.append((Cluster(id=group.id, step=key, label=label, created_at=0.0), members))
+        loose = [n for n in notes if n.group is None]
+        if loose:
+            sections.append((None, loose))
+        return sections
+
+    def group_label(self, note: Note) -> str:
+        """The letter of a grouped step's note's group ("" for any other note)."""
+        group = self.state.groups.get(note.group) if note.group is not None else None
+        return group.label if group is not None else ""
+
+    def is_picked(self, note: Note) -> bool:
+        """Did its group pick this note to take forward?"""
+        return self.state.is_picked(note)
+
+    def on_paper(self, note: Note) -> bool:
+        """A group's note the facilitator typed in from paper."""
+        return note.group is not None and note.author == FACILITATOR
+
     def clusters_of(self, key: str) -> list[tuple[Cluster, list[Note]]]:
         """Clusters made on a cluster step, each with its visible notes."""
         clusters = sorted(
@@ -362,10 +408,14 @@ class Record(BaseModel):
     def unclustered(self, key: str) -> list[Note]:
         """Visible notes from a cluster step's sources that ended up in no cluster."""
         sources = set(read.cluster_sources(self.timed_items(), key))
+        spec = read.spec_at(self.timed_items(), key)
+        takes = spec.takes if isinstance(spec, ClusterInput) else None  # e.g. picks only
         return [
             n
             for n in self.visible_notes()
-            if n.step in sources and (n.cluster is None or n.cluster not in self.state.clusters)
+            if n.step in sources
+            and (n.cluster is None or n.cluster not in self.state.clusters)
+            and (takes is None or takes(self.state, n))
         ]
 
     def actions(self) -> list[Note]:

@@ -103,6 +103,8 @@ class Note(Model):
     author_name: str | None = None
     category: str | None = None
     region: str | None = None
+    group: str | None = None
+    """On a grouped step: the group the note belongs to (any member may edit it)."""
     cluster: str | None = None
     hidden: bool = False
     action_owner: str | None = None
@@ -164,6 +166,24 @@ class Action(Model):
     edited_at: float | None = None
 
 
+class Group(Model):
+    """People working together on a grouped step (see :mod:`sessionkit.core.groups`)."""
+
+    id: str
+    step: str
+    label: str
+    """What people are told: "A", "B" ... "AA"."""
+    formation: int = 1
+    """Re-forming a step's groups makes a new formation; the old groups are retired."""
+    members: list[str] = Field(default_factory=list)
+    retired: bool = False
+    """Replaced when the facilitator re-formed the groups; its notes stay with it."""
+    picked: str | None = None
+    """The note the group takes forward."""
+    notes: int = 0
+    """Notes written for the group (the limit is per group)."""
+
+
 class SessionState(Model):
     run_id: str
     plan_id: str
@@ -184,6 +204,9 @@ class SessionState(Model):
     participants: dict[str, Participant] = Field(default_factory=dict)
     notes: dict[str, Note] = Field(default_factory=dict)
     clusters: dict[str, Cluster] = Field(default_factory=dict)
+    groups: dict[str, Group] = Field(default_factory=dict)
+    group_of: dict[str, dict[str, str]] = Field(default_factory=dict)
+    """step key -> participant -> their group now (an index over ``groups``)."""
     votes: dict[str, dict[str, dict[str, int]]] = Field(default_factory=dict)
     """step key -> voter -> target id -> dots."""
     ratings: dict[str, dict[str, int]] = Field(default_factory=dict)
@@ -218,6 +241,11 @@ class SessionState(Model):
 
     def notes_by(self, step_key: str, author: str) -> list[Note]:
         return [n for n in self.notes.values() if n.step == step_key and n.author == author]
+
+    def is_picked(self, note: Note) -> bool:
+        """Did the note's group pick it to take forward (see ``core.groups``)?"""
+        group = self.groups.get(note.group) if note.group is not None else None
+        return group is not None and group.picked == note.id
 
     def active_participants(self) -> list[Participant]:
         return [p for p in self.participants.values() if not p.removed]

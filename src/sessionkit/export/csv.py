@@ -1,6 +1,9 @@
 """CSV: one row per note, for spreadsheets and whiteboard tools.
 
-Columns: step, cluster, category, votes, author, time, region, action owner, text, note.
+Columns: step, cluster, category, votes, author, time, region, action owner, text, note,
+group, picked. ``group`` is the group a note of a grouped step belongs to ("A"; "paper"
+is added where the facilitator typed it in), ``picked`` says "yes" for the note its
+group took forward.
 ``votes`` is the dots the note received plus those its cluster received; ``author`` is
 filled only for named steps; ``time`` is when it was written, ISO 8601 in local time;
 ``note`` is the note's id (handy to match rows up after an edit).
@@ -39,6 +42,8 @@ COLUMNS = (
     "action owner",
     "text",
     "note",
+    "group",
+    "picked",
 )
 ACTION_COLUMNS = ("action step", "what", "who", "due", "from", "done", "time")
 WORD_COLUMNS = ("words step", "word", "count")
@@ -78,6 +83,8 @@ def render(record: Record) -> str:
             note.action_owner or "",
             note.text,
             note.id,
+            record.group_label(note) + (" (paper)" if record.on_paper(note) else ""),
+            "yes" if record.is_picked(note) else "",
         )
         writer.writerow([neutralise(cell) for cell in row])
     for table in kind_tables(record, titles):

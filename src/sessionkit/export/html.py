@@ -158,6 +158,10 @@ def _card(record: Record, note: Note, dots: dict[str, int], *, show_cluster: boo
     author = record.author(note)
     if author:
         meta.append(f'<span class="author">{e(author)}</span>')
+    if record.is_picked(note):
+        meta.append("the group's pick")
+    if record.on_paper(note):
+        meta.append("on paper")
     if note.action_owner:
         meta.append(f"action: {e(note.action_owner)}")
     count = dots.get(note.id, 0)

@@ -75,6 +75,10 @@ def _note_line(
     author = record.author(note)
     if author:
         meta.append(escape(author))
+    if record.is_picked(note):
+        meta.append("the group's pick")
+    if record.on_paper(note):
+        meta.append("on paper")
     if dots.get(note.id):
         meta.append(plural(dots[note.id], "dot"))
     if note.action_owner:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from sessionkit.core import groups as rounds
 from sessionkit.core import read
 from sessionkit.core.engine import Engine
 from sessionkit.core.inputs.actions import listed, source_label
@@ -26,6 +27,7 @@ from sessionkit.core.inputs.rating import summarise
 from sessionkit.core.inputs.words import cloud
 from sessionkit.core.method import (
     CanvasInput,
+    ClusterInput,
     NotesInput,
     RatingInput,
     Step,
@@ -74,6 +76,10 @@ class BoardModel:
     tally_max: int = 0
     colours: dict[str, str] = field(default_factory=dict)
     """Category id -> colour, for notes shown away from their kind's section (clusters)."""
+    grouped: bool = False
+    """A grouped step: the sections are the people's groups (see ``core.groups``)."""
+    picked: set[str] = field(default_factory=set)
+    """Notes their group picked to take forward."""
 
 
 def step_kind(engine: Engine) -> str:
@@ -152,12 +158,45 @@ def _notes_board(engine: Engine, key: str, step: Step, room: bool) -> BoardModel
     model = BoardModel("notes", private=is_private_unrevealed(engine, key))
     notes = _visible_notes(engine, [key], room)
     model.note_count = len(notes)
-    if spec.categories:
+    if rounds.spec_at(engine.items, key) is not None:
+        for category in spec.categories:  # the sections are groups: kinds show as a chip
+            model.colours[category.id] = category.colour
+        _by_group(engine, model, key, step, notes, room)
+    elif spec.categories:
         groups = [Group(c.id, c.label, c.colour) for c in spec.categories]
         _grouped(model, notes, groups, "category", room, "No kind")
     else:  # one pile: no heading (the line above the board gives the count)
         model.rows.extend(Row("note", n.id, None, n, True) for n in notes)
     return model
+
+
+def group_sections(engine: Engine, key: str, step: Step, room: bool) -> list[Group]:
+    """One section per group of a grouped step: today's groups first (A, B ...), then any
+    a re-forming retired (their notes stay theirs). Names only on a named step."""
+    state = engine.state
+    named = not step.input.is_anonymous()
+    out: list[Group] = []
+    mine = [g for g in state.groups.values() if g.step == key]
+    for group in sorted(mine, key=lambda g: (g.retired, g.formation, g.id)):
+        people = rounds.present(state, group)
+        if named:
+            who = ", ".join(state.participants[m].name or "no name" for m in people)
+        else:
+            who = f"{len(people)} {'person' if len(people) == 1 else 'people'}"
+        label = f"Group {group.label} · {who or 'nobody yet'}"
+        if group.retired:
+            label = f"Group {group.label}, before re-forming ({group.formation})"
+        out.append(Group(group.id, label))
+    return out
+
+
+def _by_group(
+    engine: Engine, model: BoardModel, key: str, step: Step, notes: list[Note], room: bool
+) -> None:
+    model.grouped = True
+    model.picked = {n.id for n in notes if engine.state.is_picked(n)}
+    sections = group_sections(engine, key, step, room)
+    _grouped(model, notes, sections, "group", room, "For the whole room")
 
 
 def _canvas_board(engine: Engine, key: str, step: Step, room: bool) -> BoardModel:
@@ -177,7 +216,11 @@ def _canvas_board(engine: Engine, key: str, step: Step, room: bool) -> BoardMode
 def _cluster_board(engine: Engine, key: str, step: Step, room: bool) -> BoardModel:
     sources = engine.cluster_sources(key)
     model = BoardModel("cluster", private=any(is_private_unrevealed(engine, k) for k in sources))
-    notes = _visible_notes(engine, sources, room)
+    cluster_spec = step.input
+    assert isinstance(cluster_spec, ClusterInput)
+    notes = [
+        n for n in _visible_notes(engine, sources, room) if cluster_spec.takes(engine.state, n)
+    ]
     model.note_count = len(notes)
     for source in sources:
         _, source_step = engine.step_def(source)

@@ -59,10 +59,11 @@ class Key:
         return " ".join(names.get(k, k.replace("ctrl+", "^")) for k in self.keys.split(","))
 
 
-TIMER, STEPS, NOTES, CLUSTERS, VOTES, VIEWS = (
+TIMER, STEPS, NOTES, GROUPS, CLUSTERS, VOTES, VIEWS = (
     "Timer",
     "Agenda",
     "Notes",
+    "Groups",
     "Clustering",
     "Votes and ratings",
     "Views and session",
@@ -256,6 +257,29 @@ RUN_KEYS = [
         "Type paper notes for the room (enter adds one and stays open; esc closes)",
         NOTES,
         footer=("notes", "canvas"),
+    ),
+    Key(
+        "k",
+        "pick_for_group",
+        "Pick",
+        "Make the focused note its group's pick, the one it takes forward (k again takes it back)",
+        GROUPS,
+    ),
+    Key(
+        "G",
+        "reform_groups",
+        "Re-form groups",
+        "Mix this step's groups again (notes stay with the groups that wrote them)",
+        GROUPS,
+        show=False,
+    ),
+    Key(
+        "w",
+        "place_person",
+        "Place someone",
+        "Put someone in another group of this step (a late arrival, two to split up)",
+        GROUPS,
+        show=False,
     ),
     Key(
         "enter",

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from sessionkit.core.engine import Engine
 from sessionkit.core.state import FACILITATOR, Event, SessionState
@@ -30,21 +31,29 @@ PARTICIPANT_ONLY = frozenset({"participant_joined", "vote_cast", "vote_withdrawn
 """Events that change nothing other phones are shown."""
 BULK_FROM_PHONES = frozenset({"words_added", "question_upvoted", "question_upvote_withdrawn"})
 """High-volume events from phones that change what everyone sees: batched like notes."""
+GROUP_ONLY = frozenset({"note_added", "note_edited", "note_picked"})
+"""Events that change what the members of a group are shown (when the note has a group)."""
 
 
 class Connection:
-    """One open event stream: a one-slot mailbox and a doorbell."""
+    """One open event stream: a one-slot mailbox (and one for the phone's own part, so
+    neither kind of message ever replaces the other) and a doorbell."""
 
-    __slots__ = ("closed", "participant", "pending", "wake")
+    __slots__ = ("closed", "participant", "pending", "pending_me", "wake")
 
     def __init__(self, participant: str) -> None:
         self.participant = participant
         self.pending: bytes | None = None
+        self.pending_me: bytes | None = None
         self.wake = asyncio.Event()
         self.closed = False
 
     def push(self, message: bytes) -> None:
         self.pending = message  # the newest notice replaces any unsent one
+        self.wake.set()
+
+    def push_me(self, message: bytes) -> None:
+        self.pending_me = message  # the newest personal part replaces an unsent one
         self.wake.set()
 
     def close(self) -> None:
@@ -116,6 +125,8 @@ class Hub:
             if data.get("key"):
                 self.keys[data["key"]] = data["participant"]
             self._keys_seq = state.seq
+            if data.get("group"):  # the group they were placed in learns who came
+                self._notify_group(state, data["group"], skip=data["participant"])
             return
         if kind in PARTICIPANT_ONLY:
             self.notify_participant(event.actor)
@@ -133,6 +144,12 @@ class Hub:
             return
         if kind == "note_added":
             self.views.note_added(data["step"], event.actor, data["note"])
+        if kind in GROUP_ONLY and event.actor != FACILITATOR:
+            # A group's list is in its members' own parts, not on the shared board: send
+            # the others their new part on the stream (no refetch; the writer has it in
+            # the answer) and tell nobody else.
+            if self._notify_group(state, data, skip=event.actor):
+                return
         if kind in ("note_added", "note_edited") and event.actor != FACILITATOR:
             if not self.engine.visible_to(data["note"], PUBLIC_VIEWER):
                 self.notify_participant(event.actor)  # private until revealed
@@ -171,6 +188,26 @@ class Hub:
         message = self.message()
         for connection in self.connections:
             connection.push(message)
+
+    def _notify_group(self, state: SessionState, data: dict[str, Any], skip: str) -> bool:
+        """Send every member of the group an event is about (a note of theirs, a pick)
+        but ``skip`` their own part as an ``event: me`` on their streams; False if the
+        event is about no group."""
+        group_id = data.get("group")
+        if group_id is None and "note" in data:
+            note = state.notes.get(data["note"])
+            group_id = note.group if note is not None else None
+        group = state.groups.get(group_id) if group_id is not None else None
+        if group is None:
+            return False
+        for member in group.members:
+            streams = self.by_participant.get(member)
+            if member == skip or not streams:
+                continue
+            message = b"event: me\ndata: " + dumps(self.views.me(member)) + b"\n\n"
+            for connection in list(streams):
+                connection.push_me(message)
+        return True
 
     def notify_participant(self, participant: str, close: bool = False) -> None:
         streams = self.by_participant.get(participant)

@@ -10,7 +10,8 @@ POST       ``/j/{token}/api/join``               ``{"name"?, "client_id"}`` -> i
 GET        ``/j/{token}/api/state``              ``{"public": {...}, "me": {...}}``
 POST       ``/j/{token}/api/notes``              ``{"text", "category"?, "region"?,
                                                  "step"?, "client_id"}``
-PATCH      ``/j/{token}/api/notes/{note}``       ``{"text"?, "category"?, "region"?}``
+PATCH      ``/j/{token}/api/notes/{note}``       ``{"text"?, "category"?, "region"?,
+                                                 "client_id"?}`` (own or own group's)
 POST       ``/j/{token}/api/votes``              ``{"target", "client_id"}``
 DELETE     ``/j/{token}/api/votes/{target}``     ``?client_id=...`` takes one dot back
 POST       ``/j/{token}/api/rating``             ``{"value", "client_id"}``
@@ -230,7 +231,12 @@ async def edit_note(request: Request) -> Response:
     pid = ctx.gate.participant(request)
     got = fields(
         await ctx.body(request),
-        {"text": (str, False), "category": (str, False), "region": (str, False)},
+        {
+            "text": (str, False),
+            "category": (str, False),
+            "region": (str, False),
+            "client_id": (str, False),
+        },
     )
     if len(got.get("text", "").strip()) > c.MAX_NOTE_CHARS:
         raise ApiError(422, f"A note can be at most {c.MAX_NOTE_CHARS} characters.", "too_long")

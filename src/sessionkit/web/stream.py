@@ -1,7 +1,9 @@
 """``GET /j/{token}/api/events``: the Server-Sent Events stream a phone listens on.
 
-The stream carries only notices (``changed``, ``ping``); the phone then fetches its view
-with ``GET api/state``. What goes into a connection's mailbox, and when, is the hub's
+The stream carries notices (``changed``, ``ping``), after which the phone fetches its
+view with ``GET api/state``, and, on a grouped step, ``me``: the phone's own part when
+its group's shared list changed, so a room of groups writing does not become a room of
+refetches. What goes into a connection's mailbox, and when, is the hub's
 business (:mod:`sessionkit.web.hub`); this module only writes it out.
 """
 
@@ -23,7 +25,8 @@ class EventStream:
     Sends ``retry: 2000`` (reconnect after two seconds), then ``event: changed`` with
     ``{"seq", "step"}`` at once and whenever this phone's view may have changed, and an
     ``event: ping`` (after a ``:`` comment line) every ``heartbeat_seconds`` so both ends
-    notice a dead connection.
+    notice a dead connection; ``event: me`` with the phone's own part (what ``state``
+    answers as ``me``) when its group's list changed.
     """
 
     def __init__(self, gate: Gate, hub: Hub, heartbeat_seconds: float) -> None:
@@ -75,7 +78,8 @@ class EventStream:
             )
             heartbeat = self.heartbeat_seconds
             while True:
-                if connection.pending is None and not connection.closed:
+                idle = connection.pending is None and connection.pending_me is None
+                if idle and not connection.closed:
                     try:
                         async with asyncio.timeout(heartbeat):
                             await connection.wake.wait()
@@ -92,6 +96,9 @@ class EventStream:
                 message, connection.pending = connection.pending, None
                 if message is not None and not gone:
                     await send({"type": "http.response.body", "body": message, "more_body": True})
+                mine, connection.pending_me = connection.pending_me, None
+                if mine is not None and not gone:
+                    await send({"type": "http.response.body", "body": mine, "more_body": True})
                 if connection.closed:
                     break
             if not gone:

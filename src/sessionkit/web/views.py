@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sessionkit.core import groups
 from sessionkit.core.engine import Engine
 from sessionkit.core.inputs.rating import summarise
 from sessionkit.core.method import (
@@ -33,6 +34,7 @@ from sessionkit.core.method import (
 )
 from sessionkit.core.state import Note, StepState
 from sessionkit.web import kind_views
+from sessionkit.web.group_view import GroupIndex, group_notes, group_part
 
 PUBLIC_VIEWER = "\x00public"
 """A viewer id no participant can have: ``visible_to`` answers for 'anyone else'."""
@@ -69,6 +71,8 @@ class Views:
         """``state.seq`` when the cached public part was built: what it reflects."""
         self._own: dict[tuple[str, str], list[str]] = {}
         """(step key, author) -> note ids: a phone's own notes without a scan."""
+        self._groups = GroupIndex()
+        """Group id -> note ids: a group's shared list without a scan."""
         self.rebuild_index()
 
     # ------------------------------------------------------------ indexes
@@ -78,9 +82,11 @@ class Views:
         for note in self.engine.state.notes.values():
             own.setdefault((note.step, note.author), []).append(note.id)
         self._own = own
+        self._groups.rebuild(self.engine.state.notes)
 
     def note_added(self, step: str, author: str, note_id: str) -> None:
         self._own.setdefault((step, author), []).append(note_id)
+        self._groups.add(self.engine.state.notes.get(note_id))
 
     def invalidate(self, seq: int, urgent: bool) -> None:
         if urgent:
@@ -176,9 +182,15 @@ class Views:
         self, key: str, spec: NotesInput | CanvasInput, step_state: StepState
     ) -> dict[str, Any]:
         engine, state = self.engine, self.engine.state
-        visible = [n for n in state.notes_in(key) if engine.visible_to(n.id, PUBLIC_VIEWER)]
+        grouped = groups.spec_at(engine.items, key) is not None
+        # On a grouped step each phone gets its own group's list (the personal part).
+        visible = (
+            []
+            if grouped
+            else [n for n in state.notes_in(key) if engine.visible_to(n.id, PUBLIC_VIEWER)]
+        )
         return {
-            "input": self._notes_input(spec, step_state.revealed),
+            "input": dict(self._notes_input(spec, step_state.revealed), grouped=grouped),
             "notes_total": len(visible),
             "notes": [note_json(n) for n in visible[-self.max_notes :]],
         }
@@ -231,8 +243,8 @@ class Views:
         state = self.engine.state
         clusters = [cl for cl in state.clusters.values() if cl.step == key]
         return {
-            "input": {"kind": "cluster"},
-            **self._clusters(clusters, self.engine.cluster_sources(key)),
+            "input": {"kind": "cluster", **({"picked_only": True} if spec.picked_only else {})},
+            **self._clusters(clusters, self.engine.cluster_sources(key), keep=spec.takes),
         }
 
     def _public_discussion(
@@ -286,7 +298,11 @@ class Views:
         return out
 
     def _clusters(
-        self, clusters: list[Any], sources: list[str], loose: bool = True
+        self,
+        clusters: list[Any],
+        sources: list[str],
+        loose: bool = True,
+        keep: Callable[[Any, Note], bool] | None = None,
     ) -> dict[str, Any]:
         engine, state = self.engine, self.engine.state
         ids = {cl.id for cl in clusters}
@@ -295,6 +311,8 @@ class Views:
         wanted = set(sources)
         for note in state.notes.values():
             if note.step not in wanted or not engine.visible_to(note.id, PUBLIC_VIEWER):
+                continue
+            if keep is not None and not keep(state, note):  # e.g. only each group's pick
                 continue
             if note.cluster is not None and note.cluster in ids:
                 members[note.cluster].append(note_json(note))
@@ -337,12 +355,22 @@ class Views:
         kind = KIND_VIEWS.get(step.input.kind)
         if kind is not None and kind.me is not None:
             out.update(kind.me(self, state.step_key, person.id, step.input))
+        grouped = groups.spec_at(engine.items, state.step_key)
+        if grouped is not None:
+            out["group"] = group_part(engine, self._own, state.step_key, person.id, grouped)
         return out
 
     # The personal part, for the kinds that have one; KIND_VIEWS (below) picks it.
 
     def _me_notes(self, key: str, pid: str, spec: NotesInput | CanvasInput) -> dict[str, Any]:
         state = self.engine.state
+        grouped = groups.spec_at(self.engine.items, key)
+        if grouped is not None:  # the group's shared list, and the group's limit
+            shared, left = group_notes(self.engine, self._groups, key, pid, grouped)
+            return {
+                "notes": [dict(note_json(n), hidden=n.hidden) for n in shared],
+                "notes_left": left,
+            }
         own = [state.notes[i] for i in self._own.get((key, pid), ()) if i in state.notes]
         return {
             "notes": [dict(note_json(n), hidden=n.hidden) for n in own],

@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Protocol
 
 from sessionkit.core.command import Command
 from sessionkit.core.fields import FieldPath, Strict
+from sessionkit.core.groupspec import GroupsSpec
 from sessionkit.core.state import Event, Note, SessionState
 
 Problems = list[tuple[FieldPath, str]]
@@ -64,6 +65,11 @@ class RuleContext(Protocol):
     def spec_at(self, key: str | None = None) -> InputSpec | None:
         """The input of the step at ``key`` (default: the current one), ``None`` for a
         break or talk item; the current step is ``None`` before the session starts."""
+        ...
+
+    def groups_at(self, key: str | None = None) -> GroupsSpec | None:
+        """The groups table of the step at ``key`` (default: the current one), ``None``
+        where the step is not done in groups."""
         ...
 
     def sibling_key(self, key: str, step_id: str) -> str:

@@ -11,7 +11,7 @@ from sessionkit.core.command import Command, Label, ShortId
 from sessionkit.core.errors import Rejected
 from sessionkit.core.fields import Kebab
 from sessionkit.core.inputs.base import InputKind, InputSpec, Problems, RuleContext
-from sessionkit.core.state import Cluster, Event, SessionState
+from sessionkit.core.state import Cluster, Event, Note, SessionState
 
 
 class ClusterInput(InputSpec):
@@ -21,12 +21,22 @@ class ClusterInput(InputSpec):
     source_steps: list[Kebab] = Field(min_length=1)
     labelled: bool = True
     parking_lot: bool = True
+    picked_only: bool = False
+    """Only the note each group of the source steps picked (one idea per group)."""
+
+    def takes(self, state: SessionState, note: Note) -> bool:
+        """Is this note (from a source step) one this step clusters? With
+        ``picked_only``: each group's pick, and what the facilitator typed in for the
+        whole room rather than for a group (a late paper note has to show somewhere)."""
+        return not self.picked_only or note.group is None or state.is_picked(note)
 
     def describe(self) -> str:
         extra = ["labelled" if self.labelled else "unlabelled"]
         if self.parking_lot:
             extra.append("with a parking lot")
         sources = ", ".join(repr(s) for s in self.source_steps)
+        if self.picked_only:
+            return f"cluster the note each group of {sources} picked ({', '.join(extra)})"
         return f"cluster the notes of {sources} ({', '.join(extra)})"
 
     def caption(self) -> str:
@@ -103,6 +113,8 @@ def _clusterable(ctx: RuleContext, key: str, spec: ClusterInput, note_id: str) -
     note = ctx.note(note_id)
     if note.step not in source_keys(ctx, key, spec):
         raise Rejected(f"Note {note_id} is not from a step this one clusters.", "conflict")
+    if not spec.takes(ctx.state, note):
+        raise Rejected("Only the note each group picked is clustered here.", "conflict")
 
 
 def _cluster(ctx: RuleContext, cluster_id: str) -> Cluster:

@@ -97,6 +97,8 @@ class AddNote(Command):
     """Facilitator only: a notes step other than the current one (paper notes typed later)."""
     author_name: PersonName | None = None
     """Facilitator only: whose paper note this is, kept only where the step is named."""
+    group: ShortId | None = None
+    """Facilitator only, on a grouped step: the group a paper note is for."""
     client_id: ClientId | None = None
 
 
@@ -106,6 +108,7 @@ class EditNote(Command):
     text: NoteText | None = None
     category: ShortId | None = None
     region: ShortId | None = None
+    client_id: ClientId | None = None
 
 
 class HideNote(Command):
@@ -148,7 +151,8 @@ def _add_note(ctx: RuleContext, cmd: AddNote, actor: str) -> Event:
     spec = note_spec(ctx, key)
     if spec is None:
         raise Rejected("This step does not collect notes.", "conflict")
-    if actor != FACILITATOR:
+    group = _group_for(ctx, key, cmd, actor)
+    if actor != FACILITATOR and group is None:
         written = ctx.notes_written(key, actor)
         if written >= spec.max_per_person:
             raise Rejected(f"You have added {written} notes, the most this step allows.", "limit")
@@ -172,7 +176,35 @@ def _add_note(ctx: RuleContext, cmd: AddNote, actor: str) -> Event:
         category=category,
         region=region,
         author_name=author_name,
+        group=group,
     )
+
+
+def _group_for(ctx: RuleContext, key: str, cmd: AddNote, actor: str) -> str | None:
+    """The group a note on a grouped step belongs to (its writer's, or the one the
+    facilitator typed a paper note for); the limit is the group's."""
+    grouped = ctx.groups_at(key)
+    state = ctx.state
+    if grouped is None:
+        if cmd.group is not None:
+            raise Rejected("This step is not done in groups.", "conflict")
+        return None
+    if actor == FACILITATOR:
+        if cmd.group is None:
+            return None  # a note for the whole room
+        group = state.groups.get(cmd.group)
+        if group is None or group.step != key:
+            raise Rejected("No such group on that step.", "not_found")
+        return group.id
+    gid = state.group_of.get(key, {}).get(actor)
+    if gid is None:
+        raise Rejected("You are not in a group yet: the facilitator will place you.", "conflict")
+    if cmd.group is not None and cmd.group != gid:
+        raise Rejected("You can only add notes to your own group's list.", "forbidden")
+    written = state.groups[gid].notes
+    if written >= grouped.max_per_group:
+        raise Rejected(f"Your group has added {written} notes, the most this step allows.", "limit")
+    return gid
 
 
 def _category(spec: NoteSpec, wanted: str | None) -> str | None:
@@ -209,8 +241,10 @@ def region_on(spec: NoteSpec, wanted: str) -> str:
 def _edit_note(ctx: RuleContext, cmd: EditNote, actor: str) -> Event:
     note = ctx.note(cmd.note)
     if actor != FACILITATOR:
-        if note.author != actor:
-            raise Rejected("You can only edit your own notes.", "forbidden")
+        group = ctx.state.groups.get(note.group) if note.group else None
+        if note.author != actor and (group is None or actor not in group.members):
+            mine = "your own notes and your group's" if group else "your own notes"
+            raise Rejected(f"You can only edit {mine}.", "forbidden")
         if note.step != ctx.state.step_key:
             raise Rejected("That step has finished; the note can no longer be edited.", "conflict")
     spec = note_spec(ctx, note.step)
@@ -261,8 +295,11 @@ def _on_note_added(state: SessionState, event: Event, d: dict[str, Any]) -> None
         author_name=d.get("author_name"),
         category=d.get("category"),
         region=d.get("region"),
+        group=d.get("group"),
         created_at=event.at,
     )
+    if (group := d.get("group")) is not None:
+        state.groups[group].notes += 1
 
 
 def _on_note_edited(state: SessionState, event: Event, d: dict[str, Any]) -> None:

@@ -29,6 +29,7 @@ from sessionkit.tui import board_model, messages
 from sessionkit.tui.board_model import BoardModel, Row
 from sessionkit.tui.keys import RUN_KEYS, bindings
 from sessionkit.tui.screens.base import SessionHost
+from sessionkit.tui.screens.group_actions import GroupActions
 from sessionkit.tui.screens.kinds import KindActions
 from sessionkit.tui.screens.modals import Confirm, NoteEntry, Picker, TextBox, TextPrompt
 from sessionkit.tui.screens.people import PeopleKeys
@@ -59,7 +60,7 @@ EMPTY = {
 }
 
 
-class RunScreen(KindActions, PeopleKeys):
+class RunScreen(KindActions, PeopleKeys, GroupActions):
     KEYS = RUN_KEYS
     BINDINGS = bindings(RUN_KEYS)
     HELP_TITLE = "Keys: running a session"
@@ -205,6 +206,8 @@ class RunScreen(KindActions, PeopleKeys):
             "summary",
             "people",
             "new_join_code",
+            "reform_groups",
+            "place_person",
         }
     )
 
@@ -218,12 +221,19 @@ class RunScreen(KindActions, PeopleKeys):
             return bool(self.selected)
         if action == "add_notes":
             return kind in ("notes", "canvas", "cluster")
+        if action in ("reform_groups", "place_person"):
+            return self.grouped() is not None
+        if action == "pick_for_group":
+            spec = self.grouped()
+            return spec is not None and spec.pick
         if action in ("edit", "hide"):
             return kind in ("notes", "canvas", "cluster")
         if action == "set_kind":
             return kind == "canvas" or (kind == "notes" and bool(self._categories()))
-        if action == "shift_group":
-            return kind in ("canvas", "cluster") or (kind == "notes" and bool(self._categories()))
+        if action == "shift_group":  # on a grouped step the sections are people's groups
+            return kind in ("canvas", "cluster") or (
+                kind == "notes" and bool(self._categories()) and not self.model.grouped
+            )
         if action == "paper":
             return kind in ("vote", "rating")
         if action == "summary":
@@ -303,15 +313,26 @@ class RunScreen(KindActions, PeopleKeys):
         elif isinstance(spec, CanvasInput):
             choices, name = [(r.id, r.label) for r in spec.regions], "place"
 
-        def submit(text: str, choice: str | None) -> bool:
-            fields: dict[str, str] = {"text": text}
-            if target != key:
-                fields["step"] = target
-            if choice is not None:
-                fields["region" if name == "place" else "category"] = choice
-            return self.link.do(c.AddNote, **fields) is not None
+        title = step.title
 
-        self.app.push_screen(NoteEntry(f"Paper notes for: {step.title}", submit, choices, name))
+        def entry(group: str | None, who: str | None) -> None:
+            def submit(text: str, choice: str | None) -> bool:
+                fields: dict[str, str] = {"text": text}
+                if target != key:
+                    fields["step"] = target
+                if group is not None:
+                    fields["group"] = group
+                if choice is not None:
+                    fields["region" if name == "place" else "category"] = choice
+                return self.link.do(c.AddNote, **fields) is not None
+
+            heading = f"Paper notes for {who}: {title}" if who else f"Paper notes for: {title}"
+            self.app.push_screen(NoteEntry(heading, submit, choices, name))
+
+        if target == key and self.grouped() is not None:
+            self.ask_paper_group(entry)
+        else:
+            entry(None, None)
 
     def action_edit(self) -> None:
         if not self.applies("edit", ()):

@@ -255,6 +255,7 @@ class Board(ScrollView, can_focus=True):
                 self.model.private,
                 row.group is None,
                 self.model.colours.get(note.category or ""),
+                note.id in self.model.picked,
             )
         elif row.kind == "text":
             what = (line.row, line.part, row.ref)
@@ -288,6 +289,7 @@ class Board(ScrollView, can_focus=True):
                 private=self.model.private,
                 indent=1 if row.group is None else 2,
                 colour=self.model.colours.get(note.category or ""),
+                picked=note.id in self.model.picked,
             )
         if kind == "section":
             return draw.section_content(row, width)

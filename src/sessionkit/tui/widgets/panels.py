@@ -15,8 +15,10 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Digits, Static
 
+from sessionkit.core import groups as rounds
 from sessionkit.core.agenda import TimedItem
 from sessionkit.core.engine import Engine
+from sessionkit.core.groupspec import notice as split_notice
 from sessionkit.core.method import (
     CanvasInput,
     ClusterInput,
@@ -244,6 +246,7 @@ class BoardInfo(Panel):
                 parts.append(Content("Discussion · s writes the summary"))
             elif spec is not None and (info := kind_rows.board_info(engine, spec)) is not None:
                 parts.append(info)
+            parts.extend(_groups_line(engine, key))
             if state.step_state(key).locked:
                 parts.append(Content.styled("  PHONE INPUT PAUSED (i)", ".board--warning"))
         if private:
@@ -252,6 +255,22 @@ class BoardInfo(Panel):
             )
             parts.insert(1, Content(" "))
         self.set(Content.assemble(*parts))
+
+
+def _groups_line(engine: Engine, key: str) -> list[Content]:
+    """How many groups a grouped step has, and what is not as planned (G re-forms)."""
+    spec = rounds.spec_at(engine.items, key)
+    if spec is None:
+        return []
+    state = engine.state
+    formed = [rounds.present(state, g) for g in rounds.current(state, key)]
+    count = len(formed)
+    parts = [Content(f" · {count} group{'s' * (count != 1)}")]
+    notice = split_notice(spec, formed)
+    if notice:  # before the key hint: on a narrow screen the end of the line is cut
+        parts.append(Content.styled(f" · {notice}", ".board--warning"))
+    parts.append(Content.styled(" · G re-forms, w places someone", ".timing--muted"))
+    return parts
 
 
 class AgendaView(Panel):
@@ -326,6 +345,9 @@ class Detail(Panel):
             meta.append(f"on {labels.get(note.region, note.region)}")
         if note.cluster and note.cluster in state.clusters:
             meta.append(f"in {state.clusters[note.cluster].label}")
+        if note.group and note.group in state.groups:
+            group = state.groups[note.group]
+            meta.append(f"group {group.label}" + (", its pick" if group.picked == note.id else ""))
         if note.author_name:
             meta.append(f"by {note.author_name}")
         elif note.author == "facilitator":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from sessionkit.core.state import Note
+from sessionkit.core.state import FACILITATOR, Note
 from sessionkit.tui.board_model import Group, Row
 from sessionkit.tui.safe import one_line
 
@@ -59,6 +59,7 @@ def note_content(
     private: bool,
     indent: int = 1,
     colour: str | None = None,
+    picked: bool = False,
 ) -> Content:
     mark = Content.styled("● ", ".board--mark") if selected else Content("  ")
     if colour and not selected:  # the note's kind, where it is not its section's
@@ -66,6 +67,11 @@ def note_content(
     meta_parts = []
     if note.hidden:
         meta_parts.append(("hidden", ".board--warning"))
+    if picked:
+        meta_parts.append(("★ picked", ".board--mark"))
+    if note.author == FACILITATOR and note.group is not None:
+        # a group's list is written on phones: say which notes came in on paper
+        meta_parts.append(("paper", ".board--muted"))
     if note.author_name:
         meta_parts.append((note.author_name, ".board--muted"))
     meta_parts.append((note.id, ".board--muted"))

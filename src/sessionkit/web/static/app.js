@@ -253,6 +253,8 @@
                    item.kind === "question" ? "Your question “" + short(item.body.text) + "” was not added: " :
                    item.kind === "upvote" ? "That upvote was not counted: " :
                    item.kind === "unupvote" ? "That upvote was not taken back: " :
+                   item.kind === "edit" ? "Your change to “" + short(item.body.text) + "” was not saved: " :
+                   item.kind === "pick" ? "That pick was not saved: " :
                    item.kind === "vote" ? "That dot was not placed: " :
                    item.kind === "unvote" ? "That dot was not taken back: " :
                    item.kind === "rating" ? "Your rating was not saved: " : "";
@@ -299,6 +301,14 @@
       var data = {};
       try { data = JSON.parse(event.data); } catch (e) { /* refetch anyway */ }
       if (!view || data.seq !== lastSeq || data.step !== view.me.step) refresh();
+    });
+    // The phone's own part, pushed when its group's list changes (no refetch needed).
+    stream.addEventListener("me", function (event) {
+      if (source !== stream) return;
+      alive();
+      var part = null;
+      try { part = JSON.parse(event.data); } catch (e) { refresh(); return; }
+      applyMe(part);
     });
     stream.addEventListener("ping", function () { if (source === stream) alive(); });
     stream.addEventListener("error", function () {
@@ -425,6 +435,7 @@
     var panels = screen.panels(input, pub);
     PANELS.forEach(function (panel) { show($(panel), panels.indexOf(panel) >= 0); });
     screen.render(pub, mine, input, step);
+    renderGroup(mine);
     renderResults(pub, mine, input);
     if (stepKey !== mine.step) {
       if (stepKey !== null) $("announce").textContent = "New step: " + (step.title || "");
@@ -509,12 +520,20 @@
     $("note-limit").textContent = left <= 0 && !closed
       ? "You have added as many notes as this step allows." : "";
     show($("note-limit"), left <= 0 && !closed);
-    $("mine-h").textContent = "Your notes (" + (own.length + waiting.length) + " of " + input.max_per_person + ")";
+    var group = input.grouped ? (mine.group || {}) : null;
+    $("mine-h").textContent = group
+      ? "Your group's notes (" + (own.length + waiting.length) + " of " + (group.max_notes || 0) + ")"
+      : "Your notes (" + (own.length + waiting.length) + " of " + input.max_per_person + ")";
+    if (group && left <= 0 && !closed) $("note-limit").textContent = "Your group has added as many notes as this step allows.";
+    if (editing && editing.step !== step.key) stopEditing();
+    if (editing) { $("note-add").disabled = closed; show($("note-limit"), false); }
 
     var list = $("my-notes");
     clear(list);
     own.forEach(function (note) {
-      list.appendChild(noteItem(note, input, note.hidden ? "Hidden by the facilitator" : null));
+      var node = noteItem(note, input, note.hidden ? "Hidden by the facilitator" : null);
+      if (group && group.label) node.appendChild(groupNoteActions(note, group, closed));
+      list.appendChild(node);
     });
     waiting.forEach(function (item) {
       var node = noteItem({ text: item.body.text, category: item.body.category, region: item.body.region },
@@ -525,7 +544,11 @@
     show($("my-empty"), !own.length && !waiting.length);
 
     var privateNow = input.private && !input.revealed;
-    $("private-hint").textContent = privateNow
+    $("my-empty").textContent = group ? "Your group has not added a note yet." : "You have not added a note yet.";
+    $("private-hint").textContent = group
+      ? "Everyone in your group can see this list, add to it and edit it" +
+        (group.pick ? ", and pick the one note your group takes forward." : ".")
+      : privateNow
       ? "Only you can see your notes until the facilitator shares them with the room."
       : (input.anonymous ? "Notes are shared without names." : "Notes are shared with your name.");
     show($("private-hint"), true);
@@ -555,6 +578,12 @@
     var input = view.public.input || {};
     var text = $("note-text").value.trim();
     if (!text) { showAlert("Write something first."); $("note-text").focus(); return; }
+    if (editing) {
+      hideAlert();
+      enqueue({ kind: "edit", method: "PATCH", path: "notes/" + encodeURIComponent(editing.id), body: { text: text } });
+      stopEditing();
+      return;
+    }
     var body = { text: text, step: view.me.step };
     if ((input.categories || []).length) {
       body.category = selected("category");
@@ -570,6 +599,106 @@
     $("note-count").textContent = "0 / 500";
     $("note-text").focus();
   });
+
+  // groups ---------------------------------------------------------------
+  // A grouped step: "You are in group C with Ana and Bo", and the group's shared list
+  // (any member adds, edits, and picks the one note the group takes forward).
+
+  var editing = null;
+
+  function stopEditing() {
+    editing = null;
+    $("note-text").value = "";
+    $("note-count").textContent = "0 / 500";
+    $("note-add").textContent = "Add note";
+    show($("note-cancel"), false);
+  }
+  $("note-cancel").addEventListener("click", function () { stopEditing(); render(); });
+
+  function andList(names) {
+    if (names.length < 2) return names.join("");
+    return names.slice(0, -1).join(", ") + " and " + names[names.length - 1];
+  }
+
+  function renderGroup(mine) {
+    var group = mine.group;
+    show($("group-panel"), !!group);
+    if (!group) return;
+    var who, hint = "";
+    if (!group.label) {
+      who = "The facilitator will put you in a group in a moment.";
+    } else if (group.with_names) {
+      who = "You are in group " + group.label +
+        (group.with_names.length ? " with " + andList(group.with_names) + "." : ". Nobody else is in it yet.");
+    } else {
+      var others = (group.size || 1) - 1;
+      who = "You are in group " + group.label +
+        (others > 0 ? ", with " + others + (others === 1 ? " other person." : " other people.") : ". Nobody else is in it yet.");
+      hint = "This step is anonymous, so names are not shown: find the others by the group letter.";
+    }
+    $("group-who").textContent = who;
+    $("group-hint").textContent = hint;
+    show($("group-hint"), !!hint);
+    // What this member brings from the step before (their own notes, or the picks of
+    // the groups this one joined): only they see it; "Use this" starts a group note.
+    var brought = group.brought, list = $("brought");
+    clear(list);
+    show($("brought-h"), !!brought);
+    if (!brought) return;
+    $("brought-h").textContent = brought.title;
+    brought.notes.forEach(function (note, i) {
+      var item = el("li", "note", note.text);
+      var bar = el("span", "actions");
+      var use = el("button", null, "Use this");
+      use.type = "button";
+      use.dataset.focusKey = "bring:" + i;
+      use.setAttribute("aria-label", "Start a group note from “" + short(note.text) + "”");
+      use.addEventListener("click", function () {
+        if (editing) stopEditing();
+        $("note-text").value = note.text;
+        $("note-count").textContent = note.text.length + " / 500";
+        $("note-text").focus();
+      });
+      bar.appendChild(use);
+      item.appendChild(bar);
+      list.appendChild(item);
+    });
+  }
+
+  function groupNoteActions(note, group, closed) {
+    var bar = el("span", "actions");
+    var edit = el("button", null, "Edit");
+    edit.type = "button";
+    edit.dataset.focusKey = "edit:" + note.id;
+    edit.disabled = closed;
+    edit.setAttribute("aria-label", "Edit “" + short(note.text) + "”");
+    edit.addEventListener("click", function () {
+      editing = { id: note.id, step: view.me.step };
+      $("note-text").value = note.text;
+      $("note-count").textContent = note.text.length + " / 500";
+      $("note-add").textContent = "Save changes";
+      show($("note-cancel"), true);
+      render();
+      $("note-text").focus();
+    });
+    bar.appendChild(edit);
+    if (group.pick) {
+      var waiting = pending("pick");
+      var picked = waiting.length ? waiting[waiting.length - 1].body.note : group.picked;
+      var isPicked = picked === note.id;
+      var pick = el("button", isPicked ? "picked" : null, isPicked ? "★ Your group's pick" : "Pick this one");
+      pick.type = "button";
+      pick.dataset.focusKey = "pick:" + note.id;
+      pick.setAttribute("aria-pressed", isPicked ? "true" : "false");
+      pick.disabled = closed || note.hidden;
+      pick.addEventListener("click", function () {
+        enqueue({ kind: "pick", method: "POST", path: "command",
+                  body: { type: "pick_note", note: isPicked ? null : note.id } });
+      });
+      bar.appendChild(pick);
+    }
+    return bar;
+  }
 
   // votes ----------------------------------------------------------------
 
@@ -687,7 +816,17 @@
       item.appendChild(notes);
       list.appendChild(item);
     });
-    show($("clusters-empty"), !clusters.length);
+    if (loose.length) {
+      // One idea from each group (a step that takes only each group's pick): the room
+      // sees them before the facilitator has grouped them.
+      var rest = el("li", "cluster");
+      rest.appendChild(el("h3", null, clusters.length ? "Not yet grouped" : "One idea from each group"));
+      var ideas = el("ul");
+      loose.forEach(function (n) { ideas.appendChild(el("li", null, n.text)); });
+      rest.appendChild(ideas);
+      list.appendChild(rest);
+    }
+    show($("clusters-empty"), !clusters.length && !loose.length);
   }
 
   function renderResults(pub, mine, input) {
@@ -928,7 +1067,9 @@
     rating: { panels: function () { return ["rating-panel"]; }, render: renderRating },
     cluster: {
       panels: function () { return ["clusters-panel"]; },
-      render: function (pub) { renderClusters(pub.clusters || [], pub.notes || []); }
+      render: function (pub, mine, input) {
+        renderClusters(pub.clusters || [], input.picked_only ? pub.notes || [] : []);
+      }
     },
     discussion: NO_SCREEN,
     actions: { panels: function () { return ["actions-panel"]; }, render: renderActions },
