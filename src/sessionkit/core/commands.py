@@ -39,6 +39,7 @@ from sessionkit.core.inputs.questions import (
     WithdrawUpvote,
 )
 from sessionkit.core.inputs.rating import Rate, WithdrawPaperRating
+from sessionkit.core.inputs.sort import ClearPlacement, CloseSort, PlaceItem
 from sessionkit.core.inputs.vote import CastVote, CloseVote, OpenVote, WithdrawVote
 from sessionkit.core.inputs.words import AddWords, HideWord
 from sessionkit.core.text import CleanStr
@@ -159,7 +160,9 @@ __all__ = [
     "AnyCommand",
     "AskQuestion",
     "CastVote",
+    "ClearPlacement",
     "ClientId",
+    "CloseSort",
     "CloseVote",
     "Command",
     "CreateCluster",
@@ -183,6 +186,7 @@ __all__ = [
     "NextStep",
     "NoteText",
     "OpenVote",
+    "PlaceItem",
     "PlaceNote",
     "PreviousStep",
     "Rate",
