@@ -64,7 +64,7 @@ METHOD = Method.model_validate(
         "summary": "Benchmark steps.",
         "purpose": "Load.",
         "phase": "discover",
-        "duration": {"min": 10, "typical": 10, "max": 10},
+        "duration": {"min": 12, "typical": 12, "max": 12},
         "group_size": {"min": 1, "max": 5000},
         "steps": [
             # 0.0: an open board: every note is shown to every phone
@@ -110,6 +110,14 @@ METHOD = Method.model_validate(
                 "prompt": "Everyone at once!",
                 "timebox": 2,
                 "input": {"kind": "notes", "max_per_person": 100},
+            },
+            # 0.5: every note of 0.0 sorted into one of two buckets
+            {
+                "id": "sort",
+                "title": "Sort",
+                "prompt": "Keep or drop?",
+                "timebox": 2,
+                "input": {"kind": "sort", "target_step": "write", "buckets": ["Keep", "Drop"]},
             },
         ],
     }
@@ -292,6 +300,7 @@ def bare_app(limits: WebLimits) -> Starlette:
             Route(f"{api}/join", join, methods=["POST"]),
             Route(f"{api}/notes", submit, methods=["POST"]),
             Route(f"{api}/votes", submit, methods=["POST"]),
+            Route(f"{api}/command", submit, methods=["POST"]),
             Route(f"{api}/state", state, methods=["GET"]),
             Route(f"{api}/events", _Asgi(events)),
         ]

@@ -15,7 +15,9 @@ phones (``bench/_phones.py``, raw asyncio on 127.0.0.1, in this process) then:
    duplicate, never recorded twice);
 4. follow the facilitator to a vote on those notes and cast a dot every ``--interval``
    seconds each, for ``--votes-seconds``;
-5. follow ``--step-changes`` more step changes.
+5. follow ``--step-changes`` more step changes;
+6. follow the facilitator to a sort of the notes and place a note in a bucket every
+   ``--interval`` seconds each, for ``--sort-seconds`` (``bench/_sort.py``).
 
 Every phone refetches its view on each notice, like the phone page. Phone 0 only
 watches: it parses every view it fetches, to check that a notice that covers a note is
@@ -55,6 +57,7 @@ from _phones import (
     run_configurations,
     summary,
 )
+from _sort import show_sort, sort_phase
 
 FILLER = "the wifi password was on a sticky note behind the projector again"
 
@@ -201,6 +204,12 @@ async def one_run(mode: str, count: int, args: argparse.Namespace) -> dict[str, 
         result["step_first_all"] = step_changes[0]["all"]
         result["step_each"] = summary([d for s in step_changes for d in s["each"]])
 
+        # -- a sort of the notes: the same p95 submit->ack beside the bare endpoint's
+        if args.sort_seconds > 0:
+            result.update(
+                await sort_phase(room, server, targets, args.sort_seconds, args.interval, rng)
+            )
+
         result["cpu_total_s"] = server.cpu_seconds()
         result["peak_rss_mb"] = server.peak_rss_mb()
         result["client_cpu_s"] = time.process_time() - cpu_client0
@@ -259,6 +268,8 @@ def show(result: dict[str, Any]) -> None:
     )
     if r["votes_refused"]:
         print(f"  refused votes: {r['votes_refused']}")
+    if "sort_ack" in r:
+        print(show_sort(r, ms))
     st = r["step_all"]
     print(
         f"  step change -> seen by all: to the vote {ms(r['step_first_all'])}; all changes "
@@ -351,6 +362,8 @@ def table(results: list[dict[str, Any]]) -> None:
         for p in ("p50", "p95", "p99"):
             row(f"note submit->seen by others {p}", sk["seen"][p], get(b, "seen", p))
         row("vote submit->ack p95", sk["vote_ack"]["p95"], get(b, "vote_ack", "p95"))
+        if "sort_ack" in sk:
+            row("sort submit->ack p95", sk["sort_ack"]["p95"], get(b, "sort_ack", "p95"))
         target = "< 1 s" if count == 1000 else ""
         row(
             f"step change->seen by all (worst of {sk['step_changes']} changes)",
@@ -405,6 +418,7 @@ async def main() -> None:
         default=5.0,
         help="seconds between one phone's submissions (default 5)",
     )
+    parser.add_argument("--sort-seconds", type=float, default=10.0, help="0: no sort phase")
     parser.add_argument("--step-changes", type=int, default=4)
     parser.add_argument("--resend", type=int, default=50)
     parser.add_argument(

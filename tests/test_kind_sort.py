@@ -312,3 +312,58 @@ def test_check_locates_a_sort_without_buckets_and_an_unknown_order_by(tmp_path) 
     assert found[("order.toml", 29, "steps[1].input.order_by")] == (
         "'Maybe' is not one of the buckets ('Keep', 'Drop')"
     )
+
+
+# ------------------------------------------------------------------ carried forward
+
+
+def test_min_specs_sorts_the_triz_stop_list_carried_from_the_morning() -> None:
+    from sessionkit.library import load_library
+
+    library = load_library(config=False, cwd=False)
+    plan = library.plans["outcomes-framework-co-design"]
+    assert not [p for p in library.problems if "outcomes" in str(p.file)]
+    engine = make_engine(plan, library.methods)
+    engine.execute(c.StartSession())
+    where = {
+        (item.method.id if item.method else None, step.id): f"{i}.{j}"
+        for i, item in enumerate(engine.items)
+        for j, step in enumerate(item.method.steps if item.method else [])
+    }
+    person = join(engine)
+    go = where[("triz", "stop")]
+    engine.execute(c.GoTo(item=int(go.split(".")[0]), step=int(go.split(".")[1])))
+    stop = engine.execute(c.AddNote(text="Stop the monthly report"), person).data["note"]
+    test = where[("min-specs", "test")]
+    engine.execute(c.GoTo(item=int(test.split(".")[0]), step=int(test.split(".")[1])))
+    came = engine.carried()
+    assert came is not None and came.ids == (stop,)
+    assert engine.sort_targets() == [stop]
+    place(engine, stop, "We could do without it", person)
+    spec = engine.step_def()[1].input
+    assert results(engine.state, test, spec, engine.sort_targets())[0].counts == (0, 1)
+
+
+def test_a_method_with_a_vote_and_a_sort_must_say_which_takes_carried_items() -> None:
+    from sessionkit.core.sources import resolve
+
+    both = make_method(
+        "both",
+        [
+            step("list", {"kind": "notes"}),
+            step("dots", {"kind": "vote", "target_step": "list"}),
+            step("judge", {"kind": "sort", "target_step": "list", "buckets": ["Keep", "Drop"]}),
+        ],
+    )
+    methods = {**sort_methods(), both.id: both}
+    plan = make_plan([{"method": "recognise"}, {"method": "both", "from": "recognise.worst"}])
+    _, findings = resolve(plan, methods)
+    assert [message for _, message, _ in findings] == [
+        "method 'both' has several vote or sort steps ('dots', 'judge'): say which takes the "
+        'items with into = "dots"'
+    ]
+    plan = make_plan(
+        [{"method": "recognise"}, {"method": "both", "from": "recognise.worst", "into": "judge"}]
+    )
+    carries, findings = resolve(plan, methods)
+    assert findings == [] and carries[1].into == 2

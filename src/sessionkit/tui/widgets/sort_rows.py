@@ -58,6 +58,6 @@ def sort_info(engine: Engine, spec: SortInput) -> Content:
     paper = sum(1 for s in placements(state, key) if s.startswith("paper-"))
     people = sorters(state, key)
     status = "closed" if closed else "open"
-    said = f" · {people} sorted" + (f" ({paper} on paper)" if paper else "") + f" · {status}"
+    said = f" · {people} sorted" + (f" ({paper} paper)" if paper else "") + f" · {status}"
     keys = " · a paper sheet, o " + ("reopens" if closed else "closes")
     return legend(spec.buckets) + Content(said + keys)
