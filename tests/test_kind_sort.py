@@ -367,3 +367,25 @@ def test_a_method_with_a_vote_and_a_sort_must_say_which_takes_carried_items() ->
     )
     carries, findings = resolve(plan, methods)
     assert findings == [] and carries[1].into == 2
+
+
+# ------------------------------------------------------------------ phones told
+
+
+async def test_a_placement_tells_only_the_phone_that_placed_it_and_the_close_tells_all() -> None:
+    from sessionkit.web.hub import Hub
+    from sessionkit.web.views import Views
+
+    engine = engine_at_sort()
+    ann, bob = join(engine), join(engine)
+    (a,) = notes(engine, "One")
+    engine.execute(c.NextStep())
+    hub = Hub(engine, Views(engine), urgent_delay=0.0)
+    ann_stream, bob_stream = hub.connect(ann), hub.connect(bob)
+    ann_stream.pending = bob_stream.pending = None
+    place(engine, a, "A little", ann)
+    assert ann_stream.pending is not None  # told at once: its own view changed
+    assert bob_stream.pending is None and hub._flush_handle is None  # nobody else is
+    engine.execute(c.CloseSort())
+    await until(lambda: bob_stream.pending is not None, "the close reaches every phone")
+    hub.detach()
