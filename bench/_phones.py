@@ -437,7 +437,8 @@ class Phone:
         self, kind: str, payload: dict[str, Any], client_id: str | None = None
     ) -> Submission:
         client_id = client_id or self.next_client_id(kind)
-        path = f"{self.room.api}/{'notes' if kind == 'note' else 'votes'}"
+        route = {"note": "notes", "vote": "votes"}.get(kind, "command")
+        path = f"{self.room.api}/{route}"
         body = json.dumps({**payload, "client_id": client_id}).encode()
         record = Submission(self.index, kind, client_id, now())
         try:

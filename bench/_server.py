@@ -123,6 +123,14 @@ METHOD = Method.model_validate(
                 "input": {"kind": "notes", "anonymous": False},
                 "groups": {"size": 4, "pick": True, "max_per_group": 100},
             },
+            # 0.6: every note of 0.0 sorted into one of two buckets
+            {
+                "id": "sort",
+                "title": "Sort",
+                "prompt": "Keep or drop?",
+                "timebox": 2,
+                "input": {"kind": "sort", "target_step": "write", "buckets": ["Keep", "Drop"]},
+            },
         ],
     }
 )
@@ -337,6 +345,7 @@ def bare_app(limits: WebLimits) -> Starlette:
             Route(f"{api}/join", join, methods=["POST"]),
             Route(f"{api}/notes", submit, methods=["POST"]),
             Route(f"{api}/votes", submit, methods=["POST"]),
+            Route(f"{api}/command", submit, methods=["POST"]),
             Route(f"{api}/state", state, methods=["GET"]),
             Route(f"{api}/events", _Asgi(events)),
         ]

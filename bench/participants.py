@@ -19,6 +19,8 @@ phones (``bench/_phones.py``, raw asyncio on 127.0.0.1, in this process) then:
 6. follow the facilitator to a round in fours (groups formed as the step starts) and post
    to their group's shared list every ``--interval`` seconds, for ``--rounds-seconds``
    (``bench/_rounds.py``).
+7. follow the facilitator to a sort of the notes and place a note in a bucket every
+   ``--interval`` seconds each, for ``--sort-seconds`` (``bench/_sort.py``).
 
 Every phone refetches its view on each notice, like the phone page. Phone 0 only
 watches: it parses every view it fetches, to check that a notice that covers a note is
@@ -59,6 +61,7 @@ from _phones import (
     summary,
 )
 from _rounds import rounds_phase, rounds_text
+from _sort import show_sort, sort_phase
 
 FILLER = "the wifi password was on a sticky note behind the projector again"
 
@@ -209,6 +212,12 @@ async def one_run(mode: str, count: int, args: argparse.Namespace) -> dict[str, 
         await asyncio.sleep(1.0)
         round_notes = await rounds_phase(room, server, args, rng, result, post_notes)
 
+        # -- a sort of the notes: the same p95 submit->ack beside the bare endpoint's
+        if args.sort_seconds > 0:
+            result.update(
+                await sort_phase(room, server, targets, args.sort_seconds, args.interval, rng)
+            )
+
         result["cpu_total_s"] = server.cpu_seconds()
         result["peak_rss_mb"] = server.peak_rss_mb()
         result["client_cpu_s"] = time.process_time() - cpu_client0
@@ -269,6 +278,8 @@ def show(result: dict[str, Any]) -> None:
     )
     if r["votes_refused"]:
         print(f"  refused votes: {r['votes_refused']}")
+    if "sort_ack" in r:
+        print(show_sort(r, ms))
     st = r["step_all"]
     print(
         f"  step change -> seen by all: to the vote {ms(r['step_first_all'])}; all changes "
@@ -362,6 +373,8 @@ def table(results: list[dict[str, Any]]) -> None:
         for p in ("p50", "p95", "p99"):
             row(f"note submit->seen by others {p}", sk["seen"][p], get(b, "seen", p))
         row("vote submit->ack p95", sk["vote_ack"]["p95"], get(b, "vote_ack", "p95"))
+        if "sort_ack" in sk:
+            row("sort submit->ack p95", sk["sort_ack"]["p95"], get(b, "sort_ack", "p95"))
         target = "< 1 s" if count == 1000 else ""
         row(
             f"step change->seen by all (worst of {sk['step_changes']} changes)",
@@ -426,6 +439,7 @@ async def main() -> None:
         default=5.0,
         help="seconds between one phone's submissions (default 5)",
     )
+    parser.add_argument("--sort-seconds", type=float, default=10.0, help="0: no sort phase")
     parser.add_argument("--step-changes", type=int, default=4)
     parser.add_argument(
         "--rounds-seconds",

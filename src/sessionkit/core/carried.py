@@ -124,6 +124,8 @@ def step_items(state: SessionState, items: Items, key: str) -> list[str]:
         return [k for k, cl in state.clusters.items() if cl.step == key and not cl.parking]
     if spec.kind == "vote":
         return vote_targets(state, items, key)
+    if spec.kind == "sort":
+        return sort_targets(state, items, key)
     return [n.id for n in state.notes.values() if n.step == key and not n.hidden]
 
 
@@ -131,6 +133,16 @@ def vote_targets(state: SessionState, items: Items, key: str) -> list[str]:
     """Ids the vote step at ``key`` may receive dots on: the items carried forward into
     it (if the plan says so), then its own target step's, in board order."""
     own = read.vote_targets(state, items, key)
+    came = carried(state, items, key)
+    if came is None or not came.ids:
+        return own
+    seen = set(came.ids)
+    return [*came.ids, *(t for t in own if t not in seen)]
+
+
+def sort_targets(state: SessionState, items: Items, key: str) -> list[str]:
+    """Ids the sort step at ``key`` places: carried ones first, then its target step's."""
+    own = read.sort_targets(state, items, key)
     came = carried(state, items, key)
     if came is None or not came.ids:
         return own

@@ -46,6 +46,7 @@ from sessionkit.core.inputs.questions import (
     WithdrawUpvote,
 )
 from sessionkit.core.inputs.rating import Rate, WithdrawPaperRating
+from sessionkit.core.inputs.sort import ClearPlacement, CloseSort, PlaceItem
 from sessionkit.core.inputs.vote import CastVote, CloseVote, OpenVote, WithdrawVote
 from sessionkit.core.inputs.words import AddWords, HideWord
 from sessionkit.core.text import CleanStr
@@ -170,7 +171,9 @@ __all__ = [
     "AnyCommand",
     "AskQuestion",
     "CastVote",
+    "ClearPlacement",
     "ClientId",
+    "CloseSort",
     "CloseVote",
     "Command",
     "CreateCluster",
@@ -196,6 +199,7 @@ __all__ = [
     "NoteText",
     "OpenVote",
     "PickNote",
+    "PlaceItem",
     "PlaceNote",
     "PreviousStep",
     "Rate",

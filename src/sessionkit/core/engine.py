@@ -145,6 +145,10 @@ class Engine:
         """Ids a vote step may receive dots on, in board order (carried ones first)."""
         return carrying.vote_targets(self.state, self.items, key or self.state.step_key)
 
+    def sort_targets(self, key: str | None = None) -> list[str]:
+        """Ids a sort step places into buckets, in board order (carried ones first)."""
+        return carrying.sort_targets(self.state, self.items, key or self.state.step_key)
+
     def carried(self, key: str | None = None) -> carrying.Carried | None:
         """What the step took from an earlier agenda item, with a sentence saying so."""
         return carrying.carried(self.state, self.items, key or self.state.step_key)

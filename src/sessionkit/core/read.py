@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from sessionkit.core.agenda import TimedItem
-from sessionkit.core.inputs import InputSpec
+from sessionkit.core.inputs import InputSpec, sort
 from sessionkit.core.inputs.cluster import ClusterInput
 from sessionkit.core.inputs.vote import VoteInput, is_target, targets
 from sessionkit.core.method import Step
@@ -128,6 +128,14 @@ def is_vote_target(state: SessionState, items: Items, key: str, target: str) -> 
     if not isinstance(spec, VoteInput):
         return False
     return is_target(state, sibling_key(items, key, spec.target_step), spec, target)
+
+
+def sort_targets(state: SessionState, items: Items, key: str) -> list[str]:
+    """Ids the sort step at ``key`` places into buckets, in board order."""
+    spec = spec_at(items, key)
+    if not isinstance(spec, sort.SortInput):
+        return []
+    return sort.targets(state, sibling_key(items, key, spec.target_step), spec)
 
 
 def cluster_sources(items: Items, key: str) -> list[str]:

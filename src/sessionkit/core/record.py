@@ -35,12 +35,13 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from sessionkit.core import read
 from sessionkit.core.agenda import TimedAgenda, TimedItem, time_plan
-from sessionkit.core.carried import carry_caption
+from sessionkit.core.carried import carry_caption, sort_targets
 from sessionkit.core.inputs import KINDS
 from sessionkit.core.inputs.canvas import RegionView, regions
 from sessionkit.core.inputs.cluster import ClusterInput
 from sessionkit.core.inputs.notes import Category, NoteSpec
 from sessionkit.core.inputs.rating import RatingInput, RatingSummary, summarise
+from sessionkit.core.inputs.sort import SortInput, SortTable, table
 from sessionkit.core.inputs.vote import TallyRow, VoteInput, tally_rows
 from sessionkit.core.method import Method, Step
 from sessionkit.core.plan import Plan
@@ -453,6 +454,14 @@ class Record(BaseModel):
         """A vote step's results, most dots first, labelled with the note or cluster text."""
         spec = read.spec_at(self.timed_items(), key)
         return tally_rows(self.state, key, spec if isinstance(spec, VoteInput) else None)
+
+    def sort(self, key: str) -> SortTable | None:
+        """A sort step's counts per bucket for every item it sorted (``None``: not a sort)."""
+        items = self.timed_items()
+        spec = read.spec_at(items, key)
+        if not isinstance(spec, SortInput):
+            return None
+        return table(self.state, key, spec, sort_targets(self.state, items, key))
 
     def voters(self, key: str) -> int:
         return sum(1 for ballot in self.state.votes.get(key, {}).values() if any(ballot.values()))

@@ -2,7 +2,7 @@
 with it.
 
 A method's steps only know each other (a vote names the step it votes on). A plan can
-point a step that works on earlier items (today: a vote) at the items of a step in an
+point a step that works on earlier items (a vote or a sort) at the items of a step in an
 earlier agenda item, with ``from = "<item>.<step>"`` on the agenda item and optionally
 ``top = N`` or ``cluster = "label"``. This module resolves those references over a plan
 and its methods once, for the agenda (what each step works on, see
@@ -20,7 +20,7 @@ from sessionkit.core.fields import FieldPath
 from sessionkit.core.method import Method, Step
 from sessionkit.core.plan import AgendaItem, Plan
 
-TAKES_ITEMS = ("vote",)
+TAKES_ITEMS = ("vote", "sort")
 """Input kinds a plan may point at earlier items. A cluster step is not one yet: a note
 belongs to one cluster, so clustering it again would undo the earlier clustering."""
 
@@ -44,13 +44,16 @@ Finding = tuple[FieldPath, str, str]
 
 
 def has_items(step: Step) -> bool:
-    """Does the step leave items a later step can work on (notes, clusters, a vote's)?"""
-    return step.input.collects_notes or step.input.kind in ("cluster", "vote")
+    """Does the step leave items a later step can work on (notes, clusters, a vote's or
+    a sort's)?"""
+    return step.input.collects_notes or step.input.kind in ("cluster", "vote", "sort")
 
 
 def items_word(step: Step) -> str:
     if step.input.kind == "cluster":
         return "clusters"
+    if step.input.kind == "sort":
+        return "sorted items"
     return "voted-on items" if step.input.kind == "vote" else "notes"
 
 
@@ -208,13 +211,13 @@ def _into(where: FieldPath, item: AgendaItem, method: Method) -> tuple[int, Find
     if not takers:
         return 0, (
             (*where, "from"),
-            f"method '{method.id}' has no vote step, so nothing can work on carried items",
+            f"method '{method.id}' has no vote or sort step, so nothing can work on carried items",
             "from",
         )
     names = ", ".join(f"'{ids[i]}'" for i in takers)
     return 0, (
         (*where, "from"),
-        f"method '{method.id}' has several vote steps ({names}): say which takes the items "
+        f"method '{method.id}' has several vote or sort steps ({names}): say which takes the items "
         f'with into = "{ids[takers[0]]}"',
         "from",
     )
@@ -224,9 +227,9 @@ def _cannot_take(step: Step) -> str:
     if step.input.kind == "cluster":
         return (
             f"step '{step.id}' is a cluster step: it cannot take notes from another agenda "
-            "item yet (a note belongs to one cluster); carry them into a vote step"
+            "item yet (a note belongs to one cluster); carry them into a vote or sort step"
         )
-    return f"step '{step.id}' is a {step.input.kind} step: only a vote step can take items"
+    return f"step '{step.id}' is a {step.input.kind} step: only a vote or sort step can take items"
 
 
 def _source_item(

@@ -71,7 +71,7 @@ class StepState(Model):
     revealed: bool = False
     locked: bool = False
     vote: str = "not opened"
-    """For vote steps: "not opened", "open" or "closed"."""
+    """For vote steps: "not opened", "open" or "closed"; a sort step is open until "closed"."""
     summary: str = ""
 
 
@@ -216,6 +216,8 @@ class SessionState(Model):
     hidden_words: dict[str, list[str]] = Field(default_factory=dict)
     """step key -> normalised words the facilitator took out of the cloud."""
     questions: dict[str, Question] = Field(default_factory=dict)
+    sorts: dict[str, dict[str, dict[str, str]]] = Field(default_factory=dict)
+    """step key -> sorter (a participant id or paper-N) -> item id -> bucket."""
     actions: dict[str, Action] = Field(default_factory=dict)
     receipts: dict[str, int] = Field(default_factory=dict)
     """"actor/client id" -> seq of the event it produced, so resends are not duplicated."""

@@ -17,7 +17,8 @@ left out.
 After the notes come the tables of the kinds that are not notes, each after an empty row
 with its own header: actions (step, what, who, due, from, done, time), then the word
 cloud (step, word, count) and the questions (step, question, votes, answered, merged
-into). A kind with nothing recorded has no table.
+into), then the sorts (step, item, bucket, count: a row per item and bucket). A kind with
+nothing recorded has no table.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ COLUMNS = (
 )
 ACTION_COLUMNS = ("action step", "what", "who", "due", "from", "done", "time")
 WORD_COLUMNS = ("words step", "word", "count")
+SORT_COLUMNS = ("sort step", "item", "bucket", "count")
 QUESTION_COLUMNS = ("questions step", "question", "votes", "answered", "merged into", "time")
 BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -146,4 +148,14 @@ def kind_tables(record: Record, titles: dict[str, str]) -> list[Table]:
             )
     if questions:
         tables.append([QUESTION_COLUMNS, *questions])
+    sorted_rows = []
+    for key in state.sorts:  # one row per item and bucket, so a pivot table can add them
+        sort = record.sort(key)
+        if sort is None:
+            continue
+        for label, counts, hidden in sort.rows:
+            for bucket, count in zip(sort.buckets, counts, strict=True):
+                sorted_rows.append((titles.get(key, key), "" if hidden else label, bucket, count))
+    if sorted_rows:
+        tables.append([SORT_COLUMNS, *sorted_rows])
     return tables

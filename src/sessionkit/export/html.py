@@ -21,7 +21,7 @@ from collections.abc import Callable
 from sessionkit.core.inputs.notes import NoteSpec
 from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
 from sessionkit.core.state import Note
-from sessionkit.export import html_kinds
+from sessionkit.export import html_kinds, html_sort
 from sessionkit.export.text import clock_at, paragraphs, plural, step_caption
 
 DEFAULT_CARD = "#fff3a0"
@@ -326,6 +326,7 @@ SECTIONS: dict[str, Section] = {
     "canvas": _canvas,
     "cluster": _clusters,
     "vote": _votes,
+    "sort": html_sort.sort_section,
     "rating": _rating,
     "discussion": lambda record, view, dots: "",  # only its summary, written below
     "actions": html_kinds.actions_section,
@@ -431,7 +432,7 @@ def render(record: Record) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; img-src data:\">\n"
-        f"<title>{e(plan.title)}</title>\n<style>{CSS}{html_kinds.CSS}</style>\n</head>\n<body>\n<main>\n"
+        f"<title>{e(plan.title)}</title>\n<style>{CSS}{html_kinds.CSS}{html_sort.CSS}</style>\n</head>\n<body>\n<main>\n"
         + "\n".join(body)
         + "\n</main>\n</body>\n</html>\n"
     )

@@ -175,6 +175,24 @@ def _vote_section(record: Record, view: StepView, dots: dict[str, int]) -> list[
     return out
 
 
+def _sort_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
+    sort = record.sort(view.key)
+    if sort is None or not sort.sorters:
+        return ["*Nobody sorted.*"]
+    paper = f" ({sort.paper} on paper)" if sort.paper else ""
+    out = [
+        f"{plural(sort.sorters, 'person', 'people')} sorted{paper}; "
+        f"ordered by “{escape(sort.order_by)}”:",
+        "",
+        "| Item | " + " | ".join(_table_cell(b) for b in sort.buckets) + " |",
+        "| --- |" + " ---: |" * len(sort.buckets),
+    ]
+    for label, counts, hidden in sort.rows:
+        text = "*(a hidden note)*" if hidden else _table_cell(label)
+        out.append(f"| {text} | " + " | ".join(str(c) for c in counts) + " |")
+    return out
+
+
 def _rating_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
     summary = record.rating(view.key)
     out = []
@@ -266,6 +284,7 @@ SECTIONS: dict[str, Section] = {
     "canvas": _canvas_section,
     "cluster": _cluster_section,
     "vote": _vote_section,
+    "sort": _sort_section,
     "rating": _rating_section,
     "discussion": lambda record, view, dots: [],  # only its summary, written below
     "actions": _actions_section,

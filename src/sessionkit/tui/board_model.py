@@ -24,6 +24,7 @@ from sessionkit.core.inputs.actions import listed, source_label
 from sessionkit.core.inputs.notes import NoteSpec
 from sessionkit.core.inputs.questions import merged_into, ranked
 from sessionkit.core.inputs.rating import summarise
+from sessionkit.core.inputs.sort import SHADES, SortInput, results, sorters
 from sessionkit.core.inputs.words import cloud
 from sessionkit.core.method import (
     CanvasInput,
@@ -39,7 +40,7 @@ ROOM = "room"
 """Viewer id for the projector: sees what any participant who wrote nothing would see."""
 
 RowKind = Literal[
-    "banner", "section", "note", "target", "scale", "text", "word", "question", "action"
+    "banner", "section", "note", "target", "scale", "text", "word", "question", "action", "sorted"
 ]
 
 
@@ -361,12 +362,60 @@ def _actions_board(engine: Engine, key: str, step: Step, room: bool) -> BoardMod
     return model
 
 
+# ---------------------------------------------------------------- sort
+
+
+def item_label(engine: Engine, item: str, room: bool) -> str:
+    """The text of a note or cluster being worked on, as the room may see it."""
+    state = engine.state
+    cluster = state.clusters.get(item)
+    if cluster is not None:
+        return cluster.label
+    note = state.notes.get(item)
+    if note is None:
+        return "(since merged or removed)"
+    if note.hidden or (room and not engine.visible_to(item, ROOM)):
+        return "(not revealed)" if not note.hidden else "(hidden)"
+    return note.text
+
+
+def _sort_board(engine: Engine, key: str, step: Step, room: bool) -> BoardModel:
+    """One row per item: ref is (label, counts per bucket, buckets, counts shown). The
+    room sees the counts only once the sort is closed, so nobody follows the crowd;
+    once closed, items come ordered by the step's ``order_by`` bucket."""
+    spec = step.input
+    assert isinstance(spec, SortInput)
+    model = BoardModel("sort")
+    state = engine.state
+    closed = state.step_state(key).vote == "closed"
+    came = engine.carried(key)
+    if came is not None and not room:
+        model.rows.append(Row("text", None, None, came.message))
+    if room:  # the legend of the bars' shades (the facilitator's is in the info line)
+        shades = "  ".join(f"{SHADES[i]} {name}" for i, name in enumerate(spec.buckets))
+        said = "" if closed else "  ·  sort every item on your phone; counts show at the close"
+        model.rows.append(Row("text", None, None, shades + said))
+    items = engine.sort_targets(key)
+    rows = results(state, key, spec, items)
+    if not closed:  # while sorting, board order
+        position = {item: i for i, item in enumerate(items)}
+        rows.sort(key=lambda r: position.get(r.item, len(position)))
+    shown = closed or not room
+    for row in rows:
+        ref = (item_label(engine, row.item, room), row.counts, tuple(spec.buckets), shown)
+        model.rows.append(Row("sorted", row.item, None, ref, True))
+    model.tally_max = sorters(state, key)
+    model.note_count = len(items)
+    return model
+
+
 Board = Callable[[Engine, str, Step, bool], BoardModel]
 BOARDS: dict[str, Board] = {
     "notes": _notes_board,
     "canvas": _canvas_board,
     "cluster": _cluster_board,
     "vote": _vote_board,
+    "sort": _sort_board,
     "rating": _rating_board,
     "discussion": _discussion_board,
     "actions": _actions_board,

@@ -94,6 +94,15 @@ KIND_KEYS = [
     ),
     Key(
         "a",
+        "paper_sort",
+        "Paper sheet",
+        "Type in one person's paper sort: a sheet number, then a bucket for each item in turn "
+        "(esc stops; the sheet can be taken up again)",
+        KINDS_GROUP,
+        footer=("sort",),
+    ),
+    Key(
+        "a",
         "add_questions",
         "Add questions",
         "Type questions for the room, from paper (enter adds one; the dialog stays open)",
@@ -200,7 +209,12 @@ SESSION_KEYS = [
         NOTES,
     ),
     Key(
-        "o", "vote", "Open/close vote", "Open the dot vote, or close it and show the results", VOTES
+        "o",
+        "vote",
+        "Open/close vote",
+        "Open the dot vote, or close it and show the results (on a sort: close or reopen it)",
+        VOTES,
+        labels=(("sort", "Close/reopen sort"),),
     ),
     Key(
         "i",

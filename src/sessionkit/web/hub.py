@@ -27,8 +27,11 @@ from sessionkit.web.views import PUBLIC_VIEWER, Views, dumps
 
 log = logging.getLogger("sessionkit.web")
 
-PARTICIPANT_ONLY = frozenset({"participant_joined", "vote_cast", "vote_withdrawn"})
-"""Events that change nothing other phones are shown."""
+PARTICIPANT_ONLY = frozenset(
+    {"participant_joined", "vote_cast", "vote_withdrawn", "item_placed", "placement_cleared"}
+)
+"""Events that change nothing other phones are shown (a sort's counts show at its close,
+and placements are refused once it is closed)."""
 BULK_FROM_PHONES = frozenset({"words_added", "question_upvoted", "question_upvote_withdrawn"})
 """High-volume events from phones that change what everyone sees: batched like notes."""
 GROUP_ONLY = frozenset({"note_added", "note_edited", "note_picked"})

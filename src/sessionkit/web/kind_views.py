@@ -1,4 +1,4 @@
-"""What a phone is sent on a words, questions or actions step (entries of ``KIND_VIEWS``).
+"""What a phone is sent on a sort, words, questions or actions step (entries of ``KIND_VIEWS``).
 
 As in :mod:`.views`: the public part is the same for every phone; the personal part says
 what is this phone's own. Author ids never leave the server; ids of answers, questions
@@ -12,8 +12,13 @@ from typing import Any, Protocol
 from sessionkit.core.engine import Engine
 from sessionkit.core.inputs.actions import ActionsInput, listed, source_label
 from sessionkit.core.inputs.questions import QuestionsInput, merged_into, ranked
+from sessionkit.core.inputs.sort import SortInput, placements, results, sorters
 from sessionkit.core.inputs.words import WordsInput, answers_by, cloud
 from sessionkit.core.state import StepState
+
+PUBLIC_VIEWER = "\x00public"
+"""The same viewer as :data:`sessionkit.web.views.PUBLIC_VIEWER` (that module imports
+this one): what any participant who wrote none of the notes may see."""
 
 
 class Views(Protocol):
@@ -21,6 +26,56 @@ class Views(Protocol):
 
     @property
     def engine(self) -> Engine: ...
+
+
+# ---------------------------------------------------------------- sort
+
+
+def public_sort(views: Views, key: str, spec: SortInput, step_state: StepState) -> dict[str, Any]:
+    """The items to sort (notes the room may not see yet are counted, not shown), and
+    once the facilitator closes the sort, the counts per bucket, ordered by ``order_by``."""
+    engine = views.engine
+    state = engine.state
+    closed = step_state.vote == "closed"
+    items: list[dict[str, Any]] = []
+    unseen = 0
+    for item in engine.sort_targets(key):
+        cluster = state.clusters.get(item)
+        if cluster is not None:
+            items.append({"id": item, "text": cluster.label, "cluster": True})
+        elif engine.visible_to(item, PUBLIC_VIEWER):
+            items.append({"id": item, "text": state.notes[item].text})
+        else:
+            unseen += 1
+    out: dict[str, Any] = {
+        "input": {
+            "kind": "sort",
+            "buckets": list(spec.buckets),
+            "order_by": spec.ordering,
+            "status": "closed" if closed else "open",
+        },
+        "items": items,
+        "unseen": unseen,
+    }
+    came = engine.carried(key)
+    if came is not None and came.ids:
+        out["input"]["carried_from"] = came.source
+    if closed:
+        shown = {i["id"] for i in items}
+        out["results"] = {
+            "kind": "sort",
+            "sorters": sorters(state, key),
+            "rows": [
+                {"item": row.item, "counts": list(row.counts)}
+                for row in results(state, key, spec, [str(i["id"]) for i in items])
+                if row.item in shown
+            ],
+        }
+    return out
+
+
+def me_sort(views: Views, key: str, pid: str, spec: SortInput) -> dict[str, Any]:
+    return {"placed": dict(placements(views.engine.state, key).get(pid, {}))}
 
 
 # ---------------------------------------------------------------- words

@@ -417,6 +417,7 @@ KIND_VIEWS: dict[str, KindView] = {
     "notes": KindView(Views._public_notes, Views._me_notes),
     "canvas": KindView(Views._public_notes, Views._me_notes),
     "vote": KindView(Views._public_vote, Views._me_vote),
+    "sort": KindView(kind_views.public_sort, kind_views.me_sort),
     "rating": KindView(Views._public_rating, Views._me_rating),
     "cluster": KindView(Views._public_cluster),
     "discussion": KindView(Views._public_discussion),

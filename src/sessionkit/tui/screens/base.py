@@ -110,7 +110,7 @@ class SessionScreen(Screen[None]):
         if action == "reveal":
             return bool(self._revealable())
         if action == "vote":
-            return step_kind(engine) == "vote"
+            return step_kind(engine) in ("vote", "sort")
         if action == "lock_input":
             return state.started and state.ended_at is None
         return True
@@ -158,6 +158,16 @@ class SessionScreen(Screen[None]):
 
     def action_vote(self) -> None:
         state = self.engine.state
+        if step_kind(self.engine) == "sort":  # a sort is open from the start: o closes it
+            closed = state.step_state(state.step_key).vote == "closed"
+            if self.link.do(c.CloseSort, closed=not closed):
+                self.notify(
+                    "Sort reopened: phones can place items again."
+                    if closed
+                    else "Sort closed: the counts are on the board and the phones.",
+                    markup=False,
+                )
+            return
         if state.step_state(state.step_key).vote == "open":
             if self.link.do(c.CloseVote):
                 self.notify("Vote closed: results are on the board.", markup=False)

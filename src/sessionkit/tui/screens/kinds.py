@@ -17,12 +17,13 @@ from sessionkit.core import commands as c
 from sessionkit.core.engine import Rejected
 from sessionkit.core.inputs.actions import ActionsInput, source_label
 from sessionkit.core.inputs.questions import MAX_QUESTION_CHARS, ranked
+from sessionkit.core.inputs.sort import PAPER, SortInput, placements
 from sessionkit.core.inputs.words import MAX_WORDS_CHARS, WordsInput
 from sessionkit.core.state import Action
-from sessionkit.tui.board_model import Row
+from sessionkit.tui.board_model import Row, item_label
 from sessionkit.tui.screens.action_form import ActionForm
 from sessionkit.tui.screens.base import SessionScreen
-from sessionkit.tui.screens.modals import NoteEntry, Picker
+from sessionkit.tui.screens.modals import NoteEntry, Picker, TextPrompt
 from sessionkit.tui.session import explain
 from sessionkit.tui.widgets.board import Board
 from sessionkit.tui.widgets.panels import Detail
@@ -39,6 +40,7 @@ _KIND_OF_ACTION = {
     "add_action": "actions",
     "edit_action": "actions",
     "drop_action": "actions",
+    "paper_sort": "sort",
 }
 
 
@@ -78,6 +80,11 @@ class KindActions(SessionScreen):
             if hidden:
                 facts.append("taken down (h puts it back)")
             detail.show_text(text, " · ".join(facts))
+            return True
+        if row.kind == "sorted":
+            label, counts, buckets, _ = row.ref
+            facts = [f"{name}: {count}" for name, count in zip(buckets, counts, strict=True)]
+            detail.show_text(label, " · ".join(facts))
             return True
         if row.kind == "action":
             what, who, due, source, done, dropped = row.ref
@@ -288,3 +295,70 @@ class KindActions(SessionScreen):
         if row is not None:
             hidden = not self.engine.state.questions[str(row.key)].hidden
             self.link.do(c.HideQuestion, question=row.key, hidden=hidden)
+
+    # ------------------------------------------------------------ sort
+
+    def action_paper_sort(self) -> None:
+        """One paper sheet: its number, then a bucket for each item in turn."""
+        engine = self.engine
+        key = engine.state.step_key
+        _, step = engine.step_def()
+        if step is None or not isinstance(step.input, SortInput):
+            return
+        spec = step.input
+        items = engine.sort_targets(key)
+        if not items:
+            self.notify("There is nothing to sort on this step yet.", markup=False)
+            return
+        sheets = [
+            int(s[len(PAPER) :]) for s in placements(engine.state, key) if s[len(PAPER) :].isdigit()
+        ]
+        next_sheet = max(sheets, default=0) + 1
+
+        def place(sheet: int, index: int) -> None:
+            if index >= len(items):
+                self.notify(f"Paper sheet {sheet}: every item placed.", markup=False)
+                return
+            item = items[index]
+            current = placements(engine.state, key).get(f"{PAPER}{sheet}", {}).get(item)
+            label = item_label(engine, item, room=False)
+            short = label if len(label) <= 40 else label[:39] + "…"
+
+            def chosen(bucket: str | None) -> None:
+                if bucket is None:
+                    self.notify(f"Paper sheet {sheet}: stopped at item {index + 1}.", markup=False)
+                    return
+                if bucket != current:
+                    why = self._try(c.PlaceItem, item=item, bucket=bucket, paper=sheet)
+                    if why is not None:
+                        self.notify(why, severity="error", markup=False)
+                        return
+                place(sheet, index + 1)
+
+            self.app.push_screen(
+                Picker(
+                    f"Sheet {sheet} · {index + 1} of {len(items)}: “{short}”",
+                    [(name, name) for name in spec.buckets],
+                    current=current,
+                    hint="enter places it · esc stops (the sheet keeps what is placed)",
+                ),
+                chosen,
+            )
+
+        def numbered(text: str | None) -> None:
+            if text is None:
+                return
+            if not text.strip().isdigit() or not 1 <= int(text) <= 999:
+                self.notify("A paper sheet's number is a whole number, 1 to 999.", markup=False)
+                return
+            place(int(text), 0)
+
+        self.app.push_screen(
+            TextPrompt(
+                "Which paper sheet? (a new number for each person)",
+                str(next_sheet),
+                hint="enter starts · esc cancels",
+                max_length=3,
+            ),
+            numbered,
+        )

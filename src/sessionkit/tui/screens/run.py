@@ -50,6 +50,7 @@ EMPTY = {
     "canvas": "Nothing on the canvas yet. Phones add notes; a types paper notes.",
     "cluster": "No notes to group: the steps this one clusters have no notes.",
     "vote": "Nothing to vote on: the step it votes on has no notes or clusters.",
+    "sort": "Nothing to sort: the step it sorts has no notes or clusters.",
     "discussion": "No summary yet. Press s to write what the room said.",
     "words": "No answers yet. Phones send a word or two; a types paper answers.",
     "questions": "No questions yet. Phones ask and upvote them; a types questions from paper.",

@@ -14,11 +14,13 @@ from sessionkit.core.engine import Engine
 from sessionkit.core.inputs.actions import ActionsInput, listed
 from sessionkit.core.inputs.base import InputSpec
 from sessionkit.core.inputs.questions import QuestionsInput, ranked
+from sessionkit.core.inputs.sort import SortInput
 from sessionkit.core.inputs.words import WordsInput
 from sessionkit.core.state import FACILITATOR
 from sessionkit.tui.board_model import Row
 from sessionkit.tui.safe import one_line
 from sessionkit.tui.widgets.rows import bar, fit
+from sessionkit.tui.widgets.sort_rows import sort_content, sort_info
 
 
 def action_content(row: Row, width: int, most: int = 0) -> Content:
@@ -120,6 +122,7 @@ KIND_ROWS: dict[str, Callable[[Row, int, int], Content]] = {
     "question": question_content,
     "action": action_content,
     "word": word_content,
+    "sorted": sort_content,
 }
 """Row kind -> how it is drawn (``most``: the board's largest count, for sizes and bars)."""
 
@@ -128,6 +131,8 @@ def board_info(engine: Engine, spec: InputSpec) -> Content | None:
     """The line above the board for these kinds (``None``: not one of them)."""
     state = engine.state
     key = state.step_key
+    if isinstance(spec, SortInput):
+        return sort_info(engine, spec)
     if isinstance(spec, QuestionsInput):
         questions = ranked(state, key)
         votes = sum(len(q.voters) for q in questions)

@@ -256,6 +256,8 @@
                    item.kind === "edit" ? "Your change to “" + short(item.body.text) + "” was not saved: " :
                    item.kind === "pick" ? "That pick was not saved: " :
                    item.kind === "vote" ? "That dot was not placed: " :
+                   item.kind === "place" ? "“" + short(item.text) + "” was not sorted: " :
+                   item.kind === "unplace" ? "“" + short(item.text) + "” was not taken out: " :
                    item.kind === "unvote" ? "That dot was not taken back: " :
                    item.kind === "rating" ? "Your rating was not saved: " : "";
         showAlert(what + (r.data.error || "error " + r.status + "."));
@@ -426,6 +428,7 @@
     if (step.locked) status = "The facilitator has paused input for this step.";
     else if (input.kind === "vote" && input.status === "not opened") status = "Voting opens soon. What you will vote on is below.";
     else if (input.kind === "vote" && input.status === "closed") status = "Voting has closed.";
+    else if (input.kind === "sort" && input.status === "closed") status = "The sort has closed: the counts are below.";
     $("step-status").textContent = status;
     show($("step-status"), !!status);
     $("summary-text").textContent = step.summary || "";
@@ -846,6 +849,15 @@
       });
       showIt = true;
       if (!results.tally.length) note = "No dots were placed.";
+    } else if (results && results.kind === "sort") {
+      var texts = {};
+      (pub.items || []).forEach(function (i) { texts[i.id] = i.text; });
+      list.className = "results sort-results";
+      results.rows.forEach(function (row) {
+        list.appendChild(sortResultRow(texts[row.item], row.counts, input.buckets, results.sorters));
+      });
+      note = "Ordered by “" + input.order_by + "”. " + results.sorters + (results.sorters === 1 ? " person" : " people") + " sorted.";
+      showIt = true;
     } else if (results && results.kind === "rating") {
       var rated = mine.rating !== null && mine.rating !== undefined;
       if (rated && results.count) {
@@ -863,6 +875,81 @@
     $("results-note").textContent = note;
     show($("results-note"), !!note);
     show($("results-panel"), showIt);
+  }
+
+  // sort -----------------------------------------------------------------
+  // One button per bucket under each item (no dragging): tap one to place the item
+  // there, another to move it, the pressed one again to take it back out.
+
+  function placedWithPending(mine) {
+    var placed = Object.assign({}, mine.placed || {});
+    outbox.forEach(function (item) {
+      if (item.step !== mine.step) return;
+      if (item.kind === "place") placed[item.body.item] = item.body.bucket;
+      if (item.kind === "unplace") delete placed[item.body.item];
+    });
+    return placed;
+  }
+
+  function renderSort(pub, mine, input, step) {
+    var placed = placedWithPending(mine);
+    var items = pub.items || [];
+    var open = input.status !== "closed" && !step.locked;
+    var done = items.filter(function (item) { return placed[item.id]; }).length;
+    $("sort-progress").textContent = items.length ? done + " of " + items.length + " sorted" : "";
+    var hint = open ? "For each item, tap the bucket it belongs in. Tap another to move it." : "";
+    if (input.carried_from) hint += (hint ? " " : "") + "The items come from " + input.carried_from + ".";
+    if (pub.unseen) hint += (hint ? " " : "") + pub.unseen + " note(s) are not shown until the facilitator reveals them.";
+    $("sort-hint").textContent = hint;
+    show($("sort-hint"), !!hint);
+    var list = $("sort-items");
+    clear(list);
+    items.forEach(function (item) {
+      var row = el("li", "sort-item" + (placed[item.id] ? " placed" : ""));
+      row.appendChild(el("div", "text", item.text));
+      var buttons = el("div", "buckets");
+      buttons.setAttribute("role", "group");
+      buttons.setAttribute("aria-label", "Bucket for: " + short(item.text));
+      input.buckets.forEach(function (bucket) {
+        var on = placed[item.id] === bucket;
+        var button = el("button", "bucket", bucket);
+        button.type = "button";
+        button.dataset.focusKey = "sort:" + item.id + ":" + bucket;
+        button.setAttribute("aria-pressed", on ? "true" : "false");
+        button.disabled = !open;
+        button.addEventListener("click", function () {
+          if (on) enqueue({ kind: "unplace", method: "POST", path: "command", text: item.text,
+                            body: { type: "clear_placement", item: item.id } });
+          else enqueue({ kind: "place", method: "POST", path: "command", text: item.text,
+                         body: { type: "place_item", item: item.id, bucket: bucket } });
+        });
+        buttons.appendChild(button);
+      });
+      row.appendChild(buttons);
+      list.appendChild(row);
+    });
+    if (!items.length) list.appendChild(el("li", "hint", "Nothing to sort yet."));
+  }
+
+  // A stacked bar: each bucket's share of the people who sorted, with its count in words.
+  function sortResultRow(label, counts, buckets, total) {
+    var item = el("li");
+    item.appendChild(el("div", "label", label));
+    var stack = el("div", "stack");
+    stack.setAttribute("aria-hidden", "true");
+    counts.forEach(function (count, i) {
+      if (!count) return;
+      var part = el("span", "part b" + i);
+      part.style.flexGrow = String(count);
+      stack.appendChild(part);
+    });
+    if (total > 0) {
+      var rest = total - counts.reduce(function (a, b) { return a + b; }, 0);
+      if (rest > 0) { var gap = el("span", "part rest"); gap.style.flexGrow = String(rest); stack.appendChild(gap); }
+    }
+    item.appendChild(stack);
+    item.appendChild(el("div", "meta", buckets.map(function (b, i) { return b + " " + counts[i]; }).join(" · ")));
+    return item;
   }
 
   function resultRow(label, value, top, unit) {
@@ -1052,7 +1139,7 @@
   // The phone page's table keyed by input kind (tests/test_input_kinds.py checks that every
   // kind the server knows has an entry): which panels it shows, and how it fills them.
   var PANELS = ["notes-panel", "vote-panel", "rating-panel", "clusters-panel", "actions-panel",
-                "words-panel", "questions-panel"];
+                "words-panel", "questions-panel", "sort-panel"];
   var NO_SCREEN = { panels: function () { return []; }, render: function () {} };
   var SCREENS = {
     notes: { panels: function () { return ["notes-panel"]; }, render: renderNotes },
@@ -1064,6 +1151,7 @@
       },
       render: renderVote
     },
+    sort: { panels: function () { return ["sort-panel"]; }, render: renderSort },
     rating: { panels: function () { return ["rating-panel"]; }, render: renderRating },
     cluster: {
       panels: function () { return ["clusters-panel"]; },
