@@ -292,3 +292,15 @@ def test_the_record_counts_roles_and_never_links_them_to_people_on_anonymous_ste
     for person in data["state"]["participants"].values():
         assert person["role"] is None and person["table"] is None
     assert "Housing 1, Health 1, Social care 1, Prefer not to say 1" in render_markdown(record)
+
+
+def test_the_bundled_cross_service_day_mixes_its_listening_groups_by_role() -> None:
+    repo = METHODS_DIR.parent
+    library = load_library(
+        [repo / "methods"], [repo / "sessions"], config=False, bundled=False, cwd=False
+    )
+    assert not library.problems
+    plan_ = library.plans["unpicking-the-knot"]
+    assert "Person with lived experience" in plan_.join_roles
+    listen = next(s for s in library.methods["seeing-the-knot"].steps if s.id == "listen")
+    assert listen.groups is not None and listen.groups.by == "role"
