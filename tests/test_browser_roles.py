@@ -70,3 +70,4 @@ async def test_the_join_page_asks_for_a_role_and_a_table(tmp_path: Path):
         finally:
             await browser.close()
             server.stop()
+            await task

@@ -58,9 +58,7 @@ async def test_join_with_a_role_and_a_table(client, engine):
     assert engine.state.participants[quiet.json()["participant"]].role is None
 
 
-async def test_an_unknown_role_or_table_is_refused_with_a_message_and_joins_nobody(
-    client, engine
-):
+async def test_an_unknown_role_or_table_is_refused_with_a_message_and_joins_nobody(client, engine):
     response = await client.post(
         f"{API}/join", json={"role": "Police", "client_id": cid() + "-join"}
     )

@@ -152,6 +152,12 @@ class PeopleKeys(SessionScreen):
 
     def _people_hint(self, removed: list[Participant]) -> str:
         also = " or lets them back in" if removed else ""
+        plan = self.engine.plan
+        if plan.join_roles or plan.tables:
+            asked = " and ".join(
+                w for w, on in (("role", plan.join_roles), ("table", plan.tables)) if on
+            )
+            return f"enter sets someone's {asked}, or removes them{also} · esc closes"
         return f"enter removes someone{also} · esc closes"
 
     def _offer_details(self, person: Participant) -> None:
