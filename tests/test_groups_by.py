@@ -24,8 +24,11 @@ from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
 from sessionkit.core.record import Record
 from sessionkit.core.state import SessionState
+from sessionkit.export.csv import render as render_csv
+from sessionkit.export.html import render as render_html
 from sessionkit.export.json import render as render_json
 from sessionkit.export.markdown import render as render_markdown
+from sessionkit.export.toml import render as render_toml
 from sessionkit.library import load_library
 
 ROLES = ["Housing", "Health", "Social care", "Voluntary sector"]
@@ -292,6 +295,13 @@ def test_the_record_counts_roles_and_never_links_them_to_people_on_anonymous_ste
     for person in data["state"]["participants"].values():
         assert person["role"] is None and person["table"] is None
     assert "Housing 1, Health 1, Social care 1, Prefer not to say 1" in render_markdown(record)
+    assert "roles: Housing 1, Health 1, Social care 1, Prefer not to say 1" in render_html(record)
+    for render in (render_toml, render_csv, render_html, render_markdown):
+        out = render(record)
+        for name in ("Name0", "Name1", "Name2", "Quiet"):
+            assert name not in out  # nobody is named, so no role is anyone's
+    toml_text = render_toml(record)
+    assert 'role = "' not in toml_text and "table = 1" not in toml_text
 
 
 def test_the_bundled_cross_service_day_mixes_its_listening_groups_by_role() -> None:

@@ -202,7 +202,13 @@ class PeopleKeys(SessionScreen):
     ) -> None:
         if asked is None:  # the picker was cancelled
             return
-        self.link.do(c.SetRoleAndTable, participant=person.id, role=role or None, table=table)
+        done = self.link.do(
+            c.SetRoleAndTable, participant=person.id, role=role or None, table=table
+        )
+        if done is not None:
+            spec = self.engine.groups_at() if self.engine.state.started else None
+            if spec is not None and spec.by is not None:  # groups are formed once, recorded
+                self.notify("Their group stays as it is: G re-forms the groups.", markup=False)
 
     def _person_chosen(self, participant: str | None, ask: bool = True) -> None:
         if participant is None:
