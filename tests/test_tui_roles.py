@@ -3,10 +3,13 @@ who skipped it on the phone, or told the facilitator instead), through Textual's
 
 from __future__ import annotations
 
+from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine
 from sessionkit.core.plan import Plan
+from sessionkit.core.state import NEWCOMER
 from sessionkit.tui.sample import sample_methods, sample_plan
 from sessionkit.tui.screens.modals import Confirm, Picker
+from test_groups_by import grouped, plan
 from test_tui import SIZE, FakeClock, join, make_app, squeezed, squeezed_screen
 
 
@@ -49,3 +52,19 @@ async def test_p_sets_a_role_and_a_table_and_still_removes() -> None:
         await pilot.press("y")
         await pilot.pause()
         assert engine.state.participants[ann].removed
+
+
+async def test_the_line_above_the_board_says_who_has_no_table() -> None:
+    method = grouped("table")
+    engine = Engine(plan(tables=4), {method.id: method}, clock=FakeClock())
+    for table in (1, 1, 2, 2, None):
+        engine.execute(c.Join(table=table), NEWCOMER)
+    app = make_app(engine)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        assert squeezed("2 groups") in squeezed_screen(app)
+        assert squeezed("1 person has no table number and joined the smallest groups") in (
+            squeezed_screen(app)
+        )
+        assert squeezed("for groups of") not in squeezed_screen(app)

@@ -60,23 +60,28 @@ def by_table(people: Sequence[str], tables: dict[str, int | None]) -> Formed:
     if not at:
         if not people:
             return Formed([], [])
-        return Formed(
-            [list(people)],
-            [None],
-            "Nobody has said which table they are at: one group of everyone "
-            "(set tables in People, P, then re-form).",
-        )
+        return Formed([list(people)], [None], table_notice(len(people), len(people)))
     numbers = sorted(at)
     out = [at[t] for t in numbers]
     for person in loose:
         min(out, key=len).append(person)
-    notice = None
-    if loose:
-        notice = (
-            f"{len(loose)} {'person has' if len(loose) == 1 else 'people have'} no table "
-            "number and joined the smallest groups (set tables in People, P)."
+    return Formed(out, [*numbers], table_notice(len(loose), len(people)))
+
+
+def table_notice(loose: int, count: int) -> str | None:
+    """What the facilitator is told about a grouping by table where ``loose`` of the
+    ``count`` people gave no table number."""
+    if not loose:
+        return None
+    if loose == count:
+        return (
+            "Nobody has said which table they are at: one group of everyone "
+            "(set tables in People, P, then re-form)."
         )
-    return Formed(out, [*numbers], notice)
+    return (
+        f"{loose} {'person has' if loose == 1 else 'people have'} no table "
+        "number and joined the smallest groups (set tables in People, P)."
+    )
 
 
 def role_group(
