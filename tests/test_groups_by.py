@@ -138,9 +138,10 @@ def test_a_late_joiner_goes_to_the_group_that_lacks_their_role() -> None:
     st.lists(st.sampled_from([*ROLES, None]), max_size=40),
     st.integers(2, 6),
     st.integers(0, 3),
+    st.lists(st.sampled_from([*ROLES, None]), max_size=8),
 )
 def test_mixed_groups_place_everyone_once_evenly_and_replay_the_same(
-    roles: list[str | None], size: int, reforms: int
+    roles: list[str | None], size: int, reforms: int, late: list[str | None]
 ) -> None:
     journal = ListJournal()
     method = grouped("role", size)
@@ -162,6 +163,11 @@ def test_mixed_groups_place_everyone_once_evenly_and_replay_the_same(
         for role, total in totals.items():
             ideal = total / len(formed)
             assert abs(counts.get(role, 0) - ideal) < 1  # the ideal share, give or take one
+    for n, role in enumerate(late):  # late joiners: placed at once, each in one group
+        join(engine, f"L{n}", role=role)
+    placed = [m for ms in members(engine.state) for m in ms]
+    assert len(placed) == len(set(placed))
+    assert sorted(placed) == sorted(p.id for p in engine.state.active_participants())
     again = make_engine(plan(join_roles=ROLES), {method.id: method}, clock=FakeClock())
     again.replay(journal.events)
     assert again.state.model_dump() == engine.state.model_dump()
