@@ -16,6 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 PLAN = """\
 title = "Carrying"
+join_roles = ["Social work", "Health"]  # seeing-the-knot mixes its listening groups by role
 
 [[days]]
 start = "09:00"
@@ -159,7 +160,7 @@ def test_two_items_with_one_id(tmp_path, methods):
     )
     library = check(tmp_path, methods, text)
     problem = next(p for p in library.problems if p.code == "duplicate")
-    assert (problem.field, problem.line) == ("days[0].agenda[1].id", 12)
+    assert (problem.field, problem.line) == ("days[0].agenda[1].id", 13)
     assert problem.message == "two agenda items have the id 'themes'"
 
 

@@ -93,7 +93,21 @@ class Join(Command):
     device: str = Field(default="", max_length=128)
     """Who the browser is, as the web adapter hashed it (empty: not known). A removed
     participant's device cannot join again until the facilitator lets it back in."""
+    role: str | None = Field(default=None, max_length=60)
+    """One of the plan's ``join_roles`` (``None`` or empty: "Prefer not to say")."""
+    table: int | None = Field(default=None, ge=1, le=1000)
+    """The table they sit at (optional), when the plan has ``tables``."""
     client_id: ClientId | None = None
+
+
+class SetRoleAndTable(Command):
+    """The facilitator sets someone's role and table (what the phone asks when joining),
+    for people on paper or a phone that skipped it. ``None`` clears it."""
+
+    type: Literal["set_role_and_table"] = "set_role_and_table"
+    participant: ShortId
+    role: str | None = Field(default=None, max_length=60)
+    table: int | None = Field(default=None, ge=1, le=1000)
 
 
 class RemoveParticipant(Command):
@@ -137,6 +151,7 @@ SESSION_COMMANDS: tuple[type[Command], ...] = (
     Join,
     RemoveParticipant,
     LetBackIn,
+    SetRoleAndTable,
     SetJoining,
     LockInput,
     SetSummary,
@@ -208,6 +223,7 @@ __all__ = [
     "RenameCluster",
     "Reveal",
     "SetJoining",
+    "SetRoleAndTable",
     "SetSummary",
     "ShortId",
     "StartSession",

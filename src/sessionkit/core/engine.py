@@ -168,6 +168,14 @@ class Engine:
     def max_participants(self) -> int:
         return self.limits.max_participants
 
+    @property
+    def join_roles(self) -> list[str]:
+        return list(self.plan.join_roles)
+
+    @property
+    def tables(self) -> int | None:
+        return self.plan.tables
+
     def spec_at(self, key: str | None = None) -> InputSpec | None:
         return read.spec_at(self.items, key or self.state.step_key)
 
@@ -453,6 +461,7 @@ _SESSION_RULES: dict[str, SessionRule] = {
         (c.RemoveParticipant, people.remove),
         (c.LetBackIn, people.let_back_in),
         (c.SetJoining, people.set_joining),
+        (c.SetRoleAndTable, people.set_role_and_table),
         (c.LockInput, Engine._do_lock_input),
         (c.SetSummary, Engine._do_set_summary),
     )

@@ -87,6 +87,8 @@ def _on_participant_joined(state: SessionState, event: Event, d: dict[str, Any])
         name=d.get("name"),
         key=d.get("key", ""),
         device=d.get("device", ""),
+        role=d.get("role"),
+        table=d.get("table"),
         joined_at=event.at,
     )
     groups.fold_joined(state, event, d)
@@ -98,6 +100,11 @@ def _on_participant_removed(state: SessionState, event: Event, d: dict[str, Any]
 
 def _on_let_back_in(state: SessionState, event: Event, d: dict[str, Any]) -> None:
     state.participants[d["participant"]].let_back_in = True
+
+
+def _on_role_and_table_set(state: SessionState, event: Event, d: dict[str, Any]) -> None:
+    person = state.participants[d["participant"]]
+    person.role, person.table = d.get("role"), d.get("table")
 
 
 def _on_joining_set(state: SessionState, event: Event, d: dict[str, Any]) -> None:
@@ -120,6 +127,7 @@ SESSION_FOLDS: dict[str, Fold] = {
     "participant_removed": _on_participant_removed,
     "participant_let_back_in": _on_let_back_in,
     "joining_set": _on_joining_set,
+    "role_and_table_set": _on_role_and_table_set,
     "input_locked": _on_input_locked,
     "summary_set": _on_summary_set,
 }

@@ -16,13 +16,14 @@ notes to take forward, and a cluster step with ``picked_only = true`` takes just
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, Literal, Protocol
 
-from sessionkit.core import read
+from sessionkit.core import mixing, read
 from sessionkit.core.command import ClientId, Command, ShortId
 from sessionkit.core.errors import Rejected
 from sessionkit.core.groupspec import GroupsSpec, label, notice, sizes
+from sessionkit.core.mixing import Formed
 from sessionkit.core.state import FACILITATOR, Event, Group, Note, SessionState
 
 Items = read.Items
@@ -86,22 +87,27 @@ def present(state: SessionState, group: Group) -> list[str]:
 # ---------------------------------------------------------------- forming
 
 
-def form(
-    state: SessionState, items: Items, key: str, spec: GroupsSpec, formation: int
-) -> list[list[str]]:
+def form(state: SessionState, items: Items, key: str, spec: GroupsSpec, formation: int) -> Formed:
     """Who is in which group (everyone present), deterministic for the run, the step and
-    the formation: a seeded shuffle, or the joined groups of an earlier step."""
+    the formation: a seeded shuffle, the joined groups of an earlier step, or (``by``)
+    mixed by role or a group per table (:mod:`sessionkit.core.mixing`)."""
     people = [p.id for p in state.active_participants()]
     rng = random.Random(f"{state.run_id}/{key}/{formation}")
     if spec.join is not None:
-        return _joined(state, read.sibling_key(items, key, spec.join), spec, people, rng)
+        joined = _joined(state, read.sibling_key(items, key, spec.join), spec, people, rng)
+        return Formed(joined, [None] * len(joined), notice(spec, joined))
     rng.shuffle(people)
+    if spec.by == "role":
+        mixed = mixing.by_role(people, {p: state.participants[p].role for p in people}, spec.size)
+        return mixed._replace(notice=notice(spec, mixed.members))
+    if spec.by == "table":
+        return mixing.by_table(people, {p: state.participants[p].table for p in people})
     out: list[list[str]] = []
     start = 0
     for n in sizes(len(people), spec.size):
         out.append(people[start : start + n])
         start += n
-    return out
+    return Formed(out, [None] * len(out), notice(spec, out))
 
 
 def _joined(
@@ -127,24 +133,55 @@ def _joined(
     return [b for b in buckets if b]
 
 
-def formed_data(state: SessionState, key: str, formed: Iterable[list[str]]) -> list[dict[str, Any]]:
-    """The journalled form of a formation: ids, labels and members."""
+def formed_data(state: SessionState, key: str, formed: Formed) -> list[dict[str, Any]]:
+    """The journalled form of a formation: ids, labels and members (and a table group's
+    table, which is also its label: group 3 sits at table 3)."""
     first = len(state.groups)
-    return [
-        {"group": f"g{first + n + 1}", "label": label(n), "members": members}
-        for n, members in enumerate(formed)
-    ]
+    out: list[dict[str, Any]] = []
+    for n, (members, table) in enumerate(zip(formed.members, formed.tables, strict=True)):
+        data: dict[str, Any] = {"group": f"g{first + n + 1}", "label": label(n)}
+        if table is not None:
+            data.update(label=str(table), table=table)
+        out.append({**data, "members": members})
+    return out
 
 
-def placement(state: SessionState, key: str, spec: GroupsSpec, person: str) -> dict[str, Any]:
+def placement(
+    state: SessionState,
+    key: str,
+    spec: GroupsSpec,
+    person: str,
+    role: str | None = None,
+    table: int | None = None,
+) -> dict[str, Any]:
     """Where someone who arrives late goes: the smallest group, unless every group is
-    already one over its size; then a new group (the next arrival joins them)."""
+    already one over its size; then a new group (the next arrival joins them). On a
+    step mixed by role, the open group with fewest of their role; by table, their
+    table's group (a new one if nobody sat there yet). ``role`` and ``table`` are theirs
+    if they are not in the state yet (they are joining)."""
+    if person in state.participants:
+        role, table = state.participants[person].role, state.participants[person].table
     groups = current(state, key)
-    if groups:
-        smallest = min(groups, key=lambda g: len(present(state, g)))
-        if len(present(state, smallest)) <= spec.size:
-            return {"participant": person, "group": smallest.id}
     formation = max((g.formation for g in groups), default=1)
+    if spec.by == "table" and table is not None:
+        mine = next((g for g in groups if g.table == table), None)
+        if mine is not None:
+            return {"participant": person, "group": mine.id}
+        return {
+            "participant": person,
+            "group": f"g{len(state.groups) + 1}",
+            "label": str(table),
+            "table": table,
+            "formation": formation,
+        }
+    open_ = [g for g in groups if len(present(state, g)) <= spec.size]
+    if open_ and spec.by == "role":
+        roles = {p.id: p.role for p in state.participants.values()}
+        found = mixing.role_group([(g.id, present(state, g)) for g in open_], roles, role)
+        return {"participant": person, "group": found}
+    if open_:
+        smallest = min(open_, key=lambda g: len(present(state, g)))
+        return {"participant": person, "group": smallest.id}
     return {
         "participant": person,
         "group": f"g{len(state.groups) + 1}",
@@ -161,7 +198,7 @@ def on_step_start(state: SessionState, items: Items, key: str) -> dict[str, Any]
         return {}
     if not current(state, key):
         formed = form(state, items, key, spec, 1)
-        return {"groups": formed_data(state, key, formed), "notice": notice(spec, formed)}
+        return {"groups": formed_data(state, key, formed), "notice": formed.notice}
     placed: list[dict[str, Any]] = []
     shadow = state.model_copy(deep=False, update={"groups": dict(state.groups)})
     index = dict(state.group_of.get(key, {}))
@@ -174,7 +211,13 @@ def on_step_start(state: SessionState, items: Items, key: str) -> dict[str, Any]
     return {"placed": placed} if placed else {}
 
 
-def on_join(state: SessionState, items: Items, person: str) -> dict[str, Any] | None:
+def on_join(
+    state: SessionState,
+    items: Items,
+    person: str,
+    role: str | None = None,
+    table: int | None = None,
+) -> dict[str, Any] | None:
     """Where someone who joins during a grouped step goes."""
     if not state.started or state.ended_at is not None:
         return None
@@ -182,7 +225,7 @@ def on_join(state: SessionState, items: Items, person: str) -> dict[str, Any] | 
     spec = spec_at(items, key)
     if spec is None:
         return None
-    return placement(state, key, spec, person)
+    return placement(state, key, spec, person, role, table)
 
 
 # ---------------------------------------------------------------- rules
@@ -223,7 +266,7 @@ def reform(ctx: GroupContext, cmd: ReformGroups, actor: str) -> Event:
         step=key,
         formation=formation,
         groups=formed_data(state, key, formed),
-        notice=notice(spec, formed),
+        notice=formed.notice,
     )
 
 
@@ -286,6 +329,7 @@ def _add_groups(
             step=key,
             label=data["label"],
             formation=formation,
+            table=data.get("table"),
             members=list(data["members"]),
         )
         for member in data["members"]:
@@ -303,7 +347,11 @@ def _place(
     index = state.group_of.setdefault(key, {}) if index is None else index
     if gid not in state.groups:
         state.groups[gid] = Group(
-            id=gid, step=key, label=where["label"], formation=where.get("formation", 1)
+            id=gid,
+            step=key,
+            label=where["label"],
+            formation=where.get("formation", 1),
+            table=where.get("table"),
         )
     group = state.groups[gid]
     if copy:  # a dry run over a shallow copy must not touch the real group

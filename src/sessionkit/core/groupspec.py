@@ -8,9 +8,9 @@ their commands and folds are :mod:`sessionkit.core.groups`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from sessionkit.core.fields import FieldPath, Kebab, Strict
 
@@ -29,9 +29,32 @@ class GroupsSpec(Strict):
     max_per_group: int = Field(default=5, ge=1, le=100)
     """How many notes a group may write together (the step's ``max_per_person`` does not
     apply on a grouped step)."""
+    by: Literal["role", "table"] | None = None
+    """``"role"``: each group mixes the roles people chose joining (the plan's
+    ``join_roles``) as evenly as it can. ``"table"``: a group per table (the plan's
+    ``tables``); ``size`` is then only what a group is expected to be."""
+    mix: bool | None = None
+    """With ``by = "role"``: mix the roles (the default, and the only way so far)."""
+
+    @model_validator(mode="after")
+    def _how(self) -> GroupsSpec:
+        if self.mix is not None and self.by != "role":
+            raise ValueError('mix applies to by = "role" only')
+        if self.by == "role" and self.mix is False:
+            raise ValueError(
+                'by = "role" mixes the roles in each group; groups of one role are not '
+                "supported (leave out mix, or set mix = true)"
+            )
+        if self.by is not None and self.join is not None:
+            raise ValueError(f'join and by = "{self.by}" are two ways to form groups: choose one')
+        return self
 
     def describe(self) -> str:
         words = {2: "pairs", 3: "threes", 4: "fours"}.get(self.size, f"groups of {self.size}")
+        if self.by == "table":
+            words = "a group per table"
+        elif self.by == "role":
+            words += " mixing roles"
         parts = [words]
         if self.join:
             parts.append(f"joining the groups of '{self.join}'")

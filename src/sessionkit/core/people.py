@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from sessionkit.core import commands as c
 from sessionkit.core import groups
 from sessionkit.core.errors import Rejected
+from sessionkit.core.plan import PREFER_NOT_TO_SAY
 from sessionkit.core.read import Items
 from sessionkit.core.state import Event, SessionState
 
@@ -43,6 +44,12 @@ class PeopleContext(Protocol):
     @property
     def items(self) -> Items: ...
 
+    @property
+    def join_roles(self) -> list[str]: ...
+
+    @property
+    def tables(self) -> int | None: ...
+
     def event(self, type_: str, actor: str, **data: Any) -> Event: ...
 
 
@@ -57,14 +64,59 @@ def join(engine: PeopleContext, cmd: c.Join, actor: str) -> Event:
             f"This session is full ({engine.max_participants} people). Ask the facilitator.",
             "limit",
         )
+    role, table = _role_and_table(engine, cmd.role, cmd.table)
+    person = f"p{state.counter + 1}"
     return engine.event(
         "participant_joined",
         actor,
-        participant=f"p{state.counter + 1}",
+        participant=person,
         name=cmd.name or None,
         key=cmd.key,
         device=cmd.device or None,
-        group=groups.on_join(state, engine.items, f"p{state.counter + 1}"),
+        role=role,
+        table=table,
+        group=groups.on_join(state, engine.items, person, role, table),
+    )
+
+
+def _role_and_table(
+    engine: PeopleContext, role: str | None, table: int | None
+) -> tuple[str | None, int | None]:
+    """A role the plan offers (matched without regard to case; "Prefer not to say" or
+    nothing is no role) and a table the room has, or a message naming what is wrong."""
+    roles = engine.join_roles
+    if role and role.strip().casefold() != PREFER_NOT_TO_SAY.casefold():
+        known = {r.casefold(): r for r in roles}
+        if role.strip().casefold() not in known:
+            offered = ", ".join([*roles, PREFER_NOT_TO_SAY]) if roles else ""
+            raise Rejected(
+                f"'{role.strip()}' is not one of this session's roles"
+                + (f" (choose one of: {offered})." if offered else " (it asks for none)."),
+                "invalid",
+            )
+        role = known[role.strip().casefold()]
+    else:
+        role = None
+    if table is not None:
+        if engine.tables is None:
+            raise Rejected("This session has no table numbers.", "invalid")
+        if table > engine.tables:
+            raise Rejected(
+                f"There is no table {table}: the tables are numbered 1 to {engine.tables}.",
+                "invalid",
+            )
+    return role, table
+
+
+def set_role_and_table(engine: PeopleContext, cmd: c.SetRoleAndTable, actor: str) -> Event:
+    person = engine.state.participants.get(cmd.participant)
+    if person is None:
+        raise Rejected(f"No participant {cmd.participant}.", "not_found")
+    role, table = _role_and_table(engine, cmd.role, cmd.table)
+    if (role, table) == (person.role, person.table):
+        raise Rejected("Nothing to change.", "conflict")
+    return engine.event(
+        "role_and_table_set", actor, participant=cmd.participant, role=role, table=table
     )
 
 

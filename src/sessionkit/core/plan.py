@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from sessionkit.core.method import Kebab, Minutes, Strict
 from sessionkit.core.text import CleanStr
@@ -29,6 +29,9 @@ def _parse_clock(value: Any) -> Any:
 
 Clock = Annotated[dt.time, BeforeValidator(_parse_clock)]
 
+
+PREFER_NOT_TO_SAY = "Prefer not to say"
+"""What the phone offers besides a plan's ``join_roles``: joining without a role."""
 
 _KINDS = ("method", "talk", "break", "lunch")
 
@@ -151,6 +154,28 @@ class Plan(Strict):
     purpose: CleanStr = ""
     facilitators: list[CleanStr] = Field(default_factory=list)
     days: list[Day] = Field(min_length=1)
+    join_roles: list[Annotated[CleanStr, Field(min_length=1, max_length=60)]] = Field(
+        default_factory=list, max_length=20
+    )
+    """Roles people choose from when they join (the phone also offers "Prefer not to
+    say"); ``[steps.groups] by = "role"`` mixes them. Counted in exports, never named."""
+    tables: int | None = Field(default=None, ge=1, le=100)
+    """How many tables the room has: the phone asks for a table number (optional), and
+    ``[steps.groups] by = "table"`` makes a group per table."""
+
+    @field_validator("join_roles")
+    @classmethod
+    def _distinct_roles(cls, roles: list[str]) -> list[str]:
+        seen: set[str] = set()
+        for role in roles:
+            if role.casefold() in seen:
+                raise ValueError(f"join_roles lists '{role}' twice")
+            if role.casefold() == PREFER_NOT_TO_SAY.casefold():
+                raise ValueError(
+                    f"join_roles need not list '{PREFER_NOT_TO_SAY}': the phone always offers it"
+                )
+            seen.add(role.casefold())
+        return roles
 
     def items(self) -> list[tuple[int, AgendaItem]]:
         """Every agenda item as (day index, item), in order: the run's flat agenda."""

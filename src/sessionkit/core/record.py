@@ -44,7 +44,7 @@ from sessionkit.core.inputs.rating import RatingInput, RatingSummary, summarise
 from sessionkit.core.inputs.sort import SortInput, SortTable, table
 from sessionkit.core.inputs.vote import TallyRow, VoteInput, tally_rows
 from sessionkit.core.method import Method, Step
-from sessionkit.core.plan import Plan
+from sessionkit.core.plan import PREFER_NOT_TO_SAY, Plan
 from sessionkit.core.state import FACILITATOR, Cluster, Note, SessionState
 from sessionkit.core.timeline import ItemView, StepView, local_time, minutes_text
 from sessionkit.core.tomldata import toml_data
@@ -88,12 +88,25 @@ def _normalise_plan_times(plan: Any) -> Any:
 # ---------------------------------------------------------------- the record
 
 
+def role_counts(plan: Plan, state: SessionState) -> dict[str, int]:
+    """People per role, in the plan's order (roles nobody chose included, as 0)."""
+    if not plan.join_roles:
+        return {}
+    counts = dict.fromkeys([*plan.join_roles, PREFER_NOT_TO_SAY], 0)
+    for person in state.participants.values():
+        if not person.removed:
+            role = person.role if person.role in counts else PREFER_NOT_TO_SAY
+            counts[role] += 1
+    return counts
+
+
 def deidentify(state: SessionState, anonymous_step: Callable[[str], bool]) -> SessionState:
     """A copy of ``state`` that cannot link anonymous input to a person.
 
     ``anonymous_step(key) -> bool`` says whether a step key is anonymous. Join keys,
     device ids (hashed browser ids, for bans), participant names and delivery receipts
-    are dropped; notes from anonymous steps lose
+    roles and tables are dropped (the record keeps counts per role); notes from anonymous
+    steps lose
     their author id and name; voters and raters become ``voter-1``, ``rater-2`` ... per
     step (tallies, distributions and per-person dot counts are unchanged).
     """
@@ -102,6 +115,8 @@ def deidentify(state: SessionState, anonymous_step: Callable[[str], bool]) -> Se
         person.name = None
         person.key = ""
         person.device = ""
+        person.role = None  # a role or a table could single someone out: counts only
+        person.table = None  # (Record.roles)
     for note in clean.notes.values():
         # A group's note typed in by the facilitator keeps saying so ("on paper"): the
         # facilitator is not a participant to protect.
@@ -134,6 +149,9 @@ class Record(BaseModel):
     methods: dict[str, Method] = {}
     """The methods the plan uses, by id, as they were when the run was created."""
     state: SessionState
+    roles: dict[str, int] = {}
+    """How many people chose each of the plan's ``join_roles`` joining (and "Prefer not
+    to say"), removed people not counted: counts only, never who."""
 
     @model_validator(mode="before")
     @classmethod
@@ -159,6 +177,7 @@ class Record(BaseModel):
             plan=plan,
             methods=methods,
             state=engine.state.model_copy(deep=True),
+            roles=role_counts(plan, engine.state),
         )
         if deidentified:
             record.state = deidentify(record.state, record.is_anonymous)
@@ -202,6 +221,11 @@ class Record(BaseModel):
     def started_at(self) -> float | None:
         starts = [s.started_at for s in self.state.items.values() if s.started_at is not None]
         return min(starts) if starts else None
+
+    @property
+    def roles_text(self) -> str:
+        """``Housing 3, Health 1, Prefer not to say 2``: the roles people chose (counts)."""
+        return ", ".join(f"{role} {n}" for role, n in self.roles.items() if n)
 
     @property
     def participant_count(self) -> int:

@@ -84,6 +84,11 @@ class Participant(Model):
     """The browser they joined from, hashed by the web adapter (never shown or exported):
     once they are removed, that browser cannot join again (a ban)..."""
     joined_at: float
+    role: str | None = None
+    """One of the plan's ``join_roles``, as they chose it joining (``None``: not asked, or
+    "Prefer not to say"). Personal data: a record keeps only counts per role."""
+    table: int | None = None
+    """The table they sit at, if the plan has ``tables`` and they said."""
     removed: bool = False
     let_back_in: bool = False
     """...until the facilitator lifts the ban (they stay removed; their phone may join anew)."""
@@ -175,6 +180,8 @@ class Group(Model):
     """What people are told: "A", "B" ... "AA"."""
     formation: int = 1
     """Re-forming a step's groups makes a new formation; the old groups are retired."""
+    table: int | None = None
+    """On a step grouped ``by = "table"``: the table this group sits at."""
     members: list[str] = Field(default_factory=list)
     retired: bool = False
     """Replaced when the facilitator re-formed the groups; its notes stay with it."""

@@ -387,6 +387,8 @@ def render(record: Record) -> str:
         facts.append(f"<b>{day:%A} {day.day} {day:%B %Y}</b>")
     facts.append(e(record.status))
     facts.append(plural(record.participant_count, "participant"))
+    if record.roles_text:
+        facts.append("roles: " + e(record.roles_text))
     if plan.facilitators:
         facts.append("facilitated by " + e(", ".join(plan.facilitators)))
     if record.state.ended_at is not None:

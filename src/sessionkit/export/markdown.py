@@ -330,6 +330,8 @@ def render(record: Record) -> str:
         day = local_time(started)
         facts.insert(0, f"**Date:** {day:%A} {day.day} {day:%B %Y}")
     facts.append(f"**Participants:** {record.participant_count}")
+    if record.roles_text:
+        facts.append(f"**Roles:** {escape(record.roles_text)}")
     if plan.facilitators:
         facts.append(f"**Facilitators:** {escape(', '.join(plan.facilitators))}")
     out.append(" · ".join(facts))

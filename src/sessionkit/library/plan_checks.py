@@ -44,12 +44,42 @@ def _check_plan_references(plan: Plan, source: _Source, library: Library) -> lis
     for d, day in enumerate(plan.days):
         for a, item in enumerate(day.agenda):
             findings += _item_findings(item, ("days", d, "agenda", a), library, known)
+            findings += _grouping_findings(plan, item, ("days", d, "agenda", a), library)
     findings += resolve(plan, library.methods)[1]  # from, top, cluster, into, variation
     findings += _overrun_findings(plan, library)
     return [
         Problem(source.path, source.lines.line(loc), field_path(loc), message, code=code)
         for loc, message, code in findings
     ]
+
+
+def _grouping_findings(
+    plan: Plan, item: AgendaItem, where: Loc, library: Library
+) -> list[_Finding]:
+    """A method grouped by role or by table needs the plan to ask people for it."""
+    method = library.methods.get(item.method) if item.method else None
+    findings: list[_Finding] = []
+    for step in method.steps if method is not None else ():
+        by = step.groups.by if step.groups is not None else None
+        if by == "role" and not plan.join_roles:
+            findings.append(
+                (
+                    (*where, "method"),
+                    f"step '{step.id}' of '{item.method}' mixes groups by role, but the plan "
+                    'declares no join_roles (add join_roles = ["...", "..."] to the plan)',
+                    "groups-by",
+                )
+            )
+        if by == "table" and plan.tables is None:
+            findings.append(
+                (
+                    (*where, "method"),
+                    f"step '{step.id}' of '{item.method}' makes a group per table, but the "
+                    "plan declares no tables (add tables = N to the plan)",
+                    "groups-by",
+                )
+            )
+    return findings
 
 
 def _item_findings(

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import logging
+from collections.abc import Sequence
 from html import escape
 from importlib import resources
 
@@ -61,10 +63,13 @@ def html_message(
     return HTMLResponse(body, status, headers=all_headers)
 
 
-def phone_page(title: str) -> tuple[str, dict[str, str]]:
+def phone_page(
+    title: str, roles: Sequence[str] = (), tables: int | None = None
+) -> tuple[str, dict[str, str]]:
     """index.html with app.css and app.js inlined (one request, works offline), the
-    session's title filled in, and a Content-Security-Policy that allows exactly the two
-    inline blocks."""
+    session's title filled in, the plan's ``join_roles`` and ``tables`` on the join form
+    (as data attributes: the script asks for them), and a Content-Security-Policy that
+    allows exactly the two inline blocks."""
     static = resources.files("sessionkit.web") / "static"
     html = (static / "index.html").read_text(encoding="utf-8")
     css = (static / "app.css").read_text(encoding="utf-8")
@@ -79,6 +84,11 @@ def phone_page(title: str) -> tuple[str, dict[str, str]]:
     html = html.replace(script_tag, f"<script>{js}</script>")
     html = html.replace(
         'class="session-title">Workshop<', f'class="session-title">{escape(title)}<', 1
+    )
+    asks = f' data-roles="{escape(json.dumps(list(roles)))}"' if roles else ""
+    asks += f' data-tables="{tables}"' if tables else ""
+    html = html.replace(
+        '<form id="join-form" novalidate>', f'<form id="join-form" novalidate{asks}>'
     )
     html = html.replace(
         "<title>Join the session</title>", f"<title>Join: {escape(title)}</title>", 1

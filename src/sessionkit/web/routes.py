@@ -6,7 +6,8 @@ joined with it, but joining with it is a 410):
 
 =========  ====================================  =========================================
 GET        ``/j/{token}``                        the phone page (HTML, CSS and JS inline)
-POST       ``/j/{token}/api/join``               ``{"name"?, "client_id"}`` -> id and key
+POST       ``/j/{token}/api/join``               ``{"name"?, "role"?, "table"?,
+                                                 "client_id"}`` -> id and key
 GET        ``/j/{token}/api/state``              ``{"public": {...}, "me": {...}}``
 POST       ``/j/{token}/api/notes``              ``{"text", "category"?, "region"?,
                                                  "step"?, "client_id"}``
@@ -107,7 +108,9 @@ class Context:
         self.submitter = Submitter(engine)
         self.gate = Gate(engine, token, self.hub, limits, retired)
         # Built once: the page only changes with the plan's title, which is fixed.
-        self.page, self.page_headers = phone_page(engine.plan.title)
+        self.page, self.page_headers = phone_page(
+            engine.plan.title, engine.plan.join_roles, engine.plan.tables
+        )
 
     async def body(self, request: Request) -> dict[str, Any]:
         return await read_json(request, self.limits.max_body_bytes)
@@ -160,7 +163,15 @@ async def join(request: Request) -> Response:
     ctx = _context(request)
     ctx.gate.check_token(request, joining=True)
     ctx.gate.anonymous(request)
-    got = fields(await ctx.body(request), {"name": (str, False), "client_id": (str, True)})
+    got = fields(
+        await ctx.body(request),
+        {
+            "name": (str, False),
+            "role": (str, False),
+            "table": (int, False),
+            "client_id": (str, True),
+        },
+    )
     client_id = got["client_id"]
     if len(client_id) < JOIN_CLIENT_ID_MIN:
         raise ApiError(
@@ -173,6 +184,8 @@ async def join(request: Request) -> Response:
         name=name,
         key=secrets.token_urlsafe(24),
         device=device_hash(ctx.engine.state.run_id, device),
+        role=got.get("role") or None,
+        table=got.get("table"),
         client_id=client_id,
     )
     event, duplicate = await ctx.submitter.carry_out(command, NEWCOMER)

@@ -3,7 +3,9 @@ joining open or closed (``J``) and a new join code (``C``).
 
 - ``P`` lists everyone who joined, removed people too: enter removes someone (their phone
   stops working, and their browser cannot join again) or lets a removed person back in
-  (their browser may join again, as someone new).
+  (their browser may join again, as someone new). When the plan asks people joining for
+  a role (``join_roles``) or a table (``tables``), enter first offers to set those: for
+  someone who skipped it, or who told the facilitator instead (paper parity).
 - ``J`` closes joining, or opens it again; ending the session closes it by itself. Phones
   already in are not affected either way.
 - ``C`` replaces the join token: the old QR code and link stop letting people join, the
@@ -18,6 +20,7 @@ from __future__ import annotations
 from functools import partial
 
 from sessionkit.core import commands as c
+from sessionkit.core.plan import PREFER_NOT_TO_SAY
 from sessionkit.core.state import Participant, SessionState
 from sessionkit.tui import messages
 from sessionkit.tui.screens.base import SessionScreen
@@ -37,6 +40,12 @@ def joining_status(state: SessionState) -> str:
 
 def _name(person: Participant) -> str:
     return person.name or "anonymous"
+
+
+def _asked(person: Participant) -> str:
+    """`` · Housing · table 3``: what they said joining (nothing where they said nothing)."""
+    out = f" · {person.role}" if person.role else ""
+    return out + (f" · table {person.table}" if person.table else "")
 
 
 class PeopleKeys(SessionScreen):
@@ -124,7 +133,7 @@ class PeopleKeys(SessionScreen):
             choices.append(
                 (
                     person.id,
-                    f"{_name(person)} · joined {clock_of(person.joined_at)} · "
+                    f"{_name(person)}{_asked(person)} · joined {clock_of(person.joined_at)} · "
                     f"{count} note{'s' * (count != 1)}",
                 )
             )
@@ -143,15 +152,75 @@ class PeopleKeys(SessionScreen):
 
     def _people_hint(self, removed: list[Participant]) -> str:
         also = " or lets them back in" if removed else ""
+        plan = self.engine.plan
+        if plan.join_roles or plan.tables:
+            asked = " and ".join(
+                w for w, on in (("role", plan.join_roles), ("table", plan.tables)) if on
+            )
+            return f"enter sets someone's {asked}, or removes them{also} · esc closes"
         return f"enter removes someone{also} · esc closes"
 
-    def _person_chosen(self, participant: str | None) -> None:
+    def _offer_details(self, person: Participant) -> None:
+        plan = self.engine.plan
+        choices = []
+        if plan.join_roles:
+            choices.append(("role", f"Set role (now: {person.role or PREFER_NOT_TO_SAY})"))
+        if plan.tables:
+            choices.append(("table", f"Set table (now: {person.table or 'none'})"))
+        choices.append(("remove", "Remove from the session"))
+
+        def chosen(what: str | None) -> None:
+            if what == "remove":
+                self._person_chosen(person.id, ask=False)
+            elif what == "role":
+                roles = [(r, r) for r in plan.join_roles]
+                self.app.push_screen(
+                    Picker(
+                        f"Role of {_name(person)}",
+                        [*roles, ("", PREFER_NOT_TO_SAY)],
+                        current=person.role or "",
+                    ),
+                    lambda role: self._set(person, role=role, table=person.table, asked=role),
+                )
+            elif what == "table":
+                tables = [(str(n), f"table {n}") for n in range(1, (plan.tables or 0) + 1)]
+                self.app.push_screen(
+                    Picker(
+                        f"Table of {_name(person)}",
+                        [*tables, ("", "no table")],
+                        current=str(person.table or ""),
+                    ),
+                    lambda table: self._set(
+                        person, role=person.role, table=int(table) if table else None, asked=table
+                    ),
+                )
+
+        self.app.push_screen(Picker(_name(person), choices), chosen)
+
+    def _set(
+        self, person: Participant, *, role: str | None, table: int | None, asked: str | None
+    ) -> None:
+        if asked is None:  # the picker was cancelled
+            return
+        done = self.link.do(
+            c.SetRoleAndTable, participant=person.id, role=role or None, table=table
+        )
+        if done is not None:
+            spec = self.engine.groups_at() if self.engine.state.started else None
+            if spec is not None and spec.by is not None:  # groups are formed once, recorded
+                self.notify("Their group stays as it is: G re-forms the groups.", markup=False)
+
+    def _person_chosen(self, participant: str | None, ask: bool = True) -> None:
         if participant is None:
             return
         person = self.engine.state.participants[participant]
         label = person.name or "this anonymous participant"
         if person.removed and not person.bans:
             self.notify(f"Nothing stops {label} joining again.", markup=False)
+            return
+        plan = self.engine.plan
+        if ask and not person.removed and (plan.join_roles or plan.tables):
+            self._offer_details(person)
             return
         if person.removed:
 

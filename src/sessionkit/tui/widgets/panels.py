@@ -27,6 +27,7 @@ from sessionkit.core.method import (
     RatingInput,
     VoteInput,
 )
+from sessionkit.core.mixing import table_notice
 from sessionkit.core.state import Note
 from sessionkit.tui.safe import literal, one_line
 from sessionkit.tui.timing import clock_of
@@ -267,6 +268,10 @@ def _groups_line(engine: Engine, key: str) -> list[Content]:
     count = len(formed)
     parts = [Content(f" · {count} group{'s' * (count != 1)}")]
     notice = split_notice(spec, formed)
+    if spec.by == "table":  # a group per table: its size is the table's, not the spec's
+        people = [m for members in formed for m in members]
+        loose = sum(state.participants[m].table is None for m in people)
+        notice = table_notice(loose, len(people))
     if notice:  # before the key hint: on a narrow screen the end of the line is cut
         parts.append(Content.styled(f" · {notice}", ".board--warning"))
     parts.append(Content.styled(" · G re-forms, w places someone", ".timing--muted"))

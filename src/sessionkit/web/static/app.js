@@ -145,7 +145,11 @@
     $("join-named").disabled = $("join-anon").disabled = true;
     var cid = load("join-cid", null);
     if (!cid) { cid = newId(); save("join-cid", cid); }
-    api("POST", "join", { name: name || null, client_id: cid }).then(function (r) {
+    var body = { name: name || null, client_id: cid };
+    var asks = joinAsks();
+    if (asks.role) body.role = asks.role;
+    if (asks.table) body.table = asks.table;
+    api("POST", "join", body).then(function (r) {
       joining = false;
       $("join-named").disabled = $("join-anon").disabled = false;
       if (r.network) {
@@ -168,6 +172,36 @@
       hideAlert();
       startSession();
     });
+  }
+
+  // What the plan asks people joining (its join_roles and tables, as data attributes of
+  // the form): a role, with "Prefer not to say" always there, and a table number.
+  (function setUpJoinAsks() {
+    var form = $("join-form");
+    var roles = [];
+    try { roles = JSON.parse(form.getAttribute("data-roles") || "[]"); } catch (e) { roles = []; }
+    if (roles.length) {
+      var select = $("join-role");
+      [""].concat(roles).forEach(function (role) {
+        var option = document.createElement("option");
+        option.value = role;
+        option.textContent = role || "Prefer not to say";
+        select.appendChild(option);
+      });
+      $("join-role-field").hidden = false;
+    }
+    var tables = parseInt(form.getAttribute("data-tables") || "", 10);
+    if (tables > 0) {
+      $("join-table").max = String(tables);
+      $("join-table-field").hidden = false;
+    }
+  })();
+  function joinAsks() {
+    var out = { role: null, table: null };
+    if (!$("join-role-field").hidden) out.role = $("join-role").value || null;
+    var table = $("join-table").value.trim();
+    if (!$("join-table-field").hidden && table) out.table = parseInt(table, 10) || null;
+    return out;
   }
 
   $("join-form").addEventListener("submit", function (event) {
