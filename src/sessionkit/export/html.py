@@ -226,6 +226,10 @@ def _notes(record: Record, view: StepView, dots: dict[str, int]) -> str:
 
 
 def _canvas(record: Record, view: StepView, dots: dict[str, int]) -> str:
+    table = record.grid(view.key)
+    if table is not None:
+        cards = lambda notes: _cards(record, notes, dots, show_cluster=True)  # noqa: E731
+        return html_kinds.grid_table(table, cards) + _hidden(record, view.key)
     regions = record.regions(view.key)
     if not any(r.notes for r in regions):
         return '<p class="empty">No notes.</p>' + _hidden(record, view.key)

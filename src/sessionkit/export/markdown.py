@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 
 from sessionkit.core.inputs.actions import listed, source_label
+from sessionkit.core.inputs.canvas import GridView
 from sessionkit.core.inputs.questions import merged_into, ranked
 from sessionkit.core.inputs.words import cloud
 from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
@@ -119,8 +120,33 @@ def _notes_section(record: Record, view: StepView, dots: dict[str, int]) -> list
     return out
 
 
+def _grid_table(record: Record, table: GridView, dots: dict[str, int]) -> list[str]:
+    """The grid as a real table: its rows as rows, its columns as columns, each cell's
+    notes one after another (a Markdown table cell holds one line)."""
+
+    def cell(notes: tuple[Note, ...]) -> str:
+        return " · ".join(
+            escape(n.text) + (f" ({plural(dots[n.id], 'dot')})" if dots.get(n.id) else "")
+            for n in notes
+        )
+
+    out = [
+        "| | " + " | ".join(_table_cell(c.label) for c in table.columns) + " |",
+        "|---|" + "---|" * len(table.columns),
+    ]
+    for row, cells in zip(table.rows, table.cells, strict=True):
+        out.append(f"| **{_table_cell(row.label)}** | " + " | ".join(cell(n) for n in cells) + " |")
+    if table.unplaced:
+        out += ["", "**Not placed**", ""]
+        out += [_note_line(record, n, dots) for n in table.unplaced]
+    return out
+
+
 def _canvas_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
     out: list[str] = []
+    table = record.grid(view.key)
+    if table is not None:
+        return _grid_table(record, table, dots) + _hidden_line(record, view.key)
     regions = record.regions(view.key)
     if not any(r.notes for r in regions):
         out.append("*No notes.*")

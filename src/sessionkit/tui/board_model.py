@@ -20,6 +20,7 @@ from typing import Any, Literal
 from sessionkit.core import read
 from sessionkit.core.engine import Engine
 from sessionkit.core.inputs.actions import listed, source_label
+from sessionkit.core.inputs.canvas import grid
 from sessionkit.core.inputs.notes import NoteSpec
 from sessionkit.core.inputs.questions import merged_into, ranked
 from sessionkit.core.inputs.rating import summarise
@@ -37,7 +38,7 @@ ROOM = "room"
 """Viewer id for the projector: sees what any participant who wrote nothing would see."""
 
 RowKind = Literal[
-    "banner", "section", "note", "target", "scale", "text", "word", "question", "action"
+    "banner", "section", "note", "target", "scale", "text", "word", "question", "action", "grid"
 ]
 
 
@@ -166,9 +167,31 @@ def _canvas_board(engine: Engine, key: str, step: Step, room: bool) -> BoardMode
     model = BoardModel("canvas", private=is_private_unrevealed(engine, key))
     notes = _visible_notes(engine, [key], room)
     model.note_count = len(notes)
-    groups = [Group(r.id, r.label) for r in spec.regions]
+    groups = [Group(r.id, r.label) for r in spec.note_regions()]
+    if room and spec.is_grid and notes:
+        _grid_rows(model, notes, spec)
+        return model
     _grouped(model, notes, groups, "region", room, "Not placed")
     return model
+
+
+def _grid_rows(model: BoardModel, notes: list[Note], spec: CanvasInput) -> None:
+    """The room sees a grid as a table: one ``grid`` row per row of the grid, its ref
+    ``(row label, [(column label, [note texts])])``; notes on no cell come after it."""
+    table = grid(notes, spec)
+    for row, cells in zip(table.rows, table.cells, strict=True):
+        ref = (
+            row.label,
+            [
+                (c.label, [n.text for n in cell])
+                for c, cell in zip(table.columns, cells, strict=True)
+            ],
+        )
+        model.rows.append(Row("grid", row.id, None, ref))
+    if table.unplaced:
+        loose = Group(None, "Not placed")
+        model.rows.append(Row("section", None, None, (loose, len(table.unplaced))))
+        model.rows.extend(Row("note", n.id, None, n, True) for n in table.unplaced)
 
 
 # ---------------------------------------------------------------- clusters

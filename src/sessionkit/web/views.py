@@ -255,7 +255,14 @@ class Views:
             ]
         else:
             base["layout"] = spec.layout
-            base["regions"] = [{"id": r.id, "label": r.label, "hint": r.hint} for r in spec.regions]
+            base["regions"] = [
+                {"id": r.id, "label": r.label, "hint": r.hint} for r in spec.note_regions()
+            ]
+            if spec.is_grid:  # the phone picks a cell with two lists: lane, then stage
+                for axis in ("rows", "columns"):
+                    base[axis] = [
+                        {"id": r.id, "label": r.label, "hint": r.hint} for r in getattr(spec, axis)
+                    ]
         return base
 
     def _vote_targets(self, key: str, spec: VoteInput) -> dict[str, Any]:

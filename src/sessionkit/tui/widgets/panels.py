@@ -17,6 +17,7 @@ from textual.widgets import Digits, Static
 
 from sessionkit.core.agenda import TimedItem
 from sessionkit.core.engine import Engine
+from sessionkit.core.inputs.notes import NoteSpec
 from sessionkit.core.method import (
     CanvasInput,
     ClusterInput,
@@ -322,7 +323,8 @@ class Detail(Panel):
             labels = {cat.id: cat.label for cat in getattr(spec, "categories", [])}
             meta.append(labels.get(note.category, note.category))
         if note.region:
-            labels = {r.id: r.label for r in getattr(spec, "regions", [])}
+            places = spec.note_regions() if isinstance(spec, NoteSpec) else ()
+            labels = {r.id: r.label for r in places}
             meta.append(f"on {labels.get(note.region, note.region)}")
         if note.cluster and note.cluster in state.clusters:
             meta.append(f"in {state.clusters[note.cluster].label}")

@@ -457,9 +457,15 @@
     (input.categories || []).forEach(function (cat, i) {
       cats.appendChild(choice("category", cat.id, cat.label, cat.hint, cat.colour, i === 0 && input.categories.length === 1));
     });
-    (input.regions || []).forEach(function (region) {
-      regions.appendChild(choice("region", region.id, region.label, region.hint, null, false));
-    });
+    if ((input.rows || []).length) {
+      // A grid: two lists (lane, then stage) instead of a button per cell; no dragging.
+      regions.appendChild(cellSelect("cell-row", "Row", input.rows));
+      regions.appendChild(cellSelect("cell-column", "Column", input.columns || []));
+    } else {
+      (input.regions || []).forEach(function (region) {
+        regions.appendChild(choice("region", region.id, region.label, region.hint, null, false));
+      });
+    }
     show($("cat-field"), (input.categories || []).length > 0);
     show($("region-field"), (input.regions || []).length > 0);
   }
@@ -479,7 +485,31 @@
     return wrap;
   }
 
+  function cellSelect(id, label, options) {
+    var wrap = el("label", "cell-pick");
+    wrap.appendChild(el("span", null, label));
+    var select = el("select");
+    select.id = id;
+    var none = el("option", null, "Choose…");
+    none.value = "";
+    select.appendChild(none);
+    options.forEach(function (o) {
+      var opt = el("option", null, o.hint ? o.label + " — " + o.hint : o.label);
+      opt.value = o.id;
+      select.appendChild(opt);
+    });
+    wrap.appendChild(select);
+    return wrap;
+  }
+
+  function selectedCell() {
+    var row = $("cell-row"), column = $("cell-column");
+    if (!row || !column || !row.value || !column.value) return null;
+    return row.value + "." + column.value;
+  }
+
   function selected(group) {
+    if (group === "region" && $("cell-row")) return selectedCell();
     var node = document.querySelector('input[name="' + group + '"]:checked');
     return node ? node.value : null;
   }
