@@ -226,6 +226,8 @@ async def test_grid_from_the_keyboard_paper_notes_cells_and_the_room_table() -> 
     app = SessionkitApp(engine=engine, join_url="http://127.0.0.1:1/j/test-token")
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.pause()
+        info = app.screen.query_one("#boardinfo").render().plain
+        assert "between cells" in info
         board = app.screen.query_one(Board)
         sections = [r.ref[0].label for r in board.rows if r.kind == "section"]
         assert sections[:2] == ["Doing · Before", "Doing · During"] and len(sections) == 6

@@ -204,7 +204,8 @@ class BoardInfo(Panel):
             if isinstance(spec, (NotesInput, CanvasInput)):
                 parts.append(Content(f"{notes} note{'s' * (notes != 1)}"))
                 if isinstance(spec, CanvasInput):
-                    parts.append(Content(" · [ ] or c moves a note between regions"))
+                    places = "cells" if spec.is_grid else "regions"
+                    parts.append(Content(f" · [ ] or c moves a note between {places}"))
             elif isinstance(spec, ClusterInput):
                 clusters = sum(1 for cl in state.clusters.values() if cl.step == key)
                 parts.append(Content(f"{notes} notes · {clusters} cluster{'s' * (clusters != 1)}"))
