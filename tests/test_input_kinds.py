@@ -78,6 +78,7 @@ def test_the_registry_derives_the_unions_from_the_kinds() -> None:
         "words",
         "questions",
         "actions",
+        "requests",
     ]
     commands = {command for kind in KINDS.values() for command in kind.commands}
     assert commands == set(c.ALL_COMMANDS) - set(c.SESSION_COMMANDS)

@@ -39,6 +39,7 @@ from sessionkit.core.inputs.questions import (
     WithdrawUpvote,
 )
 from sessionkit.core.inputs.rating import Rate, WithdrawPaperRating
+from sessionkit.core.inputs.requests import AnswerRequest, ChooseTeam, SendRequest
 from sessionkit.core.inputs.vote import CastVote, CloseVote, OpenVote, WithdrawVote
 from sessionkit.core.inputs.words import AddWords, HideWord
 from sessionkit.core.text import CleanStr
@@ -156,9 +157,11 @@ __all__ = [
     "AddAction",
     "AddNote",
     "AddWords",
+    "AnswerRequest",
     "AnyCommand",
     "AskQuestion",
     "CastVote",
+    "ChooseTeam",
     "ClientId",
     "CloseVote",
     "Command",
@@ -189,6 +192,7 @@ __all__ = [
     "RemoveParticipant",
     "RenameCluster",
     "Reveal",
+    "SendRequest",
     "SetJoining",
     "SetSummary",
     "ShortId",

@@ -22,8 +22,10 @@ from __future__ import annotations
 import csv
 import io
 
+from sessionkit.core import read
 from sessionkit.core.inputs.actions import listed, source_label
 from sessionkit.core.inputs.questions import ranked
+from sessionkit.core.inputs.requests import ANSWERS, RequestsInput
 from sessionkit.core.inputs.words import cloud
 from sessionkit.core.record import Record
 from sessionkit.export.text import iso_local
@@ -42,6 +44,7 @@ COLUMNS = (
 )
 ACTION_COLUMNS = ("action step", "what", "who", "due", "from", "done", "time")
 WORD_COLUMNS = ("words step", "word", "count")
+REQUEST_COLUMNS = ("requests step", "to", "request", "from", "answer", "reply", "paper", "time")
 QUESTION_COLUMNS = ("questions step", "question", "votes", "answered", "merged into", "time")
 BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -139,4 +142,22 @@ def kind_tables(record: Record, titles: dict[str, str]) -> list[Table]:
             )
     if questions:
         tables.append([QUESTION_COLUMNS, *questions])
+    requests = []
+    for r in state.requests.values():
+        spec = read.spec_at(record.timed_items(), r.step)
+        label = spec.team_label if isinstance(spec, RequestsInput) else (lambda t: t or "")
+        requests.append(
+            (
+                titles.get(r.step, r.step),
+                label(r.team),
+                r.text,
+                label(r.from_team) if r.from_team else "",
+                ANSWERS.get(r.answer or "", ""),
+                r.reply,
+                "yes" if r.paper or r.answer_paper else "",
+                iso_local(r.created_at),
+            )
+        )
+    if requests:
+        tables.append([REQUEST_COLUMNS, *requests])
     return tables

@@ -331,6 +331,7 @@ SECTIONS: dict[str, Section] = {
     "actions": html_kinds.actions_section,
     "words": html_kinds.words_section,
     "questions": html_kinds.questions_section,
+    "requests": html_kinds.requests_section,
 }
 """What each input kind's step adds to the page (``dots``: per note, over all votes)."""
 

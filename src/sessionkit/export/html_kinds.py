@@ -14,6 +14,7 @@ from collections.abc import Callable
 from sessionkit.core.inputs.actions import listed, source_label
 from sessionkit.core.inputs.canvas import GridView
 from sessionkit.core.inputs.questions import merged_into, ranked
+from sessionkit.core.inputs.requests import ANSWERS, RequestsInput, for_team
 from sessionkit.core.inputs.words import cloud
 from sessionkit.core.record import Record, StepView
 from sessionkit.core.state import Note
@@ -42,6 +43,9 @@ table.grid th, table.grid td { border: 1px solid var(--line); padding: 6px; }
 table.grid th, table.grid td { vertical-align: top; text-align: left; min-width: 10em; }
 table.grid thead th, table.grid tbody th { background: var(--soft); }
 table.grid .cards { margin: 0; }
+table.requests { border-collapse: collapse; width: 100%; }
+table.requests th, table.requests td { border-bottom: 1px solid var(--line); padding: 4px 6px; \
+text-align: left; vertical-align: top; }
 """
 
 
@@ -128,6 +132,40 @@ def questions_section(record: Record, view: StepView, dots: dict[str, int]) -> s
     if hidden:
         out += f'<p class="empty">{plural(hidden, "question")} taken down by the facilitator.</p>'
     return out
+
+
+# ---------------------------------------------------------------- requests
+
+
+def requests_section(record: Record, view: StepView, dots: dict[str, int]) -> str:
+    spec = view.step.input if view.step else None
+    if not isinstance(spec, RequestsInput):
+        return ""
+    parts = []
+    for team in spec.teams:
+        asks = for_team(record.state, view.key, team.id)
+        if not asks:
+            continue
+        rows = []
+        for r in asks:
+            source = [spec.team_label(r.from_team) if r.from_team else ""]
+            if r.author_name and not record.is_anonymous(view.key):
+                source.append(r.author_name)
+            if r.paper:
+                source.append("paper")
+            rows.append(
+                f'<tr><td dir="auto">{e(r.text)}</td>'
+                f'<td dir="auto">{e(" · ".join(x for x in source if x))}</td>'
+                f"<td>{e(ANSWERS.get(r.answer or '', 'not answered'))}</td>"
+                f'<td dir="auto">{e(r.reply)}</td></tr>'
+            )
+        parts.append(
+            f"<h4>For {e(team.label)} ({len(asks)})</h4>"
+            '<table class="requests"><thead><tr><th scope="col">Request</th>'
+            '<th scope="col">From</th><th scope="col">Answer</th><th scope="col">Reply</th>'
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        )
+    return "".join(parts) or '<p class="empty">No requests.</p>'
 
 
 # ---------------------------------------------------------------- actions

@@ -24,6 +24,7 @@ from sessionkit.core.inputs.canvas import grid
 from sessionkit.core.inputs.notes import NoteSpec
 from sessionkit.core.inputs.questions import merged_into, ranked
 from sessionkit.core.inputs.rating import summarise
+from sessionkit.core.inputs.requests import ANSWERS, RequestsInput, for_team
 from sessionkit.core.inputs.words import cloud
 from sessionkit.core.method import (
     CanvasInput,
@@ -38,7 +39,17 @@ ROOM = "room"
 """Viewer id for the projector: sees what any participant who wrote nothing would see."""
 
 RowKind = Literal[
-    "banner", "section", "note", "target", "scale", "text", "word", "question", "action", "grid"
+    "banner",
+    "section",
+    "note",
+    "target",
+    "scale",
+    "text",
+    "word",
+    "question",
+    "action",
+    "grid",
+    "request",
 ]
 
 
@@ -319,6 +330,36 @@ def _questions_board(engine: Engine, key: str, step: Step, room: bool) -> BoardM
     return model
 
 
+# ---------------------------------------------------------------- requests
+
+
+def _requests_board(engine: Engine, key: str, step: Step, room: bool) -> BoardModel:
+    """A section per team, then the requests for it: ref is (text, from team, answer,
+    reply, on paper)."""
+    spec = step.input
+    assert isinstance(spec, RequestsInput)
+    model = BoardModel("requests")
+    for team in spec.teams:
+        asks = for_team(engine.state, key, team.id)
+        if room and not asks:
+            continue
+        group = Group(team.id, team.label)
+        model.rows.append(Row("section", team.id, team.id, (group, len(asks))))
+        for r in asks:
+            answer = ANSWERS.get(r.answer or "", "")
+            ref = (
+                r.text,
+                spec.team_label(r.from_team) if r.from_team else "",
+                answer,
+                r.reply,
+                r.paper,
+            )
+            model.rows.append(Row("request", r.id, team.id, ref, True))
+        model.note_count += len(asks)
+    model.groups = [Group(t.id, t.label) for t in spec.teams]
+    return model
+
+
 # ---------------------------------------------------------------- actions
 
 
@@ -352,5 +393,6 @@ BOARDS: dict[str, Board] = {
     "actions": _actions_board,
     "words": _words_board,
     "questions": _questions_board,
+    "requests": _requests_board,
 }
 """Input kind -> the rows its step shows (facilitator's board, or the room's with ``room``)."""

@@ -402,5 +402,6 @@ KIND_VIEWS: dict[str, KindView] = {
     "actions": KindView(kind_views.public_actions, kind_views.me_actions),
     "words": KindView(kind_views.public_words, kind_views.me_words),
     "questions": KindView(kind_views.public_questions, kind_views.me_questions),
+    "requests": KindView(kind_views.public_requests, kind_views.me_requests),
 }
 """Input kind -> its view: the one place in the web layer that switches on the kind."""
