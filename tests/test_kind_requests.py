@@ -27,6 +27,7 @@ from sessionkit.library import load_library
 from sessionkit.tui import SessionkitApp
 from sessionkit.tui.screens.modals import NoteEntry, Picker, TextPrompt
 from sessionkit.tui.widgets.board import Board
+from sessionkit.tui.widgets.room_board import RoomBoard
 from sessionkit.web import create_app
 
 TEAMS = [
@@ -141,6 +142,21 @@ def test_pressures_and_priorities_sends_requests_to_named_teams() -> None:
     assert method.sources
 
 
+def test_check_locates_a_team_named_twice(tmp_path: Path) -> None:
+    repo = Path(__file__).resolve().parents[1]
+    text = (repo / "methods" / "pressures-and-priorities.toml").read_text(encoding="utf-8")
+    twice = 'id = "team-b"'
+    assert twice in text
+    text = text.replace(twice, 'id = "team-a"', 1)
+    folder = tmp_path / "methods"
+    folder.mkdir()
+    (folder / "pressures-and-priorities.toml").write_text(text, encoding="utf-8")
+    library = load_library((), (), (folder,), config=False, bundled=False, cwd=False)
+    (problem,) = library.problems
+    assert problem.field.startswith("steps[2].input.teams") and "team-a" in problem.message
+    assert problem.line is not None
+
+
 async def test_the_phone_gets_the_teams_and_a_bad_team_is_a_4xx() -> None:
     engine = requests_engine()
     app = create_app(engine, token="requests-token-1234")
@@ -196,6 +212,13 @@ async def test_requests_from_the_keyboard_paper_request_and_paper_answer() -> No
             board.render_line(y).text for y in range(app.screen.query_one(Board).size.height)
         )
         assert "Housing" in text and "Let's talk" in text and "Call back" in text
+        await pilot.press("v")  # the room: each team with its requests and answers
+        await pilot.pause()
+        room = app.screen.query_one(RoomBoard)
+        room.render_lines(room.scrollable_content_region.reset_offset)
+        shown = "\n".join(room.render_line(y).text for y in range(room.virtual_size.height))
+        assert "Housing" in shown and "Call back" in shown and "Let's talk" in shown
+        assert "Health" not in shown  # a team with no requests is left out of the room
 
 
 def test_exports_show_each_team_with_its_requests_and_answers() -> None:
