@@ -46,6 +46,7 @@ from sessionkit.core.inputs.questions import (
     WithdrawUpvote,
 )
 from sessionkit.core.inputs.rating import Rate, WithdrawPaperRating
+from sessionkit.core.inputs.requests import AnswerRequest, ChooseTeam, SendRequest
 from sessionkit.core.inputs.sort import ClearPlacement, CloseSort, PlaceItem
 from sessionkit.core.inputs.vote import CastVote, CloseVote, OpenVote, WithdrawVote
 from sessionkit.core.inputs.words import AddWords, HideWord
@@ -183,9 +184,11 @@ __all__ = [
     "AddAction",
     "AddNote",
     "AddWords",
+    "AnswerRequest",
     "AnyCommand",
     "AskQuestion",
     "CastVote",
+    "ChooseTeam",
     "ClearPlacement",
     "ClientId",
     "CloseSort",
@@ -222,6 +225,7 @@ __all__ = [
     "RemoveParticipant",
     "RenameCluster",
     "Reveal",
+    "SendRequest",
     "SetJoining",
     "SetRoleAndTable",
     "SetSummary",

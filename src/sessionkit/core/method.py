@@ -248,9 +248,9 @@ def method_problems(method: Method) -> list[tuple[Path, str]]:
 
 
 def label_texts(spec: InputSpec) -> list[tuple[Path, str]]:
-    """(path inside the input, label) of the step's region and category labels."""
+    """(path inside the input, label) of the step's region, grid and category labels."""
     out: list[tuple[Path, str]] = []
-    for table in ("regions", "categories"):
+    for table in ("regions", "rows", "columns", "categories", "teams"):
         for n, entry in enumerate(getattr(spec, table, ())):
             out.append(((table, n, "label"), entry.label))
     return out
@@ -263,7 +263,7 @@ def fill_labels(method: Method, values: dict[str, str]) -> Method:
     changed = False
     for s, step in enumerate(steps):
         update: dict[str, list[Region | Category]] = {}
-        for table in ("regions", "categories"):
+        for table in ("regions", "rows", "columns", "categories", "teams"):
             entries = getattr(step.input, table, ())
             if any(VARIABLE.search(e.label) for e in entries):
                 update[table] = [

@@ -37,7 +37,7 @@ from sessionkit.core import read
 from sessionkit.core.agenda import TimedAgenda, TimedItem, time_plan
 from sessionkit.core.carried import carry_caption, sort_targets
 from sessionkit.core.inputs import KINDS
-from sessionkit.core.inputs.canvas import RegionView, regions
+from sessionkit.core.inputs.canvas import CanvasInput, GridView, RegionView, grid, regions
 from sessionkit.core.inputs.cluster import ClusterInput
 from sessionkit.core.inputs.notes import Category, NoteSpec
 from sessionkit.core.inputs.rating import RatingInput, RatingSummary, summarise
@@ -450,6 +450,13 @@ class Record(BaseModel):
     def regions(self, key: str) -> list[RegionView]:
         """A canvas step's notes by region, in the canvas's order; unplaced notes last."""
         return regions(self.visible_notes(key), read.spec_at(self.timed_items(), key))
+
+    def grid(self, key: str) -> GridView | None:
+        """A grid canvas's visible notes as a table; ``None`` for any other step."""
+        spec = read.spec_at(self.timed_items(), key)
+        if not isinstance(spec, CanvasInput) or not spec.is_grid:
+            return None
+        return grid(self.visible_notes(key), spec)
 
     # ------------------------------------------------------------ votes and ratings
 

@@ -152,6 +152,26 @@ class Question(Model):
     created_at: float
 
 
+class Request(Model):
+    """An ask on a requests step, addressed to one of the step's teams, with that team's
+    answer once given (``answer`` is ``yes``, ``no`` or ``talk``)."""
+
+    id: str
+    step: str
+    text: str
+    team: str
+    """The team the request is for."""
+    from_team: str | None = None
+    """The team of whoever asked (if they had chosen one)."""
+    author: str
+    author_name: str | None = None
+    paper: bool = False
+    answer: str | None = None
+    reply: str = ""
+    answer_paper: bool = False
+    created_at: float
+
+
 class Action(Model):
     """Something someone will do: what, who, by when, and the note or cluster behind it."""
 
@@ -226,6 +246,9 @@ class SessionState(Model):
     sorts: dict[str, dict[str, dict[str, str]]] = Field(default_factory=dict)
     """step key -> sorter (a participant id or paper-N) -> item id -> bucket."""
     actions: dict[str, Action] = Field(default_factory=dict)
+    requests: dict[str, Request] = Field(default_factory=dict)
+    teams_chosen: dict[str, dict[str, str]] = Field(default_factory=dict)
+    """step key -> participant -> the team they said they belong to on that step."""
     receipts: dict[str, int] = Field(default_factory=dict)
     """"actor/client id" -> seq of the event it produced, so resends are not duplicated."""
     counter: int = 0

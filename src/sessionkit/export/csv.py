@@ -26,8 +26,10 @@ from __future__ import annotations
 import csv
 import io
 
+from sessionkit.core import read
 from sessionkit.core.inputs.actions import listed, source_label
 from sessionkit.core.inputs.questions import ranked
+from sessionkit.core.inputs.requests import ANSWERS, RequestsInput
 from sessionkit.core.inputs.words import cloud
 from sessionkit.core.record import Record
 from sessionkit.export.text import iso_local
@@ -49,6 +51,7 @@ COLUMNS = (
 ACTION_COLUMNS = ("action step", "what", "who", "due", "from", "done", "time")
 WORD_COLUMNS = ("words step", "word", "count")
 SORT_COLUMNS = ("sort step", "item", "bucket", "count")
+REQUEST_COLUMNS = ("requests step", "to", "request", "from", "answer", "reply", "paper", "time")
 QUESTION_COLUMNS = ("questions step", "question", "votes", "answered", "merged into", "time")
 BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -158,4 +161,22 @@ def kind_tables(record: Record, titles: dict[str, str]) -> list[Table]:
                 sorted_rows.append((titles.get(key, key), "" if hidden else label, bucket, count))
     if sorted_rows:
         tables.append([SORT_COLUMNS, *sorted_rows])
+    requests = []
+    for r in state.requests.values():
+        spec = read.spec_at(record.timed_items(), r.step)
+        team_name = spec.team_label if isinstance(spec, RequestsInput) else (lambda t: t or "")
+        requests.append(
+            (
+                titles.get(r.step, r.step),
+                team_name(r.team),
+                r.text,
+                team_name(r.from_team) if r.from_team else "",
+                ANSWERS.get(r.answer or "", ""),
+                r.reply,
+                "yes" if r.paper or r.answer_paper else "",
+                iso_local(r.created_at),
+            )
+        )
+    if requests:
+        tables.append([REQUEST_COLUMNS, *requests])
     return tables

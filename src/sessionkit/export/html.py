@@ -230,6 +230,10 @@ def _notes(record: Record, view: StepView, dots: dict[str, int]) -> str:
 
 
 def _canvas(record: Record, view: StepView, dots: dict[str, int]) -> str:
+    table = record.grid(view.key)
+    if table is not None:
+        cards = lambda notes: _cards(record, notes, dots, show_cluster=True)  # noqa: E731
+        return html_kinds.grid_table(table, cards) + _hidden(record, view.key)
     regions = record.regions(view.key)
     if not any(r.notes for r in regions):
         return '<p class="empty">No notes.</p>' + _hidden(record, view.key)
@@ -332,6 +336,7 @@ SECTIONS: dict[str, Section] = {
     "actions": html_kinds.actions_section,
     "words": html_kinds.words_section,
     "questions": html_kinds.questions_section,
+    "requests": html_kinds.requests_section,
 }
 """What each input kind's step adds to the page (``dots``: per note, over all votes)."""
 

@@ -1,4 +1,5 @@
-"""The HTML page's sections for words, questions and actions steps, with their styles.
+"""The HTML page's sections for words, questions and actions steps and grid canvases,
+with their styles.
 
 Kept beside :mod:`.html` (which lists them in its ``SECTIONS``) so the page's module
 stays readable. The same rules hold: every piece of text goes through ``html.escape``,
@@ -8,11 +9,15 @@ no scripts; the word cloud is plain HTML whose font sizes come from the counts.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from sessionkit.core.inputs.actions import listed, source_label
+from sessionkit.core.inputs.canvas import GridView
 from sessionkit.core.inputs.questions import merged_into, ranked
+from sessionkit.core.inputs.requests import ANSWERS, RequestsInput, for_team
 from sessionkit.core.inputs.words import cloud
 from sessionkit.core.record import Record, StepView
+from sessionkit.core.state import Note
 from sessionkit.export.text import plural
 
 CSS = """
@@ -32,11 +37,40 @@ font-variant-numeric: tabular-nums; }
 .questions small { display: block; color: var(--muted); }
 .questions li.answered .text { color: var(--muted); }
 td.done { color: #1a7f37; font-weight: 600; }
+.grid-wrap { overflow-x: auto; }
+table.grid { border-collapse: collapse; min-width: 100%; table-layout: fixed; }
+table.grid th, table.grid td { border: 1px solid var(--line); padding: 6px; }
+table.grid th, table.grid td { vertical-align: top; text-align: left; min-width: 10em; }
+table.grid thead th, table.grid tbody th { background: var(--soft); }
+table.grid .cards { margin: 0; }
+table.requests { border-collapse: collapse; width: 100%; }
+table.requests th, table.requests td { border-bottom: 1px solid var(--line); padding: 4px 6px; \
+text-align: left; vertical-align: top; }
 """
 
 
 def e(text: object) -> str:
     return html.escape(str(text), quote=True)
+
+
+# ---------------------------------------------------------------- grid canvas
+
+
+def grid_table(table: GridView, cards: Callable[[tuple[Note, ...]], str]) -> str:
+    """A grid canvas as a real table: a header row of columns, a header cell per row,
+    each cell its notes as cards (``cards`` draws them as the rest of the page does)."""
+    head = "".join(f'<th scope="col">{e(c.label)}</th>' for c in table.columns)
+    body = "".join(
+        f'<tr><th scope="row">{e(row.label)}</th>'
+        + "".join(f"<td>{cards(notes) if notes else ''}</td>" for notes in cells)
+        + "</tr>"
+        for row, cells in zip(table.rows, table.cells, strict=True)
+    )
+    rest = f"<h4>Not placed</h4>{cards(table.unplaced)}" if table.unplaced else ""
+    return (
+        '<div class="grid-wrap"><table class="grid"><thead><tr><td></td>'
+        f"{head}</tr></thead><tbody>{body}</tbody></table></div>{rest}"
+    )
 
 
 # ---------------------------------------------------------------- words
@@ -98,6 +132,40 @@ def questions_section(record: Record, view: StepView, dots: dict[str, int]) -> s
     if hidden:
         out += f'<p class="empty">{plural(hidden, "question")} taken down by the facilitator.</p>'
     return out
+
+
+# ---------------------------------------------------------------- requests
+
+
+def requests_section(record: Record, view: StepView, dots: dict[str, int]) -> str:
+    spec = view.step.input if view.step else None
+    if not isinstance(spec, RequestsInput):
+        return ""
+    parts = []
+    for team in spec.teams:
+        asks = for_team(record.state, view.key, team.id)
+        if not asks:
+            continue
+        rows = []
+        for r in asks:
+            source = [spec.team_label(r.from_team) if r.from_team else ""]
+            if r.author_name and not record.is_anonymous(view.key):
+                source.append(r.author_name)
+            if r.paper:
+                source.append("paper")
+            rows.append(
+                f'<tr><td dir="auto">{e(r.text)}</td>'
+                f'<td dir="auto">{e(" · ".join(x for x in source if x))}</td>'
+                f"<td>{e(ANSWERS.get(r.answer or '', 'not answered'))}</td>"
+                f'<td dir="auto">{e(r.reply)}</td></tr>'
+            )
+        parts.append(
+            f"<h4>For {e(team.label)} ({len(asks)})</h4>"
+            '<table class="requests"><thead><tr><th scope="col">Request</th>'
+            '<th scope="col">From</th><th scope="col">Answer</th><th scope="col">Reply</th>'
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        )
+    return "".join(parts) or '<p class="empty">No requests.</p>'
 
 
 # ---------------------------------------------------------------- actions

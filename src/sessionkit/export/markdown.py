@@ -18,7 +18,9 @@ import re
 from collections.abc import Callable
 
 from sessionkit.core.inputs.actions import listed, source_label
+from sessionkit.core.inputs.canvas import GridView
 from sessionkit.core.inputs.questions import merged_into, ranked
+from sessionkit.core.inputs.requests import ANSWERS, RequestsInput, for_team
 from sessionkit.core.inputs.words import cloud
 from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
 from sessionkit.core.state import Note
@@ -123,8 +125,33 @@ def _notes_section(record: Record, view: StepView, dots: dict[str, int]) -> list
     return out
 
 
+def _grid_table(record: Record, table: GridView, dots: dict[str, int]) -> list[str]:
+    """The grid as a real table: its rows as rows, its columns as columns, each cell's
+    notes one after another (a Markdown table cell holds one line)."""
+
+    def cell(notes: tuple[Note, ...]) -> str:
+        return " · ".join(
+            escape(n.text) + (f" ({plural(dots[n.id], 'dot')})" if dots.get(n.id) else "")
+            for n in notes
+        )
+
+    out = [
+        "| | " + " | ".join(_table_cell(c.label) for c in table.columns) + " |",
+        "|---|" + "---|" * len(table.columns),
+    ]
+    for row, cells in zip(table.rows, table.cells, strict=True):
+        out.append(f"| **{_table_cell(row.label)}** | " + " | ".join(cell(n) for n in cells) + " |")
+    if table.unplaced:
+        out += ["", "**Not placed**", ""]
+        out += [_note_line(record, n, dots) for n in table.unplaced]
+    return out
+
+
 def _canvas_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
     out: list[str] = []
+    table = record.grid(view.key)
+    if table is not None:
+        return _grid_table(record, table, dots) + _hidden_line(record, view.key)
     regions = record.regions(view.key)
     if not any(r.notes for r in regions):
         out.append("*No notes.*")
@@ -250,6 +277,33 @@ def _questions_section(record: Record, view: StepView, dots: dict[str, int]) -> 
     return out
 
 
+def _requests_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
+    spec = view.step.input if view.step else None
+    if not isinstance(spec, RequestsInput):
+        return []
+    out: list[str] = []
+    for team in spec.teams:
+        asks = for_team(record.state, view.key, team.id)
+        if not asks:
+            continue
+        out += [f"**For {escape(team.label)}** ({len(asks)})", ""]
+        for r in asks:
+            meta = [f"from {escape(spec.team_label(r.from_team))}" if r.from_team else ""]
+            if r.author_name and not record.is_anonymous(view.key):
+                meta.append(escape(r.author_name))
+            if r.paper:
+                meta.append("paper")
+            answer = ANSWERS.get(r.answer or "", "not answered")
+            if r.reply:
+                answer += ": " + escape(r.reply)
+            facts = " · ".join(m for m in meta if m)
+            out.append(
+                f"- {escape_block(r.text)} — **{answer}**" + (f" *({facts})*" if facts else "")
+            )
+        out.append("")
+    return out[:-1] if out else ["*No requests.*"]
+
+
 def _actions_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
     actions = listed(record.state, view.key)
     if not actions:
@@ -290,6 +344,7 @@ SECTIONS: dict[str, Section] = {
     "actions": _actions_section,
     "words": _words_section,
     "questions": _questions_section,
+    "requests": _requests_section,
 }
 """What each input kind's step adds to the record (``dots``: per note, over all votes)."""
 

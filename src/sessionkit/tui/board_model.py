@@ -21,9 +21,11 @@ from sessionkit.core import groups as rounds
 from sessionkit.core import read
 from sessionkit.core.engine import Engine
 from sessionkit.core.inputs.actions import listed, source_label
+from sessionkit.core.inputs.canvas import grid
 from sessionkit.core.inputs.notes import NoteSpec
 from sessionkit.core.inputs.questions import merged_into, ranked
 from sessionkit.core.inputs.rating import summarise
+from sessionkit.core.inputs.requests import ANSWERS, RequestsInput, for_team
 from sessionkit.core.inputs.sort import SHADES, SortInput, results, sorters
 from sessionkit.core.inputs.words import cloud
 from sessionkit.core.method import (
@@ -40,7 +42,18 @@ ROOM = "room"
 """Viewer id for the projector: sees what any participant who wrote nothing would see."""
 
 RowKind = Literal[
-    "banner", "section", "note", "target", "scale", "text", "word", "question", "action", "sorted"
+    "banner",
+    "section",
+    "note",
+    "target",
+    "scale",
+    "text",
+    "word",
+    "question",
+    "action",
+    "grid",
+    "request",
+    "sorted",
 ]
 
 
@@ -206,9 +219,31 @@ def _canvas_board(engine: Engine, key: str, step: Step, room: bool) -> BoardMode
     model = BoardModel("canvas", private=is_private_unrevealed(engine, key))
     notes = _visible_notes(engine, [key], room)
     model.note_count = len(notes)
-    groups = [Group(r.id, r.label) for r in spec.regions]
+    groups = [Group(r.id, r.label) for r in spec.note_regions()]
+    if room and spec.is_grid and notes:
+        _grid_rows(model, notes, spec)
+        return model
     _grouped(model, notes, groups, "region", room, "Not placed")
     return model
+
+
+def _grid_rows(model: BoardModel, notes: list[Note], spec: CanvasInput) -> None:
+    """The room sees a grid as a table: one ``grid`` row per row of the grid, its ref
+    ``(row label, [(column label, [note texts])])``; notes on no cell come after it."""
+    table = grid(notes, spec)
+    for row, cells in zip(table.rows, table.cells, strict=True):
+        ref = (
+            row.label,
+            [
+                (c.label, [n.text for n in cell])
+                for c, cell in zip(table.columns, cells, strict=True)
+            ],
+        )
+        model.rows.append(Row("grid", row.id, None, ref))
+    if table.unplaced:
+        loose = Group(None, "Not placed")
+        model.rows.append(Row("section", None, None, (loose, len(table.unplaced))))
+        model.rows.extend(Row("note", n.id, None, n, True) for n in table.unplaced)
 
 
 # ---------------------------------------------------------------- clusters
@@ -340,6 +375,36 @@ def _questions_board(engine: Engine, key: str, step: Step, room: bool) -> BoardM
     return model
 
 
+# ---------------------------------------------------------------- requests
+
+
+def _requests_board(engine: Engine, key: str, step: Step, room: bool) -> BoardModel:
+    """A section per team, then the requests for it: ref is (text, from team, answer,
+    reply, on paper)."""
+    spec = step.input
+    assert isinstance(spec, RequestsInput)
+    model = BoardModel("requests")
+    for team in spec.teams:
+        asks = for_team(engine.state, key, team.id)
+        if room and not asks:
+            continue
+        group = Group(team.id, team.label)
+        model.rows.append(Row("section", team.id, team.id, (group, len(asks))))
+        for r in asks:
+            answer = ANSWERS.get(r.answer or "", "")
+            ref = (
+                r.text,
+                spec.team_label(r.from_team) if r.from_team else "",
+                answer,
+                r.reply,
+                r.paper,
+            )
+            model.rows.append(Row("request", r.id, team.id, ref, True))
+        model.note_count += len(asks)
+    model.groups = [Group(t.id, t.label) for t in spec.teams]
+    return model
+
+
 # ---------------------------------------------------------------- actions
 
 
@@ -421,5 +486,6 @@ BOARDS: dict[str, Board] = {
     "actions": _actions_board,
     "words": _words_board,
     "questions": _questions_board,
+    "requests": _requests_board,
 }
 """Input kind -> the rows its step shows (facilitator's board, or the room's with ``room``)."""

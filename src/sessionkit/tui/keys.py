@@ -159,12 +159,21 @@ KIND_KEYS = [
         show=False,
     ),
     Key(
+        "a",
+        "add_requests",
+        "Add requests",
+        "Type requests from paper, each to a team (tab changes the team; the dialog stays open)",
+        KINDS_GROUP,
+        footer=("requests",),
+    ),
+    Key(
         "y",
         "mark_done",
         "Done",
-        "Mark the focused action done, or the focused question answered (again to undo)",
+        "Mark the focused action done, or the focused question answered (again to undo); "
+        "on a requests step, answer the focused request for its team (paper)",
         KINDS_GROUP,
-        labels=(("questions", "Answered"),),
+        labels=(("questions", "Answered"), ("requests", "Answer")),
     ),
     Key(
         "h",

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from sessionkit.core.engine import Engine
 from sessionkit.core.inputs.actions import ActionsInput, listed, source_label
 from sessionkit.core.inputs.questions import QuestionsInput, merged_into, ranked
+from sessionkit.core.inputs.requests import ANSWERS, RequestsInput
 from sessionkit.core.inputs.sort import SortInput, placements, results, sorters
 from sessionkit.core.inputs.words import WordsInput, answers_by, cloud
 from sessionkit.core.state import StepState
@@ -175,4 +176,50 @@ def me_actions(views: Views, key: str, pid: str, spec: ActionsInput) -> dict[str
     return {
         "my_actions": [a.id for a in mine if not a.dropped],
         "actions_left": max(0, spec.max_per_person - len(mine)),
+    }
+
+
+# ---------------------------------------------------------------- requests
+
+
+def public_requests(
+    views: Views, key: str, spec: RequestsInput, step_state: StepState
+) -> dict[str, Any]:
+    state = views.engine.state
+    out = []
+    for r in state.requests.values():
+        if r.step != key:
+            continue
+        item: dict[str, Any] = {
+            "id": r.id,
+            "text": r.text,
+            "team": r.team,
+            "to": spec.team_label(r.team),
+            "answer": r.answer,
+            "answer_label": ANSWERS.get(r.answer or "", ""),
+            "reply": r.reply,
+        }
+        if r.from_team:
+            item["from"] = spec.team_label(r.from_team)
+        if r.author_name:
+            item["author_name"] = r.author_name
+        out.append(item)
+    return {
+        "input": {
+            "kind": "requests",
+            "teams": [{"id": t.id, "label": t.label, "hint": t.hint} for t in spec.teams],
+            "max_per_person": spec.max_per_person,
+            "anonymous": spec.anonymous,
+        },
+        "requests": out,
+    }
+
+
+def me_requests(views: Views, key: str, pid: str, spec: RequestsInput) -> dict[str, Any]:
+    state = views.engine.state
+    sent = [r.id for r in state.requests.values() if r.step == key and r.author == pid]
+    return {
+        "my_team": state.teams_chosen.get(key, {}).get(pid),
+        "my_requests": sent,
+        "requests_left": max(0, spec.max_per_person - len(sent)),
     }

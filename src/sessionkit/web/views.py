@@ -267,7 +267,14 @@ class Views:
             ]
         else:
             base["layout"] = spec.layout
-            base["regions"] = [{"id": r.id, "label": r.label, "hint": r.hint} for r in spec.regions]
+            base["regions"] = [
+                {"id": r.id, "label": r.label, "hint": r.hint} for r in spec.note_regions()
+            ]
+            if spec.is_grid:  # the phone picks a cell with two lists: lane, then stage
+                for axis in ("rows", "columns"):
+                    base[axis] = [
+                        {"id": r.id, "label": r.label, "hint": r.hint} for r in getattr(spec, axis)
+                    ]
         return base
 
     def _vote_targets(self, key: str, spec: VoteInput) -> dict[str, Any]:
@@ -424,5 +431,6 @@ KIND_VIEWS: dict[str, KindView] = {
     "actions": KindView(kind_views.public_actions, kind_views.me_actions),
     "words": KindView(kind_views.public_words, kind_views.me_words),
     "questions": KindView(kind_views.public_questions, kind_views.me_questions),
+    "requests": KindView(kind_views.public_requests, kind_views.me_requests),
 }
 """Input kind -> its view: the one place in the web layer that switches on the kind."""

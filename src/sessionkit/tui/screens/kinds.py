@@ -17,6 +17,7 @@ from sessionkit.core import commands as c
 from sessionkit.core.engine import Rejected
 from sessionkit.core.inputs.actions import ActionsInput, source_label
 from sessionkit.core.inputs.questions import MAX_QUESTION_CHARS, ranked
+from sessionkit.core.inputs.requests import ANSWERS, MAX_REPLY_CHARS, MAX_REQUEST_CHARS
 from sessionkit.core.inputs.sort import PAPER, SortInput, placements
 from sessionkit.core.inputs.words import MAX_WORDS_CHARS, WordsInput
 from sessionkit.core.state import Action
@@ -41,6 +42,7 @@ _KIND_OF_ACTION = {
     "edit_action": "actions",
     "drop_action": "actions",
     "paper_sort": "sort",
+    "add_requests": "requests",
 }
 
 
@@ -55,7 +57,7 @@ class KindActions(SessionScreen):
             if action in _KIND_OF_ACTION:
                 return kind == _KIND_OF_ACTION[action]
             if action == "mark_done":
-                return kind in ("actions", "questions")
+                return kind in ("actions", "questions", "requests")
         return super().applies(action, parameters)
 
     def kind_detail(self, row: Row) -> bool:
@@ -85,6 +87,14 @@ class KindActions(SessionScreen):
             label, counts, buckets, _ = row.ref
             facts = [f"{name}: {count}" for name, count in zip(buckets, counts, strict=True)]
             detail.show_text(label, " · ".join(facts))
+            return True
+        if row.kind == "request":
+            text, from_team, answer, reply, paper = row.ref
+            facts = [f"from {from_team}" if from_team else "from no team named"]
+            facts.append(f"{answer}: {reply}" if answer and reply else answer or "not answered yet")
+            if paper:
+                facts.append("paper")
+            detail.show_text(text, " · ".join(facts) + " · y answers")
             return True
         if row.kind == "action":
             what, who, due, source, done, dropped = row.ref
@@ -229,6 +239,9 @@ class KindActions(SessionScreen):
         if self._kind == "questions":
             self.mark_answered()
             return
+        if self._kind == "requests":
+            self.answer_request()
+            return
         row = self._focused("action")
         if row is not None:
             done = not self.engine.state.actions[str(row.key)].done
@@ -362,3 +375,48 @@ class KindActions(SessionScreen):
             ),
             numbered,
         )
+
+    # ------------------------------------------------------------ requests
+
+    def action_add_requests(self) -> None:
+        spec = self.engine.step_def()[1]
+        teams = getattr(spec.input, "teams", []) if spec is not None else []
+
+        def submit(text: str, team: str | None) -> bool:
+            return self.link.do(c.SendRequest, text=text, team=team or "") is not None
+
+        self.app.push_screen(
+            NoteEntry(
+                "Requests from paper",
+                submit,
+                [(t.id, t.label) for t in teams],
+                "to",
+                placeholder="Type a request and press enter",
+                max_length=MAX_REQUEST_CHARS,
+            )
+        )
+
+    def answer_request(self) -> None:
+        row = self._focused("request")
+        if row is None:
+            return
+        request = str(row.key)
+        choices = [(a, label) for a, label in ANSWERS.items()]
+
+        def chosen(answer: str | None) -> None:
+            if not answer:
+                return
+
+            def replied(reply: str | None) -> None:
+                self.link.do(c.AnswerRequest, request=request, answer=answer, reply=reply or "")
+
+            self.app.push_screen(
+                TextPrompt(
+                    "A short reply (optional)",
+                    hint="enter saves · esc or an empty line: no reply",
+                    max_length=MAX_REPLY_CHARS,
+                ),
+                replied,
+            )
+
+        self.app.push_screen(Picker("The team's answer (paper)", choices), chosen)

@@ -216,6 +216,10 @@ class Notice(Dialog[None]):
             yield Static(Content.styled("enter or esc closes", "dim"), classes="dialog-hint")
 
 
+MANY_CHOICES = 8
+"""More kinds or places than this (a grid's cells) and only the chosen one is shown."""
+
+
 class NoteEntry(Dialog[None]):
     """Type paper notes one after another: enter adds the note and clears the line.
 
@@ -261,7 +265,19 @@ class NoteEntry(Dialog[None]):
         self._show()
 
     def _show(self) -> None:
-        if self.choices:
+        if len(self.choices) > MANY_CHOICES:  # a grid's cells: only the one chosen
+            _, label = self.choices[self.choice]
+            self.query_one("#note-choice", Static).update(
+                Content.assemble(
+                    Content(f"{self.choice_name.capitalize()}: "),
+                    one_line(f" {label} ", "reverse bold"),
+                    Content.styled(
+                        f"  {self.choice + 1} of {len(self.choices)} · tab / shift+tab changes",
+                        "dim",
+                    ),
+                )
+            )
+        elif self.choices:
             parts = [Content(f"{self.choice_name.capitalize()}: ")]
             for n, (_, label) in enumerate(self.choices):
                 style = "reverse bold" if n == self.choice else "dim"

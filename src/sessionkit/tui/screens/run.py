@@ -252,7 +252,7 @@ class RunScreen(KindActions, PeopleKeys, GroupActions):
     def _regions(self) -> list[tuple[str, str]]:
         _, step = self.engine.step_def() if self.engine.state.started else (None, None)
         if step is not None and isinstance(step.input, CanvasInput):
-            return [(r.id, r.label) for r in step.input.regions]
+            return [(r.id, r.label) for r in step.input.note_regions()]
         return []
 
     # ------------------------------------------------------------ focus helpers
@@ -312,7 +312,7 @@ class RunScreen(KindActions, PeopleKeys, GroupActions):
         if isinstance(spec, NotesInput):
             choices = [(cat.id, cat.label) for cat in spec.categories]
         elif isinstance(spec, CanvasInput):
-            choices, name = [(r.id, r.label) for r in spec.regions], "place"
+            choices, name = [(r.id, r.label) for r in spec.note_regions()], "place"
 
         title = step.title
 

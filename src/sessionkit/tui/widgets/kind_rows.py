@@ -14,6 +14,7 @@ from sessionkit.core.engine import Engine
 from sessionkit.core.inputs.actions import ActionsInput, listed
 from sessionkit.core.inputs.base import InputSpec
 from sessionkit.core.inputs.questions import QuestionsInput, ranked
+from sessionkit.core.inputs.requests import RequestsInput
 from sessionkit.core.inputs.sort import SortInput
 from sessionkit.core.inputs.words import WordsInput
 from sessionkit.core.state import FACILITATOR
@@ -118,7 +119,27 @@ def question_content(row: Row, width: int, most: int) -> Content:
     return fit(head + body + meta, width)
 
 
+def request_content(row: Row, width: int, most: int) -> Content:
+    """A request: its answer (or "waiting"), the request, then who from and the reply."""
+    text, from_team, answer, reply, paper = row.ref
+    head = Content.styled(f" {answer or 'waiting':<10} ", "bold" if answer else ".board--muted")
+    meta = Content("")
+    for part, style in (
+        (f"from {from_team}" if from_team else "", ".board--muted"),
+        (f"“{reply}”" if reply else "", ""),
+        ("paper" if paper else "", ".board--muted"),
+    ):
+        if part:
+            meta += Content.styled("  ·  ", ".board--muted") + one_line(part, style)
+    room = max(12, width - head.cell_length - meta.cell_length)
+    body = one_line(text)
+    if body.cell_length > room:
+        body = fit(body, room)
+    return fit(head + body + meta, width)
+
+
 KIND_ROWS: dict[str, Callable[[Row, int, int], Content]] = {
+    "request": request_content,
     "question": question_content,
     "action": action_content,
     "word": word_content,
@@ -140,6 +161,13 @@ def board_info(engine: Engine, spec: InputSpec) -> Content | None:
         return Content(
             f"{len(questions)} question{'s' * (len(questions) != 1)} · {votes} upvote"
             f"{'s' * (votes != 1)} · {answered} answered · a asks, d upvotes, y answered, m merges"
+        )
+    if isinstance(spec, RequestsInput):
+        asks = [r for r in state.requests.values() if r.step == key]
+        answered = sum(1 for r in asks if r.answer)
+        return Content(
+            f"{len(asks)} request{'s' * (len(asks) != 1)} · {answered} answered · "
+            "a types a paper request · y answers the focused one"
         )
     if isinstance(spec, WordsInput):
         given = [a.author for a in state.words.values() if a.step == key]

@@ -19,6 +19,7 @@ from sessionkit.core import groups as rounds
 from sessionkit.core.agenda import TimedItem
 from sessionkit.core.engine import Engine
 from sessionkit.core.groupspec import notice as split_notice
+from sessionkit.core.inputs.notes import NoteSpec
 from sessionkit.core.method import (
     CanvasInput,
     ClusterInput,
@@ -206,7 +207,8 @@ class BoardInfo(Panel):
             if isinstance(spec, (NotesInput, CanvasInput)):
                 parts.append(Content(f"{notes} note{'s' * (notes != 1)}"))
                 if isinstance(spec, CanvasInput):
-                    parts.append(Content(" · [ ] or c moves a note between regions"))
+                    places = "cells" if spec.is_grid else "regions"
+                    parts.append(Content(f" · [ ] or c moves a note between {places}"))
             elif isinstance(spec, ClusterInput):
                 clusters = sum(1 for cl in state.clusters.values() if cl.step == key)
                 parts.append(Content(f"{notes} notes · {clusters} cluster{'s' * (clusters != 1)}"))
@@ -346,7 +348,8 @@ class Detail(Panel):
             labels = {cat.id: cat.label for cat in getattr(spec, "categories", [])}
             meta.append(labels.get(note.category, note.category))
         if note.region:
-            labels = {r.id: r.label for r in getattr(spec, "regions", [])}
+            places = spec.note_regions() if isinstance(spec, NoteSpec) else ()
+            labels = {r.id: r.label for r in places}
             meta.append(f"on {labels.get(note.region, note.region)}")
         if note.cluster and note.cluster in state.clusters:
             meta.append(f"in {state.clusters[note.cluster].label}")

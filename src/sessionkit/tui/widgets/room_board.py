@@ -133,6 +133,9 @@ class RoomBoard(ScrollView):
                 run.append(min(CARD_MAX_LINES, len(row.ref.text) // inner + 1))
                 continue
             total += flush()
+            if row.kind == "grid":  # a heading, the stages, a line or so per note
+                total += 3 + max(len(texts) for _, texts in row.ref[1])
+                continue
             total += (
                 2
                 if row.kind == "section"
@@ -181,6 +184,14 @@ class RoomBoard(ScrollView):
                 yield self._line(
                     draw.section_content(row, width, room=True), width, "board--heading"
                 )
+            elif row.kind == "grid":
+                if not previous_blank:
+                    yield blank
+                yield from self._grid_row(row, width)
+                yield blank
+                previous_blank = True
+                i += 1
+                continue
             elif row.kind == "target":
                 rank += 1
                 yield self._target(row, width, rank)
@@ -205,6 +216,38 @@ class RoomBoard(ScrollView):
             return self._line(draw.fit(text, width), width)
         head = Content.styled(f"{rank:>3}. ", "bold")
         return self._line(head + draw.target_content(row, width - 5, self.model.tally_max), width)
+
+    def _grid_row(self, row: Row, width: int) -> Iterator[Strip]:
+        """One row of a grid canvas as a table row: its label, then its cells side by
+        side under their column labels, each note a bullet wrapped within its cell."""
+        label, cells = row.ref
+        yield self._line(
+            Content.styled(" " + " ".join(label.split()), "bold"), width, "board--heading"
+        )
+        count = len(cells)
+        cell_width = max(4, (width - GAP * (count - 1)) // count)
+        columns: list[list[Content]] = []
+        for heading, texts in cells:
+            lines = [draw.fit(Content.styled(" ".join(heading.split()), "underline"), cell_width)]
+            for text in texts:
+                wrapped = literal(text).wrap(max(1, cell_width - 2)) or [Content("")]
+                lines.extend(
+                    (Content("• ") if n == 0 else Content("  ")) + line
+                    for n, line in enumerate(wrapped[:CARD_MAX_LINES])
+                )
+            if not texts:
+                lines.append(Content.styled("—", ".board--muted"))
+            columns.append(lines)
+        style = self.get_visual_style().rich_style
+        gap = Strip.blank(GAP, style)
+        for line_no in range(max(len(c) for c in columns)):
+            parts: list[Strip] = []
+            for n, lines in enumerate(columns):
+                if n:
+                    parts.append(gap)
+                line = lines[line_no] if line_no < len(lines) else Content("")
+                parts.append(self._line(line, cell_width))
+            yield Strip.join(parts).extend_cell_length(width, style).crop(0, width)
 
     def _cards(self, texts: list[str], width: int, blank: Strip) -> Iterator[Strip]:
         columns, card_width = self._grid(width)

@@ -505,9 +505,15 @@
     (input.categories || []).forEach(function (cat, i) {
       cats.appendChild(choice("category", cat.id, cat.label, cat.hint, cat.colour, i === 0 && input.categories.length === 1));
     });
-    (input.regions || []).forEach(function (region) {
-      regions.appendChild(choice("region", region.id, region.label, region.hint, null, false));
-    });
+    if ((input.rows || []).length) {
+      // A grid: two lists (lane, then stage) instead of a button per cell; no dragging.
+      regions.appendChild(cellSelect("cell-row", "Row", input.rows));
+      regions.appendChild(cellSelect("cell-column", "Column", input.columns || []));
+    } else {
+      (input.regions || []).forEach(function (region) {
+        regions.appendChild(choice("region", region.id, region.label, region.hint, null, false));
+      });
+    }
     show($("cat-field"), (input.categories || []).length > 0);
     show($("region-field"), (input.regions || []).length > 0);
   }
@@ -527,7 +533,31 @@
     return wrap;
   }
 
+  function cellSelect(id, label, options) {
+    var wrap = el("label", "cell-pick");
+    wrap.appendChild(el("span", null, label));
+    var select = el("select");
+    select.id = id;
+    var none = el("option", null, "Choose…");
+    none.value = "";
+    select.appendChild(none);
+    options.forEach(function (o) {
+      var opt = el("option", null, o.hint ? o.label + " — " + o.hint : o.label);
+      opt.value = o.id;
+      select.appendChild(opt);
+    });
+    wrap.appendChild(select);
+    return wrap;
+  }
+
+  function selectedCell() {
+    var row = $("cell-row"), column = $("cell-column");
+    if (!row || !column || !row.value || !column.value) return null;
+    return row.value + "." + column.value;
+  }
+
   function selected(group) {
+    if (group === "region" && $("cell-row")) return selectedCell();
     var node = document.querySelector('input[name="' + group + '"]:checked');
     return node ? node.value : null;
   }
@@ -1167,13 +1197,119 @@
     $("action-what").focus();
   });
 
+  // requests -------------------------------------------------------------
+
+  var teamsFor = null;
+
+  function fillTeams(select, teams, prompt) {
+    clear(select);
+    var none = el("option", null, prompt);
+    none.value = "";
+    select.appendChild(none);
+    teams.forEach(function (t) {
+      var opt = el("option", null, t.label);
+      opt.value = t.id;
+      select.appendChild(opt);
+    });
+  }
+
+  function requestItem(r, answerable, locked) {
+    var item = el("li", "request" + (r.answer ? " answered" : ""));
+    item.appendChild(el("span", "what", r.text));
+    var facts = ["to " + r.to];
+    if (r.from) facts.push("from " + r.from);
+    if (r.author_name) facts.push(r.author_name);
+    item.appendChild(el("span", "meta", facts.join(" · ")));
+    if (r.answer) {
+      item.appendChild(el("span", "answer", r.answer_label + (r.reply ? ": " + r.reply : "")));
+    }
+    if (answerable) {
+      var reply = el("input");
+      reply.type = "text";
+      reply.maxLength = 200;
+      reply.placeholder = "A short reply (optional)";
+      reply.setAttribute("aria-label", "Reply to: " + short(r.text));
+      reply.dataset.focusKey = "reply:" + r.id;
+      item.appendChild(reply);
+      var row = el("div", "answers");
+      [["yes", "Yes"], ["no", "No"], ["talk", "Let's talk"]].forEach(function (a) {
+        var button = el("button", null, a[1]);
+        button.type = "button";
+        button.disabled = !!locked;
+        button.dataset.focusKey = "answer:" + r.id + ":" + a[0];
+        button.setAttribute("aria-pressed", r.answer === a[0] ? "true" : "false");
+        button.addEventListener("click", function () {
+          var body = { type: "answer_request", request: r.id, answer: a[0] };
+          if (reply.value.trim()) body.reply = reply.value.trim();
+          enqueue({ kind: "answer", method: "POST", path: "command", body: body });
+        });
+        row.appendChild(button);
+      });
+      item.appendChild(row);
+    }
+    return item;
+  }
+
+  function renderRequests(pub, mine, input, step) {
+    var teams = input.teams || [];
+    if (teamsFor !== step.key) {
+      teamsFor = step.key;
+      fillTeams($("my-team"), teams, "Choose your team…");
+      fillTeams($("request-to"), teams, "Choose a team…");
+    }
+    var choosing = pending("team");
+    var myTeam = choosing.length ? choosing[choosing.length - 1].body.team : mine.my_team;
+    $("my-team").value = myTeam || "";
+    var waiting = pending("request");
+    var left = (mine.requests_left || 0) - waiting.length;
+    $("request-add").disabled = !!step.locked || left <= 0;
+    $("request-left").textContent = left <= 0 ? "You have sent as many as this step allows." : left + " left";
+    var own = $("requests-mine"), all = $("requests-all");
+    clear(own); clear(all);
+    var forMe = 0;
+    (pub.requests || []).forEach(function (r) {
+      if (myTeam && r.team === myTeam) {
+        own.appendChild(requestItem(r, true, step.locked));
+        forMe += 1;
+      }
+      all.appendChild(requestItem(r, false, step.locked));
+    });
+    waiting.forEach(function (item) {
+      var row = el("li", "request pending");
+      row.appendChild(el("span", "what", item.body.text));
+      row.appendChild(el("span", "meta", "Waiting to send…"));
+      all.appendChild(row);
+    });
+    $("requests-mine-empty").textContent = myTeam ? "None yet." : "Choose your team to see and answer its requests.";
+    show($("requests-mine-empty"), forMe === 0);
+    show($("requests-all-empty"), !(pub.requests || []).length && !waiting.length);
+  }
+
+  $("my-team").addEventListener("change", function () {
+    var team = $("my-team").value;
+    if (team) enqueue({ kind: "team", method: "POST", path: "command", body: { type: "choose_team", team: team } });
+  });
+
+  $("request-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!view) return;
+    var team = $("request-to").value;
+    var text = $("request-text").value.trim();
+    if (!team) { showAlert("Choose the team your request is for first."); $("request-to").focus(); return; }
+    if (!text) { showAlert("Write your request first."); $("request-text").focus(); return; }
+    hideAlert();
+    enqueue({ kind: "request", method: "POST", path: "command", body: { type: "send_request", team: team, text: text } });
+    $("request-text").value = "";
+    $("request-text").focus();
+  });
+
   // ------------------------------------------------------------ start
 
   // ---------------------------------------------------------------- one screen per input kind
   // The phone page's table keyed by input kind (tests/test_input_kinds.py checks that every
   // kind the server knows has an entry): which panels it shows, and how it fills them.
   var PANELS = ["notes-panel", "vote-panel", "rating-panel", "clusters-panel", "actions-panel",
-                "words-panel", "questions-panel", "sort-panel"];
+                "words-panel", "questions-panel", "sort-panel", "requests-panel"];
   var NO_SCREEN = { panels: function () { return []; }, render: function () {} };
   var SCREENS = {
     notes: { panels: function () { return ["notes-panel"]; }, render: renderNotes },
@@ -1196,7 +1332,8 @@
     discussion: NO_SCREEN,
     actions: { panels: function () { return ["actions-panel"]; }, render: renderActions },
     words: { panels: function () { return ["words-panel"]; }, render: renderWords },
-    questions: { panels: function () { return ["questions-panel"]; }, render: renderQuestions }
+    questions: { panels: function () { return ["questions-panel"]; }, render: renderQuestions },
+    requests: { panels: function () { return ["requests-panel"]; }, render: renderRequests }
   };
   if (me && me.key) {
     startSession();
