@@ -389,3 +389,81 @@ async def test_a_placement_tells_only_the_phone_that_placed_it_and_the_close_tel
     engine.execute(c.CloseSort())
     await until(lambda: bob_stream.pending is not None, "the close reaches every phone")
     hub.detach()
+
+
+# ------------------------------------------------------------------ kept = "bucket"
+
+
+def test_kept_carries_only_what_a_sort_placed_most_often_in_one_bucket() -> None:
+    """`kept` in a plan: the next item works on the items the room sorted into one bucket
+    (a tie with another bucket keeps the item), and says what it carried."""
+    dots = make_method(
+        "dots",
+        [
+            step("options", {"kind": "notes"}),
+            step("vote", {"kind": "vote", "target_step": "options"}),
+        ],
+    )
+    methods = {**sort_methods(), dots.id: dots}
+    plan = make_plan(
+        [
+            {"method": "recognise"},
+            {"method": "dots", "from": "recognise.resemble", "kept": "we don't"},
+        ]
+    )
+    engine = make_engine(plan, methods)
+    engine.execute(c.StartSession())
+    ann, bob = join(engine), join(engine)
+    a, b, d = notes(engine, "Fifty indicators", "Reports nobody reads", "Forms twice")
+    engine.execute(c.NextStep())
+    place(engine, a, BUCKETS[-1], ann)  # a: both say we do not
+    place(engine, a, BUCKETS[-1], bob)
+    place(engine, b, BUCKETS[0], ann)  # b: a tie: kept
+    place(engine, b, BUCKETS[-1], bob)
+    place(engine, d, BUCKETS[0], ann)  # d: we do this: not kept
+    engine.execute(c.GoTo(item=1, step=1))
+    came = engine.carried()
+    assert came is not None and came.ids == (a, b)
+    assert came.message == (
+        "Carried forward from 'Recognise' (Resemble): the 2 of 3 sorted items placed most "
+        "often in 'we don't'."
+    )
+    assert engine.vote_targets()[:2] == [a, b]
+    engine.execute(c.GoTo(item=0, step=1))
+    for person in (ann, bob):
+        engine.execute(c.ClearPlacement(item=a), person)
+        engine.execute(c.ClearPlacement(item=b), person)
+    engine.execute(c.GoTo(item=1, step=1))
+    came = engine.carried()
+    assert came is not None and came.ids == ()
+    assert came.message.endswith("nothing was sorted into 'we don't' there.")
+
+
+def test_check_locates_a_kept_that_cannot_apply() -> None:
+    from sessionkit.core.sources import resolve
+
+    dots = make_method(
+        "dots",
+        [
+            step("options", {"kind": "notes"}),
+            step("vote", {"kind": "vote", "target_step": "options"}),
+        ],
+    )
+    methods = {**sort_methods(), dots.id: dots}
+    for source, kept, says in (
+        ("recognise.worst", "We do this", "it is a notes step"),
+        ("recognise.resemble", "Maybe", "it has no bucket 'Maybe' (its buckets: "),
+    ):
+        plan = make_plan(
+            [{"method": "recognise"}, {"method": "dots", "from": source, "kept": kept}]
+        )
+        _, findings = resolve(plan, methods)
+        assert [(path[-1], code) for path, _, code in findings] == [("kept", "from")]
+        assert says in findings[0][1]
+    with pytest.raises(ValueError, match="choose one of top, kept, not several"):
+        make_plan(
+            [
+                {"method": "recognise"},
+                {"method": "dots", "from": "recognise", "top": 2, "kept": "x"},
+            ]
+        )

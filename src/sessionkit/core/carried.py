@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sessionkit.core import read
+from sessionkit.core.inputs.sort import SortInput, results
 from sessionkit.core.read import Items, StepKey
 from sessionkit.core.sources import Carry, items_word
 from sessionkit.core.state import SessionState
@@ -57,6 +58,8 @@ def carry_caption(items: Items, key: str) -> str:
         text += f", the top {carry.top} by dots"
     if carry.cluster is not None:
         text += f", the cluster '{carry.cluster}'"
+    if carry.kept is not None:
+        text += f", those sorted into '{carry.kept}'"
     return text
 
 
@@ -101,6 +104,17 @@ def carried(state: SessionState, items: Items, key: str) -> Carried | None:
     ids = step_items(state, items, source_key)
     if not ids:
         return nothing(f"no {word} {'were made' if word == 'clusters' else 'are'} there")
+    if carry.kept is not None:
+        kept = kept_items(state, items, source_key, ids, carry.kept)
+        if not kept:
+            return nothing(f"nothing was sorted into '{carry.kept}' there")
+        return Carried(
+            tuple(kept),
+            source_key,
+            name,
+            f"Carried forward from {name}: the {len(kept)} of {len(ids)} {word} placed "
+            f"most often in '{carry.kept}'.",
+        )
     if carry.top is None:
         return Carried(
             tuple(ids), source_key, name, f"Carried forward from {name}: {len(ids)} {word}."
@@ -148,6 +162,22 @@ def sort_targets(state: SessionState, items: Items, key: str) -> list[str]:
         return own
     seen = set(came.ids)
     return [*came.ids, *(t for t in own if t not in seen)]
+
+
+def kept_items(
+    state: SessionState, items: Items, key: str, ids: list[str], bucket: str
+) -> list[str]:
+    """Those of ``ids`` the sort at ``key`` placed in ``bucket`` at least as often as in
+    any other bucket (and at least once), in board order."""
+    spec = read.spec_at(items, key)
+    if not isinstance(spec, SortInput):
+        return []
+    names = [b.casefold() for b in spec.buckets]
+    if bucket.casefold() not in names:
+        return []
+    at = names.index(bucket.casefold())
+    counts = {row.item: row.counts for row in results(state, key, spec, ids)}
+    return [i for i in ids if (n := counts.get(i)) and n[at] > 0 and n[at] == max(n)]
 
 
 def top_items(tally: dict[str, int], ids: list[str], n: int) -> tuple[list[str], int]:

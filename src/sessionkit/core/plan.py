@@ -64,6 +64,9 @@ class AgendaItem(Strict):
     """Carry only the N items with most dots in the source's vote (ties included)."""
     cluster: CleanStr | None = Field(default=None, min_length=1)
     """Carry only the notes of the source's cluster with this label."""
+    kept: CleanStr | None = Field(default=None, min_length=1)
+    """Carry only the items a sort source placed most often in the bucket with this name
+    (an item tied between that bucket and another is kept)."""
     into: Kebab | None = None
     """The step of this method that takes the carried items (default: its vote step)."""
     notes: CleanStr = ""
@@ -88,10 +91,14 @@ class AgendaItem(Strict):
                 )
         if self.talk is not None and self.minutes is None:
             raise ValueError("a talk item needs minutes = MINUTES (how long it takes)")
-        if self.source is None and (self.top is not None or self.cluster is not None):
-            raise ValueError('top and cluster choose among carried items: add from = "..."')
-        if self.top is not None and self.cluster is not None:
-            raise ValueError("choose top or cluster, not both")
+        filters = [k for k in ("top", "cluster", "kept") if getattr(self, k) is not None]
+        if self.source is None and filters:
+            raise ValueError(
+                f"{' and '.join(filters)} choose{'s' * (len(filters) == 1)} among carried "
+                'items: add from = "..."'
+            )
+        if len(filters) > 1:
+            raise ValueError(f"choose one of {', '.join(filters)}, not several")
         if self.into is not None and self.source is None:
             raise ValueError('into names the step that takes carried items: add from = "..."')
         return self
@@ -111,6 +118,7 @@ class AgendaItem(Strict):
             ("from", self.source),
             ("top", self.top),
             ("cluster", self.cluster),
+            ("kept", self.kept),
             ("into", self.into),
         ]
 

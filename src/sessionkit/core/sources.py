@@ -37,6 +37,8 @@ class Carry:
     votes: int | None = None
     """For ``top``: the step (of item ``source``) whose dots rank the items."""
     cluster: str | None = None
+    kept: str | None = None
+    """Only the items the source sort placed most often in this bucket."""
 
 
 Finding = tuple[FieldPath, str, str]
@@ -166,7 +168,24 @@ def _resolve_one(
                 "from",
             )
         ]
-    carry = Carry(into=into, source=source, step=step, cluster=item.cluster)
+    carry = Carry(into=into, source=source, step=step, cluster=item.cluster, kept=item.kept)
+    if item.kept is not None:
+        buckets = list(getattr(chosen.input, "buckets", []))
+        if chosen.input.kind != "sort":
+            why = f"it is a {chosen.input.kind} step"
+        elif item.kept.casefold() not in {b.casefold() for b in buckets}:
+            why = f"it has no bucket '{item.kept}' (its buckets: {', '.join(buckets)})"
+        else:
+            why = ""
+        if why:
+            return None, [
+                (
+                    (*where, "kept"),
+                    f"kept takes the items a sort placed in one bucket, but step "
+                    f"'{chosen.id}' of '{source_method.id}' cannot give them: {why}",
+                    "from",
+                )
+            ]
     if item.cluster is not None and chosen.input.kind != "cluster":
         return None, [
             (
