@@ -2,7 +2,7 @@
 
 Like tests/test_browser.py: Debian's Chromium drives the real phone page over HTTP from a
 real uvicorn in the test's event loop; the facilitator's commands run on the engine as
-the TUI would run them. Two phones, each in its own browser context (its own identity).
+the TUI would run them. Four phones, each in its own browser context (its own identity).
 SESSIONKIT_SCREENSHOTS=DIR keeps the screenshots (360 px wide).
 """
 
@@ -50,7 +50,7 @@ async def test_phones_through_words_questions_and_actions(tmp_path: Path) -> Non
             expect = type(playwright_api.expect)()
             expect.set_options(timeout=SAFETY_MS)
             phones = []
-            for name in ("Ann", "Bob"):
+            for name in ("Ann", "Bob", "Cai", "Dee"):
                 context = await browser.new_context(
                     viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
                 )
@@ -65,8 +65,8 @@ async def test_phones_through_words_questions_and_actions(tmp_path: Path) -> Non
                 await page.click("#join-named")
                 await expect(page.locator("#step-title")).to_have_text("Waiting to start")
                 phones.append(page)
-            ann, bob = phones
-            bob_id = list(engine.state.participants)[1]
+            ann, bob, cai, dee = phones
+            _, bob_id, cai_id, dee_id = list(engine.state.participants)
 
             # A words step: answers become one cloud, counted per normalised word.
             engine.execute(c.StartSession())
@@ -82,12 +82,15 @@ async def test_phones_through_words_questions_and_actions(tmp_path: Path) -> Non
             await expect(bob.locator("#alert")).to_contain_text("Use at most 2 words (3 written)")
             await bob.fill("#words-text", "<b>more</b> time")
             await bob.click("#words-add")
-            await until(lambda: len(engine.state.words) == 3, "three answers recorded")
-            assert cloud(engine.state, "0.1") == [("trust", 2), ("<b>more</b> time", 1)]
+            for page, answer in ((cai, "TRUST"), (dee, "trust")):
+                await page.fill("#words-text", answer)
+                await page.click("#words-add")
+            await until(lambda: len(engine.state.words) == 5, "five answers recorded")
+            assert cloud(engine.state, "0.1") == [("trust", 4), ("<b>more</b> time", 1)]
             for page in phones:
                 words = page.locator("#cloud li")
                 await expect(words).to_have_count(2)
-                await expect(words.first).to_have_text("trust2")
+                await expect(words.first).to_have_text("trust4")
                 await expect(words.nth(1)).to_have_text("<b>more</b> time1")  # text, not HTML
             sizes = await ann.eval_on_selector_all(
                 "#cloud li", "items => items.map(i => parseFloat(getComputedStyle(i).fontSize))"
@@ -117,6 +120,10 @@ async def test_phones_through_words_questions_and_actions(tmp_path: Path) -> Non
             await until(lambda: lift.voters == [], "the upvote taken back")
             await row.locator("button.up").click()
             await until(lambda: lift.voters == [bob_id], "upvoted again")
+            for page in (cai, dee):  # the other two phones back the question too
+                await page.locator("#questions li", has_text="lift").locator("button.up").click()
+            await until(lambda: lift.voters == [bob_id, cai_id, dee_id], "three upvotes")
+            await expect(row.locator("button.up")).to_have_text("▲ 3")
             # A second upvote from the same phone (a replayed request) is a 409 with a message.
             bob_key = await bob.evaluate(
                 f"JSON.parse(localStorage.getItem('sessionkit:{TOKEN}:me')).key"
@@ -129,7 +136,7 @@ async def test_phones_through_words_questions_and_actions(tmp_path: Path) -> Non
                 )
             assert again.status_code == 409
             assert "already upvoted" in again.json()["error"]
-            assert lift.voters == [bob_id]
+            assert lift.voters == [bob_id, cai_id, dee_id]
             engine.execute(c.MarkAnswered(question=lift.id))
             await expect(bob.locator("#questions li", has_text="lift")).to_contain_text("answered")
             await bob.screenshot(path=str(shots / "k2-questions.png"), full_page=True)

@@ -49,7 +49,7 @@ async def test_phones_sort_every_item_and_see_the_counts_after_the_close(tmp_pat
             expect = type(playwright_api.expect)()
             expect.set_options(timeout=SAFETY_MS)
             phones = []
-            for name in ("Ann", "Bob"):
+            for name in ("Ann", "Bob", "Cai", "Dee"):
                 context = await browser.new_context(
                     viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
                 )
@@ -64,8 +64,8 @@ async def test_phones_sort_every_item_and_see_the_counts_after_the_close(tmp_pat
                 await page.click("#join-named")
                 await expect(page.locator("#step-title")).to_have_text("Waiting to start")
                 phones.append(page)
-            ann, bob = phones
-            ann_id, bob_id = list(engine.state.participants)
+            ann, bob, cai, dee = phones
+            ann_id, bob_id, cai_id, dee_id = list(engine.state.participants)
 
             engine.execute(c.StartSession())
             first = engine.execute(c.AddNote(text="Fifty indicators")).data["note"]
@@ -102,6 +102,19 @@ async def test_phones_sort_every_item_and_see_the_counts_after_the_close(tmp_pat
                 ),
                 "Ann's sort",
             )
+            for page, buckets in ((cai, ("We do this", "A little")), (dee, ("We don't",) * 2)):
+                rows = page.locator("#sort-items li.sort-item")
+                for index, bucket in enumerate(buckets):
+                    await rows.nth(index).get_by_role("button", name=bucket).click()
+            await until(
+                lambda: (
+                    placements(engine.state, KEY).get(cai_id)
+                    == {first: "We do this", second: "A little"}
+                    and placements(engine.state, KEY).get(dee_id)
+                    == {first: "We don't", second: "We don't"}
+                ),
+                "Cai's and Dee's sorts",
+            )
             # A bucket that does not exist (a hand-made request) is a 4xx with a message.
             bob_key = await bob.evaluate(
                 f"JSON.parse(localStorage.getItem('sessionkit:{TOKEN}:me')).key"
@@ -127,9 +140,12 @@ async def test_phones_sort_every_item_and_see_the_counts_after_the_close(tmp_pat
                 await expect(results).to_have_count(2)
                 await expect(results.first).to_contain_text("Fifty indicators")
                 await expect(results.first).to_contain_text(
-                    "We do this 2 · A little 0 · We don't 0"
+                    "We do this 3 · A little 0 · We don't 1"
                 )
-                await expect(results.first.locator(".stack .part")).to_have_count(1)
+                await expect(results.first.locator(".stack .part")).to_have_count(2)
+                await expect(results.nth(1)).to_contain_text(
+                    "We do this 0 · A little 1 · We don't 2"
+                )
                 buttons = page.locator("#sort-items button")
                 for i in range(await buttons.count()):
                     await expect(buttons.nth(i)).to_be_disabled()
