@@ -203,3 +203,115 @@ def test_borda_totals_add_up_and_replay_reproduces_the_rankings(ops, top) -> Non
     assert fresh.rankings == engine.state.rankings
     record = Record.from_engine(engine)  # de-identified: the points survive renumbering
     assert borda(record.state, KEY, spec) == borda(engine.state, KEY, spec)
+
+
+# ------------------------------------------------------------------ the TUI
+
+
+async def test_rank_from_the_keyboard_paper_sheet_close_and_room_view() -> None:
+    from factories import FakeClock
+    from helpers.waiting import until
+    from sessionkit.tui import SessionkitApp
+    from sessionkit.tui.screens.modals import Picker, TextPrompt
+    from sessionkit.tui.widgets.board import Board
+    from sessionkit.tui.widgets.room_board import RoomBoard
+
+    method = make_method(
+        "choose",
+        [
+            step("ideas", {"kind": "notes"}),
+            step("order", {"kind": "rank", "target_step": "ideas", "top": 2}),
+        ],
+    )
+    engine = make_engine(
+        make_plan([{"method": "choose"}], id="rank-plan"), {method.id: method}, clock=FakeClock()
+    )
+    engine.execute(c.StartSession())
+    ann = join(engine)
+    a, b = notes(engine, "Fifty indicators", "[b]Monthly[/b] reports")
+    rank(engine, [a, b], ann)
+    app = SessionkitApp(engine=engine, join_url="http://127.0.0.1:1/j/test-token")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("a")  # a paper sheet: its number, then an item per place
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press("enter")  # the next free number: 1
+        await pilot.pause()
+        assert isinstance(app.screen, Picker)
+        await pilot.press(*"monthly", "enter")  # typed to narrow
+        await pilot.pause()
+        assert isinstance(app.screen, Picker)
+        await pilot.press("enter")  # the one left
+        await until(lambda: "paper-1" in rankings(engine.state, KEY), "sheet saved")
+        assert rankings(engine.state, KEY)["paper-1"] == [b, a]
+        await pilot.pause()
+        board = app.screen.query_one(Board)
+        lines = [board.render_line(y).text for y in range(6)]
+        assert any("2 people have ranked" in line for line in lines), lines
+        assert any("=1. Fifty indicators — 3 points" in line for line in lines), lines
+        assert any("[b]Monthly[/b] reports — 3 points" in line for line in lines), lines
+        await pilot.press("v")
+        await pilot.pause()
+        room = app.screen.query_one(RoomBoard)
+        room.render_lines(room.scrollable_content_region.reset_offset)
+        text = "\n".join(room.render_line(y).text for y in range(8))
+        assert "results show at the close" in text and "points" not in text  # hidden till closed
+        await pilot.press("v", "o")
+        await until(lambda: engine.state.step_state(KEY).vote == "closed", "closed")
+        await pilot.press("v")
+        await pilot.pause()
+        room = app.screen.query_one(RoomBoard)
+        room.render_lines(room.scrollable_content_region.reset_offset)
+        text = "\n".join(room.render_line(y).text for y in range(8))
+        assert "=1. Fifty indicators — 3 points" in text and "n1" not in text
+
+
+async def test_the_room_sees_a_2x2_grid_once_scoring_closes() -> None:
+    from sessionkit.tui import SessionkitApp
+    from sessionkit.tui.widgets.room_board import RoomBoard
+
+    engine = scoring_engine()
+    ann = join(engine)
+    a, b = notes(engine, "Quick win", "Big job")
+    for item, impact, effort in [(a, 5, 1), (b, 4, 5)]:
+        engine.execute(c.ScoreItem(item=item, criterion="impact", value=impact), ann)
+        engine.execute(c.ScoreItem(item=item, criterion="effort", value=effort), ann)
+    engine.execute(c.CloseRank())
+    app = SessionkitApp(engine=engine, join_url="http://127.0.0.1:1/j/test-token")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("v")
+        await pilot.pause()
+        room = app.screen.query_one(RoomBoard)
+        room.render_lines(room.scrollable_content_region.reset_offset)
+        text = "\n".join(room.render_line(y).text for y in range(12))
+        assert "Quick win: Impact 5.0 (1), Effort 1.0 (1)" in text
+        assert "┌ a lot / high" in text and "┬ a lot / low" in text
+        assert "│ Big job" in text and "│ Quick win" in text and "├ little / high" in text
+
+
+# ------------------------------------------------------------------ phones
+
+
+async def test_phones_are_shown_nothing_of_others_until_the_close() -> None:
+    from helpers.waiting import until
+    from sessionkit.web.hub import Hub
+    from sessionkit.web.views import Views
+
+    engine = ranking_engine(top=2)
+    ann, bob = join(engine), join(engine)
+    a, b = notes(engine, "One", "Two")
+    views = Views(engine)
+    hub = Hub(engine, views, urgent_delay=0.0)
+    ann_stream, bob_stream = hub.connect(ann), hub.connect(bob)
+    ann_stream.pending = bob_stream.pending = None
+    rank(engine, [b, a], ann)
+    assert ann_stream.pending is not None  # its own view changed
+    assert bob_stream.pending is None and hub._flush_handle is None
+    public = views.build_public()
+    assert "results" not in public and [i["text"] for i in public["items"]] == ["One", "Two"]
+    engine.execute(c.CloseRank())
+    await until(lambda: bob_stream.pending is not None, "the close reaches every phone")
+    hub.detach()
+    public = views.build_public()
+    assert public["results"]["rows"][0] == {"item": b, "points": 2, "place": "1"}

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from sessionkit.core.engine import Engine
 from sessionkit.core.inputs.rank import (
+    Criterion,
     RankInput,
     people,
     quadrant_groups,
@@ -21,8 +22,8 @@ from sessionkit.core.inputs.rank import (
 Line = tuple[str | None, str]
 """(the item a line is about, or ``None``; its text)."""
 
-CELL = 36
-"""Characters per column of the 2x2 grid (two fit in an 80-column terminal)."""
+CELL = 17
+"""Characters per cell of the 2x2 grid: two cells fit a narrow room view (about 40)."""
 
 
 def clip(text: str, width: int) -> str:
@@ -34,18 +35,31 @@ def mean(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}"
 
 
-def grid(names: list[str], cells: list[list[str]]) -> list[str]:
-    """Four quadrants (high-high, high-low, low-high, low-low) as two rows of two cells."""
-    lines: list[str] = []
+def word(crit: Criterion, high: bool) -> str:
+    return (crit.high_label or "high") if high else (crit.low_label or "low")
+
+
+def grid(spec: RankInput, cells: list[list[str]]) -> list[str]:
+    """The four quadrants (high-high, high-low, low-high, low-low) as two rows of two
+    cells: the first criterion down (high on top), the second across (high on the left)."""
+    first, second = spec.criteria
+    lines = [
+        f"2x2: {first.label} {word(first, True)}/{word(first, False)} down, "
+        f"{second.label} {word(second, True)}/{word(second, False)} across"
+    ]
     for top in (0, 2):
-        left, right = cells[top], cells[top + 1]
+        heads = []
+        for n in (top, top + 1):
+            head = f"{word(first, n < 2)} / {word(second, n % 2 == 0)}"
+            heads.append(clip(head, CELL).ljust(CELL, "─"))
         lines.append(
-            f"┌ {clip(names[top], CELL - 2):<{CELL - 2}} ┬ {clip(names[top + 1], CELL - 2)}"
+            ("┌ " if top == 0 else "├ ") + heads[0] + (" ┬ " if top == 0 else " ┼ ") + heads[1]
         )
+        left, right = cells[top], cells[top + 1]
         for n in range(max(len(left), len(right), 1)):
-            a = clip(left[n], CELL - 2) if n < len(left) else ""
-            b = clip(right[n], CELL - 2) if n < len(right) else ""
-            lines.append(f"│ {a:<{CELL - 2}} │ {b}")
+            a = clip(left[n], CELL) if n < len(left) else ("–" if n == 0 else "")
+            b = clip(right[n], CELL) if n < len(right) else ("–" if n == 0 else "")
+            lines.append(f"│ {a:<{CELL}} │ {b}")
     return lines
 
 
@@ -87,8 +101,7 @@ def rank_lines(
     quads = quadrant_groups(spec, rows)
     if quads:
         out.append((None, ""))
-        names = [name for name, _ in quads]
         cells = [[label(i) for i in ids] for _, ids in quads]
-        for line in grid(names, cells):
+        for line in grid(spec, cells):
             out.append((None, line))
     return out

@@ -51,7 +51,7 @@ def paper_rank(screen: Any, attempt: Try) -> None:
         if len(chosen) >= min(spec.top, len(items)):
             save(sheet, chosen)
             return
-        left = [(short(labels[i]), i) for i in items if i not in chosen]
+        left = [(i, short(labels[i])) for i in items if i not in chosen]
 
         def picked(value: str | None) -> None:
             if value is None:
@@ -64,7 +64,7 @@ def paper_rank(screen: Any, attempt: Try) -> None:
         screen.app.push_screen(
             Picker(
                 f"Sheet {sheet} · place {len(chosen) + 1} of {spec.top}",
-                [*left, ("(that's all)", DONE)],
+                [*left, (DONE, "(that's all)")],
                 hint="enter picks · esc cancels the sheet (nothing saved)",
             ),
             picked,
@@ -88,10 +88,10 @@ def paper_rank(screen: Any, attempt: Try) -> None:
         had = scores(engine.state, key).get(f"{PAPER}{sheet}", {}).get(item, {}).get(crit.id)
         values = [
             (
+                str(v),
                 str(v)
                 + (f" — {crit.low_label}" if v == crit.scale_min and crit.low_label else "")
                 + (f" — {crit.high_label}" if v == crit.scale_max and crit.high_label else ""),
-                str(v),
             )
             for v in range(crit.scale_min, crit.scale_max + 1)
         ]
@@ -112,7 +112,7 @@ def paper_rank(screen: Any, attempt: Try) -> None:
         screen.app.push_screen(
             Picker(
                 f"Sheet {sheet} · “{short(labels[item])}” · {crit.label}",
-                [*values, ("(not scored)", NONE)],
+                [*values, (NONE, "(not scored)")],
                 current=None if had is None else str(had),
                 hint="enter scores it · esc stops (the sheet keeps what is scored)",
             ),
