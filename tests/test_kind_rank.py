@@ -315,3 +315,36 @@ async def test_phones_are_shown_nothing_of_others_until_the_close() -> None:
     hub.detach()
     public = views.build_public()
     assert public["results"]["rows"][0] == {"item": b, "points": 2, "place": "1"}
+
+
+# ------------------------------------------------------------------ check
+
+
+def test_check_locates_a_bad_top_no_criteria_and_a_bad_scale(tmp_path) -> None:
+    from sessionkit.library import load_library
+
+    body = (
+        'id = "m"\nname = "M"\nsummary = "s"\npurpose = "p"\nphase = "define"\n'
+        "[duration]\nmin = 10\ntypical = 10\nmax = 10\n[group_size]\nmin = 1\nmax = 9\n"
+        '[[steps]]\nid = "list"\ntitle = "L"\nprompt = "p"\ntimebox = 5\n'
+        '[steps.input]\nkind = "notes"\n'
+        '[[steps]]\nid = "judge"\ntitle = "J"\nprompt = "p"\ntimebox = 5\n'
+        '[steps.input]\nkind = "rank"\ntarget_step = "list"\n'
+    )
+    files = {
+        "top": "top = 0\n",
+        "none": 'mode = "score"\n',
+        "scale": 'mode = "score"\n[[steps.input.criteria]]\nid = "impact"\nlabel = "Impact"\n'
+        "scale_min = 5\nscale_max = 1\n",
+    }
+    for name, tail in files.items():
+        (tmp_path / f"{name}.toml").write_text(body.replace('id = "m"', f'id = "{name}"') + tail)
+    library = load_library(paths=[tmp_path], config=False, bundled=False, cwd=False)
+    found = {(p.file.name, p.line, p.field): p.message for p in library.problems}
+    assert found[("top.toml", 28, "steps[1].input.top")] == "top is 0: it must be from 1 to 20"
+    assert found[("none.toml", 25, "steps[1].input.criteria")] == (  # at its [steps.input]
+        "a score needs at least one criterion"
+    )
+    assert found[("scale.toml", 33, "steps[1].input.criteria[0].scale_max")] == (
+        "the scale of 'impact' runs from 5 to 1: scale_max must be above scale_min"
+    )
