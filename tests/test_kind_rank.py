@@ -284,10 +284,11 @@ async def test_the_room_sees_a_2x2_grid_once_scoring_closes() -> None:
         await pilot.pause()
         room = app.screen.query_one(RoomBoard)
         room.render_lines(room.scrollable_content_region.reset_offset)
-        text = "\n".join(room.render_line(y).text for y in range(12))
+        text = "\n".join(room.render_line(y).text for y in range(20))
         assert "Quick win: Impact 5.0 (1), Effort 1.0 (1)" in text
-        assert "┌ a lot / high" in text and "┬ a lot / low" in text
-        assert "│ Big job" in text and "│ Quick win" in text and "├ little / high" in text
+        assert "Effort: low" in text and "│ Effort: high" in text
+        assert "─ Impact: a lot ──" in text and "─ Impact: little ──" in text
+        assert "  Quick win         │ Big job" in text
 
 
 # ------------------------------------------------------------------ phones

@@ -233,7 +233,7 @@ SESSION_KEYS = [
         "Open the dot vote, or close it and show the results (on a sort or a ranking: "
         "close or reopen it)",
         VOTES,
-        labels=(("sort", "Close/reopen sort"), ("rank", "Close/reopen ranking")),
+        labels=(("sort", "Close/reopen sort"), ("rank", "Close/reopen")),
     ),
     Key(
         "i",

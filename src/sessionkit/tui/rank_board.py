@@ -40,26 +40,21 @@ def word(crit: Criterion, high: bool) -> str:
 
 
 def grid(spec: RankInput, cells: list[list[str]]) -> list[str]:
-    """The four quadrants (high-high, high-low, low-high, low-low) as two rows of two
-    cells: the first criterion down (high on top), the second across (high on the left)."""
+    """The 2x2 as a small chart: the first criterion down (high on top), the second
+    across (low on the left); ``cells`` in :func:`quadrant_groups` order."""
     first, second = spec.criteria
     lines = [
-        f"2x2: {first.label} {word(first, True)}/{word(first, False)} down, "
-        f"{second.label} {word(second, True)}/{word(second, False)} across"
+        f"  {clip(f'{second.label}: {word(second, False)}', CELL):<{CELL}} │ "
+        + clip(f"{second.label}: {word(second, True)}", CELL)
     ]
     for top in (0, 2):
-        heads = []
-        for n in (top, top + 1):
-            head = f"{word(first, n < 2)} / {word(second, n % 2 == 0)}"
-            heads.append(clip(head, CELL).ljust(CELL, "─"))
-        lines.append(
-            ("┌ " if top == 0 else "├ ") + heads[0] + (" ┬ " if top == 0 else " ┼ ") + heads[1]
-        )
+        head = f"─ {clip(f'{first.label}: {word(first, top == 0)}', 2 * CELL)} "
+        lines.append(head.ljust(2 * CELL + 4, "─"))
         left, right = cells[top], cells[top + 1]
         for n in range(max(len(left), len(right), 1)):
             a = clip(left[n], CELL) if n < len(left) else ("–" if n == 0 else "")
             b = clip(right[n], CELL) if n < len(right) else ("–" if n == 0 else "")
-            lines.append(f"│ {a:<{CELL}} │ {b}")
+            lines.append(f"  {a:<{CELL}} │ {b}")
     return lines
 
 
@@ -101,6 +96,9 @@ def rank_lines(
     quads = quadrant_groups(spec, rows)
     if quads:
         out.append((None, ""))
+        out.append(
+            (None, "2x2 from the mean scores (a mean on a scale's midpoint counts as high):")
+        )
         cells = [[label(i) for i in ids] for _, ids in quads]
         for line in grid(spec, cells):
             out.append((None, line))

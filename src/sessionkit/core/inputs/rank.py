@@ -449,10 +449,12 @@ class RankTable:
 
 
 def quadrant_groups(spec: RankInput, rows: list[ScoreRow]) -> list[tuple[str, list[str]]]:
-    """The four quadrants (high-high first) with the items in each (ids), for a 2x2."""
+    """The four quadrants with the items in each (ids), for a 2x2, in the order of a
+    chart read line by line: the first criterion high (low, then high on the second),
+    then the first low (the same)."""
     if len(spec.criteria) != 2:
         return []
-    order = [(True, True), (True, False), (False, True), (False, False)]
+    order = [(True, False), (True, True), (False, False), (False, True)]
     placed: dict[tuple[bool, bool], list[str]] = {q: [] for q in order}
     for row in rows:
         q = quadrant(spec, row)
