@@ -1024,7 +1024,7 @@
     var open = input.status !== "closed" && !step.locked;
     var ranking = input.mode === "rank";
     $("rank-h").textContent = ranking ? "Rank your top " + input.top : "Score each item";
-    var hint = !open ? "" : ranking
+    var hint = input.status === "closed" ? "Closed: the results are below." : !open ? "" : ranking
       ? "Choose an item for each place, best first, then save. Each item goes in one place."
       : "Choose a score for each item on each line.";
     if (pub.unseen) hint += (hint ? " " : "") + pub.unseen + " note(s) are not shown until the facilitator reveals them.";
@@ -1139,7 +1139,7 @@
     });
     (results.quadrants || []).forEach(function (q) {
       var names = q.items.map(function (id) { return texts[id]; }).filter(Boolean);
-      list.appendChild(el("li", null, q.name + ": " + (names.length ? names.join("; ") : "–")));
+      list.appendChild(el("li", null, "2x2 · " + q.name + ": " + (names.length ? names.join("; ") : "–")));
     });
   }
 
