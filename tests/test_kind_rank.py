@@ -12,14 +12,8 @@ from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine
 from sessionkit.core.errors import Rejected
 from sessionkit.core.fold import apply
-from sessionkit.core.inputs.rank import (
-    borda,
-    quadrant_groups,
-    rank_results,
-    rankings,
-    score_results,
-    scores,
-)
+from sessionkit.core.inputs.rank import rankings, scores
+from sessionkit.core.inputs.rank_tally import borda, quadrant_groups, rank_results, score_results
 from sessionkit.core.record import Record
 from sessionkit.core.state import FACILITATOR, NEWCOMER, SessionState
 from sessionkit.export import export, load_record

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from sessionkit.core.agenda import TimedItem
-from sessionkit.core.inputs import InputSpec, rank, sort
+from sessionkit.core.inputs import InputSpec, rank, rank_tally, sort
 from sessionkit.core.inputs.cluster import ClusterInput
 from sessionkit.core.inputs.vote import VoteInput, is_target, targets
 from sessionkit.core.method import Step
@@ -151,4 +151,4 @@ def rank_targets(state: SessionState, items: Items, key: str) -> list[str]:
     spec = spec_at(items, key)
     if not isinstance(spec, rank.RankInput):
         return []
-    return rank.targets(state, sibling_key(items, key, spec.target_step), spec)
+    return rank_tally.targets(state, sibling_key(items, key, spec.target_step), spec)

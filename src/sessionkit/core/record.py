@@ -40,8 +40,9 @@ from sessionkit.core.inputs import KINDS
 from sessionkit.core.inputs.canvas import CanvasInput, GridView, RegionView, grid, regions
 from sessionkit.core.inputs.cluster import ClusterInput
 from sessionkit.core.inputs.notes import Category, NoteSpec
-from sessionkit.core.inputs.rank import RankInput, RankTable
-from sessionkit.core.inputs.rank import table as rank_table
+from sessionkit.core.inputs.rank import RankInput
+from sessionkit.core.inputs.rank_tally import RankTable
+from sessionkit.core.inputs.rank_tally import table as rank_table
 from sessionkit.core.inputs.rating import RatingInput, RatingSummary, summarise
 from sessionkit.core.inputs.sort import SortInput, SortTable, table
 from sessionkit.core.inputs.vote import TallyRow, VoteInput, tally_rows

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from sessionkit.core.inputs.rank import RankTable
+from sessionkit.core.inputs.rank_tally import RankTable
 from sessionkit.core.record import Record, StepView
 from sessionkit.export.text import plural
 

@@ -10,14 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sessionkit.core.engine import Engine
-from sessionkit.core.inputs.rank import (
-    Criterion,
-    RankInput,
-    people,
-    quadrant_groups,
-    rank_results,
-    score_results,
-)
+from sessionkit.core.inputs.rank import Criterion, RankInput
+from sessionkit.core.inputs.rank_tally import people, quadrant_groups, rank_results, score_results
 
 Line = tuple[str | None, str]
 """(the item a line is about, or ``None``; its text)."""

@@ -9,15 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sessionkit.core.inputs.rank import (
-    RankInput,
-    people,
-    quadrant_groups,
-    rank_results,
-    rankings,
-    score_results,
-    scores,
-)
+from sessionkit.core.inputs.rank import RankInput, rankings, scores
+from sessionkit.core.inputs.rank_tally import people, quadrant_groups, rank_results, score_results
 from sessionkit.core.state import StepState
 from sessionkit.web.kind_views import PUBLIC_VIEWER, Views
 
