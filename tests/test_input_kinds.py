@@ -80,6 +80,7 @@ def test_the_registry_derives_the_unions_from_the_kinds() -> None:
         "questions",
         "actions",
         "sort",
+        "rank",
         "requests",
     ]
     commands = {command for kind in KINDS.values() for command in kind.commands}

@@ -280,8 +280,8 @@ def test_unknown_input_kind_suggests_the_closest(tmp_path):
     assert problem.field == "steps[1].input.kind"
     assert problem.message == (
         "unknown kind 'clustering' (did you mean 'cluster'?); expected 'notes', 'vote', "
-        "'cluster', 'rating', 'canvas', 'discussion', 'words', 'questions', 'actions', 'sort' "
-        "or 'requests'"
+        "'cluster', 'rating', 'canvas', 'discussion', 'words', 'questions', 'actions', 'sort', "
+        "'rank' or 'requests'"
     )
     assert problem.line == line_of(text, 'kind = "clustering"')
 

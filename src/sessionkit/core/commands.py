@@ -45,6 +45,7 @@ from sessionkit.core.inputs.questions import (
     Upvote,
     WithdrawUpvote,
 )
+from sessionkit.core.inputs.rank import CloseRank, ScoreItem, SubmitRanking
 from sessionkit.core.inputs.rating import Rate, WithdrawPaperRating
 from sessionkit.core.inputs.requests import AnswerRequest, ChooseTeam, SendRequest
 from sessionkit.core.inputs.sort import ClearPlacement, CloseSort, PlaceItem
@@ -191,6 +192,7 @@ __all__ = [
     "ChooseTeam",
     "ClearPlacement",
     "ClientId",
+    "CloseRank",
     "CloseSort",
     "CloseVote",
     "Command",
@@ -225,12 +227,14 @@ __all__ = [
     "RemoveParticipant",
     "RenameCluster",
     "Reveal",
+    "ScoreItem",
     "SendRequest",
     "SetJoining",
     "SetRoleAndTable",
     "SetSummary",
     "ShortId",
     "StartSession",
+    "SubmitRanking",
     "TimerCommand",
     "Upvote",
     "WithdrawPaperRating",

@@ -149,6 +149,10 @@ class Engine:
         """Ids a sort step places into buckets, in board order (carried ones first)."""
         return carrying.sort_targets(self.state, self.items, key or self.state.step_key)
 
+    def rank_targets(self, key: str | None = None) -> list[str]:
+        """Ids a rank step ranks or scores, in board order."""
+        return read.rank_targets(self.state, self.items, key or self.state.step_key)
+
     def carried(self, key: str | None = None) -> carrying.Carried | None:
         """What the step took from an earlier agenda item, with a sentence saying so."""
         return carrying.carried(self.state, self.items, key or self.state.step_key)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from sessionkit.core.agenda import TimedItem
-from sessionkit.core.inputs import InputSpec, sort
+from sessionkit.core.inputs import InputSpec, rank, rank_tally, sort
 from sessionkit.core.inputs.cluster import ClusterInput
 from sessionkit.core.inputs.vote import VoteInput, is_target, targets
 from sessionkit.core.method import Step
@@ -144,3 +144,11 @@ def cluster_sources(items: Items, key: str) -> list[str]:
     if not isinstance(spec, ClusterInput):
         return []
     return [sibling_key(items, key, source) for source in spec.source_steps]
+
+
+def rank_targets(state: SessionState, items: Items, key: str) -> list[str]:
+    """Ids the rank step at ``key`` ranks or scores, in board order."""
+    spec = spec_at(items, key)
+    if not isinstance(spec, rank.RankInput):
+        return []
+    return rank_tally.targets(state, sibling_key(items, key, spec.target_step), spec)

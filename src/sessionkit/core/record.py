@@ -40,6 +40,9 @@ from sessionkit.core.inputs import KINDS
 from sessionkit.core.inputs.canvas import CanvasInput, GridView, RegionView, grid, regions
 from sessionkit.core.inputs.cluster import ClusterInput
 from sessionkit.core.inputs.notes import Category, NoteSpec
+from sessionkit.core.inputs.rank import RankInput
+from sessionkit.core.inputs.rank_tally import RankTable
+from sessionkit.core.inputs.rank_tally import table as rank_table
 from sessionkit.core.inputs.rating import RatingInput, RatingSummary, summarise
 from sessionkit.core.inputs.sort import SortInput, SortTable, table
 from sessionkit.core.inputs.vote import TallyRow, VoteInput, tally_rows
@@ -493,6 +496,14 @@ class Record(BaseModel):
         if not isinstance(spec, SortInput):
             return None
         return table(self.state, key, spec, sort_targets(self.state, items, key))
+
+    def rank(self, key: str) -> RankTable | None:
+        """A rank step's points, or its means per criterion (``None``: not a rank step)."""
+        items = self.timed_items()
+        spec = read.spec_at(items, key)
+        if not isinstance(spec, RankInput):
+            return None
+        return rank_table(self.state, key, spec, read.rank_targets(self.state, items, key))
 
     def voters(self, key: str) -> int:
         return sum(1 for ballot in self.state.votes.get(key, {}).values() if any(ballot.values()))

@@ -245,6 +245,10 @@ class SessionState(Model):
     questions: dict[str, Question] = Field(default_factory=dict)
     sorts: dict[str, dict[str, dict[str, str]]] = Field(default_factory=dict)
     """step key -> sorter (a participant id or paper-N) -> item id -> bucket."""
+    rankings: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
+    """step key -> ranker (a participant id or paper-N) -> item ids, best first."""
+    scores: dict[str, dict[str, dict[str, dict[str, int]]]] = Field(default_factory=dict)
+    """step key -> scorer -> item id -> criterion id -> score."""
     actions: dict[str, Action] = Field(default_factory=dict)
     requests: dict[str, Request] = Field(default_factory=dict)
     teams_chosen: dict[str, dict[str, str]] = Field(default_factory=dict)

@@ -32,6 +32,7 @@ from sessionkit.core.inputs.questions import ranked
 from sessionkit.core.inputs.requests import ANSWERS, RequestsInput
 from sessionkit.core.inputs.words import cloud
 from sessionkit.core.record import Record
+from sessionkit.export import rank_sections
 from sessionkit.export.text import iso_local
 
 COLUMNS = (
@@ -161,6 +162,10 @@ def kind_tables(record: Record, titles: dict[str, str]) -> list[Table]:
                 sorted_rows.append((titles.get(key, key), "" if hidden else label, bucket, count))
     if sorted_rows:
         tables.append([SORT_COLUMNS, *sorted_rows])
+    rank_keys = list(dict.fromkeys([*state.rankings, *state.scores]))
+    rank_rows = rank_sections.csv_rows(record, rank_keys, titles)
+    if rank_rows:
+        tables.append([rank_sections.RANK_COLUMNS, *rank_rows])
     requests = []
     for r in state.requests.values():
         spec = read.spec_at(record.timed_items(), r.step)

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from sessionkit.core.inputs.notes import NoteSpec
 from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
 from sessionkit.core.state import Note
-from sessionkit.export import html_kinds, html_sort
+from sessionkit.export import html_kinds, html_sort, rank_sections
 from sessionkit.export.text import clock_at, paragraphs, plural, step_caption
 
 DEFAULT_CARD = "#fff3a0"
@@ -331,6 +331,7 @@ SECTIONS: dict[str, Section] = {
     "cluster": _clusters,
     "vote": _votes,
     "sort": html_sort.sort_section,
+    "rank": rank_sections.html_section,
     "rating": _rating,
     "discussion": lambda record, view, dots: "",  # only its summary, written below
     "actions": html_kinds.actions_section,
@@ -439,7 +440,7 @@ def render(record: Record) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; img-src data:\">\n"
-        f"<title>{e(plan.title)}</title>\n<style>{CSS}{html_kinds.CSS}{html_sort.CSS}</style>\n</head>\n<body>\n<main>\n"
+        f"<title>{e(plan.title)}</title>\n<style>{CSS}{html_kinds.CSS}{html_sort.CSS}{rank_sections.CSS}</style>\n</head>\n<body>\n<main>\n"
         + "\n".join(body)
         + "\n</main>\n</body>\n</html>\n"
     )

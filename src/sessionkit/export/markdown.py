@@ -24,6 +24,7 @@ from sessionkit.core.inputs.requests import ANSWERS, RequestsInput, for_team
 from sessionkit.core.inputs.words import cloud
 from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
 from sessionkit.core.state import Note
+from sessionkit.export import rank_sections
 from sessionkit.export.text import clock_at, paragraphs, plural, step_caption
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~$&@{}])")
@@ -339,6 +340,7 @@ SECTIONS: dict[str, Section] = {
     "cluster": _cluster_section,
     "vote": _vote_section,
     "sort": _sort_section,
+    "rank": rank_sections.markdown_section(_table_cell),
     "rating": _rating_section,
     "discussion": lambda record, view, dots: [],  # only its summary, written below
     "actions": _actions_section,

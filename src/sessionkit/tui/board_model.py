@@ -24,6 +24,7 @@ from sessionkit.core.inputs.actions import listed, source_label
 from sessionkit.core.inputs.canvas import grid
 from sessionkit.core.inputs.notes import NoteSpec
 from sessionkit.core.inputs.questions import merged_into, ranked
+from sessionkit.core.inputs.rank import RankInput
 from sessionkit.core.inputs.rating import summarise
 from sessionkit.core.inputs.requests import ANSWERS, RequestsInput, for_team
 from sessionkit.core.inputs.sort import SHADES, SortInput, results, sorters
@@ -37,6 +38,7 @@ from sessionkit.core.method import (
     VoteInput,
 )
 from sessionkit.core.state import Note
+from sessionkit.tui.rank_board import rank_lines
 
 ROOM = "room"
 """Viewer id for the projector: sees what any participant who wrote nothing would see."""
@@ -474,6 +476,18 @@ def _sort_board(engine: Engine, key: str, step: Step, room: bool) -> BoardModel:
     return model
 
 
+def _rank_board(engine: Engine, key: str, step: Step, room: bool) -> BoardModel:
+    """Text rows (see :mod:`.rank_board`): the points, or the means and the 2x2; the room
+    sees them only once the step is closed."""
+    spec = step.input
+    assert isinstance(spec, RankInput)
+    model = BoardModel("rank")
+    lines = rank_lines(engine, key, spec, room, lambda item: item_label(engine, item, room))
+    model.rows.extend(Row("text", None, None, text) for _, text in lines)
+    model.note_count = len(engine.rank_targets(key))
+    return model
+
+
 Board = Callable[[Engine, str, Step, bool], BoardModel]
 BOARDS: dict[str, Board] = {
     "notes": _notes_board,
@@ -481,6 +495,7 @@ BOARDS: dict[str, Board] = {
     "cluster": _cluster_board,
     "vote": _vote_board,
     "sort": _sort_board,
+    "rank": _rank_board,
     "rating": _rating_board,
     "discussion": _discussion_board,
     "actions": _actions_board,

@@ -103,6 +103,15 @@ KIND_KEYS = [
     ),
     Key(
         "a",
+        "paper_rank",
+        "Paper sheet",
+        "Type in one person's paper ranking (place by place) or scores (each item on each "
+        "criterion): a sheet number first; esc stops",
+        KINDS_GROUP,
+        footer=("rank",),
+    ),
+    Key(
+        "a",
         "add_questions",
         "Add questions",
         "Type questions for the room, from paper (enter adds one; the dialog stays open)",
@@ -221,9 +230,10 @@ SESSION_KEYS = [
         "o",
         "vote",
         "Open/close vote",
-        "Open the dot vote, or close it and show the results (on a sort: close or reopen it)",
+        "Open the dot vote, or close it and show the results (on a sort or a ranking: "
+        "close or reopen it)",
         VOTES,
-        labels=(("sort", "Close/reopen sort"),),
+        labels=(("sort", "Close/reopen sort"), ("rank", "Close/reopen")),
     ),
     Key(
         "i",

@@ -28,10 +28,18 @@ from sessionkit.web.views import PUBLIC_VIEWER, Views, dumps
 log = logging.getLogger("sessionkit.web")
 
 PARTICIPANT_ONLY = frozenset(
-    {"participant_joined", "vote_cast", "vote_withdrawn", "item_placed", "placement_cleared"}
+    {
+        "participant_joined",
+        "vote_cast",
+        "vote_withdrawn",
+        "item_placed",
+        "placement_cleared",
+        "ranking_submitted",
+        "item_scored",
+    }
 )
-"""Events that change nothing other phones are shown (a sort's counts show at its close,
-and placements are refused once it is closed)."""
+"""Events that change nothing other phones are shown (a sort's counts, a ranking's points
+and a scoring's means show at its close, and each is refused once it is closed)."""
 BULK_FROM_PHONES = frozenset({"words_added", "question_upvoted", "question_upvote_withdrawn"})
 """High-volume events from phones that change what everyone sees: batched like notes."""
 GROUP_ONLY = frozenset({"note_added", "note_edited", "note_picked"})

@@ -33,7 +33,7 @@ from sessionkit.core.method import (
     VoteInput,
 )
 from sessionkit.core.state import Note, StepState
-from sessionkit.web import kind_views
+from sessionkit.web import kind_views, rank_views
 from sessionkit.web.group_view import GroupIndex, group_notes, group_part
 
 PUBLIC_VIEWER = "\x00public"
@@ -425,6 +425,7 @@ KIND_VIEWS: dict[str, KindView] = {
     "canvas": KindView(Views._public_notes, Views._me_notes),
     "vote": KindView(Views._public_vote, Views._me_vote),
     "sort": KindView(kind_views.public_sort, kind_views.me_sort),
+    "rank": KindView(rank_views.public_rank, rank_views.me_rank),
     "rating": KindView(Views._public_rating, Views._me_rating),
     "cluster": KindView(Views._public_cluster),
     "discussion": KindView(Views._public_discussion),

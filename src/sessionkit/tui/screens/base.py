@@ -110,7 +110,7 @@ class SessionScreen(Screen[None]):
         if action == "reveal":
             return bool(self._revealable())
         if action == "vote":
-            return step_kind(engine) in ("vote", "sort")
+            return step_kind(engine) in ("vote", "sort", "rank")
         if action == "lock_input":
             return state.started and state.ended_at is None
         return True
@@ -158,6 +158,16 @@ class SessionScreen(Screen[None]):
 
     def action_vote(self) -> None:
         state = self.engine.state
+        if step_kind(self.engine) == "rank":  # open from the start, like a sort: o closes it
+            closed = state.step_state(state.step_key).vote == "closed"
+            if self.link.do(c.CloseRank, closed=not closed):
+                self.notify(
+                    "Reopened: phones can rank or score again."
+                    if closed
+                    else "Closed: the results are on the board and the phones.",
+                    markup=False,
+                )
+            return
         if step_kind(self.engine) == "sort":  # a sort is open from the start: o closes it
             closed = state.step_state(state.step_key).vote == "closed"
             if self.link.do(c.CloseSort, closed=not closed):

@@ -25,6 +25,7 @@ from sessionkit.tui.board_model import Row, item_label
 from sessionkit.tui.screens.action_form import ActionForm
 from sessionkit.tui.screens.base import SessionScreen
 from sessionkit.tui.screens.modals import NoteEntry, Picker, TextPrompt
+from sessionkit.tui.screens.paper_rank import paper_rank
 from sessionkit.tui.session import explain
 from sessionkit.tui.widgets.board import Board
 from sessionkit.tui.widgets.panels import Detail
@@ -42,6 +43,7 @@ _KIND_OF_ACTION = {
     "edit_action": "actions",
     "drop_action": "actions",
     "paper_sort": "sort",
+    "paper_rank": "rank",
     "add_requests": "requests",
 }
 
@@ -375,6 +377,10 @@ class KindActions(SessionScreen):
             ),
             numbered,
         )
+
+    def action_paper_rank(self) -> None:
+        """One paper sheet of a rank step: its number, then its ranking or its scores."""
+        paper_rank(self, self._try)
 
     # ------------------------------------------------------------ requests
 

@@ -292,6 +292,8 @@
                    item.kind === "vote" ? "That dot was not placed: " :
                    item.kind === "place" ? "“" + short(item.text) + "” was not sorted: " :
                    item.kind === "unplace" ? "“" + short(item.text) + "” was not taken out: " :
+                   item.kind === "ranking" ? "Your ranking was not saved: " :
+                   item.kind === "score" ? "“" + short(item.text) + "” was not scored: " :
                    item.kind === "unvote" ? "That dot was not taken back: " :
                    item.kind === "rating" ? "Your rating was not saved: " : "";
         showAlert(what + (r.data.error || "error " + r.status + "."));
@@ -995,6 +997,167 @@
     if (!items.length) list.appendChild(el("li", "hint", "Nothing to sort yet."));
   }
 
+  // rank -----------------------------------------------------------------
+  // No dragging (WCAG 2.5.7): a ranking is a select per place (1st, 2nd ...), sent whole;
+  // a score is a select per criterion under each item, sent as soon as it changes.
+
+  function rankTexts(pub) {
+    var texts = {};
+    (pub.items || []).forEach(function (i) { texts[i.id] = i.text; });
+    return texts;
+  }
+
+  function scoresWithPending(mine) {
+    var given = JSON.parse(JSON.stringify(mine.scores || {}));
+    outbox.forEach(function (item) {
+      if (item.step !== mine.step || item.kind !== "score") return;
+      var b = item.body;
+      given[b.item] = given[b.item] || {};
+      if (b.value === null) delete given[b.item][b.criterion];
+      else given[b.item][b.criterion] = b.value;
+    });
+    return given;
+  }
+
+  function renderRank(pub, mine, input, step) {
+    var items = pub.items || [];
+    var open = input.status !== "closed" && !step.locked;
+    var ranking = input.mode === "rank";
+    $("rank-h").textContent = ranking ? "Rank your top " + input.top : "Score each item";
+    var hint = input.status === "closed" ? "Closed: the results are below." : !open ? "" : ranking
+      ? "Choose an item for each place, best first, then save. Each item goes in one place."
+      : "Choose a score for each item on each line.";
+    if (pub.unseen) hint += (hint ? " " : "") + pub.unseen + " note(s) are not shown until the facilitator reveals them.";
+    $("rank-hint").textContent = hint;
+    show($("rank-hint"), !!hint);
+    show($("rank-form"), ranking);
+    show($("score-items"), !ranking);
+    if (ranking) renderRanking(items, mine, input, open);
+    else renderScoring(items, mine, input, open);
+    renderRankResults(pub, input);
+  }
+
+  function renderRanking(items, mine, input, open) {
+    var places = $("rank-places");
+    var keep = {};  // a choice not yet saved survives a refresh from the server
+    Array.prototype.forEach.call(places.querySelectorAll("select"), function (s) {
+      if (s.dataset.dirty) keep[s.dataset.place] = s.value;
+    });
+    clear(places);
+    var mineNow = mine.ranking || [];
+    var count = Math.min(input.top, items.length);
+    for (var p = 0; p < count; p++) {
+      var li = el("li");
+      var id = "rank-place-" + p;
+      var label = el("label", null, "Place " + (p + 1));
+      label.setAttribute("for", id);
+      var select = el("select");
+      select.id = id;
+      select.dataset.place = String(p);
+      select.dataset.focusKey = "rank:" + p;
+      select.disabled = !open;
+      var none = el("option", null, "(none)");
+      none.value = "";
+      select.appendChild(none);
+      items.forEach(function (item) {
+        var option = el("option", null, short(item.text));
+        option.value = item.id;
+        select.appendChild(option);
+      });
+      select.value = p in keep ? keep[p] : (mineNow[p] || "");
+      if (p in keep) select.dataset.dirty = "1";
+      select.addEventListener("change", function (ev) { ev.target.dataset.dirty = "1"; });
+      li.appendChild(label);
+      li.appendChild(select);
+      places.appendChild(li);
+    }
+    if (!items.length) places.appendChild(el("li", "hint", "Nothing to rank yet."));
+    $("rank-save").disabled = !open || !items.length;
+  }
+
+  function renderScoring(items, mine, input, open) {
+    var given = scoresWithPending(mine);
+    var list = $("score-items");
+    clear(list);
+    items.forEach(function (item) {
+      var row = el("li", "sort-item");
+      row.appendChild(el("div", "text", item.text));
+      input.criteria.forEach(function (crit) {
+        var id = "score-" + item.id + "-" + crit.id;
+        var label = el("label", null, crit.label + " ");
+        label.setAttribute("for", id);
+        var select = el("select");
+        select.id = id;
+        select.dataset.focusKey = "score:" + item.id + ":" + crit.id;
+        select.disabled = !open;
+        var none = el("option", null, "(not scored)");
+        none.value = "";
+        select.appendChild(none);
+        for (var v = crit.scale_min; v <= crit.scale_max; v++) {
+          var words = v === crit.scale_min && crit.low_label ? " — " + crit.low_label
+            : v === crit.scale_max && crit.high_label ? " — " + crit.high_label : "";
+          var option = el("option", null, String(v) + words);
+          option.value = String(v);
+          select.appendChild(option);
+        }
+        var had = (given[item.id] || {})[crit.id];
+        select.value = had === undefined ? "" : String(had);
+        select.addEventListener("change", function () {
+          var value = select.value === "" ? null : Number(select.value);
+          enqueue({ kind: "score", method: "POST", path: "command", text: item.text,
+                    body: { type: "score_item", item: item.id, criterion: crit.id, value: value } });
+        });
+        var line = el("div", "score-line");
+        line.appendChild(label);
+        line.appendChild(select);
+        row.appendChild(line);
+      });
+      list.appendChild(row);
+    });
+    if (!items.length) list.appendChild(el("li", "hint", "Nothing to score yet."));
+  }
+
+  function renderRankResults(pub, input) {
+    var results = pub.results;
+    var list = $("rank-results");
+    clear(list);
+    show($("rank-results-h"), !!results);
+    show(list, !!results);
+    if (!results) return;
+    var texts = rankTexts(pub);
+    results.rows.forEach(function (row) {
+      if (input.mode === "rank") {
+        list.appendChild(el("li", null, row.place + ". " + texts[row.item] + " — " + row.points +
+                                        (row.points === 1 ? " point" : " points")));
+      } else {
+        var parts = input.criteria.map(function (crit, i) {
+          var m = row.means[i];
+          return crit.label + " " + (m === null ? "–" : m.toFixed(1)) + " (" + row.counts[i] + ")";
+        });
+        list.appendChild(el("li", null, texts[row.item] + ": " + parts.join(", ")));
+      }
+    });
+    (results.quadrants || []).forEach(function (q) {
+      var names = q.items.map(function (id) { return texts[id]; }).filter(Boolean);
+      list.appendChild(el("li", null, "2x2 · " + q.name + ": " + (names.length ? names.join("; ") : "–")));
+    });
+  }
+
+  $("rank-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var chosen = [];
+    Array.prototype.forEach.call($("rank-places").querySelectorAll("select"), function (s) {
+      if (s.value) chosen.push(s.value);
+    });
+    var twice = chosen.filter(function (id, i) { return chosen.indexOf(id) !== i; });
+    if (twice.length) { showAlert("The same item is in two places: choose each item once."); return; }
+    hideAlert();
+    Array.prototype.forEach.call($("rank-places").querySelectorAll("select"), function (s) {
+      delete s.dataset.dirty;
+    });
+    enqueue({ kind: "ranking", method: "POST", path: "command", body: { type: "submit_ranking", items: chosen } });
+  });
+
   // A stacked bar: each bucket's share of the people who sorted, with its count in words.
   function sortResultRow(label, counts, buckets, total) {
     var item = el("li");
@@ -1309,7 +1472,7 @@
   // The phone page's table keyed by input kind (tests/test_input_kinds.py checks that every
   // kind the server knows has an entry): which panels it shows, and how it fills them.
   var PANELS = ["notes-panel", "vote-panel", "rating-panel", "clusters-panel", "actions-panel",
-                "words-panel", "questions-panel", "sort-panel", "requests-panel"];
+                "words-panel", "questions-panel", "sort-panel", "requests-panel", "rank-panel"];
   var NO_SCREEN = { panels: function () { return []; }, render: function () {} };
   var SCREENS = {
     notes: { panels: function () { return ["notes-panel"]; }, render: renderNotes },
@@ -1322,6 +1485,7 @@
       render: renderVote
     },
     sort: { panels: function () { return ["sort-panel"]; }, render: renderSort },
+    rank: { panels: function () { return ["rank-panel"]; }, render: renderRank },
     rating: { panels: function () { return ["rating-panel"]; }, render: renderRating },
     cluster: {
       panels: function () { return ["clusters-panel"]; },
