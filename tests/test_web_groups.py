@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from factories import make_plan
+from helpers.waiting import until
 from sessionkit.core import commands as c
 from sessionkit.core import groups
 from sessionkit.core.engine import Engine
@@ -165,6 +166,9 @@ async def test_the_other_members_get_their_new_part_on_the_stream(engine):
         outsider = next(p for p, _ in people if p not in group.members)
         hub = app.state.context.hub
         streams = {pid: hub.connect(pid) for pid, _ in people}
+        # The step change's own notice goes out after a short delay: let it go first, so
+        # what the streams hold afterwards is only what the note caused.
+        await until(lambda: hub._flush_handle is None, "the step change's notice")
         for connection in streams.values():
             connection.pending = connection.pending_me = None
         added = await client.post(
