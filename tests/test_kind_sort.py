@@ -460,7 +460,7 @@ def test_check_locates_a_kept_that_cannot_apply() -> None:
         _, findings = resolve(plan, methods)
         assert [(path[-1], code) for path, _, code in findings] == [("kept", "from")]
         assert says in findings[0][1]
-    with pytest.raises(ValueError, match="choose one of top, kept, not several"):
+    with pytest.raises(ValueError, match="choose top or kept, not both"):
         make_plan(
             [
                 {"method": "recognise"},

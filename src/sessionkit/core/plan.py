@@ -97,8 +97,10 @@ class AgendaItem(Strict):
                 f"{' and '.join(filters)} choose{'s' * (len(filters) == 1)} among carried "
                 'items: add from = "..."'
             )
-        if len(filters) > 1:
-            raise ValueError(f"choose one of {', '.join(filters)}, not several")
+        if len(filters) == 2:
+            raise ValueError(f"choose {filters[0]} or {filters[1]}, not both")
+        if len(filters) > 2:
+            raise ValueError(f"choose one of {', '.join(filters)}")
         if self.into is not None and self.source is None:
             raise ValueError('into names the step that takes carried items: add from = "..."')
         return self
