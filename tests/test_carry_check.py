@@ -197,7 +197,7 @@ def test_from_on_a_method_without_a_vote_step(tmp_path, methods):
     problem = one_problem(check(tmp_path, methods, text))
     assert problem.field == "days[0].agenda[3].from"
     assert problem.message == (
-        "method 'seeing-the-knot' has no vote or sort step, so nothing can work on carried items"
+        "method 'seeing-the-knot' has no vote, sort or rank step, so nothing can work on carried items"
     )
 
 
@@ -209,7 +209,8 @@ def test_into_a_step_that_cannot_take_items(tmp_path, methods):
         line_of(text, 'into = "options"'),
     )
     assert (
-        problem.message == "step 'options' is a notes step: only a vote or sort step can take items"
+        problem.message
+        == "step 'options' is a notes step: only a vote, sort or rank step can take items"
     )
     text = swap(PLAN, 'from = "themes.group"', 'from = "themes.group"\ninto = "vot"')
     assert one_problem(check(tmp_path, methods, text)).message == (

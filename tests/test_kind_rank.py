@@ -343,3 +343,31 @@ def test_check_locates_a_bad_top_no_criteria_and_a_bad_scale(tmp_path) -> None:
     assert found[("scale.toml", 33, "steps[1].input.criteria[0].scale_max")] == (
         "the scale of 'impact' runs from 5 to 1: scale_max must be above scale_min"
     )
+
+
+def test_a_rank_step_ranks_items_carried_from_an_earlier_agenda_item() -> None:
+    """`from` on a method whose only taker is a rank step: the carried notes come first,
+    phones may rank them, and nothing else from the source is accepted."""
+    gather = make_method("gather", [step("ideas", {"kind": "notes"})])
+    order = make_method(
+        "order",
+        [
+            step("own", {"kind": "notes"}),
+            step("rank", {"kind": "rank", "target_step": "own", "top": 2}),
+        ],
+    )
+    plan = make_plan([{"method": "gather"}, {"method": "order", "from": "gather.ideas"}])
+    engine = make_engine(plan, {gather.id: gather, order.id: order})
+    engine.execute(c.StartSession())
+    ann = join(engine)
+    first, second = (engine.execute(c.AddNote(text=t)).data["note"] for t in ("One", "Two"))
+    engine.execute(c.GoTo(item=1, step=0))
+    (own,) = (engine.execute(c.AddNote(text="Three")).data["note"],)
+    engine.execute(c.NextStep())
+    assert engine.rank_targets() == [first, second, own]
+    rank(engine, [second, own], ann)
+    assert rankings(engine.state, "1.1") == {ann: [second, own]}
+    with pytest.raises(Rejected, match="not one of the things being ranked"):
+        rank(engine, ["n999"], ann)
+    table = Record.from_engine(engine).rank("1.1")  # the record counts the carried ones too
+    assert table is not None and {label for _, label, _, _ in table.ranked} >= {"Two", "Three"}

@@ -359,7 +359,7 @@ def test_a_method_with_a_vote_and_a_sort_must_say_which_takes_carried_items() ->
     plan = make_plan([{"method": "recognise"}, {"method": "both", "from": "recognise.worst"}])
     _, findings = resolve(plan, methods)
     assert [message for _, message, _ in findings] == [
-        "method 'both' has several vote or sort steps ('dots', 'judge'): say which takes the "
+        "method 'both' has several vote, sort or rank steps ('dots', 'judge'): say which takes the "
         'items with into = "dots"'
     ]
     plan = make_plan(

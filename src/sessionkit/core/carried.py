@@ -140,6 +140,8 @@ def step_items(state: SessionState, items: Items, key: str) -> list[str]:
         return vote_targets(state, items, key)
     if spec.kind == "sort":
         return sort_targets(state, items, key)
+    if spec.kind == "rank":
+        return rank_targets(state, items, key)
     return [n.id for n in state.notes.values() if n.step == key and not n.hidden]
 
 
@@ -156,7 +158,15 @@ def vote_targets(state: SessionState, items: Items, key: str) -> list[str]:
 
 def sort_targets(state: SessionState, items: Items, key: str) -> list[str]:
     """Ids the sort step at ``key`` places: carried ones first, then its target step's."""
-    own = read.sort_targets(state, items, key)
+    return _carried_first(state, items, key, read.sort_targets(state, items, key))
+
+
+def rank_targets(state: SessionState, items: Items, key: str) -> list[str]:
+    """Ids the rank step at ``key`` ranks or scores: carried ones first, then its own."""
+    return _carried_first(state, items, key, read.rank_targets(state, items, key))
+
+
+def _carried_first(state: SessionState, items: Items, key: str, own: list[str]) -> list[str]:
     came = carried(state, items, key)
     if came is None or not came.ids:
         return own

@@ -150,8 +150,8 @@ class Engine:
         return carrying.sort_targets(self.state, self.items, key or self.state.step_key)
 
     def rank_targets(self, key: str | None = None) -> list[str]:
-        """Ids a rank step ranks or scores, in board order."""
-        return read.rank_targets(self.state, self.items, key or self.state.step_key)
+        """Ids a rank step ranks or scores, in board order (carried ones first)."""
+        return carrying.rank_targets(self.state, self.items, key or self.state.step_key)
 
     def carried(self, key: str | None = None) -> carrying.Carried | None:
         """What the step took from an earlier agenda item, with a sentence saying so."""

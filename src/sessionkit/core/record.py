@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from sessionkit.core import read
 from sessionkit.core.agenda import TimedAgenda, TimedItem, time_plan
-from sessionkit.core.carried import carry_caption, sort_targets
+from sessionkit.core.carried import carry_caption, rank_targets, sort_targets
 from sessionkit.core.inputs import KINDS
 from sessionkit.core.inputs.canvas import CanvasInput, GridView, RegionView, grid, regions
 from sessionkit.core.inputs.cluster import ClusterInput
@@ -503,7 +503,7 @@ class Record(BaseModel):
         spec = read.spec_at(items, key)
         if not isinstance(spec, RankInput):
             return None
-        return rank_table(self.state, key, spec, read.rank_targets(self.state, items, key))
+        return rank_table(self.state, key, spec, rank_targets(self.state, items, key))
 
     def voters(self, key: str) -> int:
         return sum(1 for ballot in self.state.votes.get(key, {}).values() if any(ballot.values()))

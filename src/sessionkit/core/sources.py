@@ -20,7 +20,7 @@ from sessionkit.core.fields import FieldPath
 from sessionkit.core.method import Method, Step
 from sessionkit.core.plan import AgendaItem, Plan
 
-TAKES_ITEMS = ("vote", "sort")
+TAKES_ITEMS = ("vote", "sort", "rank")
 """Input kinds a plan may point at earlier items. A cluster step is not one yet: a note
 belongs to one cluster, so clustering it again would undo the earlier clustering."""
 
@@ -230,14 +230,15 @@ def _into(where: FieldPath, item: AgendaItem, method: Method) -> tuple[int, Find
     if not takers:
         return 0, (
             (*where, "from"),
-            f"method '{method.id}' has no vote or sort step, so nothing can work on carried items",
+            f"method '{method.id}' has no vote, sort or rank step, so nothing can work on "
+            "carried items",
             "from",
         )
     names = ", ".join(f"'{ids[i]}'" for i in takers)
     return 0, (
         (*where, "from"),
-        f"method '{method.id}' has several vote or sort steps ({names}): say which takes the items "
-        f'with into = "{ids[takers[0]]}"',
+        f"method '{method.id}' has several vote, sort or rank steps ({names}): say which "
+        f'takes the items with into = "{ids[takers[0]]}"',
         "from",
     )
 
@@ -246,9 +247,12 @@ def _cannot_take(step: Step) -> str:
     if step.input.kind == "cluster":
         return (
             f"step '{step.id}' is a cluster step: it cannot take notes from another agenda "
-            "item yet (a note belongs to one cluster); carry them into a vote or sort step"
+            "item yet (a note belongs to one cluster); carry them into a vote, sort or rank step"
         )
-    return f"step '{step.id}' is a {step.input.kind} step: only a vote or sort step can take items"
+    return (
+        f"step '{step.id}' is a {step.input.kind} step: only a vote, sort or rank step can "
+        "take items"
+    )
 
 
 def _source_item(

@@ -193,7 +193,8 @@ def _person(actor: str, paper: int | None) -> str:
 
 
 def _own_item(ctx: RuleContext, key: str, spec: RankInput, item: str) -> bool:
-    return is_item(ctx.state, ctx.sibling_key(key, spec.target_step), spec.as_sort(), item)
+    own = is_item(ctx.state, ctx.sibling_key(key, spec.target_step), spec.as_sort(), item)
+    return own or item in ctx.carried_targets(key)
 
 
 def _submit(ctx: RuleContext, cmd: SubmitRanking, actor: str) -> Event:
