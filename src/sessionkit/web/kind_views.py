@@ -32,15 +32,13 @@ class Views(Protocol):
 # ---------------------------------------------------------------- sort
 
 
-def public_sort(views: Views, key: str, spec: SortInput, step_state: StepState) -> dict[str, Any]:
-    """The items to sort (notes the room may not see yet are counted, not shown), and
-    once the facilitator closes the sort, the counts per bucket, ordered by ``order_by``."""
-    engine = views.engine
-    state = engine.state
-    closed = step_state.vote == "closed"
+def shown_items(views: Views, ids: list[str]) -> tuple[list[dict[str, Any]], int]:
+    """The items of a sort or rank as a phone may see them (clusters by their label,
+    notes by their text), and how many notes the room may not see yet (counted only)."""
+    engine, state = views.engine, views.engine.state
     items: list[dict[str, Any]] = []
     unseen = 0
-    for item in engine.sort_targets(key):
+    for item in ids:
         cluster = state.clusters.get(item)
         if cluster is not None:
             items.append({"id": item, "text": cluster.label, "cluster": True})
@@ -48,6 +46,16 @@ def public_sort(views: Views, key: str, spec: SortInput, step_state: StepState) 
             items.append({"id": item, "text": state.notes[item].text})
         else:
             unseen += 1
+    return items, unseen
+
+
+def public_sort(views: Views, key: str, spec: SortInput, step_state: StepState) -> dict[str, Any]:
+    """The items to sort (notes the room may not see yet are counted, not shown), and
+    once the facilitator closes the sort, the counts per bucket, ordered by ``order_by``."""
+    engine = views.engine
+    state = engine.state
+    closed = step_state.vote == "closed"
+    items, unseen = shown_items(views, engine.sort_targets(key))
     out: dict[str, Any] = {
         "input": {
             "kind": "sort",

@@ -12,23 +12,14 @@ from typing import Any
 from sessionkit.core.inputs.rank import RankInput, rankings, scores
 from sessionkit.core.inputs.rank_tally import people, quadrant_groups, rank_results, score_results
 from sessionkit.core.state import StepState
-from sessionkit.web.kind_views import PUBLIC_VIEWER, Views
+from sessionkit.web.kind_views import Views, shown_items
 
 
 def public_rank(views: Views, key: str, spec: RankInput, step_state: StepState) -> dict[str, Any]:
     engine = views.engine
     state = engine.state
     closed = step_state.vote == "closed"
-    items: list[dict[str, Any]] = []
-    unseen = 0
-    for item in engine.rank_targets(key):
-        cluster = state.clusters.get(item)
-        if cluster is not None:
-            items.append({"id": item, "text": cluster.label, "cluster": True})
-        elif engine.visible_to(item, PUBLIC_VIEWER):
-            items.append({"id": item, "text": state.notes[item].text})
-        else:
-            unseen += 1
+    items, unseen = shown_items(views, engine.rank_targets(key))
     out: dict[str, Any] = {
         "input": {
             "kind": "rank",

@@ -66,6 +66,27 @@ def not_earlier(name: str, earlier: Mapping[str, InputSpec]) -> str:
     )
 
 
+def target_problems(
+    target_step: str, target: str, earlier: Mapping[str, InputSpec], doing: str
+) -> Problems:
+    """What is wrong with the ``target_step`` a vote, sort or rank works on: it must be an
+    earlier step that makes ``target`` (notes, or clusters); ``doing`` says what to them."""
+    spec = earlier.get(target_step)
+    if spec is None:
+        return [(("target_step",), not_earlier(target_step, earlier))]
+    fits = spec.kind == "cluster" if target == "clusters" else spec.collects_notes
+    if fits:
+        return []
+    wanted = "cluster" if target == "clusters" else "notes or canvas"
+    return [
+        (
+            ("target_step",),
+            f"step '{target_step}' collects {spec.kind}, so there are no "
+            f"{target} to {doing} (expected a step collecting {wanted})",
+        )
+    ]
+
+
 def source_keys(ctx: RuleContext, key: str, spec: ClusterInput) -> list[str]:
     return [ctx.sibling_key(key, source) for source in spec.source_steps]
 

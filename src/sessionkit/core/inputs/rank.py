@@ -25,7 +25,7 @@ from sessionkit.core.command import ClientId, Command, ShortId
 from sessionkit.core.errors import Rejected
 from sessionkit.core.fields import Kebab, Strict
 from sessionkit.core.inputs.base import InputKind, InputSpec, Problems, RuleContext
-from sessionkit.core.inputs.cluster import not_earlier
+from sessionkit.core.inputs.cluster import target_problems
 from sessionkit.core.inputs.sort import PAPER, SortInput, is_item
 from sessionkit.core.state import FACILITATOR, Event, SessionState, StepState
 from sessionkit.core.text import CleanStr
@@ -100,21 +100,7 @@ class RankInput(InputSpec):
                         f"the scale of '{crit.id}' has {steps} points: at most {MAX_SCALE_STEPS}",
                     )
                 )
-        target = earlier.get(self.target_step)
-        if target is None:
-            found.append((("target_step",), not_earlier(self.target_step, earlier)))
-            return found
-        fits = target.kind == "cluster" if self.target == "clusters" else target.collects_notes
-        if not fits:
-            wanted = "cluster" if self.target == "clusters" else "notes or canvas"
-            found.append(
-                (
-                    ("target_step",),
-                    f"step '{self.target_step}' collects {target.kind}, so there are no "
-                    f"{self.target} to {self.mode} (expected a step collecting {wanted})",
-                )
-            )
-        return found
+        return [*found, *target_problems(self.target_step, self.target, earlier, self.mode)]
 
     def as_sort(self) -> SortInput:
         """The same target as a sort's, to reuse its item rules."""

@@ -20,7 +20,7 @@ from sessionkit.core.command import ClientId, Command, ShortId
 from sessionkit.core.errors import Rejected
 from sessionkit.core.fields import Kebab
 from sessionkit.core.inputs.base import InputKind, InputSpec, Problems, RuleContext
-from sessionkit.core.inputs.cluster import not_earlier
+from sessionkit.core.inputs.cluster import target_problems
 from sessionkit.core.state import FACILITATOR, Event, SessionState, StepState
 from sessionkit.core.text import CleanStr
 
@@ -71,20 +71,7 @@ class SortInput(InputSpec):
         if self.order_by and self.order_by not in self.buckets:  # located at its own line
             listed = ", ".join(f"'{b}'" for b in self.buckets)
             return [(("order_by",), f"'{self.order_by}' is not one of the buckets ({listed})")]
-        target = earlier.get(self.target_step)
-        if target is None:
-            return [(("target_step",), not_earlier(self.target_step, earlier))]
-        fits = target.kind == "cluster" if self.target == "clusters" else target.collects_notes
-        if fits:
-            return []
-        wanted = "cluster" if self.target == "clusters" else "notes or canvas"
-        return [
-            (
-                ("target_step",),
-                f"step '{self.target_step}' collects {target.kind}, so there are no "
-                f"{self.target} to sort (expected a step collecting {wanted})",
-            )
-        ]
+        return target_problems(self.target_step, self.target, earlier, "sort")
 
 
 # ---------------------------------------------------------------- results
