@@ -6,6 +6,7 @@ loader can locate and suggest a fix for, instead of a silently ignored line.
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -150,7 +151,18 @@ class Source(Strict):
     title: CleanStr = Field(min_length=1)
     author: CleanStr = ""
     url: str = ""
+    url_status: Literal["confirmed", "unconfirmed"] = "unconfirmed"
+    """Whether someone opened ``url`` and found the source there (on ``checked``).
+    Unconfirmed until a person says so: a link nobody checked is shown as such."""
+    checked: dt.date | None = None
+    """When the link and the licence were last checked."""
     licence: CleanStr = ""
+    licence_url: str = ""
+    """Where the licence text is (for a Creative Commons licence, its deed)."""
+    attribution: CleanStr = ""
+    """The attribution wording the source asks for, as it asks for it."""
+    changes: CleanStr = ""
+    """What this text changed from the source (a licence such as CC BY-SA asks for it)."""
     relation: Literal["adapted from", "inspired by", "cites", "see also"] = "inspired by"
 
 
