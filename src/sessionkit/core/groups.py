@@ -96,6 +96,10 @@ def form(state: SessionState, items: Items, key: str, spec: GroupsSpec, formatio
     if spec.join is not None:
         joined = _joined(state, read.sibling_key(items, key, spec.join), spec, people, rng)
         return Formed(joined, [None] * len(joined), notice(spec, joined))
+    if spec.same_as is not None:
+        kept = _kept(state, read.sibling_key(items, key, spec.same_as), people)
+        if kept:
+            return Formed(kept, [None] * len(kept), notice(spec, kept))
     rng.shuffle(people)
     if spec.by == "role":
         mixed = mixing.by_role(people, {p: state.participants[p].role for p in people}, spec.size)
@@ -108,6 +112,22 @@ def form(state: SessionState, items: Items, key: str, spec: GroupsSpec, formatio
         out.append(people[start : start + n])
         start += n
     return Formed(out, [None] * len(out), notice(spec, out))
+
+
+def _kept(state: SessionState, source: str, people: list[str]) -> list[list[str]]:
+    """The groups of an earlier step as they are now (present members, same order, so
+    the same letters), with anyone not in one placed in the smallest. Empty when that
+    step has no groups yet (the facilitator skipped it): then groups are mixed afresh."""
+    here = set(people)
+    kept = [[m for m in present(state, g) if m in here] for g in current(state, source)]
+    kept = [members for members in kept if members]
+    if not kept:
+        return []
+    placed = {m for members in kept for m in members}
+    for person in people:
+        if person not in placed:
+            min(kept, key=len).append(person)
+    return kept
 
 
 def _joined(

@@ -24,6 +24,9 @@ class GroupsSpec(Strict):
     join: Kebab | None = None
     """An earlier grouped step of the method: its groups are joined to make these (two
     pairs make a four), instead of mixing everyone afresh."""
+    same_as: Kebab | None = None
+    """An earlier grouped step whose groups this step keeps: the same people together
+    again (round two and three of a trio), newcomers placed in the smallest group."""
     pick: bool = False
     """Each group picks one of its notes to take forward (any member, or the facilitator)."""
     max_per_group: int = Field(default=5, ge=1, le=100)
@@ -45,8 +48,17 @@ class GroupsSpec(Strict):
                 'by = "role" mixes the roles in each group; groups of one role are not '
                 "supported (leave out mix, or set mix = true)"
             )
-        if self.by is not None and self.join is not None:
-            raise ValueError(f'join and by = "{self.by}" are two ways to form groups: choose one')
+        ways = [
+            name
+            for name, given in (
+                ("join", self.join),
+                ("same_as", self.same_as),
+                (f'by = "{self.by}"', self.by),
+            )
+            if given is not None
+        ]
+        if len(ways) > 1:
+            raise ValueError(f"{' and '.join(ways)} are ways to form groups: choose one")
         return self
 
     def describe(self) -> str:
@@ -58,6 +70,8 @@ class GroupsSpec(Strict):
         parts = [words]
         if self.join:
             parts.append(f"joining the groups of '{self.join}'")
+        if self.same_as:
+            parts.append(f"the same groups as '{self.same_as}'")
         parts.append(f"up to {self.max_per_group} notes per group")
         if self.pick:
             parts.append("each group picks one note")
@@ -178,6 +192,8 @@ def method_problems(steps: Sequence[Any], group_size_max: int) -> list[tuple[Fie
                             f"cannot be joined into smaller or equal groups of {spec.size}",
                         )
                     )
+            if spec.same_as is not None:
+                problems.extend(_same_as_problems(spec, earlier.get(spec.same_as), earlier, where))
         if getattr(step.input, "picked_only", False):
             for n, name in enumerate(step.input.source_steps):
                 source = earlier.get(name)
@@ -191,3 +207,30 @@ def method_problems(steps: Sequence[Any], group_size_max: int) -> list[tuple[Fie
                     )
         earlier[step.id] = step
     return problems
+
+
+def _same_as_problems(
+    spec: GroupsSpec, source: Any, earlier: dict[str, Any], where: FieldPath
+) -> list[tuple[FieldPath, str]]:
+    """A step keeping an earlier step's groups: that step must be earlier, grouped and
+    of the same size (late joiners are placed by this step's size)."""
+    at: FieldPath = (*where, "same_as")
+    if source is None:
+        return [
+            (
+                at,
+                f"'{spec.same_as}' is not an earlier step of this method "
+                f"(earlier steps: {', '.join(earlier) or 'none'})",
+            )
+        ]
+    if source.groups is None:
+        return [(at, f"step '{spec.same_as}' is not done in groups, so there are none to keep")]
+    if source.groups.size != spec.size:
+        return [
+            (
+                (*where, "size"),
+                f"this step keeps the groups of '{spec.same_as}', which are of "
+                f"{source.groups.size}: give it size = {source.groups.size} too",
+            )
+        ]
+    return []
