@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from factories import make_plan
+from factories import make_method, make_plan, step
 from helpers.waiting import until
 from sessionkit.core import commands as c
 from sessionkit.core import groups
@@ -181,3 +181,26 @@ async def test_the_other_members_get_their_new_part_on_the_stream(engine):
         assert b'"text":"For us"' in pushed
         assert streams[writer].pending_me is None  # the answer already carried it
         assert streams[outsider].pending_me is None and streams[outsider].pending is None
+
+
+@pytest.mark.parametrize("anonymous", [True, False])
+async def test_a_grouped_discussion_names_the_group_only_when_it_says_so(anonymous: bool):
+    # Troika Consulting's trios talk, writing nothing: anonymous = false lets the phones
+    # say who is together, so the three can find each other in a busy room.
+    method = make_method(
+        "talk-in-threes",
+        [step("talk", {"kind": "discussion", "anonymous": anonymous}, groups={"size": 3})],
+    )
+    engine = Engine(make_plan([{"method": method.id}]), {method.id: method}, run_id="trios")
+    app = create_app(engine, token=TOKEN, limits=fast_limits())
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://phone"
+    ) as client:
+        people = [await join(client, name) for name in ("Ana", "Bo", "Cy")]
+        engine.execute(c.StartSession())
+        view = await state_of(client, people[0][1])
+    named = view["me"]["group"]["with_names"]
+    if anonymous:
+        assert named is None and view["me"]["group"]["size"] == 3
+    else:
+        assert sorted(named) == ["Bo", "Cy"]

@@ -324,7 +324,9 @@ def _render_steps(method: Method) -> list[RenderableType]:
             limit = getattr(step.input, "max_per_person", None)
             described = step.input.describe().replace(f"up to {limit} per person; ", "")
             body[0] = ("Input: ", Text(described))
-            body.insert(1, ("Groups: ", Text(step.groups.describe())))
+            body.insert(
+                1, ("Groups: ", Text(step.groups.describe(collects_notes=step.collects_notes)))
+            )
         if step.facilitator_notes:
             body.append(("Facilitator: ", Text(step.facilitator_notes)))
         parts.extend(_hanging(Text(label, style="dim"), value, indent=5) for label, value in body)

@@ -61,7 +61,9 @@ class GroupsSpec(Strict):
             raise ValueError(f"{' and '.join(ways)} are ways to form groups: choose one")
         return self
 
-    def describe(self) -> str:
+    def describe(self, *, collects_notes: bool = True) -> str:
+        """One line for ``sessionkit show`` (a grouped discussion writes no notes, so
+        its limit and pick are not mentioned)."""
         words = {2: "pairs", 3: "threes", 4: "fours"}.get(self.size, f"groups of {self.size}")
         if self.by == "table":
             words = "a group per table"
@@ -72,8 +74,9 @@ class GroupsSpec(Strict):
             parts.append(f"joining the groups of '{self.join}'")
         if self.same_as:
             parts.append(f"the same groups as '{self.same_as}'")
-        parts.append(f"up to {self.max_per_group} notes per group")
-        if self.pick:
+        if collects_notes:
+            parts.append(f"up to {self.max_per_group} notes per group")
+        if self.pick and collects_notes:
             parts.append("each group picks one note")
         return ", ".join(parts)
 

@@ -12,6 +12,12 @@ class DiscussionInput(InputSpec):
 
     kind: Literal["discussion"]
     summary: bool = True
+    anonymous: bool = True
+    """Only what a grouped discussion tells phones: ``false`` names who is together
+    ("You are in group C with Ana and Bo"), so people can find each other."""
+
+    def is_anonymous(self) -> bool:
+        return self.anonymous
 
     def describe(self) -> str:
         return "discussion" + (" (the facilitator may type a summary)" if self.summary else "")

@@ -237,8 +237,9 @@ class RunScreen(KindActions, PeopleKeys, GroupActions):
             )
         if action == "paper":
             return kind in ("vote", "rating")
-        if action == "summary":
-            return kind not in ("waiting",)
+        if action == "summary":  # a discussion with summary = false asks for none
+            step = self.engine.step_def()[1] if self.engine.state.started else None
+            return kind != "waiting" and getattr(step.input if step else None, "summary", True)
         if action == "export":
             return self.host.can_export or None
         return super().applies(action, parameters)
