@@ -117,3 +117,38 @@ def phone_line(lead: Safeguarding | None) -> str:
 
 NO_LEAD = "No safeguarding lead named: ! to set one"
 """What the facilitator is told once when a run with no lead opens."""
+
+
+# What the facilitator's safeguarding screen (``!``) says, kept with the rules so the
+# screen and the guide (docs/safeguarding.md) tell the same story.
+
+IMMEDIATE = (
+    "Pause the activity: the session can wait.",
+    "Call 999 if a life is at risk.",
+    "Tell the safeguarding lead now, not after the session.",
+)
+"""If anything said or written suggests someone is in immediate danger."""
+
+SAME_DAY = (
+    "Tell the safeguarding lead the same day.",
+    "Write down what was said or written, in the person's own words, and when.",
+    "Do not investigate or ask leading questions in the room.",
+    "Never try to find out in the room who wrote an anonymous note.",
+)
+"""For any other worry about someone's safety."""
+
+DUTIES = (
+    ("England", "Care Act 2014, section 42 (adults); Working Together to Safeguard Children"),
+    (
+        "Wales",
+        "Social Services and Well-being (Wales) Act 2014, Part 7 (duty to report: "
+        "sections 128 and 130); Wales Safeguarding Procedures",
+    ),
+    (
+        "Scotland",
+        "Adult Support and Protection (Scotland) Act 2007, Part 1; National Guidance "
+        "for Child Protection in Scotland",
+    ),
+    ("Northern Ireland", "Adult Safeguarding: Prevention and Protection in Partnership (2015)"),
+)
+"""The duties that apply, one line per nation (docs/safeguarding.md says more)."""
