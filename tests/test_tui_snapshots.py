@@ -49,6 +49,8 @@ def workshop() -> tuple[Engine, FixedClock]:
     """The sample workshop, started, with notes from three people and a paper note."""
     clock = FixedClock()
     engine = Engine(sample_plan(), sample_methods(), clock=clock, run_id="snapshot")
+    # A lead named, so no "no safeguarding lead" notice covers the board.
+    engine.execute(c.SetSafeguarding(lead="Sam Jones, team manager"))
     engine.execute(c.StartSession())
     people = [
         engine.execute(c.Join(name=name), actor=NEWCOMER).data["participant"]

@@ -191,7 +191,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     for problem in problems:
         out.print(problem_text(problem), soft_wrap=True)
     for note in notes:
-        out.print(problem_text(note, "note: "), soft_wrap=True)
+        label = "warning: " if note.code == "safeguarding" else "note: "
+        out.print(problem_text(note, label), soft_wrap=True)
     methods = sum(1 for kind in files.values() if kind == "method")
     plans = sum(1 for kind in files.values() if kind == "plan")
     counted = f"{_plural(methods, 'method')} and {_plural(plans, 'plan')}"

@@ -43,6 +43,19 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         action="store_true",
         help="run a small built-in sample workshop (to try sessionkit out)",
     )
+    care = run.add_argument_group("safeguarding")
+    care.add_argument(
+        "--safeguarding-lead",
+        metavar="NAME",
+        help="who people tell if they are worried about someone's safety (name, and role "
+        "if it helps); shown on every phone, instead of the plan's [safeguarding] lead",
+    )
+    care.add_argument(
+        "--safeguarding-contact",
+        metavar="TEXT",
+        help="how to reach the safeguarding lead during the session (shown on phones "
+        "with the name; not kept in exports)",
+    )
     _add_library_options(run)
     _add_live_options(run)
     run.set_defaults(handler=cmd_run)
@@ -159,6 +172,13 @@ def build_session(
     Resolves PLAN (a plan id or file; else a method id, run on its own as a one-item
     plan). Raises :class:`PlanNotFound` with a message for a person.
     """
+    lead = _lead_from_args(args)
+    if lead is not None:
+        plain = make
+
+        def make(plan: Plan, methods: dict[str, Method]) -> Engine:
+            return plain(with_lead(plan, lead), methods)
+
     if getattr(args, "sample", False):
         from sessionkit.tui.sample import sample_methods, sample_plan
 
@@ -181,6 +201,40 @@ def build_session(
             return make(adhoc_plan(method), {method.id: method})
         raise PlanNotFound(plan_error.message, [str(p) for p in plan_error.problems]) from None
     return make(plan, library.timing_methods())
+
+
+def _lead_from_args(args: argparse.Namespace) -> dict[str, str] | None:
+    """``--safeguarding-lead`` / ``--safeguarding-contact``, checked (PlanNotFound says
+    what was wrong with which option)."""
+    name = getattr(args, "safeguarding_lead", None)
+    contact = getattr(args, "safeguarding_contact", None)
+    if name is None:
+        if contact is not None:
+            raise PlanNotFound("--safeguarding-contact needs --safeguarding-lead (who to reach)")
+        return None
+    from pydantic import ValidationError
+
+    from sessionkit.core.safeguarding import MAX_CONTACT, MAX_LEAD, Safeguarding
+
+    try:
+        Safeguarding(lead=name, contact=contact or "")
+    except ValidationError:
+        raise PlanNotFound(
+            f"--safeguarding-lead needs a name of 1 to {MAX_LEAD} characters, and "
+            f"--safeguarding-contact at most {MAX_CONTACT}"
+        ) from None
+    return {"lead": name, "contact": contact or ""}
+
+
+def with_lead(plan: Plan, given: dict[str, str]) -> Plan:
+    """The plan with the safeguarding lead given on the command line (the plan's
+    procedure is kept: it belongs to where the session is held, not to the person).
+    The run's record keeps the plan as run, so a resumed run keeps the lead."""
+    from sessionkit.core.safeguarding import Safeguarding
+
+    procedure = plan.safeguarding.procedure if plan.safeguarding else ""
+    lead = Safeguarding(lead=given["lead"], contact=given["contact"], procedure=procedure)
+    return plan.model_copy(update={"safeguarding": lead})
 
 
 # ---------------------------------------------------------------- commands

@@ -51,6 +51,7 @@ from sessionkit.core.inputs.requests import AnswerRequest, ChooseTeam, SendReque
 from sessionkit.core.inputs.sort import ClearPlacement, CloseSort, PlaceItem
 from sessionkit.core.inputs.vote import CastVote, CloseVote, OpenVote, WithdrawVote
 from sessionkit.core.inputs.words import AddWords, HideWord
+from sessionkit.core.safeguarding import SetSafeguarding
 from sessionkit.core.text import CleanStr
 
 # ------------------------------------------------------------ navigation and timer
@@ -157,6 +158,7 @@ SESSION_COMMANDS: tuple[type[Command], ...] = (
     SetJoining,
     LockInput,
     SetSummary,
+    SetSafeguarding,
 )
 """The commands every session has, whatever its steps collect."""
 
@@ -231,6 +233,7 @@ __all__ = [
     "SendRequest",
     "SetJoining",
     "SetRoleAndTable",
+    "SetSafeguarding",
     "SetSummary",
     "ShortId",
     "StartSession",

@@ -31,7 +31,7 @@ from typing import Any, Protocol
 
 from sessionkit.core import carried as carrying
 from sessionkit.core import commands as c
-from sessionkit.core import groups, people, read
+from sessionkit.core import groups, people, read, safeguarding
 from sessionkit.core.agenda import TimedAgenda, TimedItem, time_plan
 from sessionkit.core.errors import Rejected
 from sessionkit.core.fold import apply
@@ -468,6 +468,7 @@ _SESSION_RULES: dict[str, SessionRule] = {
         (c.SetRoleAndTable, people.set_role_and_table),
         (c.LockInput, Engine._do_lock_input),
         (c.SetSummary, Engine._do_set_summary),
+        (c.SetSafeguarding, safeguarding.set_safeguarding),
     )
 }
 """Command type -> the engine's own rule, for the session-wide commands."""

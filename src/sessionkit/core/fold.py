@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sessionkit.core import groups
+from sessionkit.core import groups, safeguarding
 from sessionkit.core.inputs import Fold, kind_folds
 from sessionkit.core.state import Event, Participant, SessionState, Span, StepState, Timer
 
@@ -130,6 +130,7 @@ SESSION_FOLDS: dict[str, Fold] = {
     "role_and_table_set": _on_role_and_table_set,
     "input_locked": _on_input_locked,
     "summary_set": _on_summary_set,
+    "safeguarding_set": safeguarding.fold_set,
 }
 FOLDS: dict[str, Fold] = {**SESSION_FOLDS, **groups.GROUP_FOLDS, **kind_folds()}
 EVENT_TYPES = frozenset(FOLDS)

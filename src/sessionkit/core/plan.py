@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from sessionkit.core.method import Kebab, Minutes, Strict
+from sessionkit.core.safeguarding import Safeguarding
 from sessionkit.core.text import CleanStr
 
 _CLOCK = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
@@ -172,6 +173,9 @@ class Plan(Strict):
     tables: int | None = Field(default=None, ge=1, le=100)
     """How many tables the room has: the phone asks for a table number (optional), and
     ``[steps.groups] by = "table"`` makes a group per table."""
+    safeguarding: Safeguarding | None = None
+    """The session's safeguarding lead (``[safeguarding]``), shown on every phone; the
+    facilitator can name or change one during the run (``!``)."""
 
     @field_validator("join_roles")
     @classmethod

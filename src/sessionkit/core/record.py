@@ -33,7 +33,7 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from sessionkit.core import read
+from sessionkit.core import read, safeguarding
 from sessionkit.core.agenda import TimedAgenda, TimedItem, time_plan
 from sessionkit.core.carried import carry_caption, rank_targets, sort_targets
 from sessionkit.core.inputs import KINDS
@@ -137,7 +137,18 @@ def deidentify(state: SessionState, anonymous_step: Callable[[str], bool]) -> Se
         if kind.deidentify is not None:
             kind.deidentify(clean)
     clean.receipts = {}
+    if clean.safeguarding:  # how to reach the lead was for the day: the record outlives it
+        clean.safeguarding = {**clean.safeguarding, "contact": ""}
     return clean
+
+
+def _without_contact(plan: Plan) -> Plan:
+    """The plan as a record keeps it: the safeguarding lead named, not how to reach them
+    (a work mobile, a room) once the session is over."""
+    lead = plan.safeguarding
+    if lead is None or not lead.contact:
+        return plan
+    return plan.model_copy(update={"safeguarding": lead.model_copy(update={"contact": ""})})
 
 
 class Record(BaseModel):
@@ -184,6 +195,7 @@ class Record(BaseModel):
         )
         if deidentified:
             record.state = deidentify(record.state, record.is_anonymous)
+            record.plan = _without_contact(plan)
         return record
 
     @classmethod
@@ -224,6 +236,15 @@ class Record(BaseModel):
     def started_at(self) -> float | None:
         starts = [s.started_at for s in self.state.items.values() if s.started_at is not None]
         return min(starts) if starts else None
+
+    @property
+    def safeguarding_text(self) -> str:
+        """``Sam Jones (Wales Safeguarding Procedures)``: the safeguarding lead in force
+        when the record was made, and the procedure that applied ("" if none was named)."""
+        lead = safeguarding.current(self.plan.safeguarding, self.state)
+        if lead is None:
+            return ""
+        return f"{lead.lead} ({lead.procedure})" if lead.procedure else lead.lead
 
     @property
     def roles_text(self) -> str:

@@ -253,6 +253,10 @@ class SessionState(Model):
     requests: dict[str, Request] = Field(default_factory=dict)
     teams_chosen: dict[str, dict[str, str]] = Field(default_factory=dict)
     """step key -> participant -> the team they said they belong to on that step."""
+    safeguarding: dict[str, str] | None = None
+    """The safeguarding lead the facilitator named during the run (``lead``, ``contact``,
+    ``procedure``; an empty ``lead``: none), overriding the plan's; ``None``: the plan's
+    (see :mod:`sessionkit.core.safeguarding`)."""
     receipts: dict[str, int] = Field(default_factory=dict)
     """"actor/client id" -> seq of the event it produced, so resends are not duplicated."""
     counter: int = 0

@@ -397,6 +397,8 @@ def render(record: Record) -> str:
         facts.append("roles: " + e(record.roles_text))
     if plan.facilitators:
         facts.append("facilitated by " + e(", ".join(plan.facilitators)))
+    if record.safeguarding_text:
+        facts.append("safeguarding lead: " + e(record.safeguarding_text))
     if record.state.ended_at is not None:
         facts.append(f"ended {clock_at(record.state.ended_at)}")
     body = [

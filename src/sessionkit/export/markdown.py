@@ -391,6 +391,8 @@ def render(record: Record) -> str:
         facts.append(f"**Roles:** {escape(record.roles_text)}")
     if plan.facilitators:
         facts.append(f"**Facilitators:** {escape(', '.join(plan.facilitators))}")
+    if record.safeguarding_text:
+        facts.append(f"**Safeguarding lead:** {escape(record.safeguarding_text)}")
     out.append(" · ".join(facts))
     out.append("")
     if plan.purpose:

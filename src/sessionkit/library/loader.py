@@ -57,6 +57,19 @@ def _group_problems(problems: list[Problem]) -> None:
     problems.sort(key=lambda p: (order[Path(p.file)], p.line or 0))
 
 
+NO_SAFEGUARDING = (
+    "no safeguarding note: say what to do if something said or written suggests someone "
+    "is at risk, now (immediate danger) and the same day (see docs/safeguarding.md)"
+)
+
+
+def _no_safeguarding(file: Path, source: _Source) -> Problem:
+    """A warning, not a problem: the method runs, but the room has no path for a
+    disclosure (a method written before the standard, or in a hurry)."""
+    line = source.lines.line(("care", "safeguarding"))
+    return Problem(file, line, "care.safeguarding", NO_SAFEGUARDING, code="safeguarding")
+
+
 class _Loader:
     """Reads files into one :class:`Library`, a later level overriding an earlier one."""
 
@@ -159,6 +172,8 @@ class _Loader:
             method, problems = _check_method(source)
             library.problems.extend(problems)
             ok = method is not None and not problems
+            if ok and method is not None and not method.care.safeguarding.strip():
+                library.notes.append(_no_safeguarding(file, source))
             self._register("method", file.stem, file, level, method, ok=ok, source=source)
         else:
             plan, problems = _check_plan_schema(source)

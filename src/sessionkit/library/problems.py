@@ -33,7 +33,8 @@ class Problem:
     code: str = "invalid"
     """A short machine-readable kind: ``unknown-key``, ``type``, ``missing``, ``choice``,
     ``file``, ``id``, ``duplicate``, ``unknown-method``, ``variable``, ``minutes``,
-    ``timing``, ``reference``, ``overrun``, ``override`` (a note), ``config`` ..."""
+    ``timing``, ``reference``, ``overrun``, ``override`` (a note), ``safeguarding`` (a
+    warning: a method with no safeguarding note), ``config`` ..."""
 
     @property
     def where(self) -> str:

@@ -62,6 +62,7 @@ from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 
 from sessionkit.core import commands as c
+from sessionkit.core import safeguarding
 from sessionkit.core.engine import Engine
 from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
@@ -166,6 +167,9 @@ class SessionkitApp(App[None]):
         self.link = SessionLink(self, engine, self._session_changed)
         self._schedule_told = {None, schedule_notice(engine)[0]}  # a resumed day: told before
         self.push_screen(RunScreen(self))
+        if safeguarding.current(engine.plan.safeguarding, engine.state) is None:
+            # Once, calmly: a disclosure needs somewhere to go before the session starts.
+            self.notify(safeguarding.NO_LEAD, title="Safeguarding", timeout=20, markup=False)
         # Recovery is never silent: the facilitator hears what was set aside, and why.
         for warning in self.record_warnings(engine) if self.record_warnings else ():
             self.notify(

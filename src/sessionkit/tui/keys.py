@@ -55,6 +55,7 @@ class Key:
             "enter": "enter",
             "full_stop": ".",
             "slash": "/",
+            "exclamation_mark": "!",
         }
         return " ".join(names.get(k, k.replace("ctrl+", "^")) for k in self.keys.split(","))
 
@@ -425,6 +426,14 @@ RUN_KEYS = [
         "Export the session record (Markdown, HTML, CSV...)",
         VIEWS,
         show=False,
+    ),
+    Key(
+        "exclamation_mark",
+        "safeguarding",
+        "Safeguarding",
+        "If someone may be at risk: what to do now and the same day, the safeguarding lead "
+        "(name or change them: phones show who to talk to) and the duties that apply",
+        VIEWS,
     ),
     Key("question_mark", "help", "Help", "List every key", VIEWS),
     Key("q", "quit_app", "Quit", "Quit sessionkit", VIEWS, show=False),

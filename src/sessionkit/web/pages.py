@@ -64,12 +64,13 @@ def html_message(
 
 
 def phone_page(
-    title: str, roles: Sequence[str] = (), tables: int | None = None
+    title: str, roles: Sequence[str] = (), tables: int | None = None, care_line: str = ""
 ) -> tuple[str, dict[str, str]]:
     """index.html with app.css and app.js inlined (one request, works offline), the
     session's title filled in, the plan's ``join_roles`` and ``tables`` on the join form
-    (as data attributes: the script asks for them), and a Content-Security-Policy that
-    allows exactly the two inline blocks."""
+    (as data attributes: the script asks for them), the safeguarding line (who to talk to
+    if worried about someone: there before anyone joins, and kept up to date by the
+    script) and a Content-Security-Policy that allows exactly the two inline blocks."""
     static = resources.files("sessionkit.web") / "static"
     html = (static / "index.html").read_text(encoding="utf-8")
     css = (static / "app.css").read_text(encoding="utf-8")
@@ -90,6 +91,12 @@ def phone_page(
     html = html.replace(
         '<form id="join-form" novalidate>', f'<form id="join-form" novalidate{asks}>'
     )
+    if care_line:
+        html = html.replace(
+            '<p id="care-line" class="care-line" hidden></p>',
+            f'<p id="care-line" class="care-line">{escape(care_line)}</p>',
+            1,
+        )
     html = html.replace(
         "<title>Join the session</title>", f"<title>Join: {escape(title)}</title>", 1
     )

@@ -74,7 +74,7 @@ from sessionkit.web.limits import WebLimits
 from sessionkit.web.pages import Guard, html_message, http_error, phone_page
 from sessionkit.web.stream import EventStream
 from sessionkit.web.submit import Submitter
-from sessionkit.web.views import Views
+from sessionkit.web.views import Views, care_line
 
 JOIN_CLIENT_ID_MIN = 16
 """A join's ``client_id`` must be long and random: a resend returns the original key."""
@@ -107,10 +107,17 @@ class Context:
         )
         self.submitter = Submitter(engine)
         self.gate = Gate(engine, token, self.hub, limits, retired)
-        # Built once: the page only changes with the plan's title, which is fixed.
-        self.page, self.page_headers = phone_page(
-            engine.plan.title, engine.plan.join_roles, engine.plan.tables
-        )
+        self._page: tuple[str, str, dict[str, str]] | None = None
+
+    def page(self) -> tuple[str, dict[str, str]]:
+        """The phone page, built again only when the safeguarding line changed (the
+        facilitator named a lead): the title, roles and tables are the plan's, fixed."""
+        line = care_line(self.engine)
+        if self._page is None or self._page[0] != line:
+            plan = self.engine.plan
+            page, headers = phone_page(plan.title, plan.join_roles, plan.tables, line)
+            self._page = (line, page, headers)
+        return self._page[1], self._page[2]
 
     async def body(self, request: Request) -> dict[str, Any]:
         return await read_json(request, self.limits.max_body_bytes)
@@ -153,7 +160,8 @@ async def phone(request: Request) -> Response:
         ctx.gate.check_token(request)
     except ApiError as error:  # a person reads this, so a page rather than JSON
         return html_message(error.status, "Not a current session", error.message)
-    return HTMLResponse(ctx.page, headers=ctx.page_headers)
+    page, headers = ctx.page()
+    return HTMLResponse(page, headers=headers)
 
 
 # ---------------------------------------------------------------- the API

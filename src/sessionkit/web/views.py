@@ -32,6 +32,7 @@ from sessionkit.core.method import (
     RatingInput,
     VoteInput,
 )
+from sessionkit.core.safeguarding import current, phone_line
 from sessionkit.core.state import Note, StepState
 from sessionkit.web import kind_views, rank_views
 from sessionkit.web.group_view import GroupIndex, group_notes, group_part
@@ -51,6 +52,12 @@ def note_json(note: Note) -> dict[str, Any]:
         if value is not None:
             out[field] = value
     return out
+
+
+def care_line(engine: Engine) -> str:
+    """Who to talk to if worried about someone's safety, for the foot of every phone
+    screen ("" when no safeguarding lead is named)."""
+    return phone_line(current(engine.plan.safeguarding, engine.state))
 
 
 class Views:
@@ -122,6 +129,7 @@ class Views:
         out: dict[str, Any] = {
             "session": {
                 "title": engine.plan.title,
+                "safeguarding": care_line(engine),
                 "started": state.started,
                 "ended": state.ended_at is not None,
             },

@@ -33,6 +33,7 @@ from sessionkit.tui.screens.group_actions import GroupActions
 from sessionkit.tui.screens.kinds import KindActions
 from sessionkit.tui.screens.modals import Confirm, NoteEntry, Picker, TextBox, TextPrompt
 from sessionkit.tui.screens.people import PeopleKeys
+from sessionkit.tui.screens.safeguarding import SafeguardingKeys
 from sessionkit.tui.widgets.board import Board
 from sessionkit.tui.widgets.keybar import KeyBar
 from sessionkit.tui.widgets.panels import (
@@ -61,7 +62,7 @@ EMPTY = {
 }
 
 
-class RunScreen(KindActions, PeopleKeys, GroupActions):
+class RunScreen(KindActions, PeopleKeys, GroupActions, SafeguardingKeys):
     KEYS = RUN_KEYS
     BINDINGS = bindings(RUN_KEYS)
     HELP_TITLE = "Keys: running a session"
@@ -209,6 +210,7 @@ class RunScreen(KindActions, PeopleKeys, GroupActions):
             "new_join_code",
             "reform_groups",
             "place_person",
+            "safeguarding",
         }
     )
 

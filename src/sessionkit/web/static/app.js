@@ -54,6 +54,15 @@
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
   function show(node, visible) { node.hidden = !visible; }
 
+  // Who to talk to if worried about someone's safety: on every screen (the server puts
+  // it in the page for the join screen; the state keeps it up to date), so an
+  // anonymous writer has a path that does not need the facilitator to find them.
+  function showCareLine(text) {
+    var node = $("care-line");
+    if (node.textContent !== text) node.textContent = text;
+    show(node, !!text);
+  }
+
   var me = load("me", null);          // {id, key, name}
   var outbox = load("outbox", []);    // [{cid, kind, method, path, body, step, ...}]
   var view = null;                    // {public, me} from GET state
@@ -449,6 +458,7 @@
     var pub = view.public, mine = view.me, step = pub.step || {};
     if ($("session-view").hidden) showView("session");
     $("session-title").textContent = pub.session.title;
+    showCareLine(pub.session.safeguarding || "");
     document.title = (step.title || "Session") + " · " + pub.session.title;
 
     var where = "";
