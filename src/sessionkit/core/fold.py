@@ -12,6 +12,7 @@ from typing import Any
 
 from sessionkit.core import groups
 from sessionkit.core.inputs import Fold, kind_folds
+from sessionkit.core.redaction import REDACTION_FOLDS
 from sessionkit.core.state import Event, Participant, SessionState, Span, StepState, Timer
 
 
@@ -131,5 +132,10 @@ SESSION_FOLDS: dict[str, Fold] = {
     "input_locked": _on_input_locked,
     "summary_set": _on_summary_set,
 }
-FOLDS: dict[str, Fold] = {**SESSION_FOLDS, **groups.GROUP_FOLDS, **kind_folds()}
+FOLDS: dict[str, Fold] = {
+    **SESSION_FOLDS,
+    **groups.GROUP_FOLDS,
+    **REDACTION_FOLDS,
+    **kind_folds(),
+}
 EVENT_TYPES = frozenset(FOLDS)
