@@ -17,8 +17,8 @@ import pytest
 from sessionkit.core import commands as c
 from sessionkit.core import inputs
 from sessionkit.core.groups import GROUP_COMMANDS
-from sessionkit.core.redaction import REDACTION_COMMANDS
 from sessionkit.core.inputs import KINDS, InputKind, InputSpec
+from sessionkit.core.redaction import REDACTION_COMMANDS
 from sessionkit.export import html, markdown
 from sessionkit.tui import board_model
 from sessionkit.web import views
