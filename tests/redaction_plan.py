@@ -6,6 +6,8 @@ from __future__ import annotations
 from factories import make_engine, make_method, make_plan, step
 from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine
+from sessionkit.core.method import Method
+from sessionkit.core.plan import Plan
 from sessionkit.core.state import NEWCOMER
 
 KINDS = [{"id": "rose", "label": "Rose"}, {"id": "thorn", "label": "Thorn"}]
@@ -20,7 +22,7 @@ SECRET = "Zanzibar-7731 lives at 4 Elm Row"
 """The text that must not survive a redaction: unique, so any trace of it is found."""
 
 
-def every_text_engine(**kw) -> Engine:
+def every_text_plan() -> tuple[Plan, dict[str, Method]]:
     method = make_method(
         "every-text",
         [
@@ -35,8 +37,11 @@ def every_text_engine(**kw) -> Engine:
             step("needs", {"kind": "requests", "teams": TEAMS}),
         ],
     )
-    plan = make_plan([{"method": "every-text"}], id="every-text")
-    engine = make_engine(plan, {"every-text": method}, **kw)
+    return make_plan([{"method": "every-text"}], id="every-text"), {"every-text": method}
+
+
+def every_text_engine(**kw) -> Engine:
+    engine = make_engine(*every_text_plan(), **kw)
     engine.execute(c.StartSession())
     return engine
 
