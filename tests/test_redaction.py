@@ -118,7 +118,7 @@ def test_removed_text_cannot_be_written_back_by_anyone() -> None:
     engine.execute(c.RedactText(item=ids["note"], reason="safeguarding"))
     with pytest.raises(Rejected, match=r"The facilitator removed this note's text\.") as e:
         engine.execute(c.EditNote(note=ids["note"], text="again"), ids["ann"])
-    assert e.value.code == "removed"
+    assert e.value.code == "redacted"
     with pytest.raises(Rejected, match="text was removed; it cannot be edited") as e:
         engine.execute(c.EditNote(note=ids["note"], text="again"))
     engine.execute(c.EditNote(note=ids["note"], category="thorn"))  # its kind still moves

@@ -210,7 +210,7 @@ def _edit(ctx: RuleContext, cmd: EditAction, actor: str) -> Event:
     changes: dict[str, Any] = {}
     if cmd.what is not None and cmd.what != action.what:
         if action.redacted is not None:
-            raise Rejected("This action's text was removed; it cannot be edited.", "removed")
+            raise Rejected("This action's text was removed; it cannot be edited.", "redacted")
         if not cmd.what:
             raise Rejected("Say what will be done (drop the action instead of emptying it).")
         changes["what"] = cmd.what

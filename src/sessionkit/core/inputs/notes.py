@@ -246,7 +246,7 @@ def _edit_note(ctx: RuleContext, cmd: EditNote, actor: str) -> Event:
             mine = "your own notes and your group's" if group else "your own notes"
             raise Rejected(f"You can only edit {mine}.", "forbidden")
         if note.redacted is not None:
-            raise Rejected("The facilitator removed this note's text.", "removed")
+            raise Rejected("The facilitator removed this note's text.", "redacted")
         if note.step != ctx.state.step_key:
             raise Rejected("That step has finished; the note can no longer be edited.", "conflict")
     spec = note_spec(ctx, note.step)
@@ -254,7 +254,7 @@ def _edit_note(ctx: RuleContext, cmd: EditNote, actor: str) -> Event:
     changes: dict[str, Any] = {}
     if cmd.text is not None:
         if note.redacted is not None:  # removed for good: nobody writes it back in
-            raise Rejected("This note's text was removed; it cannot be edited.", "removed")
+            raise Rejected("This note's text was removed; it cannot be edited.", "redacted")
         if not cmd.text:
             raise Rejected("A note needs some text. Hide it instead of emptying it.")
         changes["text"] = cmd.text
