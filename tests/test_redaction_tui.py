@@ -62,7 +62,9 @@ async def test_x_asks_why_then_for_a_yes_and_the_note_shows_removed(size) -> Non
         board.move_to_key("note", ids["note"])
         await pilot.pause()
         detail = app.screen.query_one(Detail).render().plain
-        assert REMOVED_TEXT in detail and "reason: Safeguarding" in detail
+        assert (
+            REMOVED_TEXT in detail and f"{ids['note']} · removed for: Safeguarding · Rose" in detail
+        )
 
         await pilot.press("X")  # twice: nothing to do, and it says so
         await until(lambda: any("already removed" in n.message for n in app._notifications), "told")
@@ -106,6 +108,6 @@ async def test_x_works_on_words_questions_actions_and_requests(
         board.move_to_key(row, REMOVED_TEXT if row == "word" else ids[item])
         await pilot.pause()
         detail = app.screen.query_one(Detail).render().plain
-        assert "text removed by the facilitator" in detail
+        assert "text removed by the facilitator · reason: " in detail
         if row == "word":
             assert reason_of(engine.state, ids["word2"]) == reason  # the same word went too

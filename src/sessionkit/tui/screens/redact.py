@@ -147,7 +147,8 @@ class RedactKeys(SessionScreen):
         what = WHAT[kind]
         done = reason_of(state, item)
         if done is not None:
-            self.notify(f"This {what}'s text was already removed ({done}).", markup=False)
+            label = REASONS.get(done, done)
+            self.notify(f"This {what}'s text was already removed ({label}).", markup=False)
             return
         text = _text_of(self, kind, item)
 

@@ -363,8 +363,8 @@ class Detail(Panel):
             meta.append("typed by the facilitator")
         if note.hidden:
             meta.append("HIDDEN from the room")
-        if note.redacted is not None:
-            meta.append(f"text removed by the facilitator · reason: {REASONS[note.redacted]}")
+        if note.redacted is not None:  # first: a narrow panel cuts the line's end
+            meta.insert(1, f"removed for: {REASONS.get(note.redacted, note.redacted)}")
         self.set(
             Content.assemble(literal(note.text), "\n", one_line(" · ".join(meta), ".timing--muted"))
         )
