@@ -18,6 +18,7 @@ from sessionkit.core import commands as c
 from sessionkit.core import inputs
 from sessionkit.core.groups import GROUP_COMMANDS
 from sessionkit.core.inputs import KINDS, InputKind, InputSpec
+from sessionkit.core.redaction import REDACTION_COMMANDS
 from sessionkit.export import html, markdown
 from sessionkit.tui import board_model
 from sessionkit.web import views
@@ -84,9 +85,15 @@ def test_the_registry_derives_the_unions_from_the_kinds() -> None:
         "requests",
     ]
     commands = {command for kind in KINDS.values() for command in kind.commands}
-    # groups (core/groups.py) are a step option, not an input kind: their commands are
-    # listed beside the session's
-    assert commands == set(c.ALL_COMMANDS) - set(c.SESSION_COMMANDS) - set(GROUP_COMMANDS)
+    # groups (core/groups.py) are a step option, not an input kind, and redaction
+    # (core/redaction.py) works on every kind's text: their commands are listed beside
+    # the session's
+    assert commands == (
+        set(c.ALL_COMMANDS)
+        - set(c.SESSION_COMMANDS)
+        - set(GROUP_COMMANDS)
+        - set(REDACTION_COMMANDS)
+    )
     participant = {command for kind in KINDS.values() for command in kind.participant_commands}
     assert set(c.PARTICIPANT_COMMANDS) == participant | {c.Join, c.PickNote}
     assert participant <= commands

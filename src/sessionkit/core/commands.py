@@ -51,6 +51,7 @@ from sessionkit.core.inputs.requests import AnswerRequest, ChooseTeam, SendReque
 from sessionkit.core.inputs.sort import ClearPlacement, CloseSort, PlaceItem
 from sessionkit.core.inputs.vote import CastVote, CloseVote, OpenVote, WithdrawVote
 from sessionkit.core.inputs.words import AddWords, HideWord
+from sessionkit.core.redaction import REDACTION_COMMANDS, RedactText
 from sessionkit.core.safeguarding import SetSafeguarding
 from sessionkit.core.text import CleanStr
 
@@ -162,7 +163,9 @@ SESSION_COMMANDS: tuple[type[Command], ...] = (
 )
 """The commands every session has, whatever its steps collect."""
 
-ALL_COMMANDS: tuple[type[Command], ...] = SESSION_COMMANDS + GROUP_COMMANDS + kind_commands()
+ALL_COMMANDS: tuple[type[Command], ...] = (
+    SESSION_COMMANDS + GROUP_COMMANDS + REDACTION_COMMANDS + kind_commands()
+)
 
 if TYPE_CHECKING:
     AnyCommand = Command
@@ -225,6 +228,7 @@ __all__ = [
     "PlaceNote",
     "PreviousStep",
     "Rate",
+    "RedactText",
     "ReformGroups",
     "RemoveParticipant",
     "RenameCluster",

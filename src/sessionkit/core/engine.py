@@ -39,6 +39,7 @@ from sessionkit.core.groupspec import GroupsSpec
 from sessionkit.core.inputs import InputSpec, Rule, kind_rules
 from sessionkit.core.method import Method, Step
 from sessionkit.core.plan import Plan
+from sessionkit.core.redaction import REDACTION_RULES
 from sessionkit.core.state import FACILITATOR, Event, Note, SessionState
 
 __all__ = ["Engine", "Journal", "Limits", "Rejected", "Subscriber"]
@@ -476,8 +477,12 @@ _GROUP_RULES: dict[str, groups.GroupRule] = {
     command.type_name(): rule for command, rule in groups.GROUP_RULES.items()
 }
 """Command type -> rule, for forming groups and picking a group's note."""
-_KIND_RULES: dict[str, Rule] = kind_rules()
-"""Command type -> rule, for the commands the input kinds define."""
+_KIND_RULES: dict[str, Rule] = {
+    **kind_rules(),
+    **{command.type_name(): rule for command, rule in REDACTION_RULES.items()},
+}
+"""Command type -> rule, for the commands the input kinds define (and redaction, which
+works on the text of any of them)."""
 assert set(_SESSION_RULES) == {cmd.type_name() for cmd in c.SESSION_COMMANDS}
 assert not set(_SESSION_RULES) & set(_KIND_RULES), "a kind redefines a session command"
 

@@ -13,6 +13,7 @@ CODES = frozenset(
         "storage",
         "closed",
         "banned",
+        "redacted",
     }
 )
 """Every ``Rejected.code``; adapters map each one (``web.submit.STATUS_FOR``)."""
@@ -23,7 +24,7 @@ class Rejected(Exception):
 
     ``code`` lets adapters choose a status: invalid, forbidden, not_found, locked,
     limit, conflict, storage, closed (joining is closed), banned (a removed person's
-    browser joining again).
+    browser joining again), redacted (the facilitator removed the text being changed).
     """
 
     def __init__(self, message: str, code: str = "invalid") -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from sessionkit.core import groups, safeguarding
 from sessionkit.core.inputs import Fold, kind_folds
+from sessionkit.core.redaction import REDACTION_FOLDS
 from sessionkit.core.state import Event, Participant, SessionState, Span, StepState, Timer
 
 
@@ -132,5 +133,10 @@ SESSION_FOLDS: dict[str, Fold] = {
     "summary_set": _on_summary_set,
     "safeguarding_set": safeguarding.fold_set,
 }
-FOLDS: dict[str, Fold] = {**SESSION_FOLDS, **groups.GROUP_FOLDS, **kind_folds()}
+FOLDS: dict[str, Fold] = {
+    **SESSION_FOLDS,
+    **groups.GROUP_FOLDS,
+    **REDACTION_FOLDS,
+    **kind_folds(),
+}
 EVENT_TYPES = frozenset(FOLDS)

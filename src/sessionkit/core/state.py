@@ -20,6 +20,8 @@ FACILITATOR = "facilitator"
 """The actor id of the person at the laptop. Participants have ids like ``p1``."""
 NEWCOMER = "newcomer"
 """The actor of a ``join`` command: someone who has no participant id yet."""
+REMOVED_TEXT = "[removed by the facilitator]"
+"""What replaces a participant's text the facilitator redacted (:mod:`.redaction`)."""
 
 
 class Model(BaseModel):
@@ -115,6 +117,9 @@ class Note(Model):
     action_owner: str | None = None
     created_at: float
     edited_at: float | None = None
+    redacted: str | None = None
+    """Why the facilitator removed its text, a reason code (``core.redaction``); the
+    text is then :data:`REMOVED_TEXT`."""
 
 
 class Cluster(Model):
@@ -134,6 +139,9 @@ class WordAnswer(Model):
     word: str
     author: str
     created_at: float
+    redacted: str | None = None
+    """Why the facilitator removed its text, a reason code (``core.redaction``); the
+    text is then :data:`REMOVED_TEXT`."""
 
 
 class Question(Model):
@@ -150,6 +158,9 @@ class Question(Model):
     """The question this one was merged into (its votes went there)."""
     hidden: bool = False
     created_at: float
+    redacted: str | None = None
+    """Why the facilitator removed its text, a reason code (``core.redaction``); the
+    text is then :data:`REMOVED_TEXT`."""
 
 
 class Request(Model):
@@ -170,6 +181,9 @@ class Request(Model):
     reply: str = ""
     answer_paper: bool = False
     created_at: float
+    redacted: str | None = None
+    """Why the facilitator removed its text, a reason code (``core.redaction``); the
+    text is then :data:`REMOVED_TEXT`."""
 
 
 class Action(Model):
@@ -189,6 +203,9 @@ class Action(Model):
     """Taken off the list by the facilitator (kept in the record, like a hidden note)."""
     created_at: float
     edited_at: float | None = None
+    redacted: str | None = None
+    """Why the facilitator removed its text, a reason code (``core.redaction``); the
+    text is then :data:`REMOVED_TEXT`."""
 
 
 class Group(Model):

@@ -22,7 +22,7 @@ from sessionkit.core.inputs.notes import NoteSpec
 from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
 from sessionkit.core.state import Note
 from sessionkit.export import html_kinds, html_sort, rank_sections
-from sessionkit.export.text import clock_at, paragraphs, plural, step_caption
+from sessionkit.export.text import clock_at, paragraphs, plural, removed_sentence, step_caption
 
 DEFAULT_CARD = "#fff3a0"
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -436,7 +436,11 @@ def render(record: Record) -> str:
     elif not table:
         body.append('<p class="empty">None recorded.</p>')
     body.append("</section>")
-    body.append(f"<footer>Run {e(record.run_id)} · recorded with sessionkit</footer>")
+    removed = removed_sentence(record)
+    body.append(
+        f"<footer>{e(removed) + '<br>' if removed else ''}"
+        f"Run {e(record.run_id)} · recorded with sessionkit</footer>"
+    )
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

@@ -25,7 +25,7 @@ from sessionkit.core.inputs.words import cloud
 from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
 from sessionkit.core.state import Note
 from sessionkit.export import rank_sections
-from sessionkit.export.text import clock_at, paragraphs, plural, step_caption
+from sessionkit.export.text import clock_at, paragraphs, plural, removed_sentence, step_caption
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~$&@{}])")
 _LINE_START = re.compile(r"^([#>+=-]|\d+[.)])")
@@ -446,4 +446,6 @@ def render(record: Record) -> str:
     elif not table:
         out.append("*None recorded.*")
     out.append("")
+    if removed := removed_sentence(record):
+        out.extend(["---", "", f"*{removed}*", ""])
     return "\n".join(out)

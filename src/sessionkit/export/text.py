@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sessionkit.core.record import StepView, local_time, minutes_text
+from sessionkit.core.record import Record, StepView, local_time, minutes_text
+from sessionkit.core.redaction import removed_counts
 from sessionkit.core.text import paragraphs
 
-__all__ = ["clock_at", "iso_local", "paragraphs", "plural", "step_caption"]
+__all__ = ["clock_at", "iso_local", "paragraphs", "plural", "removed_sentence", "step_caption"]
 
 
 def clock_at(timestamp: float | None) -> str:
@@ -21,6 +22,18 @@ def iso_local(timestamp: float | None) -> str:
 def plural(count: int, word: str, many: str | None = None) -> str:
     """``1 note``, ``3 notes``."""
     return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def removed_sentence(record: Record) -> str:
+    """How many texts the facilitator removed, and why, counted per reason code (the
+    footer of the Markdown and HTML exports); empty when none was. Never the text."""
+    counts = removed_counts(record.state)
+    if not counts:
+        return ""
+    total = sum(counts.values())
+    why = ", ".join(f"{reason}: {count}" for reason, count in counts.items())
+    were = "was" if total == 1 else "were"
+    return f"{plural(total, 'text')} {were} removed by the facilitator ({why})."
 
 
 def step_caption(view: StepView) -> str:

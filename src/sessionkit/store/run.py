@@ -24,8 +24,9 @@ from sessionkit.store.snapshot import (
     write_snapshot,
 )
 
-SNAPSHOT_EVENTS = frozenset({"step_started", "session_ended"})
-"""Events after which the snapshot is rewritten."""
+SNAPSHOT_EVENTS = frozenset({"step_started", "session_ended", "text_redacted"})
+"""Events after which the snapshot is rewritten (after a redaction, so the snapshot
+stops holding the removed text: only the journal keeps it, until the run is purged)."""
 SNAPSHOT_DELAY = 0.5
 """Inside a running event loop, how long a snapshot waits after its step change (so the
 change reaches phones and the screen first; changes in quick succession share one)."""

@@ -332,6 +332,17 @@ RUN_KEYS = [
         footer=("notes", "canvas"),
     ),
     Key(
+        "X",
+        "redact",
+        "Remove text",
+        "Remove the focused note's text for good (or a word's, question's, request's or "
+        "action's), for a reason: safeguarding, personal data or other. It is replaced by "
+        "[removed by the facilitator] everywhere, exports included; the item and its "
+        "votes stay",
+        NOTES,
+        show=False,
+    ),
+    Key(
         "c",
         "set_kind",
         "Kind",

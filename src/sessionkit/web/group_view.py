@@ -96,7 +96,7 @@ def brought(
         return None
     before = str(read.StepKey(where.item, where.step - 1))
     mine = [state.notes[i] for i in own.get((before, viewer), ()) if i in state.notes]
-    mine = [n for n in mine if not n.hidden]
+    mine = [n for n in mine if not n.hidden and n.redacted is None]  # nothing to bring
     if not mine:
         return None
     return {"title": "What you wrote in the last step", "notes": [{"text": n.text} for n in mine]}

@@ -27,6 +27,7 @@ STATUS_FOR = {
     "locked": 423,
     "closed": 403,
     "banned": 403,
+    "redacted": 410,
     "limit": 409,
     "conflict": 409,
     "storage": 503,

@@ -51,6 +51,8 @@ def note_json(note: Note) -> dict[str, Any]:
         value = getattr(note, field)
         if value is not None:
             out[field] = value
+    if note.redacted is not None:  # its text is REMOVED_TEXT; the reason stays on the laptop
+        out["redacted"] = True
     return out
 
 

@@ -208,7 +208,9 @@ def _edit(ctx: RuleContext, cmd: EditAction, actor: str) -> Event:
     if actor != FACILITATOR:
         raise Rejected("Only the facilitator can change an action.", "forbidden")
     changes: dict[str, Any] = {}
-    if cmd.what is not None:
+    if cmd.what is not None and cmd.what != action.what:
+        if action.redacted is not None:
+            raise Rejected("This action's text was removed; it cannot be edited.", "redacted")
         if not cmd.what:
             raise Rejected("Say what will be done (drop the action instead of emptying it).")
         changes["what"] = cmd.what

@@ -245,12 +245,16 @@ def _edit_note(ctx: RuleContext, cmd: EditNote, actor: str) -> Event:
         if note.author != actor and (group is None or actor not in group.members):
             mine = "your own notes and your group's" if group else "your own notes"
             raise Rejected(f"You can only edit {mine}.", "forbidden")
+        if note.redacted is not None:
+            raise Rejected("The facilitator removed this note's text.", "redacted")
         if note.step != ctx.state.step_key:
             raise Rejected("That step has finished; the note can no longer be edited.", "conflict")
     spec = note_spec(ctx, note.step)
     assert spec is not None, "a note is only ever added on a step that collects notes"
     changes: dict[str, Any] = {}
     if cmd.text is not None:
+        if note.redacted is not None:  # removed for good: nobody writes it back in
+            raise Rejected("This note's text was removed; it cannot be edited.", "redacted")
         if not cmd.text:
             raise Rejected("A note needs some text. Hide it instead of emptying it.")
         changes["text"] = cmd.text

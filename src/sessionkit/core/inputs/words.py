@@ -17,7 +17,7 @@ from pydantic import Field
 from sessionkit.core.command import ClientId, Command
 from sessionkit.core.errors import Rejected
 from sessionkit.core.inputs.base import InputKind, InputSpec, RuleContext
-from sessionkit.core.state import FACILITATOR, Event, SessionState, WordAnswer
+from sessionkit.core.state import FACILITATOR, REMOVED_TEXT, Event, SessionState, WordAnswer
 from sessionkit.core.text import CleanStr
 
 MAX_WORDS_CHARS = 60
@@ -119,7 +119,8 @@ def _add(ctx: RuleContext, cmd: AddWords, actor: str) -> Event:
 
 def _hide(ctx: RuleContext, cmd: HideWord, actor: str) -> Event:
     key, _ = _words_step(ctx)
-    word = normalise(cmd.word)
+    # Removed answers share one entry in the cloud, which no answer normalises to.
+    word = cmd.word if cmd.word == REMOVED_TEXT else normalise(cmd.word)
     hidden = word in ctx.state.hidden_words.get(key, ())
     if hidden == cmd.hidden:
         raise Rejected(

@@ -33,6 +33,7 @@ from sessionkit.tui.screens.group_actions import GroupActions
 from sessionkit.tui.screens.kinds import KindActions
 from sessionkit.tui.screens.modals import Confirm, NoteEntry, Picker, TextBox, TextPrompt
 from sessionkit.tui.screens.people import PeopleKeys
+from sessionkit.tui.screens.redact import RedactKeys
 from sessionkit.tui.screens.safeguarding import SafeguardingKeys
 from sessionkit.tui.widgets.board import Board
 from sessionkit.tui.widgets.keybar import KeyBar
@@ -62,7 +63,7 @@ EMPTY = {
 }
 
 
-class RunScreen(KindActions, PeopleKeys, GroupActions, SafeguardingKeys):
+class RunScreen(RedactKeys, KindActions, PeopleKeys, GroupActions, SafeguardingKeys):
     KEYS = RUN_KEYS
     BINDINGS = bindings(RUN_KEYS)
     HELP_TITLE = "Keys: running a session"
@@ -142,6 +143,8 @@ class RunScreen(KindActions, PeopleKeys, GroupActions, SafeguardingKeys):
         detail = self.query_one(Detail)
         if row is None:
             detail.set("")
+        elif self.removed_detail(row):
+            pass
         elif row.kind == "note":
             detail.show_note(row.ref, self.engine)
         elif row.kind == "target":

@@ -17,10 +17,10 @@ from sessionkit.core.inputs.questions import QuestionsInput, ranked
 from sessionkit.core.inputs.requests import RequestsInput
 from sessionkit.core.inputs.sort import SortInput
 from sessionkit.core.inputs.words import WordsInput
-from sessionkit.core.state import FACILITATOR
+from sessionkit.core.state import FACILITATOR, REMOVED_TEXT
 from sessionkit.tui.board_model import Row
 from sessionkit.tui.safe import one_line
-from sessionkit.tui.widgets.rows import bar, fit
+from sessionkit.tui.widgets.rows import REMOVED_STYLE, bar, fit
 from sessionkit.tui.widgets.sort_rows import sort_content, sort_info
 
 
@@ -35,7 +35,7 @@ def action_content(row: Row, width: int, most: int = 0) -> Content:
     if dropped:
         meta += Content.styled("  dropped", ".board--warning")
     style = ".board--hidden" if dropped else "strike" if done else ""
-    text = one_line(what, style)
+    text = one_line(what, _style(what, style))
     room = width - 3 - meta.cell_length
     if room < 16:  # narrow: the what matters more than the who
         meta = fit(meta, max(0, width - 3 - 16))
@@ -43,6 +43,11 @@ def action_content(row: Row, width: int, most: int = 0) -> Content:
     if text.cell_length > room:
         text = fit(text, room)
     return fit(box + text + meta, width)
+
+
+def _style(text: str, style: str) -> str:
+    """A removed text is drawn dim, unless it is also hidden, dropped or done."""
+    return REMOVED_STYLE if text == REMOVED_TEXT and not style else style
 
 
 def word_style(count: int, most: int) -> str:
@@ -61,6 +66,7 @@ def word_content(row: Row, width: int, most: int) -> Content:
     """A word of the cloud on the facilitator's board: its size, a bar and its count."""
     word, count, hidden = row.ref
     style = ".board--hidden" if hidden else word_style(count, most)
+    style = REMOVED_STYLE if word == REMOVED_TEXT and not hidden else style
     label_width = max(10, min(width // 2, 40))
     label = Content.assemble(
         Content.styled(" ", style), one_line(word, style), Content.styled(" ", style)
@@ -113,7 +119,7 @@ def question_content(row: Row, width: int, most: int) -> Content:
             meta += Content.styled("  ·  ", ".board--muted") + one_line(part, style)
     style = ".board--hidden" if hidden else "dim" if answered else ""
     room = max(12, width - head.cell_length - meta.cell_length)
-    body = one_line(text, style)
+    body = one_line(text, _style(text, style))
     if body.cell_length > room:
         body = fit(body, room)
     return fit(head + body + meta, width)
@@ -132,7 +138,7 @@ def request_content(row: Row, width: int, most: int) -> Content:
         if part:
             meta += Content.styled("  ·  ", ".board--muted") + one_line(part, style)
     room = max(12, width - head.cell_length - meta.cell_length)
-    body = one_line(text)
+    body = one_line(text, _style(text, ""))
     if body.cell_length > room:
         body = fit(body, room)
     return fit(head + body + meta, width)

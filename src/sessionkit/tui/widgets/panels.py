@@ -29,6 +29,7 @@ from sessionkit.core.method import (
     VoteInput,
 )
 from sessionkit.core.mixing import table_notice
+from sessionkit.core.redaction import REASONS
 from sessionkit.core.state import Note
 from sessionkit.tui.safe import literal, one_line
 from sessionkit.tui.timing import clock_of
@@ -362,6 +363,8 @@ class Detail(Panel):
             meta.append("typed by the facilitator")
         if note.hidden:
             meta.append("HIDDEN from the room")
+        if note.redacted is not None:  # first: a narrow panel cuts the line's end
+            meta.insert(1, f"removed for: {REASONS.get(note.redacted, note.redacted)}")
         self.set(
             Content.assemble(literal(note.text), "\n", one_line(" · ".join(meta), ".timing--muted"))
         )

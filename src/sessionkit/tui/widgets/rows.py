@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from sessionkit.core.state import FACILITATOR, Note
+from sessionkit.core.state import FACILITATOR, REMOVED_TEXT, Note
 from sessionkit.tui.board_model import Group, Row
 from sessionkit.tui.safe import one_line
 
+REMOVED_STYLE = "dim italic"
+"""How ``[removed by the facilitator]`` is drawn where a text was removed."""
 BAR = "█"
 PARTIAL = " ▏▎▍▌▋▊▉"
 
@@ -80,6 +82,8 @@ def note_content(
         meta += one_line(part, part_style) + " "
     meta = meta.right_crop(1)
     style = ".board--hidden" if note.hidden else ".board--private" if private else ""
+    if note.redacted is not None and not note.hidden:
+        style = REMOVED_STYLE
     text = one_line(note.text, style)
     room_for_text = width - indent - 2 - meta.cell_length
     if room_for_text < 12:  # very narrow: drop the meta rather than the note
@@ -91,7 +95,7 @@ def target_content(row: Row, width: int, most: int) -> Content:
     (label, extra), dots = row.ref
     count = Content.styled(f"{dots:>3}", "bold")
     label_width = max(10, min(width // 2, 48))
-    text = one_line(label)
+    text = one_line(label, REMOVED_STYLE if label == REMOVED_TEXT else "")
     if extra:
         text = text + Content.styled(f"  {extra}", ".board--muted")
     return Content.assemble(

@@ -575,7 +575,7 @@
   }
 
   function noteItem(note, input, extra) {
-    var item = el("li", "note", note.text);
+    var item = el("li", note.redacted ? "note redacted" : "note", note.text);
     var cat = categoryOf(input, note.category);
     if (cat) item.style.setProperty("--chip", cat.colour);
     var meta = el("span", "meta");
@@ -749,7 +749,7 @@
     var edit = el("button", null, "Edit");
     edit.type = "button";
     edit.dataset.focusKey = "edit:" + note.id;
-    edit.disabled = closed;
+    edit.disabled = closed || !!note.redacted;  // the facilitator removed its text for good
     edit.setAttribute("aria-label", "Edit “" + short(note.text) + "”");
     edit.addEventListener("click", function () {
       editing = { id: note.id, step: view.me.step };
