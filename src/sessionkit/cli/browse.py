@@ -22,8 +22,9 @@ from sessionkit.cli.library import (
     library_from_args,
     plural,
 )
+from sessionkit.core.citations import licence_key
 from sessionkit.core.inputs import KINDS
-from sessionkit.core.method import Method, Phase, licence_key
+from sessionkit.core.method import Method, Phase
 
 _PHASE_ORDER = {phase.value: n for n, phase in enumerate(Phase)}
 

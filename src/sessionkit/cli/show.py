@@ -25,10 +25,8 @@ from sessionkit.cli.library import (
     problem_text,
     report_error,
 )
-from sessionkit.core.method import Method, Source
+from sessionkit.core.method import Method
 from sessionkit.library import LibraryError, resolve_method
-
-UNCONFIRMED = "(link not confirmed)"
 
 
 def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -115,23 +113,6 @@ def _render_steps(method: Method) -> list[RenderableType]:
     return parts
 
 
-def source_lines(source: Source) -> list[tuple[str, str]]:
-    """(label, text) of what ``show`` says under a source's title, in order."""
-    lines: list[tuple[str, str]] = []
-    if source.url:
-        mark = "" if source.url_status == "confirmed" else f" {UNCONFIRMED}"
-        lines.append(("Link", source.url + mark))
-    licence = source.licence or "not stated"
-    lines.append(("Licence", f"{licence}, {source.licence_url}" if source.licence_url else licence))
-    if source.attribution:
-        lines.append(("Attribution", source.attribution))
-    if source.changes:
-        lines.append(("Changes", source.changes))
-    if source.checked is not None:
-        lines.append(("Checked", f"{source.checked.day} {source.checked:%B %Y}"))
-    return lines
-
-
 def _render_sources(method: Method) -> list[RenderableType]:
     parts: list[RenderableType] = [_heading("Sources")]
     for source in method.sources:
@@ -140,7 +121,7 @@ def _render_sources(method: Method) -> list[RenderableType]:
             head += Text(f", {source.author}")
         head += Text(f" ({source.relation})")
         parts.append(_hanging("- ", head))
-        for label, value in source_lines(source):
+        for label, value in source.details():
             parts.append(_hanging(Text(f"{label}: ", style="dim"), Text(value), indent=4))
     return parts
 

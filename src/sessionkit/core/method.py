@@ -6,12 +6,12 @@ loader can locate and suggest a fix for, instead of a silently ignored line.
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from sessionkit.core.citations import UNCONFIRMED, Source, licence_key, source_problems
 from sessionkit.core.fields import (
     HEX_COLOUR,
     KEBAB,
@@ -42,6 +42,7 @@ from sessionkit.core.text import CleanStr
 __all__ = [
     "HEX_COLOUR",
     "KEBAB",
+    "UNCONFIRMED",
     "VARIABLE",
     "ActionsInput",
     "CanvasInput",
@@ -60,6 +61,7 @@ __all__ = [
     "QuestionsInput",
     "RatingInput",
     "Region",
+    "Source",
     "Step",
     "StepInput",
     "Strict",
@@ -160,45 +162,6 @@ class Care(Strict):
         return [(heading, text) for heading, text in notes if text]
 
 
-class Source(Strict):
-    title: CleanStr = Field(min_length=1)
-    author: CleanStr = ""
-    url: str = ""
-    url_status: Literal["confirmed", "unconfirmed"] = "unconfirmed"
-    """Whether someone opened ``url`` and found the source there (on ``checked``).
-    Unconfirmed until a person says so: a link nobody checked is shown as such."""
-    checked: dt.date | None = None
-    """When the link and the licence were last checked."""
-    licence: CleanStr = ""
-    licence_url: str = ""
-    """Where the licence text is (for a Creative Commons licence, its deed)."""
-    attribution: CleanStr = ""
-    """The attribution wording the source asks for, as it asks for it."""
-    changes: CleanStr = ""
-    """What this text changed from the source (a licence such as CC BY-SA asks for it)."""
-    relation: Literal["adapted from", "inspired by", "cites", "see also"] = "inspired by"
-
-    @property
-    def asks_attribution(self) -> bool:
-        """Is this an adaptation of a text under a Creative Commons BY licence (BY, BY-SA,
-        BY-NC...), which asks for credit, a link to the licence and what was changed?"""
-        return self.relation == "adapted from" and licence_key(self.licence).startswith("cc-by")
-
-
-def licence_key(licence: str) -> str:
-    """A licence name as one comparable word: "CC BY-SA 4.0" and "cc-by-sa-4.0" are both
-    ``cc-by-sa-4.0`` (an SPDX identifier, where the licence has one)."""
-    return "-".join(licence.casefold().replace("_", " ").replace("-", " ").split())
-
-
-def _deed(licence: str) -> str:
-    """The Creative Commons deed of a CC BY* licence, when its name gives a version."""
-    parts = licence_key(licence).split("-")
-    if len(parts) >= 3 and parts[0] == "cc" and parts[-1].replace(".", "").isdigit():
-        return f"https://creativecommons.org/licenses/{'-'.join(parts[1:-1])}/{parts[-1]}/"
-    return ""
-
-
 class Provenance(Strict):
     text_origin: Literal["original", "adapted"] = "original"
     """"original": written in our own words. "adapted": text adapted from a source."""
@@ -290,57 +253,6 @@ def method_problems(method: Method) -> list[tuple[Path, str]]:
                 f"of {method.duration.min}..{method.duration.max} min",
             )
         )
-    return problems
-
-
-def source_problems(sources: list[Source]) -> list[tuple[Path, str]]:
-    """An adaptation of a CC BY* text must credit it as its licence asks: where the
-    licence is, the attribution wording, what we changed, and when that was checked."""
-    problems: list[tuple[Path, str]] = []
-    for index, source in enumerate(sources):
-        if source.url_status == "confirmed" and not source.url:
-            problems.append(
-                (("sources", index, "url_status"), f"'{source.title}' has no url to confirm")
-            )
-        elif source.url_status == "confirmed" and source.checked is None:
-            problems.append(
-                (
-                    ("sources", index, "checked"),
-                    f"'{source.title}': say when its link was confirmed (checked = 2026-12-02)",
-                )
-            )
-        if not source.asks_attribution:
-            continue
-        what = f"'{source.title}' is adapted from a {source.licence} text, so it must"
-        deed = _deed(source.licence)
-        wanted = [
-            (
-                "licence_url",
-                source.licence_url,
-                "say where the licence is"
-                + (f' (licence_url = "{deed}")' if deed else " (licence_url = ...)"),
-            ),
-            (
-                "attribution",
-                source.attribution,
-                'give the attribution wording the source asks for (attribution = "...")',
-            ),
-            (
-                "changes",
-                source.changes,
-                'say what this text changed from it (changes = "What we changed: ...")',
-            ),
-            (
-                "checked",
-                source.checked,
-                "say when the licence was last checked (a date: checked = 2026-12-02)",
-            ),
-        ]
-        for key, value, need in wanted:
-            if key == "checked" and source.url_status == "confirmed":
-                continue  # already reported above, when it lacks a date
-            if not value:
-                problems.append((("sources", index, key), f"{what} {need}"))
     return problems
 
 
