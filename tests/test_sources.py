@@ -66,15 +66,16 @@ def test_the_guides_block_passes(tmp_path):
 @pytest.mark.parametrize(
     ("key", "needs"),
     [
-        ("licence_url", 'where the licence is (licence_url = "https://creativecommons.org/licenses/by-sa/4.0/")'),
+        (
+            "licence_url",
+            'where the licence is (licence_url = "https://creativecommons.org/licenses/by-sa/4.0/")',
+        ),
         ("attribution", "the attribution wording the source asks for"),
         ("changes", "what this text changed from it"),
         ("checked", "when the licence was last checked"),
     ],
 )
-def test_an_adaptation_without_a_part_of_its_credit_is_told_which_and_where(
-    tmp_path, key, needs
-):
+def test_an_adaptation_without_a_part_of_its_credit_is_told_which_and_where(tmp_path, key, needs):
     block = "\n".join(
         line
         for line in GUIDE_BLOCK.splitlines()
@@ -130,7 +131,9 @@ def test_a_confirmed_link_needs_a_link_and_a_date():
     assert source_problems([Source(title="T", url_status="confirmed")]) == [
         (("sources", 0, "url_status"), "'T' has no url to confirm")
     ]
-    assert source_problems([Source(title="T", url="https://x.example", url_status="confirmed")]) == [
+    assert source_problems(
+        [Source(title="T", url="https://x.example", url_status="confirmed")]
+    ) == [
         (("sources", 0, "checked"), "'T': say when its link was confirmed (checked = 2026-12-02)")
     ]
 

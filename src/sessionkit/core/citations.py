@@ -26,7 +26,7 @@ class Source(Strict):
     url_status: Literal["confirmed", "unconfirmed"] = "unconfirmed"
     """Whether someone opened ``url`` and found the source there (on ``checked``).
     Unconfirmed until a person says so: a link nobody checked is shown as such."""
-    checked: dt.date | None = None
+    checked: dt.date | None = Field(default=None, strict=False)  # "2026-12-02" is fine too
     """When the link and the licence were last checked."""
     licence: CleanStr = ""
     licence_url: str = ""
