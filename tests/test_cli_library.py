@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sessionkit.cli import build_parser, main
-from sessionkit.library import bundled_dirs
+from sessionkit.library import bundled_dirs, load_library
 
 REPO = Path(__file__).resolve().parents[1]
 RTB_TEXT = (REPO / "methods" / "rose-thorn-bud.toml").read_text(encoding="utf-8")
@@ -212,6 +212,71 @@ def test_methods_phase_filter_keeps_only_that_phase(capsys, tmp_path):
     assert "define-me" in out and "rose-thorn-bud" not in out
 
 
+def test_methods_by_input_kind(capsys):
+    code, out, _ = run(capsys, "methods", "--kind", "sort")
+    assert code == 0
+    library = load_library([], [], [], config=False, cwd=False)
+    sorting = {
+        m.id for m in library.methods.values() if any(s.input.kind == "sort" for s in m.steps)
+    }
+    assert {"min-specs", "triz"} <= sorting
+    assert set(method_rows(out)) == sorting
+    code, out, _ = run(capsys, "methods", "--kind", "Vote")  # any case
+    rows = method_rows(out)
+    assert {"rose-thorn-bud", "dot-voting", "what-so-what-now-what"} <= set(rows)
+    assert "triz" not in rows
+    code, out, _ = run(capsys, "methods", "--kind", "requests", "--phase", "reflect")
+    assert code == 0
+
+
+def test_methods_by_an_unknown_kind_lists_the_kinds(capsys):
+    code, out, err = run(capsys, "methods", "--kind", "votes")
+    assert (code, out) == (2, "")
+    message = " ".join(err.split())
+    assert message.startswith(
+        "error: --kind: no input kind 'votes' (did you mean 'vote'?); the input kinds are: notes, "
+    )
+    for kind in (
+        "canvas",
+        "cluster",
+        "vote",
+        "rating",
+        "discussion",
+        "words",
+        "questions",
+        "actions",
+        "sort",
+        "rank",
+        "requests",
+    ):
+        assert kind in message
+
+
+@pytest.mark.parametrize("written", ["cc-by-sa-4.0", "CC BY-SA 4.0", "cc by-sa 4.0"])
+def test_methods_by_licence_in_any_spelling(capsys, tmp_path, written):
+    other = swap(
+        swap(RTB_TEXT, 'id = "rose-thorn-bud"', 'id = "our-own"'),
+        '[provenance]\ntext_origin = "original"\nlicence = "CC BY-SA 4.0"',
+        '[provenance]\ntext_origin = "original"\nlicence = "MIT"',
+    )
+    write(tmp_path / "m", "our-own.toml", other)
+    code, out, _ = run(capsys, "methods", "--methods", "m", "--licence", written)
+    assert code == 0
+    rows = method_rows(out)
+    assert "rose-thorn-bud" in rows and "our-own" not in rows
+    code, out, _ = run(capsys, "methods", "--methods", "m", "--licence", "mit")
+    assert set(method_rows(out)) == {"our-own"}
+
+
+def test_methods_by_a_licence_nobody_uses_lists_those_in_use(capsys):
+    code, out, err = run(capsys, "methods", "--licence", "CC BY 4.0")
+    assert (code, out) == (2, "")
+    assert " ".join(err.split()) == (
+        "error: --licence: no method's text is under 'CC BY 4.0' (did you mean 'CC BY-SA 4.0'?); "
+        "the licences in use are: CC BY-SA 4.0"
+    )
+
+
 def test_methods_rejects_an_unknown_phase(capsys):
     with pytest.raises(SystemExit) as excinfo:
         main(["methods", "--phase", "nope"])
@@ -241,10 +306,71 @@ def test_show_a_method(capsys):
         "Input: notes: up to 9 per person; private until revealed; anonymous; categories: Rose, Thorn, Bud",
         "Input: vote: 3 dots each, at most 2 per item, on the clusters of step 'group'",
         "Safeguarding:",
-        "licence: cite only",
+        "Licence: cite only",
         "{{topic}}",
     ):
         assert expected in out, expected
+
+
+def test_show_puts_the_care_notes_first_safeguarding_and_accessibility_at_the_top(capsys):
+    code, out, _ = run(capsys, "show", "1-2-4-all")
+    assert code == 0
+    lines = [line.strip() for line in out.splitlines()]
+    heads = [n for n, line in enumerate(lines) if line == "Care: read before the session"]
+    assert len(heads) == 1
+    order = [
+        next(n for n, line in enumerate(lines) if line.startswith(label))
+        for label in (
+            "Care: read before the session",
+            "- Safeguarding: ",
+            "- Accessibility: ",
+            "- Power dynamics: ",
+            "- Lived experience: ",
+            "Purpose",
+            "Steps (",
+            "Sources",
+        )
+    ]
+    assert order == sorted(order), "care first, then the purpose, the steps and the sources"
+
+
+def test_show_gives_each_source_its_licence_attribution_changes_and_link_status(capsys):
+    code, out, _ = run(capsys, "show", "triz")
+    assert code == 0
+    sources = out[out.index("\nSources\n") :]
+    flat = " ".join(sources.split())
+    assert (
+        "Making Space with TRIZ, Henri Lipmanowicz and Keith McCandless, Liberating Structures (adapted from)"
+        in flat
+    )
+    assert (
+        "Link: https://www.liberatingstructures.com/6-making-space-with-triz/ (link not confirmed)"
+        in flat
+    )
+    assert "Licence: CC BY-SA 4.0, https://creativecommons.org/licenses/by-sa/4.0/" in flat
+    assert (
+        "Attribution: This work includes content from Liberating Structures Fieldbook (2026) by "
+        "Keith McCandless and Nancy White, available at www.liberatingstructures.com. Licensed "
+        "under CC BY-SA 4.0."
+    ) in flat
+    assert "Changes: What we changed: rewritten in our own words" in flat
+    assert "Checked: 2 December 2026" in flat
+    # a confirmed link carries no mark
+    _code, out, _ = run(capsys, "show", "dot-voting")
+    link = next(line for line in out.splitlines() if "Link: " in line)
+    assert link.strip() == "Link: https://github.com/18F/methods/blob/main/_methods/dot-voting.md"
+
+
+def test_show_marks_a_link_unconfirmed_unless_the_file_says_confirmed(capsys, tmp_path):
+    text = swap(
+        RTB_TEXT,
+        'url = "https://www.luma-institute.com/about-luma/luma-system-explore-methods/"\nurl_status = "confirmed"',
+        'url = "https://example.org/rose-thorn-bud"',
+    )
+    write(tmp_path / "methods", "rose-thorn-bud.toml", text)
+    code, out, _ = run(capsys, "show", "rose-thorn-bud")
+    assert code == 0
+    assert "Link: https://example.org/rose-thorn-bud (link not confirmed)" in out
 
 
 def test_show_never_parses_file_text_as_markup(capsys, tmp_path):

@@ -102,7 +102,7 @@ def test_line_mapper_tables_arrays_of_tables_and_keys():
         RTB_TEXT, 'target_step = "group"'
     )
     assert lines.line(("steps", 0, "input", "categories", 1, "colour")) == line_of(
-        RTB_TEXT, 'colour = "#b5d99c"'
+        RTB_TEXT, 'colour = "#bfdbfe"'
     )
     assert lines.line(("variables", "topic", "default")) == line_of(
         RTB_TEXT, 'default = "the way this service works today"'
@@ -302,7 +302,7 @@ def test_input_keys_written_on_the_step_are_pointed_to_the_input_table(tmp_path)
 
 
 def test_pattern_and_model_validator_errors(tmp_path):
-    text = swap(RTB_TEXT, 'colour = "#b5d99c"', 'colour = "green"')
+    text = swap(RTB_TEXT, 'colour = "#bfdbfe"', 'colour = "green"')
     text = swap(text, "min = 20\ntypical = 30", "min = 35\ntypical = 30")
     problems = {p.field: p for p in load(write(tmp_path, "rose-thorn-bud.toml", text)).problems}
     colour = problems["steps[0].input.categories[1].colour"]

@@ -1,6 +1,6 @@
 """The ``sessionkit`` command. Thin: parses arguments and calls the rest.
 
-Each area registers its own subcommands (library, run, records, qr), so the pieces can
+Each area registers its own subcommands (run, library, browse, show, records, qr), so the pieces can
 grow independently. ``sessionkit`` with no subcommand opens the home screen.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sessionkit import __version__
-from sessionkit.cli import library, qr, records, run
+from sessionkit.cli import browse, library, qr, records, run, show
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_server_options(home, prefix="home_")
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for area in (run, library, records, qr):
+    for area in (run, library, browse, show, records, qr):
         area.register(subcommands)
     return parser
 

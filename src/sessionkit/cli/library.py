@@ -1,10 +1,8 @@
-"""`sessionkit check`, `methods`, `show` and `plan`: the library from the command line.
+"""`sessionkit check` and `plan`, and what every library command shares.
 
-Over 400 lines: four commands that share the library options and the Rich tables; to
-be split one module per command (check, methods, show, plan).
-
-Other CLI modules use :func:`add_library_options` and :func:`library_from_args` so every
-command finds methods and plans the same way.
+``methods`` and ``show`` are in :mod:`sessionkit.cli.browse`. Other CLI modules use
+:func:`add_library_options` and :func:`library_from_args` so every command finds methods
+and plans the same way.
 
 Output goes through Rich with markup, emoji and highlighting off: text from method and
 plan files is always wrapped in ``rich.text.Text`` (never parsed as markup, so
@@ -15,22 +13,15 @@ output is not a terminal, so piped output is plain text.
 from __future__ import annotations
 
 import argparse
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from rich import box
 from rich.console import Console, Group, RenderableType
-from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from sessionkit.core.agenda import TimedAgenda, TimedDay, TimedItem, clock_text
 from sessionkit.core.carried import carry_caption
-from sessionkit.core.method import (
-    Method,
-    Phase,
-)
 from sessionkit.core.plan import Plan
 from sessionkit.library import (
     Library,
@@ -38,7 +29,6 @@ from sessionkit.library import (
     Problem,
     load_library,
     overrun_message,
-    resolve_method,
     resolve_plan,
 )
 
@@ -104,7 +94,7 @@ def report_error(error: LibraryError) -> int:
 
 
 def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``check``, ``methods``, ``show`` and ``plan``."""
+    """Add ``check`` and ``plan`` (``methods`` and ``show`` are :mod:`.browse`'s)."""
     check = subcommands.add_parser(
         "check",
         help="check methods and session plans for mistakes",
@@ -121,28 +111,6 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     )
     add_library_options(check)
     check.set_defaults(handler=cmd_check)
-
-    methods = subcommands.add_parser(
-        "methods",
-        help="list the methods in the library",
-        description="List the methods in the library as a table.",
-    )
-    methods.add_argument(
-        "--phase", choices=[p.value for p in Phase], help="only methods of this phase"
-    )
-    methods.add_argument("--tag", help="only methods with this tag")
-    add_library_options(methods)
-    methods.set_defaults(handler=cmd_methods)
-
-    show = subcommands.add_parser(
-        "show",
-        help="show one method in full",
-        description="Show one method: purpose, when to use it, steps with timings, "
-        "materials, tips, care notes and sources.",
-    )
-    show.add_argument("method", metavar="METHOD", help="a method id, or the path of a method file")
-    add_library_options(show)
-    show.set_defaults(handler=cmd_show)
 
     plan = subcommands.add_parser(
         "plan",
@@ -163,7 +131,7 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 # ---------------------------------------------------------------- check
 
 
-def _plural(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
@@ -195,266 +163,18 @@ def cmd_check(args: argparse.Namespace) -> int:
         out.print(problem_text(note, label), soft_wrap=True)
     methods = sum(1 for kind in files.values() if kind == "method")
     plans = sum(1 for kind in files.values() if kind == "plan")
-    counted = f"{_plural(methods, 'method')} and {_plural(plans, 'plan')}"
+    counted = f"{plural(methods, 'method')} and {plural(plans, 'plan')}"
     if problems:
         bad_files = len({Path(p.file) for p in problems})
         out.print(
             Text(
-                f"{_plural(len(problems), 'problem')} in {_plural(bad_files, 'file')} "
+                f"{plural(len(problems), 'problem')} in {plural(bad_files, 'file')} "
                 f"({counted} checked)",
                 style="bold red",
             )
         )
         return 1
     out.print(Text(f"{counted}, no problems", style="green"))
-    return 0
-
-
-# ---------------------------------------------------------------- methods
-
-
-_PHASE_ORDER = {phase.value: n for n, phase in enumerate(Phase)}
-
-
-def cmd_methods(args: argparse.Namespace) -> int:
-    out = console()
-    library = library_from_args(args)
-    methods = sorted(library.methods.values(), key=lambda m: (_PHASE_ORDER[m.phase.value], m.id))
-    if args.phase:
-        methods = [m for m in methods if m.phase.value == args.phase]
-    if args.tag:
-        methods = [m for m in methods if args.tag in m.tags]
-    if methods:
-        table = Table(
-            box=box.SIMPLE_HEAD,
-            header_style="bold",
-            padding=(0, 1),
-            pad_edge=False,
-            show_edge=False,
-        )
-        id_width = max(len(m.id) for m in methods)
-        # The id is what people type: it is never cut, whatever else has to give.
-        table.add_column("id", no_wrap=True, style="cyan", min_width=id_width)
-        # One line per method: the summary is cut to the terminal (`show` has it whole),
-        # which keeps the library scannable at 80 columns.
-        table.add_column("name", no_wrap=True, overflow="ellipsis", max_width=24)
-        table.add_column("phase", no_wrap=True, min_width=len("discover"))
-        table.add_column("min", justify="right", no_wrap=True, min_width=3)
-        table.add_column("people", justify="right", no_wrap=True, min_width=6)
-        name_width = min(24, max(len(m.name) for m in methods))
-        # What the other columns leave: their widths plus three cells between columns
-        # (a space of padding each side and the box's blank separator).
-        room = out.width - (id_width + name_width + len("discover") + 3 + 6) - 5 * 3
-        if room >= 20:
-            table.add_column("summary", no_wrap=True, overflow="ellipsis", max_width=room)
-        for m in methods:
-            table.add_row(
-                Text(m.id),
-                Text(m.name),
-                Text(m.phase.value),
-                Text(str(m.duration.typical)),
-                Text(f"{m.group_size.min}-{m.group_size.max}"),
-                *([Text(m.summary)] if room >= 20 else []),
-            )
-        out.print(table)
-    else:
-        wanted = " and ".join(
-            f"{k} '{v}'" for k, v in (("phase", args.phase), ("tag", args.tag)) if v
-        )
-        out.print(Text(f"no methods with {wanted}" if wanted else "no methods found"))
-    if library.problems:
-        bad = len({Path(p.file) for p in library.problems})
-        console(stderr=True).print(
-            Text(
-                f"note: {_plural(bad, 'file')} in the library "
-                f"{'has' if bad == 1 else 'have'} problems (run `sessionkit check`)"
-            )
-        )
-    return 0
-
-
-# ---------------------------------------------------------------- show
-
-
-def _heading(title: str) -> Text:
-    return Text("\n" + title, style="bold underline")
-
-
-def _hanging(mark: Text | str, body: Text, indent: int = 2) -> Padding:
-    """``mark`` then ``body``, with wrapped lines of the body lined up under its start."""
-    grid = Table.grid(padding=0)
-    grid.add_column(no_wrap=True)
-    grid.add_column()
-    grid.add_row(mark if isinstance(mark, Text) else Text(mark), body)
-    return Padding(grid, (0, 0, 0, indent), expand=False)
-
-
-def _indented(body: Text, indent: int = 2) -> Padding:
-    return Padding(body, (0, 0, 0, indent), expand=False)
-
-
-def _bullets(items: Iterable[str], numbered: bool = False) -> list[Padding]:
-    return [_hanging(f"{n}. " if numbered else "- ", Text(item)) for n, item in enumerate(items, 1)]
-
-
-def paragraphs(text: str) -> Text:
-    """Hand-wrapped TOML text re-flowed: single newlines joined, blank lines kept."""
-    chunks = [" ".join(chunk.split()) for chunk in re.split(r"\n\s*\n", text.strip())]
-    return Text("\n\n".join(c for c in chunks if c))
-
-
-def _render_steps(method: Method) -> list[RenderableType]:
-    """Each step with its clock, input, prompt and facilitator notes."""
-    parts: list[RenderableType] = []
-    parts.append(_heading(f"Steps ({method.total_minutes} min in all)"))
-    clock = 0
-    for n, step in enumerate(method.steps, 1):
-        head = Text(step.title, style="bold")
-        head.append(
-            f"  {clock}-{clock + step.timebox} min ({step.timebox} min, {step.grouping.value})"
-        )
-        clock += step.timebox
-        parts.append(Text(""))
-        parts.append(_hanging(Text(f"{n}. ", style="bold"), head))
-        body = [
-            ("Input: ", Text(step.input.describe())),
-            ("Prompt: ", Text(step.prompt)),
-        ]
-        if step.groups is not None:
-            # a group's limit replaces the per-person one: say only the one that applies
-            limit = getattr(step.input, "max_per_person", None)
-            described = step.input.describe().replace(f"up to {limit} per person; ", "")
-            body[0] = ("Input: ", Text(described))
-            body.insert(
-                1, ("Groups: ", Text(step.groups.describe(collects_notes=step.collects_notes)))
-            )
-        if step.facilitator_notes:
-            body.append(("Facilitator: ", Text(step.facilitator_notes)))
-        parts.extend(_hanging(Text(label, style="dim"), value, indent=5) for label, value in body)
-    return parts
-
-
-def _render_care_and_sources(method: Method) -> list[RenderableType]:
-    """Care notes for public-service settings, then where the method comes from."""
-    parts: list[RenderableType] = []
-    care = method.care
-    notes = [
-        ("Power dynamics", care.power_dynamics),
-        ("Lived experience", care.lived_experience),
-        ("Safeguarding", care.safeguarding),
-        ("Accessibility", care.accessibility),
-    ]
-    parts.append(_heading("Care"))
-    for label, value in notes:
-        if value:
-            parts.append(_hanging("- ", Text(f"{label}: ", style="bold") + Text(value)))
-    parts.append(
-        _hanging(
-            "- ",
-            Text(
-                "Notes are anonymous by default."
-                if care.anonymous_by_default
-                else "Notes carry names by default."
-            ),
-        )
-    )
-    if method.sources:
-        parts.append(_heading("Sources"))
-        for source in method.sources:
-            line = Text(source.title, style="bold")
-            if source.author:
-                line += Text(f", {source.author}")
-            line += Text(f" ({source.relation}; licence: {source.licence or 'not stated'})")
-            if source.url:
-                line += Text(f" {source.url}")
-            parts.append(_hanging("- ", line))
-    return parts
-
-
-def render_method(method: Method) -> Group:
-    parts: list[RenderableType] = []
-    title = Text(method.name, style="bold")
-    title.append(f"  ({method.id})", style="dim")
-    parts.append(title)
-    d, g = method.duration, method.group_size
-    parts.append(
-        Text(
-            f"{method.phase.value} · {d.min}-{d.max} min (typical {d.typical}) · "
-            f"{g.min}-{g.max} people"
-            + (f" · tags: {', '.join(method.tags)}" if method.tags else "")
-        )
-    )
-    parts.append(Text(""))
-    parts.append(Text(method.summary, style="italic"))
-    parts.append(_heading("Purpose"))
-    parts.append(_indented(paragraphs(method.purpose)))
-    for label, items in (
-        ("When to use", method.when_to_use),
-        ("When to avoid", method.when_to_avoid),
-        ("Outputs", method.outputs),
-    ):
-        if items:
-            parts.append(_heading(label))
-            parts.extend(_bullets(items))
-    if method.variables:
-        parts.append(_heading("Variables (a plan can set these)"))
-        for name, var in method.variables.items():
-            line = Text(f"- {var.description}")
-            if var.default:
-                line += Text(f" (default: {var.default})")
-            parts.append(_hanging(Text("{{" + name + "}} ", style="cyan"), line))
-    parts.extend(_render_steps(method))
-    for label, items, numbered in (
-        ("Materials", method.materials, False),
-        ("Preparation", method.preparation, True),
-        ("Tips", method.tips, False),
-    ):
-        if items:
-            parts.append(_heading(label))
-            parts.extend(_bullets(items, numbered))
-    if method.variations:
-        parts.append(_heading("Variations"))
-        for variation in method.variations:
-            parts.append(
-                _hanging(
-                    "- ",
-                    Text(variation.name, style="bold") + Text(": ") + Text(variation.description),
-                )
-            )
-    parts.extend(_render_care_and_sources(method))
-    p = method.provenance
-    parts.append(_heading("This text"))
-    parts.append(
-        _indented(
-            Text(
-                (
-                    "Written in our own words"
-                    if p.text_origin == "original"
-                    else "Adapted from its sources"
-                )
-                + f"; licence {p.licence}."
-            )
-        )
-    )
-    return Group(*parts)
-
-
-def cmd_show(args: argparse.Namespace) -> int:
-    library = library_from_args(args)
-    try:
-        method = resolve_method(library, args.method, allow_flawed=True)
-    except LibraryError as error:
-        return report_error(error)
-    out = console()
-    out.print(render_method(method))
-    file = library.file_of(method)
-    problems = library.problems_for(file) if file else []
-    if problems:
-        err = console(stderr=True)
-        err.print(Text("\nThis method has problems:", style="bold yellow"))
-        for problem in problems:
-            err.print(problem_text(problem, "  "), soft_wrap=True)
-        return 1
     return 0
 
 
@@ -591,8 +311,9 @@ __all__: Sequence[str] = (
     "add_library_options",
     "console",
     "library_from_args",
+    "plural",
     "problem_text",
     "register",
     "render_agenda",
-    "render_method",
+    "report_error",
 )

@@ -6,12 +6,12 @@ loader can locate and suggest a fix for, instead of a silently ignored line.
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from sessionkit.core.citations import UNCONFIRMED, Source, licence_key, source_problems
 from sessionkit.core.fields import (
     HEX_COLOUR,
     KEBAB,
@@ -42,6 +42,7 @@ from sessionkit.core.text import CleanStr
 __all__ = [
     "HEX_COLOUR",
     "KEBAB",
+    "UNCONFIRMED",
     "VARIABLE",
     "ActionsInput",
     "CanvasInput",
@@ -60,6 +61,7 @@ __all__ = [
     "QuestionsInput",
     "RatingInput",
     "Region",
+    "Source",
     "Step",
     "StepInput",
     "Strict",
@@ -68,7 +70,9 @@ __all__ = [
     "fill_labels",
     "fill_variables",
     "label_texts",
+    "licence_key",
     "method_problems",
+    "source_problems",
 ]
 
 
@@ -146,24 +150,16 @@ class Care(Strict):
     accessibility: CleanStr = ""
     anonymous_by_default: bool = True
 
-
-class Source(Strict):
-    title: CleanStr = Field(min_length=1)
-    author: CleanStr = ""
-    url: str = ""
-    url_status: Literal["confirmed", "unconfirmed"] = "unconfirmed"
-    """Whether someone opened ``url`` and found the source there (on ``checked``).
-    Unconfirmed until a person says so: a link nobody checked is shown as such."""
-    checked: dt.date | None = None
-    """When the link and the licence were last checked."""
-    licence: CleanStr = ""
-    licence_url: str = ""
-    """Where the licence text is (for a Creative Commons licence, its deed)."""
-    attribution: CleanStr = ""
-    """The attribution wording the source asks for, as it asks for it."""
-    changes: CleanStr = ""
-    """What this text changed from the source (a licence such as CC BY-SA asks for it)."""
-    relation: Literal["adapted from", "inspired by", "cites", "see also"] = "inspired by"
+    def notes(self) -> list[tuple[str, str]]:
+        """(heading, text) of the notes written, in the order a facilitator reads them:
+        safeguarding and accessibility first, as they change how the room is set up."""
+        notes = [
+            ("Safeguarding", self.safeguarding),
+            ("Accessibility", self.accessibility),
+            ("Power dynamics", self.power_dynamics),
+            ("Lived experience", self.lived_experience),
+        ]
+        return [(heading, text) for heading, text in notes if text]
 
 
 class Provenance(Strict):
@@ -247,6 +243,7 @@ def method_problems(method: Method) -> list[tuple[Path, str]]:
                     )
         earlier[step.id] = step.input
     problems.extend(group_problems(method.steps, method.group_size.max))
+    problems.extend(source_problems(method.sources))
     total = method.total_minutes
     if not method.duration.min <= total <= method.duration.max:
         problems.append(

@@ -69,11 +69,12 @@ def _check_method(source: _Source) -> tuple[Method | None, list[Problem]]:
             )
         )
     for loc, message in method_problems(method):
-        code = (
-            "timing"
-            if loc == ("steps",)
-            else ("variable" if loc[-1:] == ("prompt",) else "reference")
-        )
+        if loc == ("steps",):
+            code = "timing"
+        elif loc[:1] == ("sources",):
+            code = "licence"
+        else:
+            code = "variable" if loc[-1:] == ("prompt",) else "reference"
         problems.append(
             Problem(source.path, source.lines.line(loc), field_path(loc), message, code=code)
         )

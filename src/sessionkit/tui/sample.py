@@ -51,9 +51,9 @@ def sample_methods() -> dict[str, Method]:
                 {
                     "kind": "notes",
                     "categories": [
-                        {"id": "rose", "label": "Rose", "colour": "#f4a6b8"},
-                        {"id": "thorn", "label": "Thorn", "colour": "#b8e0a6"},
-                        {"id": "bud", "label": "Bud", "colour": "#f8e08e"},
+                        {"id": "rose", "label": "Rose", "colour": "#f9c6d3"},
+                        {"id": "thorn", "label": "Thorn", "colour": "#bfdbfe"},
+                        {"id": "bud", "label": "Bud", "colour": "#c8e6c9"},
                     ],
                 },
                 facilitator_notes="Give people a minute in silence before they post.",

@@ -1,7 +1,6 @@
 """Home: unfinished runs, session plans and the method library, with a preview.
 
-Over 400 lines: three lists (runs, plans, methods), one filter and one preview that
-move together; the previews are the part to move out next.
+A method's preview is :mod:`.method_preview`'s; the plan's is still here.
 
 Type to search (the filter matches names, ids, summaries, tags and phases). Enter starts
 the highlighted plan, runs the highlighted method on its own (a one-item plan made in
@@ -13,7 +12,6 @@ posts :mod:`sessionkit.tui.messages` for what it starts; it never calls the app.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import ClassVar, Protocol
@@ -28,11 +26,12 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sessionkit.core.agenda import clock_text, time_plan
-from sessionkit.core.method import Method, fill_variables
+from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
 from sessionkit.tui import messages
 from sessionkit.tui.keys import HOME_KEYS, bindings
 from sessionkit.tui.safe import literal, one_line
+from sessionkit.tui.screens.method_preview import method_preview, reflow
 from sessionkit.tui.screens.modals import HelpScreen
 from sessionkit.tui.widgets.keybar import KeyBar
 from sessionkit.tui.widgets.panels import Panel, TitleBar
@@ -72,78 +71,6 @@ def _matches(needle: str, *fields: object) -> bool:
         return True
     haystack = " ".join(str(f) for f in fields).casefold()
     return all(word in haystack for word in needle.casefold().split())
-
-
-def reflow(text: str) -> str:
-    """TOML multi-line strings keep the author's line breaks; a preview pane of another
-    width reads better with paragraphs joined up again (blank lines kept)."""
-    paragraphs = re.split(r"\n\s*\n", text.strip())
-    return "\n\n".join(" ".join(p.split()) for p in paragraphs)
-
-
-def method_preview(method: Method) -> Content:
-    defaults = {name: var.default for name, var in method.variables.items() if var.default}
-    lines: list[Content] = [
-        one_line(method.name, "bold"),
-        literal(reflow(method.summary), "italic"),
-        Content.styled(
-            f"{method.phase.value} · {method.duration.typical} min "
-            f"({method.duration.min}–{method.duration.max}) · "
-            f"{method.group_size.min}–{method.group_size.max} people · "
-            "enter runs it on its own",
-            "dim",
-        ),
-        Content(""),
-        literal(reflow(method.purpose)),
-    ]
-
-    def bullets(title: str, items: list[str]) -> None:
-        if items:
-            lines.append(Content(""))
-            lines.append(Content.styled(title, "bold"))
-            lines.extend(Content("• ") + literal(reflow(item)) for item in items)
-
-    lines.append(Content(""))
-    lines.append(Content.styled("Steps", "bold"))
-    for n, step in enumerate(method.steps, 1):
-        lines.append(
-            Content.assemble(
-                f"{n}. ",
-                one_line(step.title, "bold"),
-                Content.styled(
-                    f"  {step.timebox} min · {step.input.kind} · {step.grouping.value}", "dim"
-                ),
-            )
-        )
-        prompt = fill_variables(step.prompt, defaults)
-        lines.append(Content("   ") + literal(reflow(prompt), "dim"))
-    bullets("When to use", method.when_to_use)
-    bullets("When to avoid", method.when_to_avoid)
-    bullets("Materials", method.materials)
-    bullets("Tips", method.tips)
-    care = method.care
-    cares = [
-        (label, text)
-        for label, text in (
-            ("Power dynamics", care.power_dynamics),
-            ("Lived experience", care.lived_experience),
-            ("Safeguarding", care.safeguarding),
-            ("Accessibility", care.accessibility),
-        )
-        if text
-    ]
-    if cares:
-        lines.append(Content(""))
-        lines.append(Content.styled("Care", "bold"))
-        for label, text in cares:
-            lines.append(Content.styled(f"{label}: ", "italic") + literal(reflow(text)))
-    if method.sources:
-        lines.append(Content(""))
-        lines.append(Content.styled("Sources", "bold"))
-        for source in method.sources:
-            by = f" ({source.author})" if source.author else ""
-            lines.append(Content("• ") + literal(f"{source.title}{by} {source.url}".strip()))
-    return Content("\n").join(lines)
 
 
 def plan_preview(plan: Plan, methods: dict[str, Method], problems: list[str]) -> Content:
