@@ -172,6 +172,9 @@ class Plan(Strict):
     tables: int | None = Field(default=None, ge=1, le=100)
     """How many tables the room has: the phone asks for a table number (optional), and
     ``[steps.groups] by = "table"`` makes a group per table."""
+    expected_people: int | None = Field(default=None, ge=1, le=1000)
+    """How many people are expected: steps with a ``[steps.scale]`` are forecast for them
+    until people join (then the countdown counts who is there)."""
 
     @field_validator("join_roles")
     @classmethod
