@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sessionkit import __version__
-from sessionkit.cli import library, qr, records, run
+from sessionkit.cli import check, library, qr, records, run
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_server_options(home, prefix="home_")
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for area in (run, library, records, qr):
+    for area in (run, check, library, records, qr):
         area.register(subcommands)
     return parser
 

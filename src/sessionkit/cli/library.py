@@ -1,7 +1,8 @@
-"""`sessionkit check`, `methods`, `show` and `plan`: the library from the command line.
+"""`sessionkit methods`, `show` and `plan`: the library from the command line.
 
-Over 400 lines: four commands that share the library options and the Rich tables; to
-be split one module per command (check, methods, show, plan).
+Over 400 lines: three commands that share the library options and the Rich tables; to
+be split one module per command (methods, show, plan), as `check` was
+(:mod:`sessionkit.cli.check`).
 
 Other CLI modules use :func:`add_library_options` and :func:`library_from_args` so every
 command finds methods and plans the same way.
@@ -104,24 +105,7 @@ def report_error(error: LibraryError) -> int:
 
 
 def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``check``, ``methods``, ``show`` and ``plan``."""
-    check = subcommands.add_parser(
-        "check",
-        help="check methods and session plans for mistakes",
-        description="Check method and session plan files. With no PATH, checks the whole "
-        "library (bundled, config folders, ./methods and ./sessions, --methods/--sessions). "
-        "Exits 1 if any problem is found.",
-    )
-    check.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        type=Path,
-        help="files or folders to check (default: the whole library)",
-    )
-    add_library_options(check)
-    check.set_defaults(handler=cmd_check)
-
+    """Add ``methods``, ``show`` and ``plan`` (``check`` is :mod:`sessionkit.cli.check`)."""
     methods = subcommands.add_parser(
         "methods",
         help="list the methods in the library",
@@ -160,53 +144,8 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     plan.set_defaults(handler=cmd_plan)
 
 
-# ---------------------------------------------------------------- check
-
-
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def _under(path: Path, roots: list[Path]) -> bool:
-    try:
-        resolved = Path(path).resolve()
-    except OSError:
-        return False
-    return any(resolved == root or root in resolved.parents for root in roots)
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    out = console()
-    paths: list[Path] = list(args.paths)
-    library = library_from_args(args, paths)
-    problems, notes, files = library.problems, library.notes, library.files
-    if paths:
-        roots = [p.resolve() for p in paths]
-        files = {f: k for f, k in files.items() if _under(f, roots)}
-        problems = [p for p in problems if _under(p.file, roots)]
-        notes = [n for n in notes if _under(n.file, roots)]
-        for path in paths:
-            if path.is_dir() and not any(_under(f, [path.resolve()]) for f in files):
-                problems.append(Problem(path, None, "", "has no .toml files", code="file"))
-    for problem in problems:
-        out.print(problem_text(problem), soft_wrap=True)
-    for note in notes:
-        out.print(problem_text(note, "note: "), soft_wrap=True)
-    methods = sum(1 for kind in files.values() if kind == "method")
-    plans = sum(1 for kind in files.values() if kind == "plan")
-    counted = f"{_plural(methods, 'method')} and {_plural(plans, 'plan')}"
-    if problems:
-        bad_files = len({Path(p.file) for p in problems})
-        out.print(
-            Text(
-                f"{_plural(len(problems), 'problem')} in {_plural(bad_files, 'file')} "
-                f"({counted} checked)",
-                style="bold red",
-            )
-        )
-        return 1
-    out.print(Text(f"{counted}, no problems", style="green"))
-    return 0
 
 
 # ---------------------------------------------------------------- methods
