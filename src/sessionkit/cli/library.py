@@ -26,7 +26,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from sessionkit.core.agenda import TimedAgenda, TimedDay, TimedItem, clock_text
+from sessionkit.core.agenda import TimedAgenda, TimedDay, TimedItem, clock_text, room_times
 from sessionkit.core.carried import carry_caption
 from sessionkit.core.method import (
     Method,
@@ -140,8 +140,25 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         nargs="?",
         help="a plan id, or the path of a plan file (none: list the plans)",
     )
+    plan.add_argument(
+        "--people",
+        metavar="N",
+        type=_people_count,
+        help="time the steps that grow with the room for N people (default: the plan's "
+        "expected_people, else a small room)",
+    )
     add_library_options(plan)
     plan.set_defaults(handler=cmd_plan)
+
+
+def _people_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of people, got {text!r}") from None
+    if not 1 <= value <= 1000:
+        raise argparse.ArgumentTypeError(f"expected 1 to 1000 people, got {value}")
+    return value
 
 
 def _plural(count: int, word: str) -> str:
@@ -244,7 +261,14 @@ def paragraphs(text: str) -> Text:
 def _render_steps(method: Method) -> list[RenderableType]:
     """Each step with its clock, input, prompt and facilitator notes."""
     parts: list[RenderableType] = []
-    parts.append(_heading(f"Steps ({method.total_minutes} min in all)"))
+    grows = any(step.scale is not None for step in method.steps)
+    parts.append(
+        _heading(
+            f"Steps ({method.total_minutes} min in all"
+            + (" for a small room; some grow with the room" if grows else "")
+            + ")"
+        )
+    )
     clock = 0
     for n, step in enumerate(method.steps, 1):
         head = Text(step.title, style="bold")
@@ -264,6 +288,8 @@ def _render_steps(method: Method) -> list[RenderableType]:
             described = step.input.describe().replace(f"up to {limit} per person; ", "")
             body[0] = ("Input: ", Text(described))
             body.insert(1, ("Groups: ", Text(step.groups.describe())))
+        if step.scale is not None:
+            body.insert(1, ("Grows with the room: ", Text(step.scale.describe(step.timebox))))
         if step.facilitator_notes:
             body.append(("Facilitator: ", Text(step.facilitator_notes)))
         parts.extend(_hanging(Text(label, style="dim"), value, indent=5) for label, value in body)
@@ -320,6 +346,8 @@ def render_method(method: Method) -> Group:
             + (f" · tags: {', '.join(method.tags)}" if method.tags else "")
         )
     )
+    if d.note:
+        parts.append(Text("Timing: ", style="dim") + Text(d.note))
     parts.append(Text(""))
     parts.append(Text(method.summary, style="italic"))
     parts.append(_heading("Purpose"))
@@ -416,7 +444,9 @@ def day_heading(day: TimedDay, plan: Plan) -> Text:
     return text
 
 
-def _item_row(item: TimedItem, unknown: bool) -> list[Text]:
+def _item_row(
+    item: TimedItem, unknown: bool, agenda_people: int | None = None, tables: int | None = None
+) -> list[Text]:
     title = Text(item.title, style="bold" if item.kind in ("method", "talk") else "italic")
     if item.kind == "talk":
         title.append("  (talk)", style="dim")
@@ -424,12 +454,10 @@ def _item_row(item: TimedItem, unknown: bool) -> list[Text]:
         title.append(f" ({item.item.method})", style="dim")
         if unknown:
             title.append("  [unknown method]", style="red")
-        elif (
-            item.method is not None
-            and item.item.minutes is not None
-            and item.item.minutes != item.method.total_minutes
-        ):
-            title.append(f"  steps scaled from {item.method.total_minutes} min", style="dim")
+        elif item.method is not None and item.item.minutes is not None:
+            room = sum(t.minutes for t in room_times(item.method, agenda_people, tables))
+            if item.item.minutes != room:
+                title.append(f"  steps scaled from {room} min", style="dim")
     return [
         Text(clock_text(item.start)),
         Text(clock_text(item.end)),
@@ -438,7 +466,9 @@ def _item_row(item: TimedItem, unknown: bool) -> list[Text]:
     ]
 
 
-def render_agenda(plan: Plan, agenda: TimedAgenda) -> Group:
+def render_agenda(plan: Plan, agenda: TimedAgenda, counted: str = "expected_people") -> Group:
+    """The timed agenda; ``counted`` says where the people its steps are timed for came
+    from (shown when some step grows with the room)."""
     parts: list[RenderableType] = []
     title = Text(plan.title, style="bold")
     title.append(f"  ({plan.id})", style="dim")
@@ -447,6 +477,10 @@ def render_agenda(plan: Plan, agenda: TimedAgenda) -> Group:
         parts.append(Text(" ".join(plan.purpose.split())))
     if plan.facilitators:
         parts.append(Text("Facilitators: ", style="dim") + Text(", ".join(plan.facilitators)))
+    if agenda.people:
+        parts.append(
+            Text(f"Steps that grow with the room are timed for {agenda.people} people ({counted}).")
+        )
     for day in agenda.days:
         parts.append(Text(""))
         parts.append(day_heading(day, plan))
@@ -459,7 +493,7 @@ def render_agenda(plan: Plan, agenda: TimedAgenda) -> Group:
         table.add_column("item")
         for item in day.items:
             unknown = item.kind == "method" and item.method is None
-            table.add_row(*_item_row(item, unknown))
+            table.add_row(*_item_row(item, unknown, agenda.people, plan.tables))
             if item.item.variation:
                 table.add_row("", "", "", Text(f"  variation: {item.item.variation}", style="dim"))
             for n, timed in enumerate(item.steps):
@@ -472,6 +506,8 @@ def render_agenda(plan: Plan, agenda: TimedAgenda) -> Group:
                     step_title.append(
                         f"  on {carry_caption(agenda.items, f'{item.index}.{n}')}", style="dim"
                     )
+                if timed.why:
+                    step_title.append(f"  {timed.why}", style="dim")
                 table.add_row(
                     Text(clock_text(timed.start), style="dim"),
                     Text(clock_text(timed.end), style="dim"),
@@ -510,8 +546,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
         plan = resolve_plan(library, args.plan)
     except LibraryError as error:
         return report_error(error)
-    agenda = library.time(plan)
-    console().print(render_agenda(plan, agenda))
+    agenda = library.time(plan, args.people)
+    console().print(render_agenda(plan, agenda, "--people" if args.people else "expected_people"))
     file = library.file_of(plan)
     problems = [p for p in (library.problems_for(file) if file else []) if p.code != "overrun"]
     if problems:

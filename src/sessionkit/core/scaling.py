@@ -45,6 +45,15 @@ class StepScale(Strict):
             )
         return self
 
+    def describe(self, timebox: int) -> str:
+        """``"at least 5 min; 30 s a person, up to 20 min"``."""
+        rates = [
+            _each(rate, unit)
+            for rate, unit in ((self.per_person, "person"), (self.per_group, "group"))
+            if rate
+        ]
+        return f"at least {timebox} min; {' and '.join(rates)}, up to {self.max} min"
+
     def raw_minutes(self, people: int, groups: int) -> float:
         return (self.per_person or 0.0) * people + (self.per_group or 0.0) * groups
 

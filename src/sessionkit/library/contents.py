@@ -73,5 +73,6 @@ class Library:
         usable = {k: m for k, m in self.rejected_methods.items() if m is not None}
         return {**usable, **self.methods}
 
-    def time(self, plan: Plan) -> TimedAgenda:
-        return time_plan(plan, self.timing_methods())
+    def time(self, plan: Plan, people: int | None = None) -> TimedAgenda:
+        """The plan on the clock for ``people`` (default: its ``expected_people``)."""
+        return time_plan(plan, self.timing_methods(), people)
