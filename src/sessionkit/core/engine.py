@@ -151,6 +151,17 @@ class Engine:
             self._room = (people, time_plan(self.plan, self.methods, people))
         return self._room[1]
 
+    def countdown_reason(self) -> str:
+        """Why the current step's countdown is as long as it is, when the step scales
+        with the room (``"12 min: 30 s a person for 24 people"``; "" when it does not)."""
+        people = self.state.timer.people
+        if not people or not self.state.started:
+            return ""
+        agenda = self.room_agenda() if people == self.room_people() else None
+        agenda = agenda or time_plan(self.plan, self.methods, people)
+        item = agenda.items[self.state.item]
+        return item.steps[self.state.step].reason if item.steps else ""
+
     def prompt(self, key: str | None = None) -> str:
         item, step = self.step_def(key)
         return item.prompt(step) if step else item.title

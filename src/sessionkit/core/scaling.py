@@ -96,7 +96,7 @@ def scaled_minutes(
         parts.append(f"{_each(scale.per_group, 'group')} ({groups} groups)")
     rate = f"{' and '.join(parts)} for {people} {'person' if people == 1 else 'people'}"
     if minutes == scale.max and raw > scale.max:
-        why = f"the cap ({rate} would be {math.ceil(raw - 1e-9)} min)"
+        why = f"its {scale.max} min cap ({rate} would be {math.ceil(raw - 1e-9)} min)"
     elif minutes == timebox:
         why = f"the time for a small room ({rate} fits in it)"
     else:
