@@ -71,7 +71,7 @@ def _check_method(source: _Source) -> tuple[Method | None, list[Problem]]:
     for loc, message in method_problems(method):
         code = (
             "timing"
-            if loc == ("steps",)
+            if loc == ("steps",) or "scale" in loc
             else ("variable" if loc[-1:] == ("prompt",) else "reference")
         )
         problems.append(
