@@ -216,7 +216,7 @@ def test_unknown_key_in_a_step_input_lists_that_input(tmp_path):
 def test_unknown_key_without_a_close_match_lists_allowed_keys(tmp_path):
     text = swap(RTB_TEXT, "[duration]", "[duration]\nzzz = 1")
     problem = only(load(write(tmp_path, "rose-thorn-bud.toml", text)))
-    assert problem.message == "unknown key 'zzz' (expected one of: min, typical, max)"
+    assert problem.message == "unknown key 'zzz' (expected one of: min, typical, max, note)"
     assert problem.line == line_of(text, "zzz = 1")
 
 
@@ -371,7 +371,7 @@ def test_vote_on_a_step_collecting_nothing(tmp_path):
 
 
 def test_step_timeboxes_that_do_not_fit_the_duration(tmp_path):
-    text = swap(RTB_TEXT, "timebox = 12", "timebox = 40")
+    text = swap(RTB_TEXT, "timebox = 8", "timebox = 36")
     problem = only(load(write(tmp_path, "rose-thorn-bud.toml", text)))
     assert problem.field == "steps"
     assert (

@@ -60,8 +60,8 @@ async def test_j_closes_and_reopens_joining_and_says_so(engine: Engine) -> None:
         await pilot.press("J")
         assert not engine.state.joining_open
         assert any("Joining is closed" in n for n in notifications(app))
-        await pilot.press("P")  # nobody yet: the notice also says whether joining is open
-        assert isinstance(app.screen, Notice)
+        await pilot.press("P")  # nobody yet: the title also says whether joining is open
+        assert isinstance(app.screen, Picker)  # (it offers to count people on paper)
         assert squeezed("Joining is closed (J opens it)") in await in_dialog(pilot, app)
         await pilot.press("escape")
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sessionkit import __version__
-from sessionkit.cli import browse, library, qr, records, run, show
+from sessionkit.cli import browse, check, library, qr, records, run, show
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_server_options(home, prefix="home_")
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for area in (run, library, browse, show, records, qr):
+    for area in (run, check, library, browse, show, records, qr):
         area.register(subcommands)
     return parser
 

@@ -1,6 +1,7 @@
-"""`sessionkit check` and `plan`, and what every library command shares.
+"""`sessionkit plan`, and what every library command shares.
 
-``methods`` and ``show`` are in :mod:`sessionkit.cli.browse`. Other CLI modules use
+``check`` is :mod:`sessionkit.cli.check`; ``methods`` and ``show`` are
+:mod:`sessionkit.cli.browse` and :mod:`sessionkit.cli.show`. Other CLI modules use
 :func:`add_library_options` and :func:`library_from_args` so every command finds methods
 and plans the same way.
 
@@ -20,7 +21,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from sessionkit.core.agenda import TimedAgenda, TimedDay, TimedItem, clock_text
+from sessionkit.core.agenda import TimedAgenda, TimedDay, TimedItem, clock_text, room_times
 from sessionkit.core.carried import carry_caption
 from sessionkit.core.plan import Plan
 from sessionkit.library import (
@@ -94,23 +95,7 @@ def report_error(error: LibraryError) -> int:
 
 
 def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``check`` and ``plan`` (``methods`` and ``show`` are :mod:`.browse`'s)."""
-    check = subcommands.add_parser(
-        "check",
-        help="check methods and session plans for mistakes",
-        description="Check method and session plan files. With no PATH, checks the whole "
-        "library (bundled, config folders, ./methods and ./sessions, --methods/--sessions). "
-        "Exits 1 if any problem is found.",
-    )
-    check.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        type=Path,
-        help="files or folders to check (default: the whole library)",
-    )
-    add_library_options(check)
-    check.set_defaults(handler=cmd_check)
+    """Add ``plan`` (``check``, ``methods`` and ``show`` are their own modules')."""
 
     plan = subcommands.add_parser(
         "plan",
@@ -124,58 +109,29 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         nargs="?",
         help="a plan id, or the path of a plan file (none: list the plans)",
     )
+    plan.add_argument(
+        "--people",
+        metavar="N",
+        type=_people_count,
+        help="time the steps that grow with the room for N people (default: the plan's "
+        "expected_people, else a small room)",
+    )
     add_library_options(plan)
     plan.set_defaults(handler=cmd_plan)
 
 
-# ---------------------------------------------------------------- check
+def _people_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of people, got {text!r}") from None
+    if not 1 <= value <= 1000:
+        raise argparse.ArgumentTypeError(f"expected 1 to 1000 people, got {value}")
+    return value
 
 
 def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def _under(path: Path, roots: list[Path]) -> bool:
-    try:
-        resolved = Path(path).resolve()
-    except OSError:
-        return False
-    return any(resolved == root or root in resolved.parents for root in roots)
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    out = console()
-    paths: list[Path] = list(args.paths)
-    library = library_from_args(args, paths)
-    problems, notes, files = library.problems, library.notes, library.files
-    if paths:
-        roots = [p.resolve() for p in paths]
-        files = {f: k for f, k in files.items() if _under(f, roots)}
-        problems = [p for p in problems if _under(p.file, roots)]
-        notes = [n for n in notes if _under(n.file, roots)]
-        for path in paths:
-            if path.is_dir() and not any(_under(f, [path.resolve()]) for f in files):
-                problems.append(Problem(path, None, "", "has no .toml files", code="file"))
-    for problem in problems:
-        out.print(problem_text(problem), soft_wrap=True)
-    for note in notes:
-        label = "warning: " if note.code == "safeguarding" else "note: "
-        out.print(problem_text(note, label), soft_wrap=True)
-    methods = sum(1 for kind in files.values() if kind == "method")
-    plans = sum(1 for kind in files.values() if kind == "plan")
-    counted = f"{plural(methods, 'method')} and {plural(plans, 'plan')}"
-    if problems:
-        bad_files = len({Path(p.file) for p in problems})
-        out.print(
-            Text(
-                f"{plural(len(problems), 'problem')} in {plural(bad_files, 'file')} "
-                f"({counted} checked)",
-                style="bold red",
-            )
-        )
-        return 1
-    out.print(Text(f"{counted}, no problems", style="green"))
-    return 0
 
 
 # ---------------------------------------------------------------- plan
@@ -200,7 +156,9 @@ def day_heading(day: TimedDay, plan: Plan) -> Text:
     return text
 
 
-def _item_row(item: TimedItem, unknown: bool) -> list[Text]:
+def _item_row(
+    item: TimedItem, unknown: bool, agenda_people: int | None = None, tables: int | None = None
+) -> list[Text]:
     title = Text(item.title, style="bold" if item.kind in ("method", "talk") else "italic")
     if item.kind == "talk":
         title.append("  (talk)", style="dim")
@@ -208,12 +166,10 @@ def _item_row(item: TimedItem, unknown: bool) -> list[Text]:
         title.append(f" ({item.item.method})", style="dim")
         if unknown:
             title.append("  [unknown method]", style="red")
-        elif (
-            item.method is not None
-            and item.item.minutes is not None
-            and item.item.minutes != item.method.total_minutes
-        ):
-            title.append(f"  steps scaled from {item.method.total_minutes} min", style="dim")
+        elif item.method is not None and item.item.minutes is not None:
+            room = sum(t.minutes for t in room_times(item.method, agenda_people, tables))
+            if item.item.minutes != room:
+                title.append(f"  steps scaled from {room} min", style="dim")
     return [
         Text(clock_text(item.start)),
         Text(clock_text(item.end)),
@@ -222,7 +178,9 @@ def _item_row(item: TimedItem, unknown: bool) -> list[Text]:
     ]
 
 
-def render_agenda(plan: Plan, agenda: TimedAgenda) -> Group:
+def render_agenda(plan: Plan, agenda: TimedAgenda, counted: str = "expected_people") -> Group:
+    """The timed agenda; ``counted`` says where the people its steps are timed for came
+    from (shown when some step grows with the room)."""
     parts: list[RenderableType] = []
     title = Text(plan.title, style="bold")
     title.append(f"  ({plan.id})", style="dim")
@@ -231,6 +189,10 @@ def render_agenda(plan: Plan, agenda: TimedAgenda) -> Group:
         parts.append(Text(" ".join(plan.purpose.split())))
     if plan.facilitators:
         parts.append(Text("Facilitators: ", style="dim") + Text(", ".join(plan.facilitators)))
+    if agenda.people:
+        parts.append(
+            Text(f"Steps that grow with the room are timed for {agenda.people} people ({counted}).")
+        )
     for day in agenda.days:
         parts.append(Text(""))
         parts.append(day_heading(day, plan))
@@ -243,7 +205,7 @@ def render_agenda(plan: Plan, agenda: TimedAgenda) -> Group:
         table.add_column("item")
         for item in day.items:
             unknown = item.kind == "method" and item.method is None
-            table.add_row(*_item_row(item, unknown))
+            table.add_row(*_item_row(item, unknown, agenda.people, plan.tables))
             if item.item.variation:
                 table.add_row("", "", "", Text(f"  variation: {item.item.variation}", style="dim"))
             for n, timed in enumerate(item.steps):
@@ -256,6 +218,8 @@ def render_agenda(plan: Plan, agenda: TimedAgenda) -> Group:
                     step_title.append(
                         f"  on {carry_caption(agenda.items, f'{item.index}.{n}')}", style="dim"
                     )
+                if timed.why:
+                    step_title.append(f"  {timed.why}", style="dim")
                 table.add_row(
                     Text(clock_text(timed.start), style="dim"),
                     Text(clock_text(timed.end), style="dim"),
@@ -294,8 +258,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
         plan = resolve_plan(library, args.plan)
     except LibraryError as error:
         return report_error(error)
-    agenda = library.time(plan)
-    console().print(render_agenda(plan, agenda))
+    agenda = library.time(plan, args.people)
+    console().print(render_agenda(plan, agenda, "--people" if args.people else "expected_people"))
     file = library.file_of(plan)
     problems = [p for p in (library.problems_for(file) if file else []) if p.code != "overrun"]
     if problems:

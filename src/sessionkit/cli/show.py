@@ -87,7 +87,14 @@ def _render_care(method: Method) -> list[RenderableType]:
 def _render_steps(method: Method) -> list[RenderableType]:
     """Each step with its clock, input, prompt and facilitator notes."""
     parts: list[RenderableType] = []
-    parts.append(_heading(f"Steps ({method.total_minutes} min in all)"))
+    grows = any(step.scale is not None for step in method.steps)
+    parts.append(
+        _heading(
+            f"Steps ({method.total_minutes} min in all"
+            + (" for a small room; some grow with the room" if grows else "")
+            + ")"
+        )
+    )
     clock = 0
     for n, step in enumerate(method.steps, 1):
         head = Text(step.title, style="bold")
@@ -108,6 +115,8 @@ def _render_steps(method: Method) -> list[RenderableType]:
             body[0] = ("Input: ", Text(described))
             grouped = step.groups.describe(collects_notes=step.collects_notes)
             body.insert(1, ("Groups: ", Text(grouped)))
+        if step.scale is not None:
+            body.insert(1, ("Grows with the room: ", Text(step.scale.describe(step.timebox))))
         if step.facilitator_notes:
             body.append(("Facilitator: ", Text(step.facilitator_notes)))
         parts.extend(_hanging(Text(label, style="dim"), value, indent=5) for label, value in body)
@@ -140,6 +149,8 @@ def render_method(method: Method) -> Group:
             + (f" · tags: {', '.join(method.tags)}" if method.tags else "")
         )
     )
+    if d.note:
+        parts.append(Text("Timing: ", style="dim") + Text(d.note))
     parts.append(Text(""))
     parts.append(Text(method.summary, style="italic"))
     parts.extend(_render_care(method))

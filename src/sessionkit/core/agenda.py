@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from sessionkit.core.method import Method, Step, fill_labels, fill_variables
 from sessionkit.core.plan import AgendaItem, Day, Plan
+from sessionkit.core.scaling import ScaledTime, group_count, groups_for, scaled_minutes
 from sessionkit.core.sources import Carry, resolve
 
 
@@ -20,10 +21,18 @@ class TimedStep:
     start: int
     """Minutes after midnight."""
     minutes: int
+    why: str = ""
+    """Why it takes ``minutes`` when the step scales with the room (``"30 s a person for
+    24 people"``; "" when it does not)."""
 
     @property
     def end(self) -> int:
         return self.start + self.minutes
+
+    @property
+    def reason(self) -> str:
+        """``"12 min: 30 s a person for 24 people"``, or "" for a step that does not scale."""
+        return f"{self.minutes} min: {self.why}" if self.why else ""
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,8 @@ class TimedDay:
 @dataclass(frozen=True)
 class TimedAgenda:
     days: tuple[TimedDay, ...]
+    people: int | None = None
+    """The people its scaling steps were timed for (None: a small room, their timeboxes)."""
 
     @property
     def items(self) -> tuple[TimedItem, ...]:
@@ -124,19 +135,52 @@ def scale_timeboxes(timeboxes: list[int], total: int) -> list[int]:
     return parts
 
 
-def item_minutes(item: AgendaItem, method: Method | None) -> int:
+def room_times(method: Method, people: int | None, tables: int | None = None) -> list[ScaledTime]:
+    """Each step's minutes for ``people`` (its timebox when it does not scale)."""
+    return [
+        scaled_minutes(
+            step.timebox,
+            step.scale,
+            people,
+            group_count(groups_for(method.steps, n), people or 0, tables),
+        )
+        for n, step in enumerate(method.steps)
+    ]
+
+
+def item_minutes(
+    item: AgendaItem, method: Method | None, people: int | None = None, tables: int | None = None
+) -> int:
     if item.kind != "method":
         return item.pause_minutes
     if item.minutes is not None:
         return item.minutes
-    return method.total_minutes if method else 0
+    return sum(t.minutes for t in room_times(method, people, tables)) if method else 0
 
 
-def step_minutes(item: AgendaItem, method: Method) -> list[int]:
-    boxes = [step.timebox for step in method.steps]
+def step_times(
+    item: AgendaItem, method: Method, people: int | None = None, tables: int | None = None
+) -> list[ScaledTime]:
+    """Each step's minutes and why, for ``people``. A plan's ``minutes`` for the item fixes
+    its length: the room's step times are then scaled in proportion to fill it, so a big
+    room shares the same slot differently rather than making the slot longer."""
+    times = room_times(method, people, tables)
+    boxes = [t.minutes for t in times]
     if item.minutes is None or item.minutes == sum(boxes):
-        return boxes
-    return scale_timeboxes(boxes, item.minutes)
+        return times
+    fitted = scale_timeboxes(boxes, item.minutes)
+    return [
+        ScaledTime(
+            n, t.people, f"{t.why}; fitted into the item's {item.minutes} min" if t.why else ""
+        )
+        for n, t in zip(fitted, times, strict=True)
+    ]
+
+
+def step_minutes(
+    item: AgendaItem, method: Method, people: int | None = None, tables: int | None = None
+) -> list[int]:
+    return [t.minutes for t in step_times(item, method, people, tables)]
 
 
 def item_title(item: AgendaItem, method: Method | None) -> str:
@@ -151,8 +195,12 @@ def item_title(item: AgendaItem, method: Method | None) -> str:
     return "Lunch" if item.kind == "lunch" else "Break"
 
 
-def time_plan(plan: Plan, methods: dict[str, Method]) -> TimedAgenda:
-    """Lay the plan out on the clock. Unknown methods take no time (the loader reports them)."""
+def time_plan(plan: Plan, methods: dict[str, Method], people: int | None = None) -> TimedAgenda:
+    """Lay the plan out on the clock for ``people`` (default: the plan's
+    ``expected_people``; 0: a small room, every step its timebox). Unknown methods take no
+    time (the loader reports them)."""
+    if people is None:
+        people = plan.expected_people
     days: list[TimedDay] = []
     index = 0
     carries, _ = resolve(plan, methods)  # problems are the loader's to report
@@ -163,13 +211,14 @@ def time_plan(plan: Plan, methods: dict[str, Method]) -> TimedAgenda:
             method = methods.get(item.method) if item.method else None
             if method is not None:  # region and category labels may use variables too
                 method = fill_labels(method, item_values(item, method))
-            minutes = item_minutes(item, method)
+            minutes = item_minutes(item, method, people, plan.tables)
             steps: list[TimedStep] = []
             if method is not None:
                 step_clock = clock
-                for step, length in zip(method.steps, step_minutes(item, method), strict=False):
-                    steps.append(TimedStep(step, step_clock, length))
-                    step_clock += length
+                times = step_times(item, method, people, plan.tables)
+                for step, time in zip(method.steps, times, strict=False):
+                    steps.append(TimedStep(step, step_clock, time.minutes, time.why))
+                    step_clock += time.minutes
             title = item_title(item, method)
             carry = carries.get(index)
             items.append(
@@ -179,7 +228,7 @@ def time_plan(plan: Plan, methods: dict[str, Method]) -> TimedAgenda:
             index += 1
         end = day.end.hour * 60 + day.end.minute
         days.append(TimedDay(d, day.date, day.title, days_start(day), end, tuple(items)))
-    return TimedAgenda(tuple(days))
+    return TimedAgenda(tuple(days), people or None)
 
 
 def days_start(day: Day) -> int:

@@ -140,6 +140,14 @@ class LockInput(Command):
     locked: bool = True
 
 
+class SetPaperPeople(Command):
+    """How many people in the room take part on paper (no phone): a step that scales
+    with the room counts them beside the phones that joined."""
+
+    type: Literal["set_paper_people"] = "set_paper_people"
+    count: int = Field(ge=0, le=1000)
+
+
 class SetSummary(Command):
     type: Literal["set_summary"] = "set_summary"
     text: Annotated[CleanStr, Field(max_length=5000)]
@@ -159,6 +167,7 @@ SESSION_COMMANDS: tuple[type[Command], ...] = (
     SetJoining,
     LockInput,
     SetSummary,
+    SetPaperPeople,
     SetSafeguarding,
 )
 """The commands every session has, whatever its steps collect."""
@@ -236,6 +245,7 @@ __all__ = [
     "ScoreItem",
     "SendRequest",
     "SetJoining",
+    "SetPaperPeople",
     "SetRoleAndTable",
     "SetSafeguarding",
     "SetSummary",

@@ -91,6 +91,8 @@ class Engine:
         """(the notes dict it counted, how many notes it had, (step, author) -> notes)."""
         self.storage_error: str | None = None
         """Set while the journal is failing; cleared by the next successful write."""
+        self._room: tuple[int, TimedAgenda] | None = None
+        """(people, the agenda timed for them): the last :meth:`room_agenda`."""
 
     # ------------------------------------------------------------ public API
 
@@ -134,6 +136,32 @@ class Engine:
         if item is None:
             raise KeyError(key)
         return item, step
+
+    def room_people(self) -> int:
+        """Who a step that scales with the room is timed for: the phones in (not
+        removed) plus the people on paper the facilitator counted."""
+        return len(self.state.active_participants()) + self.state.paper_people
+
+    def room_agenda(self) -> TimedAgenda:
+        """The agenda timed for the people in the room now (before anyone is in: the
+        plan's, for its ``expected_people``). ``agenda`` stays the plan as planned."""
+        people = self.room_people()
+        if not people:
+            return self.agenda
+        if self._room is None or self._room[0] != people:
+            self._room = (people, time_plan(self.plan, self.methods, people))
+        return self._room[1]
+
+    def countdown_reason(self) -> str:
+        """Why the current step's countdown is as long as it is, when the step scales
+        with the room (``"12 min: 30 s a person for 24 people"``; "" when it does not)."""
+        people = self.state.timer.people
+        if not people or not self.state.started:
+            return ""
+        agenda = self.room_agenda() if people == self.room_people() else None
+        agenda = agenda or time_plan(self.plan, self.methods, people)
+        item = agenda.items[self.state.item]
+        return item.steps[self.state.step].reason if item.steps else ""
 
     def prompt(self, key: str | None = None) -> str:
         item, step = self.step_def(key)
@@ -407,23 +435,22 @@ class Engine:
     def _step_count(self, item_index: int) -> int:
         return max(1, len(self.items[item_index].steps))
 
-    def _step_seconds(self, item_index: int, step_index: int) -> int:
-        item = self.items[item_index]
-        if item.steps:
-            return item.steps[step_index].minutes * 60
-        return item.minutes * 60
+    def _step_time(self, item_index: int, step_index: int) -> dict[str, int]:
+        """The countdown for a step as it starts: its minutes for the room now, and the
+        people counted when the step scales with them (so the reason can be shown)."""
+        item = self.room_agenda().items[item_index]
+        if not item.steps:
+            return {"seconds": item.minutes * 60}
+        timed = item.steps[step_index]
+        scaled = {"people": self.room_people()} if timed.why and self.room_people() else {}
+        return {"seconds": timed.minutes * 60, **scaled}
 
     def _step_event(self, item: int, step: int, actor: str) -> Event:
         # A grouped step's groups are formed (or late arrivals placed) as it starts,
         # in the same event, so replay reads the membership instead of computing it.
         formed = groups.on_step_start(self.state, self.items, str(read.StepKey(item, step)))
         return self.event(
-            "step_started",
-            actor,
-            item=item,
-            step=step,
-            seconds=self._step_seconds(item, step),
-            **formed,
+            "step_started", actor, item=item, step=step, **self._step_time(item, step), **formed
         )
 
     def _do_timer(self, cmd: c.TimerCommand, actor: str) -> Event:
@@ -435,8 +462,8 @@ class Engine:
         if action == "extend":
             return self.event("timer", actor, action="extend", seconds=cmd.seconds)
         if action == "reset":
-            seconds = self._step_seconds(self.state.item, self.state.step)
-            return self.event("timer", actor, action="reset", seconds=seconds)
+            timed = self._step_time(self.state.item, self.state.step)
+            return self.event("timer", actor, action="reset", **timed)
         return self.event("timer", actor, action=action)
 
     # the step ---------------------------------------------------------
@@ -445,6 +472,9 @@ class Engine:
         if not self.state.started:
             raise Rejected("Start the session first.", "conflict")
         return self.event("input_locked", actor, step=self.state.step_key, locked=cmd.locked)
+
+    def _do_set_paper_people(self, cmd: c.SetPaperPeople, actor: str) -> Event:
+        return self.event("paper_people_set", actor, count=cmd.count)
 
     def _do_set_summary(self, cmd: c.SetSummary, actor: str) -> Event:
         if not self.state.started:
@@ -470,6 +500,7 @@ _SESSION_RULES: dict[str, SessionRule] = {
         (c.LockInput, Engine._do_lock_input),
         (c.SetSummary, Engine._do_set_summary),
         (c.SetSafeguarding, safeguarding.set_safeguarding),
+        (c.SetPaperPeople, Engine._do_set_paper_people),
     )
 }
 """Command type -> the engine's own rule, for the session-wide commands."""

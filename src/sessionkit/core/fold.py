@@ -50,7 +50,7 @@ def _on_step_started(state: SessionState, event: Event, d: dict[str, Any]) -> No
         if span.started_at is None:
             span.started_at = event.at
         span.ended_at = None
-    state.timer = Timer(duration=float(d["seconds"]))
+    state.timer = Timer(duration=float(d["seconds"]), people=d.get("people"))
     if d.get("autostart"):
         state.timer.running_since = event.at
     groups.fold_step_started(state, event, d)
@@ -79,6 +79,7 @@ def _on_timer(state: SessionState, event: Event, d: dict[str, Any]) -> None:
         timer.elapsed = 0.0
         timer.duration = float(d["seconds"])
         timer.running_since = None
+        timer.people = d.get("people")
 
 
 def _on_participant_joined(state: SessionState, event: Event, d: dict[str, Any]) -> None:
@@ -116,6 +117,10 @@ def _on_input_locked(state: SessionState, event: Event, d: dict[str, Any]) -> No
     state.steps.setdefault(d["step"], StepState()).locked = bool(d["locked"])
 
 
+def _on_paper_people_set(state: SessionState, event: Event, d: dict[str, Any]) -> None:
+    state.paper_people = int(d["count"])
+
+
 def _on_summary_set(state: SessionState, event: Event, d: dict[str, Any]) -> None:
     state.steps.setdefault(d["step"], StepState()).summary = d["text"]
 
@@ -132,6 +137,7 @@ SESSION_FOLDS: dict[str, Fold] = {
     "input_locked": _on_input_locked,
     "summary_set": _on_summary_set,
     "safeguarding_set": safeguarding.fold_set,
+    "paper_people_set": _on_paper_people_set,
 }
 FOLDS: dict[str, Fold] = {
     **SESSION_FOLDS,

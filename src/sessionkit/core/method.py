@@ -35,6 +35,7 @@ from sessionkit.core.inputs.questions import QuestionsInput
 from sessionkit.core.inputs.rating import RatingInput
 from sessionkit.core.inputs.vote import VoteInput
 from sessionkit.core.inputs.words import WordsInput
+from sessionkit.core.scaling import StepScale, scale_problems
 from sessionkit.core.text import CleanStr
 
 # The kinds' specs are re-exported for callers that name one; new code asks the spec
@@ -64,6 +65,7 @@ __all__ = [
     "Source",
     "Step",
     "StepInput",
+    "StepScale",
     "Strict",
     "VoteInput",
     "WordsInput",
@@ -72,6 +74,7 @@ __all__ = [
     "label_texts",
     "licence_key",
     "method_problems",
+    "method_warnings",
     "source_problems",
 ]
 
@@ -105,6 +108,9 @@ class Step(Strict):
     input: StepInput
     groups: GroupsSpec | None = None
     """People work in groups that share one list (see ``core.groups``)."""
+    scale: StepScale | None = None
+    """How the step's time grows with the room; ``timebox`` is then its floor (see
+    ``core.scaling``)."""
 
     @property
     def collects_notes(self) -> bool:
@@ -115,6 +121,9 @@ class Duration(Strict):
     min: PositiveMinutes
     typical: PositiveMinutes
     max: PositiveMinutes
+    note: CleanStr = ""
+    """Why the steps' timeboxes deliberately do not add up to ``typical`` (without it,
+    ``sessionkit check`` warns that they disagree)."""
 
     @model_validator(mode="after")
     def _ordered(self) -> Duration:
@@ -244,6 +253,7 @@ def method_problems(method: Method) -> list[tuple[Path, str]]:
         earlier[step.id] = step.input
     problems.extend(group_problems(method.steps, method.group_size.max))
     problems.extend(source_problems(method.sources))
+    problems.extend(scale_problems(method.steps))
     total = method.total_minutes
     if not method.duration.min <= total <= method.duration.max:
         problems.append(
@@ -254,6 +264,28 @@ def method_problems(method: Method) -> list[tuple[Path, str]]:
             )
         )
     return problems
+
+
+def method_warnings(method: Method) -> list[tuple[Path, str, bool]]:
+    """Things likely to be wrong but not errors, as (field path, message, explained).
+
+    A method whose step timeboxes do not add up to its typical length advertises one
+    length and runs another. ``[duration] note`` explains a deliberate difference: it is
+    then reported as a note, not a warning.
+    """
+    total, typical = method.total_minutes, method.duration.typical
+    if total == typical:
+        return []
+    note = method.duration.note
+    message = f"the step timeboxes add up to {total} min but the typical length is {typical} min"
+    if note:
+        message += f" (explained: {note})"
+    else:
+        message += (
+            ": change the timeboxes (or typical) so they agree, or say why they differ "
+            'in [duration] note = "..."'
+        )
+    return [(("duration", "typical"), message, bool(note))]
 
 
 def label_texts(spec: InputSpec) -> list[tuple[Path, str]]:

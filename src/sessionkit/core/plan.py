@@ -176,6 +176,9 @@ class Plan(Strict):
     safeguarding: Safeguarding | None = None
     """The session's safeguarding lead (``[safeguarding]``), shown on every phone; the
     facilitator can name or change one during the run (``!``)."""
+    expected_people: int | None = Field(default=None, ge=1, le=1000)
+    """How many people are expected: steps with a ``[steps.scale]`` are forecast for them
+    until people join (then the countdown counts who is there)."""
 
     @field_validator("join_roles")
     @classmethod

@@ -45,6 +45,8 @@ class Timer(Model):
     elapsed: float = 0.0
     """Seconds counted before the current run of the timer."""
     running_since: float | None = None
+    people: int | None = None
+    """The people in the room the step's time was scaled for (None: it does not scale)."""
 
     @property
     def running(self) -> bool:
@@ -246,6 +248,9 @@ class SessionState(Model):
     step_spans: dict[str, Span] = Field(default_factory=dict)
     steps: dict[str, StepState] = Field(default_factory=dict)
     participants: dict[str, Participant] = Field(default_factory=dict)
+    paper_people: int = 0
+    """People taking part on paper, as the facilitator counted them (for steps that
+    scale with the room)."""
     notes: dict[str, Note] = Field(default_factory=dict)
     clusters: dict[str, Cluster] = Field(default_factory=dict)
     groups: dict[str, Group] = Field(default_factory=dict)

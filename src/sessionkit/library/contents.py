@@ -32,7 +32,12 @@ class Library:
     plan_paths: dict[str, Path] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
-    """Things worth knowing that are not wrong: a method overriding a bundled one."""
+    """Things worth knowing that are not wrong: a method overriding a bundled one, a
+    method explaining why its steps do not add up to its typical length."""
+    warnings: list[Problem] = field(default_factory=list)
+    """Things probably wrong that do not stop a file being used: a method whose steps
+    do not add up to its typical length, a plan whose steps outgrow it for its
+    ``expected_people``. ``sessionkit check`` shows and counts them, and still passes."""
     rejected_methods: dict[str, Method | None] = field(default_factory=dict)
     rejected_plans: set[str] = field(default_factory=set)
     files: dict[Path, Kind] = field(default_factory=dict)
@@ -68,5 +73,6 @@ class Library:
         usable = {k: m for k, m in self.rejected_methods.items() if m is not None}
         return {**usable, **self.methods}
 
-    def time(self, plan: Plan) -> TimedAgenda:
-        return time_plan(plan, self.timing_methods())
+    def time(self, plan: Plan, people: int | None = None) -> TimedAgenda:
+        """The plan on the clock for ``people`` (default: its ``expected_people``)."""
+        return time_plan(plan, self.timing_methods(), people)

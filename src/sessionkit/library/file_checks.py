@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from sessionkit.core.method import Method, method_problems
+from sessionkit.core.method import Method, method_problems, method_warnings
 from sessionkit.core.plan import Plan
 from sessionkit.library.contents import Kind
 from sessionkit.library.model_walk import _keys
@@ -69,7 +69,7 @@ def _check_method(source: _Source) -> tuple[Method | None, list[Problem]]:
             )
         )
     for loc, message in method_problems(method):
-        if loc == ("steps",):
+        if loc == ("steps",) or "scale" in loc:
             code = "timing"
         elif loc[:1] == ("sources",):
             code = "licence"
@@ -79,6 +79,18 @@ def _check_method(source: _Source) -> tuple[Method | None, list[Problem]]:
             Problem(source.path, source.lines.line(loc), field_path(loc), message, code=code)
         )
     return method, problems
+
+
+def _method_warnings(source: _Source, method: Method) -> tuple[list[Problem], list[Problem]]:
+    """(warnings, notes): timings that disagree, unexplained and explained."""
+    warnings: list[Problem] = []
+    notes: list[Problem] = []
+    for loc, message, explained in method_warnings(method):
+        problem = Problem(
+            source.path, source.lines.line(loc), field_path(loc), message, code="timing"
+        )
+        (notes if explained else warnings).append(problem)
+    return warnings, notes
 
 
 def _check_plan_schema(source: _Source) -> tuple[Plan | None, list[Problem]]:

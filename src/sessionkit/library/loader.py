@@ -12,10 +12,11 @@ from sessionkit.library.file_checks import (
     _check_method,
     _check_plan_schema,
     _guess_kind,
+    _method_warnings,
     _misplaced,
 )
 from sessionkit.library.folders import Level, _toml_files, search_levels
-from sessionkit.library.plan_checks import _check_plan_references
+from sessionkit.library.plan_checks import _check_plan_people, _check_plan_references
 from sessionkit.library.problems import Problem, display_path
 from sessionkit.library.toml_file import _Source, read_toml
 
@@ -45,7 +46,8 @@ def load_library(
     loader.read_levels(levels)
     loader.read_given(paths)
     loader.check_plans()
-    _group_problems(library.problems)
+    for found in (library.problems, library.warnings, library.notes):
+        _group_problems(found)
     return library
 
 
@@ -124,6 +126,7 @@ class _Loader:
                 continue  # overridden by a later file
             problems = _check_plan_references(plan, source, library)
             library.problems.extend(problems)
+            library.warnings.extend(_check_plan_people(plan, source, library))
             if any(p.code != "overrun" for p in problems):
                 library.rejected_plans.add(key)
 
@@ -171,9 +174,13 @@ class _Loader:
         if kind == "method":
             method, problems = _check_method(source)
             library.problems.extend(problems)
+            if method is not None:
+                warnings, notes = _method_warnings(source, method)
+                library.warnings.extend(warnings)
+                library.notes.extend(notes)
             ok = method is not None and not problems
             if ok and method is not None and not method.care.safeguarding.strip():
-                library.notes.append(_no_safeguarding(file, source))
+                library.warnings.append(_no_safeguarding(file, source))
             self._register("method", file.stem, file, level, method, ok=ok, source=source)
         else:
             plan, problems = _check_plan_schema(source)

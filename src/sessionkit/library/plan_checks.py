@@ -5,7 +5,7 @@ These run once every method is known, so a plan may name a method from any sourc
 
 from __future__ import annotations
 
-from sessionkit.core.agenda import TimedDay, clock_text, time_plan
+from sessionkit.core.agenda import TimedDay, clock_text, room_times, time_plan
 from sessionkit.core.fields import VARIABLE
 from sessionkit.core.method import label_texts
 from sessionkit.core.plan import AgendaItem, Plan
@@ -158,10 +158,14 @@ def _item_findings(
     return findings
 
 
-def _overrun_findings(plan: Plan, library: Library) -> list[_Finding]:
-    """A day that ends after its end time, pointed at the first item that does."""
+def _overrun_findings(plan: Plan, library: Library, people: int = 0) -> list[_Finding]:
+    """A day that ends after its end time, pointed at the first item that does.
+
+    For ``people`` 0, every step takes its timebox (the plan as written, for a small
+    room): an overrun then is a problem. For the plan's ``expected_people`` see
+    :func:`_check_plan_people`."""
     findings: list[_Finding] = []
-    for day in time_plan(plan, library.timing_methods()).overruns:
+    for day in time_plan(plan, library.timing_methods(), people).overruns:
         first = next((i for i in day.items if i.end > day.end), day.items[-1])
         a = day.items.index(first)
         findings.append(
@@ -173,3 +177,38 @@ def _overrun_findings(plan: Plan, library: Library) -> list[_Finding]:
             )
         )
     return findings
+
+
+def _check_plan_people(plan: Plan, source: _Source, library: Library) -> list[Problem]:
+    """Warnings for a plan's ``expected_people``: an item whose steps, grown for that
+    many people, no longer fit its ``minutes``, or a day they push past its end time
+    (when it fits for a small room: that overrun is a problem of its own)."""
+    people = plan.expected_people
+    if not people:
+        return []
+    methods = library.timing_methods()
+    findings: list[_Finding] = []
+    for d, day in enumerate(plan.days):
+        for a, item in enumerate(day.agenda):
+            method = methods.get(item.method) if item.method else None
+            if method is None or item.minutes is None:
+                continue
+            need = sum(t.minutes for t in room_times(method, people, plan.tables))
+            if need > item.minutes:
+                findings.append(
+                    (
+                        ("days", d, "agenda", a, "minutes"),
+                        f"for {people} people (expected_people) the steps of '{method.id}' "
+                        f"need {need} min, more than minutes = {item.minutes}: each step "
+                        "gets less than the room needs (raise minutes, or expect fewer people)",
+                        "people",
+                    )
+                )
+    small = {loc[1] for loc, _, _ in _overrun_findings(plan, library)}
+    for loc, message, _ in _overrun_findings(plan, library, people):
+        if loc[1] not in small:
+            findings.append((loc, f"for {people} people (expected_people), {message}", "people"))
+    return [
+        Problem(source.path, source.lines.line(loc), field_path(loc), message, code=code)
+        for loc, message, code in findings
+    ]

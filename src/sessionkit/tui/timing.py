@@ -107,7 +107,10 @@ def progress(engine: Engine, now: float) -> Progress:
         current.start, day.date, local_datetime(now)
     )
     remaining = 0.0
-    for item in day.items:
+    # What is left is timed for the people in the room now (steps that grow with the
+    # room take longer for more); the plan's finish stays the one planned.
+    room = engine.room_agenda()
+    for item in (room.items[timed.index] for timed in day.items):
         if item.index == current.index:
             remaining += max(0.0, item.minutes * 60 - item_seconds(engine, item.index, now))
         elif item.index > current.index:

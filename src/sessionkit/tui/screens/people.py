@@ -24,9 +24,13 @@ from sessionkit.core.plan import PREFER_NOT_TO_SAY
 from sessionkit.core.state import Participant, SessionState
 from sessionkit.tui import messages
 from sessionkit.tui.screens.base import SessionScreen
-from sessionkit.tui.screens.modals import Confirm, Notice, Picker
+from sessionkit.tui.screens.modals import Confirm, Notice, Picker, TextPrompt
 from sessionkit.tui.screens.room import RoomScreen
 from sessionkit.tui.timing import clock_of
+
+PAPER = "paper"
+"""The people picker's choice for how many take part on paper (never a participant
+id: those are p1, p2 ...)."""
 
 
 def joining_status(state: SessionState) -> str:
@@ -119,8 +123,18 @@ class PeopleKeys(SessionScreen):
     def action_people(self) -> None:
         state = self.engine.state
         status = joining_status(state)
+        # People on paper count for steps that grow with the room: offered even before
+        # any phone joins (a run without the server has only them).
+        paper = (PAPER, f"On paper (no phone): {state.paper_people} · enter changes")
         if not state.participants:
-            self.app.push_screen(Notice("People", f"Nobody has joined from a phone yet. {status}"))
+            self.app.push_screen(
+                Picker(
+                    f"Nobody has joined from a phone yet. {status}",
+                    [paper],
+                    hint="enter sets how many take part on paper · esc closes",
+                ),
+                self._person_chosen,
+            )
             return
         notes: dict[str, int] = {}
         for note in state.notes.values():
@@ -145,6 +159,7 @@ class PeopleKeys(SessionScreen):
             else:
                 what = "removed"
             choices.append((person.id, f"{_name(person)} · {what}"))
+        choices.append(paper)
         self.app.push_screen(
             Picker(f"{len(active)} in · {status}", choices, hint=self._people_hint(removed)),
             self._person_chosen,
@@ -210,8 +225,35 @@ class PeopleKeys(SessionScreen):
             if spec is not None and spec.by is not None:  # groups are formed once, recorded
                 self.notify("Their group stays as it is: G re-forms the groups.", markup=False)
 
+    def _ask_paper_people(self) -> None:
+        def answer(text: str | None) -> None:
+            if text is None:
+                return
+            if not text.isdigit() or int(text) > 1000:
+                self.notify(
+                    f"'{text}' is not a number of people (0 to 1000).",
+                    severity="error",
+                    markup=False,
+                )
+                return
+            self.link.do(c.SetPaperPeople, count=int(text))
+
+        self.app.push_screen(
+            TextPrompt(
+                "How many people take part on paper (without a phone)?",
+                str(self.engine.state.paper_people),
+                hint="steps that grow with the room count them beside the phones · "
+                "enter saves · esc cancels",
+                max_length=4,
+            ),
+            answer,
+        )
+
     def _person_chosen(self, participant: str | None, ask: bool = True) -> None:
         if participant is None:
+            return
+        if participant == PAPER:
+            self._ask_paper_people()
             return
         person = self.engine.state.participants[participant]
         label = person.name or "this anonymous participant"

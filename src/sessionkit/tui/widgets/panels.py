@@ -172,6 +172,8 @@ class StepInfo(Panel):
                 ".timing--muted",
             )
             lines = [head, one_line(step.title, "bold")]
+            if reason := engine.countdown_reason():
+                lines.append(Content.styled(f"Timer {reason}", ".timing--muted"))
         if state.ended_at is not None:
             lines.insert(0, Content.styled("Session ended.", "bold"))
         lines.append(literal(engine.prompt()))
