@@ -292,7 +292,10 @@ def test_the_bundled_plans_carry_items_forward(tmp_path):
     assert talks == [
         "What is service design?",
         "Empathy and assumptions",
+        "Research with people who use services",
+        "From insights to a question",
         "Front stage, back stage and the line of visibility",
+        "Prototyping and testing",
         "Human Learning Systems",
     ]
 
