@@ -154,7 +154,7 @@ class Source(Strict):
     url_status: Literal["confirmed", "unconfirmed"] = "unconfirmed"
     """Whether someone opened ``url`` and found the source there (on ``checked``).
     Unconfirmed until a person says so: a link nobody checked is shown as such."""
-    checked: dt.date | None = None
+    checked: dt.date | None = Field(default=None, strict=False)  # JSON records give text
     """When the link and the licence were last checked."""
     licence: CleanStr = ""
     licence_url: str = ""
