@@ -279,7 +279,8 @@ def test_the_bundled_plans_carry_items_forward(tmp_path):
         ]
     assert carried["unpicking-the-knot"] == [("Choose the thread", "Finding a thread to pull")]
     assert carried["outcomes-framework-co-design"] == [
-        ("Min Specs for the framework", "How to write the worst framework")
+        ("How we would know", "Outcomes co-design"),
+        ("Min Specs for the framework", "How to write the worst framework"),
     ]
     assert carried["service-design-for-public-services"] == [("Prioritisation Matrix", "Crazy 8s")]
     talks = [
@@ -292,7 +293,10 @@ def test_the_bundled_plans_carry_items_forward(tmp_path):
     assert talks == [
         "What is service design?",
         "Empathy and assumptions",
+        "Research with people who use services",
+        "From insights to a question",
         "Front stage, back stage and the line of visibility",
+        "Prototyping and testing",
         "Human Learning Systems",
     ]
 
@@ -315,7 +319,7 @@ def test_every_bundled_plan_ends_with_agreed_actions() -> None:
     from sessionkit.library import load_library
 
     library = load_library((), ())
-    assert len(library.plans) == 3
+    assert len(library.plans) == 4
     for plan in library.plans.values():
         methods = [item.method for day in plan.days for item in day.agenda if item.method]
         assert "agree-actions" in methods[-2:], plan.id

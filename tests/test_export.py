@@ -317,6 +317,20 @@ def test_full_record_round_trips(outputs: dict[str, str], record: Record, fmt: s
         assert export(loaded, other) == outputs[other]
 
 
+def test_a_record_whose_source_was_checked_on_a_date_round_trips() -> None:
+    """JSON has no dates: a source's ``checked`` comes back as text and must load again."""
+    methods = sample.methods()
+    method = next(iter(methods.values()))
+    source = {"title": "A guide", "checked": "2026-12-02", "url_status": "confirmed"}
+    dated = Method.model_validate(method.model_dump(by_alias=True) | {"sources": [source]})
+    engine = Engine(sample.plan(), methods | {dated.id: dated}, clock=sample.Clock())
+    record = Record.from_engine(engine)
+    for fmt in ("json", "toml"):
+        loaded = load_record(export(record, fmt), fmt)
+        assert loaded == record
+        assert str(loaded.methods[dated.id].sources[0].checked) == "2026-12-02"
+
+
 def test_full_record_keeps_hidden_notes(outputs: dict[str, str], played) -> None:
     _, ids = played
     data = json.loads(outputs["json"])
@@ -386,7 +400,14 @@ def test_the_bundled_plan_exports(tmp_path: Path) -> None:
                 category = (
                     step.input.categories[0].id if getattr(step.input, "categories", None) else None
                 )
-                region = step.input.regions[0].id if kind == "canvas" else None
+                region = None
+                if kind == "canvas":  # a region, or a grid's first cell ("row.column")
+                    spec = step.input
+                    region = (
+                        spec.regions[0].id
+                        if spec.regions
+                        else f"{spec.rows[0].id}.{spec.columns[0].id}"
+                    )
                 for who in people:
                     engine.execute(
                         c.AddNote(text=f"<i>{who}</i> =1+1", category=category, region=region), who
