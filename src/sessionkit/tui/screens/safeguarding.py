@@ -34,9 +34,9 @@ REDACTION = (
     "record (reason: safeguarding). Never ask the room who wrote it."
 )
 FIELDS = (
-    ("lead", "Lead", care.MAX_LEAD, "name, and role: Sam Jones, team manager"),
-    ("contact", "Reach them", care.MAX_CONTACT, "today: in the room, blue lanyard"),
-    ("procedure", "Procedure", care.MAX_PROCEDURE, "that applies: Wales Safeguarding Procedures"),
+    ("lead", "Lead", care.MAX_LEAD, "for example: Sam Jones, team manager"),
+    ("contact", "Reach them", care.MAX_CONTACT, "for example: in the room, blue lanyard"),
+    ("procedure", "Procedure", care.MAX_PROCEDURE, "for example: Wales Safeguarding Procedures"),
 )
 
 
