@@ -114,13 +114,15 @@ def test_anonymous_notes_carry_no_name_in_readable_exports(outputs: dict[str, st
 
 def test_markdown_escapes_participant_text(outputs: dict[str, str], record: Record) -> None:
     md = outputs["md"]
-    assert "<script>" not in md and "\\<script\\>" in md
-    assert "[@click" not in md and "\\[\\@click=app.quit\\]" in md
+    assert "\\<script>alert(1)\\</script>" in md  # only the "<" that opens a tag
+    assert "[@click=app.quit]x[/]" in md  # not Markdown: left as written
     assert "\n- \\# heading" in md
     assert "\\| table \\| row \\|" in md
     assert "back\\`tick\\` \\*star\\* \\_under\\_ \\\\slash" in md
-    # The multi-line note stays on its bullet, each line escaped.
-    assert "- line one\\\n  line two\\\n  \\> quoted\\\n  \\- listed" in md
+    # The multi-line note stays on its bullet, each line escaped, no trailing backslash.
+    assert "- line one\n  line two\n  \\> quoted\n  \\- listed" in md
+    html = MarkdownIt("commonmark").enable("table").enable("strikethrough").render(md)
+    assert "<script" not in html and "<a " not in html and "&lt;script&gt;" in html
 
 
 def _md_tokens(md: str):
@@ -202,13 +204,16 @@ def test_markdown_content(outputs: dict[str, str]) -> None:
     assert "> What works about home care?" in md  # the prompt, variable filled
     assert "*No notes.*" in md  # the empty step
     # Grouped by cluster; a theme's dots are on the theme, not on each of its notes.
-    assert "**Staff \\[bold\\]time\\[/\\]** (1 note, 2 dots on the theme)" in md
+    # Each theme with its notes under it; the step they came from says where they went.
+    assert "- **Staff [bold]time[/]** — 2 notes, 2 dots\n  - Carers who stay — *Rose" in md
+    assert "*4 notes are listed under their themes in “Themes”.*" in md
     assert "- Carers who stay — *Rose · Alice Named*" in md
-    assert "Later (parking lot)" in md
-    assert "1. **3** dots — \\-2" in md  # tallies, most first
+    assert "- **Later** (parking lot) — 1 note" in md
+    assert "- **1.** 3 dots — -2" in md  # tallies, most first, ties as ties:
+    assert "- **=2.** 1 dot — \\# heading" in md and "- **=2.** 1 dot — Bob wrote" in md
     assert "3 ratings, mean **4.3**" in md and "| 4 good | 2 |" in md
     assert "**Before** (1)" in md and "- Phone call" in md
-    assert "- **Fran**: \\+1" in md  # the action
+    assert "- **Fran**: +1" in md  # the action
     assert "Rude remark" not in md and "1 note hidden by the facilitator" in md
     assert "**Participants:** 4" in md and "Fran, Sam" in md
     assert "x" * 500 in md
@@ -439,7 +444,8 @@ def test_the_bundled_plan_exports(tmp_path: Path) -> None:
     for fmt in FORMATS:
         text = export(record, fmt)
         assert text
-        assert "<i>" not in text or fmt in ("csv", "json", "toml")
+        shown = MarkdownIt("commonmark").render(text) if fmt == "md" else text
+        assert "<i>" not in shown or fmt in ("csv", "json", "toml")
     assert load_record(export(record, "toml"), "toml") == record
     assert load_record(export(record, "json"), "json") == record
     md = export(record, "md")

@@ -271,8 +271,8 @@ def test_exports_show_the_grid_as_a_table() -> None:
     record = Record.from_engine(engine)
     md = export(record, "md")
     assert "| | Before | During | After |" in md
-    assert "| **Doing** |  | Queue \\| \\<b\\>long\\</b\\> |  |" in md
-    assert "| **Feeling** |  |  | \\=1+1 · Relief |" in md
+    assert "| **Doing** |  | Queue \\| \\<b>long\\</b> |  |" in md
+    assert "| **Feeling** |  |  | =1+1 · Relief |" in md
     html = export(record, "html")
     assert '<table class="grid">' in html and '<th scope="col">During</th>' in html
     assert '<th scope="row">Feeling</th>' in html

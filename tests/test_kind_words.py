@@ -136,7 +136,7 @@ def test_exports_show_the_cloud() -> None:
     engine.execute(c.AddWords(text="=1+1"))
     record = Record.from_engine(engine)
     md = export(record, "md")
-    assert "| trust | 2 |" in md and "| \\<b\\>bold\\|\\</b\\> | 1 |" in md
+    assert "| trust | 2 |" in md and "| \\<b>bold\\|\\</b> | 1 |" in md
     html = export(record, "html")
     assert '<ul class="wordcloud">' in html
     assert re.search(r'<li style="font-size:40px;[^"]*" dir="auto">trust<small>2</small>', html)

@@ -45,7 +45,7 @@ from sessionkit.core.inputs.rank_tally import RankTable
 from sessionkit.core.inputs.rank_tally import table as rank_table
 from sessionkit.core.inputs.rating import RatingInput, RatingSummary, summarise
 from sessionkit.core.inputs.sort import SortInput, SortTable, table
-from sessionkit.core.inputs.vote import TallyRow, VoteInput, tally_rows
+from sessionkit.core.inputs.vote import PAPER, TallyRow, VoteInput, paper_dots, tally_rows
 from sessionkit.core.method import Method, Step
 from sessionkit.core.plan import PREFER_NOT_TO_SAY, Plan
 from sessionkit.core.state import FACILITATOR, Cluster, Note, SessionState
@@ -445,6 +445,11 @@ class Record(BaseModel):
         """A group's note the facilitator typed in from paper."""
         return note.group is not None and note.author == FACILITATOR
 
+    def step_title(self, key: str) -> str:
+        """The title of the step at ``key`` as the record shows it ("" if none)."""
+        _, step = read.step_at(self.timed_items(), key)
+        return step.title if step is not None else ""
+
     def clusters_of(self, key: str) -> list[tuple[Cluster, list[Note]]]:
         """Clusters made on a cluster step, each with its visible notes."""
         clusters = sorted(
@@ -527,7 +532,15 @@ class Record(BaseModel):
         return rank_table(self.state, key, spec, rank_targets(self.state, items, key))
 
     def voters(self, key: str) -> int:
-        return sum(1 for ballot in self.state.votes.get(key, {}).values() if any(ballot.values()))
+        """The people who voted on their phones (paper dots are no one person's)."""
+        return sum(
+            1
+            for voter, ballot in self.state.votes.get(key, {}).items()
+            if voter not in (FACILITATOR, PAPER) and any(ballot.values())
+        )
+
+    def paper_dots(self, key: str) -> int:
+        return paper_dots(self.state.votes.get(key, {}))
 
     def rating(self, key: str) -> RatingSummary:
         spec = read.spec_at(self.timed_items(), key)

@@ -22,7 +22,15 @@ from sessionkit.core.inputs.notes import NoteSpec
 from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
 from sessionkit.core.state import Note
 from sessionkit.export import html_kinds, html_sort, rank_sections
-from sessionkit.export.text import clock_at, paragraphs, plural, removed_sentence, step_caption
+from sessionkit.export.text import (
+    clock_at,
+    paragraphs,
+    places,
+    plural,
+    removed_sentence,
+    step_caption,
+    who_voted,
+)
 
 DEFAULT_CARD = "#fff3a0"
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -295,15 +303,15 @@ def _votes(record: Record, view: StepView, dots: dict[str, int]) -> str:
     total = sum(r.dots for r in rows)
     most = max(r.dots for r in rows)
     shown = []
-    for n, row in enumerate(rows, 1):
+    for n, row in zip(places([r.dots for r in rows]), rows, strict=True):
         label = (
             '<span class="hidden">a hidden note</span>'
             if row.hidden
             else f'<span dir="auto">{e(row.label)}</span>'
         )
         shown.append((f'<span class="rank">{n}.</span>{label}', row.dots))
-    people = plural(record.voters(view.key), "person", "people")
-    return f'<p class="stat">{people} placed {plural(total, "dot")}</p>' + _bar_rows(shown, most)
+    placed = e(who_voted(record, view.key, total))
+    return f'<p class="stat">{placed}</p>' + _bar_rows(shown, most)
 
 
 def _rating(record: Record, view: StepView, dots: dict[str, int]) -> str:

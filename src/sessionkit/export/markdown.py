@@ -1,13 +1,15 @@
 """Markdown: notes to paste into an email, a wiki page or an issue.
 
-Participant text never changes the document's structure. Every character that can start
-inline markup (``\\ ` * _ [ ] < > | ~ $ & @``) is backslash-escaped wherever it is, and
-characters that only matter at the start of a line (``#``, ``>``, ``-``, ``+``, ``=``,
-``1.``) are escaped there. ``<`` and ``&`` escaped means no HTML tag or entity is
-interpreted; ``@`` escaped means no one is mentioned on GitHub or GitLab. A note with
-several lines stays on its bullet: its lines are joined with Markdown hard breaks (a
-backslash at the end of the line) and indented under the bullet. In tables, line breaks
-become spaces.
+Participant text never changes the document's structure, and ordinary sentences read as
+they were written: a backslash goes only before a character that would otherwise start
+markup *where it stands* (CommonMark with tables and strikethrough, the dialect of the
+places people paste into). So ``a < b``, ``Tom & Jerry``, ``[1]``, ``@team`` and
+``snake_case`` stay as they are, while ``<b>``, ``&amp;``, ``[x](http://y)``, ``*star*``
+and a line that starts ``# `` or ``1. `` are made inert. ``tests/test_export.py`` renders
+the escaped text with a real CommonMark parser and checks it reads back unchanged. A note
+with several lines stays on its bullet: its lines follow each other, indented under it
+(soft breaks: a line each when read as text, one paragraph when rendered). In tables,
+line breaks become spaces.
 
 Hidden (moderated) notes are left out; only their number is given.
 """
@@ -25,10 +27,27 @@ from sessionkit.core.inputs.words import cloud
 from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
 from sessionkit.core.state import Note
 from sessionkit.export import rank_sections
-from sessionkit.export.text import clock_at, paragraphs, plural, removed_sentence, step_caption
+from sessionkit.export.text import (
+    clock_at,
+    paragraphs,
+    places,
+    plural,
+    removed_sentence,
+    step_caption,
+    who_voted,
+)
 
-_INLINE = re.compile(r"([\\`*_\[\]<>|~$&@{}])")
-_LINE_START = re.compile(r"^([#>+=-]|\d+[.)])")
+_ALWAYS = frozenset("\\`*|")
+"""Escaped wherever they are: code spans, emphasis, table cells (all rare in prose)."""
+_TAG_START = re.compile(r"<[A-Za-z/!?]")
+"""An HTML tag, comment or autolink: ``<b>``, ``</p>``, ``<!--``, ``<http://x>``."""
+_ENTITY = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
+_LINK_END = re.compile(r"\]\s*[(\[:]")
+"""What makes ``[...]`` a link, an image or a link definition (a lone ``[1]`` is text)."""
+_BLOCK_START = re.compile(r"^(#{1,6}(?= |$)|>|[-+*](?= |$)|\d{1,9}[.)](?= |$)|\[[ xX]\](?= |$))")
+"""What makes a line (or a list item's first words) a heading, quote, list or task."""
+_RULE = re.compile(r"^(=+|-+|(- *){3,}|(_ *){3,})$")
+"""A line of ``=`` or ``-`` alone underlines the line above it; ``- - -`` is a rule."""
 
 
 def escape(text: str) -> str:
@@ -38,23 +57,46 @@ def escape(text: str) -> str:
 
 def _escape_line(line: str) -> str:
     line = line.strip()
-    line = _INLINE.sub(r"\\\1", line)
-    match = _LINE_START.match(line)
-    if match:
-        token = match.group(1)
-        if token[0].isdigit():
-            line = token[:-1] + "\\" + line[len(token) - 1 :]
-        else:
-            line = "\\" + line
-    return line
+    out: list[str] = []
+    for at, char in enumerate(line):
+        if _needs_escape(line, at, char):
+            out.append("\\")
+        out.append(char)
+    text = "".join(out)
+    start = _BLOCK_START.match(line)
+    if start and start.group(1)[0].isdigit():  # "1. " -> "1\. ": a backslash before a
+        cut = len(start.group(1)) - 1  # digit is no escape in CommonMark
+        return text[:cut] + "\\" + text[cut:]
+    if (start or _RULE.match(line)) and not text.startswith("\\"):
+        return "\\" + text
+    return text
+
+
+def _needs_escape(line: str, at: int, char: str) -> bool:
+    if char in _ALWAYS:
+        return True
+    if char == "_":  # intraword underscores never emphasise (snake_case stays)
+        before = line[at - 1] if at else " "
+        after = line[at + 1] if at + 1 < len(line) else " "
+        return not (before.isalnum() and after.isalnum())
+    if char == "<":
+        return bool(_TAG_START.match(line, at))
+    if char == "&":
+        return bool(_ENTITY.match(line, at))
+    if char == "[":
+        close = line.find("]", at + 1)
+        return close != -1 and bool(_LINK_END.match(line, close))
+    if char == "~":  # strikethrough takes a pair
+        return line.count("~") > 1
+    return False
 
 
 def escape_block(text: str, indent: str = "  ") -> str:
-    """Untrusted text that may have several lines, kept together as one paragraph:
-    each line escaped, joined with hard breaks, continuation lines indented."""
+    """Untrusted text that may have several lines, kept together on its bullet: each
+    line escaped and indented under the first (soft breaks, no trailing backslashes)."""
     lines = [_escape_line(line) for line in text.split("\n")]
     lines = [line for line in lines if line] or [""]
-    return ("\\\n" + indent).join(lines)
+    return ("\n" + indent).join(lines)
 
 
 def _table_cell(text: str) -> str:
@@ -104,7 +146,11 @@ def _hidden_line(record: Record, key: str) -> list[str]:
 def _notes_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
     out: list[str] = []
     groups = record.note_groups(view.key)
-    if not groups:
+    # Notes grouped into themes on a later cluster step are listed there, under their
+    # theme; here a line says where (so no note is read twice or out of its theme).
+    elsewhere = [(c, ns) for c, ns in groups if c is not None and c.step != view.key]
+    groups = [(c, ns) for c, ns in groups if c is None or c.step == view.key]
+    if not groups and not elsewhere:
         out.append("*No notes.*")
     elif len(groups) == 1 and groups[0][0] is None:
         out.extend(_note_line(record, n, dots) for n in groups[0][1])
@@ -122,6 +168,18 @@ def _notes_section(record: Record, view: StepView, dots: dict[str, int]) -> list
             out.append("")
         while out and out[-1] == "":
             out.pop()
+    if elsewhere:
+        count = sum(len(ns) for _, ns in elsewhere)
+        where = ", ".join(
+            f"“{escape(record.step_title(key))}”"
+            for key in dict.fromkeys(c.step for c, _ in elsewhere)
+        )
+        if out:
+            out.append("")
+        out.append(
+            f"*{plural(count, 'note')} {'is' if count == 1 else 'are'} listed under "
+            f"{'its theme' if count == 1 else 'their themes'} in {where}.*"
+        )
     out.extend(_hidden_line(record, view.key))
     return out
 
@@ -171,6 +229,7 @@ def _canvas_section(record: Record, view: StepView, dots: dict[str, int]) -> lis
 
 
 def _cluster_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
+    """Each theme with its notes under it (a reader sees what a theme is made of)."""
     clusters = record.clusters_of(view.key)
     if not clusters:
         return ["*No themes were made.*"]
@@ -182,9 +241,13 @@ def _cluster_section(record: Record, view: StepView, dots: dict[str, int]) -> li
         if theme_dots:
             line += f", {plural(theme_dots, 'dot')}"
         out.append(line)
+        out.extend(_note_line(record, n, dots, indent="  ") for n in notes)
     loose = record.unclustered(view.key)
     if loose:
-        out.append(f"- *Not in a theme* — {plural(len(loose), 'note')}")
+        out.append(
+            f"- *Not in a theme* — {plural(len(loose), 'note')}, listed under the steps "
+            "they came from"
+        )
     return out
 
 
@@ -194,12 +257,14 @@ def _vote_section(record: Record, view: StepView, dots: dict[str, int]) -> list[
         return ["*No dots were placed.*"]
     total = sum(r.dots for r in rows)
     out = [
-        f"{plural(record.voters(view.key), 'person', 'people')} placed {plural(total, 'dot')}:",
+        f"{who_voted(record, view.key, total)}:",
         "",
     ]
-    for n, row in enumerate(rows, 1):
+    # A bullet per item with its place, ties as ties ("=2"): a numbered list would be
+    # renumbered 1, 2, 3 by every Markdown renderer, hiding the tie.
+    for place, row in zip(places([r.dots for r in rows]), rows, strict=True):
         label = "*(a hidden note)*" if row.hidden else escape(row.label)
-        out.append(f"{n}. **{row.dots}** {'dot' if row.dots == 1 else 'dots'} — {label}")
+        out.append(f"- **{place}.** {plural(row.dots, 'dot')} — {label}")
     return out
 
 

@@ -6,7 +6,16 @@ from sessionkit.core.record import Record, StepView, local_time, minutes_text
 from sessionkit.core.redaction import removed_counts
 from sessionkit.core.text import paragraphs
 
-__all__ = ["clock_at", "iso_local", "paragraphs", "plural", "removed_sentence", "step_caption"]
+__all__ = [
+    "clock_at",
+    "iso_local",
+    "paragraphs",
+    "places",
+    "plural",
+    "removed_sentence",
+    "step_caption",
+    "who_voted",
+]
 
 
 def clock_at(timestamp: float | None) -> str:
@@ -17,6 +26,14 @@ def clock_at(timestamp: float | None) -> str:
 def iso_local(timestamp: float | None) -> str:
     """``YYYY-MM-DDTHH:MM:SS`` in local time, or an empty string."""
     return "" if timestamp is None else local_time(timestamp).isoformat(timespec="seconds")
+
+
+def places(counts: list[int]) -> list[str]:
+    """Standings of results already sorted most first, ties shown as ties: ``[5, 2, 2,
+    0, 0]`` -> ``["1", "=2", "=2", "=4", "=4"]`` (the next place after a tie skips, as in
+    any league table)."""
+    first = {count: counts.index(count) + 1 for count in counts}
+    return [f"{'=' * (counts.count(c) > 1)}{first[c]}" for c in counts]
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -58,3 +75,15 @@ def step_caption(view: StepView) -> str:
     elif view.kind == "talk":
         parts.append("talk")
     return " · ".join(parts)
+
+
+def who_voted(record: Record, key: str, total: int) -> str:
+    """ "3 people placed 5 dots", with dots typed in from paper said apart: they are many
+    people's, never one more voter (nor one voter over the budget)."""
+    paper = record.paper_dots(key)
+    people = plural(record.voters(key), "person", "people")
+    if not paper:
+        return f"{people} placed {plural(total, 'dot')}"
+    return (
+        f"{people} placed {plural(total - paper, 'dot')} on their phones, {paper} more from paper"
+    )

@@ -79,6 +79,15 @@ class TallyRow:
     """The note was hidden by the facilitator: its text is not shown."""
 
 
+PAPER = "paper"
+"""The ballot of the dots typed in from paper, in a record (the facilitator's, live)."""
+
+
+def paper_dots(ballots: dict[str, dict[str, int]]) -> int:
+    """How many of a vote's dots came from paper (typed in by the facilitator)."""
+    return sum(sum(ballots.get(who, {}).values()) for who in (FACILITATOR, PAPER))
+
+
 def tally_rows(state: SessionState, key: str, spec: VoteInput | None) -> list[TallyRow]:
     """A vote step's results, most dots first, labelled with the note or cluster text."""
     kind: Literal["note", "cluster"] = (
@@ -96,7 +105,7 @@ def tally_rows(state: SessionState, key: str, spec: VoteInput | None) -> list[Ta
                 TallyRow(target, "" if note.hidden else note.text, dots, "note", hidden=note.hidden)
             )
         else:
-            rows.append(TallyRow(target, f"({kind} {target}, since merged or removed)", dots, kind))
+            rows.append(TallyRow(target, f"(a {kind} since merged or removed)", dots, kind))
     return rows
 
 
@@ -194,9 +203,19 @@ def _on_withdrawn(state: SessionState, event: Event, d: dict[str, Any]) -> None:
 
 
 def _deidentify(state: SessionState) -> None:
-    """Voters become ``voter-1``, ``voter-2`` ... per step; tallies are unchanged."""
+    """Voters become ``voter-1``, ``voter-2`` ... per step; tallies are unchanged. The
+    dots the facilitator typed in from paper stay apart, as ``paper``: they are many
+    people's, never one voter over the budget."""
     state.votes = {
-        step: {f"voter-{n}": dict(ballot) for n, ballot in enumerate(ballots.values(), 1)}
+        step: {
+            **{
+                f"voter-{n}": dict(ballot)
+                for n, ballot in enumerate(
+                    (b for voter, b in ballots.items() if voter != FACILITATOR), 1
+                )
+            },
+            **({PAPER: dict(ballots[FACILITATOR])} if FACILITATOR in ballots else {}),
+        }
         for step, ballots in state.votes.items()
     }
 
