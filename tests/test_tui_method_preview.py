@@ -4,6 +4,8 @@ attribution and changes, an unconfirmed link marked so."""
 
 from __future__ import annotations
 
+from textual.widgets import OptionList
+
 from sessionkit.core.method import UNCONFIRMED
 from sessionkit.library import load_library
 from sessionkit.tui import SessionkitApp
@@ -69,3 +71,18 @@ async def test_the_home_screen_shows_it_for_the_highlighted_method():
         assert "Care: read before the session" in shown
         assert UNCONFIRMED in " ".join(shown.split())
         assert app.is_running
+
+
+async def test_searching_vote_finds_dot_voting_and_nothing_shows_no_preview():
+    library = bundled()
+    app = SessionkitApp(library=library, runs=lambda: [])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"vote")
+        await pilot.pause()
+        listed = [str(o.id) for o in app.screen.query_one("#home-list", OptionList).options]
+        assert "method:dot-voting" in listed  # "vote" matches "voting", and its vote step
+        await pilot.press(*"zzzq")
+        await pilot.pause()
+        options = app.screen.query_one("#home-list", OptionList)
+        assert [o.id for o in options.options] == [None]  # "Nothing matches."
+        assert app.screen.query_one("#preview").render().plain.strip() == ""

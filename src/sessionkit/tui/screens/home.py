@@ -67,10 +67,15 @@ RunsList = Callable[[], list[tuple[str, str, str]]]
 
 
 def _matches(needle: str, *fields: object) -> bool:
+    """Every word of the search is in one of the fields; a word ending in "e" also
+    matches its "-ing" form ("vote" finds Dot Voting, "rate" finds rating)."""
     if not needle:
         return True
     haystack = " ".join(str(f) for f in fields).casefold()
-    return all(word in haystack for word in needle.casefold().split())
+    return all(
+        word in haystack or (len(word) >= 4 and word.endswith("e") and word[:-1] in haystack)
+        for word in needle.casefold().split()
+    )
 
 
 def plan_preview(plan: Plan, methods: dict[str, Method], problems: list[str]) -> Content:
@@ -220,7 +225,15 @@ class HomeScreen(Screen[None]):
             methods = [
                 m
                 for m in library.methods.values()
-                if _matches(needle, m.id, m.name, m.summary, m.phase.value, *m.tags)
+                if _matches(
+                    needle,
+                    m.id,
+                    m.name,
+                    m.summary,
+                    m.phase.value,
+                    *m.tags,
+                    *(step.input.kind for step in m.steps),  # "rank", "sort", "vote"...
+                )
             ]
             if methods:
                 header(" Methods (run one on its own) ")
