@@ -155,7 +155,10 @@ def _add_note(ctx: RuleContext, cmd: AddNote, actor: str) -> Event:
     if actor != FACILITATOR and group is None:
         written = ctx.notes_written(key, actor)
         if written >= spec.max_per_person:
-            raise Rejected(f"You have added {written} notes, the most this step allows.", "limit")
+            raise Rejected(
+                f"You have added {written} note{'s' * (written != 1)}, the most this step allows.",
+                "limit",
+            )
     category = _category(spec, cmd.category)
     region = _region(spec, cmd.region)
     if spec.place_required() and region is None:
@@ -203,7 +206,11 @@ def _group_for(ctx: RuleContext, key: str, cmd: AddNote, actor: str) -> str | No
         raise Rejected("You can only add notes to your own group's list.", "forbidden")
     written = state.groups[gid].notes
     if written >= grouped.max_per_group:
-        raise Rejected(f"Your group has added {written} notes, the most this step allows.", "limit")
+        raise Rejected(
+            f"Your group has added {written} note{'s' * (written != 1)}, "
+            "the most this step allows.",
+            "limit",
+        )
     return gid
 
 

@@ -162,7 +162,7 @@ class RunScreen(RedactKeys, KindActions, PeopleKeys, GroupActions, SafeguardingK
             )
         elif row.kind == "section" and row.key:
             group, count = row.ref
-            detail.show_text(group.label, f"{row.key} · {count} notes · r renames, m merges")
+            detail.show_text(group.label, f"{count} note{'s' * (count != 1)} · r renames, m merges")
         elif not self.kind_detail(row):
             detail.set("")
 
@@ -368,7 +368,10 @@ class RunScreen(RedactKeys, KindActions, PeopleKeys, GroupActions, SafeguardingK
         hide = not all(notes[i].hidden for i in ids)
         done = self.link.do_many([c.HideNote(note=i, hidden=hide) for i in ids])
         if done and len(ids) > 1:
-            self.notify(f"{done} notes {'hidden' if hide else 'shown again'}.", markup=False)
+            self.notify(
+                f"{done} note{'s' * (done != 1)} {'hidden' if hide else 'shown again'}.",
+                markup=False,
+            )
 
     def action_set_kind(self) -> None:
         if not self.applies("set_kind", ()):

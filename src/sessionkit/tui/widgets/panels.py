@@ -214,7 +214,12 @@ class BoardInfo(Panel):
                     parts.append(Content(f" · [ ] or c moves a note between {places}"))
             elif isinstance(spec, ClusterInput):
                 clusters = sum(1 for cl in state.clusters.values() if cl.step == key)
-                parts.append(Content(f"{notes} notes · {clusters} cluster{'s' * (clusters != 1)}"))
+                parts.append(
+                    Content(
+                        f"{notes} note{'s' * (notes != 1)} · "
+                        f"{clusters} cluster{'s' * (clusters != 1)}"
+                    )
+                )
                 if selected:
                     parts.append(
                         Content.styled(f" · {selected} selected (g groups, t moves)", "bold")
