@@ -185,6 +185,23 @@ KIND_KEYS = [
         labels=(("questions", "Answered"), ("requests", "Answer")),
     ),
     Key(
+        "y",
+        "review_status",
+        "Status",
+        "Mark the focused action of the review: done, in progress, changed (reworded), "
+        "dropped, or open again",
+        KINDS_GROUP,
+        footer=("review",),
+    ),
+    Key(
+        "a",
+        "add_learning",
+        "Add learning",
+        "Add what was learned from the focused action of the review",
+        KINDS_GROUP,
+        footer=("review",),
+    ),
+    Key(
         "h",
         "drop_action",
         "Drop",

@@ -33,6 +33,7 @@ from sessionkit.tui.screens.group_actions import GroupActions
 from sessionkit.tui.screens.kinds import KindActions
 from sessionkit.tui.screens.modals import Confirm, NoteEntry, Picker, TextBox, TextPrompt
 from sessionkit.tui.screens.people import PeopleKeys
+from sessionkit.tui.screens.review_keys import ReviewActions
 from sessionkit.tui.widgets.board import Board
 from sessionkit.tui.widgets.keybar import KeyBar
 from sessionkit.tui.widgets.panels import (
@@ -61,7 +62,7 @@ EMPTY = {
 }
 
 
-class RunScreen(KindActions, PeopleKeys, GroupActions):
+class RunScreen(KindActions, ReviewActions, PeopleKeys, GroupActions):
     KEYS = RUN_KEYS
     BINDINGS = bindings(RUN_KEYS)
     HELP_TITLE = "Keys: running a session"
@@ -159,7 +160,7 @@ class RunScreen(KindActions, PeopleKeys, GroupActions):
         elif row.kind == "section" and row.key:
             group, count = row.ref
             detail.show_text(group.label, f"{row.key} · {count} notes · r renames, m merges")
-        elif not self.kind_detail(row):
+        elif not self.kind_detail(row) and not self.review_detail(row):
             detail.set("")
 
     def tick(self, now: float) -> None:
