@@ -97,6 +97,16 @@ class Live:
                 )
         return found
 
+    def series_names(self) -> list[str]:
+        """The series the records folder has (for the home screen)."""
+        from sessionkit.store.series import all_series
+
+        try:
+            return list(all_series(self.records_dir))
+        except store.RecordError as error:
+            log.warning("%s", error)
+            return []
+
     def warnings(self, engine: Engine) -> list[str]:
         run = self._runs.get(id(engine))
         return [*run.warnings, *run.series_warnings] if run else []

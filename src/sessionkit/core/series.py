@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sessionkit.core import read
 from sessionkit.core.inputs.actions import source_label
+from sessionkit.core.inputs.rating import RatingInput, RatingSummary
 from sessionkit.core.inputs.review import CLOSED
 from sessionkit.core.read import step_at
 from sessionkit.core.record import Record
@@ -179,3 +181,38 @@ def follow_actions(runs: Sequence[SeriesRun]) -> tuple[list[SeriesAction], list[
 
 def run_of(runs: Sequence[SeriesRun], run_id: str) -> SeriesRun | None:
     return next((run for run in runs if run.run_id == run_id), None)
+
+
+@dataclass(frozen=True)
+class RatingsOverTime:
+    """One rating step that recurs across the series' runs: its summary in each."""
+
+    question: str
+    per_run: tuple[tuple[SeriesRun, RatingSummary], ...]
+
+
+def ratings_over_time(runs: Sequence[SeriesRun]) -> list[RatingsOverTime]:
+    """Rating steps asked in more than one run (the same method's step, or the same
+    question), with each run's distribution, in the order they were first asked."""
+    found: dict[str, list[tuple[SeriesRun, RatingSummary]]] = {}
+    questions: dict[str, str] = {}
+    for run in runs:
+        seen: set[str] = set()
+        for item in run.record.timed_items():
+            for timed in item.steps:
+                spec = timed.step.input
+                if not isinstance(spec, RatingInput) or item.method is None:
+                    continue
+                name = spec.question or f"{item.method.name}: {timed.step.title}"
+                if name in seen:
+                    continue
+                seen.add(name)
+                key = read.StepKey(item.index, item.steps.index(timed))
+                summary = run.record.rating(str(key))
+                questions.setdefault(name, name)
+                found.setdefault(name, []).append((run, summary))
+    return [
+        RatingsOverTime(questions[name], tuple(per_run))
+        for name, per_run in found.items()
+        if len(per_run) > 1
+    ]

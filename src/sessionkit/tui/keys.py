@@ -457,6 +457,13 @@ ROOM_KEYS = [
 HOME_KEYS = [
     Key("enter", "start", "Start", "Start the selected plan or method, or resume the run", STEPS),
     Key("slash", "filter", "Search", "Search plans and methods", STEPS),
+    Key(
+        "S",
+        "series",
+        "Series",
+        "Choose the series the runs you start belong to (their open actions are reviewed)",
+        STEPS,
+    ),
     Key("question_mark", "help", "Help", "List every key", VIEWS),
     Key("q", "quit_app", "Quit", "Quit sessionkit", VIEWS),
 ]
