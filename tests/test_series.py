@@ -27,7 +27,7 @@ from sessionkit.tui.screens.modals import Picker, TextPrompt
 from sessionkit.tui.widgets.board import Board
 from sessionkit.web import create_app
 
-FOLLOW_UP = Path(__file__).parent / "series_plans" / "knot-follow-up.toml"
+FOLLOW_UP = Path(__file__).parent / "series_plans" / "knot-follow-up-stand-in.toml"
 ACTIONS = (
     ("Call the housing team about joint referrals", "Sam", "2026-03-02"),
     ("Draft a shared referral form", "Priya", "2026-03-16"),
@@ -350,6 +350,7 @@ async def test_the_home_screen_chooses_a_series_and_refuses_a_bad_name(tmp_path,
         await pilot.press(*"knot-2026", "enter")
         await until(lambda: home.series == "knot-2026", "the series chosen")
         home._start("plan:knot-follow-up-stand-in")
-        await until(lambda: app.engine is not None, "the run started")
-        assert app.engine.series == "knot-2026" and len(app.engine.carried_in) == 3
+        await until(lambda: type(app.screen).__name__ == "RunScreen", "the run on screen")
+        await pilot.pause()
+        assert app.engine is not None and app.engine.series == "knot-2026" and len(app.engine.carried_in) == 3
     live.close()
