@@ -352,5 +352,9 @@ async def test_the_home_screen_chooses_a_series_and_refuses_a_bad_name(tmp_path,
         home._start("plan:knot-follow-up-stand-in")
         await until(lambda: type(app.screen).__name__ == "RunScreen", "the run on screen")
         await pilot.pause()
-        assert app.engine is not None and app.engine.series == "knot-2026" and len(app.engine.carried_in) == 3
+        assert (
+            app.engine is not None
+            and app.engine.series == "knot-2026"
+            and len(app.engine.carried_in) == 3
+        )
     live.close()
