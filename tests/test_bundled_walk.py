@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 from tests.factories import FakeClock
-from tests.helpers.participants import SIMULATE, join_room, walk
+from tests.helpers.participants import CARRIED, SIMULATE, join_room, walk
 
 from sessionkit.core.engine import Engine
 from sessionkit.core.inputs.canvas import CanvasInput
@@ -47,7 +47,15 @@ def test_the_bundled_library_has_methods_and_every_kind_a_simulated_participant(
 @pytest.mark.parametrize("method_id", METHODS)
 def test_a_room_walks_every_step_of(method_id: str) -> None:
     method = LIBRARY.methods[method_id]
-    engine = Engine(one_item_plan(method), {method.id: method}, clock=FakeClock())
+    # A review step reviews what a series carried in: give it an earlier run's actions.
+    reviews = any(step.input.kind == "review" for step in method.steps)
+    engine = Engine(
+        one_item_plan(method),
+        {method.id: method},
+        clock=FakeClock(),
+        series="walk" if reviews else None,
+        carried=CARRIED if reviews else (),
+    )
     room = join_room(engine, PEOPLE)
     try:
         walked = walk(room)

@@ -83,6 +83,7 @@ def test_the_registry_derives_the_unions_from_the_kinds() -> None:
         "sort",
         "rank",
         "requests",
+        "review",
     ]
     commands = {command for kind in KINDS.values() for command in kind.commands}
     # groups (core/groups.py) are a step option, not an input kind, and redaction

@@ -281,7 +281,7 @@ def test_unknown_input_kind_suggests_the_closest(tmp_path):
     assert problem.message == (
         "unknown kind 'clustering' (did you mean 'cluster'?); expected 'notes', 'vote', "
         "'cluster', 'rating', 'canvas', 'discussion', 'words', 'questions', 'actions', 'sort', "
-        "'rank' or 'requests'"
+        "'rank', 'requests' or 'review'"
     )
     assert problem.line == line_of(text, 'kind = "clustering"')
 

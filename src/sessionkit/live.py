@@ -27,6 +27,7 @@ from sessionkit.core.plan import Plan
 from sessionkit.core.record import Record
 from sessionkit.export import FORMATS, export, format_named
 from sessionkit.netaddr import NO_ADDRESS, JoinLink, JoinProblem, join_link
+from sessionkit.store.series import carry_in
 
 log = logging.getLogger(__name__)
 
@@ -56,14 +57,17 @@ class Live:
 
     # ------------------------------------------------------------ runs
 
-    def new_run(self, plan: Plan, methods: dict[str, Method]) -> Engine:
-        """A new run of ``plan`` with its own folder; returns its engine."""
+    def new_run(self, plan: Plan, methods: dict[str, Method], series: str | None = None) -> Engine:
+        """A new run of ``plan`` with its own folder (in ``series``, if given: the open
+        actions of its earlier runs are loaded for review); returns its engine. Raises
+        ``ValueError`` for a series name that cannot be one."""
         used = {
             item.method: methods[item.method]
             for _, item in plan.items()
             if item.method and item.method in methods
         }
-        return self._keep(store.create_run(self.records_dir, plan, used))
+        run = store.create_run(self.records_dir, plan, used, series=series)
+        return self._keep(carry_in(run))
 
     def resume(self, ref: str) -> Engine:
         """Reopen an unfinished run (a folder name, unique prefix or path)."""
@@ -73,7 +77,8 @@ class Live:
             raise store.RecordError(
                 f"{damaged} Export what was kept with `sessionkit export`, or repair it first."
             ) from None
-        for warning in run.warnings:
+        carry_in(run)
+        for warning in [*run.warnings, *run.series_warnings]:
             log.warning("%s", warning)
         return self._keep(run)
 
@@ -92,9 +97,19 @@ class Live:
                 )
         return found
 
+    def series_names(self) -> list[str]:
+        """The series the records folder has (for the home screen)."""
+        from sessionkit.store.series import all_series
+
+        try:
+            return list(all_series(self.records_dir))
+        except store.RecordError as error:
+            log.warning("%s", error)
+            return []
+
     def warnings(self, engine: Engine) -> list[str]:
         run = self._runs.get(id(engine))
-        return list(run.warnings) if run else []
+        return [*run.warnings, *run.series_warnings] if run else []
 
     def export_formats(self) -> list[tuple[str, str]]:
         """(name, description) of every format :meth:`export` writes, for the app's picker."""

@@ -198,6 +198,33 @@ def _requests(room: Room, key: str, spec: Any) -> tuple[int, int | None]:
     return len(answered), None
 
 
+def _review(room: Room, key: str, spec: Any) -> tuple[int, int | None]:
+    """Each carried action marked by someone in the room, with what was learned."""
+    reviews = list(room.engine.state.reviews.values())
+    statuses = ("done", "in progress", "dropped")
+    for n, action in enumerate(reviews):
+        person = room.people[n % len(room.people)]
+        room.do(c.SetActionStatus(action=action.id, status=statuses[n % 3]), person)
+        room.do(c.AddLearning(action=action.id, text=f"What we learned from {action.what}"), person)
+    marked = [a for a in room.engine.state.reviews.values() if a.status != "open"]
+    return len(marked), len(reviews)
+
+
+CARRIED = [
+    {
+        "ref": f"earlier-run/a{n}",
+        "what": what,
+        "who": "Someone",
+        "due": "2030-03-14",
+        "origin": {"run": "earlier-run", "item": "Who does what next"},
+    }
+    for n, what in enumerate(
+        ("Ask housing to join", "Share the referral map", "Try a named worker")
+    )
+]
+"""Open actions of an earlier run, as the store hands them to a run of a series."""
+
+
 Simulate = Callable[[Room, str, Any], tuple[int, int | None]]
 SIMULATE: dict[str, Simulate] = {
     "notes": _notes,
@@ -212,6 +239,7 @@ SIMULATE: dict[str, Simulate] = {
     "sort": _sort,
     "rank": _rank,
     "requests": _requests,
+    "review": _review,
 }
 """Input kind -> what a room does on a step of that kind: (things collected, items found)."""
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sessionkit import __version__
-from sessionkit.cli import browse, check, library, qr, records, run, show
+from sessionkit.cli import browse, check, library, qr, records, run, series, show
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_server_options(home, prefix="home_")
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for area in (run, check, library, browse, show, records, qr):
+    for area in (run, check, library, browse, show, records, series, qr):
         area.register(subcommands)
     return parser
 
@@ -78,8 +78,8 @@ def _carry_home_options(parser: argparse.ArgumentParser, args: argparse.Namespac
         if not hasattr(args, "records"):
             parser.error(
                 f"--records does not apply to 'sessionkit {args.command}': it chooses where "
-                "runs are kept, for the home screen, run, resume, records, export, repair "
-                "and purge"
+                "runs are kept, for the home screen, run, resume, records, export, repair, "
+                "purge, series and actions"
             )
         if args.records is None:
             args.records = args.home_records

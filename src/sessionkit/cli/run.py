@@ -9,6 +9,7 @@ prints (Textual owns the terminal).
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import os
 from collections.abc import Callable, Sequence
@@ -42,6 +43,12 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "--sample",
         action="store_true",
         help="run a small built-in sample workshop (to try sessionkit out)",
+    )
+    run.add_argument(
+        "--series",
+        metavar="NAME",
+        help="the series this run belongs to (e.g. knot-2026): the open actions of the "
+        "series' earlier runs are loaded for a review step, and `sessionkit series` lists it",
     )
     care = run.add_argument_group("safeguarding")
     care.add_argument(
@@ -276,6 +283,7 @@ def _run_app(live: Live, **app_args: Any) -> int:
         runs=live.unfinished,
         resume=live.resume,
         new_session=live.new_run,
+        series_names=live.series_names,
         exporter=export_shown_run,
         export_formats=live.export_formats(),
         record_warnings=live.warnings,
@@ -298,11 +306,18 @@ def _fail(message: str, details: Sequence[str] = ()) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from sessionkit.core.series import check_series_name
     from sessionkit.store import RecordError
 
+    series = getattr(args, "series", None)
+    if series is not None:
+        try:
+            series = check_series_name(series)
+        except ValueError as error:
+            return _fail(f"--series: {error}")
     live = make_live(args)
     try:
-        engine = build_session(args, live.new_run)
+        engine = build_session(args, functools.partial(live.new_run, series=series))
     except PlanNotFound as error:
         return _fail(str(error), error.details)
     except (RecordError, OSError) as error:

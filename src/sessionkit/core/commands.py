@@ -48,6 +48,7 @@ from sessionkit.core.inputs.questions import (
 from sessionkit.core.inputs.rank import CloseRank, ScoreItem, SubmitRanking
 from sessionkit.core.inputs.rating import Rate, WithdrawPaperRating
 from sessionkit.core.inputs.requests import AnswerRequest, ChooseTeam, SendRequest
+from sessionkit.core.inputs.review import AddLearning, SetActionStatus
 from sessionkit.core.inputs.sort import ClearPlacement, CloseSort, PlaceItem
 from sessionkit.core.inputs.vote import CastVote, CloseVote, OpenVote, WithdrawVote
 from sessionkit.core.inputs.words import AddWords, HideWord
@@ -197,6 +198,7 @@ __all__ = [
     "PARTICIPANT_COMMANDS",
     "SESSION_COMMANDS",
     "AddAction",
+    "AddLearning",
     "AddNote",
     "AddWords",
     "AnswerRequest",
@@ -244,6 +246,7 @@ __all__ = [
     "Reveal",
     "ScoreItem",
     "SendRequest",
+    "SetActionStatus",
     "SetJoining",
     "SetPaperPeople",
     "SetRoleAndTable",

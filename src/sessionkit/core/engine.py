@@ -25,7 +25,7 @@ import itertools
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -36,7 +36,7 @@ from sessionkit.core.agenda import TimedAgenda, TimedItem, time_plan
 from sessionkit.core.errors import Rejected
 from sessionkit.core.fold import apply
 from sessionkit.core.groupspec import GroupsSpec
-from sessionkit.core.inputs import InputSpec, Rule, kind_rules
+from sessionkit.core.inputs import InputSpec, Rule, kind_rules, review
 from sessionkit.core.method import Method, Step
 from sessionkit.core.plan import Plan
 from sessionkit.core.redaction import REDACTION_RULES
@@ -71,8 +71,15 @@ class Engine:
         clock: Callable[[], float] = time.time,
         limits: Limits = Limits(),
         run_id: str | None = None,
+        series: str | None = None,
+        carried: Sequence[Mapping[str, Any]] = (),
     ) -> None:
         self.plan = plan
+        self.series = series
+        """The series the run belongs to (the store's choice; journalled at the start)."""
+        self.carried_in: Sequence[Mapping[str, Any]] = carried
+        """Open actions of the series' earlier runs, as data the store read: put in the
+        first ``step_started`` event, so the run's own journal holds them from then on."""
         self.methods = methods
         self.agenda: TimedAgenda = time_plan(plan, methods)
         self.items: tuple[TimedItem, ...] = self.agenda.items
@@ -449,6 +456,12 @@ class Engine:
         # A grouped step's groups are formed (or late arrivals placed) as it starts,
         # in the same event, so replay reads the membership instead of computing it.
         formed = groups.on_step_start(self.state, self.items, str(read.StepKey(item, step)))
+        if not self.state.started and (self.series or self.carried_in):
+            formed = {
+                **formed,
+                "series": self.series,
+                "carried": review.carried_event_data(self.state, self.carried_in) or None,
+            }
         return self.event(
             "step_started", actor, item=item, step=step, **self._step_time(item, step), **formed
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sessionkit.core import groups, safeguarding
-from sessionkit.core.inputs import Fold, kind_folds
+from sessionkit.core.inputs import Fold, kind_folds, review
 from sessionkit.core.redaction import REDACTION_FOLDS
 from sessionkit.core.state import Event, Participant, SessionState, Span, StepState, Timer
 
@@ -54,6 +54,7 @@ def _on_step_started(state: SessionState, event: Event, d: dict[str, Any]) -> No
     if d.get("autostart"):
         state.timer.running_since = event.at
     groups.fold_step_started(state, event, d)
+    review.fold_carried(state, d)
 
 
 def _on_session_ended(state: SessionState, event: Event, d: dict[str, Any]) -> None:

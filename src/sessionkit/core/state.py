@@ -210,6 +210,63 @@ class Action(Model):
     text is then :data:`REMOVED_TEXT`."""
 
 
+class StatusChange(Model):
+    """One change of a reviewed action's status: in which run, when, by whom (the
+    facilitator, or ``room``: a phone), and the new wording if it was changed."""
+
+    status: str
+    at: float | None = None
+    run: str = ""
+    """The id of the run the change was made in (empty: this run)."""
+    by: str = ""
+    what: str | None = None
+
+
+class Learning(Model):
+    """What was learned from an action, said in a review (participant text)."""
+
+    text: str
+    at: float
+    run: str = ""
+    author: str = ""
+
+
+class ActionOrigin(Model):
+    """Where a carried action was agreed: its run, the agenda item, the note or cluster."""
+
+    run: str
+    """The run id."""
+    run_name: str = ""
+    """The run's folder name (what ``sessionkit records`` lists)."""
+    date: str = ""
+    plan: str = ""
+    item: str = ""
+    """The title of the agenda item (its method) the action was agreed in."""
+    source: str = ""
+    """The note's first words or the cluster's name it came from (empty: none)."""
+
+
+class ReviewedAction(Model):
+    """An open action of an earlier run of the series, carried into this one to review.
+
+    Loaded when the session starts (in its first ``step_started`` event, so replay never
+    reads another run); ``ref`` (origin run id / action id) keeps it the same action
+    across runs."""
+
+    id: str
+    ref: str
+    what: str
+    who: str | None = None
+    due: str | None = None
+    origin: ActionOrigin
+    status: str = "open"
+    """Now: ``open``, ``in progress``, ``changed``, ``done`` or ``dropped``."""
+    history: list[StatusChange] = Field(default_factory=list)
+    """Its status changes in earlier runs, then in this one, oldest first."""
+    learned: list[Learning] = Field(default_factory=list)
+    """What was learned, in earlier reviews and in this one."""
+
+
 class Group(Model):
     """People working together on a grouped step (see :mod:`sessionkit.core.groups`)."""
 
@@ -272,6 +329,10 @@ class SessionState(Model):
     scores: dict[str, dict[str, dict[str, dict[str, int]]]] = Field(default_factory=dict)
     """step key -> scorer -> item id -> criterion id -> score."""
     actions: dict[str, Action] = Field(default_factory=dict)
+    series: str | None = None
+    """The series this run belongs to (set when the session starts)."""
+    reviews: dict[str, ReviewedAction] = Field(default_factory=dict)
+    """Open actions of the series' earlier runs, carried in at the start (``r1``...)."""
     requests: dict[str, Request] = Field(default_factory=dict)
     teams_chosen: dict[str, dict[str, str]] = Field(default_factory=dict)
     """step key -> participant -> the team they said they belong to on that step."""

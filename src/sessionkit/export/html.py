@@ -21,7 +21,7 @@ from collections.abc import Callable
 from sessionkit.core.inputs.notes import NoteSpec
 from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
 from sessionkit.core.state import Note
-from sessionkit.export import html_kinds, html_sort, rank_sections
+from sessionkit.export import html_kinds, html_sort, rank_sections, review_sections
 from sessionkit.export.text import (
     clock_at,
     paragraphs,
@@ -346,6 +346,7 @@ SECTIONS: dict[str, Section] = {
     "words": html_kinds.words_section,
     "questions": html_kinds.questions_section,
     "requests": html_kinds.requests_section,
+    "review": review_sections.html_section,
 }
 """What each input kind's step adds to the page (``dots``: per note, over all votes)."""
 

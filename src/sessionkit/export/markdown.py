@@ -26,7 +26,7 @@ from sessionkit.core.inputs.requests import ANSWERS, RequestsInput, for_team
 from sessionkit.core.inputs.words import cloud
 from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
 from sessionkit.core.state import Note
-from sessionkit.export import rank_sections
+from sessionkit.export import rank_sections, review_sections
 from sessionkit.export.text import (
     clock_at,
     paragraphs,
@@ -412,6 +412,7 @@ SECTIONS: dict[str, Section] = {
     "words": _words_section,
     "questions": _questions_section,
     "requests": _requests_section,
+    "review": review_sections.markdown_section(escape),
 }
 """What each input kind's step adds to the record (``dots``: per note, over all votes)."""
 

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import sessionkit
-from sessionkit.core.engine import Limits
+from sessionkit.core.engine import Engine, Limits
 from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
+from sessionkit.core.series import check_series_name
 from sessionkit.core.state import SessionState
 from sessionkit.core.tomldata import toml_data
 from sessionkit.store.errors import RecordError
@@ -82,13 +83,20 @@ def create_run(
     clock: Callable[[], float] = time.time,
     limits: Limits | None = None,
     run_id: str | None = None,
+    series: str | None = None,
 ) -> Run:
     """Make a new run of ``plan`` and open it for writing.
+
+    ``series``: the series it belongs to (kept in ``run.toml``); :func:`.series.carry_in`
+    loads the open actions of the series' earlier runs for its review.
+    Raises ``ValueError`` for a series name that cannot be one.
 
     ``methods`` may be the whole library: only the methods the plan uses are copied in
     (methods it names but that are missing are simply absent, as for the engine).
     Raises ``OSError`` if the folder cannot be made.
     """
+    if series is not None:
+        series = check_series_name(series)
     records = Path(records_dir) if records_dir is not None else default_records_dir()
     records.mkdir(parents=True, exist_ok=True, mode=0o700)
     used = {item.method for _, item in plan.items() if item.method}
@@ -115,6 +123,8 @@ def create_run(
             "created_at": created_at,
             "created_by": f"sessionkit {sessionkit.__version__}",
         }
+        if series is not None:
+            meta["series"] = series
         atomic_write(staging / RUN_FILE, _dump_toml(meta))
         atomic_write(staging / PLAN_FILE, _dump_toml(toml_data(plan)))
         (staging / METHODS_DIR).mkdir(mode=0o700)
@@ -189,7 +199,7 @@ def _open(
 ) -> Run:
     """Open ``folder`` (already resolved, ``lock`` already taken): the steps below, in order."""
     warnings: list[str] = []
-    _, plan, methods, inputs, size = _read_run(folder, warnings)
+    meta, plan, methods, inputs, size = _read_run(folder, warnings)
     recovery = recover(inputs, plan, methods, clock=clock, limits=limits)
     damage = recovery.damaged
     writing = not read_only and damage is None
@@ -212,6 +222,7 @@ def _open(
         elif inputs.lines and not inputs.lines[-1].terminated:
             journal.end_line()
     recovery.engine.journal = journal
+    _join_series(folder, meta, recovery.engine, warnings)
     run = Run(folder, plan, methods, recovery.engine, journal, warnings=warnings, lock=lock)
     if writing and recovery.snapshot_problem is not None:
         try:
@@ -219,6 +230,34 @@ def _open(
         except OSError as error:  # the journal has it all
             run._snapshot_failed(error)
     return run
+
+
+def meta_series(folder: Path, meta: dict[str, Any], warnings: list[str]) -> str | None:
+    """The series ``run.toml`` names (``None``: none, or a name that cannot be one)."""
+    given = meta.get("series")
+    if given is None:
+        return None
+    try:
+        return check_series_name(str(given))
+    except ValueError as error:
+        warnings.append(f"{folder / RUN_FILE}: {error}; the run is treated as in no series")
+        return None
+
+
+def _join_series(folder: Path, meta: dict[str, Any], engine: Engine, warnings: list[str]) -> None:
+    """Tell the engine its series (what it carries in is :func:`.series.carry_in`'s).
+
+    The journal is the record: once the run has started, the series its first event
+    names is the run's, whatever ``run.toml`` says now (a run cannot be in two)."""
+    named = meta_series(folder, meta, warnings)
+    started = engine.state.series if engine.state.started else named
+    if engine.state.started and named != started:
+        warnings.append(
+            f"{folder / RUN_FILE}: says series {named or '(none)'!r} but the run started in "
+            f"series {started or '(none)'!r} (its journal says so): a run belongs to one "
+            f"series, so it stays in {started or 'no series'!r}"
+        )
+    engine.series = started
 
 
 def _read_run(

@@ -61,6 +61,9 @@ class Run:
         self.journal = journal
         self.warnings: list[str] = list(warnings or [])
         self.snapshot_error: str | None = None
+        self.series_warnings: list[str] = []
+        """What loading the series' earlier runs found (kept apart from ``warnings``,
+        which are about this run's own record)."""
         self._lock = lock
         self._closed = False
         self._snapshot_handle: asyncio.TimerHandle | None = None

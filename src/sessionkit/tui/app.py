@@ -27,8 +27,9 @@ where they come from:
     ``runs() -> [(id, title, state)]`` lists unfinished runs for the home screen;
     ``resume(id) -> Engine`` reopens one.
 ``new_session``
-    ``new_session(plan, methods) -> Engine`` makes the engine for a plan started from the
-    home screen (default: in memory). The one place to add a journal for those runs.
+    ``new_session(plan, methods[, series=NAME]) -> Engine`` makes the engine for a plan
+    started from the home screen (``series`` when one was chosen with S there; default:
+    in memory). The one place to add a journal for those runs.
 ``serve``
     ``await serve(app, engine) -> join URL or JoinProblem``: start the participant server
     for the run being shown (``sessionkit.live.Live.serve``); run as a worker each time a
@@ -115,7 +116,8 @@ class SessionkitApp(App[None]):
         export_formats: Iterable[tuple[str, str]] = (),
         runs: Callable[[], list[tuple[str, str, str]]] | None = None,
         resume: Callable[[str], Engine] | None = None,
-        new_session: Callable[[Plan, dict[str, Method]], Engine] | None = None,
+        new_session: Callable[..., Engine] | None = None,
+        series_names: Callable[[], Sequence[str]] | None = None,
         serve: Serve | None = None,
         new_join_code: Callable[[Engine], str | None] | None = None,
         record_warnings: Callable[[Engine], list[str]] | None = None,
@@ -132,7 +134,11 @@ class SessionkitApp(App[None]):
         self.export_formats: Sequence[tuple[str, str]] = list(export_formats)
         self.runs = runs
         self.resume = resume
-        self.new_session = new_session or (lambda plan, methods: Engine(plan, methods))
+        self.new_session: Callable[..., Engine] = new_session or (
+            lambda plan, methods, series=None: Engine(plan, methods, series=series)
+        )
+        self.series_names = series_names
+        """The series the records have (for the home screen's S); ``None``: no records."""
         self.serve = serve
         self.new_join_code = new_join_code
         self.record_warnings = record_warnings
@@ -154,7 +160,7 @@ class SessionkitApp(App[None]):
         self._exit_on_sigterm()
         self.install_screen(RoomScreen(self), "room")
         if self._initial_engine is None:
-            self.push_screen(HomeScreen(self.library, self.list_runs))
+            self.push_screen(HomeScreen(self.library, self.list_runs, self.series_names))
         else:
             self.open_run(self._initial_engine)
         self.set_interval(TICK, self._tick, name="countdown")
@@ -230,9 +236,13 @@ class SessionkitApp(App[None]):
         except (NotImplementedError, RuntimeError, ValueError):  # Windows, or not main thread
             pass
 
-    def start_plan(self, plan: Plan, methods: dict[str, Method]) -> None:
+    def start_plan(self, plan: Plan, methods: dict[str, Method], series: str | None = None) -> None:
         try:
-            engine = self.new_session(plan, methods)
+            engine = (
+                self.new_session(plan, methods, series=series)
+                if series
+                else self.new_session(plan, methods)
+            )
         except Exception as error:
             log.exception("could not start %s", plan.id)
             self.notify(f"Could not start the plan: {error}", severity="error", markup=False)
@@ -267,7 +277,7 @@ class SessionkitApp(App[None]):
     # What the home screen asks for (see sessionkit.tui.messages).
 
     def on_start_plan(self, message: messages.StartPlan) -> None:
-        self.start_plan(message.plan, message.methods)
+        self.start_plan(message.plan, message.methods, message.series)
 
     def on_start_method(self, message: messages.StartMethod) -> None:
         self.start_method(message.method)

@@ -27,6 +27,7 @@ from sessionkit.core.inputs.questions import merged_into, ranked
 from sessionkit.core.inputs.rank import RankInput
 from sessionkit.core.inputs.rating import summarise
 from sessionkit.core.inputs.requests import ANSWERS, RequestsInput, for_team
+from sessionkit.core.inputs.review import origin_text, reviewed
 from sessionkit.core.inputs.sort import SHADES, SortInput, results, sorters
 from sessionkit.core.inputs.words import cloud
 from sessionkit.core.method import (
@@ -56,6 +57,7 @@ RowKind = Literal[
     "grid",
     "request",
     "sorted",
+    "reviewed",
 ]
 
 
@@ -429,6 +431,39 @@ def _actions_board(engine: Engine, key: str, step: Step, room: bool) -> BoardMod
     return model
 
 
+# ---------------------------------------------------------------- review
+
+
+def _review_board(engine: Engine, key: str, step: Step, room: bool) -> BoardModel:
+    """One row per carried action: ref is (what, who, due, where from, status, what
+    was learned (texts), its status changes in this run)."""
+    model = BoardModel("review")
+    state = engine.state
+    if not state.reviews:
+        said = (
+            f"No open actions came in from earlier runs of series '{state.series}'."
+            if state.series
+            else "This run is in no series, so there are no earlier actions to review "
+            "(start it with --series NAME, or choose a series on the home screen)."
+        )
+        model.rows.append(Row("text", None, None, said))
+    for action in reviewed(state):
+        learned = tuple(note.text for note in action.learned if not note.run)
+        changes = sum(1 for change in action.history if not change.run)
+        ref = (
+            action.what,
+            action.who or "",
+            action.due or "",
+            origin_text(action),
+            action.status,
+            learned,
+            changes,
+        )
+        model.rows.append(Row("reviewed", action.id, None, ref, True))
+    model.note_count = len(state.reviews)
+    return model
+
+
 # ---------------------------------------------------------------- sort
 
 
@@ -499,6 +534,7 @@ BOARDS: dict[str, Board] = {
     "rating": _rating_board,
     "discussion": _discussion_board,
     "actions": _actions_board,
+    "review": _review_board,
     "words": _words_board,
     "questions": _questions_board,
     "requests": _requests_board,

@@ -186,6 +186,23 @@ KIND_KEYS = [
         labels=(("questions", "Answered"), ("requests", "Answer")),
     ),
     Key(
+        "y",
+        "review_status",
+        "Status",
+        "Mark the focused action of the review: done, in progress, changed (reworded), "
+        "dropped, or open again",
+        KINDS_GROUP,
+        footer=("review",),
+    ),
+    Key(
+        "a",
+        "add_learning",
+        "Add learning",
+        "Add what was learned from the focused action of the review",
+        KINDS_GROUP,
+        footer=("review",),
+    ),
+    Key(
         "h",
         "drop_action",
         "Drop",
@@ -460,6 +477,13 @@ ROOM_KEYS = [
 HOME_KEYS = [
     Key("enter", "start", "Start", "Start the selected plan or method, or resume the run", STEPS),
     Key("slash", "filter", "Search", "Search plans and methods", STEPS),
+    Key(
+        "S",
+        "series",
+        "Series",
+        "Choose the series the runs you start belong to (their open actions are reviewed)",
+        STEPS,
+    ),
     Key("question_mark", "help", "Help", "List every key", VIEWS),
     Key("q", "quit_app", "Quit", "Quit sessionkit", VIEWS),
 ]

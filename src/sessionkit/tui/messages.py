@@ -24,6 +24,8 @@ class StartPlan(Message):
 
     plan: Plan
     methods: dict[str, Method]
+    series: str | None = None
+    """The series the new run belongs to (chosen with S on the home screen)."""
 
 
 @dataclass

@@ -34,7 +34,7 @@ from sessionkit.core.method import (
 )
 from sessionkit.core.safeguarding import current, phone_line
 from sessionkit.core.state import Note, StepState
-from sessionkit.web import kind_views, rank_views
+from sessionkit.web import kind_views, rank_views, review_views
 from sessionkit.web.group_view import GroupIndex, group_notes, group_part
 
 PUBLIC_VIEWER = "\x00public"
@@ -443,5 +443,6 @@ KIND_VIEWS: dict[str, KindView] = {
     "words": KindView(kind_views.public_words, kind_views.me_words),
     "questions": KindView(kind_views.public_questions, kind_views.me_questions),
     "requests": KindView(kind_views.public_requests, kind_views.me_requests),
+    "review": KindView(review_views.public_review, review_views.me_review),
 }
 """Input kind -> its view: the one place in the web layer that switches on the kind."""

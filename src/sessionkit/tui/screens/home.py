@@ -33,6 +33,7 @@ from sessionkit.tui.keys import HOME_KEYS, bindings
 from sessionkit.tui.safe import literal, one_line
 from sessionkit.tui.screens.method_preview import method_preview, reflow
 from sessionkit.tui.screens.modals import HelpScreen
+from sessionkit.tui.screens.series_choice import choose_series
 from sessionkit.tui.widgets.keybar import KeyBar
 from sessionkit.tui.widgets.panels import Panel, TitleBar
 
@@ -136,10 +137,18 @@ class HomeScreen(Screen[None]):
         Binding("escape", "focus_list", show=False),
     ]
 
-    def __init__(self, library: LibraryView | None, runs: RunsList) -> None:
+    def __init__(
+        self,
+        library: LibraryView | None,
+        runs: RunsList,
+        series_names: Callable[[], Sequence[str]] | None = None,
+    ) -> None:
         super().__init__()
         self.library = library
         self.list_runs = runs
+        self.series_names = series_names
+        self.series: str | None = None
+        """The series plans started from here belong to (``None``: none)."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="titlebar")
@@ -152,7 +161,7 @@ class HomeScreen(Screen[None]):
         yield KeyBar(id="keybar")
 
     def on_mount(self) -> None:
-        self.query_one(TitleBar).show(None, 0, "Home: choose a plan or a method")
+        self._show_title()
         self._runs: list[tuple[str, str, str]] = []
         self._load_runs()
         self._fill("")
@@ -173,9 +182,24 @@ class HomeScreen(Screen[None]):
             self.query_one("#home-problems", Static).display = False
 
     def on_screen_resume(self) -> None:
-        self.query_one(TitleBar).show(None, 0, "Home: choose a plan or a method")
+        self._show_title()
         self._load_runs()
         self._fill(self.query_one("#home-filter", Input).value)
+
+    def _show_title(self) -> None:
+        series = f" · runs go in series {self.series}" if self.series else ""
+        self.query_one(TitleBar).show(None, 0, f"Home: choose a plan or a method{series}")
+
+    def action_series(self) -> None:
+        if self.series_names is None:
+            self.notify("Series need a records folder.", severity="warning", markup=False)
+            return
+
+        def chosen(name: str | None) -> None:
+            self.series = name
+            self._show_title()
+
+        choose_series(self.app, self.series_names(), self.series, chosen)
 
     def _load_runs(self) -> None:
         self._runs = self.list_runs()
@@ -325,7 +349,7 @@ class HomeScreen(Screen[None]):
                     severity="warning",
                     markup=False,
                 )
-            self.post_message(messages.StartPlan(plan, library.timing_methods()))
+            self.post_message(messages.StartPlan(plan, library.timing_methods(), self.series))
         elif kind == "method" and library is not None:
             self.post_message(messages.StartMethod(library.methods[key]))
         elif kind == "run":

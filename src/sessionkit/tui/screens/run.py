@@ -34,6 +34,7 @@ from sessionkit.tui.screens.kinds import KindActions
 from sessionkit.tui.screens.modals import Confirm, NoteEntry, Picker, TextBox, TextPrompt
 from sessionkit.tui.screens.people import PeopleKeys
 from sessionkit.tui.screens.redact import RedactKeys
+from sessionkit.tui.screens.review_keys import ReviewActions
 from sessionkit.tui.screens.safeguarding import SafeguardingKeys
 from sessionkit.tui.widgets.board import Board
 from sessionkit.tui.widgets.keybar import KeyBar
@@ -63,7 +64,7 @@ EMPTY = {
 }
 
 
-class RunScreen(RedactKeys, KindActions, PeopleKeys, GroupActions, SafeguardingKeys):
+class RunScreen(RedactKeys, KindActions, ReviewActions, PeopleKeys, GroupActions, SafeguardingKeys):
     KEYS = RUN_KEYS
     BINDINGS = bindings(RUN_KEYS)
     HELP_TITLE = "Keys: running a session"
@@ -163,7 +164,7 @@ class RunScreen(RedactKeys, KindActions, PeopleKeys, GroupActions, SafeguardingK
         elif row.kind == "section" and row.key:
             group, count = row.ref
             detail.show_text(group.label, f"{count} note{'s' * (count != 1)} · r renames, m merges")
-        elif not self.kind_detail(row):
+        elif not self.kind_detail(row) and not self.review_detail(row):
             detail.set("")
 
     def tick(self, now: float) -> None:

@@ -144,10 +144,31 @@ def request_content(row: Row, width: int, most: int) -> Content:
     return fit(head + body + meta, width)
 
 
+def reviewed_content(row: Row, width: int, most: int = 0) -> Content:
+    """A carried action: its status now, what, then who, by when and what was learned."""
+    what, who, due, _origin, status, learned, changes = row.ref
+    closed = status in ("done", "dropped")
+    head = Content.styled(f" {status:<11} ", "bold" if changes else ".board--muted")
+    meta = Content("")
+    for part, style in (
+        (who, ".board--muted"),
+        (f"by {due}" if due else "", ".board--muted"),
+        (f"{len(learned)} learned" if learned else "", ""),
+    ):
+        if part:
+            meta += Content.styled("  ·  ", ".board--muted") + one_line(part, style)
+    room = max(12, width - head.cell_length - meta.cell_length)
+    body = one_line(what, "dim" if closed else "")
+    if body.cell_length > room:
+        body = fit(body, room)
+    return fit(head + body + meta, width)
+
+
 KIND_ROWS: dict[str, Callable[[Row, int, int], Content]] = {
     "request": request_content,
     "question": question_content,
     "action": action_content,
+    "reviewed": reviewed_content,
     "word": word_content,
     "sorted": sort_content,
 }

@@ -304,7 +304,9 @@
                    item.kind === "ranking" ? "Your ranking was not saved: " :
                    item.kind === "score" ? "“" + short(item.text) + "” was not scored: " :
                    item.kind === "unvote" ? "That dot was not taken back: " :
-                   item.kind === "rating" ? "Your rating was not saved: " : "";
+                   item.kind === "rating" ? "Your rating was not saved: " :
+                   item.kind === "status" ? "That status was not saved: " :
+                   item.kind === "learning" ? "Your note “" + short(item.body.text) + "” was not added: " : "";
         showAlert(what + (r.data.error || "error " + r.status + "."));
         refresh();
       }
@@ -1476,13 +1478,91 @@
     $("request-text").focus();
   });
 
+  // review ---------------------------------------------------------------
+
+  var REVIEW_STATUSES = [["done", "Done"], ["in progress", "In progress"],
+                         ["changed", "Changed"], ["dropped", "Dropped"]];
+
+  function reviewItem(action, canMark, canLearn, step) {
+    var waiting = pending("status").filter(function (i) { return i.body.action === action.id; });
+    var status = waiting.length ? waiting[waiting.length - 1].body.status : action.status;
+    var item = el("li", "action review" + (status === "done" ? " done" : ""));
+    item.appendChild(el("span", "what", action.what));
+    var facts = [];
+    if (action.who) facts.push(action.who);
+    if (action.due) facts.push("by " + action.due);
+    if (action.origin) facts.push(action.origin);
+    item.appendChild(el("span", "meta", facts.join(" · ")));
+    item.appendChild(el("span", "status", "Now: " + status + (waiting.length ? " (waiting to send…)" : "")));
+    if (canMark) {
+      var bar = el("span", "choices");
+      REVIEW_STATUSES.forEach(function (pair) {
+        var button = el("button", pair[0] === status ? "picked" : "", pair[1]);
+        button.type = "button";
+        button.disabled = !!step.locked;
+        button.setAttribute("aria-pressed", pair[0] === status ? "true" : "false");
+        button.addEventListener("click", function () {
+          if (pair[0] === status) return;
+          enqueue({ kind: "status", method: "POST", path: "command",
+                    body: { type: "set_action_status", action: action.id, status: pair[0] } });
+        });
+        bar.appendChild(button);
+      });
+      item.appendChild(bar);
+    }
+    var notes = el("ul", "learned");
+    (action.learned || []).forEach(function (text) { notes.appendChild(el("li", "", text)); });
+    pending("learning").forEach(function (i) {
+      if (i.body.action === action.id) notes.appendChild(el("li", "pending", i.body.text + " (waiting to send…)"));
+    });
+    item.appendChild(notes);
+    if (canLearn) {
+      var form = el("form", "learn");
+      var input = el("input", "");
+      input.type = "text";
+      input.maxLength = 500;
+      input.placeholder = "What did we learn from it?";
+      input.setAttribute("aria-label", "What did we learn from: " + action.what);
+      var add = el("button", "", "Add");
+      add.type = "submit";
+      add.disabled = !!step.locked;
+      form.appendChild(input);
+      form.appendChild(add);
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var text = input.value.trim();
+        if (!text) { showAlert("Write what was learned first."); input.focus(); return; }
+        hideAlert();
+        enqueue({ kind: "learning", method: "POST", path: "command",
+                  body: { type: "add_learning", action: action.id, text: text } });
+      });
+      item.appendChild(form);
+    }
+    return item;
+  }
+
+  function renderReview(pub, mine, input, step) {
+    var list = $("reviews");
+    var typing = document.activeElement && list.contains(document.activeElement);
+    if (typing) return;  // redraw after they finish typing, not under their fingers
+    clear(list);
+    var canMark = input.who_can_mark === "everyone";
+    var left = (mine.learned_left || 0) - pending("learning").length;
+    (pub.reviews || []).forEach(function (a) { list.appendChild(reviewItem(a, canMark, left > 0, step)); });
+    $("review-hint").textContent = canMark
+      ? "For each action: where has it got to, and what did we learn?"
+      : "The facilitator marks where each action has got to; add what we learned.";
+    show($("reviews-empty"), !(pub.reviews || []).length);
+  }
+
   // ------------------------------------------------------------ start
 
   // ---------------------------------------------------------------- one screen per input kind
   // The phone page's table keyed by input kind (tests/test_input_kinds.py checks that every
   // kind the server knows has an entry): which panels it shows, and how it fills them.
   var PANELS = ["notes-panel", "vote-panel", "rating-panel", "clusters-panel", "actions-panel",
-                "words-panel", "questions-panel", "sort-panel", "requests-panel", "rank-panel"];
+                "words-panel", "questions-panel", "sort-panel", "requests-panel", "rank-panel",
+                "review-panel"];
   var NO_SCREEN = { panels: function () { return []; }, render: function () {} };
   var SCREENS = {
     notes: { panels: function () { return ["notes-panel"]; }, render: renderNotes },
@@ -1507,7 +1587,8 @@
     actions: { panels: function () { return ["actions-panel"]; }, render: renderActions },
     words: { panels: function () { return ["words-panel"]; }, render: renderWords },
     questions: { panels: function () { return ["questions-panel"]; }, render: renderQuestions },
-    requests: { panels: function () { return ["requests-panel"]; }, render: renderRequests }
+    requests: { panels: function () { return ["requests-panel"]; }, render: renderRequests },
+    review: { panels: function () { return ["review-panel"]; }, render: renderReview }
   };
   if (me && me.key) {
     startSession();
