@@ -358,3 +358,39 @@ async def test_the_home_screen_chooses_a_series_and_refuses_a_bad_name(tmp_path,
             and len(app.engine.carried_in) == 3
         )
     live.close()
+
+
+def _rate_check_in(records: Path, library, values: tuple[int, ...]) -> store.Run:
+    """A run of the bundled follow-up in the series, its check-in rated by a few phones."""
+    plan = resolve_plan(library, "knot-follow-up")
+    run = carry_in(store.create_run(records, plan, library.timing_methods(), series="knot-2026"))
+    engine = run.engine
+    engine.execute(c.StartSession())
+    for value in values:
+        person = engine.execute(c.Join(name=None), NEWCOMER).data["participant"]
+        engine.execute(c.Rate(value=value), person)
+    engine.execute(c.EndSession())
+    run.close()
+    return run
+
+
+def test_a_rating_asked_in_every_run_is_shown_side_by_side(tmp_path, library):
+    records = tmp_path / "records"
+    first = _rate_check_in(records, library, (2, 2, 3))
+    second = _rate_check_in(records, library, (4, 5, 4, 3))
+    series = open_series("knot-2026", records)
+    files = series_files(series.name, series.runs, series.actions)
+    md = files["md"]
+    # Markdown: a table per question, a row per run, a column per point of the scale.
+    section = md[md.index("### How are you arriving today?") :].split("###")[1]
+    rows = [line for line in section.splitlines() if line.startswith("| 2")]
+    counts = [[cell.strip() for cell in row.split("|")[2:-1]] for row in rows]
+    assert counts == [
+        ["0", "2", "1", "0", "0", "3", "2.3"],
+        ["0", "0", "1", "2", "1", "4", "4.0"],
+    ]
+    assert [r.name for r in series.runs] == [first.name, second.name]  # oldest first
+    # HTML: the same, as small charts with the counts in words.
+    html = files["html"]
+    assert 'class="chart"' in html and "3 ratings, mean 2.3" in html
+    assert "4 ratings, mean 4.0" in html
