@@ -289,6 +289,9 @@
       save("outbox", outbox);
       if (r.ok) {
         applyMe(r.data.me);
+        // The results so far are in the shared part: fetch them with this rating counted
+        // (the server never answers this phone from a view built before it).
+        if (item.kind === "rating") refresh();
       } else if (!authFailed(r)) {
         var what = item.kind === "note" ? "Your note “" + short(item.body.text) + "” was not added: " :
                    item.kind === "action" ? "Your action “" + short(item.body.what) + "” was not added: " :
