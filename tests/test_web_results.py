@@ -10,7 +10,10 @@ from types import SimpleNamespace
 import httpx
 import pytest
 
+from factories import ANON, GROUP, VOTE_THEMES, go
+from factories import make_engine as standard_engine
 from helpers.waiting import until
+from sessionkit.core import commands as c
 from sessionkit.core.inputs.rating import summarise
 from sessionkit.web import create_app
 from sessionkit.web import views as views_module
@@ -121,3 +124,38 @@ async def test_a_rating_sends_a_notice_to_every_phone_and_at_once_to_the_rater()
         for s in streams:
             assert json.loads(s.pending.split(b"data: ")[1])["seq"] == engine.state.seq
             hub.disconnect(s)
+
+
+async def test_a_vote_on_themes_counts_the_notes_written_for_each_theme():
+    """The themes' notes were written in the steps the cluster step groups, not in the
+    cluster step itself: each theme's count is how many of them it holds."""
+    engine = standard_engine()
+    app = create_app(engine, token=TOKEN, limits=fast_limits())
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://p"
+    ) as http:
+        people = [await join(http) for _ in range(3)]
+        engine.execute(c.StartSession())
+        go(engine, ANON)
+        notes = []
+        for n, (_, key) in enumerate(people):
+            for m in range(2):
+                r = await http.post(
+                    f"{API}/notes", headers=key, json={"text": f"idea {n}.{m}", "client_id": cid()}
+                )
+                notes.append(r.json()["note"])
+        go(engine, GROUP)
+        loose = (await http.get(f"{API}/state", headers=people[0][1])).json()["public"]
+        assert sorted(n["id"] for n in loose["notes"]) == sorted(notes)  # before any theme
+        waiting = engine.execute(c.CreateCluster(label="Waiting", notes=notes[:3]))
+        forms = engine.execute(c.CreateCluster(label="Forms", notes=notes[3:4]))
+        go(engine, VOTE_THEMES)
+        engine.execute(c.OpenVote())
+        public = (await http.get(f"{API}/state", headers=people[1][1])).json()["public"]
+        counts = {t["text"]: t["count"] for t in public["targets"]}
+        assert counts == {"Waiting": 3, "Forms": 1}
+        members = {cl["id"]: len(cl["notes"]) for cl in public["clusters"]}
+        assert members == {
+            waiting.data["cluster"]: 3,
+            forms.data["cluster"]: 1,
+        }

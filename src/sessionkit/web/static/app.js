@@ -823,7 +823,7 @@
       var mineOn = ballot[target.id] || 0;
       var row = el("li", "target" + (mineOn ? " voted" : ""));
       var text = el("div", "text", target.text);
-      if (target.count !== undefined) text.appendChild(el("span", "meta", " (" + target.count + " notes)"));
+      if (target.count !== undefined) text.appendChild(el("span", "meta", " (" + target.count + (target.count === 1 ? " note)" : " notes)")));
       if (mineOn) text.appendChild(el("span", "mine", "Your dots: " + "●".repeat(mineOn)));
       row.appendChild(text);
       var buttons = el("div", "buttons");
@@ -887,7 +887,7 @@
 
   // clusters and results -------------------------------------------------
 
-  function renderClusters(clusters, loose) {
+  function renderClusters(clusters, loose, picked) {
     var list = $("clusters");
     clear(list);
     clusters.forEach(function (cl) {
@@ -899,10 +899,11 @@
       list.appendChild(item);
     });
     if (loose.length) {
-      // One idea from each group (a step that takes only each group's pick): the room
-      // sees them before the facilitator has grouped them.
+      // The notes not in a theme yet (or, on a step that takes only each group's pick,
+      // one idea from each group): the room reads them while the facilitator groups.
       var rest = el("li", "cluster");
-      rest.appendChild(el("h3", null, clusters.length ? "Not yet grouped" : "One idea from each group"));
+      rest.appendChild(el("h3", null, clusters.length ? "Not yet grouped" :
+                                      picked ? "One idea from each group" : "Notes to group"));
       var ideas = el("ul");
       loose.forEach(function (n) { ideas.appendChild(el("li", null, n.text)); });
       rest.appendChild(ideas);
@@ -1503,7 +1504,7 @@
     cluster: {
       panels: function () { return ["clusters-panel"]; },
       render: function (pub, mine, input) {
-        renderClusters(pub.clusters || [], input.picked_only ? pub.notes || [] : []);
+        renderClusters(pub.clusters || [], pub.notes || [], input.picked_only);
       }
     },
     discussion: NO_SCREEN,
