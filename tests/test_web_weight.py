@@ -141,4 +141,3 @@ async def test_the_event_stream_is_not_compressed_and_each_notice_arrives_alone(
     finally:
         server.stop()
         await task
-
