@@ -3,8 +3,9 @@
 The hub subscribes to the engine and decides, per event, who needs to hear about it.
 A step change, a reveal or a lock goes to every phone within ~50 ms; a burst of notes on
 an open board is coalesced into one notice every ``bulk_delay`` seconds; a participant's
-own private note, vote or rating concerns only that participant's phones (the rest of the
-room's view did not change). A notice is a tiny ``changed`` message; the phone then
+own private note or vote concerns only that participant's phones (the rest of the
+room's view did not change); a rating changes the results so far, so it is batched like
+notes, and the rater's phones hear at once. A notice is a tiny ``changed`` message; the phone then
 fetches its view (see :mod:`sessionkit.web.views`).
 
 Every connection has a single slot holding the newest notice (drop-to-latest), so a phone
@@ -146,12 +147,16 @@ class Hub:
             self.notify_participant(data["participant"], close=True)
             return
         if kind == "rated" and event.actor != FACILITATOR:
-            self.views.invalidate(event.seq, urgent=False)  # results so far; no broadcast
+            # The results so far change for everyone (they show on every phone that has
+            # rated): batched like notes, and the rater hears at once, so its own rating
+            # shows in the figures it fetches next.
+            self.views.invalidate(event.seq, urgent=False, by=event.actor)
             self.notify_participant(event.actor)
+            self._schedule(self._bulk_delay())
             return
         if kind in BULK_FROM_PHONES and event.actor != FACILITATOR:
-            self.views.invalidate(event.seq, urgent=False)
-            self._schedule(max(self.bulk_delay, len(self.connections) * self.bulk_delay_per_stream))
+            self.views.invalidate(event.seq, urgent=False, by=event.actor)
+            self._schedule(self._bulk_delay())
             return
         if kind == "note_added":
             self.views.note_added(data["step"], event.actor, data["note"])
@@ -165,11 +170,14 @@ class Hub:
             if not self.engine.visible_to(data["note"], PUBLIC_VIEWER):
                 self.notify_participant(event.actor)  # private until revealed
                 return
-            self.views.invalidate(event.seq, urgent=False)
-            self._schedule(max(self.bulk_delay, len(self.connections) * self.bulk_delay_per_stream))
+            self.views.invalidate(event.seq, urgent=False, by=event.actor)
+            self._schedule(self._bulk_delay())
             return
         self.views.invalidate(event.seq, urgent=True)
         self._schedule(self.urgent_delay)
+
+    def _bulk_delay(self) -> float:
+        return max(self.bulk_delay, len(self.connections) * self.bulk_delay_per_stream)
 
     # ------------------------------------------------------------ notices
 

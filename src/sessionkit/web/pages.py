@@ -1,7 +1,7 @@
 """What a browser sees outside the JSON API, and the headers every answer carries.
 
-- :func:`phone_page` is the one page phones load: HTML with its CSS and JS inlined and a
-  Content-Security-Policy that allows exactly those two blocks;
+- :func:`phone_page` is the one page phones load: HTML linking its versioned script and
+  stylesheet (:mod:`.assets`) and a Content-Security-Policy that allows only those;
 - :func:`html_message` is a short page for a person (the home page, a wrong join link);
 - :func:`http_error` answers Starlette's own errors (unknown path, wrong method) in our
   words: JSON for the API, a page otherwise;
@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import logging
 from collections.abc import Sequence
@@ -23,6 +21,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sessionkit.web.assets import asset
 
 log = logging.getLogger("sessionkit.web")
 
@@ -64,25 +64,32 @@ def html_message(
 
 
 def phone_page(
-    title: str, roles: Sequence[str] = (), tables: int | None = None, care_line: str = ""
+    title: str,
+    roles: Sequence[str] = (),
+    tables: int | None = None,
+    care_line: str = "",
+    trailing_slash: bool = False,
 ) -> tuple[str, dict[str, str]]:
-    """index.html with app.css and app.js inlined (one request, works offline), the
-    session's title filled in, the plan's ``join_roles`` and ``tables`` on the join form
-    (as data attributes: the script asks for them), the safeguarding line (who to talk to
-    if worried about someone: there before anyone joins, and kept up to date by the
-    script) and a Content-Security-Policy that allows exactly the two inline blocks."""
+    """index.html linking the current versions of app.css and app.js (see
+    :mod:`.assets`), the session's title filled in, the plan's ``join_roles`` and
+    ``tables`` on the join form (as data attributes: the script asks for them), the
+    safeguarding line (who to talk to if worried about someone: there before anyone
+    joins, and kept up to date by the script) and a Content-Security-Policy that allows
+    scripts and styles from this server only.
+
+    The links are relative (``/j/app.js`` seen from ``/j/{token}``), so the page works
+    under a ``--public-url`` with a path; ``trailing_slash``: the page was asked for as
+    ``/j/{token}/``, one level further down."""
     static = resources.files("sessionkit.web") / "static"
     html = (static / "index.html").read_text(encoding="utf-8")
-    css = (static / "app.css").read_text(encoding="utf-8")
-    js = (static / "app.js").read_text(encoding="utf-8")
-    if "</script" in js.lower() or "</style" in css.lower():
-        raise RuntimeError("app.js and app.css must not contain closing </script> or </style>")
-    style_tag = '<link rel="stylesheet" href="app.css">'
-    script_tag = '<script src="app.js"></script>'
-    if style_tag not in html or script_tag not in html:
-        raise RuntimeError("static/index.html must link app.css and app.js exactly once")
-    html = html.replace(style_tag, f"<style>{css}</style>")
-    html = html.replace(script_tag, f"<script>{js}</script>")
+    up = "../" if trailing_slash else ""
+    for name, tag in (
+        ("app.css", '<link rel="stylesheet" href="{}">'),
+        ("app.js", '<script src="{}"></script>'),
+    ):
+        if html.count(tag.format(name)) != 1:
+            raise RuntimeError("static/index.html must link app.css and app.js exactly once")
+        html = html.replace(tag.format(name), tag.format(up + asset(name).url))
     html = html.replace(
         'class="session-title">Workshop<', f'class="session-title">{escape(title)}<', 1
     )
@@ -100,17 +107,14 @@ def phone_page(
     html = html.replace(
         "<title>Join the session</title>", f"<title>Join: {escape(title)}</title>", 1
     )
-
-    def digest(text: str) -> str:
-        return base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
-
     csp = (
-        "default-src 'none'; "
-        f"script-src 'sha256-{digest(js)}'; style-src 'sha256-{digest(css)}'; "
+        "default-src 'none'; script-src 'self'; style-src 'self'; "
         "connect-src 'self'; img-src 'self' data:; base-uri 'none'; "
         "form-action 'none'; frame-ancestors 'none'"
     )
-    return html, {"Content-Security-Policy": csp, "Cache-Control": "no-store"}
+    # no-cache, not no-store: the browser may keep it but asks each time, so the page
+    # always names the current script and stylesheet.
+    return html, {"Content-Security-Policy": csp, "Cache-Control": "no-cache"}
 
 
 # ---------------------------------------------------------------- the outermost guard

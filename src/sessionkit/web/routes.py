@@ -5,7 +5,10 @@ token replaced by a new QR code (:func:`rotate_token`) still serves the phones t
 joined with it, but joining with it is a 410):
 
 =========  ====================================  =========================================
-GET        ``/j/{token}``                        the phone page (HTML, CSS and JS inline)
+GET        ``/j/{token}``                        the phone page (HTML; no-cache)
+GET        ``/j/app.js``, ``/j/app.css``         its script and stylesheet, the same for
+                                                 every session (``?v=`` the current
+                                                 version: cached for a year)
 POST       ``/j/{token}/api/join``               ``{"name"?, "role"?, "table"?,
                                                  "client_id"}`` -> id and key
 GET        ``/j/{token}/api/state``              ``{"public": {...}, "me": {...}}``
@@ -27,7 +30,8 @@ participant's browser cannot simply join again. A phone proves who it is with
 <key>``; the event stream also takes ``?key=``, since ``EventSource`` cannot set
 headers). Every answer is JSON; every refusal is ``{"error": "...", "code": "..."}``
 with a 4xx status and a sentence the phone shows as is. The only 5xx is 503: the session
-record could not be saved (nothing was recorded; resend later).
+record could not be saved (nothing was recorded; resend later). Answers of 500 bytes or
+more are gzipped for a browser that accepts it, except the event stream (:mod:`.assets`).
 
 Nothing a phone sends reaches the engine unchecked (:mod:`~sessionkit.web.guards`):
 bodies are size-limited, strictly UTF-8 JSON, and every string is refused if it carries
@@ -56,6 +60,7 @@ from starlette.routing import Route
 from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine
 from sessionkit.core.state import NEWCOMER, Event
+from sessionkit.web.assets import ASSETS, Compress, serve_asset
 from sessionkit.web.guards import (
     ApiError,
     Gate,
@@ -107,17 +112,21 @@ class Context:
         )
         self.submitter = Submitter(engine)
         self.gate = Gate(engine, token, self.hub, limits, retired)
-        self._page: tuple[str, str, dict[str, str]] | None = None
+        self._pages: dict[tuple[str, bool], tuple[str, dict[str, str]]] = {}
 
-    def page(self) -> tuple[str, dict[str, str]]:
+    def page(self, trailing_slash: bool = False) -> tuple[str, dict[str, str]]:
         """The phone page, built again only when the safeguarding line changed (the
         facilitator named a lead): the title, roles and tables are the plan's, fixed."""
         line = care_line(self.engine)
-        if self._page is None or self._page[0] != line:
+        if (line, trailing_slash) not in self._pages:
             plan = self.engine.plan
-            page, headers = phone_page(plan.title, plan.join_roles, plan.tables, line)
-            self._page = (line, page, headers)
-        return self._page[1], self._page[2]
+            self._pages = {
+                key: page for key, page in self._pages.items() if key[0] == line
+            }  # an old line's pages are not asked for again
+            self._pages[line, trailing_slash] = phone_page(
+                plan.title, plan.join_roles, plan.tables, line, trailing_slash
+            )
+        return self._pages[line, trailing_slash]
 
     async def body(self, request: Request) -> dict[str, Any]:
         return await read_json(request, self.limits.max_body_bytes)
@@ -160,7 +169,7 @@ async def phone(request: Request) -> Response:
         ctx.gate.check_token(request)
     except ApiError as error:  # a person reads this, so a page rather than JSON
         return html_message(error.status, "Not a current session", error.message)
-    page, headers = ctx.page()
+    page, headers = ctx.page(trailing_slash=request.url.path.endswith("/"))
     return HTMLResponse(page, headers=headers)
 
 
@@ -334,6 +343,8 @@ def create_app(
     routes = [
         Route("/", home),
         Route("/favicon.ico", favicon),
+        # Before /j/{token}: no token has a dot in it.
+        *(Route(f"/j/{name}", serve_asset, methods=["GET"]) for name in ASSETS),
         Route("/j/{token}", phone),
         Route("/j/{token}/", phone),
         Route(f"{api}/join", guarded(join), methods=["POST"]),
@@ -348,7 +359,7 @@ def create_app(
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(Guard)],
+        middleware=[Middleware(Guard), Middleware(Compress)],
         exception_handlers={HTTPException: http_error},
     )
     app.state.context = ctx

@@ -78,6 +78,9 @@ class Views:
         self._cache: tuple[int, int, float, bytes] | None = None
         self._cache_seq = 0
         """``state.seq`` when the cached public part was built: what it reflects."""
+        self._wrote: dict[str, int] = {}
+        """Participant -> seq of their latest change to the public part (a rating, a note
+        on an open board): their next view must be built after it (read-your-writes)."""
         self._own: dict[tuple[str, str], list[str]] = {}
         """(step key, author) -> note ids: a phone's own notes without a scan."""
         self._groups = GroupIndex()
@@ -97,18 +100,25 @@ class Views:
         self._own.setdefault((step, author), []).append(note_id)
         self._groups.add(self.engine.state.notes.get(note_id))
 
-    def invalidate(self, seq: int, urgent: bool) -> None:
+    def invalidate(self, seq: int, urgent: bool, by: str | None = None) -> None:
+        """The public part changed at ``seq``; ``by`` is the participant who changed it
+        (their own next view is never answered from a cache built before it)."""
         if urgent:
             self.urgent_seq = seq
         else:
             self.bulk_seq = seq
+        if by is not None:
+            self._wrote[by] = seq
 
     # ------------------------------------------------------------ the public part
 
-    def public(self) -> bytes:
+    def public(self, since: int = 0) -> bytes:
+        """The shared part as JSON, from the cache if it is new enough: built after the
+        last urgent change, after ``since`` (the asking phone's own last change), and
+        either after the last bulk change or less than ``cache_seconds`` ago."""
         now = time.monotonic()
         cached = self._cache
-        if cached is not None:
+        if cached is not None and self._cache_seq >= since:
             urgent, bulk, built, data = cached
             if urgent == self.urgent_seq and (
                 bulk == self.bulk_seq or now - built < self.cache_seconds
@@ -405,7 +415,7 @@ class Views:
         return {"rating": self.engine.state.ratings.get(key, {}).get(pid)}
 
     def state_bytes(self, participant_id: str) -> bytes:
-        public = self.public()
+        public = self.public(since=self._wrote.get(participant_id, 0))
         me = self.me(participant_id)
         # The view is only as new as its older part: a phone that took ``me.seq`` for the
         # whole view would ignore the next notice and keep showing a board from the cache

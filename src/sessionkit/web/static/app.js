@@ -289,6 +289,9 @@
       save("outbox", outbox);
       if (r.ok) {
         applyMe(r.data.me);
+        // The results so far are in the shared part: fetch them with this rating counted
+        // (the server never answers this phone from a view built before it).
+        if (item.kind === "rating") refresh();
       } else if (!authFailed(r)) {
         var what = item.kind === "note" ? "Your note “" + short(item.body.text) + "” was not added: " :
                    item.kind === "action" ? "Your action “" + short(item.body.what) + "” was not added: " :
@@ -822,7 +825,7 @@
       var mineOn = ballot[target.id] || 0;
       var row = el("li", "target" + (mineOn ? " voted" : ""));
       var text = el("div", "text", target.text);
-      if (target.count !== undefined) text.appendChild(el("span", "meta", " (" + target.count + " notes)"));
+      if (target.count !== undefined) text.appendChild(el("span", "meta", " (" + target.count + (target.count === 1 ? " note)" : " notes)")));
       if (mineOn) text.appendChild(el("span", "mine", "Your dots: " + "●".repeat(mineOn)));
       row.appendChild(text);
       var buttons = el("div", "buttons");
@@ -886,7 +889,7 @@
 
   // clusters and results -------------------------------------------------
 
-  function renderClusters(clusters, loose) {
+  function renderClusters(clusters, loose, picked) {
     var list = $("clusters");
     clear(list);
     clusters.forEach(function (cl) {
@@ -898,10 +901,11 @@
       list.appendChild(item);
     });
     if (loose.length) {
-      // One idea from each group (a step that takes only each group's pick): the room
-      // sees them before the facilitator has grouped them.
+      // The notes not in a theme yet (or, on a step that takes only each group's pick,
+      // one idea from each group): the room reads them while the facilitator groups.
       var rest = el("li", "cluster");
-      rest.appendChild(el("h3", null, clusters.length ? "Not yet grouped" : "One idea from each group"));
+      rest.appendChild(el("h3", null, clusters.length ? "Not yet grouped" :
+                                      picked ? "One idea from each group" : "Notes to group"));
       var ideas = el("ul");
       loose.forEach(function (n) { ideas.appendChild(el("li", null, n.text)); });
       rest.appendChild(ideas);
@@ -1580,7 +1584,7 @@
     cluster: {
       panels: function () { return ["clusters-panel"]; },
       render: function (pub, mine, input) {
-        renderClusters(pub.clusters || [], input.picked_only ? pub.notes || [] : []);
+        renderClusters(pub.clusters || [], pub.notes || [], input.picked_only);
       }
     },
     discussion: NO_SCREEN,
