@@ -731,7 +731,8 @@
       var use = el("button", null, "Use this");
       use.type = "button";
       use.dataset.focusKey = "bring:" + i;
-      use.setAttribute("aria-label", "Start a group note from “" + short(note.text) + "”");
+      // The name starts with the words on the button, so "click Use this" works by voice.
+      use.setAttribute("aria-label", "Use this: “" + short(note.text) + "”");
       use.addEventListener("click", function () {
         if (editing) stopEditing();
         $("note-text").value = note.text;
@@ -860,15 +861,18 @@
     show($("rating-question"), !!input.question);
     var scale = $("scale");
     clear(scale);
+    scale.className = "scale" + ((input.labels || []).length ? " labelled" : "");
     for (var v = input.scale_min; v <= input.scale_max; v++) {
       (function (v) {
         var button = el("button", null, String(v));
         button.type = "button";
         button.dataset.focusKey = "rate:" + v;
         var label = (input.labels || [])[v - input.scale_min];
+        // Named by what it shows ("4, Good"), so a voice command of the words works; the
+        // comma is for screen readers only.
+        if (label) button.appendChild(el("span", "visually-hidden", ", "));
         if (label) button.appendChild(el("small", null, label));
         button.setAttribute("aria-pressed", value === v ? "true" : "false");
-        button.setAttribute("aria-label", v + (label ? ", " + label : ""));
         button.disabled = !!step.locked;
         button.addEventListener("click", function () {
           enqueue({ kind: "rating", method: "POST", path: "rating", body: { value: v } });
@@ -1216,7 +1220,8 @@
   }
 
   // A real cloud: each word's font size grows with how many gave it, from the fewest
-  // (1rem) to the most (2.6rem); text only, no markup.
+  // (1rem) to the most (2.6rem); text only, no markup. Size alone carries it: a fainter
+  // word would fall below 4.5:1 contrast.
   function renderCloud(list, words) {
     clear(list);
     var most = 0, least = Infinity;
@@ -1224,8 +1229,10 @@
     words.forEach(function (w) {
       var item = el("li", null, w.word);
       var share = most > least ? (w.count - least) / (most - least) : 0.5;
-      item.style.fontSize = (1 + 1.6 * share).toFixed(2) + "rem";
-      item.style.opacity = String(0.6 + 0.4 * share);
+      // On a narrow (or zoomed) screen the biggest words shrink towards the screen's
+      // width, never below the page's own text size.
+      var size = 1 + 1.6 * share;
+      item.style.fontSize = "max(1rem, min(" + size.toFixed(2) + "rem, " + (size * 6).toFixed(1) + "vw))";
       item.appendChild(el("small", null, String(w.count)));
       item.setAttribute("aria-label", w.word + ": " + w.count);
       list.appendChild(item);
@@ -1286,7 +1293,9 @@
       button.type = "button";
       button.dataset.focusKey = "up:" + q.id;
       button.setAttribute("aria-pressed", up[q.id] ? "true" : "false");
-      button.setAttribute("aria-label", (up[q.id] ? "Take back your upvote: " : "Upvote: ") + short(q.text) + " (" + votes + ")");
+      // Named starting with what it shows (the count), then what tapping it does.
+      button.setAttribute("aria-label", votes + (votes === 1 ? " upvote. " : " upvotes. ") +
+                          (up[q.id] ? "Take back your upvote: " : "Upvote: ") + short(q.text));
       button.disabled = !!step.locked || !!own[q.id];
       button.addEventListener("click", function () {
         if (up[q.id]) enqueue({ kind: "unupvote", method: "POST", path: "command", body: { type: "withdraw_upvote", question: q.id } });
