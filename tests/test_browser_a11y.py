@@ -209,7 +209,9 @@ async def test_every_phone_screen_passes_axe_and_reflows(tmp_path) -> None:
                     elif looked[-1] == screen:  # a vote: open, dots, closed
                         engine.execute(c.OpenVote())
                         for page in phones.values():
-                            await expect(page.locator("#targets button.add:enabled").first).to_be_visible()
+                            await expect(
+                                page.locator("#targets button.add:enabled").first
+                            ).to_be_visible()
                             await act(page, "vote")
                         for n, person in enumerate(people):
                             targets = engine.vote_targets(key)
