@@ -76,7 +76,7 @@ def a_day() -> Engine:
 
 def variant(engine: Engine) -> str:
     """What kind of screen the current step shows: one look per kind is enough."""
-    item, step_def = engine.step_def()
+    _item, step_def = engine.step_def()
     if step_def is None:
         return "break"
     spec: Any = step_def.input

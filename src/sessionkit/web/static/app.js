@@ -907,7 +907,7 @@
       var add = el("button", "add", "+ dot");
       add.type = "button";
       add.dataset.focusKey = "add:" + target.id;
-      add.setAttribute("aria-label", "Add a dot to: " + short(target.text));
+      add.setAttribute("aria-label", "+ dot on: " + short(target.text));  // starts as it reads
       add.disabled = !open || left <= 0 || mineOn >= input.max_per_item;
       add.addEventListener("click", function () {
         enqueue({ kind: "vote", method: "POST", path: "votes", body: { target: target.id } });
@@ -917,7 +917,7 @@
         var take = el("button", "take", "− dot");
         take.type = "button";
         take.dataset.focusKey = "take:" + target.id;
-        take.setAttribute("aria-label", "Take a dot back from: " + short(target.text));
+        take.setAttribute("aria-label", "− dot from: " + short(target.text));
         take.disabled = !open;
         take.addEventListener("click", function () {
           enqueue({ kind: "unvote", method: "DELETE", path: "votes/" + encodeURIComponent(target.id), target: target.id });
