@@ -89,14 +89,44 @@
 
   function setConn(state) {
     var node = $("conn");
-    var waiting = outbox.length;
-    var text = {
-      live: "Live", connecting: "Connecting…", down: "Reconnecting", offline: "Offline"
-    }[state] || state;
-    if (waiting) text += " · " + waiting + " unsent";
-    node.textContent = text;
-    node.className = "conn " + (state === "live" ? "live" : "down");
+    var text, look;
+    if (!me) {
+      // Not in the session (yet, or any more): there is no connection to report, so no
+      // "Reconnecting" under "You have left this session".
+      state = shown === "removed" ? "left" : "none";
+      text = state === "left" ? "Left the session" : "Not joined";
+      look = "conn";
+    } else {
+      text = {
+        live: "Live", connecting: "Connecting…", down: "Reconnecting", offline: "Offline"
+      }[state] || state;
+      if (outbox.length) text += " · " + outbox.length + " unsent";
+      look = "conn " + (state === "live" ? "live" : "down");
+    }
+    setText(node, text);  // a status region: rewriting the same words repeats them aloud
+    if (node.className !== look) node.className = look;
     node.dataset.state = state;
+  }
+
+  // Live regions are read out whenever their text is written, even unchanged: write only
+  // what is new.
+  function setText(node, text) {
+    if (node.textContent !== text) node.textContent = text;
+  }
+
+  // A change of state within a step (a vote opening, notes revealed, input paused) is
+  // said once by the announcer; a new screen is said by moving focus to its heading.
+  var announced = "";
+  function announce(text) {
+    if (!text || text === announced) return;
+    announced = text;
+    $("announce").textContent = text;
+  }
+
+  function focusHeading(node) {
+    if (!node) return;
+    if (!node.hasAttribute("tabindex")) node.setAttribute("tabindex", "-1");
+    node.focus({ preventScroll: false });
   }
 
   // ------------------------------------------------------------ the server
@@ -150,8 +180,7 @@
   var joining = false;
   function join(name, second) {
     if (joining) return;
-    joining = true;
-    $("join-named").disabled = $("join-anon").disabled = true;
+    joining = true;  // stops a second tap; the buttons stay enabled so focus stays on them
     var cid = load("join-cid", null);
     if (!cid) { cid = newId(); save("join-cid", cid); }
     var body = { name: name || null, client_id: cid };
@@ -160,7 +189,6 @@
     if (asks.table) body.table = asks.table;
     api("POST", "join", body).then(function (r) {
       joining = false;
-      $("join-named").disabled = $("join-anon").disabled = false;
       if (r.network) {
         showAlert("Could not reach the facilitator's computer. Check that this phone is on " +
                   "the same Wi-Fi, then try again.");
@@ -434,11 +462,18 @@
 
   // ------------------------------------------------------------ views
 
+  var shown = null;  // the screen on show: loading, join, removed or session
+  var HEADINGS = { loading: "loading-text", join: "join-h", removed: "removed-h", session: "step-title" };
   function showView(name) {
+    var before = shown;
+    shown = name;
     ["loading", "join", "removed", "session"].forEach(function (v) {
       show($(v + "-view"), v === name);
     });
-    if (name === "join") { setConn(currentConn()); $("conn").textContent = "Not joined"; }
+    setConn(currentConn());
+    // A new screen takes focus to its heading (not the page's first screen: nothing was
+    // focused to lose), so focus never falls to the page behind a hidden one.
+    if (before !== null && before !== name) focusHeading($(HEADINGS[name]));
   }
 
   function startSession() {
@@ -450,13 +485,29 @@
 
   function render() {
     if (!view) return;
-    var focused = document.activeElement && document.activeElement.dataset
-      ? document.activeElement.dataset.focusKey : null;
-    draw();
+    var active = document.activeElement;
+    var focused = active && active.dataset ? active.dataset.focusKey : null;
+    var panel = active && active.closest ? active.closest("section.card") : null;
+    if (draw()) { focusHeading($("step-title")); return; }  // a new step: start at its title
     if (focused) {
       var again = document.querySelector('[data-focus-key="' + focused + '"]');
-      if (again && !again.disabled) again.focus();
+      if (usable(again)) { again.focus(); return; }
+      // The control went (a "+ dot" that used the last dot): its neighbour for the same
+      // thing ("− dot"), else the panel's heading, so focus does not fall to the page.
+      var same = focused.slice(focused.indexOf(":"));
+      var near = Array.prototype.filter.call(document.querySelectorAll("[data-focus-key]"), function (n) {
+        return n.dataset.focusKey.slice(n.dataset.focusKey.indexOf(":")) === same && usable(n);
+      })[0];
+      if (near) { near.focus(); return; }
     }
+    if (active && active !== document.body && !usable(active)) {
+      var heading = panel && !panel.hidden ? panel.querySelector("h2") : null;
+      focusHeading(heading || $("step-title"));
+    }
+  }
+
+  function usable(node) {
+    return !!node && document.contains(node) && !node.disabled && node.getClientRects().length > 0;
   }
 
   function draw() {
@@ -491,12 +542,36 @@
     screen.render(pub, mine, input, step);
     renderGroup(mine);
     renderResults(pub, mine, input);
-    if (stepKey !== mine.step) {
-      if (stepKey !== null) $("announce").textContent = "New step: " + (step.title || "");
-      stepKey = mine.step;
-    }
+    var moved = stepKey !== null && stepKey !== mine.step;
+    stepKey = mine.step;
+    announceChanges(mine.step, step, input, moved);
     setConn(currentConn());
     tick();
+    return moved;
+  }
+
+  // What changed on this step since the last view, said once; nothing on a new step (its
+  // heading takes focus and is read) or when nothing changed.
+  var facts = null;
+  function announceChanges(key, step, input, moved) {
+    var now = {
+      key: key, locked: !!step.locked, status: input.status || null,
+      revealed: !!(input.private && input.revealed)
+    };
+    var before = facts;
+    facts = now;
+    if (!before || moved || before.key !== key) return;
+    if (now.locked !== before.locked) {
+      announce(now.locked ? "The facilitator has paused input for this step."
+                          : "The facilitator has opened input again.");
+    } else if (now.status !== before.status && input.kind === "vote") {
+      announce(now.status === "open" ? "Voting is open. You have " + input.dots_per_person + " dots."
+               : now.status === "closed" ? "Voting has closed. The results are below." : "");
+    } else if (now.status !== before.status && now.status === "closed") {
+      announce("This step has closed. The results are below.");
+    } else if (now.revealed && !before.revealed) {
+      announce("The facilitator has shared everyone's notes.");
+    }
   }
 
   // notes ----------------------------------------------------------------
@@ -720,7 +795,7 @@
         (others > 0 ? ", with " + others + (others === 1 ? " other person." : " other people.") : ". Nobody else is in it yet.");
       hint = "This step is anonymous, so names are not shown: find the others by the group letter.";
     }
-    $("group-who").textContent = who;
+    setText($("group-who"), who);  // a live region
     $("group-hint").textContent = hint;
     show($("group-hint"), !!hint);
     // What this member brings from the step before (their own notes, or the picks of
@@ -736,7 +811,8 @@
       var use = el("button", null, "Use this");
       use.type = "button";
       use.dataset.focusKey = "bring:" + i;
-      use.setAttribute("aria-label", "Start a group note from “" + short(note.text) + "”");
+      // The name starts with the words on the button, so "click Use this" works by voice.
+      use.setAttribute("aria-label", "Use this: “" + short(note.text) + "”");
       use.addEventListener("click", function () {
         if (editing) stopEditing();
         $("note-text").value = note.text;
@@ -804,9 +880,13 @@
     var open = input.status === "open" && !step.locked;
 
     var dots = $("dots");
-    clear(dots);
-    dots.appendChild(el("span", "pip", "●".repeat(left) + "○".repeat(Math.min(used, input.dots_per_person))));
-    dots.appendChild(document.createTextNode(" " + left + " of " + input.dots_per_person + " dots left"));
+    var pips = "●".repeat(left) + "○".repeat(Math.min(used, input.dots_per_person));
+    var words = " " + left + " of " + input.dots_per_person + " dots left";
+    if (dots.textContent !== pips + words) {  // a live region: only when the count changes
+      clear(dots);
+      dots.appendChild(el("span", "pip", pips));
+      dots.appendChild(document.createTextNode(words));
+    }
 
     var hint = "";
     if (open) hint = input.max_per_item > 1 ? "Tap “+ dot” to add a dot; up to " + input.max_per_item + " on one item." : "Tap “+ dot” to put a dot on an item. Tap “− dot” to take it back.";
@@ -832,7 +912,7 @@
       var add = el("button", "add", "+ dot");
       add.type = "button";
       add.dataset.focusKey = "add:" + target.id;
-      add.setAttribute("aria-label", "Add a dot to: " + short(target.text));
+      add.setAttribute("aria-label", "+ dot on: " + short(target.text));  // starts as it reads
       add.disabled = !open || left <= 0 || mineOn >= input.max_per_item;
       add.addEventListener("click", function () {
         enqueue({ kind: "vote", method: "POST", path: "votes", body: { target: target.id } });
@@ -842,7 +922,7 @@
         var take = el("button", "take", "− dot");
         take.type = "button";
         take.dataset.focusKey = "take:" + target.id;
-        take.setAttribute("aria-label", "Take a dot back from: " + short(target.text));
+        take.setAttribute("aria-label", "− dot from: " + short(target.text));
         take.disabled = !open;
         take.addEventListener("click", function () {
           enqueue({ kind: "unvote", method: "DELETE", path: "votes/" + encodeURIComponent(target.id), target: target.id });
@@ -865,15 +945,18 @@
     show($("rating-question"), !!input.question);
     var scale = $("scale");
     clear(scale);
+    scale.className = "scale" + ((input.labels || []).length ? " labelled" : "");
     for (var v = input.scale_min; v <= input.scale_max; v++) {
       (function (v) {
         var button = el("button", null, String(v));
         button.type = "button";
         button.dataset.focusKey = "rate:" + v;
         var label = (input.labels || [])[v - input.scale_min];
+        // Named by what it shows ("4, Good"), so a voice command of the words works; the
+        // comma is for screen readers only.
+        if (label) button.appendChild(el("span", "visually-hidden", ", "));
         if (label) button.appendChild(el("small", null, label));
         button.setAttribute("aria-pressed", value === v ? "true" : "false");
-        button.setAttribute("aria-label", v + (label ? ", " + label : ""));
         button.disabled = !!step.locked;
         button.addEventListener("click", function () {
           enqueue({ kind: "rating", method: "POST", path: "rating", body: { value: v } });
@@ -978,7 +1061,7 @@
     var items = pub.items || [];
     var open = input.status !== "closed" && !step.locked;
     var done = items.filter(function (item) { return placed[item.id]; }).length;
-    $("sort-progress").textContent = items.length ? done + " of " + items.length + " sorted" : "";
+    setText($("sort-progress"), items.length ? done + " of " + items.length + " sorted" : "");
     var hint = open ? "For each item, tap the bucket it belongs in. Tap another to move it." : "";
     if (input.carried_from) hint += (hint ? " " : "") + "The items come from " + input.carried_from + ".";
     if (pub.unseen) hint += (hint ? " " : "") + pub.unseen + " note(s) are not shown until the facilitator reveals them.";
@@ -1222,7 +1305,8 @@
   }
 
   // A real cloud: each word's font size grows with how many gave it, from the fewest
-  // (1rem) to the most (2.6rem); text only, no markup.
+  // (1rem) to the most (2.6rem); text only, no markup. Size alone carries it: a fainter
+  // word would fall below 4.5:1 contrast.
   function renderCloud(list, words) {
     clear(list);
     var most = 0, least = Infinity;
@@ -1230,8 +1314,10 @@
     words.forEach(function (w) {
       var item = el("li", null, w.word);
       var share = most > least ? (w.count - least) / (most - least) : 0.5;
-      item.style.fontSize = (1 + 1.6 * share).toFixed(2) + "rem";
-      item.style.opacity = String(0.6 + 0.4 * share);
+      // On a narrow (or zoomed) screen the biggest words shrink towards the screen's
+      // width, never below the page's own text size.
+      var size = 1 + 1.6 * share;
+      item.style.fontSize = "max(1rem, min(" + size.toFixed(2) + "rem, " + (size * 6).toFixed(1) + "vw))";
       item.appendChild(el("small", null, String(w.count)));
       item.setAttribute("aria-label", w.word + ": " + w.count);
       list.appendChild(item);
@@ -1292,7 +1378,9 @@
       button.type = "button";
       button.dataset.focusKey = "up:" + q.id;
       button.setAttribute("aria-pressed", up[q.id] ? "true" : "false");
-      button.setAttribute("aria-label", (up[q.id] ? "Take back your upvote: " : "Upvote: ") + short(q.text) + " (" + votes + ")");
+      // Named starting with what it shows (the count), then what tapping it does.
+      button.setAttribute("aria-label", votes + (votes === 1 ? " upvote. " : " upvotes. ") +
+                          (up[q.id] ? "Take back your upvote: " : "Upvote: ") + short(q.text));
       button.disabled = !!step.locked || !!own[q.id];
       button.addEventListener("click", function () {
         if (up[q.id]) enqueue({ kind: "unupvote", method: "POST", path: "command", body: { type: "withdraw_upvote", question: q.id } });
