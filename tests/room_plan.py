@@ -10,6 +10,8 @@ from __future__ import annotations
 from factories import make_engine, make_method, make_plan, step
 from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine
+from sessionkit.core.method import Method
+from sessionkit.core.plan import Plan
 from sessionkit.core.state import NEWCOMER
 
 KINDS = [{"id": "rose", "label": "Rose"}, {"id": "thorn", "label": "Thorn"}]
@@ -51,7 +53,7 @@ SHOWN = "Shown-koala text"
 """On every step that shows notes: proof the view is not simply empty."""
 
 
-def room_engine(**kw) -> Engine:
+def room_plan() -> tuple[Plan, dict[str, Method]]:
     steps = [
         step(
             name,
@@ -62,8 +64,11 @@ def room_engine(**kw) -> Engine:
         for name, spec in STEPS
     ]
     method = make_method("every-kind", steps)
-    plan = make_plan([{"method": "every-kind"}], id="every-kind")
-    engine = make_engine(plan, {"every-kind": method}, **kw)
+    return make_plan([{"method": "every-kind"}], id="every-kind"), {"every-kind": method}
+
+
+def room_engine(**kw) -> Engine:
+    engine = make_engine(*room_plan(), **kw)
     engine.execute(c.StartSession())
     return engine
 
