@@ -131,7 +131,7 @@
       ring.style.width = ring.style.height = (2 * outer) + "%";
       box.appendChild(ring);
       var label = el("span", "ring-label", r.label);
-      label.style.top = "calc(" + (50 - outer) + "% - 0.7rem)";
+      label.style.top = "calc(" + (50 - outer) + "% + 0.3rem)";  // inside its band
       box.appendChild(label);
     });
     regions.forEach(function (r, i) {
