@@ -26,12 +26,13 @@ from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
 from sessionkit.core.record import Record
 from sessionkit.export import FORMATS, export, format_named
-from sessionkit.netaddr import NO_ADDRESS, JoinLink, JoinProblem, join_link
+from sessionkit.netaddr import NO_ADDRESS, JoinLink, JoinProblem, RoomLink, join_link, room_link
 from sessionkit.store.series import carry_in
 
 log = logging.getLogger(__name__)
 
 TOKEN_FILE = store.JOIN_TOKEN_FILE
+ROOM_TOKEN_FILE = store.ROOM_TOKEN_FILE
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Live:
         self.log_handler = log_handler
         self._runs: dict[int, store.Run] = {}
         self._server: Any = None
+        self._unkept_room_tokens: dict[int, str] = {}
 
     # ------------------------------------------------------------ runs
 
@@ -162,6 +164,7 @@ class Live:
                 token=tokens.current,
                 retired=tokens.retired,
                 log_handler=self.log_handler,
+                room_token=self.room_token(engine),
             )
         except ServerError as error:
             log.warning("participant server: %s", error)
@@ -267,6 +270,23 @@ class Live:
             return store.JoinTokens(store.new_join_token())
         return store.join_tokens(run.folder)
 
+    def room_token(self, engine: Engine) -> str:
+        """The run's room-page token, kept in its folder like the join tokens (a run
+        without a folder gets a new one each time it is served)."""
+        run = self._runs.get(id(engine))
+        if run is None:
+            return self._unkept_room_tokens.setdefault(id(engine), store.new_join_token())
+        return store.room_token(run.folder)
+
+    def room_link(self, engine: Engine) -> RoomLink | None:
+        """Where ``engine``'s room page is, while its server runs (``None`` otherwise)."""
+        server = self._server
+        if server is None or getattr(server.app.state, "engine", None) is not engine:
+            return None
+        if getattr(server.app.state, "room", None) is None:
+            return None
+        return room_link(server.app.state.room.gate.token, port=server.port, host=self.options.host)
+
     def new_join_code(self, engine: Engine) -> str | None:
         """Replace ``engine``'s join token (a new QR code) and return the new join URL.
 
@@ -304,7 +324,7 @@ class Live:
             try:
                 run.close()
                 if not run.read_only and run.engine.state.seq == 0 and not run.warnings:
-                    store.discard_unused(run.folder, also=frozenset({TOKEN_FILE}))
+                    store.discard_unused(run.folder, also=frozenset({TOKEN_FILE, ROOM_TOKEN_FILE}))
             except Exception:
                 log.exception("closing %s", run.folder)
         self._runs.clear()

@@ -143,3 +143,23 @@ def join_link(
             "--host 0.0.0.0 so phones on the same network can join.",
         )
     return JoinLink(f"http://{_host_for_url(host)}:{port}{path}", local_url)
+
+
+@dataclass(frozen=True)
+class RoomLink:
+    """Where the room page is: on this laptop (a projector plugged into it) and, when
+    the laptop has a network address, from another screen on the same network."""
+
+    local_url: str
+    other_url: str | None
+
+
+def room_link(token: str, *, port: int, host: str = "0.0.0.0") -> RoomLink:
+    """The room page's addresses: the laptop's own, never a ``--public-url`` (a tunnel
+    would put the room page on the internet for no one who needs it)."""
+    link = join_link(token, port=port, host=host)
+    swap = f"/j/{token}"
+    return RoomLink(
+        link.local_url.replace(swap, f"/room/{token}"),
+        link.url.replace(swap, f"/room/{token}") if link.url else None,
+    )

@@ -287,6 +287,7 @@ def _run_app(live: Live, **app_args: Any) -> int:
         exporter=export_shown_run,
         export_formats=live.export_formats(),
         record_warnings=live.warnings,
+        room_link=live.room_link,
         **app_args,
     )
     try:

@@ -124,6 +124,7 @@ from sessionkit.store.layout import (
     METHODS_DIR,
     PLAN_FILE,
     REPAIRS_FILE,
+    ROOM_TOKEN_FILE,
     RUN_FILE,
     RUN_FORMAT,
     SNAPSHOT_FILE,
@@ -150,6 +151,7 @@ from sessionkit.store.tokens import (
     new_join_token,
     read_join_tokens,
     replace_join_token,
+    room_token,
     write_join_tokens,
 )
 
@@ -162,6 +164,7 @@ __all__ = [
     "METHODS_DIR",
     "PLAN_FILE",
     "REPAIRS_FILE",
+    "ROOM_TOKEN_FILE",
     "RUN_FILE",
     "RUN_FORMAT",
     "SNAPSHOT_DELAY",
@@ -197,6 +200,7 @@ __all__ = [
     "repair_run",
     "replace_join_token",
     "resolve_run",
+    "room_token",
     "run_folder_name",
     "write_join_tokens",
     "write_snapshot",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sessionkit.store.files import atomic_write
-from sessionkit.store.layout import JOIN_TOKEN_FILE
+from sessionkit.store.layout import JOIN_TOKEN_FILE, ROOM_TOKEN_FILE
 
 log = logging.getLogger(__name__)
 
@@ -81,3 +81,24 @@ def replace_join_token(folder: Path) -> JoinTokens:
     after = JoinTokens(new_join_token(), (before.current, *before.retired))
     write_join_tokens(folder, after)
     return after
+
+
+def room_token(folder: Path) -> str:
+    """The run's room-page token (``room-token``), made the first time it is asked for.
+
+    Kept like the join token, so a resumed run's room page reconnects by itself; it is a
+    separate secret, so nobody who can join (or reads the join QR code) can open the page.
+    A token that cannot be kept is still used for this session.
+    """
+    try:
+        found = (folder / ROOM_TOKEN_FILE).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeError):
+        found = ""
+    if _TOKEN.fullmatch(found):
+        return found
+    made = new_join_token()
+    try:
+        atomic_write(folder / ROOM_TOKEN_FILE, made.encode("ascii"), mode=0o600)
+    except OSError:
+        log.exception("could not keep the room token in %s", folder)
+    return made

@@ -39,6 +39,9 @@ where they come from:
 ``new_join_code``
     ``new_join_code(engine) -> join URL or None``: replace the run's join token
     (``sessionkit.live.Live.new_join_code``); the app shows the new QR code at once.
+``room_link``
+    ``room_link(engine) -> RoomLink or None``: where the run's room page is while the
+    server runs (``sessionkit.live.Live.room_link``); ``b`` shows it.
 
 Screens do not call the app: they post :mod:`sessionkit.tui.messages` that the app
 handles here, and read the session through the handle they are constructed with (this
@@ -67,14 +70,15 @@ from sessionkit.core import safeguarding
 from sessionkit.core.engine import Engine
 from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
-from sessionkit.netaddr import JoinProblem
+from sessionkit.netaddr import JoinProblem, RoomLink
 from sessionkit.tui import messages
 from sessionkit.tui.adhoc import adhoc_plan
 from sessionkit.tui.palette import SessionCommands
 from sessionkit.tui.screens.base import SessionScreen
 from sessionkit.tui.screens.home import HomeScreen, LibraryView
-from sessionkit.tui.screens.modals import Confirm, Picker
+from sessionkit.tui.screens.modals import Confirm, Notice, Picker
 from sessionkit.tui.screens.room import RoomScreen
+from sessionkit.tui.screens.room_page import RoomPageScreen
 from sessionkit.tui.screens.run import RunScreen
 from sessionkit.tui.session import SessionLink
 from sessionkit.tui.timing import schedule_notice
@@ -121,6 +125,7 @@ class SessionkitApp(App[None]):
         serve: Serve | None = None,
         new_join_code: Callable[[Engine], str | None] | None = None,
         record_warnings: Callable[[Engine], list[str]] | None = None,
+        room_link: Callable[[Engine], RoomLink | None] | None = None,
     ) -> None:
         super().__init__()
         self.library = library
@@ -141,6 +146,7 @@ class SessionkitApp(App[None]):
         """The series the records have (for the home screen's S); ``None``: no records."""
         self.serve = serve
         self.new_join_code = new_join_code
+        self.room_link = room_link
         self.record_warnings = record_warnings
         """What opening a run's record found and mended (a torn line, a snapshot set aside)."""
         self._initial_engine = engine
@@ -323,6 +329,22 @@ class SessionkitApp(App[None]):
         room.show_join = True
         if self.screen is not room:
             self.push_screen(room)
+
+    def on_show_room_page(self, message: messages.ShowRoomPage) -> None:
+        link = self.room_link(self.engine) if self.room_link and self.engine else None
+        if link is None:
+            problem = self.join_problem
+            self.push_screen(
+                Notice(
+                    "No room page now",
+                    "The room page is served by the participant server, which is not "
+                    "running for this run"
+                    + (f" ({problem.short})." if problem else ".")
+                    + " The room view (v) shows the room on this screen instead.",
+                )
+            )
+            return
+        self.push_screen(RoomPageScreen(link))
 
     # ------------------------------------------------------------ redraws
 

@@ -440,6 +440,15 @@ RUN_KEYS = [
     ),
     Key("v,f2", "room_view", "Room", "The room view: what the projector shows (F2 also)", VIEWS),
     Key(
+        "b",
+        "room_page",
+        "Room page",
+        "Where the room page is: a web page for a projector or second screen (big type, "
+        "the timer, the board as the room may see it), with a QR code to open it",
+        VIEWS,
+        show=False,
+    ),
+    Key(
         "f",
         "toggle_panel",
         "Agenda",
@@ -471,6 +480,14 @@ ROOM_KEYS = [
     *SESSION_KEYS,
     Key("v,f2,escape", "back", "Back", "Back to the facilitator's screen", VIEWS),
     Key("j", "toggle_join", "Join code", "Show or hide the join QR code", VIEWS),
+    Key(
+        "b",
+        "room_page",
+        "Room page",
+        "Where the room page is, for a projector or second screen",
+        VIEWS,
+        show=False,
+    ),
     Key("question_mark", "help", "Help", "List every key", VIEWS),
 ]
 

@@ -57,3 +57,8 @@ class TryPort(Message):
 @dataclass
 class NewJoinCode(Message):
     """Replace the run's join token, then show the new QR code."""
+
+
+@dataclass
+class ShowRoomPage(Message):
+    """Show where the room page is (its address and a QR code for a second screen)."""

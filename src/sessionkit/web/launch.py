@@ -29,10 +29,12 @@ async def serve_in_app(
     retired: tuple[str, ...] = (),
     limits: WebLimits | None = None,
     log_handler: logging.Handler | None = None,
+    room_token: str | None = None,
 ) -> tuple[ParticipantServer, JoinLink]:
     """Start the participant server as a worker of the Textual app ``app``.
 
     ``retired``: the run's earlier join tokens (phones that joined with them stay in).
+    ``room_token``: serve the room page at ``/room/{room_token}`` too.
     Returns ``(server, link)``: ``link.url`` is the join URL for the QR code, or ``None``
     with ``link.problem`` saying why phones cannot reach this computer. Raises
     :class:`~sessionkit.web.server.ServerError` (port taken, bad host) or ``ValueError``
@@ -42,16 +44,20 @@ async def serve_in_app(
     if public_url:
         check_public_url(public_url)
     token = token or new_token()
-    asgi = create_app(engine, token=token, retired=retired, limits=limits)
+    asgi = create_app(engine, token=token, retired=retired, limits=limits, room_token=room_token)
     server = ParticipantServer(asgi, log_handler=log_handler)
     server.bind(host, port)
     link = join_link(token, port=server.port, host=host, public_url=public_url)
+    if asgi.state.room is not None and link.url is not None:  # the room page shows it
+        asgi.state.room.join_base = link.url.rsplit("/j/", 1)[0]
 
     async def run() -> None:
         try:
             await server.serve()
         finally:
             asgi.state.hub.detach()  # this app is done with: stop following the engine
+            if asgi.state.room is not None:
+                asgi.state.room.detach()
 
     app.run_worker(
         run(), name="participant-server", group="participant-server", exit_on_error=False

@@ -77,6 +77,7 @@ from sessionkit.web.guards import (
 from sessionkit.web.hub import Hub
 from sessionkit.web.limits import WebLimits
 from sessionkit.web.pages import Guard, html_message, http_error, phone_page
+from sessionkit.web.room import Room, room_routes
 from sessionkit.web.stream import EventStream
 from sessionkit.web.submit import Submitter
 from sessionkit.web.views import Views, care_line
@@ -328,16 +329,20 @@ def create_app(
     token: str,
     retired: tuple[str, ...] = (),
     limits: WebLimits | None = None,
+    room_token: str | None = None,
 ) -> Starlette:
-    """The participant server for ``engine``; phones join at ``/j/{token}``.
+    """The participant server for ``engine``; phones join at ``/j/{token}``, and with a
+    ``room_token`` the room page is at ``/room/{room_token}`` (:mod:`.room`).
 
     ``retired``: the run's earlier join tokens (see :func:`rotate_token`), still good for
     the phones that joined with them. Must run in the engine's event loop (the TUI's):
     handlers call the engine directly. ``app.state.hub`` and ``app.state.context`` expose
     the internals to the server wrapper and to tests.
     """
-    for each in (token, *retired):
+    for each in (token, *retired, *([room_token] if room_token else [])):
         _check_token(each)
+    if room_token is not None and room_token in (token, *retired):
+        raise ValueError("the room token must differ from every join token")
     ctx = Context(engine, token, limits or WebLimits(), retired)
     api = "/j/{token}/api"
     routes = [
@@ -357,6 +362,10 @@ def create_app(
         Route(f"{api}/command", guarded(command), methods=["POST"]),
         Route(f"{api}/events", EventStream(ctx.gate, ctx.hub, ctx.limits.heartbeat_seconds)),
     ]
+    room = None
+    if room_token is not None:
+        room = Room(engine, ctx.views, ctx.hub, room_token, lambda: ctx.gate.token)
+        routes += room_routes(room, ctx.limits.heartbeat_seconds)
     app = Starlette(
         routes=routes,
         middleware=[Middleware(Guard), Middleware(Compress)],
@@ -366,6 +375,7 @@ def create_app(
     app.state.hub = ctx.hub
     app.state.engine = engine
     app.state.token = token
+    app.state.room = room
     return app
 
 

@@ -10,12 +10,20 @@ business (:mod:`sessionkit.web.hub`); this module only writes it out.
 from __future__ import annotations
 
 import asyncio
+from typing import Protocol
 
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
-from sessionkit.web.guards import ApiError, Gate
+from sessionkit.web.guards import ApiError
 from sessionkit.web.hub import Hub
+
+
+class Admits(Protocol):
+    """Who may listen: the phones' gate (a participant's key), or the room page's (its
+    token); either says whose stream it is, or raises :class:`ApiError`."""
+
+    def participant(self, request: Request, allow_query: bool = False) -> str: ...
 
 
 class EventStream:
@@ -29,7 +37,7 @@ class EventStream:
     answers as ``me``) when its group's list changed.
     """
 
-    def __init__(self, gate: Gate, hub: Hub, heartbeat_seconds: float) -> None:
+    def __init__(self, gate: Admits, hub: Hub, heartbeat_seconds: float) -> None:
         self.gate = gate
         self.hub = hub
         self.heartbeat_seconds = heartbeat_seconds

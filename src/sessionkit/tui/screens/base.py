@@ -17,6 +17,7 @@ from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine
 from sessionkit.core.method import ClusterInput, VoteInput
 from sessionkit.netaddr import JoinProblem
+from sessionkit.tui import messages
 from sessionkit.tui.board_model import is_private_unrevealed, step_kind
 from sessionkit.tui.keys import Key
 from sessionkit.tui.screens.modals import HelpScreen, Notice
@@ -198,3 +199,6 @@ class SessionScreen(Screen[None]):
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.HELP_TITLE, self.KEYS))
+
+    def action_room_page(self) -> None:
+        self.post_message(messages.ShowRoomPage())

@@ -1,0 +1,136 @@
+"""What the room page shows: the phones' public part, plus what a wall needs besides.
+
+The room may see exactly what a phone whose owner wrote nothing may see, so the step,
+the board and the results are :meth:`Views.build_public` (one rule for both: no hidden or
+unrevealed notes, no facilitator notes, no names on anonymous steps, removed text as
+"[removed by the facilitator]"). On top of it the room gets only what is about the
+room as a whole: the timer, how many have answered ("14 of 22 have voted"), the join
+link, and on a grouped step each group's notes (a phone is sent its own group's list
+only; the room sees every group's, under the same visibility rule).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sessionkit.core import groups, read
+from sessionkit.core.engine import Engine
+from sessionkit.core.inputs.rank import RankInput
+from sessionkit.core.inputs.rank_tally import people as rank_people
+from sessionkit.core.inputs.sort import sorters
+from sessionkit.web.views import PUBLIC_VIEWER, Views, note_json
+
+JoinInfo = dict[str, Any]
+"""``{"url": join URL or None, "open": joining is open, "code": short code or None}``."""
+
+
+def room_view(views: Views, join: JoinInfo) -> dict[str, Any]:
+    """The JSON the room page draws (``GET /room/{token}/api/state``)."""
+    engine, state = views.engine, views.engine.state
+    out = views.build_public()
+    out["seq"] = state.seq
+    out["join"] = join
+    timer = state.timer
+    out["timer"] = (
+        {
+            "remaining": round(timer.remaining_at(engine.clock()), 1),
+            "running": timer.running,
+            "duration": timer.duration,
+        }
+        if state.started and state.ended_at is None
+        else None
+    )
+    if not state.started or state.ended_at is not None:
+        return out
+    _, step = engine.step_def()
+    if step is None:  # a break or a talk
+        return out
+    key = state.step_key
+    out["answered"] = answered(engine, key, step.input.kind)
+    spec = groups.spec_at(engine.items, key)
+    if spec is not None and step.input.kind in ("notes", "canvas"):
+        out["groups"] = group_boards(engine, key)
+    return out
+
+
+VERBS = {
+    "notes": "have written",
+    "canvas": "have written",
+    "vote": "have voted",
+    "rating": "have rated",
+    "sort": "have sorted",
+    "rank": "have ranked",
+    "words": "have sent words",
+    "questions": "have asked",
+    "actions": "have added actions",
+    "requests": "have sent requests",
+}
+"""How the room is told who has answered, by input kind (no line for the others)."""
+
+
+def answered(engine: Engine, key: str, kind: str) -> dict[str, Any] | None:
+    """``{"people", "of", "line"}``: how many people in the session have answered this
+    step, as the room sees it ("14 of 22 have voted"). Paper answers are the
+    facilitator's and count as nobody here; names are never part of it."""
+    verb = VERBS.get(kind)
+    if verb is None:
+        return None
+    state = engine.state
+    who: set[str] = set()
+    if kind in ("notes", "canvas"):
+        who = {n.author for n in state.notes_in(key)}
+    elif kind == "vote":
+        who = {pid for pid, ballot in state.votes.get(key, {}).items() if any(ballot.values())}
+    elif kind == "rating":
+        who = set(state.ratings.get(key, {}))
+    elif kind == "words":
+        who = {a.author for a in state.words.values() if a.step == key}
+    elif kind == "questions":
+        who = {q.author for q in state.questions.values() if q.step == key}
+    elif kind == "actions":
+        who = {a.author for a in state.actions.values() if a.step == key}
+    elif kind == "requests":
+        who = {r.author for r in state.requests.values() if r.step == key}
+    people = {p.id for p in state.active_participants()}
+    count = len(who & people)
+    if kind == "sort":  # counted by the kind itself (paper sheets too)
+        count = sorters(state, key)
+    elif kind == "rank":
+        spec = engine.spec_at(key)
+        assert isinstance(spec, RankInput)
+        count = rank_people(state, key, spec)
+        verb = "have ranked" if spec.mode == "rank" else "have scored"
+    total = len(people)
+    return {"people": count, "of": total, "line": f"{count} of {total} {verb}"}
+
+
+def group_boards(engine: Engine, key: str) -> list[dict[str, Any]]:
+    """Each group of a grouped step with the notes the room may see: "Group A", how many
+    are in it (never who, on any step: the wall is not the place for a register), its
+    notes and its pick."""
+    state = engine.state
+    notes = read.visible_notes(state, engine.items, state.notes_in(key), PUBLIC_VIEWER)
+    by_group: dict[str | None, list[dict[str, Any]]] = {}
+    for note in notes:
+        shown = note_json(note)
+        if state.is_picked(note):
+            shown["picked"] = True
+        by_group.setdefault(note.group, []).append(shown)
+    out = []
+    for group in groups.current(state, key):
+        size = len(groups.present(state, group))
+        out.append(
+            {
+                "label": f"Group {group.label}",
+                "size": size,
+                "notes": by_group.pop(group.id, []),
+            }
+        )
+    # Notes of groups a re-forming retired, and the facilitator's paper notes.
+    loose = [n for ns in by_group.values() for n in ns]
+    if loose:
+        out.append({"label": "Other notes", "size": None, "notes": loose})
+    return out
+
+
+__all__ = ["answered", "group_boards", "room_view"]
