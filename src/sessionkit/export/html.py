@@ -133,7 +133,11 @@ footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
   .actions li { grid-template-columns: 1fr; gap: 2px; }
   td.t { white-space: normal; } th, td { padding: 6px 5px; } }
 @media print {
-  @page { margin: 14mm; }
+  /* A4 with room for a binder's holes: "Print to PDF" gives a document to hand out,
+     each agenda item starting on a page of its own. */
+  @page { size: A4; margin: 16mm 14mm 18mm 18mm; }
+  section.item, #actions-agreed { break-before: page; }
+  a[href]::after { content: none; }
   html, body { background: #fff; }
   main { max-width: none; margin: 0; padding: 0; box-shadow: none; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
