@@ -54,6 +54,7 @@ from sessionkit.core.inputs.words import AddWords, HideWord
 from sessionkit.core.redaction import REDACTION_COMMANDS, RedactText
 from sessionkit.core.safeguarding import SetSafeguarding
 from sessionkit.core.text import CleanStr
+from sessionkit.core.undo import Redo, Undo
 
 # ------------------------------------------------------------ navigation and timer
 
@@ -169,6 +170,8 @@ SESSION_COMMANDS: tuple[type[Command], ...] = (
     SetSummary,
     SetPaperPeople,
     SetSafeguarding,
+    Undo,
+    Redo,
 )
 """The commands every session has, whatever its steps collect."""
 
@@ -238,6 +241,7 @@ __all__ = [
     "PreviousStep",
     "Rate",
     "RedactText",
+    "Redo",
     "ReformGroups",
     "RemoveParticipant",
     "RenameCluster",
@@ -253,6 +257,7 @@ __all__ = [
     "StartSession",
     "SubmitRanking",
     "TimerCommand",
+    "Undo",
     "Upvote",
     "WithdrawPaperRating",
     "WithdrawUpvote",

@@ -31,7 +31,7 @@ from typing import Any, Protocol
 
 from sessionkit.core import carried as carrying
 from sessionkit.core import commands as c
-from sessionkit.core import groups, people, read, safeguarding
+from sessionkit.core import groups, people, read, safeguarding, undo
 from sessionkit.core.agenda import TimedAgenda, TimedItem, time_plan
 from sessionkit.core.errors import Rejected
 from sessionkit.core.fold import apply
@@ -322,6 +322,9 @@ class Engine:
                     results.append(duplicate)
                     continue
                 event = self._prepare(command, actor)
+                if not single and actor == FACILITATOR and len(batch) > 1:
+                    # one action of the facilitator's: undone (core.undo) as one
+                    event.data["batch"] = fresh[0].seq if fresh else event.seq
             except Rejected as rejection:
                 if single:
                     raise
@@ -501,6 +504,8 @@ _SESSION_RULES: dict[str, SessionRule] = {
         (c.SetSummary, Engine._do_set_summary),
         (c.SetSafeguarding, safeguarding.set_safeguarding),
         (c.SetPaperPeople, Engine._do_set_paper_people),
+        (c.Undo, undo.undo),
+        (c.Redo, undo.redo),
     )
 }
 """Command type -> the engine's own rule, for the session-wide commands."""
