@@ -71,6 +71,7 @@ TIMER, STEPS, NOTES, GROUPS, CLUSTERS, VOTES, VIEWS = (
 )
 
 KINDS_GROUP = "Words, questions and actions"
+UNDO = "Undo"
 
 # Keys of the words, questions and actions steps. They come before the notes keys that
 # share their letters (a, enter, h, m, d): a binding whose action does not apply on this
@@ -244,6 +245,17 @@ SESSION_KEYS = [
         NOTES,
         show=False,
     ),
+    Key(
+        "ctrl+z",
+        "undo",
+        "Undo",
+        "Undo your last action: grouping, parking, merging, moving or hiding notes, a "
+        "reveal, a paper dot or rating, opening or closing a vote, ending the session... "
+        "Again goes further back. Phones follow. Removing text or a person can't be undone",
+        UNDO,
+        show=False,
+    ),
+    Key("ctrl+y", "redo", "Redo", "Redo what ctrl+z undid", UNDO, show=False),
 ]
 
 RUN_KEYS = [

@@ -192,6 +192,16 @@ class SessionScreen(Screen[None]):
                 "Phone input paused." if not locked else "Phone input allowed again.", markup=False
             )
 
+    def action_undo(self) -> None:
+        event = self.link.do(c.Undo)
+        if event is not None:
+            self.notify(f"Undone: {event.data['what']}. ctrl+y redoes it.", markup=False)
+
+    def action_redo(self) -> None:
+        event = self.link.do(c.Redo)
+        if event is not None:
+            self.notify(f"Redone: {event.data['what']}.", markup=False)
+
     def not_here(self, message: str) -> None:
         """Say why a dialog key does not apply here, in a dialog (see DIALOG_ACTIONS)."""
         self.app.push_screen(Notice("Not on this step", message))
