@@ -54,6 +54,7 @@ from sessionkit.core.inputs.words import AddWords, HideWord
 from sessionkit.core.redaction import REDACTION_COMMANDS, RedactText
 from sessionkit.core.safeguarding import SetSafeguarding
 from sessionkit.core.text import CleanStr
+from sessionkit.core.timers import RetimeRest, SetTimers
 from sessionkit.core.undo import Redo, Undo
 
 # ------------------------------------------------------------ navigation and timer
@@ -172,6 +173,8 @@ SESSION_COMMANDS: tuple[type[Command], ...] = (
     SetSafeguarding,
     Undo,
     Redo,
+    SetTimers,
+    RetimeRest,
 )
 """The commands every session has, whatever its steps collect."""
 
@@ -245,6 +248,7 @@ __all__ = [
     "ReformGroups",
     "RemoveParticipant",
     "RenameCluster",
+    "RetimeRest",
     "Reveal",
     "ScoreItem",
     "SendRequest",
@@ -253,6 +257,7 @@ __all__ = [
     "SetRoleAndTable",
     "SetSafeguarding",
     "SetSummary",
+    "SetTimers",
     "ShortId",
     "StartSession",
     "SubmitRanking",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sessionkit.core import groups, safeguarding, undo
+from sessionkit.core import groups, safeguarding, timers, undo
 from sessionkit.core.inputs import Fold, kind_folds
 from sessionkit.core.redaction import REDACTION_FOLDS
 from sessionkit.core.state import Event, Participant, SessionState, Span, StepState, Timer
@@ -141,6 +141,8 @@ SESSION_FOLDS: dict[str, Fold] = {
     "summary_set": _on_summary_set,
     "safeguarding_set": safeguarding.fold_set,
     "paper_people_set": _on_paper_people_set,
+    "timers_set": timers.fold_timers_set,
+    "rest_retimed": timers.fold_retimed,
     "undone": lambda state, event, d: undo.fold_undone(state, event, d, FOLDS),
     "redone": lambda state, event, d: undo.fold_redone(state, event, d, FOLDS),
 }

@@ -301,6 +301,14 @@ class SessionState(Model):
     """The safeguarding lead the facilitator named during the run (``lead``, ``contact``,
     ``procedure``; an empty ``lead``: none), overriding the plan's; ``None``: the plan's
     (see :mod:`sessionkit.core.safeguarding`)."""
+    timer_autostart: bool | None = None
+    """The facilitator's choice to start each step's countdown as it starts (``None``:
+    the plan's ``timer_autostart``; see :mod:`sessionkit.core.timers`)."""
+    timer_silenced: bool = False
+    """No bell, flash or chime when a countdown reaches zero."""
+    retimed: dict[str, int] = Field(default_factory=dict)
+    """Agenda item index -> percent of its time it has now, after the facilitator
+    shortened or lengthened the rest of the day (absent: 100)."""
     undo: list[Undoable] = Field(default_factory=list)
     """The facilitator's last undoable actions, oldest first (bounded: core.undo)."""
     redo: list[Undoable] = Field(default_factory=list)

@@ -248,6 +248,12 @@ def _note_picked(state: SessionState, d: dict[str, Any]) -> Inverse:
     return "a group's pick", [_ch("note_picked", group=d["group"], note=was)]
 
 
+def _rest_retimed(state: SessionState, d: dict[str, Any]) -> Inverse:
+    was = {index: state.retimed.get(index, 100) for index in d["shares"]}
+    more = "lengthening" if d.get("minutes", 0) > 0 else "shortening"
+    return f"{more} the rest of the day", [_ch("rest_retimed", shares=was)]
+
+
 INVERSES: dict[str, Callable[[SessionState, dict[str, Any]], Inverse]] = {
     "note_hidden": _note_hidden,
     "note_moved": _note_moved,
@@ -296,6 +302,7 @@ INVERSES: dict[str, Callable[[SessionState, dict[str, Any]], Inverse]] = {
     "note_placed": _note_placed,
     "input_locked": _input_locked,
     "note_picked": _note_picked,
+    "rest_retimed": _rest_retimed,
 }
 """Event type -> its inverse, for the events a facilitator's action makes that undo can
 take back (only the facilitator's: a phone's own events are never on the stack)."""

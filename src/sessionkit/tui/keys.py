@@ -219,7 +219,42 @@ SESSION_KEYS = [
         TIMER,
         show=False,
     ),
-    Key("n", "next_step", "Next", "Go to the next step (the first one starts the session)", STEPS),
+    Key(
+        "b",
+        "signal",
+        "Signal on/off",
+        "Silence the time-up signal (bell, flashing timer, the room page's chime), or turn "
+        "it back on",
+        TIMER,
+        show=False,
+    ),
+    Key(
+        "A",
+        "autostart",
+        "Auto-start on/off",
+        "Start each step's countdown as the step starts, or not (the plan's "
+        "timer_autostart is the default)",
+        TIMER,
+        show=False,
+    ),
+    Key(
+        "T",
+        "retime",
+        "Retime the rest",
+        "Shorten or lengthen the rest of the day's items (each by the same share) and see "
+        "the new finish",
+        TIMER,
+        show=False,
+    ),
+    Key(
+        "n",
+        "next_step",
+        "Next",
+        "Go to the next step (the first one starts the session; after the end, asks "
+        "before reopening it)",
+        STEPS,
+        labels=(("ended", "Reopen"),),
+    ),
     Key("p", "previous_step", "Back", "Go back to the previous step", STEPS, show=False),
     Key(
         "R",

@@ -35,6 +35,7 @@ from sessionkit.tui.screens.modals import Confirm, NoteEntry, Picker, TextBox, T
 from sessionkit.tui.screens.people import PeopleKeys
 from sessionkit.tui.screens.redact import RedactKeys
 from sessionkit.tui.screens.safeguarding import SafeguardingKeys
+from sessionkit.tui.screens.timer_keys import TimerKeys
 from sessionkit.tui.widgets.board import Board
 from sessionkit.tui.widgets.keybar import KeyBar
 from sessionkit.tui.widgets.panels import (
@@ -63,7 +64,7 @@ EMPTY = {
 }
 
 
-class RunScreen(RedactKeys, KindActions, PeopleKeys, GroupActions, SafeguardingKeys):
+class RunScreen(RedactKeys, KindActions, PeopleKeys, GroupActions, SafeguardingKeys, TimerKeys):
     KEYS = RUN_KEYS
     BINDINGS = bindings(RUN_KEYS)
     HELP_TITLE = "Keys: running a session"
@@ -128,7 +129,10 @@ class RunScreen(RedactKeys, KindActions, PeopleKeys, GroupActions, SafeguardingK
         self._refresh_footer()
 
     def _refresh_footer(self) -> None:
-        self.query_one(KeyBar).show(self.KEYS, self.applies, self._kind)
+        ended = self.engine.state.ended_at is not None
+        self.query_one(KeyBar).show(
+            self.KEYS, self.applies, self._kind, notice="Session ended" if ended else ""
+        )
 
     def _show_info(self) -> None:
         self.query_one(BoardInfo).show(
