@@ -43,6 +43,12 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         action="store_true",
         help="run a small built-in sample workshop (to try sessionkit out)",
     )
+    run.add_argument(
+        "--start-timers",
+        action="store_true",
+        help="start each step's countdown as the step starts (a plan's timer_autostart; "
+        "A turns it on or off during the run)",
+    )
     care = run.add_argument_group("safeguarding")
     care.add_argument(
         "--safeguarding-lead",
@@ -178,6 +184,12 @@ def build_session(
 
         def make(plan: Plan, methods: dict[str, Method]) -> Engine:
             return plain(with_lead(plan, lead), methods)
+
+    if getattr(args, "start_timers", False):  # kept in the run's plan, as the lead is
+        timed = make
+
+        def make(plan: Plan, methods: dict[str, Method]) -> Engine:
+            return timed(plan.model_copy(update={"timer_autostart": True}), methods)
 
     if getattr(args, "sample", False):
         from sessionkit.tui.sample import sample_methods, sample_plan
