@@ -37,6 +37,7 @@ STEPS = [
     ("judge", {"kind": "sort", "target_step": "jot", "buckets": ["Keep", "Drop"]}),
     ("order", {"kind": "rank", "target_step": "jot", "mode": "score", "criteria": [IMPACT]}),
     ("needs", {"kind": "requests", "teams": TEAMS}),
+    ("look-back", {"kind": "review"}),
 ]
 KEY = {name: f"0.{i}" for i, (name, _) in enumerate(STEPS)}
 """Step name -> step key."""
@@ -67,7 +68,15 @@ def room_plan() -> tuple[Plan, dict[str, Method]]:
     return make_plan([{"method": "every-kind"}], id="every-kind"), {"every-kind": method}
 
 
+CARRIED = [
+    {"ref": "earlier/a1", "what": SHOWN, "who": "Sam", "origin": {"run": "earlier"}},
+]
+"""An open action of an earlier run of the series, for the review step."""
+
+
 def room_engine(**kw) -> Engine:
+    kw.setdefault("series", "room-series")
+    kw.setdefault("carried", CARRIED)
     engine = make_engine(*room_plan(), **kw)
     engine.execute(c.StartSession())
     return engine
@@ -144,6 +153,9 @@ def fill(engine: Engine) -> dict[str, str]:
     engine.execute(c.SendRequest(text=SHOWN, team="housing"), ann)
     removed_r = engine.execute(c.SendRequest(text=REMOVED, team="housing"), cy).data["request"]
     engine.execute(c.RedactText(item=removed_r, reason="other"))
+    go(engine, "look-back")
+    action = next(iter(engine.state.reviews))
+    engine.execute(c.SetActionStatus(action=action, status="in progress"), ann)
     return ids
 
 

@@ -37,7 +37,7 @@ async def test_x_asks_why_then_for_a_yes_and_the_note_shows_removed(size) -> Non
         await until(lambda: isinstance(app.screen, ReasonDialog), "the reason dialog")
         dialog = app.screen
         shown = " ".join(str(s.render()) for s in dialog.query("Static"))
-        assert "Remove this note's text? It cannot be undone." in shown
+        assert "Remove this note's text? This can't be undone." in shown
         options = dialog.query_one("OptionList")
         assert [options.get_option_at_index(i).id for i in range(3)] == [
             "safeguarding",

@@ -95,6 +95,7 @@ def test_the_room_is_told_how_many_have_answered(filled) -> None:
         "judge": "1 of 3 have sorted",
         "order": "1 of 3 have scored",
         "needs": "2 of 3 have sent requests",
+        "look-back": None,  # a review is the room talking: no count of answers
     }
 
 

@@ -50,6 +50,12 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         help="the series this run belongs to (e.g. knot-2026): the open actions of the "
         "series' earlier runs are loaded for a review step, and `sessionkit series` lists it",
     )
+    run.add_argument(
+        "--start-timers",
+        action="store_true",
+        help="start each step's countdown as the step starts (a plan's timer_autostart; "
+        "A turns it on or off during the run)",
+    )
     care = run.add_argument_group("safeguarding")
     care.add_argument(
         "--safeguarding-lead",
@@ -185,6 +191,12 @@ def build_session(
 
         def make(plan: Plan, methods: dict[str, Method]) -> Engine:
             return plain(with_lead(plan, lead), methods)
+
+    if getattr(args, "start_timers", False):  # kept in the run's plan, as the lead is
+        timed = make
+
+        def make(plan: Plan, methods: dict[str, Method]) -> Engine:
+            return timed(plan.model_copy(update={"timer_autostart": True}), methods)
 
     if getattr(args, "sample", False):
         from sessionkit.tui.sample import sample_methods, sample_plan

@@ -55,6 +55,8 @@ from sessionkit.core.inputs.words import AddWords, HideWord
 from sessionkit.core.redaction import REDACTION_COMMANDS, RedactText
 from sessionkit.core.safeguarding import SetSafeguarding
 from sessionkit.core.text import CleanStr
+from sessionkit.core.timers import RetimeRest, SetTimers
+from sessionkit.core.undo import Redo, Undo
 
 # ------------------------------------------------------------ navigation and timer
 
@@ -170,6 +172,10 @@ SESSION_COMMANDS: tuple[type[Command], ...] = (
     SetSummary,
     SetPaperPeople,
     SetSafeguarding,
+    Undo,
+    Redo,
+    SetTimers,
+    RetimeRest,
 )
 """The commands every session has, whatever its steps collect."""
 
@@ -240,9 +246,11 @@ __all__ = [
     "PreviousStep",
     "Rate",
     "RedactText",
+    "Redo",
     "ReformGroups",
     "RemoveParticipant",
     "RenameCluster",
+    "RetimeRest",
     "Reveal",
     "ScoreItem",
     "SendRequest",
@@ -252,10 +260,12 @@ __all__ = [
     "SetRoleAndTable",
     "SetSafeguarding",
     "SetSummary",
+    "SetTimers",
     "ShortId",
     "StartSession",
     "SubmitRanking",
     "TimerCommand",
+    "Undo",
     "Upvote",
     "WithdrawPaperRating",
     "WithdrawUpvote",

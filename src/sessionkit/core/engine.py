@@ -31,7 +31,7 @@ from typing import Any, Protocol
 
 from sessionkit.core import carried as carrying
 from sessionkit.core import commands as c
-from sessionkit.core import groups, people, read, safeguarding
+from sessionkit.core import groups, people, read, safeguarding, timers, undo
 from sessionkit.core.agenda import TimedAgenda, TimedItem, time_plan
 from sessionkit.core.errors import Rejected
 from sessionkit.core.fold import apply
@@ -329,6 +329,9 @@ class Engine:
                     results.append(duplicate)
                     continue
                 event = self._prepare(command, actor)
+                if not single and actor == FACILITATOR and len(batch) > 1:
+                    # one action of the facilitator's: undone (core.undo) as one
+                    event.data["batch"] = fresh[0].seq if fresh else event.seq
             except Rejected as rejection:
                 if single:
                     raise
@@ -446,11 +449,12 @@ class Engine:
         """The countdown for a step as it starts: its minutes for the room now, and the
         people counted when the step scales with them (so the reason can be shown)."""
         item = self.room_agenda().items[item_index]
+        share = timers.item_share(self.state, item_index)  # the rest of the day retimed
         if not item.steps:
-            return {"seconds": item.minutes * 60}
+            return {"seconds": round(item.minutes * 60 * share)}
         timed = item.steps[step_index]
         scaled = {"people": self.room_people()} if timed.why and self.room_people() else {}
-        return {"seconds": timed.minutes * 60, **scaled}
+        return {"seconds": round(timed.minutes * 60 * share), **scaled}
 
     def _step_event(self, item: int, step: int, actor: str) -> Event:
         # A grouped step's groups are formed (or late arrivals placed) as it starts,
@@ -463,8 +467,18 @@ class Engine:
                 "carried": review.carried_event_data(self.state, self.carried_in) or None,
             }
         return self.event(
-            "step_started", actor, item=item, step=step, **self._step_time(item, step), **formed
+            "step_started",
+            actor,
+            item=item,
+            step=step,
+            **self._step_time(item, step),
+            **formed,
+            autostart=timers.autostart(self.plan, self.state) or None,
         )
+
+    def _do_retime_rest(self, cmd: timers.RetimeRest, actor: str) -> Event:
+        minutes = [item.minutes for item in self.room_agenda().items]
+        return timers.retime(self, minutes, cmd, actor)
 
     def _do_timer(self, cmd: c.TimerCommand, actor: str) -> Event:
         if not self.state.started:
@@ -514,6 +528,10 @@ _SESSION_RULES: dict[str, SessionRule] = {
         (c.SetSummary, Engine._do_set_summary),
         (c.SetSafeguarding, safeguarding.set_safeguarding),
         (c.SetPaperPeople, Engine._do_set_paper_people),
+        (c.Undo, undo.undo),
+        (c.SetTimers, timers.set_timers),
+        (c.RetimeRest, Engine._do_retime_rest),
+        (c.Redo, undo.redo),
     )
 }
 """Command type -> the engine's own rule, for the session-wide commands."""

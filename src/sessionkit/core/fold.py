@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sessionkit.core import groups, safeguarding
+from sessionkit.core import groups, safeguarding, timers, undo
 from sessionkit.core.inputs import Fold, kind_folds, review
 from sessionkit.core.redaction import REDACTION_FOLDS
 from sessionkit.core.state import Event, Participant, SessionState, Span, StepState, Timer
@@ -21,7 +21,10 @@ def apply(state: SessionState, event: Event) -> None:
     fold = FOLDS.get(event.type)
     if fold is None:
         raise ValueError(f"unknown event type {event.type!r} (seq {event.seq})")
+    undoable = undo.record(state, event)  # its inverse, from the state before it
     fold(state, event, event.data)
+    if undoable is not None:
+        undoable()
     state.seq = event.seq
     if (client_id := event.data.get("client_id")) is not None:
         state.receipts[f"{event.actor}/{client_id}"] = event.seq
@@ -139,6 +142,10 @@ SESSION_FOLDS: dict[str, Fold] = {
     "summary_set": _on_summary_set,
     "safeguarding_set": safeguarding.fold_set,
     "paper_people_set": _on_paper_people_set,
+    "timers_set": timers.fold_timers_set,
+    "rest_retimed": timers.fold_retimed,
+    "undone": lambda state, event, d: undo.fold_undone(state, event, d, FOLDS),
+    "redone": lambda state, event, d: undo.fold_redone(state, event, d, FOLDS),
 }
 FOLDS: dict[str, Fold] = {
     **SESSION_FOLDS,

@@ -179,6 +179,8 @@ class Plan(Strict):
     expected_people: int | None = Field(default=None, ge=1, le=1000)
     """How many people are expected: steps with a ``[steps.scale]`` are forecast for them
     until people join (then the countdown counts who is there)."""
+    timer_autostart: bool = False
+    """Start each step's countdown as the step starts (instead of with space)."""
 
     @field_validator("join_roles")
     @classmethod

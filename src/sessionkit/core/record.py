@@ -137,6 +137,7 @@ def deidentify(state: SessionState, anonymous_step: Callable[[str], bool]) -> Se
         if kind.deidentify is not None:
             kind.deidentify(clean)
     clean.receipts = {}
+    clean.undo, clean.redo = [], []  # what undo would put back names voters, raters
     if clean.safeguarding:  # how to reach the lead was for the day: the record outlives it
         clean.safeguarding = {**clean.safeguarding, "contact": ""}
     return clean

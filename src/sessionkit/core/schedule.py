@@ -18,6 +18,7 @@ Pure: given datetimes (local, naive), no clock of its own.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from sessionkit.core.agenda import clock_text
@@ -100,4 +101,7 @@ def forecast_day(
     at = ended if ended is not None else now
     finish = (at - midnight).total_seconds() / 60 + (0 if ended is not None else remaining_minutes)
     # Rounded once, at the end: a day shifted to 20:27:40 and on time is not "1 min behind".
-    return DayForecast(round(finish), round(finish - planned_finish - schedule.shift_minutes))
+    # Half a minute rounds up in both, so the finish and the slip never disagree by one.
+    return DayForecast(
+        math.floor(finish + 0.5), math.floor(finish - planned_finish - schedule.shift_minutes + 0.5)
+    )

@@ -287,6 +287,28 @@ class Group(Model):
     """Notes written for the group (the limit is per group)."""
 
 
+class Change(Model):
+    """One part of undoing or redoing an action: an event type and its data, folded as
+    that event would be (see :mod:`sessionkit.core.undo`)."""
+
+    type: str
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class Undoable(Model):
+    """A facilitator's action that can be undone (or, once undone, redone)."""
+
+    seq: int
+    """The action's (first) event: ``undone`` and ``redone`` events name it."""
+    type: str
+    what: str
+    """What it was, in the facilitator's words ("merging two clusters"); no participant text."""
+    count: int = 1
+    """How many events the action made (hiding five selected notes is one action)."""
+    undo: list[Change] = Field(default_factory=list)
+    redo: list[Change] = Field(default_factory=list)
+
+
 class SessionState(Model):
     run_id: str
     plan_id: str
@@ -340,6 +362,18 @@ class SessionState(Model):
     """The safeguarding lead the facilitator named during the run (``lead``, ``contact``,
     ``procedure``; an empty ``lead``: none), overriding the plan's; ``None``: the plan's
     (see :mod:`sessionkit.core.safeguarding`)."""
+    timer_autostart: bool | None = None
+    """The facilitator's choice to start each step's countdown as it starts (``None``:
+    the plan's ``timer_autostart``; see :mod:`sessionkit.core.timers`)."""
+    timer_silenced: bool = False
+    """No bell, flash or chime when a countdown reaches zero."""
+    retimed: dict[str, int] = Field(default_factory=dict)
+    """Agenda item index -> percent of its time it has now, after the facilitator
+    shortened or lengthened the rest of the day (absent: 100)."""
+    undo: list[Undoable] = Field(default_factory=list)
+    """The facilitator's last undoable actions, oldest first (bounded: core.undo)."""
+    redo: list[Undoable] = Field(default_factory=list)
+    """Actions undone, the latest last, until a new action clears them."""
     receipts: dict[str, int] = Field(default_factory=dict)
     """"actor/client id" -> seq of the event it produced, so resends are not duplicated."""
     counter: int = 0

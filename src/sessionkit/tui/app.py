@@ -70,6 +70,7 @@ from sessionkit.core import safeguarding
 from sessionkit.core.engine import Engine
 from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
+from sessionkit.core.timers import time_up_at
 from sessionkit.netaddr import JoinProblem, RoomLink
 from sessionkit.tui import messages
 from sessionkit.tui.adhoc import adhoc_plan
@@ -390,9 +391,8 @@ class SessionkitApp(App[None]):
         the countdowns turn red by themselves). Again only after more time was added."""
         state = engine.state
         timer = state.timer
-        if not (state.started and state.ended_at is None and timer.running):
-            return
-        if timer.remaining_at(now) > 0:
+        due = time_up_at(state)  # None: not running, ended, or the signal silenced
+        if due is None or now < due:
             return
         mark = (state.step_key, timer.duration)
         if self._belled != mark:

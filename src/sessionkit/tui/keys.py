@@ -71,6 +71,7 @@ TIMER, STEPS, NOTES, GROUPS, CLUSTERS, VOTES, VIEWS = (
 )
 
 KINDS_GROUP = "Words, questions and actions"
+UNDO = "Undo"
 
 # Keys of the words, questions and actions steps. They come before the notes keys that
 # share their letters (a, enter, h, m, d): a binding whose action does not apply on this
@@ -235,7 +236,42 @@ SESSION_KEYS = [
         TIMER,
         show=False,
     ),
-    Key("n", "next_step", "Next", "Go to the next step (the first one starts the session)", STEPS),
+    Key(
+        "S",
+        "signal",
+        "Signal on/off",
+        "Silence the time-up signal (bell, flashing timer, the room page's chime), or turn "
+        "it back on",
+        TIMER,
+        show=False,
+    ),
+    Key(
+        "A",
+        "autostart",
+        "Auto-start on/off",
+        "Start each step's countdown as the step starts, or not (the plan's "
+        "timer_autostart is the default)",
+        TIMER,
+        show=False,
+    ),
+    Key(
+        "T",
+        "retime",
+        "Retime the rest",
+        "Shorten or lengthen the rest of the day's items (each by the same share) and see "
+        "the new finish",
+        TIMER,
+        show=False,
+    ),
+    Key(
+        "n",
+        "next_step",
+        "Next",
+        "Go to the next step (the first one starts the session; after the end, asks "
+        "before reopening it)",
+        STEPS,
+        labels=(("ended", "Reopen"),),
+    ),
     Key("p", "previous_step", "Back", "Go back to the previous step", STEPS, show=False),
     Key(
         "R",
@@ -261,6 +297,17 @@ SESSION_KEYS = [
         NOTES,
         show=False,
     ),
+    Key(
+        "ctrl+z",
+        "undo",
+        "Undo",
+        "Undo your last action: grouping, parking, merging, moving or hiding notes, a "
+        "reveal, a paper dot or rating, opening or closing a vote, ending the session... "
+        "Again goes further back. Phones follow. Removing text or a person can't be undone",
+        UNDO,
+        show=False,
+    ),
+    Key("ctrl+y", "redo", "Redo", "Redo what ctrl+z undid", UNDO, show=False),
 ]
 
 RUN_KEYS = [

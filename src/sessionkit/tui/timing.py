@@ -17,9 +17,10 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 
-from sessionkit.core.agenda import TimedDay, clock_text
+from sessionkit.core.agenda import TimedDay, TimedItem, clock_text
 from sessionkit.core.engine import Engine
 from sessionkit.core.schedule import DaySchedule, forecast_day
+from sessionkit.core.timers import item_share
 
 
 def minutes_of_day(timestamp: float) -> int:
@@ -74,9 +75,11 @@ class Progress:
 
     @property
     def over_end(self) -> int:
-        if self.forecast is None or not self.on_schedule:
+        """Minutes past the day's end the run will go because it is behind (a plan that
+        itself runs past its end is the plan check's to say: "on time" here means it)."""
+        if self.forecast is None or not self.on_schedule or self.slip <= 0:
             return 0
-        return self.forecast - self.day.end
+        return max(0, min(self.slip, self.forecast - self.day.end))
 
 
 def day_schedule(engine: Engine, day: TimedDay) -> DaySchedule | None:
@@ -112,12 +115,27 @@ def progress(engine: Engine, now: float) -> Progress:
     room = engine.room_agenda()
     for item in (room.items[timed.index] for timed in day.items):
         if item.index == current.index:
-            remaining += max(0.0, item.minutes * 60 - item_seconds(engine, item.index, now))
+            remaining += _left_of_current(engine, item, now)
         elif item.index > current.index:
-            remaining += item.minutes * 60
+            remaining += item.minutes * 60 * item_share(state, item.index)
     ended = local_datetime(state.ended_at) if state.ended_at is not None else None
     told = forecast_day(day.finish, schedule, local_datetime(now), remaining / 60, ended)
     return Progress(day, told.slip, told.finish, not schedule.shifted)
+
+
+def _left_of_current(engine: Engine, item: TimedItem, now: float) -> float:
+    """Seconds still to go in the current item. A step running over makes the day later
+    as it runs over (what is left of its countdown, extensions included, and the later
+    steps' time), not once the whole item has; time a step saved is counted once the
+    item is over (the item's time left, whichever is more)."""
+    state = engine.state
+    share = item_share(state, item.index)
+    left = max(0.0, item.minutes * 60 * share - item_seconds(engine, item.index, now))
+    if not item.steps:
+        return left
+    here = max(0.0, state.timer.duration - step_seconds(engine, state.step_key, now))
+    later = sum(step.minutes for step in item.steps[state.step + 1 :])
+    return max(left, here + later * 60 * share)
 
 
 def schedule_notice(engine: Engine) -> tuple[int | None, str | None]:

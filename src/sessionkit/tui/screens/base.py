@@ -20,7 +20,7 @@ from sessionkit.netaddr import JoinProblem
 from sessionkit.tui import messages
 from sessionkit.tui.board_model import is_private_unrevealed, step_kind
 from sessionkit.tui.keys import Key
-from sessionkit.tui.screens.modals import HelpScreen, Notice
+from sessionkit.tui.screens.modals import Confirm, HelpScreen, Notice
 from sessionkit.tui.session import SessionLink
 
 
@@ -142,10 +142,31 @@ class SessionScreen(Screen[None]):
         self.tick(self.now)
 
     def action_next_step(self) -> None:
-        self.link.do(c.NextStep)
+        self._reopening(c.NextStep, "n")
 
     def action_previous_step(self) -> None:
-        self.link.do(c.PreviousStep)
+        self._reopening(c.PreviousStep, "p")
+
+    def _reopening(self, command: type[c.Command], key: str) -> None:
+        """Move on; after the end, only once the facilitator said to reopen the session
+        (a stray key must not bring phones back into a finished session)."""
+        if self.engine.state.ended_at is None:
+            self.link.do(command)
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes and self.link.do(command):
+                self.notify("The session is open again.", markup=False)
+
+        where = "next" if key == "n" else "previous"
+        self.app.push_screen(
+            Confirm(
+                "The session has ended. Reopen it?",
+                f"y reopens it at the {where} step: phones can take part again (joining "
+                "stays closed until J opens it). ctrl+z, just after ending, also reopens it.",
+            ),
+            answer,
+        )
 
     def action_reveal(self) -> None:
         keys = self._revealable()
@@ -192,6 +213,16 @@ class SessionScreen(Screen[None]):
             self.notify(
                 "Phone input paused." if not locked else "Phone input allowed again.", markup=False
             )
+
+    def action_undo(self) -> None:
+        event = self.link.do(c.Undo)
+        if event is not None:
+            self.notify(f"Undone: {event.data['what']}. ctrl+y redoes it.", markup=False)
+
+    def action_redo(self) -> None:
+        event = self.link.do(c.Redo)
+        if event is not None:
+            self.notify(f"Redone: {event.data['what']}.", markup=False)
 
     def not_here(self, message: str) -> None:
         """Say why a dialog key does not apply here, in a dialog (see DIALOG_ACTIONS)."""

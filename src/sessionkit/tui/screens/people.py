@@ -22,6 +22,7 @@ from functools import partial
 from sessionkit.core import commands as c
 from sessionkit.core.plan import PREFER_NOT_TO_SAY
 from sessionkit.core.state import Participant, SessionState
+from sessionkit.core.undo import NOT_UNDOABLE
 from sessionkit.tui import messages
 from sessionkit.tui.screens.base import SessionScreen
 from sessionkit.tui.screens.modals import Confirm, Notice, Picker, TextPrompt
@@ -289,7 +290,7 @@ class PeopleKeys(SessionScreen):
                 f"Remove {label}?",
                 "Their phone stops working in this session, and this browser cannot join "
                 "again until you let them back in (P). What they wrote stays in the record "
-                "(hide single notes with h).",
+                f"(hide single notes with h). {NOT_UNDOABLE}",
             ),
             remove,
         )

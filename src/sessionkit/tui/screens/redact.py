@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from sessionkit.core import commands as c
 from sessionkit.core.redaction import REASONS, REMOVED_TEXT, item_kind, reason_of
+from sessionkit.core.undo import NOT_UNDOABLE
 from sessionkit.tui.board_model import Row
 from sessionkit.tui.safe import literal, one_line
 from sessionkit.tui.screens.base import SessionScreen
@@ -67,7 +68,7 @@ class ReasonDialog(Dialog[str]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -wide"):
             yield Static(
-                literal(f"Remove this {self.what}'s text? It cannot be undone.", "bold"),
+                literal(f"Remove this {self.what}'s text? {NOT_UNDOABLE}", "bold"),
                 classes="dialog-title",
             )
             yield Static(Content.assemble("“", one_line(self.text), "”"), id="redact-text")

@@ -18,7 +18,8 @@ from sessionkit.qr import qr_text
 from sessionkit.tui import board_model
 from sessionkit.tui.keys import ROOM_KEYS, bindings
 from sessionkit.tui.safe import literal, one_line
-from sessionkit.tui.screens.base import SessionHost, SessionScreen
+from sessionkit.tui.screens.base import SessionHost
+from sessionkit.tui.screens.timer_keys import TimerKeys
 from sessionkit.tui.timing import clock_of
 from sessionkit.tui.widgets.panels import Countdown, Panel
 from sessionkit.tui.widgets.room_board import RoomBoard
@@ -31,7 +32,7 @@ ROOM_EMPTY = {
 """What the room sees on these steps before anything has come in."""
 
 
-class RoomScreen(SessionScreen):
+class RoomScreen(TimerKeys):
     KEYS = ROOM_KEYS
     BINDINGS = bindings(ROOM_KEYS)
     HELP_TITLE = "Keys: room view"

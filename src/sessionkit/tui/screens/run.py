@@ -36,6 +36,7 @@ from sessionkit.tui.screens.people import PeopleKeys
 from sessionkit.tui.screens.redact import RedactKeys
 from sessionkit.tui.screens.review_keys import ReviewActions
 from sessionkit.tui.screens.safeguarding import SafeguardingKeys
+from sessionkit.tui.screens.timer_keys import TimerKeys
 from sessionkit.tui.widgets.board import Board
 from sessionkit.tui.widgets.keybar import KeyBar
 from sessionkit.tui.widgets.panels import (
@@ -64,7 +65,9 @@ EMPTY = {
 }
 
 
-class RunScreen(RedactKeys, KindActions, ReviewActions, PeopleKeys, GroupActions, SafeguardingKeys):
+class RunScreen(
+    RedactKeys, KindActions, ReviewActions, PeopleKeys, GroupActions, SafeguardingKeys, TimerKeys
+):
     KEYS = RUN_KEYS
     BINDINGS = bindings(RUN_KEYS)
     HELP_TITLE = "Keys: running a session"
@@ -129,7 +132,10 @@ class RunScreen(RedactKeys, KindActions, ReviewActions, PeopleKeys, GroupActions
         self._refresh_footer()
 
     def _refresh_footer(self) -> None:
-        self.query_one(KeyBar).show(self.KEYS, self.applies, self._kind)
+        ended = self.engine.state.ended_at is not None
+        self.query_one(KeyBar).show(
+            self.KEYS, self.applies, self._kind, notice="Session ended" if ended else ""
+        )
 
     def _show_info(self) -> None:
         self.query_one(BoardInfo).show(

@@ -26,14 +26,18 @@ class KeyBar(Widget):
         super().__init__(**kwargs)
         self._items: list[tuple[str, str, str]] = []
         self._drawn: tuple[object, ...] | None = None
+        self._notice = ""
 
     def show(
         self,
         keys: Sequence[Key],
         applies: Callable[[str, tuple[object, ...]], bool | None],
         kind: str = "",
+        *,
+        notice: str = "",
     ) -> None:
-        """Show ``keys`` that apply (``applies(action, params)`` is true) on this ``kind``."""
+        """Show ``keys`` that apply (``applies(action, params)`` is true) on this ``kind``,
+        after a ``notice`` (our own words: "Session ended") if there is one."""
         items: list[tuple[str, str, str]] = []
         seen: set[str] = set()
         for key in keys:
@@ -50,9 +54,10 @@ class KeyBar(Widget):
                     key.action,
                 )
             )
-        if tuple(items) != self._drawn:
-            self._drawn = tuple(items)
+        if (notice, *items) != self._drawn:
+            self._drawn = (notice, *items)
             self._items = items
+            self._notice = notice
             self.refresh()
 
     def render(self) -> Content:
@@ -67,7 +72,9 @@ class KeyBar(Widget):
             self._item("^p", "palette", "app.command_palette"),
         )
         parts: list[Content] = []
-        used = tail.cell_length + 1
+        if self._notice:
+            parts.append(Content.styled(f" {self._notice} ", "bold reverse") + " ")
+        used = tail.cell_length + 1 + sum(part.cell_length for part in parts)
         for key, label, action in self._items:
             if action == "help":
                 continue

@@ -31,6 +31,7 @@ from sessionkit.core.method import (
 from sessionkit.core.mixing import table_notice
 from sessionkit.core.redaction import REASONS
 from sessionkit.core.state import Note
+from sessionkit.core.timers import time_up_at
 from sessionkit.tui.safe import literal, one_line
 from sessionkit.tui.timing import clock_of
 from sessionkit.tui.widgets import kind_rows
@@ -111,21 +112,41 @@ class Countdown(Vertical):
             self.set_classes("")
             return False
         remaining = timer.remaining_at(now)
+        ended = state.ended_at is not None
         self._digits(clock_face(remaining))
-        running = timer.running and state.ended_at is None
-        over = remaining <= 0
-        if over:
+        running = timer.running and not ended
+        over = remaining <= 0 and not ended
+        if ended:
+            status = "session ended"
+        elif over:
             status = "TIME UP" + (" · running" if running else " · paused")
         elif running:
             status = f"running · of {clock_face(timer.duration)}"
         else:
             status = "paused · space starts"
+        if state.timer_silenced and not ended:
+            status += " · silent"
         self.query_one(TimerStatus).set(status)
         self.set_class(running, "-running")
-        self.set_class(not running, "-paused")
+        self.set_class(not running and not ended, "-paused")
+        self.set_class(ended, "-ended")
         self.set_class(over, "-overtime")
-        self.set_class(0 < remaining <= 60, "-warning")
+        self.set_class(0 < remaining <= 60 and not ended, "-warning")
+        self.set_class(flashing(engine, now), "-flash")
         return over and running
+
+
+FLASH_SECONDS = 10
+"""How long the countdown flashes once it reaches zero (the room notices; then it stays red)."""
+
+
+def flashing(engine: Engine, now: float) -> bool:
+    """Is the countdown in the bright half of a flash? Twice a second for the first
+    :data:`FLASH_SECONDS` after zero, while running and unless silenced."""
+    due = time_up_at(engine.state)
+    if due is None or not 0 <= now - due < FLASH_SECONDS:
+        return False
+    return int((now - due) * 2) % 2 == 0
 
 
 KIND_WORDS = {
@@ -400,6 +421,8 @@ class TitleBar(Panel):
             Content.styled(f"  {clock_of(now)}  ", ".timing--muted"),
             summary(engine, now),
         ]
+        if engine.state.ended_at is not None:  # the first thing said after the title
+            right.insert(0, Content.styled("  SESSION ENDED", "bold reverse"))
         people = len(engine.state.active_participants())
         if people:
             right.append(Content(f"  · {people} joined"))

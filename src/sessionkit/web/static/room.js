@@ -290,6 +290,25 @@
     return table;
   }
 
+  // A review: last time's actions, where each has got to and what was learned.
+  function reviewBoard(v) {
+    var acts = v.reviews || [];
+    if (!acts.length) return message("No actions were carried in from an earlier session.");
+    var table = el("table", "grid");
+    var head = el("tr");
+    ["What", "Who", "Now", "Learned"].forEach(function (h) { head.appendChild(el("th", null, h)); });
+    table.appendChild(head);
+    acts.forEach(function (a) {
+      var tr = el("tr");
+      tr.appendChild(el("td", a.what === REMOVED ? "removed-text" : "", a.what));
+      tr.appendChild(el("td", null, a.who || "—"));
+      tr.appendChild(el("td", null, a.status));
+      tr.appendChild(el("td", null, (a.learned || []).join(" · ") || "—"));
+      table.appendChild(tr);
+    });
+    return table;
+  }
+
   function requestsBoard(v) {
     var input = v.input, reqs = v.requests || [];
     if (!reqs.length) return message("Send your requests to the other teams from your phone.");
@@ -419,7 +438,8 @@
     actions: actionsBoard,
     sort: sortBoard,
     rank: rankBoard,
-    requests: requestsBoard
+    requests: requestsBoard,
+    review: reviewBoard
   };
 
   // ------------------------------------------------------------ the page
