@@ -90,9 +90,16 @@ class Context:
     tokens are the gate's)."""
 
     def __init__(
-        self, engine: Engine, token: str, limits: WebLimits, retired: tuple[str, ...] = ()
+        self,
+        engine: Engine,
+        token: str,
+        limits: WebLimits,
+        retired: tuple[str, ...] = (),
+        language: str = "en",
     ) -> None:
         self.engine = engine
+        self.language = language
+        """What the phone page starts in (en, cy or cy+en); each phone may change it."""
         self.limits = limits
         self.views = Views(
             engine, cache_seconds=limits.view_cache_seconds, max_notes=limits.max_notes_shown
@@ -115,7 +122,9 @@ class Context:
         line = care_line(self.engine)
         if self._page is None or self._page[0] != line:
             plan = self.engine.plan
-            page, headers = phone_page(plan.title, plan.join_roles, plan.tables, line)
+            page, headers = phone_page(
+                plan.title, plan.join_roles, plan.tables, line, language=self.language
+            )
             self._page = (line, page, headers)
         return self._page[1], self._page[2]
 
@@ -319,6 +328,7 @@ def create_app(
     token: str,
     retired: tuple[str, ...] = (),
     limits: WebLimits | None = None,
+    language: str = "en",
 ) -> Starlette:
     """The participant server for ``engine``; phones join at ``/j/{token}``.
 
@@ -329,7 +339,7 @@ def create_app(
     """
     for each in (token, *retired):
         _check_token(each)
-    ctx = Context(engine, token, limits or WebLimits(), retired)
+    ctx = Context(engine, token, limits or WebLimits(), retired, language)
     api = "/j/{token}/api"
     routes = [
         Route("/", home),

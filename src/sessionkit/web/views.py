@@ -62,6 +62,30 @@ def care_line(engine: Engine) -> str:
     return phone_line(current(engine.plan.safeguarding, engine.state))
 
 
+SERVER_WELSH: dict[str, dict[str, str]] = {
+    "ended": {"title": "Mae'r sesiwn wedi dod i ben", "prompt": "Diolch am gymryd rhan."},
+    "waiting": {
+        "title": "Aros i ddechrau",
+        "prompt": "Bydd yr hwylusydd yn dechrau'r sesiwn cyn bo hir. Cadwch y dudalen hon ar agor.",
+    },
+    "talk": {
+        "prompt": "Dim byd i'w ysgrifennu yn ystod y sgwrs hon. "
+        "Bydd y dudalen hon yn diweddaru pan fydd y cam nesaf yn dechrau."
+    },
+    "break": {
+        "prompt": "Cymerwch seibiant. Bydd y dudalen hon yn diweddaru pan fydd y sesiwn yn ailddechrau."
+    },
+}
+"""The Welsh of the server's own step texts (a draft: see docs/authoring.md, Welsh)."""
+
+
+def with_welsh(entry: dict[str, Any], source: Any) -> dict[str, Any]:
+    """A label's JSON with its Welsh (``cy``) beside the English, when it has some."""
+    if getattr(source, "cy", None) is not None:
+        entry["cy"] = {"label": source.cy.label, "hint": source.cy.hint}
+    return entry
+
+
 class Views:
     """Builds the JSON a phone gets from ``GET state``; owned by the app's hub."""
 
@@ -142,6 +166,7 @@ class Views:
                 "key": "end",
                 "title": "The session has ended",
                 "prompt": "Thank you for taking part.",
+                "cy": SERVER_WELSH["ended"],
             }
             return out
         if not state.started:
@@ -150,6 +175,7 @@ class Views:
                 "key": "wait",
                 "title": "Waiting to start",
                 "prompt": "The facilitator will start the session soon. Keep this page open.",
+                "cy": SERVER_WELSH["waiting"],
             }
             return out
         key = state.step_key
@@ -174,6 +200,7 @@ class Views:
                 else "Take a break. This page will update when the session carries on."
             )
             info.update(kind=item.kind, title=item.title, prompt=prompt)
+            info["cy"] = {"prompt": SERVER_WELSH[item.kind if item.kind == "talk" else "break"]}
             return out
         info.update(
             kind=step.input.kind,
@@ -181,6 +208,11 @@ class Views:
             prompt=engine.prompt(),
             grouping=str(step.grouping),
         )
+        if step.cy is not None:  # the phone shows it where it is set to Welsh
+            info["cy"] = {
+                "title": step.cy.title,
+                "prompt": engine.prompt(language="cy") if step.cy.prompt else "",
+            }
         kind = KIND_VIEWS.get(step.input.kind)
         if kind is not None:
             out.update(kind.public(self, key, step.input, step_state))
@@ -238,6 +270,7 @@ class Views:
                 "scale_min": spec.scale_min,
                 "scale_max": spec.scale_max,
                 "labels": list(spec.labels),
+                **({"cy": spec.cy.model_dump()} if spec.cy else {}),
             },
             "results": {
                 "kind": "rating",
@@ -272,18 +305,20 @@ class Views:
         }
         if isinstance(spec, NotesInput):
             base["categories"] = [
-                {"id": c.id, "label": c.label, "colour": c.colour, "hint": c.hint}
+                with_welsh({"id": c.id, "label": c.label, "colour": c.colour, "hint": c.hint}, c)
                 for c in spec.categories
             ]
         else:
             base["layout"] = spec.layout
             base["regions"] = [
-                {"id": r.id, "label": r.label, "hint": r.hint} for r in spec.note_regions()
+                with_welsh({"id": r.id, "label": r.label, "hint": r.hint}, r)
+                for r in spec.note_regions()
             ]
             if spec.is_grid:  # the phone picks a cell with two lists: lane, then stage
                 for axis in ("rows", "columns"):
                     base[axis] = [
-                        {"id": r.id, "label": r.label, "hint": r.hint} for r in getattr(spec, axis)
+                        with_welsh({"id": r.id, "label": r.label, "hint": r.hint}, r)
+                        for r in getattr(spec, axis)
                     ]
         return base
 
