@@ -16,7 +16,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from sessionkit.core.fields import FieldPath, Strict
+from sessionkit.core.fields import VARIABLE, FieldPath, Strict
 from sessionkit.core.text import CleanStr
 
 LANGUAGES = ("en", "cy", "cy+en")
@@ -93,6 +93,8 @@ def welsh_gaps(method: object) -> list[FieldPath]:
         spec = step.input
         for table in ("regions", "rows", "columns", "categories", "teams"):
             for n, entry in enumerate(getattr(spec, table, ())):
+                if VARIABLE.fullmatch(entry.label.strip()):
+                    continue  # only a plan's value (``{{period_1}}``): nothing to translate
                 if entry.cy is None or not entry.cy.label:
                     gaps.append(("steps", s, "input", table, n, "label"))
         if spec.kind == "rating" and spec.question and not (spec.cy and spec.cy.question):

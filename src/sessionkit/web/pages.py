@@ -115,11 +115,10 @@ def phone_page(
     # The run's language, and the Welsh catalogue as data (not a script: the CSP's hashes
     # cover only the one script, and data needs none). "</" is escaped so no string in
     # it can close the block.
-    html = html.replace(
-        '<html lang="en">',
-        f'<html lang="{"en" if language == "en" else "cy"}" data-language="{escape(language)}">',
-        1,
-    )
+    if language != "en":  # English is the page as written
+        html = html.replace(
+            '<html lang="en">', f'<html lang="cy" data-language="{escape(language)}">', 1
+        )
     catalogue = json.dumps(welsh_catalogue(), ensure_ascii=False).replace("</", "<\\/")
     html = html.replace(
         '<script type="application/json" id="strings-cy">{}</script>',
