@@ -151,9 +151,7 @@ async def test_a_bilingual_run_marks_each_part_with_its_language(tmp_path: Path)
             await expect(heading.locator("[lang=en]")).to_have_text("Join the session")
             assert await heading.inner_text() == f"{WELSH['Join the session']} / Join the session"
             # Both single languages are offered, each named in its own language.
-            await expect(page.locator("#lang-options button")).to_have_text(
-                ["English", "Cymraeg"]
-            )
+            await expect(page.locator("#lang-options button")).to_have_text(["English", "Cymraeg"])
 
             async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as http:
                 other = (

@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sessionkit.core.language import parse_language
 from sessionkit.core.engine import Engine
+from sessionkit.core.language import parse_language
 from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
 from sessionkit.live import Live, ServerOptions

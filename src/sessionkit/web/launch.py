@@ -43,9 +43,7 @@ async def serve_in_app(
     if public_url:
         check_public_url(public_url)
     token = token or new_token()
-    asgi = create_app(
-        engine, token=token, retired=retired, limits=limits, language=language
-    )
+    asgi = create_app(engine, token=token, retired=retired, limits=limits, language=language)
     server = ParticipantServer(asgi, log_handler=log_handler)
     server.bind(host, port)
     link = join_link(token, port=server.port, host=host, public_url=public_url)

@@ -73,7 +73,8 @@ SERVER_WELSH: dict[str, dict[str, str]] = {
         "Bydd y dudalen hon yn diweddaru pan fydd y cam nesaf yn dechrau."
     },
     "break": {
-        "prompt": "Cymerwch seibiant. Bydd y dudalen hon yn diweddaru pan fydd y sesiwn yn ailddechrau."
+        "prompt": "Cymerwch seibiant. "
+        "Bydd y dudalen hon yn diweddaru pan fydd y sesiwn yn ailddechrau."
     },
 }
 """The Welsh of the server's own step texts (a draft: see docs/authoring.md, Welsh)."""
