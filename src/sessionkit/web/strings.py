@@ -9,6 +9,7 @@ import json
 import re
 from html.parser import HTMLParser
 from importlib import resources
+from typing import Any
 
 _T_CALL = re.compile(r'\bt\("((?:[^"\\]|\\.)*)"')
 
@@ -59,3 +60,28 @@ def phone_keys() -> set[str]:
     js = (static / "app.js").read_text(encoding="utf-8")
     html = (static / "index.html").read_text(encoding="utf-8")
     return script_keys(js) | page_keys(html) | set(DYNAMIC)
+
+
+SERVER_WELSH: dict[str, dict[str, str]] = {
+    "ended": {"title": "Mae'r sesiwn wedi dod i ben", "prompt": "Diolch am gymryd rhan."},
+    "waiting": {
+        "title": "Aros i ddechrau",
+        "prompt": "Bydd yr hwylusydd yn dechrau'r sesiwn cyn bo hir. Cadwch y dudalen hon ar agor.",
+    },
+    "talk": {
+        "prompt": "Dim byd i'w ysgrifennu yn ystod y sgwrs hon. "
+        "Bydd y dudalen hon yn diweddaru pan fydd y cam nesaf yn dechrau."
+    },
+    "break": {
+        "prompt": "Cymerwch seibiant. "
+        "Bydd y dudalen hon yn diweddaru pan fydd y sesiwn yn ailddechrau."
+    },
+}
+"""The Welsh of the server's own step texts (a draft: see docs/authoring.md, Welsh)."""
+
+
+def with_welsh(entry: dict[str, Any], source: Any) -> dict[str, Any]:
+    """A label's JSON with its Welsh (``cy``) beside the English, when it has some."""
+    if getattr(source, "cy", None) is not None:
+        entry["cy"] = {"label": source.cy.label, "hint": source.cy.hint}
+    return entry

@@ -36,6 +36,7 @@ from sessionkit.core.safeguarding import current, phone_line
 from sessionkit.core.state import Note, StepState
 from sessionkit.web import kind_views, rank_views
 from sessionkit.web.group_view import GroupIndex, group_notes, group_part
+from sessionkit.web.strings import SERVER_WELSH, with_welsh
 
 PUBLIC_VIEWER = "\x00public"
 """A viewer id no participant can have: ``visible_to`` answers for 'anyone else'."""
@@ -60,31 +61,6 @@ def care_line(engine: Engine) -> str:
     """Who to talk to if worried about someone's safety, for the foot of every phone
     screen ("" when no safeguarding lead is named)."""
     return phone_line(current(engine.plan.safeguarding, engine.state))
-
-
-SERVER_WELSH: dict[str, dict[str, str]] = {
-    "ended": {"title": "Mae'r sesiwn wedi dod i ben", "prompt": "Diolch am gymryd rhan."},
-    "waiting": {
-        "title": "Aros i ddechrau",
-        "prompt": "Bydd yr hwylusydd yn dechrau'r sesiwn cyn bo hir. Cadwch y dudalen hon ar agor.",
-    },
-    "talk": {
-        "prompt": "Dim byd i'w ysgrifennu yn ystod y sgwrs hon. "
-        "Bydd y dudalen hon yn diweddaru pan fydd y cam nesaf yn dechrau."
-    },
-    "break": {
-        "prompt": "Cymerwch seibiant. "
-        "Bydd y dudalen hon yn diweddaru pan fydd y sesiwn yn ailddechrau."
-    },
-}
-"""The Welsh of the server's own step texts (a draft: see docs/authoring.md, Welsh)."""
-
-
-def with_welsh(entry: dict[str, Any], source: Any) -> dict[str, Any]:
-    """A label's JSON with its Welsh (``cy``) beside the English, when it has some."""
-    if getattr(source, "cy", None) is not None:
-        entry["cy"] = {"label": source.cy.label, "hint": source.cy.hint}
-    return entry
 
 
 class Views:
