@@ -126,7 +126,7 @@
       var cy = el("span", null, welsh); cy.lang = "cy";
       var en = el("span", "other-language", english); en.lang = "en";
       node.appendChild(cy);
-      node.appendChild(document.createTextNode(" / "));
+      node.appendChild(el("span", "language-divider", " / "));
       node.appendChild(en);
       at = offset + all.length;
       return all;
