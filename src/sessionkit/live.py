@@ -41,6 +41,8 @@ class ServerOptions:
     host: str = "0.0.0.0"
     port: int = 8765
     public_url: str | None = None
+    language: str = "en"
+    """What phones, the room view and the HTML export speak: en, cy or cy+en."""
 
 
 class Live:
@@ -161,6 +163,7 @@ class Live:
                 host=options.host,
                 port=options.port,
                 public_url=options.public_url,
+                language=options.language,
                 token=tokens.current,
                 retired=tokens.retired,
                 log_handler=self.log_handler,

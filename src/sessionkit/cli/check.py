@@ -20,7 +20,8 @@ from sessionkit.cli.library import (
     plural,
     problem_text,
 )
-from sessionkit.library import Problem
+from sessionkit.core.language import welsh_gaps
+from sessionkit.library import Library, Problem, bundled_dirs
 
 
 def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -50,6 +51,29 @@ def _under(path: Path, roots: list[Path]) -> bool:
     return any(resolved == root or root in resolved.parents for root in roots)
 
 
+def welsh_lines(library: Library) -> list[Text]:
+    """Which bundled methods lack Welsh for some participant-facing text (title, prompt,
+    labels), so a facilitator running in Welsh knows where the phones will show English.
+    Not a warning: English is always there to fall back on."""
+    bundled = bundled_dirs()[0].resolve()
+    lacking = []
+    for key, method in sorted(library.methods.items()):
+        path = library.method_paths.get(key)
+        if path is not None and Path(path).resolve().parent == bundled:
+            gaps = welsh_gaps(method)
+            if gaps:
+                lacking.append(f"{key} ({plural(len(gaps), 'text')})")
+    if not lacking:
+        return [Text("Welsh: every bundled method has Welsh for its participants' texts")]
+    return [
+        Text(
+            f"Welsh: {plural(len(lacking), 'bundled method')} lack Welsh for some "
+            "participant-facing texts (phones show the English there): " + ", ".join(lacking),
+            style="dim",
+        )
+    ]
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     out = console()
     paths: list[Path] = list(args.paths)
@@ -71,6 +95,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         out.print(Text("warning: ", style="yellow") + problem_text(warning), soft_wrap=True)
     for note in notes:
         out.print(problem_text(note, "note: "), soft_wrap=True)
+    if not paths:
+        for line in welsh_lines(library):
+            out.print(line, soft_wrap=True)
     methods = sum(1 for kind in files.values() if kind == "method")
     plans = sum(1 for kind in files.values() if kind == "plan")
     counted = f"{plural(methods, 'method')} and {plural(plans, 'plan')}"

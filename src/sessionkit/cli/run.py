@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sessionkit.core.engine import Engine
+from sessionkit.core.language import parse_language
 from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
 from sessionkit.live import Live, ServerOptions
@@ -93,7 +94,7 @@ def _add_live_options(parser: argparse.ArgumentParser) -> None:
     add_records_option(parser)
 
 
-HOME_SERVER_OPTIONS = ("host", "port", "public_url", "no_server")
+HOME_SERVER_OPTIONS = ("host", "port", "public_url", "no_server", "language")
 """The server options the home screen takes too, under ``home_<name>`` (see
 :func:`sessionkit.cli.build_parser`), for the runs it starts or resumes."""
 
@@ -127,11 +128,28 @@ def add_server_options(group: argparse._ArgumentGroup, prefix: str = "") -> None
         "through a tunnel or reverse proxy (e.g. https://example.org)",
     )
     group.add_argument(
+        "--language",
+        dest=f"{prefix}language",
+        metavar="LANG",
+        type=_language,
+        default=None if prefix else "en",
+        help="the language of the phone page, the room view and the HTML export: "
+        "en (English, the default), cy (Cymraeg) or cy+en (both, Welsh first); each "
+        "participant can change it on their phone",
+    )
+    group.add_argument(
         "--no-server",
         dest=f"{prefix}no_server",
         action="store_true",
         help="no phones: the facilitator types notes in (paper stickies)",
     )
+
+
+def _language(text: str) -> str:
+    try:
+        return parse_language(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def make_live(args: argparse.Namespace) -> Live:
@@ -142,6 +160,7 @@ def make_live(args: argparse.Namespace) -> Live:
             host=getattr(args, "host", "0.0.0.0"),
             port=getattr(args, "port", 8765),
             public_url=getattr(args, "public_url", None),
+            language=getattr(args, "language", "en"),
         ),
         log_handler=_log_handler(),
     )

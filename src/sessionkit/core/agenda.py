@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from sessionkit.core.language import pick
 from sessionkit.core.method import Method, Step, fill_labels, fill_variables
 from sessionkit.core.plan import AgendaItem, Day, Plan
 from sessionkit.core.scaling import ScaledTime, group_count, groups_for, scaled_minutes
@@ -57,9 +58,11 @@ class TimedItem:
     def kind(self) -> str:
         return self.item.kind
 
-    def prompt(self, step: Step) -> str:
-        """The step's prompt with this slot's variables (or the method's defaults) filled."""
-        return fill_variables(step.prompt, item_values(self.item, self.method))
+    def prompt(self, step: Step, language: str = "en") -> str:
+        """The step's prompt with this slot's variables (or the method's defaults) filled;
+        its Welsh prompt where ``language`` is "cy" and the step has one."""
+        text = pick(step.prompt, step.cy.prompt if step.cy else "", language)
+        return fill_variables(text, item_values(self.item, self.method))
 
 
 def item_values(item: AgendaItem, method: Method | None) -> dict[str, str]:

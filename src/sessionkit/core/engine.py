@@ -170,9 +170,9 @@ class Engine:
         item = agenda.items[self.state.item]
         return item.steps[self.state.step].reason if item.steps else ""
 
-    def prompt(self, key: str | None = None) -> str:
+    def prompt(self, key: str | None = None, language: str = "en") -> str:
         item, step = self.step_def(key)
-        return item.prompt(step) if step else item.title
+        return item.prompt(step, language) if step else item.title
 
     def step_key_for(self, item_index: int, step_id: str) -> str:
         return read.sibling_key(self.items, read.StepKey(item_index), step_id)

@@ -35,6 +35,7 @@ from sessionkit.core.inputs.questions import QuestionsInput
 from sessionkit.core.inputs.rating import RatingInput
 from sessionkit.core.inputs.vote import VoteInput
 from sessionkit.core.inputs.words import WordsInput
+from sessionkit.core.language import StepWelsh, welsh_problems
 from sessionkit.core.scaling import StepScale, scale_problems
 from sessionkit.core.text import CleanStr
 
@@ -102,6 +103,8 @@ class Step(Strict):
     title: CleanStr = Field(min_length=1, max_length=120)
     prompt: CleanStr = Field(min_length=1)
     """What participants see. ``{{name}}`` is filled from the plan's variables."""
+    cy: StepWelsh | None = None
+    """The title and prompt in Welsh (``cy.title``, ``cy.prompt``: see ``core.language``)."""
     facilitator_notes: CleanStr = ""
     timebox: PositiveMinutes
     grouping: Grouping = Field(default=Grouping.SOLO, strict=False)
@@ -239,6 +242,8 @@ def method_problems(method: Method) -> list[tuple[Path, str]]:
         where: Path = ("steps", index, "input")
         problems.extend((where + path, message) for path, message in step.input.problems(earlier))
         texts: list[tuple[Path, str]] = [(("steps", index, "prompt"), step.prompt)]
+        if step.cy is not None:
+            texts.append((("steps", index, "cy", "prompt"), step.cy.prompt))
         texts += [(where + path, label) for path, label in label_texts(step.input)]
         for place, text in texts:
             for name in VARIABLE.findall(text):
@@ -254,6 +259,7 @@ def method_problems(method: Method) -> list[tuple[Path, str]]:
     problems.extend(group_problems(method.steps, method.group_size.max))
     problems.extend(source_problems(method.sources))
     problems.extend(scale_problems(method.steps))
+    problems.extend(welsh_problems(method))
     total = method.total_minutes
     if not method.duration.min <= total <= method.duration.max:
         problems.append(
@@ -306,14 +312,20 @@ def fill_labels(method: Method, values: dict[str, str]) -> Method:
         update: dict[str, list[Region | Category]] = {}
         for table in ("regions", "rows", "columns", "categories", "teams"):
             entries = getattr(step.input, table, ())
-            if any(VARIABLE.search(e.label) for e in entries):
-                update[table] = [
-                    e.model_copy(update={"label": fill_variables(e.label, values)}) for e in entries
-                ]
+            if any(VARIABLE.search(e.label + (e.cy.label if e.cy else "")) for e in entries):
+                update[table] = [_filled_label(e, values) for e in entries]
         if update:
             steps[s] = step.model_copy(update={"input": step.input.model_copy(update=update)})
             changed = True
     return method.model_copy(update={"steps": steps}) if changed else method
+
+
+def _filled_label(entry: Region | Category, values: dict[str, str]) -> Region | Category:
+    change: dict[str, object] = {"label": fill_variables(entry.label, values)}
+    if entry.cy is not None:
+        cy = entry.cy.model_copy(update={"label": fill_variables(entry.cy.label, values)})
+        change["cy"] = cy
+    return entry.model_copy(update=change)
 
 
 def fill_variables(text: str, values: dict[str, str]) -> str:

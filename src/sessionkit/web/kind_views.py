@@ -60,6 +60,7 @@ def public_sort(views: Views, key: str, spec: SortInput, step_state: StepState) 
         "input": {
             "kind": "sort",
             "buckets": list(spec.buckets),
+            **({"cy": {"buckets": list(spec.cy.buckets)}} if spec.cy else {}),
             "order_by": spec.ordering,
             "status": "closed" if closed else "open",
         },
@@ -215,7 +216,11 @@ def public_requests(
     return {
         "input": {
             "kind": "requests",
-            "teams": [{"id": t.id, "label": t.label, "hint": t.hint} for t in spec.teams],
+            "teams": [
+                {"id": t.id, "label": t.label, "hint": t.hint}
+                | ({"cy": {"label": t.cy.label, "hint": t.cy.hint}} if t.cy else {})
+                for t in spec.teams
+            ],
             "max_per_person": spec.max_per_person,
             "anonymous": spec.anonymous,
         },

@@ -25,6 +25,7 @@ async def serve_in_app(
     host: str = "0.0.0.0",
     port: int = 8765,
     public_url: str | None = None,
+    language: str = "en",
     token: str | None = None,
     retired: tuple[str, ...] = (),
     limits: WebLimits | None = None,
@@ -44,7 +45,14 @@ async def serve_in_app(
     if public_url:
         check_public_url(public_url)
     token = token or new_token()
-    asgi = create_app(engine, token=token, retired=retired, limits=limits, room_token=room_token)
+    asgi = create_app(
+        engine,
+        token=token,
+        retired=retired,
+        limits=limits,
+        room_token=room_token,
+        language=language,
+    )
     server = ParticipantServer(asgi, log_handler=log_handler)
     server.bind(host, port)
     link = join_link(token, port=server.port, host=host, public_url=public_url)

@@ -63,12 +63,21 @@ def html_message(
     return HTMLResponse(body, status, headers=all_headers)
 
 
+def welsh_catalogue() -> dict[str, str]:
+    """The phone page's Welsh strings, by their English text (static/strings/cy.json,
+    without its notes: keys starting with "_")."""
+    static = resources.files("sessionkit.web") / "static"
+    data = json.loads((static / "strings" / "cy.json").read_text(encoding="utf-8"))
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
 def phone_page(
     title: str,
     roles: Sequence[str] = (),
     tables: int | None = None,
     care_line: str = "",
     trailing_slash: bool = False,
+    language: str = "en",
 ) -> tuple[str, dict[str, str]]:
     """index.html linking the current versions of app.css and app.js (see
     :mod:`.assets`), the session's title filled in, the plan's ``join_roles`` and
@@ -107,6 +116,20 @@ def phone_page(
     html = html.replace(
         "<title>Join the session</title>", f"<title>Join: {escape(title)}</title>", 1
     )
+    # The run's language, and the Welsh catalogue as data (not a script: data
+    # is never run, so script-src 'self' lets it be). "</" is escaped so no string in
+    # it can close the block.
+    if language != "en":  # English is the page as written
+        html = html.replace(
+            '<html lang="en">', f'<html lang="cy" data-language="{escape(language)}">', 1
+        )
+    catalogue = json.dumps(welsh_catalogue(), ensure_ascii=False).replace("</", "<\\/")
+    html = html.replace(
+        '<script type="application/json" id="strings-cy">{}</script>',
+        f'<script type="application/json" id="strings-cy">{catalogue}</script>',
+        1,
+    )
+
     csp = (
         "default-src 'none'; script-src 'self'; style-src 'self'; "
         "connect-src 'self'; img-src 'self' data:; base-uri 'none'; "

@@ -96,9 +96,16 @@ class Context:
     tokens are the gate's)."""
 
     def __init__(
-        self, engine: Engine, token: str, limits: WebLimits, retired: tuple[str, ...] = ()
+        self,
+        engine: Engine,
+        token: str,
+        limits: WebLimits,
+        retired: tuple[str, ...] = (),
+        language: str = "en",
     ) -> None:
         self.engine = engine
+        self.language = language
+        """What the phone page starts in (en, cy or cy+en); each phone may change it."""
         self.limits = limits
         self.views = Views(
             engine, cache_seconds=limits.view_cache_seconds, max_notes=limits.max_notes_shown
@@ -125,7 +132,12 @@ class Context:
                 key: page for key, page in self._pages.items() if key[0] == line
             }  # an old line's pages are not asked for again
             self._pages[line, trailing_slash] = phone_page(
-                plan.title, plan.join_roles, plan.tables, line, trailing_slash
+                plan.title,
+                plan.join_roles,
+                plan.tables,
+                line,
+                trailing_slash,
+                language=self.language,
             )
         return self._pages[line, trailing_slash]
 
@@ -330,6 +342,7 @@ def create_app(
     retired: tuple[str, ...] = (),
     limits: WebLimits | None = None,
     room_token: str | None = None,
+    language: str = "en",
 ) -> Starlette:
     """The participant server for ``engine``; phones join at ``/j/{token}``, and with a
     ``room_token`` the room page is at ``/room/{room_token}`` (:mod:`.room`).
@@ -343,7 +356,7 @@ def create_app(
         _check_token(each)
     if room_token is not None and room_token in (token, *retired):
         raise ValueError("the room token must differ from every join token")
-    ctx = Context(engine, token, limits or WebLimits(), retired)
+    ctx = Context(engine, token, limits or WebLimits(), retired, language)
     api = "/j/{token}/api"
     routes = [
         Route("/", home),

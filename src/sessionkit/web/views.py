@@ -36,6 +36,7 @@ from sessionkit.core.safeguarding import current, phone_line
 from sessionkit.core.state import Note, StepState
 from sessionkit.web import kind_views, rank_views, review_views
 from sessionkit.web.group_view import GroupIndex, group_notes, group_part
+from sessionkit.web.strings import SERVER_WELSH, with_welsh
 
 PUBLIC_VIEWER = "\x00public"
 """A viewer id no participant can have: ``visible_to`` answers for 'anyone else'."""
@@ -152,6 +153,7 @@ class Views:
                 "key": "end",
                 "title": "The session has ended",
                 "prompt": "Thank you for taking part.",
+                "cy": SERVER_WELSH["ended"],
             }
             return out
         if not state.started:
@@ -160,6 +162,7 @@ class Views:
                 "key": "wait",
                 "title": "Waiting to start",
                 "prompt": "The facilitator will start the session soon. Keep this page open.",
+                "cy": SERVER_WELSH["waiting"],
             }
             return out
         key = state.step_key
@@ -184,6 +187,7 @@ class Views:
                 else "Take a break. This page will update when the session carries on."
             )
             info.update(kind=item.kind, title=item.title, prompt=prompt)
+            info["cy"] = {"prompt": SERVER_WELSH[item.kind if item.kind == "talk" else "break"]}
             return out
         info.update(
             kind=step.input.kind,
@@ -191,6 +195,11 @@ class Views:
             prompt=engine.prompt(),
             grouping=str(step.grouping),
         )
+        if step.cy is not None:  # the phone shows it where it is set to Welsh
+            info["cy"] = {
+                "title": step.cy.title,
+                "prompt": engine.prompt(language="cy") if step.cy.prompt else "",
+            }
         kind = KIND_VIEWS.get(step.input.kind)
         if kind is not None:
             out.update(kind.public(self, key, step.input, step_state))
@@ -248,6 +257,7 @@ class Views:
                 "scale_min": spec.scale_min,
                 "scale_max": spec.scale_max,
                 "labels": list(spec.labels),
+                **({"cy": spec.cy.model_dump()} if spec.cy else {}),
             },
             "results": {
                 "kind": "rating",
@@ -282,18 +292,20 @@ class Views:
         }
         if isinstance(spec, NotesInput):
             base["categories"] = [
-                {"id": c.id, "label": c.label, "colour": c.colour, "hint": c.hint}
+                with_welsh({"id": c.id, "label": c.label, "colour": c.colour, "hint": c.hint}, c)
                 for c in spec.categories
             ]
         else:
             base["layout"] = spec.layout
             base["regions"] = [
-                {"id": r.id, "label": r.label, "hint": r.hint} for r in spec.note_regions()
+                with_welsh({"id": r.id, "label": r.label, "hint": r.hint}, r)
+                for r in spec.note_regions()
             ]
             if spec.is_grid:  # the phone picks a cell with two lists: lane, then stage
                 for axis in ("rows", "columns"):
                     base[axis] = [
-                        {"id": r.id, "label": r.label, "hint": r.hint} for r in getattr(spec, axis)
+                        with_welsh({"id": r.id, "label": r.label, "hint": r.hint}, r)
+                        for r in getattr(spec, axis)
                     ]
         return base
 

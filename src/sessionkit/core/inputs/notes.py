@@ -15,6 +15,7 @@ from sessionkit.core.command import ClientId, Command, NoteText, PersonName, Sho
 from sessionkit.core.errors import Rejected
 from sessionkit.core.fields import HEX_COLOUR, Kebab, Strict
 from sessionkit.core.inputs.base import Fold, InputKind, InputSpec, Rule, RuleContext
+from sessionkit.core.language import LabelWelsh
 from sessionkit.core.state import FACILITATOR, Event, Note, SessionState, StepState
 from sessionkit.core.text import CleanStr
 
@@ -26,6 +27,8 @@ class Category(Strict):
     label: CleanStr = Field(min_length=1)
     colour: str = Field(default="#fff3a0", pattern=HEX_COLOUR)
     hint: CleanStr = ""
+    cy: LabelWelsh | None = None
+    """Its label and hint in Welsh (``cy.label``, ``cy.hint``)."""
 
 
 class Region(Strict):
@@ -34,6 +37,8 @@ class Region(Strict):
     id: Kebab
     label: CleanStr = Field(min_length=1)
     hint: CleanStr = ""
+    cy: LabelWelsh | None = None
+    """Its label and hint in Welsh (``cy.label``, ``cy.hint``)."""
 
 
 class NoteSpec(InputSpec):

@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 from sessionkit.core.command import ClientId, Command
 from sessionkit.core.errors import Rejected
 from sessionkit.core.inputs.base import InputKind, InputSpec, RuleContext
+from sessionkit.core.language import RatingWelsh
 from sessionkit.core.state import FACILITATOR, Event, SessionState
 from sessionkit.core.text import CleanStr
 
@@ -24,6 +25,8 @@ class RatingInput(InputSpec):
     labels: list[CleanStr] = Field(default_factory=list)
     """Optional: one label per point of the scale, lowest first."""
     anonymous: bool = True
+    cy: RatingWelsh | None = None
+    """The question and labels in Welsh (``cy.question``, ``cy.labels``)."""
 
     @model_validator(mode="after")
     def _scale(self) -> RatingInput:

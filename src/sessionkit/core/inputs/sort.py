@@ -21,6 +21,7 @@ from sessionkit.core.errors import Rejected
 from sessionkit.core.fields import Kebab
 from sessionkit.core.inputs.base import InputKind, InputSpec, Problems, RuleContext
 from sessionkit.core.inputs.cluster import target_problems
+from sessionkit.core.language import SortWelsh
 from sessionkit.core.state import FACILITATOR, Event, SessionState, StepState
 from sessionkit.core.text import CleanStr
 
@@ -42,6 +43,9 @@ class SortInput(InputSpec):
     """The buckets, in the order phones show them (2 to 6)."""
     order_by: CleanStr = ""
     """The bucket whose count orders the results, most first (default: the first)."""
+    cy: SortWelsh | None = None
+    """The buckets in Welsh, in the same order (``cy.buckets``); phones still send the
+    English name, so results and exports agree whatever language a phone shows."""
 
     @model_validator(mode="after")
     def _buckets(self) -> SortInput:

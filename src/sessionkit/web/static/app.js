@@ -52,7 +52,153 @@
     return node;
   }
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+  // el() for the page's own (translated) strings; participant text always goes by el().
+  function say(tag, className, text) {
+    var node = el(tag, className);
+    setText(node, text);
+    return node;
+  }
   function show(node, visible) { node.hidden = !visible; }
+
+  // ------------------------------------------------------------ language
+
+  // The page speaks English, Welsh or both (Welsh first). The run's language comes on
+  // the <html> element; each phone may change it ("Change language", kept per phone).
+  // Strings are looked up by their English text in the Welsh catalogue (inlined as
+  // JSON): a missing entry shows the English, so the page never goes blank. Only the
+  // page's own strings and the method's texts are looked up: participants' text is
+  // never passed to t().
+  var WELSH = {};
+  try { WELSH = JSON.parse($("strings-cy").textContent || "{}"); } catch (e) { WELSH = {}; }
+  var LANGS = ["en", "cy", "cy+en"];
+  var runLanguage = document.documentElement.getAttribute("data-language") || "en";
+  if (LANGS.indexOf(runLanguage) < 0) runLanguage = "en";
+  var language = load("language", runLanguage);
+  if (LANGS.indexOf(language) < 0) language = runLanguage;
+  // Bilingual text travels as one string with invisible marks around each pair, so it
+  // can be built like any other string; setText turns each pair into two spans, each
+  // with its lang.
+  var OPEN = "\u2063", MID = "\u2064", CLOSE = "\u2065";
+  var MARKS = /[\u2063-\u2065]/g;
+  var PAIR = /\u2063([^\u2063-\u2065]*)\u2064([^\u2063-\u2065]*)\u2065/g;
+
+  function fill(text, vars) {
+    return !vars ? text : text.replace(/\{(\w+)\}/g, function (all, name) {
+      return name in vars ? String(vars[name]).replace(MARKS, "") : all;
+    });
+  }
+  function both(welsh, english) {
+    if (language === "cy") return welsh || english;
+    if (language === "cy+en" && welsh && welsh !== english) return OPEN + welsh + MID + english + CLOSE;
+    return english;
+  }
+  function t(key, vars) {
+    return both(key in WELSH ? fill(WELSH[key], vars) : "", fill(key, vars));
+  }
+  // A method's own text (a title, prompt or label): its Welsh beside it in `cy`.
+  function local(item, field) {
+    if (!item) return "";
+    return both(item.cy && item.cy[field] || "", item[field] || "");
+  }
+  // A method's list of texts (a rating's labels, a sort's buckets), each in the
+  // language shown, with the English where its Welsh is missing.
+  function localList(item, field) {
+    var welsh = item && item.cy && item.cy[field] || [];
+    return (item && item[field] || []).map(function (english, i) { return both(welsh[i] || "", english); });
+  }
+  // Participant text placed beside translated words: its invisible marks (if anyone
+  // typed them) must not be read as language pairs.
+  function raw(text) { return String(text).replace(MARKS, ""); }
+  // For attributes and the tab title, which cannot hold two languages' spans.
+  function plain(text) {
+    return String(text).replace(PAIR, "$1 / $2").replace(MARKS, "");
+  }
+  function setText(node, text) {
+    text = text === undefined || text === null ? "" : String(text);
+    if (text.indexOf(OPEN) < 0) {
+      if (node.textContent !== text || node.childElementCount) node.textContent = text;
+      return;
+    }
+    clear(node);
+    var at = 0;
+    text.replace(PAIR, function (all, welsh, english, offset) {
+      if (offset > at) node.appendChild(document.createTextNode(text.slice(at, offset).replace(MARKS, "")));
+      var cy = el("span", null, welsh); cy.lang = "cy";
+      var en = el("span", "other-language", english); en.lang = "en";
+      node.appendChild(cy);
+      node.appendChild(el("span", "language-divider", " / "));
+      node.appendChild(en);
+      at = offset + all.length;
+      return all;
+    });
+    if (at < text.length) node.appendChild(document.createTextNode(text.slice(at).replace(MARKS, "")));
+  }
+
+  // The page's own HTML strings: each text node (and label attribute) as it was at
+  // load, before any participant text was on the page, so only those are translated.
+  var fixed = [];
+  (function collectFixed(root) {
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    var found = [];
+    while (walker.nextNode()) {
+      var node = walker.currentNode;
+      var key = node.data.trim();
+      if (key && node.parentNode.tagName !== "SCRIPT" && node.parentNode.tagName !== "STYLE" &&
+          !node.parentNode.closest("[data-no-translate]")) found.push(node);
+    }
+    found.forEach(function (node) {
+      var holder = el("span");
+      holder.className = "fixed-text";
+      node.parentNode.replaceChild(holder, node);
+      var data = node.data, trimmed = data.trim(), lead = data.slice(0, data.indexOf(trimmed));
+      // The catalogue's key is the text with its line breaks (from wrapping) as spaces.
+      fixed.push({ node: holder, key: trimmed.replace(/\s+/g, " "), lead: lead,
+                   tail: data.slice(lead.length + trimmed.length) });
+    });
+    Array.prototype.forEach.call(root.querySelectorAll("[aria-label], [placeholder]"), function (node) {
+      ["aria-label", "placeholder"].forEach(function (name) {
+        if (node.hasAttribute(name)) fixed.push({ node: node, attr: name, key: node.getAttribute(name) });
+      });
+    });
+  })(document.body);
+
+  function translatePage() {
+    var primary = language === "en" ? "en" : "cy";
+    document.documentElement.lang = primary;
+    fixed.forEach(function (item) {
+      if (item.attr) {
+        // A label the script has since changed is the script's to translate.
+        if (item.node.getAttribute(item.attr) === item.shown || item.shown === undefined) {
+          item.shown = plain(t(item.key));
+          item.node.setAttribute(item.attr, item.shown);
+        }
+        return;
+      }
+      if (!item.node.isConnected) return;
+      setText(item.node, item.lead + t(item.key) + item.tail);
+    });
+    var nav = $("lang-options");
+    clear(nav);
+    LANGS.forEach(function (code) {
+      if (code === language || (code === "cy+en" && runLanguage !== "cy+en")) return;
+      var names = { en: ["English", "en"], cy: ["Cymraeg", "cy"], "cy+en": ["Cymraeg a Saesneg / Welsh and English", "cy"] };
+      var button = el("button", "link-button", names[code][0]);
+      button.type = "button";
+      button.lang = names[code][1];
+      button.addEventListener("click", function () {
+        language = code;
+        save("language", code);
+        composerFor = null; teamsFor = null;  // built once per step: build them again
+        translatePage();
+        if (!$("join-view").hidden) setText($("conn"), t("Not joined"));
+        else setConn(currentConn());
+        render();
+        var first = $("lang-options").querySelector("button");
+        if (first) first.focus();
+      });
+      nav.appendChild(button);
+    });
+  }
 
   // Who to talk to if worried about someone's safety: on every screen (the server puts
   // it in the page for the join screen; the state keeps it up to date), so an
@@ -78,7 +224,7 @@
 
   var alertTimer = null;
   function showAlert(text, kind) {
-    $("alert-text").textContent = text;
+    setText($("alert-text"), text);
     $("alert").className = "alert" + (kind === "info" ? " info" : "");
     show($("alert"), true);
     clearTimeout(alertTimer);
@@ -94,13 +240,13 @@
       // Not in the session (yet, or any more): there is no connection to report, so no
       // "Reconnecting" under "You have left this session".
       state = shown === "removed" ? "left" : "none";
-      text = state === "left" ? "Left the session" : "Not joined";
+      text = state === "left" ? t("Left the session") : t("Not joined");
       look = "conn";
     } else {
       text = {
-        live: "Live", connecting: "Connecting…", down: "Reconnecting", offline: "Offline"
+        live: t("Live"), connecting: t("Connecting…"), down: t("Reconnecting"), offline: t("Offline")
       }[state] || state;
-      if (outbox.length) text += " · " + outbox.length + " unsent";
+      if (outbox.length) text += " · " + t("{n} unsent", { n: outbox.length });
       look = "conn " + (state === "live" ? "live" : "down");
     }
     setText(node, text);  // a status region: rewriting the same words repeats them aloud
@@ -120,7 +266,7 @@
   function announce(text) {
     if (!text || text === announced) return;
     announced = text;
-    $("announce").textContent = text;
+    $("announce").textContent = plain(text);  // one language's words, then the other's
   }
 
   function focusHeading(node) {
@@ -169,7 +315,7 @@
       me = null; forget("me");
       outbox = []; save("outbox", outbox);
       showView("join");
-      showAlert("This phone is not part of the running session any more. Please join again.");
+      showAlert(t("This phone is not part of the running session any more. Please join again."));
       return true;
     }
     return false;
@@ -190,8 +336,7 @@
     api("POST", "join", body).then(function (r) {
       joining = false;
       if (r.network) {
-        showAlert("Could not reach the facilitator's computer. Check that this phone is on " +
-                  "the same Wi-Fi, then try again.");
+        showAlert(t("Could not reach the facilitator's computer. Check that this phone is on the same Wi-Fi, then try again."));
         return;
       }
       if (r.status === 409 && r.data.code === "rejoin" && !second) {
@@ -200,7 +345,7 @@
         return;
       }
       if (!r.ok) {
-        showAlert(r.data.error || "Could not join (error " + r.status + ").");
+        showAlert(r.data.error ? t(r.data.error) : t("Could not join (error {status}).", { status: r.status }));
         return;
       }
       forget("join-cid");
@@ -222,7 +367,7 @@
       [""].concat(roles).forEach(function (role) {
         var option = document.createElement("option");
         option.value = role;
-        option.textContent = role || "Prefer not to say";
+        setText(option, role || plain(t("Prefer not to say")));
         select.appendChild(option);
       });
       $("join-role-field").hidden = false;
@@ -244,7 +389,7 @@
   $("join-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var name = $("name").value.trim();
-    if (!name) { $("name").focus(); showAlert("Type a name, or choose “Join without a name”."); return; }
+    if (!name) { $("name").focus(); showAlert(t("Type a name, or choose “Join without a name”.")); return; }
     join(name);
   });
   $("join-anon").addEventListener("click", function () { join(null); });
@@ -321,24 +466,25 @@
         // (the server never answers this phone from a view built before it).
         if (item.kind === "rating") refresh();
       } else if (!authFailed(r)) {
-        var what = item.kind === "note" ? "Your note “" + short(item.body.text) + "” was not added: " :
-                   item.kind === "action" ? "Your action “" + short(item.body.what) + "” was not added: " :
-                   item.kind === "words" ? "“" + short(item.body.text) + "” was not added: " :
-                   item.kind === "question" ? "Your question “" + short(item.body.text) + "” was not added: " :
-                   item.kind === "upvote" ? "That upvote was not counted: " :
-                   item.kind === "unupvote" ? "That upvote was not taken back: " :
-                   item.kind === "edit" ? "Your change to “" + short(item.body.text) + "” was not saved: " :
-                   item.kind === "pick" ? "That pick was not saved: " :
-                   item.kind === "vote" ? "That dot was not placed: " :
-                   item.kind === "place" ? "“" + short(item.text) + "” was not sorted: " :
-                   item.kind === "unplace" ? "“" + short(item.text) + "” was not taken out: " :
-                   item.kind === "ranking" ? "Your ranking was not saved: " :
-                   item.kind === "score" ? "“" + short(item.text) + "” was not scored: " :
-                   item.kind === "unvote" ? "That dot was not taken back: " :
-                   item.kind === "rating" ? "Your rating was not saved: " :
-                   item.kind === "status" ? "That status was not saved: " :
-                   item.kind === "learning" ? "Your note “" + short(item.body.text) + "” was not added: " : "";
-        showAlert(what + (r.data.error || "error " + r.status + "."));
+        var said = { text: short(item.body && (item.body.text || item.body.what) || item.text) };
+        var what = item.kind === "note" ? t("Your note “{text}” was not added: ", said) :
+                   item.kind === "action" ? t("Your action “{text}” was not added: ", said) :
+                   item.kind === "words" ? t("“{text}” was not added: ", said) :
+                   item.kind === "question" ? t("Your question “{text}” was not added: ", said) :
+                   item.kind === "upvote" ? t("That upvote was not counted: ") :
+                   item.kind === "unupvote" ? t("That upvote was not taken back: ") :
+                   item.kind === "edit" ? t("Your change to “{text}” was not saved: ", said) :
+                   item.kind === "pick" ? t("That pick was not saved: ") :
+                   item.kind === "vote" ? t("That dot was not placed: ") :
+                   item.kind === "place" ? t("“{text}” was not sorted: ", said) :
+                   item.kind === "unplace" ? t("“{text}” was not taken out: ", said) :
+                   item.kind === "ranking" ? t("Your ranking was not saved: ") :
+                   item.kind === "score" ? t("“{text}” was not scored: ", said) :
+                   item.kind === "unvote" ? t("That dot was not taken back: ") :
+                   item.kind === "rating" ? t("Your rating was not saved: ") :
+                   item.kind === "status" ? t("That status was not saved: ") :
+                   item.kind === "learning" ? t("Your note “{text}” was not added: ", said) : "";
+        showAlert(what + (r.data.error ? t(r.data.error) : t("error {status}.", { status: r.status })));
         refresh();
       }
       render();
@@ -454,8 +600,8 @@
     node.textContent = over ? "+" + text : text;
     if (!timer.running) node.appendChild(el("small", null, "paused"));
     node.className = "timer" + (over ? " over" : timer.running ? "" : " paused");
-    node.setAttribute("aria-label", over ? "Over time by " + text :
-                      (timer.running ? "Time left " : "Timer paused, ") + text);
+    node.setAttribute("aria-label", plain(over ? t("Over time by {time}", { time: text }) :
+                      timer.running ? t("Time left {time}", { time: text }) : t("Timer paused, {time}", { time: text })));
     show(node, true);
   }
   setInterval(tick, 1000);
@@ -515,23 +661,23 @@
     if ($("session-view").hidden) showView("session");
     $("session-title").textContent = pub.session.title;
     showCareLine(pub.session.safeguarding || "");
-    document.title = (step.title || "Session") + " · " + pub.session.title;
+    document.title = plain(local(step, "title") || t("Session")) + " · " + pub.session.title;
 
     var where = "";
     if (step.item) {
-      where = step.item + (step.count > 1 ? " · step " + step.number + " of " + step.count : "");
+      where = step.item + (step.count > 1 ? " · " + t("step {number} of {count}", step) : "");
     }
-    $("step-where").textContent = where;
-    $("step-title").textContent = step.title || "";
-    $("step-prompt").textContent = step.prompt || "";
+    setText($("step-where"), where);
+    setText($("step-title"), local(step, "title"));
+    setText($("step-prompt"), local(step, "prompt"));
 
     var status = "";
     var input = pub.input || {};
-    if (step.locked) status = "The facilitator has paused input for this step.";
-    else if (input.kind === "vote" && input.status === "not opened") status = "Voting opens soon. What you will vote on is below.";
-    else if (input.kind === "vote" && input.status === "closed") status = "Voting has closed.";
-    else if (input.kind === "sort" && input.status === "closed") status = "The sort has closed: the counts are below.";
-    $("step-status").textContent = status;
+    if (step.locked) status = t("The facilitator has paused input for this step.");
+    else if (input.kind === "vote" && input.status === "not opened") status = t("Voting opens soon. What you will vote on is below.");
+    else if (input.kind === "vote" && input.status === "closed") status = t("Voting has closed.");
+    else if (input.kind === "sort" && input.status === "closed") status = t("The sort has closed: the counts are below.");
+    setText($("step-status"), status);
     show($("step-status"), !!status);
     $("summary-text").textContent = step.summary || "";
     show($("summary"), !!step.summary);
@@ -562,15 +708,15 @@
     facts = now;
     if (!before || moved || before.key !== key) return;
     if (now.locked !== before.locked) {
-      announce(now.locked ? "The facilitator has paused input for this step."
-                          : "The facilitator has opened input again.");
+      announce(now.locked ? t("The facilitator has paused input for this step.")
+                          : t("The facilitator has opened input again."));
     } else if (now.status !== before.status && input.kind === "vote") {
-      announce(now.status === "open" ? "Voting is open. You have " + input.dots_per_person + " dots."
-               : now.status === "closed" ? "Voting has closed. The results are below." : "");
+      announce(now.status === "open" ? t("Voting is open. You have {n} dots.", { n: input.dots_per_person })
+               : now.status === "closed" ? t("Voting has closed. The results are below.") : "");
     } else if (now.status !== before.status && now.status === "closed") {
-      announce("This step has closed. The results are below.");
+      announce(t("This step has closed. The results are below."));
     } else if (now.revealed && !before.revealed) {
-      announce("The facilitator has shared everyone's notes.");
+      announce(t("The facilitator has shared everyone's notes."));
     }
   }
 
@@ -595,15 +741,15 @@
     var cats = $("cats"), regions = $("regions");
     clear(cats); clear(regions);
     (input.categories || []).forEach(function (cat, i) {
-      cats.appendChild(choice("category", cat.id, cat.label, cat.hint, cat.colour, i === 0 && input.categories.length === 1));
+      cats.appendChild(choice("category", cat.id, local(cat, "label"), local(cat, "hint"), cat.colour, i === 0 && input.categories.length === 1));
     });
     if ((input.rows || []).length) {
       // A grid: two lists (lane, then stage) instead of a button per cell; no dragging.
-      regions.appendChild(cellSelect("cell-row", "Row", input.rows));
-      regions.appendChild(cellSelect("cell-column", "Column", input.columns || []));
+      regions.appendChild(cellSelect("cell-row", t("Row"), input.rows));
+      regions.appendChild(cellSelect("cell-column", t("Column"), input.columns || []));
     } else {
       (input.regions || []).forEach(function (region) {
-        regions.appendChild(choice("region", region.id, region.label, region.hint, null, false));
+        regions.appendChild(choice("region", region.id, local(region, "label"), local(region, "hint"), null, false));
       });
     }
     show($("cat-field"), (input.categories || []).length > 0);
@@ -617,9 +763,9 @@
     radio.name = group;
     radio.value = value;
     radio.checked = checked;
-    var face = el("span", null, label);
+    var face = say("span", null, label);
     if (colour) face.style.setProperty("--chip", colour);
-    if (hint) face.appendChild(el("small", null, hint));
+    if (hint) face.appendChild(say("small", null, hint));
     wrap.appendChild(radio);
     wrap.appendChild(face);
     return wrap;
@@ -627,14 +773,14 @@
 
   function cellSelect(id, label, options) {
     var wrap = el("label", "cell-pick");
-    wrap.appendChild(el("span", null, label));
+    wrap.appendChild(say("span", null, label));
     var select = el("select");
     select.id = id;
-    var none = el("option", null, "Choose…");
+    var none = el("option", null, plain(t("Choose…")));
     none.value = "";
     select.appendChild(none);
     options.forEach(function (o) {
-      var opt = el("option", null, o.hint ? o.label + " — " + o.hint : o.label);
+      var opt = el("option", null, plain(o.hint ? local(o, "label") + " — " + local(o, "hint") : local(o, "label")));
       opt.value = o.id;
       select.appendChild(opt);
     });
@@ -659,11 +805,11 @@
     var cat = categoryOf(input, note.category);
     if (cat) item.style.setProperty("--chip", cat.colour);
     var meta = el("span", "meta");
-    if (cat) meta.appendChild(el("span", "badge", cat.label));
+    if (cat) meta.appendChild(say("span", "badge", local(cat, "label")));
     var region = regionOf(input, note.region);
-    if (region) meta.appendChild(el("span", "badge", region.label));
+    if (region) meta.appendChild(say("span", "badge", local(region, "label")));
     if (note.author_name) meta.appendChild(el("span", null, "— " + note.author_name));
-    if (extra) meta.appendChild(el("span", null, extra));
+    if (extra) meta.appendChild(say("span", null, extra));
     if (meta.childNodes.length) item.appendChild(meta);
     return item;
   }
@@ -676,40 +822,40 @@
     var closed = step.locked;
     $("note-add").disabled = closed || left <= 0;
     $("note-text").disabled = closed;
-    $("note-limit").textContent = left <= 0 && !closed
-      ? "You have added as many notes as this step allows." : "";
+    setText($("note-limit"), left <= 0 && !closed
+      ? t("You have added as many notes as this step allows.") : "");
     show($("note-limit"), left <= 0 && !closed);
     var group = input.grouped ? (mine.group || {}) : null;
-    $("mine-h").textContent = group
-      ? "Your group's notes (" + (own.length + waiting.length) + " of " + (group.max_notes || 0) + ")"
-      : "Your notes (" + (own.length + waiting.length) + " of " + input.max_per_person + ")";
-    if (group && left <= 0 && !closed) $("note-limit").textContent = "Your group has added as many notes as this step allows.";
+    setText($("mine-h"), group
+      ? t("Your group's notes ({n} of {max})", { n: own.length + waiting.length, max: group.max_notes || 0 })
+      : t("Your notes ({n} of {max})", { n: own.length + waiting.length, max: input.max_per_person }));
+    if (group && left <= 0 && !closed) setText($("note-limit"), t("Your group has added as many notes as this step allows."));
     if (editing && editing.step !== step.key) stopEditing();
     if (editing) { $("note-add").disabled = closed; show($("note-limit"), false); }
 
     var list = $("my-notes");
     clear(list);
     own.forEach(function (note) {
-      var node = noteItem(note, input, note.hidden ? "Hidden by the facilitator" : null);
+      var node = noteItem(note, input, note.hidden ? t("Hidden by the facilitator") : null);
       if (group && group.label) node.appendChild(groupNoteActions(note, group, closed));
       list.appendChild(node);
     });
     waiting.forEach(function (item) {
       var node = noteItem({ text: item.body.text, category: item.body.category, region: item.body.region },
-                          input, "Waiting to send…");
+                          input, t("Waiting to send…"));
       node.className += " pending";
       list.appendChild(node);
     });
     show($("my-empty"), !own.length && !waiting.length);
 
     var privateNow = input.private && !input.revealed;
-    $("my-empty").textContent = group ? "Your group has not added a note yet." : "You have not added a note yet.";
-    $("private-hint").textContent = group
-      ? "Everyone in your group can see this list, add to it and edit it" +
-        (group.pick ? ", and pick the one note your group takes forward." : ".")
+    setText($("my-empty"), group ? t("Your group has not added a note yet.") : t("You have not added a note yet."));
+    setText($("private-hint"), group
+      ? (group.pick ? t("Everyone in your group can see this list, add to it and edit it, and pick the one note your group takes forward.")
+                    : t("Everyone in your group can see this list, add to it and edit it."))
       : privateNow
-      ? "Only you can see your notes until the facilitator shares them with the room."
-      : (input.anonymous ? "Notes are shared without names." : "Notes are shared with your name.");
+      ? t("Only you can see your notes until the facilitator shares them with the room.")
+      : (input.anonymous ? t("Notes are shared without names.") : t("Notes are shared with your name.")));
     show($("private-hint"), true);
 
     var ownIds = {};
@@ -719,9 +865,9 @@
     clear(all);
     others.slice().reverse().forEach(function (note) { all.appendChild(noteItem(note, input)); });
     var total = Math.max(0, (pub.notes_total || 0) - own.length);
-    $("all-h").textContent = total > others.length
-      ? "Everyone else's notes (newest " + others.length + " of " + total + ")"
-      : "Everyone else's notes (" + others.length + ")";
+    setText($("all-h"), total > others.length
+      ? t("Everyone else's notes (newest {n} of {total})", { n: others.length, total: total })
+      : t("Everyone else's notes ({n})", { n: others.length }));
     show($("all-h"), !privateNow && others.length > 0);
   }
 
@@ -736,7 +882,7 @@
     if (!view) return;
     var input = view.public.input || {};
     var text = $("note-text").value.trim();
-    if (!text) { showAlert("Write something first."); $("note-text").focus(); return; }
+    if (!text) { showAlert(t("Write something first.")); $("note-text").focus(); return; }
     if (editing) {
       hideAlert();
       enqueue({ kind: "edit", method: "PATCH", path: "notes/" + encodeURIComponent(editing.id), body: { text: text } });
@@ -746,11 +892,11 @@
     var body = { text: text, step: view.me.step };
     if ((input.categories || []).length) {
       body.category = selected("category");
-      if (!body.category) { showAlert("Choose a kind of note first."); return; }
+      if (!body.category) { showAlert(t("Choose a kind of note first.")); return; }
     }
     if ((input.regions || []).length) {
       body.region = selected("region");
-      if (!body.region) { showAlert("Choose where the note goes first."); return; }
+      if (!body.region) { showAlert(t("Choose where the note goes first.")); return; }
     }
     hideAlert();
     enqueue({ kind: "note", method: "POST", path: "notes", body: body });
@@ -769,14 +915,14 @@
     editing = null;
     $("note-text").value = "";
     $("note-count").textContent = "0 / 500";
-    $("note-add").textContent = "Add note";
+    setText($("note-add"), t("Add note"));
     show($("note-cancel"), false);
   }
   $("note-cancel").addEventListener("click", function () { stopEditing(); render(); });
 
   function andList(names) {
     if (names.length < 2) return names.join("");
-    return names.slice(0, -1).join(", ") + " and " + names[names.length - 1];
+    return names.slice(0, -1).join(", ") + plain(t(" and ")) + names[names.length - 1];
   }
 
   function renderGroup(mine) {
@@ -785,18 +931,20 @@
     if (!group) return;
     var who, hint = "";
     if (!group.label) {
-      who = "The facilitator will put you in a group in a moment.";
+      who = t("The facilitator will put you in a group in a moment.");
     } else if (group.with_names) {
-      who = "You are in group " + group.label +
-        (group.with_names.length ? " with " + andList(group.with_names) + "." : ". Nobody else is in it yet.");
+      who = group.with_names.length
+        ? t("You are in group {group} with {names}.", { group: group.label, names: andList(group.with_names) })
+        : t("You are in group {group}. Nobody else is in it yet.", { group: group.label });
     } else {
       var others = (group.size || 1) - 1;
-      who = "You are in group " + group.label +
-        (others > 0 ? ", with " + others + (others === 1 ? " other person." : " other people.") : ". Nobody else is in it yet.");
-      hint = "This step is anonymous, so names are not shown: find the others by the group letter.";
+      who = others === 1 ? t("You are in group {group}, with 1 other person.", { group: group.label })
+        : others > 0 ? t("You are in group {group}, with {n} other people.", { group: group.label, n: others })
+        : t("You are in group {group}. Nobody else is in it yet.", { group: group.label });
+      hint = t("This step is anonymous, so names are not shown: find the others by the group letter.");
     }
     setText($("group-who"), who);  // a live region
-    $("group-hint").textContent = hint;
+    setText($("group-hint"), hint);
     show($("group-hint"), !!hint);
     // What this member brings from the step before (their own notes, or the picks of
     // the groups this one joined): only they see it; "Use this" starts a group note.
@@ -808,11 +956,11 @@
     brought.notes.forEach(function (note, i) {
       var item = el("li", "note", note.text);
       var bar = el("span", "actions");
-      var use = el("button", null, "Use this");
+      var use = say("button", null, t("Use this"));
       use.type = "button";
       use.dataset.focusKey = "bring:" + i;
       // The name starts with the words on the button, so "click Use this" works by voice.
-      use.setAttribute("aria-label", "Use this: “" + short(note.text) + "”");
+      use.setAttribute("aria-label", plain(t("Use this: “{text}”", { text: short(note.text) })));
       use.addEventListener("click", function () {
         if (editing) stopEditing();
         $("note-text").value = note.text;
@@ -827,16 +975,16 @@
 
   function groupNoteActions(note, group, closed) {
     var bar = el("span", "actions");
-    var edit = el("button", null, "Edit");
+    var edit = say("button", null, t("Edit"));
     edit.type = "button";
     edit.dataset.focusKey = "edit:" + note.id;
     edit.disabled = closed || !!note.redacted;  // the facilitator removed its text for good
-    edit.setAttribute("aria-label", "Edit “" + short(note.text) + "”");
+    edit.setAttribute("aria-label", plain(t("Edit “{text}”", { text: short(note.text) })));
     edit.addEventListener("click", function () {
       editing = { id: note.id, step: view.me.step };
       $("note-text").value = note.text;
       $("note-count").textContent = note.text.length + " / 500";
-      $("note-add").textContent = "Save changes";
+      setText($("note-add"), t("Save changes"));
       show($("note-cancel"), true);
       render();
       $("note-text").focus();
@@ -846,7 +994,7 @@
       var waiting = pending("pick");
       var picked = waiting.length ? waiting[waiting.length - 1].body.note : group.picked;
       var isPicked = picked === note.id;
-      var pick = el("button", isPicked ? "picked" : null, isPicked ? "★ Your group's pick" : "Pick this one");
+      var pick = say("button", isPicked ? "picked" : null, isPicked ? t("★ Your group's pick") : t("Pick this one"));
       pick.type = "button";
       pick.dataset.focusKey = "pick:" + note.id;
       pick.setAttribute("aria-pressed", isPicked ? "true" : "false");
@@ -881,18 +1029,18 @@
 
     var dots = $("dots");
     var pips = "●".repeat(left) + "○".repeat(Math.min(used, input.dots_per_person));
-    var words = " " + left + " of " + input.dots_per_person + " dots left";
-    if (dots.textContent !== pips + words) {  // a live region: only when the count changes
+    var words = " " + t("{left} of {dots} dots left", { left: left, dots: input.dots_per_person });
+    if (dots.textContent !== pips + plain(words)) {  // a live region: only when the count changes
       clear(dots);
       dots.appendChild(el("span", "pip", pips));
-      dots.appendChild(document.createTextNode(words));
+      dots.appendChild(say("span", null, words));
     }
 
     var hint = "";
-    if (open) hint = input.max_per_item > 1 ? "Tap “+ dot” to add a dot; up to " + input.max_per_item + " on one item." : "Tap “+ dot” to put a dot on an item. Tap “− dot” to take it back.";
-    if (input.carried_from) hint += (hint ? " " : "") + "The items come from " + input.carried_from + ".";
-    if (pub.unseen) hint += (hint ? " " : "") + pub.unseen + " note(s) are not shown until the facilitator reveals them.";
-    $("vote-hint").textContent = hint;
+    if (open) hint = input.max_per_item > 1 ? t("Tap “+ dot” to add a dot; up to {n} on one item.", { n: input.max_per_item }) : t("Tap “+ dot” to put a dot on an item. Tap “− dot” to take it back.");
+    if (input.carried_from) hint += (hint ? " " : "") + t("The items come from {source}.", { source: input.carried_from });
+    if (pub.unseen) hint += (hint ? " " : "") + t("{n} note(s) are not shown until the facilitator reveals them.", { n: pub.unseen });
+    setText($("vote-hint"), hint);
     show($("vote-hint"), !!hint);
 
     var list = $("targets");
@@ -905,24 +1053,24 @@
       var mineOn = ballot[target.id] || 0;
       var row = el("li", "target" + (mineOn ? " voted" : ""));
       var text = el("div", "text", target.text);
-      if (target.count !== undefined) text.appendChild(el("span", "meta", " (" + target.count + (target.count === 1 ? " note)" : " notes)")));
-      if (mineOn) text.appendChild(el("span", "mine", "Your dots: " + "●".repeat(mineOn)));
+      if (target.count !== undefined) text.appendChild(say("span", "meta", " " + (target.count === 1 ? t("(1 note)") : t("({n} notes)", { n: target.count }))));
+      if (mineOn) text.appendChild(say("span", "mine", t("Your dots: ") + "●".repeat(mineOn)));
       row.appendChild(text);
       var buttons = el("div", "buttons");
-      var add = el("button", "add", "+ dot");
+      var add = say("button", "add", t("+ dot"));
       add.type = "button";
       add.dataset.focusKey = "add:" + target.id;
-      add.setAttribute("aria-label", "+ dot on: " + short(target.text));  // starts as it reads
+      add.setAttribute("aria-label", plain(t("+ dot on: {text}", { text: short(target.text) })));  // starts as it reads
       add.disabled = !open || left <= 0 || mineOn >= input.max_per_item;
       add.addEventListener("click", function () {
         enqueue({ kind: "vote", method: "POST", path: "votes", body: { target: target.id } });
       });
       buttons.appendChild(add);
       if (mineOn) {
-        var take = el("button", "take", "− dot");
+        var take = say("button", "take", t("− dot"));
         take.type = "button";
         take.dataset.focusKey = "take:" + target.id;
-        take.setAttribute("aria-label", "− dot from: " + short(target.text));
+        take.setAttribute("aria-label", plain(t("− dot from: {text}", { text: short(target.text) })));
         take.disabled = !open;
         take.addEventListener("click", function () {
           enqueue({ kind: "unvote", method: "DELETE", path: "votes/" + encodeURIComponent(target.id), target: target.id });
@@ -932,7 +1080,7 @@
       row.appendChild(buttons);
       list.appendChild(row);
     });
-    if (!items.length) list.appendChild(el("li", "hint", "Nothing to vote on yet."));
+    if (!items.length) list.appendChild(say("li", "hint", t("Nothing to vote on yet.")));
     if ((pub.clusters || []).length) renderClusters(pub.clusters, []);
   }
 
@@ -941,7 +1089,7 @@
   function renderRating(pub, mine, input, step) {
     var waiting = pending("rating");
     var value = waiting.length ? waiting[waiting.length - 1].body.value : mine.rating;
-    $("rating-question").textContent = input.question || "";
+    setText($("rating-question"), local(input, "question"));
     show($("rating-question"), !!input.question);
     var scale = $("scale");
     clear(scale);
@@ -951,11 +1099,11 @@
         var button = el("button", null, String(v));
         button.type = "button";
         button.dataset.focusKey = "rate:" + v;
-        var label = (input.labels || [])[v - input.scale_min];
+        var label = localList(input, "labels")[v - input.scale_min];
         // Named by what it shows ("4, Good"), so a voice command of the words works; the
         // comma is for screen readers only.
         if (label) button.appendChild(el("span", "visually-hidden", ", "));
-        if (label) button.appendChild(el("small", null, label));
+        if (label) button.appendChild(say("small", null, label));
         button.setAttribute("aria-pressed", value === v ? "true" : "false");
         button.disabled = !!step.locked;
         button.addEventListener("click", function () {
@@ -964,9 +1112,10 @@
         scale.appendChild(button);
       })(v);
     }
-    var hint = value === null || value === undefined ? "Tap a number. You can change it until the step ends."
-      : "You chose " + value + (waiting.length ? " (sending…)" : "") + ". Tap another number to change it.";
-    $("rating-hint").textContent = hint;
+    var hint = value === null || value === undefined ? t("Tap a number. You can change it until the step ends.")
+      : waiting.length ? t("You chose {value} (sending…). Tap another number to change it.", { value: value })
+      : t("You chose {value}. Tap another number to change it.", { value: value });
+    setText($("rating-hint"), hint);
     show($("rating-hint"), true);
   }
 
@@ -977,7 +1126,9 @@
     clear(list);
     clusters.forEach(function (cl) {
       var item = el("li", "cluster");
-      item.appendChild(el("h3", null, cl.label + (cl.parking ? " (parked)" : "")));
+      var heading = el("h3", null, cl.label);
+      if (cl.parking) heading.appendChild(say("span", null, " " + t("(parked)")));
+      item.appendChild(heading);
       var notes = el("ul");
       cl.notes.forEach(function (n) { notes.appendChild(el("li", null, n.text)); });
       item.appendChild(notes);
@@ -987,8 +1138,8 @@
       // The notes not in a theme yet (or, on a step that takes only each group's pick,
       // one idea from each group): the room reads them while the facilitator groups.
       var rest = el("li", "cluster");
-      rest.appendChild(el("h3", null, clusters.length ? "Not yet grouped" :
-                                      picked ? "One idea from each group" : "Notes to group"));
+      rest.appendChild(say("h3", null, clusters.length ? t("Not yet grouped") :
+                                       picked ? t("One idea from each group") : t("Notes to group")));
       var ideas = el("ul");
       loose.forEach(function (n) { ideas.appendChild(el("li", null, n.text)); });
       rest.appendChild(ideas);
@@ -1010,18 +1161,20 @@
       var top = results.tally.length ? results.tally[0].dots : 0;
       results.tally.forEach(function (row) {
         if (!(row.target in labels)) return;
-        list.appendChild(resultRow(labels[row.target], row.dots, top, row.dots === 1 ? "dot" : "dots"));
+        list.appendChild(resultRow(labels[row.target], row.dots, top, row.dots === 1 ? t("dot") : t("dots")));
       });
       showIt = true;
-      if (!results.tally.length) note = "No dots were placed.";
+      if (!results.tally.length) note = t("No dots were placed.");
     } else if (results && results.kind === "sort") {
       var texts = {};
       (pub.items || []).forEach(function (i) { texts[i.id] = i.text; });
       list.className = "results sort-results";
       results.rows.forEach(function (row) {
-        list.appendChild(sortResultRow(texts[row.item], row.counts, input.buckets, results.sorters));
+        list.appendChild(sortResultRow(texts[row.item], row.counts, localList(input, "buckets"), results.sorters));
       });
-      note = "Ordered by “" + input.order_by + "”. " + results.sorters + (results.sorters === 1 ? " person" : " people") + " sorted.";
+      var orderBy = localList(input, "buckets")[(input.buckets || []).indexOf(input.order_by)] || input.order_by;
+      note = results.sorters === 1 ? t("Ordered by “{bucket}”. 1 person sorted.", { bucket: plain(orderBy) })
+        : t("Ordered by “{bucket}”. {n} people sorted.", { bucket: plain(orderBy), n: results.sorters });
       showIt = true;
     } else if (results && results.kind === "rating") {
       var rated = mine.rating !== null && mine.rating !== undefined;
@@ -1029,15 +1182,16 @@
         var most = 0;
         Object.keys(results.counts).forEach(function (k) { most = Math.max(most, results.counts[k]); });
         Object.keys(results.counts).sort(function (a, b) { return b - a; }).forEach(function (k) {
-          var label = (input.labels || [])[Number(k) - input.scale_min];
-          list.appendChild(resultRow("Rated " + k + (label ? " — " + label : ""), results.counts[k], most,
-                                     results.counts[k] === 1 ? "person" : "people"));
+          var label = localList(input, "labels")[Number(k) - input.scale_min];
+          list.appendChild(resultRow(plain(t("Rated {value}", { value: k }) + (label ? " — " + label : "")), results.counts[k], most,
+                                     results.counts[k] === 1 ? t("person") : t("people")));
         });
-        note = results.count + (results.count === 1 ? " rating" : " ratings") + " so far, average " + results.average + ".";
+        note = results.count === 1 ? t("1 rating so far, average {average}.", { average: results.average })
+          : t("{n} ratings so far, average {average}.", { n: results.count, average: results.average });
         showIt = true;
       }
     }
-    $("results-note").textContent = note;
+    setText($("results-note"), note);
     show($("results-note"), !!note);
     show($("results-panel"), showIt);
   }
@@ -1061,11 +1215,11 @@
     var items = pub.items || [];
     var open = input.status !== "closed" && !step.locked;
     var done = items.filter(function (item) { return placed[item.id]; }).length;
-    setText($("sort-progress"), items.length ? done + " of " + items.length + " sorted" : "");
-    var hint = open ? "For each item, tap the bucket it belongs in. Tap another to move it." : "";
-    if (input.carried_from) hint += (hint ? " " : "") + "The items come from " + input.carried_from + ".";
-    if (pub.unseen) hint += (hint ? " " : "") + pub.unseen + " note(s) are not shown until the facilitator reveals them.";
-    $("sort-hint").textContent = hint;
+    setText($("sort-progress"), items.length ? t("{done} of {n} sorted", { done: done, n: items.length }) : "");
+    var hint = open ? t("For each item, tap the bucket it belongs in. Tap another to move it.") : "";
+    if (input.carried_from) hint += (hint ? " " : "") + t("The items come from {source}.", { source: input.carried_from });
+    if (pub.unseen) hint += (hint ? " " : "") + t("{n} note(s) are not shown until the facilitator reveals them.", { n: pub.unseen });
+    setText($("sort-hint"), hint);
     show($("sort-hint"), !!hint);
     var list = $("sort-items");
     clear(list);
@@ -1074,10 +1228,11 @@
       row.appendChild(el("div", "text", item.text));
       var buttons = el("div", "buckets");
       buttons.setAttribute("role", "group");
-      buttons.setAttribute("aria-label", "Bucket for: " + short(item.text));
-      input.buckets.forEach(function (bucket) {
+      buttons.setAttribute("aria-label", plain(t("Bucket for: {text}", { text: short(item.text) })));
+      var shown = localList(input, "buckets");
+      input.buckets.forEach(function (bucket, b) {
         var on = placed[item.id] === bucket;
-        var button = el("button", "bucket", bucket);
+        var button = say("button", "bucket", shown[b]);  // the English name is what is sent
         button.type = "button";
         button.dataset.focusKey = "sort:" + item.id + ":" + bucket;
         button.setAttribute("aria-pressed", on ? "true" : "false");
@@ -1093,7 +1248,7 @@
       row.appendChild(buttons);
       list.appendChild(row);
     });
-    if (!items.length) list.appendChild(el("li", "hint", "Nothing to sort yet."));
+    if (!items.length) list.appendChild(say("li", "hint", t("Nothing to sort yet.")));
   }
 
   // rank -----------------------------------------------------------------
@@ -1122,12 +1277,12 @@
     var items = pub.items || [];
     var open = input.status !== "closed" && !step.locked;
     var ranking = input.mode === "rank";
-    $("rank-h").textContent = ranking ? "Rank your top " + input.top : "Score each item";
-    var hint = input.status === "closed" ? "Closed: the results are below." : !open ? "" : ranking
-      ? "Choose an item for each place, best first, then save. Each item goes in one place."
-      : "Choose a score for each item on each line.";
-    if (pub.unseen) hint += (hint ? " " : "") + pub.unseen + " note(s) are not shown until the facilitator reveals them.";
-    $("rank-hint").textContent = hint;
+    setText($("rank-h"), ranking ? t("Rank your top {n}", { n: input.top }) : t("Score each item"));
+    var hint = input.status === "closed" ? t("Closed: the results are below.") : !open ? "" : ranking
+      ? t("Choose an item for each place, best first, then save. Each item goes in one place.")
+      : t("Choose a score for each item on each line.");
+    if (pub.unseen) hint += (hint ? " " : "") + t("{n} note(s) are not shown until the facilitator reveals them.", { n: pub.unseen });
+    setText($("rank-hint"), hint);
     show($("rank-hint"), !!hint);
     show($("rank-form"), ranking);
     show($("score-items"), !ranking);
@@ -1148,14 +1303,14 @@
     for (var p = 0; p < count; p++) {
       var li = el("li");
       var id = "rank-place-" + p;
-      var label = el("label", null, "Place " + (p + 1));
+      var label = say("label", null, t("Place {n}", { n: p + 1 }));
       label.setAttribute("for", id);
       var select = el("select");
       select.id = id;
       select.dataset.place = String(p);
       select.dataset.focusKey = "rank:" + p;
       select.disabled = !open;
-      var none = el("option", null, "(none)");
+      var none = el("option", null, plain(t("(none)")));
       none.value = "";
       select.appendChild(none);
       items.forEach(function (item) {
@@ -1170,7 +1325,7 @@
       li.appendChild(select);
       places.appendChild(li);
     }
-    if (!items.length) places.appendChild(el("li", "hint", "Nothing to rank yet."));
+    if (!items.length) places.appendChild(say("li", "hint", t("Nothing to rank yet.")));
     $("rank-save").disabled = !open || !items.length;
   }
 
@@ -1189,7 +1344,7 @@
         select.id = id;
         select.dataset.focusKey = "score:" + item.id + ":" + crit.id;
         select.disabled = !open;
-        var none = el("option", null, "(not scored)");
+        var none = el("option", null, plain(t("(not scored)")));
         none.value = "";
         select.appendChild(none);
         for (var v = crit.scale_min; v <= crit.scale_max; v++) {
@@ -1213,7 +1368,7 @@
       });
       list.appendChild(row);
     });
-    if (!items.length) list.appendChild(el("li", "hint", "Nothing to score yet."));
+    if (!items.length) list.appendChild(say("li", "hint", t("Nothing to score yet.")));
   }
 
   function renderRankResults(pub, input) {
@@ -1226,8 +1381,8 @@
     var texts = rankTexts(pub);
     results.rows.forEach(function (row) {
       if (input.mode === "rank") {
-        list.appendChild(el("li", null, row.place + ". " + texts[row.item] + " — " + row.points +
-                                        (row.points === 1 ? " point" : " points")));
+        list.appendChild(el("li", null, row.place + ". " + texts[row.item] + " — " + row.points + " " +
+                                        plain(row.points === 1 ? t("point") : t("points"))));
       } else {
         var parts = input.criteria.map(function (crit, i) {
           var m = row.means[i];
@@ -1249,7 +1404,7 @@
       if (s.value) chosen.push(s.value);
     });
     var twice = chosen.filter(function (id, i) { return chosen.indexOf(id) !== i; });
-    if (twice.length) { showAlert("The same item is in two places: choose each item once."); return; }
+    if (twice.length) { showAlert(t("The same item is in two places: choose each item once.")); return; }
     hideAlert();
     Array.prototype.forEach.call($("rank-places").querySelectorAll("select"), function (s) {
       delete s.dataset.dirty;
@@ -1274,14 +1429,14 @@
       if (rest > 0) { var gap = el("span", "part rest"); gap.style.flexGrow = String(rest); stack.appendChild(gap); }
     }
     item.appendChild(stack);
-    item.appendChild(el("div", "meta", buckets.map(function (b, i) { return b + " " + counts[i]; }).join(" · ")));
+    item.appendChild(say("div", "meta", buckets.map(function (b, i) { return b + " " + counts[i]; }).join(" · ")));
     return item;
   }
 
   function resultRow(label, value, top, unit) {
     var item = el("li");
     item.appendChild(el("div", "label", label));
-    var bar = el("div", "bar", value + " " + unit);
+    var bar = say("div", "bar", value + " " + unit);
     bar.style.setProperty("--w", top ? String(value / top) : "0");
     item.appendChild(bar);
     return item;
@@ -1292,10 +1447,10 @@
   function renderWords(pub, mine, input, step) {
     var waiting = pending("words");
     var left = (mine.words_left || 0) - waiting.length;
-    $("words-label").textContent = input.max_words === 1 ? "One word" : "Up to " + input.max_words + " words";
+    setText($("words-label"), input.max_words === 1 ? t("One word") : t("Up to {n} words", { n: input.max_words }));
     $("words-add").disabled = !!step.locked || left <= 0;
     $("words-text").disabled = !!step.locked || left <= 0;
-    $("words-left").textContent = left <= 0 ? "That is all your answers." : left + " left";
+    setText($("words-left"), left <= 0 ? t("That is all your answers.") : t("{n} left", { n: left }));
     var list = $("my-words");
     clear(list);
     (mine.my_words || []).forEach(function (text) { list.appendChild(el("li", null, text)); });
@@ -1328,7 +1483,7 @@
     event.preventDefault();
     if (!view) return;
     var text = $("words-text").value.trim();
-    if (!text) { showAlert("Write a word or two first."); $("words-text").focus(); return; }
+    if (!text) { showAlert(t("Write a word or two first.")); $("words-text").focus(); return; }
     hideAlert();
     enqueue({ kind: "words", method: "POST", path: "command", body: { type: "add_words", text: text } });
     $("words-text").value = "";
@@ -1353,9 +1508,9 @@
     var left = (mine.questions_left || 0) - waiting.length;
     $("question-add").disabled = !!step.locked || left <= 0;
     $("question-text").disabled = !!step.locked;
-    $("question-left").textContent = left <= 0 ? "You have asked as many as this step allows." : "";
-    $("question-hint").textContent = (input.anonymous ? "Questions are shared without names. " :
-      "Questions are shared with your name. ") + "Tap ▲ on the ones you want answered; tap again to take it back.";
+    setText($("question-left"), left <= 0 ? t("You have asked as many as this step allows.") : "");
+    setText($("question-hint"), (input.anonymous ? t("Questions are shared without names.") :
+      t("Questions are shared with your name.")) + " " + t("Tap ▲ on the ones you want answered; tap again to take it back."));
     show($("question-hint"), true);
     var own = {};
     (mine.my_questions || []).forEach(function (id) { own[id] = true; });
@@ -1366,11 +1521,11 @@
       var row = el("li", "question" + (q.answered ? " answered" : ""));
       var text = el("div", "text", q.text);
       var facts = [];
-      if (q.author_name) facts.push("— " + q.author_name);
-      if (own[q.id]) facts.push("your question");
-      if (q.answered) facts.push("answered");
-      if (q.merged) facts.push(q.merged + " similar merged in");
-      if (facts.length) text.appendChild(el("span", "meta", facts.join(" · ")));
+      if (q.author_name) facts.push("— " + raw(q.author_name));
+      if (own[q.id]) facts.push(t("your question"));
+      if (q.answered) facts.push(t("answered"));
+      if (q.merged) facts.push(t("{n} similar merged in", { n: q.merged }));
+      if (facts.length) text.appendChild(say("span", "meta", facts.join(" · ")));
       row.appendChild(text);
       var votes = q.votes + (up[q.id] && (mine.upvoted || []).indexOf(q.id) < 0 ? 1 : 0)
                           - (!up[q.id] && (mine.upvoted || []).indexOf(q.id) >= 0 ? 1 : 0);
@@ -1379,8 +1534,8 @@
       button.dataset.focusKey = "up:" + q.id;
       button.setAttribute("aria-pressed", up[q.id] ? "true" : "false");
       // Named starting with what it shows (the count), then what tapping it does.
-      button.setAttribute("aria-label", votes + (votes === 1 ? " upvote. " : " upvotes. ") +
-                          (up[q.id] ? "Take back your upvote: " : "Upvote: ") + short(q.text));
+      button.setAttribute("aria-label", (votes === 1 ? t("1 upvote. ") : t("{n} upvotes. ", { n: votes })) +
+                          plain(up[q.id] ? t("Take back your upvote: ") : t("Upvote: ")) + short(q.text));
       button.disabled = !!step.locked || !!own[q.id];
       button.addEventListener("click", function () {
         if (up[q.id]) enqueue({ kind: "unupvote", method: "POST", path: "command", body: { type: "withdraw_upvote", question: q.id } });
@@ -1392,7 +1547,7 @@
     waiting.forEach(function (item) {
       var row = el("li", "question pending");
       var text = el("div", "text", item.body.text);
-      text.appendChild(el("span", "meta", "Waiting to send…"));
+      text.appendChild(say("span", "meta", t("Waiting to send…")));
       row.appendChild(text);
       list.appendChild(row);
     });
@@ -1403,7 +1558,7 @@
     event.preventDefault();
     if (!view) return;
     var text = $("question-text").value.trim();
-    if (!text) { showAlert("Write your question first."); $("question-text").focus(); return; }
+    if (!text) { showAlert(t("Write your question first.")); $("question-text").focus(); return; }
     hideAlert();
     enqueue({ kind: "question", method: "POST", path: "command", body: { type: "ask_question", text: text } });
     $("question-text").value = "";
@@ -1416,13 +1571,13 @@
     var item = el("li", "action" + (action.done ? " done" : "") + (pendingNow ? " pending" : ""));
     item.appendChild(el("span", "what", action.what));
     var facts = [];
-    if (action.who) facts.push(action.who);
-    if (action.due) facts.push("by " + action.due);
-    if (action.from) facts.push("from: " + action.from);
-    if (action.done) facts.push("done");
-    if (yours) facts.push("proposed by you");
-    if (pendingNow) facts.push("Waiting to send…");
-    if (facts.length) item.appendChild(el("span", "meta", facts.join(" · ")));
+    if (action.who) facts.push(raw(action.who));
+    if (action.due) facts.push(t("by {date}", { date: action.due }));
+    if (action.from) facts.push(t("from: {source}", { source: action.from }));
+    if (action.done) facts.push(t("done"));
+    if (yours) facts.push(t("proposed by you"));
+    if (pendingNow) facts.push(t("Waiting to send…"));
+    if (facts.length) item.appendChild(say("span", "meta", facts.join(" · ")));
     return item;
   }
 
@@ -1432,10 +1587,10 @@
     var left = (mine.actions_left || 0) - waiting.length;
     show($("action-form"), everyone);
     $("action-add").disabled = !!step.locked || left <= 0;
-    $("action-left").textContent = everyone ? Math.max(0, left) + " left" : "";
-    $("action-hint").textContent = everyone
-      ? "Propose what will be done; the facilitator may edit it."
-      : "The facilitator writes the actions; they appear here.";
+    setText($("action-left"), everyone ? t("{n} left", { n: Math.max(0, left) }) : "");
+    setText($("action-hint"), everyone
+      ? t("Propose what will be done; the facilitator may edit it.")
+      : t("The facilitator writes the actions; they appear here."));
     show($("action-hint"), true);
     var list = $("actions");
     clear(list);
@@ -1452,7 +1607,7 @@
     event.preventDefault();
     if (!view) return;
     var what = $("action-what").value.trim();
-    if (!what) { showAlert("Say what will be done first."); $("action-what").focus(); return; }
+    if (!what) { showAlert(t("Say what will be done first.")); $("action-what").focus(); return; }
     var body = { type: "add_action", what: what };
     var who = $("action-who").value.trim();
     var due = $("action-due").value.trim();
@@ -1474,7 +1629,7 @@
     none.value = "";
     select.appendChild(none);
     teams.forEach(function (t) {
-      var opt = el("option", null, t.label);
+      var opt = el("option", null, plain(local(t, "label")));
       opt.value = t.id;
       select.appendChild(opt);
     });
@@ -1483,24 +1638,24 @@
   function requestItem(r, answerable, locked) {
     var item = el("li", "request" + (r.answer ? " answered" : ""));
     item.appendChild(el("span", "what", r.text));
-    var facts = ["to " + r.to];
-    if (r.from) facts.push("from " + r.from);
-    if (r.author_name) facts.push(r.author_name);
-    item.appendChild(el("span", "meta", facts.join(" · ")));
+    var facts = [t("to {team}", { team: r.to })];
+    if (r.from) facts.push(t("from {team}", { team: r.from }));
+    if (r.author_name) facts.push(raw(r.author_name));
+    item.appendChild(say("span", "meta", facts.join(" · ")));
     if (r.answer) {
-      item.appendChild(el("span", "answer", r.answer_label + (r.reply ? ": " + r.reply : "")));
+      item.appendChild(say("span", "answer", t(r.answer_label) + (r.reply ? ": " + raw(r.reply) : "")));
     }
     if (answerable) {
       var reply = el("input");
       reply.type = "text";
       reply.maxLength = 200;
-      reply.placeholder = "A short reply (optional)";
-      reply.setAttribute("aria-label", "Reply to: " + short(r.text));
+      reply.placeholder = plain(t("A short reply (optional)"));
+      reply.setAttribute("aria-label", plain(t("Reply to: {text}", { text: short(r.text) })));
       reply.dataset.focusKey = "reply:" + r.id;
       item.appendChild(reply);
       var row = el("div", "answers");
       [["yes", "Yes"], ["no", "No"], ["talk", "Let's talk"]].forEach(function (a) {
-        var button = el("button", null, a[1]);
+        var button = say("button", null, t(a[1]));
         button.type = "button";
         button.disabled = !!locked;
         button.dataset.focusKey = "answer:" + r.id + ":" + a[0];
@@ -1521,8 +1676,8 @@
     var teams = input.teams || [];
     if (teamsFor !== step.key) {
       teamsFor = step.key;
-      fillTeams($("my-team"), teams, "Choose your team…");
-      fillTeams($("request-to"), teams, "Choose a team…");
+      fillTeams($("my-team"), teams, plain(t("Choose your team…")));
+      fillTeams($("request-to"), teams, plain(t("Choose a team…")));
     }
     var choosing = pending("team");
     var myTeam = choosing.length ? choosing[choosing.length - 1].body.team : mine.my_team;
@@ -1530,7 +1685,7 @@
     var waiting = pending("request");
     var left = (mine.requests_left || 0) - waiting.length;
     $("request-add").disabled = !!step.locked || left <= 0;
-    $("request-left").textContent = left <= 0 ? "You have sent as many as this step allows." : left + " left";
+    setText($("request-left"), left <= 0 ? t("You have sent as many as this step allows.") : t("{n} left", { n: left }));
     var own = $("requests-mine"), all = $("requests-all");
     clear(own); clear(all);
     var forMe = 0;
@@ -1544,10 +1699,10 @@
     waiting.forEach(function (item) {
       var row = el("li", "request pending");
       row.appendChild(el("span", "what", item.body.text));
-      row.appendChild(el("span", "meta", "Waiting to send…"));
+      row.appendChild(say("span", "meta", t("Waiting to send…")));
       all.appendChild(row);
     });
-    $("requests-mine-empty").textContent = myTeam ? "None yet." : "Choose your team to see and answer its requests.";
+    setText($("requests-mine-empty"), myTeam ? t("None yet.") : t("Choose your team to see and answer its requests."));
     show($("requests-mine-empty"), forMe === 0);
     show($("requests-all-empty"), !(pub.requests || []).length && !waiting.length);
   }
@@ -1562,8 +1717,8 @@
     if (!view) return;
     var team = $("request-to").value;
     var text = $("request-text").value.trim();
-    if (!team) { showAlert("Choose the team your request is for first."); $("request-to").focus(); return; }
-    if (!text) { showAlert("Write your request first."); $("request-text").focus(); return; }
+    if (!team) { showAlert(t("Choose the team your request is for first.")); $("request-to").focus(); return; }
+    if (!text) { showAlert(t("Write your request first.")); $("request-text").focus(); return; }
     hideAlert();
     enqueue({ kind: "request", method: "POST", path: "command", body: { type: "send_request", team: team, text: text } });
     $("request-text").value = "";
@@ -1682,6 +1837,7 @@
     requests: { panels: function () { return ["requests-panel"]; }, render: renderRequests },
     review: { panels: function () { return ["review-panel"]; }, render: renderReview }
   };
+  translatePage();
   if (me && me.key) {
     startSession();
   } else {
