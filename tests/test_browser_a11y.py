@@ -21,7 +21,7 @@ from typing import Any
 
 from factories import make_method, step
 from helpers.a11y import AUDITED, PHONES, artefacts, audit, axe_source, layout_problems, report
-from helpers.participants import SIMULATE, Room
+from helpers.participants import CARRIED, SIMULATE, Room
 from helpers.waiting import SAFETY_MS, start_server
 from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine
@@ -45,6 +45,7 @@ METHODS = (
     "prioritisation-matrix",  # rank by scores
     "what-i-need-from-you",  # requests between teams
     "top-three",  # rank in order (no bundled method ranks: made here)
+    "review-actions",  # a review of actions an earlier run of the series carried in
 )
 
 
@@ -71,7 +72,7 @@ def a_day() -> Engine:
             "days": [{"start": "09:00", "end": "17:30", "agenda": agenda}],
         }
     )
-    return Engine(plan, methods, run_id="a11y")
+    return Engine(plan, methods, run_id="a11y", series="a11y-series", carried=CARRIED)
 
 
 def variant(engine: Engine) -> str:
@@ -131,6 +132,8 @@ async def act(page: Any, kind: str) -> None:
             await page.locator("#score-items select").first.select_option(index=1)
     elif kind == "requests":
         await page.select_option("#my-team", index=1)
+    elif kind == "review":
+        await page.locator("#reviews button").first.click()
 
 
 async def test_every_phone_screen_passes_axe_and_reflows(tmp_path) -> None:

@@ -256,10 +256,6 @@
 
   // Live regions are read out whenever their text is written, even unchanged: write only
   // what is new.
-  function setText(node, text) {
-    if (node.textContent !== text) node.textContent = text;
-  }
-
   // A change of state within a step (a vote opening, notes revealed, input paused) is
   // said once by the announcer; a new screen is said by moving focus to its heading.
   var announced = "";
