@@ -5,6 +5,8 @@ token replaced by a new QR code (:func:`rotate_token`) still serves the phones t
 joined with it, but joining with it is a 410):
 
 =========  ====================================  =========================================
+GET, POST  ``/``                                 the short join code's form -> 303 to
+                                                 ``/j/{token}`` (:mod:`~.join_code`)
 GET        ``/j/{token}``                        the phone page (HTML, CSS and JS inline)
 POST       ``/j/{token}/api/join``               ``{"name"?, "role"?, "table"?,
                                                  "client_id"}`` -> id and key
@@ -70,6 +72,7 @@ from sessionkit.web.guards import (
     read_json,
 )
 from sessionkit.web.hub import Hub
+from sessionkit.web.join_code import CodeDoor
 from sessionkit.web.limits import WebLimits
 from sessionkit.web.pages import Guard, html_message, http_error, phone_page
 from sessionkit.web.stream import EventStream
@@ -107,6 +110,7 @@ class Context:
         )
         self.submitter = Submitter(engine)
         self.gate = Gate(engine, token, self.hub, limits, retired)
+        self.door = CodeDoor(lambda: (self.gate.token, tuple(self.gate.retired)), limits)
         self._page: tuple[str, str, dict[str, str]] | None = None
 
     def page(self) -> tuple[str, dict[str, str]]:
@@ -145,9 +149,7 @@ def _context(request: Request) -> Context:
 
 
 async def home(request: Request) -> Response:
-    return html_message(
-        200, "sessionkit", "Scan the QR code on the facilitator's screen to join the session."
-    )
+    return await _context(request).door.page(request)
 
 
 async def favicon(request: Request) -> Response:
@@ -332,7 +334,7 @@ def create_app(
     ctx = Context(engine, token, limits or WebLimits(), retired)
     api = "/j/{token}/api"
     routes = [
-        Route("/", home),
+        Route("/", home, methods=["GET", "POST"]),
         Route("/favicon.ico", favicon),
         Route("/j/{token}", phone),
         Route("/j/{token}/", phone),
