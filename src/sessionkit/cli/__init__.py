@@ -61,7 +61,13 @@ def _carry_home_options(parser: argparse.ArgumentParser, args: argparse.Namespac
     """
     if args.command is None:
         return
-    defaults = {"host": "0.0.0.0", "port": 8765, "public_url": None, "no_server": False}
+    defaults = {
+        "host": "0.0.0.0",
+        "port": 8765,
+        "public_url": None,
+        "no_server": False,
+        "wifi": None,
+    }
     for name, default in defaults.items():
         given = getattr(args, f"home_{name}")
         if given is None or given is False:

@@ -17,6 +17,9 @@ where they come from:
 ``join_url``
     the phones' join address, shown as a QR code in the room view. Can be set later with
     :meth:`SessionkitApp.set_join_url` (e.g. once the server is listening).
+``wifi``
+    the network phones join first (``--wifi``): the room view shows its ``WIFI:`` QR
+    code before the join code.
 ``exporter`` / ``export_formats``
     ``exporter(fmt) -> Path``: write the current run (``app.engine``) in one of
     ``export_formats``, ``(name, description)`` pairs offered in a picker; the app shows
@@ -66,7 +69,7 @@ from sessionkit.core import safeguarding
 from sessionkit.core.engine import Engine
 from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
-from sessionkit.netaddr import JoinProblem
+from sessionkit.netaddr import JoinProblem, WifiNetwork
 from sessionkit.tui import messages
 from sessionkit.tui.adhoc import adhoc_plan
 from sessionkit.tui.palette import SessionCommands
@@ -111,6 +114,7 @@ class SessionkitApp(App[None]):
         engine: Engine | None = None,
         *,
         join_url: str | None = None,
+        wifi: WifiNetwork | None = None,
         exporter: Callable[[str], Path] | None = None,
         export_formats: Iterable[tuple[str, str]] = (),
         runs: Callable[[], list[tuple[str, str, str]]] | None = None,
@@ -125,6 +129,7 @@ class SessionkitApp(App[None]):
         self.engine: Engine | None = None
         self.link: SessionLink | None = None
         self.join_url = join_url
+        self.wifi = wifi
         self.join_problem: JoinProblem | None = None
         """Why phones cannot join the run on screen (``None``: they can, or it is not known
         yet); shown until the run is left."""
