@@ -64,10 +64,11 @@ class JoinPanel(Horizontal):
         self.query_one("#room-wifi").display = wifi is not None
         if wifi is not None:
             self.query_one("#room-wifi-qr", Static).update(qr_text(wifi.payload()))
-            lines = [Content.styled("First, join the Wi-Fi:", "bold"), literal(wifi.ssid)]
+            # Two lines at most, so the code still fits whole on an 80x24 screen.
+            text = Content.assemble(("First, join the Wi-Fi: ", "bold"), literal(wifi.ssid))
             if wifi.password:
-                lines += [Content.styled("Password:", "bold"), literal(wifi.password)]
-            self.query_one("#room-wifi-text", Static).update(Content("\n").join(lines))
+                text = Content.assemble(text, "\n", ("Password: ", "bold"), literal(wifi.password))
+            self.query_one("#room-wifi-text", Static).update(text)
         session = self.query_one("#room-session")
         session.display = view.show_session
         if not view.show_session:
