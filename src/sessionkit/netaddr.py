@@ -8,11 +8,17 @@ addresses the host name resolves to, and gives up with ``None`` rather than offe
 ``127.0.0.1``, which no phone can reach.
 
 ``--public-url`` (a tunnel or a reverse proxy) overrides all of this.
+
+Also here: the short join code people type at the server's root page instead of
+scanning (:func:`join_code`, derived from the join token), and the Wi-Fi network phones
+join first when the room's own network keeps devices apart (:class:`WifiNetwork`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
+import re
 import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -163,3 +169,98 @@ def room_link(token: str, *, port: int, host: str = "0.0.0.0") -> RoomLink:
         link.local_url.replace(swap, f"/room/{token}"),
         link.url.replace(swap, f"/room/{token}") if link.url else None,
     )
+
+
+# ---------------------------------------------------------------- the short join code
+
+JOIN_CODE_LENGTH = 6
+JOIN_CODE_ALPHABET = "ACDEFGHJKMNPRTVWXY34679"
+"""Capitals and digits that no one mistakes for another, read off a projector: none of
+0/O/Q, 1/I/L, 2/Z, 5/S, 8/B or U/V. 23 symbols to the power 6 is 148 million codes, and
+the server's rate limit on wrong codes makes guessing one hopeless."""
+
+
+def join_code(token: str) -> str:
+    """The short code people can type instead of scanning: derived from the join token,
+    so a resumed run keeps it and a new join token (a new QR code) makes a new one. A
+    hash, so the code does not give away the token's other characters."""
+    number = int.from_bytes(hashlib.sha256(f"join-code:{token}".encode()).digest()[:8], "big")
+    symbols = []
+    for _ in range(JOIN_CODE_LENGTH):
+        number, index = divmod(number, len(JOIN_CODE_ALPHABET))
+        symbols.append(JOIN_CODE_ALPHABET[index])
+    return "".join(symbols)
+
+
+def typed_code(text: str) -> str:
+    """What someone typed, as a code to compare: capitals, without spaces or dashes."""
+    return "".join(ch for ch in text.upper() if ch not in " -·.\t")
+
+
+def spaced_code(code: str) -> str:
+    """``ACD EFG``: two groups of three read out and type more easily."""
+    half = len(code) // 2
+    return f"{code[:half]} {code[half:]}"
+
+
+def token_of(join_url: str) -> str | None:
+    """The join token at the end of a join URL (``…/j/{token}``), if it has one."""
+    head, sep, token = join_url.rstrip("/").rpartition("/j/")
+    return token if sep and head and token else None
+
+
+def root_of(join_url: str) -> str:
+    """The address of the server's root page, where the short code is typed."""
+    return join_url.rstrip("/").rpartition("/j/")[0] + "/"
+
+
+# ---------------------------------------------------------------- the Wi-Fi to join first
+
+WIFI_PASSWORD_ENV = "SESSIONKIT_WIFI_PASSWORD"
+"""Where ``--wifi`` finds the password when it should not be asked for (never a flag:
+a flag stays in the shell's history and shows in every process list)."""
+
+MAX_SSID_BYTES = 32
+
+
+@dataclass(frozen=True)
+class WifiNetwork:
+    """The network phones join first (the facilitator's hotspot), as a ``WIFI:`` QR code
+    that phone cameras offer to join directly."""
+
+    ssid: str
+    password: str = ""
+    """Empty for an open network."""
+
+    def __post_init__(self) -> None:
+        problem = wifi_problem(self.ssid, self.password)
+        if problem:
+            raise ValueError(problem)
+
+    def payload(self) -> str:
+        """``WIFI:T:WPA;S:<ssid>;P:<password>;;``, the format phone cameras read (from
+        ZXing's barcode contents), with ``\\ ; , " :`` escaped by a backslash."""
+        if not self.password:
+            return f"WIFI:T:nopass;S:{_wifi_escape(self.ssid)};;"
+        return f"WIFI:T:WPA;S:{_wifi_escape(self.ssid)};P:{_wifi_escape(self.password)};;"
+
+
+def _wifi_escape(text: str) -> str:
+    return "".join(f"\\{ch}" if ch in '\\;,":' else ch for ch in text)
+
+
+def wifi_problem(ssid: str, password: str) -> str | None:
+    """Why this network name or password cannot go in a Wi-Fi code, or ``None``."""
+    if not ssid.strip():
+        return "--wifi needs the network's name (SSID)"
+    if len(ssid.encode("utf-8")) > MAX_SSID_BYTES:
+        return f"--wifi: a network name is at most {MAX_SSID_BYTES} bytes, not '{ssid}'"
+    for what, text in (("network name", ssid), ("password", password)):
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+            return f"--wifi: the {what} contains control characters"
+    if password and not (8 <= len(password) <= 63 or re.fullmatch(r"[0-9A-Fa-f]{64}", password)):
+        return (
+            f"the Wi-Fi password has {len(password)} characters; a WPA password has 8 to 63 "
+            "(leave it empty for an open network)"
+        )
+    return None

@@ -1,7 +1,8 @@
 """The ``sessionkit`` command. Thin: parses arguments and calls the rest.
 
-Each area registers its own subcommands (run, library, browse, show, records, qr), so the pieces can
-grow independently. ``sessionkit`` with no subcommand opens the home screen.
+Each area registers its own subcommands (run, library, browse, show, records, qr,
+doctor), so the pieces can grow independently. ``sessionkit`` with no subcommand opens
+the home screen.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sessionkit import __version__
-from sessionkit.cli import browse, check, library, qr, records, run, series, show
+from sessionkit.cli import browse, check, doctor, library, qr, records, run, series, show
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_server_options(home, prefix="home_")
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for area in (run, check, library, browse, show, records, series, qr):
+    for area in (run, check, library, browse, show, records, series, qr, doctor):
         area.register(subcommands)
     return parser
 
@@ -61,8 +62,14 @@ def _carry_home_options(parser: argparse.ArgumentParser, args: argparse.Namespac
     """
     if args.command is None:
         return
-    defaults = {"host": "0.0.0.0", "port": 8765, "public_url": None, "no_server": False}
-    defaults["language"] = "en"
+    defaults = {
+        "host": "0.0.0.0",
+        "port": 8765,
+        "public_url": None,
+        "no_server": False,
+        "wifi": None,
+        "language": "en",
+    }
     for name, default in defaults.items():
         given = getattr(args, f"home_{name}")
         if given is None or given is False:

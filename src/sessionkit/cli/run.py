@@ -21,6 +21,7 @@ from sessionkit.core.language import parse_language
 from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
 from sessionkit.live import Live, ServerOptions
+from sessionkit.netaddr import WIFI_PASSWORD_ENV, WifiNetwork, wifi_problem
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ def _add_live_options(parser: argparse.ArgumentParser) -> None:
     add_records_option(parser)
 
 
-HOME_SERVER_OPTIONS = ("host", "port", "public_url", "no_server", "language")
+HOME_SERVER_OPTIONS = ("host", "port", "public_url", "no_server", "language", "wifi")
 """The server options the home screen takes too, under ``home_<name>`` (see
 :func:`sessionkit.cli.build_parser`), for the runs it starts or resumes."""
 
@@ -143,6 +144,39 @@ def add_server_options(group: argparse._ArgumentGroup, prefix: str = "") -> None
         action="store_true",
         help="no phones: the facilitator types notes in (paper stickies)",
     )
+    group.add_argument(
+        "--wifi",
+        dest=f"{prefix}wifi",
+        metavar="SSID",
+        help="the Wi-Fi phones join first (your own hotspot, when the room's network keeps "
+        "devices apart): the room view shows a code that joins it before the join code. "
+        f"The password is asked for, or read from ${WIFI_PASSWORD_ENV} (empty: an open "
+        "network); never give it on the command line",
+    )
+
+
+def wifi_from_args(args: argparse.Namespace) -> WifiNetwork | None:
+    """``--wifi SSID`` with its password from the environment or a prompt (never a flag:
+    flags stay in the shell's history and show in every process list). Raises
+    ``ValueError`` saying what was wrong."""
+    ssid = getattr(args, "wifi", None)
+    if ssid is None:
+        return None
+    password = os.environ.get(WIFI_PASSWORD_ENV)
+    if password is None:
+        import getpass
+        import sys
+
+        if not sys.stdin.isatty():
+            raise ValueError(
+                f"--wifi {ssid}: set ${WIFI_PASSWORD_ENV} to the Wi-Fi password (empty for "
+                "an open network), as there is no terminal to ask for it in"
+            )
+        password = getpass.getpass(f"Password of the Wi-Fi '{ssid}' (empty: an open network): ")
+    problem = wifi_problem(ssid, password)
+    if problem:
+        raise ValueError(problem)
+    return WifiNetwork(ssid, password)
 
 
 def _language(text: str) -> str:
@@ -347,6 +381,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             series = check_series_name(series)
         except ValueError as error:
             return _fail(f"--series: {error}")
+    try:
+        wifi = wifi_from_args(args)
+    except ValueError as error:
+        return _fail(str(error))
     live = make_live(args)
     try:
         engine = build_session(args, functools.partial(live.new_run, series=series))
@@ -354,18 +392,22 @@ def cmd_run(args: argparse.Namespace) -> int:
         return _fail(str(error), error.details)
     except (RecordError, OSError) as error:
         return _fail(f"cannot create the run's record: {error}")
-    return _run_app(live, engine=engine)
+    return _run_app(live, engine=engine, wifi=wifi)
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
     from sessionkit.store import RecordError
 
+    try:
+        wifi = wifi_from_args(args)
+    except ValueError as error:
+        return _fail(str(error))
     live = make_live(args)
     try:
         engine = live.resume(args.run)
     except RecordError as error:
         return _fail(str(error))
-    return _run_app(live, engine=engine)
+    return _run_app(live, engine=engine, wifi=wifi)
 
 
 def home(args: argparse.Namespace) -> int:
@@ -376,4 +418,8 @@ def home(args: argparse.Namespace) -> int:
     for name in HOME_SERVER_OPTIONS:
         if getattr(args, f"home_{name}", None) is not None:
             setattr(args, name, getattr(args, f"home_{name}"))
-    return _run_app(make_live(args), library=_library(args))
+    try:
+        wifi = wifi_from_args(args)
+    except ValueError as error:
+        return _fail(str(error))
+    return _run_app(make_live(args), library=_library(args), wifi=wifi)

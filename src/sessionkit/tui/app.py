@@ -17,6 +17,9 @@ where they come from:
 ``join_url``
     the phones' join address, shown as a QR code in the room view. Can be set later with
     :meth:`SessionkitApp.set_join_url` (e.g. once the server is listening).
+``wifi``
+    the network phones join first (``--wifi``): the room view shows its ``WIFI:`` QR
+    code before the join code.
 ``exporter`` / ``export_formats``
     ``exporter(fmt) -> Path``: write the current run (``app.engine``) in one of
     ``export_formats``, ``(name, description)`` pairs offered in a picker; the app shows
@@ -71,7 +74,7 @@ from sessionkit.core.engine import Engine
 from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
 from sessionkit.core.timers import time_up_at
-from sessionkit.netaddr import JoinProblem, RoomLink
+from sessionkit.netaddr import JoinProblem, RoomLink, WifiNetwork
 from sessionkit.tui import messages
 from sessionkit.tui.adhoc import adhoc_plan
 from sessionkit.tui.palette import SessionCommands
@@ -117,6 +120,7 @@ class SessionkitApp(App[None]):
         engine: Engine | None = None,
         *,
         join_url: str | None = None,
+        wifi: WifiNetwork | None = None,
         exporter: Callable[[str], Path] | None = None,
         export_formats: Iterable[tuple[str, str]] = (),
         runs: Callable[[], list[tuple[str, str, str]]] | None = None,
@@ -133,6 +137,7 @@ class SessionkitApp(App[None]):
         self.engine: Engine | None = None
         self.link: SessionLink | None = None
         self.join_url = join_url
+        self.wifi = wifi
         self.join_problem: JoinProblem | None = None
         """Why phones cannot join the run on screen (``None``: they can, or it is not known
         yet); shown until the run is left."""

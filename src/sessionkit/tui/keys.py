@@ -526,7 +526,7 @@ RUN_KEYS = [
 ROOM_KEYS = [
     *SESSION_KEYS,
     Key("v,f2,escape", "back", "Back", "Back to the facilitator's screen", VIEWS),
-    Key("j", "toggle_join", "Join code", "Show or hide the join QR code", VIEWS),
+    Key("j", "toggle_join", "Join code", "Show or hide the join codes (Wi-Fi first)", VIEWS),
     Key(
         "b",
         "room_page",

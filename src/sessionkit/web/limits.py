@@ -35,6 +35,12 @@ class WebLimits:
     """An open board shows a phone the newest this many notes (and the total)."""
     view_cache_seconds: float = 0.25
     """How stale the shared part of a phone's view may be while notes pour in."""
+    wrong_codes_per_address: int = 10
+    """Wrong short join codes one network address may type per ``wrong_code_window``..."""
+    wrong_codes_overall: int = 60
+    """...and everyone together: guessing one of 148 million codes at one a second takes
+    years, and many addresses guessing at once are held to the same pace."""
+    wrong_code_window: float = 60.0
 
 
 class TokenBuckets:

@@ -5,6 +5,8 @@ token replaced by a new QR code (:func:`rotate_token`) still serves the phones t
 joined with it, but joining with it is a 410):
 
 =========  ====================================  =========================================
+GET, POST  ``/``                                 the short join code's form -> 303 to
+                                                 ``/j/{token}`` (:mod:`~.join_code`)
 GET        ``/j/{token}``                        the phone page (HTML; no-cache)
 GET        ``/j/app.js``, ``/j/app.css``         its script and stylesheet, the same for
                                                  every session (``?v=`` the current
@@ -75,6 +77,7 @@ from sessionkit.web.guards import (
     read_json,
 )
 from sessionkit.web.hub import Hub
+from sessionkit.web.join_code import CodeDoor
 from sessionkit.web.limits import WebLimits
 from sessionkit.web.pages import Guard, html_message, http_error, phone_page
 from sessionkit.web.room import Room, room_routes
@@ -120,6 +123,7 @@ class Context:
         )
         self.submitter = Submitter(engine)
         self.gate = Gate(engine, token, self.hub, limits, retired)
+        self.door = CodeDoor(lambda: (self.gate.token, tuple(self.gate.retired)), limits)
         self._pages: dict[tuple[str, bool], tuple[str, dict[str, str]]] = {}
 
     def page(self, trailing_slash: bool = False) -> tuple[str, dict[str, str]]:
@@ -167,9 +171,7 @@ def _context(request: Request) -> Context:
 
 
 async def home(request: Request) -> Response:
-    return html_message(
-        200, "sessionkit", "Scan the QR code on the facilitator's screen to join the session."
-    )
+    return await _context(request).door.page(request)
 
 
 async def favicon(request: Request) -> Response:
@@ -359,7 +361,7 @@ def create_app(
     ctx = Context(engine, token, limits or WebLimits(), retired, language)
     api = "/j/{token}/api"
     routes = [
-        Route("/", home),
+        Route("/", home, methods=["GET", "POST"]),
         Route("/favicon.ico", favicon),
         # Before /j/{token}: no token has a dot in it.
         *(Route(f"/j/{name}", serve_asset, methods=["GET"]) for name in ASSETS),

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine
 from sessionkit.core.method import ClusterInput, VoteInput
-from sessionkit.netaddr import JoinProblem
+from sessionkit.netaddr import JoinProblem, WifiNetwork
 from sessionkit.tui import messages
 from sessionkit.tui.board_model import is_private_unrevealed, step_kind
 from sessionkit.tui.keys import Key
@@ -35,6 +35,10 @@ class SessionHost(Protocol):
     @property
     def join_url(self) -> str | None:
         """The phones' join address, once the participant server listens."""
+
+    @property
+    def wifi(self) -> WifiNetwork | None:
+        """The network phones join first (``--wifi``), shown as a code before the join code."""
 
     @property
     def join_problem(self) -> JoinProblem | None:

@@ -1,5 +1,6 @@
 """What the projector shows: the prompt, a big timer, the board as the room may see it,
-and the join code.
+and the join code (the QR code and the short code; with ``--wifi``, the Wi-Fi's code
+first: side by side when both fit, else ``j`` steps from the Wi-Fi's to the session's).
 
 Built only from what a participant may see (``board_model.build(room=True)``): no
 facilitator notes, no hidden notes, no private notes before they are revealed, no note
@@ -10,17 +11,18 @@ vote) so they need not leave this view while it is on the wall.
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
-from sessionkit.qr import qr_text
+from sessionkit.qr import size as qr_size
 from sessionkit.tui import board_model
 from sessionkit.tui.keys import ROOM_KEYS, bindings
 from sessionkit.tui.safe import literal, one_line
 from sessionkit.tui.screens.base import SessionHost
 from sessionkit.tui.screens.timer_keys import TimerKeys
 from sessionkit.tui.timing import clock_of
+from sessionkit.tui.widgets.join_panel import JoinPanel, JoinView, fits_side_by_side
 from sessionkit.tui.widgets.panels import Countdown, Panel
 from sessionkit.tui.widgets.room_board import RoomBoard
 
@@ -31,6 +33,10 @@ ROOM_EMPTY = {
 }
 """What the room sees on these steps before anything has come in."""
 
+BIG_CODE_LINES = 16
+"""Lines the screen needs beyond the QR code's for the big letters too (the heading, the
+address, the letters and the key hint); with fewer the short code is one line of text."""
+
 
 class RoomScreen(TimerKeys):
     KEYS = ROOM_KEYS
@@ -39,9 +45,23 @@ class RoomScreen(TimerKeys):
 
     def __init__(self, host: SessionHost) -> None:
         super().__init__(host)
-        self.show_join = True
-        self._qr_shown: tuple[str, bool] | None = None
-        """The join URL and whether joining was open, as last drawn."""
+        self._show_join = True
+        self._wifi_only = True
+        """With --wifi on a screen too narrow for both codes: the Wi-Fi's code is shown
+        (first), else the session's."""
+
+    @property
+    def show_join(self) -> bool:
+        return self._show_join
+
+    @show_join.setter
+    def show_join(self, shown: bool) -> None:
+        """Showing the codes starts again from the first (the Wi-Fi's, if any)."""
+        if shown and not self._show_join:
+            self._wifi_only = True
+        self._show_join = shown
+        if self.ready:
+            self._show_join_panel()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="room-top"):
@@ -49,9 +69,7 @@ class RoomScreen(TimerKeys):
             yield Countdown(id="room-countdown")
         with Horizontal(id="room-body"):
             yield RoomBoard(id="room-board")
-            with Vertical(id="room-join"):
-                yield Static(id="room-qr")
-                yield Static(id="room-url")
+            yield JoinPanel(id="room-join")
         yield Static(Content.styled("v back · ? keys", "dim"), id="room-hint")
 
     def on_mount(self) -> None:
@@ -83,7 +101,7 @@ class RoomScreen(TimerKeys):
             empty = "Scan the code to join from your phone." if self.host.join_url else ""
         self.query_one(RoomBoard).show(model, vote_open=vote_open, empty=empty)
         self.query_one(Countdown).show(engine, self.now)
-        self._show_join()
+        self._show_join_panel()
 
     def _heading(self) -> Content:
         engine = self.engine
@@ -114,27 +132,34 @@ class RoomScreen(TimerKeys):
             body += Content.styled("  (input paused)", "dim")
         return Content.assemble(title, "\n", body)
 
-    def _show_join(self) -> None:
+    def _both_fit(self) -> bool:
+        url, wifi = self.host.join_url, self.host.wifi
+        return bool(url and wifi and fits_side_by_side(url, wifi, self.size.width))
+
+    def _show_join_panel(self) -> None:
         url = self.host.join_url
-        panel = self.query_one("#room-join")
+        panel = self.query_one(JoinPanel)
         panel.display = bool(url) and self.show_join
         if not url or not self.show_join:
             return
-        # While joining is closed the room sees that instead of a code that would not work
-        # (in the code's place: the address may be docked, which gives the panel no size).
-        open_now = self.engine.state.joining_open
-        if (url, open_now) == self._qr_shown:  # drawn again only when either changes
-            return
-        self._qr_shown = (url, open_now)
-        address = self.query_one("#room-url", Static)
-        address.display = open_now
-        if open_now:
-            self.query_one("#room-qr", Static).update(qr_text(url))
-            address.update(
-                Content.assemble(Content.styled("Join on your phone:", "bold"), "\n", literal(url))
+        wifi = self.host.wifi
+        session = wifi is None or self._both_fit() or not self._wifi_only
+        shown_wifi = wifi if wifi is not None and (self._both_fit() or self._wifi_only) else None
+        short = self.app.size.height < qr_size(url)[1] + BIG_CODE_LINES
+        panel.show(
+            JoinView(
+                url,
+                self.engine.state.joining_open,
+                shown_wifi,
+                session,
+                after_wifi=wifi is not None,
+                short=short,
             )
-        else:
-            self.query_one("#room-qr", Static).update(Content.styled("Joining is closed.", "bold"))
+        )
+
+    def on_resize(self) -> None:
+        if self.ready:
+            self._show_join_panel()
 
     def tick(self, now: float) -> None:
         self.query_one(Countdown).show(self.engine, now)
@@ -150,5 +175,11 @@ class RoomScreen(TimerKeys):
         self.app.pop_screen()
 
     def action_toggle_join(self) -> None:
+        """Hide or show the codes; with --wifi on a screen too narrow for both, from the
+        Wi-Fi's code to the session's, then hidden."""
+        if self.show_join and self.host.wifi is not None and self._wifi_only:
+            if not self._both_fit():
+                self._wifi_only = False
+                self._show_join_panel()
+                return
         self.show_join = not self.show_join
-        self._show_join()
