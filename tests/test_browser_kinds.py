@@ -120,8 +120,13 @@ async def test_phones_through_words_questions_and_actions(tmp_path: Path) -> Non
             await until(lambda: lift.voters == [], "the upvote taken back")
             await row.locator("button.up").click()
             await until(lambda: lift.voters == [bob_id], "upvoted again")
-            for page in (cai, dee):  # the other two phones back the question too
-                await page.locator("#questions li", has_text="lift").locator("button.up").click()
+            # The other two phones back the question too, each once its page shows the
+            # upvotes so far (a click while the list is being redrawn could be lost).
+            for n, (page, pid) in enumerate(((cai, cai_id), (dee, dee_id)), 1):
+                button = page.locator("#questions li", has_text="lift").locator("button.up")
+                await expect(button).to_have_text(f"▲ {n}")
+                await button.click()
+                await until(lambda pid=pid: pid in lift.voters, "an upvote from another phone")
             await until(lambda: lift.voters == [bob_id, cai_id, dee_id], "three upvotes")
             await expect(row.locator("button.up")).to_have_text("▲ 3")
             # A second upvote from the same phone (a replayed request) is a 409 with a message.
