@@ -12,6 +12,7 @@ import asyncio
 import os
 from pathlib import Path
 
+from helpers.phones import join_phone
 from helpers.waiting import SAFETY_MS, until
 from sessionkit.core import commands as c
 from sessionkit.core import groups
@@ -44,14 +45,7 @@ async def test_four_phones_run_a_1_2_4_all_round(tmp_path: Path) -> None:
             expect.set_options(timeout=SAFETY_MS)
             phones = {}
             for name in NAMES:
-                context = await browser.new_context(
-                    viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
-                )
-                page = await context.new_page()
-                page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-                await page.goto(url)
-                await page.fill("#name", name)
-                await page.click("#join-named")
+                page = await join_phone(browser, url, name, problems, console=False)
                 await expect(page.locator("#step-title")).to_have_text("Waiting to start")
                 phones[name] = page
             pid = {p.name: p.id for p in engine.state.participants.values()}

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from factories import kinds_methods, kinds_plan, make_engine
+from helpers.phones import join_phone
 from helpers.waiting import SAFETY_MS, start_server, until
 from sessionkit.core import commands as c
 from sessionkit.core.inputs.words import cloud
@@ -51,18 +52,7 @@ async def test_phones_through_words_questions_and_actions(tmp_path: Path) -> Non
             expect.set_options(timeout=SAFETY_MS)
             phones = []
             for name in ("Ann", "Bob", "Cai", "Dee"):
-                context = await browser.new_context(
-                    viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
-                )
-                page = await context.new_page()
-                page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-                page.on(
-                    "console",
-                    lambda msg: problems.append(msg.text) if msg.type == "error" else None,
-                )
-                await page.goto(url)
-                await page.fill("#name", name)
-                await page.click("#join-named")
+                page = await join_phone(browser, url, name, problems)
                 await expect(page.locator("#step-title")).to_have_text("Waiting to start")
                 phones.append(page)
             ann, bob, cai, dee = phones

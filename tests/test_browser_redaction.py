@@ -7,6 +7,7 @@ import asyncio
 import os
 from pathlib import Path
 
+from helpers.phones import join_phone
 from helpers.waiting import SAFETY_MS, until
 from redaction_plan import PAIRS, SECRET, every_text_engine, go
 from sessionkit.core import commands as c
@@ -33,14 +34,7 @@ async def test_both_phones_see_the_removed_text_and_cannot_edit_it(tmp_path: Pat
             expect.set_options(timeout=SAFETY_MS)
             phones = []
             for name in ("Ann", "Bo"):
-                context = await browser.new_context(
-                    viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
-                )
-                page = await context.new_page()
-                page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-                await page.goto(url)
-                await page.fill("#name", name)
-                await page.click("#join-named")
+                page = await join_phone(browser, url, name, problems, console=False)
                 phones.append(page)
             await until(lambda: len(engine.state.participants) == 2, "both joined")
             go(engine, PAIRS)

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from factories import ANON, GROUP, RATE, VOTE_THEMES, go, make_engine
+from helpers.phones import join_phone
 from helpers.waiting import SAFETY_MS, until
 from sessionkit.core import commands as c
 from sessionkit.core.inputs.rating import summarise
@@ -81,18 +82,7 @@ async def test_five_phones_show_the_engines_themes_votes_and_ratings(tmp_path: P
             expect.set_options(timeout=SAFETY_MS)
             phones = {}
             for name in NAMES:
-                context = await browser.new_context(
-                    viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
-                )
-                page = await context.new_page()
-                page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-                page.on(
-                    "console",
-                    lambda msg: problems.append(msg.text) if msg.type == "error" else None,
-                )
-                await page.goto(url)
-                await page.fill("#name", name)
-                await page.click("#join-named")
+                page = await join_phone(browser, url, name, problems)
                 await expect(page.locator("#step-title")).to_have_text("Waiting to start")
                 phones[name] = page
 
