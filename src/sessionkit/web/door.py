@@ -122,6 +122,7 @@ class Door:
         self.open = 0
         self.counts: dict[str, int] = {}
         self.waiting: dict[str, dict[GuardedProtocol, None]] = {}
+        self.admitted = 0
         self.refused = 0
         self.made_room = 0
 
@@ -140,6 +141,7 @@ class Door:
             self._refuse("connections from one address", self.per_address)
             return False
         self.open += 1
+        self.admitted += 1
         self.counts[address] = self.counts.get(address, 0) + 1
         return True
 
@@ -175,13 +177,13 @@ class Door:
         waiting = self.waiting.get(protocol.address)
         if waiting is not None:
             waiting.pop(protocol, None)
+            if not waiting:
+                del self.waiting[protocol.address]
 
     def gone(self, protocol: GuardedProtocol) -> None:
         """``protocol``'s connection is closed (or closing, to make room): uncount it."""
         address = protocol.address
         self.answering(protocol)
-        if not self.waiting.get(address, True):
-            del self.waiting[address]
         self.open -= 1
         left = self.counts.get(address, 1) - 1
         if left > 0:
