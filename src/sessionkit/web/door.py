@@ -9,12 +9,13 @@ accept backlog), nor more than ``max_connections_per_address`` from one address.
   closed at once, before asyncio builds a transport for it, so the count can never run
   ahead of the descriptors (asyncio accepts up to a backlog's worth in one go before any
   protocol hears of them).
-- **Over a cap, the longest-waiting connection makes room** if there is one: a
+- **Over its address's share a connection is refused** (a JSON 503, then closed).
+- **At the total cap, the longest-waiting connection makes room** if there is one: a
   connection the server is waiting on (silent, idle between requests, or still sending
-  its request) from the same address, or (at the total cap) from the address holding the
-  most. A connection whose request the server is answering, an event stream above all,
-  is never closed to make room: a phone that is connected keeps its stream and gets
-  its acknowledgements (an idle keep-alive it loses, it opens again).
+  its request) from the address holding the most. A connection whose request the server
+  is answering, an event stream above all, is never closed to make room: a phone that
+  is connected keeps its stream and gets its acknowledgements (an idle keep-alive it
+  loses, it opens again).
 - **Deadlines** (:class:`GuardedProtocol`): a request's headers must arrive within
   ``header_seconds`` of its first byte (or of the connection opening), its body within
   ``body_seconds`` of the headers. uvicorn's own keep-alive timer only runs between
@@ -133,11 +134,12 @@ class Door:
         if self.open >= self.cap and not self._make_room(None):
             self._refuse("open connections", self.cap)
             return False
-        if (
-            address not in PROXY_ADDRESSES
-            and self.counts.get(address, 0) >= self.per_address
-            and not self._make_room(address)
-        ):
+        # Over its own share an address is refused, not given room: closing its oldest
+        # for its newest would let one client that reconnects as fast as it is closed
+        # keep the server building and tearing down connections (2,400 a second
+        # measured, and honest acknowledgements at 0.9 s). Refused here, a connection
+        # costs an accept and a close, no transport.
+        if address not in PROXY_ADDRESSES and self.counts.get(address, 0) >= self.per_address:
             self._refuse("connections from one address", self.per_address)
             return False
         self.open += 1
@@ -150,14 +152,12 @@ class Door:
         log.warning("refused a connection: %s at the limit (%d)", what, cap)
 
     def _make_room(self, address: str | None) -> bool:
-        if address is None:  # the total cap: from the address holding the most
+        if address is None:  # from the address holding the most
             ranked = sorted(self.counts, key=self.counts.__getitem__, reverse=True)
             address = next((a for a in ranked if self.waiting.get(a)), None)
             if address is None:
                 return False
-        waiting = self.waiting.get(address)
-        if not waiting:
-            return False
+        waiting = self.waiting[address]
         oldest = next(iter(waiting))
         self.made_room += 1
         log.info("closed the longest-waiting connection to make room for a new one")

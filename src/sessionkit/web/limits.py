@@ -54,8 +54,8 @@ class WebLimits:
     max_joins_per_address: int = 300
     """People (browsers) who may join from one network address. Behind one NAT, or a
     tunnel that does not pass the phones' addresses on, the whole room is one address:
-    raise it (``--joins-per-address``) for a bigger room there; the price is that one
-    device on that network could then fill the room."""
+    raise it for a bigger room there; the price is that one device on that network could
+    then fill the room (see the README, "Limits")."""
     log_interval_seconds: float = 10.0
     """The same kind of log message is written once per this interval, with a count."""
 
