@@ -152,6 +152,38 @@ class Attack:
             self.joins[f"{status} {code}".strip()] += 1
 
 
+async def attacker_main(args: argparse.Namespace) -> None:
+    """The attack, in a process of its own, until a line on stdin; then its figures."""
+    port, api, keys = args.attacker.split(" ")
+    attack = Attack(int(port), api, args)
+    attack.keys = [k for k in keys.split(",") if k]
+    tasks = []
+    for n in range(args.idle):
+        tasks.append(asyncio.create_task(attack.idle(n)))
+        if n % 500 == 499:
+            await asyncio.sleep(0.05)  # open them over a moment, not in one loop turn
+    tasks += [asyncio.create_task(attack.slowloris(n)) for n in range(args.slow)]
+    tasks += [asyncio.create_task(attack.join_flood()) for _ in range(20)]
+    print("started", flush=True)
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    await reader.readline()
+    open_at_end = attack.open_idle
+    attack.stop = True
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    seen = {
+        "attack_idle_open_at_end": open_at_end,
+        "idle_closed_by_server": attack.idle_closed,
+        "slow_lived": summary(attack.slow_lived),
+        "joins": dict(attack.joins),
+        "connect_errors": attack.connect_errors,
+    }
+    print(json.dumps(seen), flush=True)
+
+
 async def _attacker_join(port: int, api: str, n: int) -> str:
     reader, writer = await asyncio.open_connection(HOST, port, local_addr=(ATTACKER, 0))
     body = json.dumps({"client_id": f"attacker-{n:04d}-{random.getrandbits(40):x}"})
@@ -190,22 +222,26 @@ async def one_run(mode: str, args: argparse.Namespace) -> dict[str, Any]:
     server = ServerProcess(mode, records, ("--default-limits", "--files", str(args.files)))
     result: dict[str, Any] = {"mode": mode}
     room: Room | None = None
-    attack: Attack | None = None
-    tasks: list[asyncio.Task[None]] = []
+    attacker: asyncio.subprocess.Process | None = None
     try:
         await server.start()
         room = Room(server.port, server.token, own_addresses=True)
         await room.connect(args.phones, concurrency=10)
-        attack = Attack(server.port, room.api, args)
         attackers = [await _attacker_join(server.port, room.api, n) for n in range(5)]
-        attack.keys = [k for k in attackers if k]
+        # The attacker is a process of its own: in this one its thousands of tasks would
+        # hold up the honest phones' loop, and the figures would be the client's.
+        attacker = await asyncio.create_subprocess_exec(
+            sys.executable,
+            __file__,
+            "--attacker",
+            f"{server.port} {room.api} {','.join(k for k in attackers if k)}",
+            *(f"--{name}={getattr(args, name)}" for name in ("idle", "slow", "spread")),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        assert attacker.stdout is not None and attacker.stdin is not None
+        await attacker.stdout.readline()  # "started": every task under way
         await server.stats()  # the worst stall from here on
-        for n in range(args.idle):
-            tasks.append(asyncio.create_task(attack.idle(n)))
-            if n % 500 == 499:
-                await asyncio.sleep(0.05)  # open them over a moment, not in one loop turn
-        tasks += [asyncio.create_task(attack.slowloris(n)) for n in range(args.slow)]
-        tasks += [asyncio.create_task(attack.join_flood()) for _ in range(20)]
         await asyncio.sleep(3)  # the attack under way
 
         async def halfway() -> None:
@@ -215,17 +251,16 @@ async def one_run(mode: str, args: argparse.Namespace) -> dict[str, Any]:
 
         posted, _ = await asyncio.gather(honest_posting(room, args.seconds), halfway())
         stats = await server.stats()
-        result["attack_idle_open_at_end"] = attack.open_idle
-        attack.stop = True
+        attacker.stdin.write(b"stop\n")
+        await attacker.stdin.drain()
+        seen = json.loads(await attacker.stdout.readline())
+        await attacker.wait()
         result.update(
             stall_ms=stats.get("stall_ms"),
             door=stats.get("door"),
             snapshot_error=stats.get("snapshot_error"),
-            idle_closed_by_server=attack.idle_closed,
-            slow_lived=summary(attack.slow_lived),
-            joins=dict(attack.joins),
-            connect_errors=attack.connect_errors,
             participants=stats.get("participants"),
+            **seen,
         )
         ok = [s for s in posted if s.status in (200, 201)]
         result["honest"] = {
@@ -244,16 +279,16 @@ async def one_run(mode: str, args: argparse.Namespace) -> dict[str, Any]:
                 "acked": check.acked,
             }
     finally:
-        if attack is not None:
-            attack.stop = True
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        if attacker is not None and attacker.returncode is None:
+            attacker.kill()  # our own child, by its handle
+            await attacker.wait()
         if room is not None:
             room.close()
         await server.stop()
         logs = "".join(f.read_text(errors="replace") for f in records.glob("server-*.*"))
         result["tracebacks"] = logs.count("Traceback")
+        at = logs.find("Traceback")
+        result["first_traceback"] = logs[max(0, at - 300) : at + 1500] if at >= 0 else ""
         result["too_many_open_files"] = logs.count("Too many open files")
         result["log_lines"] = logs.count("\n")
         shutil.rmtree(records, ignore_errors=True)
@@ -297,6 +332,7 @@ async def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--files", type=int, default=8192)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--attacker", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     import resource
 
@@ -304,6 +340,9 @@ async def main() -> None:
     wanted = args.idle + args.slow + args.phones * 3 + 200
     if soft < wanted:
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, wanted), hard))
+    if args.attacker:
+        await attacker_main(args)
+        return
     results = []
     for mode in args.modes.split(","):
         result = await one_run(mode, args)

@@ -164,6 +164,13 @@ class Door:
         oldest.close_for_room()
         return True
 
+    def close_waiting(self) -> None:
+        """Close every connection the server waits on (when stopping: a request still
+        arriving would otherwise hold the graceful shutdown, then be cancelled)."""
+        for waiting in list(self.waiting.values()):
+            for protocol in list(waiting):
+                protocol.close_for_room()
+
     # ------------------------------------------------------------ protocols
 
     def wait_on(self, protocol: GuardedProtocol) -> None:

@@ -308,6 +308,8 @@ class ParticipantServer:
         hub = getattr(getattr(self.app, "state", None), "hub", None)
         if hub is not None:
             hub.close_all()
+        if self.door is not None:  # nothing to finish for them: no graceful wait
+            self.door.close_waiting()
         if self._server is not None:
             self._server.should_exit = True
         elif self.socket is not None:
