@@ -70,9 +70,11 @@ def ms(seconds: float) -> str:
 class ServerProcess:
     """``bench/_server.py`` in its own process, driven over stdin/stdout."""
 
-    def __init__(self, mode: str, records: Path) -> None:
+    def __init__(self, mode: str, records: Path, extra: tuple[str, ...] = ()) -> None:
         self.mode = mode
         self.records = records
+        self.extra = extra
+        """More arguments for ``_server.py``; its stderr goes to ``server-<mode>.err``."""
         self.proc: asyncio.subprocess.Process | None = None
         self.port = 0
         self.token = ""
@@ -87,8 +89,10 @@ class ServerProcess:
             self.mode,
             "--records",
             str(self.records),
+            *self.extra,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
+            stderr=open(self.records / f"server-{self.mode}.err", "wb"),
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         line = await asyncio.wait_for(self._line(), 30)
@@ -186,8 +190,9 @@ class HttpConn:
     was idle is sent again once on a new one (submissions carry a client_id, so that is
     safe: the engine answers a resend with the original result)."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, source: str | None = None) -> None:
         self.port = port
+        self.local_addr = (source, 0) if source else None
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
         self.reconnects = 0
@@ -220,7 +225,9 @@ class HttpConn:
         for attempt in (0, 1):
             fresh = self.writer is None
             if fresh:
-                self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
+                self.reader, self.writer = await asyncio.open_connection(
+                    HOST, self.port, local_addr=self.local_addr
+                )
             reader, writer = self.reader, self.writer  # close() may clear them meanwhile
             assert reader is not None and writer is not None
             try:
@@ -277,8 +284,9 @@ class Phone:
         self.index = index
         self.pid = ""
         self.key = ""
-        self.submit_conn = HttpConn(room.port)
-        self.fetch_conn = HttpConn(room.port)
+        self.source = room.source_of(index)
+        self.submit_conn = HttpConn(room.port, self.source)
+        self.fetch_conn = HttpConn(room.port, self.source)
         self.sse_task: asyncio.Task[None] | None = None
         self.sse_writer: asyncio.StreamWriter | None = None
         self.times: list[float] = []
@@ -316,7 +324,9 @@ class Phone:
 
     async def _sse(self) -> None:
         try:
-            reader, writer = await asyncio.open_connection(HOST, self.room.port)
+            reader, writer = await asyncio.open_connection(
+                HOST, self.room.port, local_addr=(self.source, 0) if self.source else None
+            )
             self.sse_writer = writer
             writer.write(
                 (
@@ -467,8 +477,13 @@ class Phone:
 class Room:
     """N phones on one server, and the watches that time what they see."""
 
-    def __init__(self, port: int, token: str, *, fetch: bool = True) -> None:
+    def __init__(
+        self, port: int, token: str, *, fetch: bool = True, own_addresses: bool = False
+    ) -> None:
         self.port = port
+        self.own_addresses = own_addresses
+        """Each phone on an address of its own (127.0.3.x ...: Linux routes all of
+        127.0.0.0/8 to this computer), as on a room's Wi-Fi; else all on 127.0.0.1."""
         self.api = f"/j/{token}/api"
         self.fetch = fetch
         self.phones: list[Phone] = []
@@ -491,6 +506,11 @@ class Room:
         await asyncio.gather(*(one(len(self.phones) + i) for i in range(count)))
         self.phones.sort(key=lambda p: p.index)
         return now() - started
+
+    def source_of(self, index: int) -> str | None:
+        if not self.own_addresses:
+            return None
+        return f"127.0.{3 + index // 250}.{1 + index % 250}"
 
     def on_notice(self, phone: Phone, t: float, seq: int, step: str | None) -> None:
         watch = self._watch

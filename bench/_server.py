@@ -1,6 +1,7 @@
 """A headless participant server for the benchmarks, run as its own process.
 
     python bench/_server.py --mode sessionkit|bare [--records DIR] [--max-participants N]
+                            [--files N] [--default-limits]
 
 ``sessionkit`` creates a run of :data:`PLAN` in a records folder (a temporary one unless
 ``--records`` is given; on disk, so every acknowledgement waits for a real fsync), starts
@@ -22,8 +23,15 @@ pid=<pid>``. Then one command per stdin line, one answer per stdout line:
 
     goto <item> <step>   the facilitator moves to a step    -> ok seq=<seq> step=<key>
     open_vote            opens the vote on the current step  -> ok seq=<seq>
-    stats                -> ok {json}: open streams, seq, journal writes since the last stats
+    stats                -> ok {json}: open streams, seq, journal writes since the last
+                            stats, the event loop's worst stall since the last stats
+                            (``stall_ms``) and the door's counts (``door``)
+    snapshot             write the snapshot now (sessionkit)  -> ok, or err <why>
     quit                 stop serving, close the run, exit   -> bye
+
+``--files N`` lets the process open only N files (RLIMIT_NOFILE), as on a machine whose
+limit is N; ``--default-limits`` serves with ``WebLimits()`` as shipped instead of
+:data:`BENCH_LIMITS` (for phones that each have an address of their own).
 
 Anything that goes wrong is ``err <message>``. Logs go to ``server.log`` beside the run
 (or in the temporary folder), never to stdout.
@@ -379,11 +387,48 @@ def _count_journal_writes(run: store.Run) -> None:
     journal.append = counted  # type: ignore[method-assign]
 
 
+class StallWatch:
+    """How late the event loop runs a 10 ms timer: its worst stall since the last read."""
+
+    def __init__(self) -> None:
+        self.worst = 0.0
+
+    async def watch(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            due = loop.time() + 0.01
+            await asyncio.sleep(0.01)
+            self.worst = max(self.worst, loop.time() - due)
+
+    def read(self) -> float:
+        worst, self.worst = self.worst, 0.0
+        return round(worst * 1000, 1)
+
+
+STALLS = StallWatch()
+
+
+def _door(server: ParticipantServer) -> dict[str, int]:
+    door = server.door
+    if door is None:
+        return {}
+    return {
+        "open": door.open,
+        "cap": door.cap,
+        "admitted": door.admitted,
+        "refused": door.refused,
+        "made_room": door.made_room,
+    }
+
+
 class Control:
-    def __init__(self, mode: str, run: store.Run | None, app: Starlette) -> None:
+    def __init__(
+        self, mode: str, run: store.Run | None, app: Starlette, server: ParticipantServer
+    ) -> None:
         self.mode = mode
         self.run = run
         self.app = app
+        self.server = server
 
     def handle(self, line: str) -> str:
         words = line.split()
@@ -401,7 +446,14 @@ class Control:
                 hub.seq += 1
                 return f"ok seq={hub.seq}"
             if command == "stats":
-                return "ok " + json.dumps({"streams": len(hub.streams), "seq": hub.seq})
+                return "ok " + json.dumps(
+                    {
+                        "streams": len(hub.streams),
+                        "seq": hub.seq,
+                        "stall_ms": STALLS.read(),
+                        "door": _door(self.server),
+                    }
+                )
             return f"err unknown command {command!r}"
         assert self.run is not None
         engine = self.run.engine
@@ -411,6 +463,9 @@ class Control:
                 return f"ok seq={event.seq} step={engine.state.step_key}"
             if command == "open_vote":
                 return f"ok seq={engine.execute(c.OpenVote()).seq}"
+            if command == "snapshot":
+                self.run.save_snapshot()
+                return "ok"
             if command == "stats":
                 hub = self.app.state.hub
                 answer = "ok " + json.dumps(
@@ -421,6 +476,9 @@ class Control:
                         "participants": len(engine.state.participants),
                         "storage_error": engine.storage_error,
                         "journal": dict(WRITES),
+                        "stall_ms": STALLS.read(),
+                        "door": _door(self.server),
+                        "snapshot_error": self.run.snapshot_error,
                     }
                 )
                 WRITES.update(appends=0, events=0, max_batch=0, seconds=0.0)
@@ -435,7 +493,14 @@ async def main() -> None:
     parser.add_argument("--mode", choices=("sessionkit", "bare"), default="sessionkit")
     parser.add_argument("--records", type=Path, default=None)
     parser.add_argument("--max-participants", type=int, default=5000)
+    parser.add_argument("--files", type=int, default=None)
+    parser.add_argument("--default-limits", action="store_true")
     args = parser.parse_args()
+    if args.files:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_NOFILE, (args.files, args.files))
+    limits = WebLimits() if args.default_limits else BENCH_LIMITS
 
     base = args.records or Path(tempfile.mkdtemp(prefix="sessionkit-bench-"))
     base.mkdir(parents=True, exist_ok=True)
@@ -448,16 +513,17 @@ async def main() -> None:
         )
         run.engine.execute(c.StartSession())
         _count_journal_writes(run)
-        app = create_app(run.engine, token=token, limits=BENCH_LIMITS)
+        app = create_app(run.engine, token=token, limits=limits)
         folder = str(run.folder)
     else:
-        app = bare_app(BENCH_LIMITS)
+        app = bare_app(limits)
         folder = "-"
-    server = ParticipantServer(app, log_handler=handler)
+    server = ParticipantServer(app, log_handler=handler, limits=limits)
     server.bind(HOST, 0)
     task = asyncio.create_task(server.serve())
     await server.wait_started()
-    control = Control(args.mode, run, app)
+    control = Control(args.mode, run, app, server)
+    watcher = asyncio.create_task(STALLS.watch())
 
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
@@ -478,6 +544,7 @@ async def main() -> None:
                 break
             say(control.handle(line))
     finally:
+        watcher.cancel()
         server.stop()
         try:
             await asyncio.wait_for(task, 10)

@@ -10,10 +10,13 @@ serves it on 127.0.0.1 and a free port with the join token TOKEN. Prints
     fsize <bytes>|off  limit the size of any file this process writes (RLIMIT_FSIZE) to
                        the journal's current size plus <bytes>: appends then fail with
                        EFBIG, as on a full disk; ``off`` lifts the limit   -> ok
-    stats              -> ok {"seq", "notes", "storage_error", "journal_bytes"}
+    stats              -> ok {"seq", "notes", "storage_error", "journal_bytes", and the
+                       door's "open", "cap", "admitted", "refused", "made_room"}
+    snapshot           write the snapshot now                       -> ok, or err <why>
     quit               stop serving, close the run, exit                   -> bye
 
-Logs go to ``child.log`` in RECORDS_DIR.
+Logs go to ``child.log`` in RECORDS_DIR. With ``CHILD_FILES=<n>`` in the environment the
+process may open only <n> files (RLIMIT_NOFILE, soft and hard), as on a small machine.
 """
 
 from __future__ import annotations
@@ -45,8 +48,23 @@ LIMITS = WebLimits(
 )
 
 
+def _door(server: ParticipantServer) -> dict[str, int]:
+    door = server.door
+    if door is None:
+        return {}
+    return {
+        "open": door.open,
+        "cap": door.cap,
+        "admitted": door.admitted,
+        "refused": door.refused,
+        "made_room": door.made_room,
+    }
+
+
 async def main() -> None:
     records, token = Path(sys.argv[1]), sys.argv[2]
+    if files := os.environ.get("CHILD_FILES"):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (int(files), int(files)))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write over the limit fails with EFBIG
     if len(sys.argv) > 3:
         run = store.open_run(Path(sys.argv[3]))
@@ -91,9 +109,17 @@ async def main() -> None:
                             "notes": len(run.engine.state.notes),
                             "storage_error": run.engine.storage_error,
                             "journal_bytes": os.path.getsize(run.journal_path),
+                            **_door(server),
                         }
                     )
                 )
+            elif words[0] == "snapshot":
+                try:
+                    run.save_snapshot()
+                except OSError as error:
+                    say(f"err {error}")
+                else:
+                    say("ok")
             else:
                 say(f"err {line}")
     finally:

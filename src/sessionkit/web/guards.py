@@ -15,12 +15,13 @@ Every refusal is an :class:`ApiError`; :func:`guarded` turns it into the JSON an
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
 import re
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
@@ -30,7 +31,7 @@ from starlette.responses import JSONResponse, Response
 from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine
 from sessionkit.web.hub import Hub
-from sessionkit.web.limits import TokenBuckets, WebLimits
+from sessionkit.web.limits import JoinPlaces, TokenBuckets, WebLimits
 
 PHONE_COMMANDS = tuple(m for m in c.PARTICIPANT_COMMANDS if m is not c.Join)
 """What ``POST api/command`` accepts: the participant commands except ``join`` (which has
@@ -319,6 +320,7 @@ class Gate:
         self.hub = hub
         self.buckets = TokenBuckets(limits.rate, limits.burst)
         self.anonymous_buckets = TokenBuckets(limits.anonymous_rate, limits.anonymous_burst)
+        self.join_places = JoinPlaces(limits.max_joins_per_address)
 
     def rotate(self, token: str) -> None:
         """``token`` lets people join from now on; the one before only serves phones in."""
@@ -355,6 +357,26 @@ class Gate:
                 "rate",
                 headers={"Retry-After": str(seconds)},
             )
+
+    @contextlib.contextmanager
+    def join_place(self, request: Request, device: str) -> Iterator[None]:
+        """Hold a place for ``device`` among those joining from the request's address
+        while the join is carried out, given back if it fails (see :class:`JoinPlaces`)."""
+        address = self.client_address(request)
+        taken = self.join_places.take(address, device)
+        if taken is None:
+            raise ApiError(
+                403,
+                f"Too many people have joined from this network ({self.join_places.cap}). "
+                "Ask the facilitator.",
+                "network_full",
+            )
+        try:
+            yield
+        except BaseException:
+            if taken:
+                self.join_places.give_back(address, device)
+            raise
 
     def client_address(self, request: Request) -> str:
         return request.client.host if request.client else "unknown"

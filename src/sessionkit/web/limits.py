@@ -1,4 +1,4 @@
-"""Limits on what phones may send, and a per-sender token bucket."""
+"""Limits on what phones may send, a per-sender token bucket, and places per address."""
 
 from __future__ import annotations
 
@@ -41,6 +41,30 @@ class WebLimits:
     """...and everyone together: guessing one of 148 million codes at one a second takes
     years, and many addresses guessing at once are held to the same pace."""
     wrong_code_window: float = 60.0
+    """Seconds over which wrong codes are counted."""
+    header_seconds: float = 5.0
+    """A request's line and headers must arrive within this long of its first byte (or
+    of the connection opening): slow senders (slowloris) are closed, not waited for."""
+    body_seconds: float = 10.0
+    """...and its body within this long of the headers. Bodies are at most
+    ``max_body_bytes``: a few packets, even on bad Wi-Fi."""
+    keep_alive_seconds: float = 20.0
+    """How long an idle connection is kept for the phone's next request."""
+    max_connections: int | None = None
+    """Open connections at most; ``None``: the file descriptor limit less
+    :data:`~sessionkit.web.door.RESERVED_FILES` and the accept backlog, so the journal,
+    the snapshot and the exports always have files to open."""
+    max_connections_per_address: int = 2000
+    """Open connections from one network address (a phone holds one or two). Enough for
+    a room of about 1,000 phones behind one NAT; addresses that may forward others'
+    (this computer: a tunnel, a reverse proxy) count only towards ``max_connections``."""
+    max_joins_per_address: int = 300
+    """People (browsers) who may join from one network address. Behind one NAT, or a
+    tunnel that does not pass the phones' addresses on, the whole room is one address:
+    raise it for a bigger room there; the price is that one device on that network could
+    then fill the room (see the README, "Limits")."""
+    log_interval_seconds: float = 10.0
+    """The same kind of log message is written once per this interval, with a count."""
 
 
 class TokenBuckets:
@@ -78,3 +102,34 @@ class TokenBuckets:
                 del self._buckets[key]
         if len(self._buckets) >= self.max_keys:  # still full of busy keys: start over
             self._buckets.clear()
+
+
+class JoinPlaces:
+    """How many browsers joined from each network address, against a cap.
+
+    A place is taken when a join starts (so a flood of joins at once cannot overshoot
+    the cap while they wait for the journal) and given back if the join fails. The same
+    browser (device id) joining again takes no new place. The address is the one uvicorn
+    reports: behind a tunnel that passes ``X-Forwarded-For``, the phone's own; behind
+    one NAT, the whole room's.
+    """
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self._devices: dict[str, set[str]] = {}
+
+    def take(self, address: str, device: str) -> bool | None:
+        """``True``: a new place taken; ``False``: this browser has one; ``None``: full."""
+        devices = self._devices.setdefault(address, set())
+        if device in devices:
+            return False
+        if len(devices) >= self.cap:
+            return None
+        devices.add(device)
+        return True
+
+    def give_back(self, address: str, device: str) -> None:
+        self._devices.get(address, set()).discard(device)
+
+    def count(self, address: str) -> int:
+        return len(self._devices.get(address, ()))

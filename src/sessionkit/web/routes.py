@@ -220,11 +220,14 @@ async def join(request: Request) -> Response:
         table=got.get("table"),
         client_id=client_id,
     )
-    event, duplicate = await ctx.submitter.carry_out(command, NEWCOMER)
-    if event.type != "participant_joined":  # a resend whose original was not kept
-        raise ApiError(
-            409, "Your earlier attempt to join could not be confirmed. Please join again.", "rejoin"
-        )
+    with ctx.gate.join_place(request, device):
+        event, duplicate = await ctx.submitter.carry_out(command, NEWCOMER)
+        if event.type != "participant_joined":  # a resend whose original was not kept
+            raise ApiError(
+                409,
+                "Your earlier attempt to join could not be confirmed. Please join again.",
+                "rejoin",
+            )
     pid, key = event.data["participant"], event.data.get("key", "")
     body = {
         "ok": True,

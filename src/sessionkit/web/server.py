@@ -15,7 +15,11 @@ uvicorn is made to behave as a guest in someone else's loop and terminal
 - no logging reaches stdout/stderr: ``log_config=None``, no access log, and the
   ``uvicorn`` and ``sessionkit.web`` loggers go to the handler you give (a log file, the
   TUI's log panel) or nowhere;
-- :meth:`stop` ends the open event streams, so shutdown does not wait for phones.
+- :meth:`stop` ends the open event streams, so shutdown does not wait for phones;
+- no client can take the server down: connections are capped below the descriptor
+  limit and per address, slow requests are closed (:mod:`sessionkit.web.door`), and
+  each kind of log message is written once per interval with a count
+  (:mod:`sessionkit.web.logs`).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import functools
 import logging
 import socket
 import sys
@@ -30,6 +35,17 @@ from collections.abc import Generator
 from typing import Any
 
 import uvicorn
+
+from sessionkit.web.door import (
+    Door,
+    GuardedProtocol,
+    Listener,
+    accept_backlog,
+    connection_cap,
+    descriptor_limit,
+)
+from sessionkit.web.limits import WebLimits
+from sessionkit.web.logs import ThrottledHandler
 
 LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "sessionkit.web")
 
@@ -62,11 +78,15 @@ class _GuestServer(uvicorn.Server):
         yield  # the host app handles signals
 
 
-def route_logs(handler: logging.Handler | None) -> None:
-    """Send the server's log records to ``handler`` only (``None``: drop them)."""
-    for name in LOGGERS:
+def route_logs(handler: logging.Handler | None, interval: float = 10.0) -> None:
+    """Send the server's log records to ``handler`` only (``None``: drop them), each kind
+    at most once per ``interval`` seconds. asyncio's own records go there too when a
+    handler is given: left alone they would reach stderr, over the TUI."""
+    throttled = ThrottledHandler(handler, interval) if handler is not None else None
+    names = (*LOGGERS, "asyncio") if handler is not None else LOGGERS
+    for name in names:
         logger = logging.getLogger(name)
-        logger.handlers = [handler or logging.NullHandler()]
+        logger.handlers = [throttled or logging.NullHandler()]
         logger.propagate = False
 
 
@@ -83,6 +103,13 @@ def _raise_file_limit() -> None:
             resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
     except (OSError, ValueError):
         pass
+
+
+def _limits_of(app: Any) -> WebLimits:
+    """The limits the app was made with (``create_app`` keeps them), else the defaults."""
+    context = getattr(getattr(app, "state", None), "context", None)
+    limits = getattr(context, "limits", None)
+    return limits if isinstance(limits, WebLimits) else WebLimits()
 
 
 def free_port_near(host: str, port: int, tries: int = 20) -> int | None:
@@ -107,10 +134,18 @@ class ParticipantServer:
     """uvicorn serving one ASGI app in the running loop; start with ``bind`` then ``serve``."""
 
     def __init__(
-        self, app: Any, *, log_handler: logging.Handler | None = None, graceful_seconds: float = 2.0
+        self,
+        app: Any,
+        *,
+        log_handler: logging.Handler | None = None,
+        graceful_seconds: float = 2.0,
+        limits: WebLimits | None = None,
     ) -> None:
         self.app = app
         self.graceful_seconds = graceful_seconds
+        self.limits = limits or _limits_of(app)
+        self.door: Door | None = None
+        """Open connections and their caps, once :meth:`serve` runs."""
         self.socket: socket.socket | None = None
         self.host = ""
         self.port = 0
@@ -118,7 +153,7 @@ class ParticipantServer:
         """Why :meth:`serve` ended early, if it did."""
         self._server: _GuestServer | None = None
         self._stopped = False
-        route_logs(log_handler)
+        route_logs(log_handler, self.limits.log_interval_seconds)
 
     # ------------------------------------------------------------ lifecycle
 
@@ -144,7 +179,7 @@ class ParticipantServer:
                 option="--host",
             ) from None
         family, kind, proto, _, address = infos[0]
-        sock = socket.socket(family, kind, proto)
+        sock = Listener(family, kind, proto)
         try:
             if sys.platform == "win32":
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
@@ -197,6 +232,14 @@ class ParticipantServer:
         if self.socket is None:
             raise ServerError("call bind(host, port) before serve()")
         _raise_file_limit()
+        limits = self.limits
+        files = descriptor_limit()
+        backlog = accept_backlog(files)
+        cap = limits.max_connections or connection_cap(files, backlog)
+        door = Door(cap, limits.max_connections_per_address)
+        self.door = door
+        if isinstance(self.socket, Listener):
+            self.socket.door = door
         config = uvicorn.Config(
             self.app,
             log_config=None,
@@ -207,7 +250,14 @@ class ParticipantServer:
             interface="asgi3",
             server_header=False,
             timeout_graceful_shutdown=max(1, int(self.graceful_seconds + 0.999)),
-            timeout_keep_alive=20,
+            timeout_keep_alive=max(1, round(limits.keep_alive_seconds)),
+            backlog=backlog,
+        )
+        config.http = functools.partial(  # type: ignore[assignment]
+            GuardedProtocol,
+            door=door,
+            header_seconds=limits.header_seconds,
+            body_seconds=limits.body_seconds,
         )
         self._server = _GuestServer(config)
         try:
@@ -258,6 +308,8 @@ class ParticipantServer:
         hub = getattr(getattr(self.app, "state", None), "hub", None)
         if hub is not None:
             hub.close_all()
+        if self.door is not None:  # nothing to finish for them: no graceful wait
+            self.door.close_waiting()
         if self._server is not None:
             self._server.should_exit = True
         elif self.socket is not None:
