@@ -25,6 +25,7 @@ from room_plan import (
 from sessionkit.core import commands as c
 from sessionkit.core.inputs import KINDS
 from sessionkit.core.redaction import REMOVED_TEXT
+from sessionkit.netaddr import join_code, spaced_code
 from sessionkit.web import create_app
 from sessionkit.web.room import ROOM_VIEWER
 from sessionkit.web.room_view import room_view
@@ -170,6 +171,9 @@ async def test_only_the_room_token_opens_the_room_page(http, filled) -> None:
     state = await client.get(f"/room/{ROOM_TOKEN}/api/state")
     assert state.status_code == 200
     assert state.json()["join"]["url"] == f"http://10.1.2.3:8765/j/{JOIN_TOKEN}"
+    # The short code to type at the root page, as the room view shows it.
+    assert state.json()["join"]["code"] == spaced_code(join_code(JOIN_TOKEN))
+    assert state.json()["join"]["where"] == "http://10.1.2.3:8765/"
     svg = await client.get(f"/room/{ROOM_TOKEN}/join.svg")
     assert svg.headers["content-type"].startswith("image/svg+xml")
     key = {"X-Participant-Key": engine.state.participants[ids["ann"]].key or "k"}

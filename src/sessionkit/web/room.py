@@ -30,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from sessionkit import qr
+from sessionkit import netaddr, qr
 from sessionkit.core.engine import Engine
 from sessionkit.core.state import FACILITATOR, Event, SessionState
 from sessionkit.web.guards import ApiError, guarded
@@ -89,11 +89,13 @@ class Room:
             self._unsubscribe = None
 
     def join(self) -> dict[str, Any]:
-        base = self.join_base
+        base, token = self.join_base, self.join_token()
         return {
-            "url": f"{base}/j/{self.join_token()}" if base else None,
+            "url": f"{base}/j/{token}" if base else None,
             "open": self.engine.state.joining_open,
-            "code": None,  # the short join code, once there is one
+            # The short code people type at the root page instead of scanning.
+            "code": netaddr.spaced_code(netaddr.join_code(token)) if base else None,
+            "where": f"{base}/" if base else None,
         }
 
     def _on_event(self, event: Event, state: SessionState) -> None:

@@ -471,7 +471,7 @@
     $("join-qr").hidden = !j.open;
     $("join-url").hidden = !j.open;
     $("join-code").hidden = !(j.open && j.code);
-    if (j.code) $("join-code").textContent = j.code;
+    if (j.code) $("join-code").textContent = "or type " + j.code + (j.where ? " at " + j.where : "");
     if (j.open && qrFor !== j.url) {
       qrFor = j.url;
       $("join-qr").src = base + "/join.svg?for=" + encodeURIComponent(j.url);
