@@ -471,11 +471,12 @@
     $("join-qr").hidden = !j.open;
     $("join-url").hidden = !j.open;
     $("join-code").hidden = !(j.open && j.code);
-    if (j.code) $("join-code").textContent = "or type " + j.code + (j.where ? " at " + j.where : "");
+    if (j.code) $("join-code").textContent = j.code;
     if (j.open && qrFor !== j.url) {
       qrFor = j.url;
       $("join-qr").src = base + "/join.svg?for=" + encodeURIComponent(j.url);
-      $("join-url").textContent = j.url;
+      // Typing the short code at the root page is easier than the long join address.
+      $("join-url").textContent = j.code && j.where ? "or type the code at " + j.where : j.url;
     }
   }
 
