@@ -27,6 +27,7 @@ from room_plan import FACILITATOR_NOTE, NAME, PRIVATE, SHOWN, room_plan
 from sessionkit.core import commands as c
 from sessionkit.core.redaction import REMOVED_TEXT
 from sessionkit.live import Live, ServerOptions
+from sessionkit.netaddr import join_code, spaced_code
 from sessionkit.tui import SessionkitApp
 
 CHROMIUM = "/usr/bin/chromium"
@@ -122,7 +123,9 @@ async def test_the_room_page_follows_the_run_showing_only_what_the_room_may_see(
             await page.goto(link.local_url)
             await expect(page.locator("#title")).to_have_text("Starting soon")
             await expect(page.locator("#join-qr")).to_be_visible()
-            await expect(page.locator("#join-url")).to_have_text(f"{PUBLIC}/j/{token}")
+            # The short code to type at the root page (easier than the join address).
+            await expect(page.locator("#join-code")).to_have_text(spaced_code(join_code(token)))
+            await expect(page.locator("#join-url")).to_have_text(f"or type the code at {PUBLIC}/")
             await expect(page.locator("#timer")).to_be_hidden()
             await looks_right("waiting")
 
