@@ -448,7 +448,9 @@ async def test_markup_in_notes_is_shown_literally_and_does_nothing(
         assert payload in board_text(board_of(app))
         board = board_of(app)
         board.move_to_key("note", "n2")
-        assert payload in app.screen.query_one(Detail).render().plain
+        detail = app.screen.query_one(Detail).render().plain
+        assert payload in detail
+        assert "n2" not in detail.replace(payload, "")  # no internal id shown to people
         await pilot.click(Board, offset=(6, 1))  # clicking the note must not run it
         await pilot.press("v")
         await pilot.pause()

@@ -370,7 +370,7 @@ class Detail(Panel):
             self.set("")
             return
         state = engine.state
-        meta = [note.id]
+        meta: list[str] = []  # never the note's internal id: people see its words
         _, step = engine.step_def(note.step)
         spec = step.input if step else None
         if note.category:
@@ -392,7 +392,7 @@ class Detail(Panel):
         if note.hidden:
             meta.append("HIDDEN from the room")
         if note.redacted is not None:  # first: a narrow panel cuts the line's end
-            meta.insert(1, f"removed for: {REASONS.get(note.redacted, note.redacted)}")
+            meta.insert(0, f"removed for: {REASONS.get(note.redacted, note.redacted)}")
         self.set(
             Content.assemble(literal(note.text), "\n", one_line(" · ".join(meta), ".timing--muted"))
         )
