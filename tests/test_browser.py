@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from helpers.phones import ARGS, CHROMIUM
 from helpers.waiting import SAFETY_MS, start_server, until
 from sessionkit import qr
 from sessionkit.core import commands as c
@@ -26,15 +27,6 @@ from sessionkit.netaddr import join_link
 from sessionkit.web import create_app
 from test_web import MAP, OPEN, RATE, VOTE, fast_limits, make_engine
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TOKEN = "browser-token-42"
 
 playwright_api = pytest.importorskip(
