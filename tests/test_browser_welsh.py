@@ -6,7 +6,6 @@ Set SESSIONKIT_SCREENSHOTS=DIR to keep the screenshots (360 px wide) for a look.
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import os
 import shutil
@@ -15,14 +14,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from helpers.waiting import SAFETY_MS, SAFETY_SECONDS, start_server
+from helpers.phones import open_phone, phone_room, screenshots
 from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine
 from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
 from sessionkit.web import create_app
 from sessionkit.web.pages import welsh_catalogue
-from test_browser import ARGS, CHROMIUM
+from test_browser import CHROMIUM
 from test_web import METHOD, PLAN, VOTE, MemoryJournal, fast_limits
 
 playwright_api = pytest.importorskip(
@@ -53,135 +52,100 @@ def make_engine() -> Engine:
     return Engine(Plan.model_validate(PLAN), {"retro": welsh_method()}, journal=MemoryJournal())
 
 
-async def open_phone(browser, url: str, problems: list[str]):
-    page = await browser.new_page(
-        viewport={"width": 360, "height": 740}, device_scale_factor=1, is_mobile=True
-    )
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    await page.goto(url)
-    return page
-
-
 async def test_a_welsh_run_speaks_welsh_and_a_phone_can_change_language(tmp_path: Path):
-    shots = Path(os.environ.get("SESSIONKIT_SCREENSHOTS") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
+    shots = screenshots(tmp_path)
     engine = make_engine()
     app = create_app(engine, token=TOKEN, limits=fast_limits(), language="cy")
-    server, task = await start_server(app, 0, graceful_seconds=1)
-    url = f"http://127.0.0.1:{server.port}/j/{TOKEN}"
-    problems: list[str] = []
-    try:
-        async with playwright_api.async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            expect = type(playwright_api.expect)()
-            expect.set_options(timeout=SAFETY_MS)
-            page = await open_phone(browser, url, problems)
+    async with phone_room(app, TOKEN) as room:
+        expect, problems = room.expect, room.problems
+        page = await open_phone(room.browser, room.url, problems, console=False)
 
-            # The join screen, from the catalogue, with the page's lang.
-            assert await page.get_attribute("html", "lang") == "cy"
-            await expect(page.locator("#join-h")).to_have_text(WELSH["Join the session"])
-            await expect(page.locator("#join-anon")).to_have_text(WELSH["Join without a name"])
-            await expect(page.locator("#lang-options button")).to_have_text(["English"])
-            assert await page.get_attribute("#lang-options button", "lang") == "en"
-            await page.screenshot(path=str(shots / "cy-1-join.png"), full_page=True)
+        # The join screen, from the catalogue, with the page's lang.
+        assert await page.get_attribute("html", "lang") == "cy"
+        await expect(page.locator("#join-h")).to_have_text(WELSH["Join the session"])
+        await expect(page.locator("#join-anon")).to_have_text(WELSH["Join without a name"])
+        await expect(page.locator("#lang-options button")).to_have_text(["English"])
+        assert await page.get_attribute("#lang-options button", "lang") == "en"
+        await page.screenshot(path=str(shots / "cy-1-join.png"), full_page=True)
 
-            await page.click("#join-anon")
-            await expect(page.locator("#step-title")).to_have_text("Aros i ddechrau")
-            engine.execute(c.StartSession())
-            await expect(page.locator("#step-title")).to_have_text("Ysgrifennu")
-            await expect(page.locator("#step-prompt")).to_have_text(
-                "Beth aeth yn dda, beth nad aeth?"
-            )
-            await expect(page.locator("label.chip")).to_have_text(["Rhosyn", "Thorn"])
-            await expect(page.locator("#note-add")).to_have_text(WELSH["Add note"])
+        await page.click("#join-anon")
+        await expect(page.locator("#step-title")).to_have_text("Aros i ddechrau")
+        engine.execute(c.StartSession())
+        await expect(page.locator("#step-title")).to_have_text("Ysgrifennu")
+        await expect(page.locator("#step-prompt")).to_have_text("Beth aeth yn dda, beth nad aeth?")
+        await expect(page.locator("label.chip")).to_have_text(["Rhosyn", "Thorn"])
+        await expect(page.locator("#note-add")).to_have_text(WELSH["Add note"])
 
-            # A participant's note that reads like one of the page's strings stays as written.
-            await page.click("label.chip:has-text('Rhosyn')")
-            await page.fill("#note-text", OWN_TEXT)
-            await page.click("#note-add")
-            await expect(page.locator("#my-notes li")).to_have_count(1)
-            note = page.locator("#my-notes li").first
-            await expect(note).to_contain_text(OWN_TEXT)
-            assert WELSH[OWN_TEXT] not in (await note.inner_text())
-            await page.screenshot(path=str(shots / "cy-2-notes.png"), full_page=True)
+        # A participant's note that reads like one of the page's strings stays as written.
+        await page.click("label.chip:has-text('Rhosyn')")
+        await page.fill("#note-text", OWN_TEXT)
+        await page.click("#note-add")
+        await expect(page.locator("#my-notes li")).to_have_count(1)
+        note = page.locator("#my-notes li").first
+        await expect(note).to_contain_text(OWN_TEXT)
+        assert WELSH[OWN_TEXT] not in (await note.inner_text())
+        await page.screenshot(path=str(shots / "cy-2-notes.png"), full_page=True)
 
-            # The phone changes to English: everything follows, the note does not change.
-            await page.click("#lang-options button:has-text('English')")
-            assert await page.get_attribute("html", "lang") == "en"
-            await expect(page.locator("#step-title")).to_have_text("Write")
-            await expect(page.locator("#compose-h")).to_have_text("Add a note")
-            await expect(page.locator("label.chip")).to_have_text(["Rose", "Thorn"])
-            await expect(note).to_contain_text(OWN_TEXT)
-            await expect(page.locator("#lang-options button")).to_have_text(["Cymraeg"])
-            # The choice is the phone's: it survives a reload.
-            await page.reload()
-            await expect(page.locator("#step-title")).to_have_text("Write")
-            assert await page.get_attribute("html", "lang") == "en"
+        # The phone changes to English: everything follows, the note does not change.
+        await page.click("#lang-options button:has-text('English')")
+        assert await page.get_attribute("html", "lang") == "en"
+        await expect(page.locator("#step-title")).to_have_text("Write")
+        await expect(page.locator("#compose-h")).to_have_text("Add a note")
+        await expect(page.locator("label.chip")).to_have_text(["Rose", "Thorn"])
+        await expect(note).to_contain_text(OWN_TEXT)
+        await expect(page.locator("#lang-options button")).to_have_text(["Cymraeg"])
+        # The choice is the phone's: it survives a reload.
+        await page.reload()
+        await expect(page.locator("#step-title")).to_have_text("Write")
+        assert await page.get_attribute("html", "lang") == "en"
 
-            # A step without Welsh shows its English, in a Welsh page too.
-            await page.click("#lang-options button:has-text('Cymraeg')")
-            engine.execute(c.GoTo(item=0, step=VOTE))
-            await expect(page.locator("#step-title")).to_have_text("Vote")
-            await expect(page.locator("#vote-h")).to_have_text(WELSH["Your dots"])
-            await browser.close()
-    finally:
-        server.stop()
-        await asyncio.wait_for(task, SAFETY_SECONDS)
+        # A step without Welsh shows its English, in a Welsh page too.
+        await page.click("#lang-options button:has-text('Cymraeg')")
+        engine.execute(c.GoTo(item=0, step=VOTE))
+        await expect(page.locator("#step-title")).to_have_text("Vote")
+        await expect(page.locator("#vote-h")).to_have_text(WELSH["Your dots"])
     assert problems == []
 
 
 async def test_a_bilingual_run_marks_each_part_with_its_language(tmp_path: Path):
-    shots = Path(os.environ.get("SESSIONKIT_SCREENSHOTS") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
+    shots = screenshots(tmp_path)
     engine = make_engine()
     app = create_app(engine, token=TOKEN, limits=fast_limits(), language="cy+en")
-    server, task = await start_server(app, 0, graceful_seconds=1)
-    url = f"http://127.0.0.1:{server.port}/j/{TOKEN}"
-    problems: list[str] = []
-    try:
-        async with playwright_api.async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            expect = type(playwright_api.expect)()
-            expect.set_options(timeout=SAFETY_MS)
-            page = await open_phone(browser, url, problems)
-            assert await page.get_attribute("html", "lang") == "cy"
-            # Welsh first, then English, each in a span that says its language.
-            heading = page.locator("#join-h")
-            await expect(heading.locator("[lang=cy]")).to_have_text(WELSH["Join the session"])
-            await expect(heading.locator("[lang=en]")).to_have_text("Join the session")
-            assert await heading.inner_text() == f"{WELSH['Join the session']} / Join the session"
-            # Both single languages are offered, each named in its own language.
-            await expect(page.locator("#lang-options button")).to_have_text(["English", "Cymraeg"])
+    async with phone_room(app, TOKEN) as room:
+        expect, problems = room.expect, room.problems
+        page = await open_phone(room.browser, room.url, problems, console=False)
+        assert await page.get_attribute("html", "lang") == "cy"
+        # Welsh first, then English, each in a span that says its language.
+        heading = page.locator("#join-h")
+        await expect(heading.locator("[lang=cy]")).to_have_text(WELSH["Join the session"])
+        await expect(heading.locator("[lang=en]")).to_have_text("Join the session")
+        assert await heading.inner_text() == f"{WELSH['Join the session']} / Join the session"
+        # Both single languages are offered, each named in its own language.
+        await expect(page.locator("#lang-options button")).to_have_text(["English", "Cymraeg"])
 
-            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as http:
-                other = (
-                    await http.post(f"/j/{TOKEN}/api/join", json={"client_id": "x" * 20})
-                ).json()
-            await page.click("#join-anon")
-            engine.execute(c.StartSession())
-            title = page.locator("#step-title")
-            await expect(title.locator("[lang=cy]")).to_have_text("Ysgrifennu")
-            await expect(title.locator("[lang=en]")).to_have_text("Write")
-            rose = page.locator("label.chip").first
-            await expect(rose.locator("[lang=cy]")).to_have_text("Rhosyn")
-            await expect(rose.locator("[lang=en]")).to_have_text("Rose")
-            # The thorn has no Welsh: its English alone, not twice.
-            await expect(page.locator("label.chip").nth(1)).to_have_text("Thorn")
-            await page.screenshot(path=str(shots / "cy+en-notes.png"), full_page=True)
+        async with httpx.AsyncClient(base_url=room.base) as http:
+            other = (await http.post(f"/j/{TOKEN}/api/join", json={"client_id": "x" * 20})).json()
+        await page.click("#join-anon")
+        engine.execute(c.StartSession())
+        title = page.locator("#step-title")
+        await expect(title.locator("[lang=cy]")).to_have_text("Ysgrifennu")
+        await expect(title.locator("[lang=en]")).to_have_text("Write")
+        rose = page.locator("label.chip").first
+        await expect(rose.locator("[lang=cy]")).to_have_text("Rhosyn")
+        await expect(rose.locator("[lang=en]")).to_have_text("Rose")
+        # The thorn has no Welsh: its English alone, not twice.
+        await expect(page.locator("label.chip").nth(1)).to_have_text("Thorn")
+        await page.screenshot(path=str(shots / "cy+en-notes.png"), full_page=True)
 
-            # A refusal from the server is shown in both languages too.
-            engine.execute(c.LockInput(locked=True))
-            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as http:
-                refused = await http.post(
-                    f"/j/{TOKEN}/api/notes",
-                    headers={"X-Participant-Key": other["key"]},
-                    json={"text": "late", "category": "rose", "client_id": "late-note-1"},
-                )
-            message = refused.json()["error"]
-            assert message in WELSH, message
-            await expect(page.locator("#step-status [lang=cy]")).to_have_text(WELSH[message])
-            await browser.close()
-    finally:
-        server.stop()
-        await asyncio.wait_for(task, SAFETY_SECONDS)
+        # A refusal from the server is shown in both languages too.
+        engine.execute(c.LockInput(locked=True))
+        async with httpx.AsyncClient(base_url=room.base) as http:
+            refused = await http.post(
+                f"/j/{TOKEN}/api/notes",
+                headers={"X-Participant-Key": other["key"]},
+                json={"text": "late", "category": "rose", "client_id": "late-note-1"},
+            )
+        message = refused.json()["error"]
+        assert message in WELSH, message
+        await expect(page.locator("#step-status [lang=cy]")).to_have_text(WELSH[message])
     assert problems == []

@@ -64,6 +64,11 @@ class PhoneRoom:
     problems: list[str] = field(default_factory=list)
     """Script and console errors of every phone opened here (a test asserts none)."""
 
+    @property
+    def base(self) -> str:
+        """The server's root (``http://127.0.0.1:PORT``), for API calls beside the phones."""
+        return self.url.rsplit("/j/", 1)[0]
+
     async def join(self, name: str, *, console: bool = True) -> Any:
         return await join_phone(self.browser, self.url, name, self.problems, console=console)
 
