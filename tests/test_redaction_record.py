@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from factories import FakeClock
+from helpers.word import readable
 from redaction_plan import every_text_engine, every_text_plan, fill
 from sessionkit import store
 from sessionkit.core import commands as c
@@ -29,10 +30,10 @@ def redact_everything(engine, ids: dict[str, str]) -> None:
 def test_no_export_holds_a_removed_text(fmt: str) -> None:
     engine = every_text_engine()
     ids = fill(engine)
-    before = export(Record.from_engine(engine), fmt)
+    before = readable(Record.from_engine(engine), fmt)
     assert MARK in before.casefold(), "the secret is in the export before it is removed"
     redact_everything(engine, ids)
-    text = export(Record.from_engine(engine), fmt)
+    text = readable(Record.from_engine(engine), fmt)
     assert MARK not in text.casefold()
     assert "removed by the facilitator" in text
 

@@ -25,7 +25,7 @@ from sessionkit.core.engine import Engine
 from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
 from sessionkit.core.record import Record
-from sessionkit.export import FORMATS, export, format_named
+from sessionkit.export import FORMATS, format_named
 from sessionkit.netaddr import NO_ADDRESS, JoinLink, JoinProblem, RoomLink, join_link, room_link
 from sessionkit.store.series import carry_in
 
@@ -125,10 +125,10 @@ class Live:
         run = self._runs.get(id(engine))
         if run is None:
             raise RuntimeError("this run has no record folder")
-        text = export(Record.from_run(run), chosen.name)
+        contents = chosen.bytes_of(Record.from_run(run))
         target = run.exports_dir / f"{run.name}.{chosen.extension}"
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        store.atomic_write(target, text.encode("utf-8"), mode=0o644)
+        store.atomic_write(target, contents, mode=0o644)
         return target
 
     def _keep(self, run: store.Run) -> Engine:

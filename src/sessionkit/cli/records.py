@@ -24,7 +24,7 @@ from rich.text import Text
 
 from sessionkit import store
 from sessionkit.core.record import Record
-from sessionkit.export import DEFAULT, FORMATS, export, format_named
+from sessionkit.export import DEFAULT, FORMATS, format_named
 from sessionkit.export.text import plural
 
 
@@ -254,13 +254,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     except store.RecordError as error:
         return _fail(str(error))
     try:
-        text = export(Record.from_run(run), fmt.name)
+        contents = fmt.bytes_of(Record.from_run(run))
     except Exception as error:  # one line, never a traceback
         return _fail(f"could not export {run.name} as {fmt.name}: {type(error).__name__}: {error}")
     target = _target(run, fmt.extension, args.output)
     if target is None:  # stdout: UTF-8 whatever the locale, without the BOM
+        if fmt.binary and sys.stdout.isatty():
+            return _fail(f"a {fmt.title} file would garble the terminal: use -o FILE or a pipe")
         sys.stdout.flush()
-        sys.stdout.buffer.write(text.removeprefix("\ufeff").encode("utf-8"))
+        sys.stdout.buffer.write(contents.removeprefix("\ufeff".encode()))
         sys.stdout.buffer.flush()
         return 0
     try:
@@ -268,7 +270,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not target.parent.is_dir():
             return _fail(f"cannot write {target}: the folder {target.parent} does not exist")
-        store.atomic_write(target, text.encode("utf-8"), mode=0o644 & ~_umask())
+        store.atomic_write(target, contents, mode=0o644 & ~_umask())
     except OSError as error:
         return _fail(f"cannot write {target}: {error.strerror or error}")
     print(target)

@@ -1,12 +1,12 @@
-"""Exports: a run's :class:`~sessionkit.core.record.Record` as Markdown, HTML, CSV, JSON
-or TOML. Each is a pure function of the record, so any of them can be made mid-session
+"""Exports: a run's :class:`~sessionkit.core.record.Record` as Markdown, HTML, Word,
+CSV, JSON or TOML. Each is a pure function of the record, so any of them can be made mid-session
 or after a crash.
 
 >>> text = export(record, "md")
 >>> FORMATS["html"].extension
 'html'
 
-Markdown, HTML and CSV are for people: hidden (moderated) notes are left out, and an
+Markdown, HTML, Word and CSV are for people: hidden (moderated) notes are left out, and an
 author's name appears only on notes from named steps. JSON and TOML are the full record
 (hidden notes included, marked ``hidden``); :func:`load_record` reads either back.
 Records are de-identified when made (see :mod:`sessionkit.core.record`), so no format
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from sessionkit.core.record import Record
 from sessionkit.export import csv as _csv
+from sessionkit.export import docx as _docx
 from sessionkit.export import html as _html
 from sessionkit.export import json as _json
 from sessionkit.export import markdown as _markdown
@@ -39,11 +40,19 @@ class Format:
     """The format's own name, for people ("Markdown")."""
     description: str
     """What it is for, in a few words (the TUI's picker shows it)."""
-    render: Callable[[Record], str]
+    render: Callable[[Record], str] | Callable[[Record], bytes]
+    """The record in this format: text, or bytes where :attr:`binary`."""
     load: Callable[[str], Record] | None = None
     """Reads an export back into a Record (``None``: a report, not the record)."""
     aliases: tuple[str, ...] = ()
     """Other names accepted for it (``markdown`` for ``md``)."""
+    binary: bool = False
+    """Its render gives bytes (a Word file), not text: it cannot be shown or pasted."""
+
+    def bytes_of(self, record: Record) -> bytes:
+        """The file's contents: UTF-8 for a text format."""
+        made = self.render(record)
+        return made.encode("utf-8") if isinstance(made, str) else made
 
 
 FORMATS: dict[str, Format] = {
@@ -66,6 +75,16 @@ FORMATS: dict[str, Format] = {
             "a self-contained, printable web page",
             _html.render,
             aliases=("htm",),
+        ),
+        Format(
+            "docx",
+            "docx",
+            _docx.MEDIA_TYPE,
+            "Word",
+            "a Word document, to edit and share",
+            _docx.render,
+            aliases=("word",),
+            binary=True,
         ),
         Format(
             "csv",
@@ -116,8 +135,18 @@ def format_named(fmt: str) -> Format:
 
 
 def export(record: Record, fmt: str) -> str:
-    """The record in one format (a name in :data:`FORMATS`, or one of its aliases)."""
-    return format_named(fmt).render(record)
+    """The record in one text format (a name in :data:`FORMATS`, or one of its aliases);
+    :func:`export_bytes` gives any format, Word's included."""
+    chosen = format_named(fmt)
+    made = chosen.render(record)
+    if not isinstance(made, str):
+        raise ValueError(f"{chosen.title} ('{chosen.name}') is a file, not text: use export_bytes")
+    return made
+
+
+def export_bytes(record: Record, fmt: str) -> bytes:
+    """The record in one format, as the bytes of its file."""
+    return format_named(fmt).bytes_of(record)
 
 
 def load_record(text: str, fmt: str) -> Record:
@@ -136,6 +165,7 @@ __all__ = [
     "Format",
     "Record",
     "export",
+    "export_bytes",
     "format_named",
     "load_record",
 ]
