@@ -6,9 +6,8 @@ server on a loopback port); the facilitator presses keys through Pilot; phones t
 server over real HTTP; Chromium shows the room page at 1280x720. Set
 SESSIONKIT_SCREENSHOTS=DIR to keep the screenshots.
 
-Undo (ctrl+z) is being built beside this; until it is here, taking back a reveal is
-done by hiding the note (``take_back``). When undo lands, press ctrl+z there instead:
-the checks after it stay as they are.
+A reveal is taken back with ctrl+z, as the facilitator would: the room page must drop
+the note again, and show it once more after ctrl+y.
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from helpers.phones import ARGS, CHROMIUM
 from helpers.waiting import SAFETY_MS, until
 from room_plan import FACILITATOR_NOTE, NAME, PRIVATE, SHOWN, room_plan
 from sessionkit.core import commands as c
@@ -30,8 +30,6 @@ from sessionkit.live import Live, ServerOptions
 from sessionkit.netaddr import join_code, spaced_code
 from sessionkit.tui import SessionkitApp
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 PUBLIC = "http://join.example.test"
 
 playwright_api = pytest.importorskip(
@@ -69,12 +67,6 @@ class Phone:
         )
         assert got.is_success, got.text
         return got.json()
-
-
-async def take_back(app: SessionkitApp, note: str) -> None:
-    """Take back what the room was just shown. Today: hide the note. With undo: ctrl+z."""
-    assert app.link is not None
-    assert app.link.do(c.HideNote, note=note) is not None
 
 
 async def test_the_room_page_follows_the_run_showing_only_what_the_room_may_see(
@@ -143,8 +135,15 @@ async def test_the_room_page_follows_the_run_showing_only_what_the_room_may_see(
             await expect(board.locator(".column", has_text="Rose")).to_contain_text(PRIVATE)
             await looks_right("revealed")
 
-            # Taken back (undo, or hidden for now): off the wall again.
-            await take_back(app, private)
+            # Undone (ctrl+z): off the wall again, and the room is told at once.
+            await pilot.press("ctrl+z")
+            await expect(board).not_to_contain_text(PRIVATE)
+            await expect(board).to_contain_text("Notes appear here when they are revealed.")
+            await looks_right("reveal-undone")
+            # Redone (ctrl+y): back on the wall; then hidden, which takes one note off it.
+            await pilot.press("ctrl+y")
+            await expect(board.locator(".column", has_text="Rose")).to_contain_text(PRIVATE)
+            assert app.link.do(c.HideNote, note=private) is not None
             await expect(board).not_to_contain_text(PRIVATE)
             hidden = await bo.post("notes", text="Hidden-wombat note", category="thorn")
             assert app.link.do(c.HideNote, note=hidden["note"]) is not None

@@ -507,7 +507,7 @@ RUN_KEYS = [
         "e",
         "export",
         "Export",
-        "Export the session record (Markdown, HTML, CSV...)",
+        "Export the session record (Markdown, HTML, Word, CSV...)",
         VIEWS,
         show=False,
     ),
