@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import re
 import tomllib
+from importlib import resources
 
 import pytest
 
@@ -137,3 +139,21 @@ def test_language_option_refuses_others_with_a_clear_message(capsys):
     err = capsys.readouterr().err
     assert "--language" in err and "'fr' is not a language" in err
     assert "cy (Cymraeg), en (English) or cy+en" in err
+
+
+SHOWN_LITERAL = [
+    re.compile(r'\b(?:el|say)\([^,()\n]*,[^,()\n]*,\s*"([^"\n]*[A-Za-z]{2}[^"\n]*)"'),
+    re.compile(r'\.(?:textContent|placeholder|title)\s*=\s*"([^"\n]*[A-Za-z]{2}[^"\n]*)"'),
+    re.compile(
+        r'setAttribute\("(?:aria-label|title|placeholder)",\s*"([^"\n]*[A-Za-z]{2}[^"\n]*)"'
+    ),
+    re.compile(r'\b(?:showAlert|announce)\("([^"\n]*[A-Za-z]{2}[^"\n]*)"'),
+]
+"""Where the phone script puts a string literal on the screen without t(): a new
+screen's English would reach a Welsh page untranslated."""
+
+
+def test_the_phone_script_puts_no_english_on_screen_without_looking_it_up():
+    js = (resources.files("sessionkit.web") / "static" / "app.js").read_text(encoding="utf-8")
+    shown = sorted({m.group(1) for pattern in SHOWN_LITERAL for m in pattern.finditer(js)})
+    assert shown == []

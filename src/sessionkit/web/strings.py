@@ -13,8 +13,9 @@ from typing import Any
 
 _T_CALL = re.compile(r'\bt\("((?:[^"\\]|\\.)*)"')
 
-DYNAMIC = ("Yes", "No", "Let's talk")
-"""Keys the script looks up from data rather than a literal (answers to a request)."""
+DYNAMIC = ("Yes", "No", "Let's talk", "Done", "In progress", "Changed", "Dropped")
+"""Keys the script looks up from data rather than a literal (answers to a request, an
+action's statuses in a review)."""
 
 
 def script_keys(js: str) -> set[str]:

@@ -594,7 +594,7 @@
     var secs = Math.floor(Math.abs(left) + (over ? 0 : 0.999));
     var text = Math.floor(secs / 60) + ":" + String(secs % 60).padStart(2, "0");
     node.textContent = over ? "+" + text : text;
-    if (!timer.running) node.appendChild(el("small", null, "paused"));
+    if (!timer.running) node.appendChild(say("small", null, t("paused")));
     node.className = "timer" + (over ? " over" : timer.running ? "" : " paused");
     node.setAttribute("aria-label", plain(over ? t("Over time by {time}", { time: text }) :
                       timer.running ? t("Time left {time}", { time: text }) : t("Timer paused, {time}", { time: text })));
@@ -1733,14 +1733,16 @@
     item.appendChild(el("span", "what", action.what));
     var facts = [];
     if (action.who) facts.push(action.who);
-    if (action.due) facts.push("by " + action.due);
-    if (action.origin) facts.push(action.origin);
-    item.appendChild(el("span", "meta", facts.join(" · ")));
-    item.appendChild(el("span", "status", "Now: " + status + (waiting.length ? " (waiting to send…)" : "")));
+    if (action.due) facts.push(t("by {date}", { date: action.due }));
+    if (action.origin) facts.push(raw(action.origin));
+    item.appendChild(say("span", "meta", facts.join(" · ")));
+    var label = REVIEW_STATUSES.filter(function (pair) { return pair[0] === status; })[0];
+    var now = t("Now: {status}", { status: label ? t(label[1]) : status });
+    item.appendChild(say("span", "status", now + (waiting.length ? " · " + t("Waiting to send…") : "")));
     if (canMark) {
       var bar = el("span", "choices");
       REVIEW_STATUSES.forEach(function (pair) {
-        var button = el("button", pair[0] === status ? "picked" : "", pair[1]);
+        var button = say("button", pair[0] === status ? "picked" : "", t(pair[1]));
         button.type = "button";
         button.disabled = !!step.locked;
         button.setAttribute("aria-pressed", pair[0] === status ? "true" : "false");
@@ -1756,7 +1758,10 @@
     var notes = el("ul", "learned");
     (action.learned || []).forEach(function (text) { notes.appendChild(el("li", "", text)); });
     pending("learning").forEach(function (i) {
-      if (i.body.action === action.id) notes.appendChild(el("li", "pending", i.body.text + " (waiting to send…)"));
+      if (i.body.action !== action.id) return;
+      var line = el("li", "pending", i.body.text);  // their words, then the page's
+      line.appendChild(say("span", "meta", " · " + t("Waiting to send…")));
+      notes.appendChild(line);
     });
     item.appendChild(notes);
     if (canLearn) {
@@ -1764,9 +1769,9 @@
       var input = el("input", "");
       input.type = "text";
       input.maxLength = 500;
-      input.placeholder = "What did we learn from it?";
-      input.setAttribute("aria-label", "What did we learn from: " + action.what);
-      var add = el("button", "", "Add");
+      input.placeholder = plain(t("What did we learn?"));
+      input.setAttribute("aria-label", plain(t("What did we learn from: {text}", { text: raw(action.what) })));
+      var add = say("button", "", t("Add"));
       add.type = "submit";
       add.disabled = !!step.locked;
       form.appendChild(input);
@@ -1774,7 +1779,7 @@
       form.addEventListener("submit", function (event) {
         event.preventDefault();
         var text = input.value.trim();
-        if (!text) { showAlert("Write what was learned first."); input.focus(); return; }
+        if (!text) { showAlert(t("Write what was learned first.")); input.focus(); return; }
         hideAlert();
         enqueue({ kind: "learning", method: "POST", path: "command",
                   body: { type: "add_learning", action: action.id, text: text } });
@@ -1792,9 +1797,9 @@
     var canMark = input.who_can_mark === "everyone";
     var left = (mine.learned_left || 0) - pending("learning").length;
     (pub.reviews || []).forEach(function (a) { list.appendChild(reviewItem(a, canMark, left > 0, step)); });
-    $("review-hint").textContent = canMark
-      ? "For each action: where has it got to, and what did we learn?"
-      : "The facilitator marks where each action has got to; add what we learned.";
+    setText($("review-hint"), canMark
+      ? t("For each action: where has it got to, and what did we learn?")
+      : t("The facilitator marks where each action has got to; add what we learned."));
     show($("reviews-empty"), !(pub.reviews || []).length);
   }
 
