@@ -24,10 +24,9 @@ from sessionkit import store
 from sessionkit.core.engine import Engine
 from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
-from sessionkit.core.record import Record
 from sessionkit.export import FORMATS, format_named
 from sessionkit.netaddr import NO_ADDRESS, JoinLink, JoinProblem, RoomLink, join_link, room_link
-from sessionkit.store.series import carry_in
+from sessionkit.store.series import carry_in, record_of
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +124,7 @@ class Live:
         run = self._runs.get(id(engine))
         if run is None:
             raise RuntimeError("this run has no record folder")
-        contents = chosen.bytes_of(Record.from_run(run))
+        contents = chosen.bytes_of(record_of(run))
         target = run.exports_dir / f"{run.name}.{chosen.extension}"
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         store.atomic_write(target, contents, mode=0o644)

@@ -23,9 +23,9 @@ from rich.table import Table
 from rich.text import Text
 
 from sessionkit import store
-from sessionkit.core.record import Record
 from sessionkit.export import DEFAULT, FORMATS, format_named
 from sessionkit.export.text import plural
+from sessionkit.store.series import record_of
 
 
 def _format_titles() -> str:
@@ -254,7 +254,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     except store.RecordError as error:
         return _fail(str(error))
     try:
-        contents = fmt.bytes_of(Record.from_run(run))
+        contents = fmt.bytes_of(record_of(run))  # with what its series removed since
     except Exception as error:  # one line, never a traceback
         return _fail(f"could not export {run.name} as {fmt.name}: {type(error).__name__}: {error}")
     target = _target(run, fmt.extension, args.output)

@@ -13,7 +13,9 @@ never the text, and folding it after that first event is what keeps the text out
 Every kind of participant-written text can be redacted: a note (of any step that collects
 notes: notes, canvas, grid, a group's list, paper notes), an answer of a words step
 (every answer of that step that gave the same word: the cloud counts them as one), a
-question, a request (its text and its reply) and a proposed action (what will be done).
+question, a request (its text and its reply), a proposed action (what will be done) and
+an action carried in for review (with everything written about it: see
+:func:`scrub_review`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any, Literal
 from sessionkit.core.command import Command, ShortId
 from sessionkit.core.errors import Rejected
 from sessionkit.core.inputs.base import Fold, Rule, RuleContext
-from sessionkit.core.state import REMOVED_TEXT, Event, SessionState
+from sessionkit.core.state import REMOVED_TEXT, Event, ReviewedAction, SessionState
 
 __all__ = [
     "REASONS",
@@ -35,7 +37,9 @@ __all__ = [
     "RedactText",
     "item_kind",
     "reason_of",
+    "remove_copy",
     "removed_counts",
+    "scrub_review",
 ]
 
 Reason = Literal["safeguarding", "personal-data", "other"]
@@ -52,6 +56,7 @@ _WHAT = {
     "question": "question",
     "request": "request",
     "action": "action",
+    "review": "action",
 }
 
 
@@ -65,13 +70,15 @@ class RedactText(Command):
 
 
 def item_kind(state: SessionState, item: str) -> str | None:
-    """``note``, ``word``, ``question``, ``request`` or ``action``; ``None``: no such item."""
+    """``note``, ``word``, ``question``, ``request``, ``action`` or ``review`` (an action
+    carried in from an earlier run); ``None``: no such item."""
     for kind, items in (
         ("note", state.notes),
         ("word", state.words),
         ("question", state.questions),
         ("request", state.requests),
         ("action", state.actions),
+        ("review", state.reviews),
     ):
         if item in items:
             return kind
@@ -92,7 +99,8 @@ def removed_counts(state: SessionState) -> dict[str, int]:
     """How many texts were removed, per reason code (in :data:`REASONS` order; reasons
     never used are left out). A words step's answers that gave one word count once each."""
     counts = dict.fromkeys(REASONS, 0)
-    for items in (state.notes, state.words, state.questions, state.requests, state.actions):
+    kinds = (state.notes, state.words, state.questions, state.requests, state.actions)
+    for items in (*kinds, state.reviews):
         for found in items.values():
             if found.redacted is not None:
                 counts[found.redacted] = counts.get(found.redacted, 0) + 1
@@ -106,6 +114,7 @@ def _items(state: SessionState, kind: str) -> dict[str, Any]:
         "question": state.questions,
         "request": state.requests,
         "action": state.actions,
+        "review": state.reviews,
     }
     return by_kind[kind]
 
@@ -135,7 +144,7 @@ def _redact(ctx: RuleContext, cmd: RedactText, actor: str) -> Event:
     return ctx.event("text_redacted", actor, item=cmd.item, kind=kind, reason=cmd.reason, also=also)
 
 
-def _on_redacted(state: SessionState, event: Event, d: dict[str, Any]) -> None:
+def _on_redacted(state: SessionState, event: Event | None, d: dict[str, Any]) -> None:
     reason, kind = d["reason"], d["kind"]
     if kind == "note":
         note = state.notes[d["item"]]
@@ -159,9 +168,34 @@ def _on_redacted(state: SessionState, event: Event, d: dict[str, Any]) -> None:
         request.text, request.redacted = REMOVED_TEXT, reason
         if request.reply:  # the answering team's words went with what they answered
             request.reply = REMOVED_TEXT
+    elif kind == "review":
+        scrub_review(state.reviews[d["item"]], reason)
     else:
         action = state.actions[d["item"]]
         action.what, action.redacted = REMOVED_TEXT, reason
+
+
+def remove_copy(state: SessionState, item: str, reason: str) -> None:
+    """Remove an action's text from ``state`` as a ``text_redacted`` event would, without
+    one: for a record read from a run that kept a copy another run of its series has
+    since removed (the run itself is mended with a real event when it is reopened)."""
+    kind = item_kind(state, item)
+    if kind in ("action", "review"):
+        _on_redacted(state, None, {"item": item, "kind": kind, "reason": reason})
+
+
+def scrub_review(action: ReviewedAction, reason: str) -> None:
+    """Remove a carried action's text and all that was written about it: its wording and
+    rewordings, the words of the note it came from, and what was learned (each may
+    repeat or answer the text removed). Its status and history of statuses stay."""
+    action.what, action.redacted = REMOVED_TEXT, reason
+    if action.origin.source:
+        action.origin.source = REMOVED_TEXT
+    for change in action.history:
+        if change.what:
+            change.what = REMOVED_TEXT
+    for note in action.learned:
+        note.text = REMOVED_TEXT
 
 
 REDACTION_COMMANDS: tuple[type[Command], ...] = (RedactText,)

@@ -20,7 +20,8 @@ from sessionkit.core.inputs.rating import RatingInput, RatingSummary
 from sessionkit.core.inputs.review import CLOSED
 from sessionkit.core.read import step_at
 from sessionkit.core.record import Record
-from sessionkit.core.state import Action, ActionOrigin, Learning, StatusChange
+from sessionkit.core.redaction import scrub_review
+from sessionkit.core.state import Action, ActionOrigin, Learning, ReviewedAction, StatusChange
 
 MAX_SERIES_CHARS = 60
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -81,6 +82,9 @@ class SeriesAction:
     status: str = "open"
     history: list[StatusChange] = field(default_factory=list)
     learned: list[Learning] = field(default_factory=list)
+    redacted: str | None = None
+    """Why its text was removed, in whichever run that was (a reason code): it stays
+    removed in every later run, whatever copy of it they kept."""
 
     @property
     def is_open(self) -> bool:
@@ -97,7 +101,22 @@ class SeriesAction:
             "status": self.status,
             "history": [change.model_dump(exclude_none=True) for change in self.history],
             "learned": [note.model_dump() for note in self.learned],
+            **({"redacted": self.redacted} if self.redacted else {}),
         }
+
+    def scrub(self, reason: str) -> None:
+        """Its text removed, as :func:`~sessionkit.core.redaction.scrub_review` does to
+        a run's copy: here for the series' view of it, whichever run removed it."""
+        copy = ReviewedAction(
+            id="",
+            ref=self.ref,
+            what=self.what,
+            origin=self.origin,
+            history=self.history,
+            learned=self.learned,
+        )
+        scrub_review(copy, reason)
+        self.what, self.redacted, self.origin = copy.what, reason, copy.origin
 
 
 def origin_of(run: SeriesRun, action: Action) -> ActionOrigin:
@@ -130,6 +149,7 @@ def follow_actions(runs: Sequence[SeriesRun]) -> tuple[list[SeriesAction], list[
         for action in state.actions.values():
             ref = f"{run.run_id}/{action.id}"
             entry = SeriesAction(ref, action.what, action.who, action.due, origin_of(run, action))
+            entry.redacted = action.redacted
             entry.history.append(StatusChange(status="open", at=action.created_at, run=run.run_id))
             for flag, status in ((action.done, "done"), (action.dropped, "dropped")):
                 if flag:
@@ -169,7 +189,14 @@ def follow_actions(runs: Sequence[SeriesRun]) -> tuple[list[SeriesAction], list[
                 for note in reviewed.learned
                 if not note.run
             ]
-            entry.status, entry.what = reviewed.status, reviewed.what
+            entry.status = reviewed.status
+            reworded = any(change.what for change in reviewed.history if not change.run)
+            if entry.redacted is None or reworded:  # never an old copy of removed text
+                entry.what = reviewed.what
+            if reviewed.redacted is not None:
+                entry.scrub(reviewed.redacted)
+            elif entry.redacted is not None and not reworded:
+                entry.scrub(entry.redacted)
         for name in sorted(missing):
             warnings.append(
                 f"run {run.name} reviewed actions of run {name}, which is not in the "

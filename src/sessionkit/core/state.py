@@ -265,6 +265,10 @@ class ReviewedAction(Model):
     """Its status changes in earlier runs, then in this one, oldest first."""
     learned: list[Learning] = Field(default_factory=list)
     """What was learned, in earlier reviews and in this one."""
+    redacted: str | None = None
+    """Why its text was removed (a reason code, ``core.redaction``), here or in the run
+    that agreed it; its wording, the words it came from, rewordings and what was learned
+    are then :data:`REMOVED_TEXT`."""
 
 
 class Group(Model):

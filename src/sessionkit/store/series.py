@@ -16,6 +16,7 @@ from typing import Any
 
 from sessionkit.core.engine import Limits
 from sessionkit.core.record import Record
+from sessionkit.core.redaction import RedactText, remove_copy
 from sessionkit.core.series import SeriesAction, SeriesRun, check_series_name, follow_actions
 from sessionkit.store.errors import RecordError
 from sessionkit.store.opening import DamagedRecord, _open, _read_meta, meta_series
@@ -121,10 +122,58 @@ def carried_for(
 def carry_in(run: Run) -> Run:
     """Before a run of a series starts: hand its engine the open actions of the series'
     other runs (they go into its first event), and keep what reading them found in
-    ``run.series_warnings``. A run in no series, or already started, is left as it is."""
+    ``run.series_warnings``. A run that has started is mended instead: an action whose
+    text another run removed since is removed here too (:func:`removed_elsewhere`), by
+    a journalled event. A run in no series is left as it is."""
     engine = run.engine
-    if engine.series and not engine.state.started and not run.read_only:
+    if not engine.series or run.read_only:
+        return run
+    if not engine.state.started:
         engine.carried_in, run.series_warnings = carried_for(
             run.folder.parent, engine.series, engine.state.run_id
         )
+        return run
+    removed = removed_elsewhere(run)
+    for item, reason in removed.items():
+        engine.execute(RedactText(item=item, reason=reason))
+    if removed:
+        actions = f"{len(removed)} action{'' if len(removed) == 1 else 's'}"
+        run.series_warnings.append(
+            f"{actions} of this run had text that another run of series "
+            f"{engine.series!r} has since removed: removed here too"
+        )
     return run
+
+
+def removed_elsewhere(run: Run) -> dict[str, str]:
+    """This run's actions, and the actions it carried in, whose text another run of its
+    series has removed since it kept its copy: item id -> the reason code."""
+    engine = run.engine
+    series = all_series(run.folder.parent).get(engine.series or "")
+    if series is None:
+        return {}
+    state = engine.state
+    others, _ = follow_actions([r for r in series.runs if r.run_id != state.run_id])
+    removed = {a.ref: a.redacted for a in others if a.redacted is not None}
+    found = {
+        action.id: removed[f"{state.run_id}/{action.id}"]
+        for action in state.actions.values()
+        if action.redacted is None and f"{state.run_id}/{action.id}" in removed
+    }
+    found |= {
+        reviewed.id: removed[reviewed.ref]
+        for reviewed in state.reviews.values()
+        if reviewed.redacted is None and reviewed.ref in removed
+    }
+    return found
+
+
+def record_of(run: Run) -> Record:
+    """The run's record for an export, with what another run of its series has since
+    removed left out too (a run opened to read is not written to: the copy is mended in
+    the record only, and in the run itself when it is next resumed)."""
+    record = Record.from_run(run)
+    if run.engine.series:
+        for item, reason in removed_elsewhere(run).items():
+            remove_copy(record.state, item, reason)
+    return record

@@ -30,6 +30,7 @@ def public_review(
                 "origin": origin_text(a),
                 "status": a.status,
                 "learned": [note.text for note in a.learned if not note.run],
+                **({"redacted": True} if a.redacted else {}),  # the reason stays here
             }
             for a in reviewed(state)
         ],

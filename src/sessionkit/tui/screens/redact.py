@@ -2,9 +2,10 @@
 
 A mixin of :class:`~sessionkit.tui.screens.run.RunScreen`, like the kinds' keys. ``X`` on a
 note (of any notes, canvas or cluster board, or a note being voted on or sorted), a word
-of the cloud, a question, a request or an action asks why (safeguarding first) and then
-for a yes, since it cannot be undone; the engine then replaces the text everywhere
-(``core.redaction``). Hiding only takes text out of sight; this takes it out of the record.
+of the cloud, a question, a request, an action or an action under review asks why
+(safeguarding first) and then for a yes, since it cannot be undone; the engine then
+replaces the text everywhere (``core.redaction``). Hiding only takes text out of sight;
+this takes it out of the record.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ WHAT = {
     "question": "question",
     "request": "request",
     "action": "action",
+    "review": "action",
 }
 """What the dialog calls the item ("Remove this word's text?")."""
 _KEEPS = {
@@ -43,9 +45,24 @@ _KEEPS = {
     "question": "The question stays, with its upvotes.",
     "request": "The request stays, with its answer; a reply to it goes too.",
     "action": "The action stays on the list, with who and by when.",
+    "review": (
+        "The action stays, with its status; the words it came from, its rewordings and "
+        "what was learned from it go too. Other runs of the series drop it when next opened."
+    ),
 }
 REMOVABLE_BOARDS = frozenset(
-    {"notes", "canvas", "cluster", "vote", "sort", "words", "questions", "actions", "requests"}
+    {
+        "notes",
+        "canvas",
+        "cluster",
+        "vote",
+        "sort",
+        "words",
+        "questions",
+        "actions",
+        "requests",
+        "review",
+    }
 )
 
 
@@ -129,7 +146,7 @@ class RedactKeys(SessionScreen):
             return next(
                 (a.id for a in state.words.values() if a.step == key and a.word == row.key), None
             )
-        if row.kind in ("note", "question", "action", "request"):
+        if row.kind in ("note", "question", "action", "request", "reviewed"):
             return row.key
         if row.kind in ("target", "sorted") and row.key in state.notes:
             return row.key  # a note being voted on or sorted
@@ -184,4 +201,6 @@ def _text_of(screen: SessionScreen, kind: str, item: str) -> str:
         return state.questions[item].text
     if kind == "request":
         return state.requests[item].text
+    if kind == "review":
+        return state.reviews[item].what
     return state.actions[item].what

@@ -1730,7 +1730,7 @@
     var waiting = pending("status").filter(function (i) { return i.body.action === action.id; });
     var status = waiting.length ? waiting[waiting.length - 1].body.status : action.status;
     var item = el("li", "action review" + (status === "done" ? " done" : ""));
-    item.appendChild(el("span", "what", action.what));
+    item.appendChild(el("span", "what" + (action.redacted ? " redacted" : ""), action.what));
     var facts = [];
     if (action.who) facts.push(action.who);
     if (action.due) facts.push(t("by {date}", { date: action.due }));
