@@ -372,7 +372,7 @@ def _fail(message: str, details: Sequence[str] = ()) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from sessionkit.core.series import check_series_name
+    from sessionkit.core.series_name import check_series_name
     from sessionkit.store import RecordError
 
     series = getattr(args, "series", None)

@@ -21,7 +21,7 @@ from rich.text import Text
 from sessionkit import store
 from sessionkit.cli.records import _fail, _umask, _warn, add_records_option
 from sessionkit.core.series import SeriesAction
-from sessionkit.store.series import Series, all_series, open_series
+from sessionkit.store.series import Series, all_series, join_series, open_series
 
 
 def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,7 +33,9 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "on the home screen): a group meeting again, its open actions reviewed each time. "
         "With no NAME, list every series with its runs, dates and open actions; with NAME, "
         "show that series' runs and actions; --export writes its Markdown and HTML "
-        "document, a CSV of every action's status history and an iCalendar file of due dates.",
+        "document, a CSV of every action's status history and an iCalendar file of due dates; "
+        "--add RUN puts a run begun without --series into NAME (its actions then come up "
+        "for review in the series' next run).",
     )
     series.add_argument("name", metavar="NAME", nargs="?", help="the series to show")
     series.add_argument(
@@ -47,6 +49,11 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         metavar="DIR",
         type=Path,
         help="the folder to write them in (default: <records>/series-exports/NAME)",
+    )
+    series.add_argument(
+        "--add",
+        metavar="RUN",
+        help="put this run (a folder name, unique prefix or path) into series NAME",
     )
     add_records_option(series)
     series.set_defaults(handler=cmd_series)
@@ -91,7 +98,22 @@ def _load(args: argparse.Namespace) -> list[Series] | int:
 # ---------------------------------------------------------------- series
 
 
+def _add(args: argparse.Namespace) -> int:
+    if not args.name:
+        return _fail("which series? `sessionkit series NAME --add RUN` puts RUN into NAME")
+    if args.export:
+        return _fail("--add and --export are separate steps: add the run, then export")
+    try:
+        run = join_series(args.add, args.name, args.records)
+    except store.RecordError as error:
+        return _fail(str(error))
+    print(f"{run.name} is in series {run.engine.series}")
+    return 0
+
+
 def cmd_series(args: argparse.Namespace) -> int:
+    if args.add is not None:
+        return _add(args)
     if args.export and not args.name:
         return _fail("which series? Give its NAME to export it (`sessionkit series` lists them)")
     found = _load(args)

@@ -48,7 +48,7 @@ from sessionkit.core.inputs.questions import (
 from sessionkit.core.inputs.rank import CloseRank, ScoreItem, SubmitRanking
 from sessionkit.core.inputs.rating import Rate, WithdrawPaperRating
 from sessionkit.core.inputs.requests import AnswerRequest, ChooseTeam, SendRequest
-from sessionkit.core.inputs.review import AddLearning, SetActionStatus
+from sessionkit.core.inputs.review import AddLearning, JoinSeries, SetActionStatus
 from sessionkit.core.inputs.sort import ClearPlacement, CloseSort, PlaceItem
 from sessionkit.core.inputs.vote import CastVote, CloseVote, OpenVote, WithdrawVote
 from sessionkit.core.inputs.words import AddWords, HideWord
@@ -228,6 +228,7 @@ __all__ = [
     "HideQuestion",
     "HideWord",
     "Join",
+    "JoinSeries",
     "LetBackIn",
     "LockInput",
     "MarkAction",

@@ -22,7 +22,7 @@ import sessionkit
 from sessionkit.core.engine import Engine, Limits
 from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
-from sessionkit.core.series import check_series_name
+from sessionkit.core.series_name import check_series_name
 from sessionkit.core.state import SessionState
 from sessionkit.core.tomldata import toml_data
 from sessionkit.store.errors import RecordError
@@ -247,8 +247,9 @@ def meta_series(folder: Path, meta: dict[str, Any], warnings: list[str]) -> str 
 def _join_series(folder: Path, meta: dict[str, Any], engine: Engine, warnings: list[str]) -> None:
     """Tell the engine its series (what it carries in is :func:`.series.carry_in`'s).
 
-    The journal is the record: once the run has started, the series its first event
-    names is the run's, whatever ``run.toml`` says now (a run cannot be in two)."""
+    The journal is the record: once the run has started, the series its events name
+    (the first, or a later ``series_joined``) is the run's, whatever ``run.toml`` says
+    now (a run cannot be in two)."""
     named = meta_series(folder, meta, warnings)
     started = engine.state.series if engine.state.started else named
     if engine.state.started and named != started:

@@ -1,7 +1,8 @@
 """Series in the records folder: which runs belong to which, and their actions.
 
 A run's series is in its ``run.toml`` (``series = "knot-2026"``) and, once it has
-started, in its journal's first event, which wins if the two disagree (a run belongs to
+started, in its journal (its first event, or a ``series_joined`` one that
+:func:`join_series` appends), which wins if the two disagree (a run belongs to
 one series). Nothing else is kept: a series is the runs that name it, so there is no
 index to fall out of step with the folders. Each run is opened read-only; one that cannot
 be read is reported and left out, never stops the rest (:func:`open_series`).
@@ -15,13 +16,19 @@ from pathlib import Path
 from typing import Any
 
 from sessionkit.core.engine import Limits
+from sessionkit.core.errors import Rejected
+from sessionkit.core.inputs.review import JoinSeries
 from sessionkit.core.record import Record
 from sessionkit.core.redaction import RedactText, remove_copy
-from sessionkit.core.series import SeriesAction, SeriesRun, check_series_name, follow_actions
+from sessionkit.core.series import SeriesAction, SeriesRun, follow_actions
+from sessionkit.core.series_name import check_series_name
 from sessionkit.store.errors import RecordError
-from sessionkit.store.opening import DamagedRecord, _open, _read_meta, meta_series
+from sessionkit.store.files import atomic_write
+from sessionkit.store.layout import RUN_FILE
+from sessionkit.store.opening import DamagedRecord, _open, _read_meta, meta_series, open_run
 from sessionkit.store.records import _run_folders, default_records_dir
 from sessionkit.store.run import Run
+from sessionkit.store.snapshot import _dump_toml
 
 
 @dataclass
@@ -177,3 +184,34 @@ def record_of(run: Run) -> Record:
         for item, reason in removed_elsewhere(run).items():
             remove_copy(record.state, item, reason)
     return record
+
+
+def join_series(ref: str | Path, name: str, records_dir: Path | str | None = None) -> Run:
+    """Put a run that is in no series into ``name``: ``run.toml`` says so, and a run that
+    has started journals it (``series_joined``), since its journal is what decides.
+    :class:`RecordError` with the reason when it cannot (another series already, a bad
+    name, the run open in another sessionkit)."""
+    try:
+        name = check_series_name(name)
+    except ValueError as error:
+        raise RecordError(str(error)) from None
+    run = open_run(ref, records_dir)
+    try:
+        engine = run.engine
+        if engine.series not in (None, name):
+            raise RecordError(
+                f"{run.name} is in series {engine.series!r}: a run belongs to one series"
+            )
+        if engine.state.started and engine.state.series != name:
+            try:
+                engine.execute(JoinSeries(series=name))
+            except Rejected as error:
+                raise RecordError(f"{run.name}: {error}") from None
+        meta = _read_meta(run.folder)
+        if meta.get("series") != name:
+            meta["series"] = name
+            atomic_write(run.folder / RUN_FILE, _dump_toml(meta))
+        engine.series = name
+    finally:
+        run.close()
+    return run

@@ -20,6 +20,7 @@ from sessionkit.core.command import ClientId, Command, NoteText, ShortId
 from sessionkit.core.errors import Rejected
 from sessionkit.core.inputs.actions import MAX_ACTION_CHARS
 from sessionkit.core.inputs.base import InputKind, InputSpec, Problems, RuleContext
+from sessionkit.core.series_name import check_series_name
 from sessionkit.core.state import (
     FACILITATOR,
     Event,
@@ -108,6 +109,30 @@ class AddLearning(Command):
     client_id: ClientId | None = None
 
 
+class JoinSeries(Command):
+    """Put a run that began in no series into one afterwards (the facilitator forgot
+    ``--series``): its actions become the series' actions, for the next run to review.
+    A run that started in a series stays in it: a run belongs to one."""
+
+    type: Literal["join_series"] = "join_series"
+    series: str
+
+
+def _join_series(ctx: RuleContext, cmd: JoinSeries, actor: str) -> Event:
+    try:
+        name = check_series_name(cmd.series)
+    except ValueError as error:
+        raise Rejected(f"{str(error)[0].upper()}{str(error)[1:]}.") from None
+    if ctx.state.series == name:
+        raise Rejected(f"This run is already in series {name!r}.", "conflict")
+    if ctx.state.series is not None:
+        raise Rejected(
+            f"This run is in series {ctx.state.series!r}: a run belongs to one series.",
+            "conflict",
+        )
+    return ctx.event("series_joined", actor, series=name)
+
+
 def _reviewed(ctx: RuleContext, action_id: str, actor: str) -> ReviewedAction:
     state = ctx.state
     if not state.started:
@@ -175,6 +200,10 @@ def _on_status_set(state: SessionState, event: Event, d: dict[str, Any]) -> None
     )
 
 
+def _on_series_joined(state: SessionState, event: Event, d: dict[str, Any]) -> None:
+    state.series = d["series"]
+
+
 def _on_learning(state: SessionState, event: Event, d: dict[str, Any]) -> None:
     state.reviews[d["action"]].learned.append(
         Learning(text=d["text"], at=event.at, author=event.actor)
@@ -193,9 +222,13 @@ KIND = InputKind(
     name="review",
     order=90,
     spec=ReviewInput,
-    rules={SetActionStatus: _set_status, AddLearning: _add_learning},
+    rules={SetActionStatus: _set_status, AddLearning: _add_learning, JoinSeries: _join_series},
     participant_commands=(SetActionStatus, AddLearning),
-    folds={"action_status_set": _on_status_set, "learning_added": _on_learning},
+    folds={
+        "action_status_set": _on_status_set,
+        "learning_added": _on_learning,
+        "series_joined": _on_series_joined,
+    },
     has_content=lambda state, key: bool(state.reviews),
     deidentify=_deidentify,
 )

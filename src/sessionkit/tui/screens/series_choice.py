@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 from textual.app import App
 
-from sessionkit.core.series import MAX_SERIES_CHARS, check_series_name
+from sessionkit.core.series_name import MAX_SERIES_CHARS, check_series_name
 from sessionkit.tui.screens.modals import Picker, TextPrompt
 
 NEW, NONE = "\x00new", "\x00none"
