@@ -10,7 +10,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factories import FakeClock, kinds_methods, kinds_plan, make_engine
+from factories import (
+    FakeClock,
+    kinds_methods,
+    kinds_plan,
+    make_engine,
+    make_method,
+    make_plan,
+    step,
+)
 from helpers.waiting import until
 from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine
@@ -24,6 +32,7 @@ from sessionkit.tui import SessionkitApp
 from sessionkit.tui.screens.modals import NoteEntry, Picker
 from sessionkit.tui.widgets.board import Board
 from sessionkit.tui.widgets.room_board import RoomBoard
+from sessionkit.web.views import Views
 
 KEY = "0.2"
 
@@ -245,3 +254,63 @@ def test_a_snapshot_round_trips_words_questions_and_actions(tmp_path) -> None:
     engine.execute(c.MarkActionDone(action=next(iter(engine.state.actions))))
     store.write_snapshot(tmp_path / "snapshot.toml", engine.state)
     assert store.read_snapshot(tmp_path / "snapshot.toml") == engine.state
+
+
+# ---------------------------------------------------------------- a budget of upvotes
+
+
+def budget_engine(upvotes: int = 2) -> Engine:
+    method = make_method(
+        "dots",
+        [step("topics", {"kind": "questions", "max_per_person": 5, "upvotes_per_person": upvotes})],
+    )
+    engine = make_engine(make_plan([{"method": "dots"}]), {"dots": method})
+    engine.execute(c.StartSession())
+    return engine
+
+
+def test_an_upvote_budget_is_spent_freed_and_given_back() -> None:
+    engine = budget_engine(2)
+    ann, bob = join(engine), join(engine)
+    topics = [ask(engine, f"Topic {n}", bob) for n in range(4)]
+    engine.execute(c.Upvote(question=topics[0]), ann)
+    engine.execute(c.Upvote(question=topics[1]), ann)
+    with pytest.raises(Rejected, match="used your 2 upvotes") as spent:
+        engine.execute(c.Upvote(question=topics[2]), ann)
+    assert spent.value.code == "limit"
+    assert engine.state.questions[topics[2]].voters == []  # nothing counted
+    engine.execute(c.WithdrawUpvote(question=topics[0]), ann)  # taken back: free again
+    engine.execute(c.Upvote(question=topics[2]), ann)
+    # A question taken down, or merged into one already upvoted, gives its upvote back.
+    engine.execute(c.HideQuestion(question=topics[1]))
+    engine.execute(c.Upvote(question=topics[3]), ann)
+    engine.execute(c.MergeQuestions(source=topics[3], target=topics[2]))
+    engine.execute(c.Upvote(question=topics[0]), ann)
+    # The facilitator's paper upvotes have no budget.
+    for _ in range(5):
+        engine.execute(c.Upvote(question=topics[0]))
+    assert len(engine.state.questions[topics[0]].voters) == 6
+
+
+def test_the_phone_is_told_its_budget_and_what_is_left() -> None:
+    engine = budget_engine(3)
+    views = Views(engine)
+    ann, bob = join(engine), join(engine)
+    q = ask(engine, "Who pays for the lift?", bob)
+    engine.execute(c.Upvote(question=q), ann)
+    assert views.build_public()["input"]["upvotes_per_person"] == 3
+    assert views.me(ann)["upvotes_left"] == 2
+    unlimited = Views(engine_at_questions())
+    assert "upvotes_left" not in unlimited.me(join(unlimited.engine))
+
+
+def test_lean_coffee_gives_three_upvotes_each() -> None:
+    from sessionkit.library import load_library
+
+    [spec] = [
+        s.input
+        for s in load_library(config=False, cwd=False).methods["lean-coffee"].steps
+        if s.input.kind == "questions"
+    ]
+    assert spec.upvotes_per_person == 3
+    assert "3 upvotes each" in spec.describe()

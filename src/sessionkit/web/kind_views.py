@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from sessionkit.core.engine import Engine
 from sessionkit.core.inputs.actions import ActionsInput, listed, source_label
-from sessionkit.core.inputs.questions import QuestionsInput, merged_into, ranked
+from sessionkit.core.inputs.questions import QuestionsInput, merged_into, ranked, upvotes_used
 from sessionkit.core.inputs.requests import ANSWERS, RequestsInput
 from sessionkit.core.inputs.sort import SortInput, placements, results, sorters
 from sessionkit.core.inputs.words import WordsInput, answers_by, cloud
@@ -135,6 +135,7 @@ def public_questions(
         "input": {
             "kind": "questions",
             "max_per_person": spec.max_per_person,
+            "upvotes_per_person": spec.upvotes_per_person,
             "anonymous": spec.anonymous,
         },
         "questions": out,
@@ -149,6 +150,11 @@ def me_questions(views: Views, key: str, pid: str, spec: QuestionsInput) -> dict
         "my_questions": [q.id for q in asked],
         "upvoted": [q.id for q in standing if pid in q.voters],
         "questions_left": max(0, spec.max_per_person - len(asked)),
+        **(
+            {"upvotes_left": max(0, spec.upvotes_per_person - upvotes_used(state, key, pid))}
+            if spec.upvotes_per_person is not None
+            else {}
+        ),
     }
 
 

@@ -29,6 +29,9 @@ class QuestionsInput(InputSpec):
 
     kind: Literal["questions"]
     max_per_person: int = Field(default=5, ge=1, le=50)
+    upvotes_per_person: int | None = Field(default=None, ge=1, le=50)
+    """At most this many upvotes each on the step (Lean Coffee's dots); taking one back
+    frees it. ``None``: one upvote per question, on as many as a person likes."""
     anonymous: bool = True
     """True: who asked is never shown or exported. False: the asker's name is kept."""
 
@@ -37,10 +40,21 @@ class QuestionsInput(InputSpec):
 
     def describe(self) -> str:
         names = "anonymous" if self.anonymous else "with names"
-        return f"questions: up to {self.max_per_person} each, upvoted by others; {names}"
+        budget = f" ({self.upvotes_per_person} upvotes each)" if self.upvotes_per_person else ""
+        return f"questions: up to {self.max_per_person} each, upvoted by others{budget}; {names}"
 
     def caption(self) -> str:
         return "questions, upvoted" + ("" if self.anonymous else ", with names")
+
+
+def upvotes_used(state: SessionState, key: str, voter: str) -> int:
+    """How many of a step's standing questions (not merged away, not taken down) ``voter``
+    has upvoted: what counts against :attr:`QuestionsInput.upvotes_per_person`."""
+    return sum(
+        1
+        for q in state.questions.values()
+        if q.step == key and q.merged_into is None and not q.hidden and voter in q.voters
+    )
 
 
 def ranked(state: SessionState, key: str, *, hidden: bool = False) -> list[Question]:
@@ -161,6 +175,13 @@ def _upvote(ctx: RuleContext, cmd: Upvote, actor: str) -> Event:
         return ctx.event("question_upvoted", actor, question=question.id, voter=voter, new_id=True)
     if actor in question.voters:
         raise Rejected("You have already upvoted this question.", "conflict")
+    _, spec = _questions_step(ctx)
+    limit = spec.upvotes_per_person
+    if limit is not None and upvotes_used(ctx.state, question.step, actor) >= limit:
+        raise Rejected(
+            f"You have used your {limit} upvotes: take one back to give it to this question.",
+            "limit",
+        )
     return ctx.event("question_upvoted", actor, question=question.id, voter=actor)
 
 

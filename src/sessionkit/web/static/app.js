@@ -1505,12 +1505,20 @@
     $("question-add").disabled = !!step.locked || left <= 0;
     $("question-text").disabled = !!step.locked;
     setText($("question-left"), left <= 0 ? t("You have asked as many as this step allows.") : "");
-    setText($("question-hint"), (input.anonymous ? t("Questions are shared without names.") :
-      t("Questions are shared with your name.")) + " " + t("Tap ▲ on the ones you want answered; tap again to take it back."));
-    show($("question-hint"), true);
     var own = {};
     (mine.my_questions || []).forEach(function (id) { own[id] = true; });
     var up = upvotedWithPending(mine);
+    // A step may give each person a few upvotes (Lean Coffee's dots): what is left
+    // counts the ones still waiting to send, so a fast thumb cannot overspend.
+    var budget = input.upvotes_per_person;
+    var spent = (pub.questions || []).filter(function (q) { return up[q.id]; }).length;
+    var upLeft = budget ? Math.max(0, budget - spent) : null;
+    var budgetLine = !budget ? "" : " " + (upLeft === 0
+      ? t("You have used all your upvotes: take one back to move it.")
+      : upLeft === 1 ? t("You have 1 upvote left.") : t("You have {n} upvotes left.", { n: upLeft }));
+    setText($("question-hint"), (input.anonymous ? t("Questions are shared without names.") :
+      t("Questions are shared with your name.")) + " " + t("Tap ▲ on the ones you want answered; tap again to take it back.") + budgetLine);
+    show($("question-hint"), true);
     var list = $("questions");
     clear(list);
     (pub.questions || []).forEach(function (q) {
@@ -1532,7 +1540,7 @@
       // Named starting with what it shows (the count), then what tapping it does.
       button.setAttribute("aria-label", (votes === 1 ? t("1 upvote. ") : t("{n} upvotes. ", { n: votes })) +
                           plain(up[q.id] ? t("Take back your upvote: ") : t("Upvote: ")) + short(q.text));
-      button.disabled = !!step.locked || !!own[q.id];
+      button.disabled = !!step.locked || !!own[q.id] || (upLeft === 0 && !up[q.id]);
       button.addEventListener("click", function () {
         if (up[q.id]) enqueue({ kind: "unupvote", method: "POST", path: "command", body: { type: "withdraw_upvote", question: q.id } });
         else enqueue({ kind: "upvote", method: "POST", path: "command", body: { type: "upvote", question: q.id } });
