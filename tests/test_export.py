@@ -477,3 +477,17 @@ def test_aliases_and_loaders_come_from_the_table() -> None:
             assert ALIASES[alias] == fmt.name and format_named(alias.upper()) is fmt
     assert sorted(LOADERS) == sorted(n for n, f in FORMATS.items() if f.load is not None)
     assert {"json", "toml"} <= set(LOADERS)
+
+
+def test_people_counted_on_paper_are_said_beside_the_phones() -> None:
+    clock = sample.Clock()
+    engine = Engine(sample.plan(), sample.methods(), clock=clock)
+    sample.play(engine, clock)
+    phones = len(engine.state.participants)
+    assert "on paper" not in export(Record.from_engine(engine), "md")
+    engine.execute(c.SetPaperPeople(count=5))
+    record = Record.from_engine(engine)
+    assert f"**Participants:** {phones} and 5 on paper" in export(record, "md")
+    assert f"{phones} participants and 5 on paper" in export(record, "html")
+    assert "and 5 on paper" in readable(record, "docx")
+    assert load_record(export(record, "json"), "json").state.paper_people == 5

@@ -256,6 +256,13 @@ class Record(BaseModel):
     def participant_count(self) -> int:
         return len(self.state.participants)
 
+    @property
+    def paper_text(self) -> str:
+        """``" and 5 on paper"`` when the facilitator counted people taking part on paper
+        (``P``; what the day was timed for), else empty: said beside the phones' count."""
+        paper = self.state.paper_people
+        return f" and {paper} on paper" if paper else ""
+
     def items(self) -> list[ItemView]:
         """Every agenda item with its steps: the plan against what actually happened."""
         state = self.state

@@ -405,7 +405,7 @@ def render(record: Record) -> str:
         day = local_time(record.started_at)
         facts.append(f"<b>{day:%A} {day.day} {day:%B %Y}</b>")
     facts.append(e(record.status))
-    facts.append(plural(record.participant_count, "participant"))
+    facts.append(plural(record.participant_count, "participant") + record.paper_text)
     if record.roles_text:
         facts.append("roles: " + e(record.roles_text))
     if plan.facilitators:

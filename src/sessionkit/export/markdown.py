@@ -452,7 +452,7 @@ def render(record: Record) -> str:
     if started is not None:
         day = local_time(started)
         facts.insert(0, f"**Date:** {day:%A} {day.day} {day:%B %Y}")
-    facts.append(f"**Participants:** {record.participant_count}")
+    facts.append(f"**Participants:** {record.participant_count}{record.paper_text}")
     if record.roles_text:
         facts.append(f"**Roles:** {escape(record.roles_text)}")
     if plan.facilitators:

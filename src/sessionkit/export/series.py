@@ -76,7 +76,7 @@ def decisions(record: Record) -> list[str]:
 
 def came(record: Record) -> str:
     people = record.participant_count
-    text = f"{people} {'person' if people == 1 else 'people'} joined"
+    text = f"{people} {'person' if people == 1 else 'people'} joined{record.paper_text}"
     return text + (f" ({record.roles_text})" if record.roles_text else "")
 
 
