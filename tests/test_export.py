@@ -27,7 +27,7 @@ from sessionkit.core.plan import Plan
 from sessionkit.core.record import Record
 from sessionkit.core.state import NEWCOMER
 from sessionkit.export import FORMATS, export, load_record
-from sessionkit.export.markdown import escape
+from sessionkit.export.markdown_escape import escape
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from sessionkit.export.markdown import escape, escape_block
+from sessionkit.export.markdown_escape import escape, escape_block
 
 PARSER = MarkdownIt("commonmark").enable("table").enable("strikethrough")
 MARKUP = "\\`*_[]()<>!#&;|~-+=.:/ 1x\n"

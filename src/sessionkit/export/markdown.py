@@ -1,13 +1,8 @@
 """Markdown: notes to paste into an email, a wiki page or an issue.
 
 Participant text never changes the document's structure, and ordinary sentences read as
-they were written: a backslash goes only before a character that would otherwise start
-markup *where it stands* (CommonMark with tables and strikethrough, the dialect of the
-places people paste into). So ``a < b``, ``Tom & Jerry``, ``[1]``, ``@team`` and
-``snake_case`` stay as they are, while ``<b>``, ``&amp;``, ``[x](http://y)``, ``*star*``
-and a line that starts ``# `` or ``1. `` are made inert. ``tests/test_export.py`` renders
-the escaped text with a real CommonMark parser and checks it reads back unchanged. A note
-with several lines stays on its bullet: its lines follow each other, indented under it
+they were written (:mod:`.markdown_escape` says how). A note with several lines stays on
+its bullet: its lines follow each other, indented under it
 (soft breaks: a line each when read as text, one paragraph when rendered). In tables,
 line breaks become spaces.
 
@@ -16,17 +11,13 @@ Hidden (moderated) notes are left out; only their number is given.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
-from sessionkit.core.inputs.actions import listed, source_label
 from sessionkit.core.inputs.canvas import GridView
-from sessionkit.core.inputs.questions import merged_into, ranked
-from sessionkit.core.inputs.requests import ANSWERS, RequestsInput, for_team
-from sessionkit.core.inputs.words import cloud
 from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
 from sessionkit.core.state import Note
-from sessionkit.export import rank_sections, review_sections
+from sessionkit.export import markdown_kinds, rank_sections, review_sections
+from sessionkit.export.markdown_escape import escape, escape_block
 from sessionkit.export.text import (
     clock_at,
     paragraphs,
@@ -36,67 +27,6 @@ from sessionkit.export.text import (
     step_caption,
     who_voted,
 )
-
-_ALWAYS = frozenset("\\`*|")
-"""Escaped wherever they are: code spans, emphasis, table cells (all rare in prose)."""
-_TAG_START = re.compile(r"<[A-Za-z/!?]")
-"""An HTML tag, comment or autolink: ``<b>``, ``</p>``, ``<!--``, ``<http://x>``."""
-_ENTITY = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
-_LINK_END = re.compile(r"\]\s*[(\[:]")
-"""What makes ``[...]`` a link, an image or a link definition (a lone ``[1]`` is text)."""
-_BLOCK_START = re.compile(r"^(#{1,6}(?= |$)|>|[-+*](?= |$)|\d{1,9}[.)](?= |$)|\[[ xX]\](?= |$))")
-"""What makes a line (or a list item's first words) a heading, quote, list or task."""
-_RULE = re.compile(r"^(=+|-+|(- *){3,}|(_ *){3,})$")
-"""A line of ``=`` or ``-`` alone underlines the line above it; ``- - -`` is a rule."""
-
-
-def escape(text: str) -> str:
-    """One line of untrusted text as inert Markdown (line breaks become spaces)."""
-    return _escape_line(" ".join(text.split()))
-
-
-def _escape_line(line: str) -> str:
-    line = line.strip()
-    out: list[str] = []
-    for at, char in enumerate(line):
-        if _needs_escape(line, at, char):
-            out.append("\\")
-        out.append(char)
-    text = "".join(out)
-    start = _BLOCK_START.match(line)
-    if start and start.group(1)[0].isdigit():  # "1. " -> "1\. ": a backslash before a
-        cut = len(start.group(1)) - 1  # digit is no escape in CommonMark
-        return text[:cut] + "\\" + text[cut:]
-    if (start or _RULE.match(line)) and not text.startswith("\\"):
-        return "\\" + text
-    return text
-
-
-def _needs_escape(line: str, at: int, char: str) -> bool:
-    if char in _ALWAYS:
-        return True
-    if char == "_":  # intraword underscores never emphasise (snake_case stays)
-        before = line[at - 1] if at else " "
-        after = line[at + 1] if at + 1 < len(line) else " "
-        return not (before.isalnum() and after.isalnum())
-    if char == "<":
-        return bool(_TAG_START.match(line, at))
-    if char == "&":
-        return bool(_ENTITY.match(line, at))
-    if char == "[":
-        close = line.find("]", at + 1)
-        return close != -1 and bool(_LINK_END.match(line, close))
-    if char == "~":  # strikethrough takes a pair
-        return line.count("~") > 1
-    return False
-
-
-def escape_block(text: str, indent: str = "  ") -> str:
-    """Untrusted text that may have several lines, kept together on its bullet: each
-    line escaped and indented under the first (soft breaks, no trailing backslashes)."""
-    lines = [_escape_line(line) for line in text.split("\n")]
-    lines = [line for line in lines if line] or [""]
-    return ("\n" + indent).join(lines)
 
 
 def _table_cell(text: str) -> str:
@@ -305,99 +235,6 @@ def _rating_section(record: Record, view: StepView, dots: dict[str, int]) -> lis
     return out
 
 
-def _words_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
-    words = cloud(record.state, view.key)
-    if not words:
-        return ["*No answers.*"]
-    total = sum(count for _, count in words)
-    out = [f"{plural(total, 'answer')}, {plural(len(words), 'different one')}:", ""]
-    out += ["| Word | Count |", "| --- | ---: |"]
-    out += [f"| {_table_cell(word)} | {count} |" for word, count in words]
-    hidden = record.state.hidden_words.get(view.key, [])
-    if hidden:
-        taken = plural(len(hidden), "word")
-        out += ["", f"*{taken} taken out of the cloud by the facilitator.*"]
-    return out
-
-
-def _questions_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
-    state = record.state
-    questions = ranked(state, view.key)
-    if not questions:
-        return ["*No questions.*"]
-    out = []
-    for n, question in enumerate(questions, 1):
-        meta = [plural(len(question.voters), "upvote")]
-        if question.author_name and not record.is_anonymous(view.key):
-            meta.append(escape(question.author_name))
-        if question.answered:
-            meta.append("answered")
-        merged = merged_into(state, question.id)
-        if merged:
-            meta.append(f"{len(merged)} merged in")
-        out.append(f"{n}. {escape_block(question.text, '   ')} — *{' · '.join(meta)}*")
-        out.extend(f"   - *merged:* {escape(m.text)}" for m in merged)
-    hidden = sum(1 for q in state.questions.values() if q.step == view.key and q.hidden)
-    if hidden:
-        out += ["", f"*{plural(hidden, 'question')} taken down by the facilitator.*"]
-    return out
-
-
-def _requests_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
-    spec = view.step.input if view.step else None
-    if not isinstance(spec, RequestsInput):
-        return []
-    out: list[str] = []
-    for team in spec.teams:
-        asks = for_team(record.state, view.key, team.id)
-        if not asks:
-            continue
-        out += [f"**For {escape(team.label)}** ({len(asks)})", ""]
-        for r in asks:
-            meta = [f"from {escape(spec.team_label(r.from_team))}" if r.from_team else ""]
-            if r.author_name and not record.is_anonymous(view.key):
-                meta.append(escape(r.author_name))
-            if r.paper:
-                meta.append("paper")
-            answer = ANSWERS.get(r.answer or "", "not answered")
-            if r.reply:
-                answer += ": " + escape(r.reply)
-            facts = " · ".join(m for m in meta if m)
-            out.append(
-                f"- {escape_block(r.text)} — **{answer}**" + (f" *({facts})*" if facts else "")
-            )
-        out.append("")
-    return out[:-1] if out else ["*No requests.*"]
-
-
-def _actions_section(record: Record, view: StepView, dots: dict[str, int]) -> list[str]:
-    actions = listed(record.state, view.key)
-    if not actions:
-        return ["*No actions.*"]
-    return [f"*{plural(len(actions), 'action')}: see [Actions agreed](#actions-agreed).*"]
-
-
-def _actions_table(record: Record) -> list[str]:
-    """Every action of the actions steps: what, who, by when, where from, done."""
-    actions = listed(record.state)
-    if not actions:
-        return []
-    out = ["| What | Who | By | From | Done |", "| --- | --- | --- | --- | --- |"]
-    for action in actions:
-        cells = (
-            action.what,
-            action.who or "",
-            action.due or "",
-            source_label(record.state, action.source),
-        )
-        out.append(
-            "| "
-            + " | ".join(_table_cell(cell) for cell in cells)
-            + f" | {'yes' if action.done else ''} |"
-        )
-    return [*out, ""]
-
-
 Section = Callable[[Record, StepView, dict[str, int]], list[str]]
 SECTIONS: dict[str, Section] = {
     "notes": _notes_section,
@@ -408,10 +245,10 @@ SECTIONS: dict[str, Section] = {
     "rank": rank_sections.markdown_section(_table_cell),
     "rating": _rating_section,
     "discussion": lambda record, view, dots: [],  # only its summary, written below
-    "actions": _actions_section,
-    "words": _words_section,
-    "questions": _questions_section,
-    "requests": _requests_section,
+    "actions": markdown_kinds.actions_section,
+    "words": markdown_kinds.words_section,
+    "questions": markdown_kinds.questions_section,
+    "requests": markdown_kinds.requests_section,
     "review": review_sections.markdown_section(escape),
 }
 """What each input kind's step adds to the record (``dots``: per note, over all votes)."""
@@ -499,7 +336,7 @@ def render(record: Record) -> str:
 
     actions = record.actions()
     out.extend(["## Actions agreed", ""])
-    table = _actions_table(record)
+    table = markdown_kinds.actions_table(record)
     out.extend(table)
     if actions:
         titles = {s.key: s.title for item in items for s in item.steps}

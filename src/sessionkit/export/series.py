@@ -19,7 +19,7 @@ from sessionkit.core.inputs.vote import VoteInput
 from sessionkit.core.record import Record
 from sessionkit.core.series import SeriesAction, SeriesRun, ratings_over_time, run_of
 from sessionkit.export.csv import BOM, neutralise
-from sessionkit.export.markdown import escape
+from sessionkit.export.markdown_escape import escape
 
 SERIES_FILES = {"markdown": "md", "html": "html", "csv": "csv", "ical": "ics"}
 """What ``sessionkit series NAME --export`` writes: format -> file extension."""
