@@ -467,3 +467,21 @@ def test_check_locates_a_kept_that_cannot_apply() -> None:
                 {"method": "dots", "from": "recognise", "top": 2, "kept": "x"},
             ]
         )
+
+
+async def test_a_paper_sheet_number_that_cannot_be_one_is_said_not_taken() -> None:
+    engine = engine_at_sort(clock=FakeClock())
+    notes(engine, "Fifty indicators")
+    engine.execute(c.NextStep())
+    app = SessionkitApp(engine=engine, join_url="http://127.0.0.1:1/j/test-token")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for typed in ("0", "abc"):
+            await pilot.press("a")
+            await until(lambda: isinstance(app.screen, TextPrompt), "the sheet prompt")
+            app.screen.query_one("Input").value = typed
+            await pilot.press("enter")
+            await until(lambda: not isinstance(app.screen, TextPrompt), "the prompt closed")
+            assert not isinstance(app.screen, Picker)  # no sheet begun
+            messages = [n.message for n in app._notifications]
+            assert "A paper sheet's number is a whole number, 1 to 999." in messages
+    assert placements(engine.state, KEY) == {}

@@ -25,7 +25,7 @@ from sessionkit.tui.board_model import Row, item_label
 from sessionkit.tui.screens.action_form import ActionForm
 from sessionkit.tui.screens.base import SessionScreen
 from sessionkit.tui.screens.modals import NoteEntry, Picker, TextPrompt
-from sessionkit.tui.screens.paper_rank import paper_rank
+from sessionkit.tui.screens.paper_rank import ask_sheet, paper_rank
 from sessionkit.tui.session import explain
 from sessionkit.tui.widgets.board import Board
 from sessionkit.tui.widgets.panels import Detail
@@ -360,23 +360,7 @@ class KindActions(SessionScreen):
                 chosen,
             )
 
-        def numbered(text: str | None) -> None:
-            if text is None:
-                return
-            if not text.strip().isdigit() or not 1 <= int(text) <= 999:
-                self.notify("A paper sheet's number is a whole number, 1 to 999.", markup=False)
-                return
-            place(int(text), 0)
-
-        self.app.push_screen(
-            TextPrompt(
-                "Which paper sheet? (a new number for each person)",
-                str(next_sheet),
-                hint="enter starts · esc cancels",
-                max_length=3,
-            ),
-            numbered,
-        )
+        ask_sheet(self, next_sheet, lambda sheet: place(sheet, 0))
 
     def action_paper_rank(self) -> None:
         """One paper sheet of a rank step: its number, then its ranking or its scores."""

@@ -119,21 +119,31 @@ def paper_rank(screen: Any, attempt: Try) -> None:
             picked,
         )
 
+    def numbered(sheet: int) -> None:
+        if spec.mode == "rank":
+            ranking(sheet, [])
+        else:
+            scoring(sheet, 0)
+
+    ask_sheet(screen, next_sheet(engine, key), numbered)
+
+
+def ask_sheet(screen: Any, suggested: int, then: Callable[[int], None]) -> None:
+    """Ask which paper sheet is being typed in (``suggested``: the next unused number),
+    and go on with its number; a number that cannot be one is said, not taken."""
+
     def numbered(text: str | None) -> None:
         if text is None:
             return
         if not text.strip().isdigit() or not 1 <= int(text) <= 999:
             screen.notify("A paper sheet's number is a whole number, 1 to 999.", markup=False)
             return
-        if spec.mode == "rank":
-            ranking(int(text), [])
-        else:
-            scoring(int(text), 0)
+        then(int(text))
 
     screen.app.push_screen(
         TextPrompt(
             "Which paper sheet? (a new number for each person)",
-            str(next_sheet(engine, key)),
+            str(suggested),
             hint="enter starts · esc cancels",
             max_length=3,
         ),
