@@ -25,7 +25,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from sessionkit.core import commands as c
 from sessionkit.core.method import CanvasInput, ClusterInput, NotesInput
 from sessionkit.core.state import Note
-from sessionkit.tui import board_model, messages
+from sessionkit.tui import messages
+from sessionkit.tui.board_live import LiveBoard
 from sessionkit.tui.board_model import BoardModel, Row
 from sessionkit.tui.keys import RUN_KEYS, bindings
 from sessionkit.tui.screens.base import SessionHost
@@ -76,6 +77,8 @@ class RunScreen(
         super().__init__(host)
         self.selected: set[str] = set()
         self.model = BoardModel("waiting")
+        self.live = LiveBoard()
+        """The board, kept up to date from the engine's events (not rebuilt in full)."""
         self._kind = "waiting"
         self._step_key: str | None = None
         self._side: bool | None = None
@@ -104,6 +107,9 @@ class RunScreen(
         self.refresh_session()
         self.tick(self.now)
 
+    def on_unmount(self) -> None:
+        self.live.close()  # stop hearing the engine (SessionScreen.on_unmount runs too)
+
     # ------------------------------------------------------------ redraw
 
     def refresh_session(self) -> None:
@@ -116,7 +122,7 @@ class RunScreen(
             self.selected.clear()
             board.cursor = None
             board.scroll_to(y=0, animate=False, immediate=True)
-        self.model = board_model.build(engine)
+        self.model = self.live.model(engine)
         self._kind = self.model.kind
         if self.selected:  # drop notes that left the board (hidden elsewhere, merged...)
             on_board = {r.key for r in self.model.rows if r.kind == "note"}
