@@ -104,15 +104,21 @@ QUIET = frozenset(
 )
 
 KEPT = 4
-"""How many steps' piles are kept (the step on screen and the ones just visited)."""
+"""How many steps' piles are kept (the step on screen, the next one, the ones just visited)."""
+
+LOTS = 200
+"""Notes touched since the board was last drawn beyond which it is laid out afresh."""
 
 
 class _Piles:
     """One board's notes, each in its pile, in the order the notes were written."""
 
-    def __init__(self, engine: Engine, key: str, order: dict[str, int]) -> None:
+    def __init__(
+        self, engine: Engine, key: str, order: dict[str, int], laid_out: Callable[[], None]
+    ) -> None:
         self.key = key
         self.order = order
+        self.laid_out = laid_out
         _, step = engine.step_def(key)
         assert step is not None
         spec = step.input
@@ -135,13 +141,31 @@ class _Piles:
         self.known: set[str | None] = set()
         """The groups' keys when the piles were last laid out."""
         self.dirty: set[str] = set()
+        self._lay_out(engine)
+
+    def _lay_out(self, engine: Engine) -> None:
+        """Every note in its pile: the one pass over every note, kept to the bare minimum
+        per note."""
         state = engine.state
-        self.known = {g.key for g in self.groups(engine)}
+        self.known = known = {g.key for g in self.groups(engine)}
+        piles: dict[str | None, list[Row]] = {}
+        place: dict[str, str | None] = {}
+        self.piles, self.place = piles, place
+        self.dirty.clear()
+        steps, attr, spec = self.steps, self.attr, engine.spec_at(self.key)
+        take = self.take if isinstance(spec, ClusterInput) and spec.picked_only else None
         for note in state.notes.values():
-            if note.step in self.steps and self.take(state, note):
-                pile = self._pile_of(note)
-                self.piles.setdefault(pile, []).append(Row("note", note.id, pile, note, True))
-                self.place[note.id] = pile
+            if note.step not in steps or (take is not None and not take(state, note)):
+                continue
+            pile = getattr(note, attr) if attr else None
+            if pile not in known:
+                pile = None
+            rows = piles.get(pile)
+            if rows is None:
+                rows = piles[pile] = []
+            rows.append(Row("note", note.id, pile, note, True))
+            place[note.id] = pile
+        self.laid_out()
 
     def _pile_of(self, note: Note) -> str | None:
         value: str | None = getattr(note, self.attr) if self.attr else None
@@ -186,6 +210,9 @@ class _Piles:
         came or went (a cluster made, merged away or brought back by undo)."""
         now = {g.key for g in groups}
         dirty = self.dirty
+        if len(dirty) > max(LOTS, len(self.place) // 4):  # a flood (a room's notes while
+            self._lay_out(engine)  # the board was away): one pass is cheaper than a
+            return  # sorted insert per note
         if now != self.known:
             for gone in self.known - now:
                 dirty.update(row.key for row in self.piles.get(gone, ()) if row.key)
@@ -244,7 +271,7 @@ class _Piles:
 class LiveBoard:
     """The facilitator's board of the step in focus, kept up to date from events."""
 
-    def __init__(self) -> None:
+    def __init__(self, settle: Callable[[], None] | None = None) -> None:
         self._engine: Engine | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._piles: dict[str, _Piles] = {}
@@ -252,8 +279,10 @@ class LiveBoard:
         """Note id -> its place in ``state.notes`` (notes are never removed)."""
         self._notes: dict[str, Note] | None = None
         self._seq = -1
+        self._settle = settle
+        """Called after a board was laid out from every note (its rows are there to stay)."""
         self.rebuilt = 0
-        """How many times it laid out a board from all the notes (for tests)."""
+        """How many times it laid out a board from every note (for tests)."""
 
     def close(self) -> None:
         if self._unsubscribe is not None:
@@ -264,6 +293,56 @@ class LiveBoard:
 
     def model(self, engine: Engine) -> BoardModel:
         """The board :func:`board_model.build` would give now (for the facilitator)."""
+        self._sync(engine)
+        key = engine.state.step_key
+        kind = board_model.step_kind(engine)
+        piles = self._kept(engine, key) if kind in ("notes", "canvas", "cluster") else None
+        if piles is None:
+            return board_model.build(engine)
+        model = piles.model(engine)
+        for other in self._piles.values():  # the next step's, and the ones visited:
+            if other is not piles and other.dirty:  # kept up with the room a little at
+                other.catch_up(engine, other.groups(engine))  # a time, not all on opening
+        return model
+
+    def prepare(self, engine: Engine) -> None:
+        """Lay out the next step's board now, so opening it costs no pass over every note
+        (the run screen calls this a moment after a step begins)."""
+        self._sync(engine)
+        state = engine.state
+        if not state.started or state.ended_at is not None:
+            return
+        item, step = state.item, state.step
+        if step + 1 < len(engine.items[item].steps):
+            self._kept(engine, f"{item}.{step + 1}", recent=False)
+        elif item + 1 < len(engine.items):
+            self._kept(engine, f"{item + 1}.0", recent=False)
+
+    def _kept(self, engine: Engine, key: str, *, recent: bool = True) -> _Piles | None:
+        """The piles of the board at ``key`` (laid out if need be), ``None`` for a board
+        built in full each time."""
+        _, step = engine.step_def(key)
+        if step is None or step.input.kind not in ("notes", "canvas", "cluster"):
+            return None
+        if step.input.kind == "notes" and rounds.spec_at(engine.items, key) is not None:
+            return None  # a grouped step (see the module's docstring)
+        piles = self._piles.pop(key, None)
+        if piles is None:
+            piles = _Piles(engine, key, self._order, self._laid_out)
+        if recent or not self._piles:
+            self._piles[key] = piles  # the most recent last
+        else:  # next in line to be let go, after the board on screen
+            self._piles = {key: piles, **self._piles}
+        while len(self._piles) > KEPT:
+            del self._piles[next(iter(self._piles))]
+        return piles
+
+    def _laid_out(self) -> None:
+        self.rebuilt += 1
+        if self._settle is not None:
+            self._settle()
+
+    def _sync(self, engine: Engine) -> None:
         if engine is not self._engine:
             self.close()
             self._engine = engine
@@ -276,19 +355,6 @@ class LiveBoard:
             or len(self._order) != len(state.notes)
         ):
             self._start_again(engine)  # it changed without telling us (a rollback)
-        kind = board_model.step_kind(engine)
-        key = state.step_key
-        grouped = kind == "notes" and rounds.spec_at(engine.items, key) is not None
-        if kind not in ("notes", "canvas", "cluster") or grouped:
-            return board_model.build(engine)
-        piles = self._piles.pop(key, None)
-        if piles is None:
-            piles = _Piles(engine, key, self._order)
-            self.rebuilt += 1
-        self._piles[key] = piles  # the most recent last
-        while len(self._piles) > KEPT:
-            del self._piles[next(iter(self._piles))]
-        return piles.model(engine)
 
     def _start_again(self, engine: Engine) -> None:
         state = engine.state

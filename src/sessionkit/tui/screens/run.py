@@ -66,6 +66,10 @@ EMPTY = {
 }
 
 
+PREPARE_AFTER = 0.5
+"""Seconds after a step begins to lay out the next step's board (once this one is drawn)."""
+
+
 class RunScreen(
     RedactKeys, KindActions, ReviewActions, PeopleKeys, GroupActions, SafeguardingKeys, TimerKeys
 ):
@@ -77,7 +81,7 @@ class RunScreen(
         super().__init__(host)
         self.selected: set[str] = set()
         self.model = BoardModel("waiting")
-        self.live = LiveBoard()
+        self.live = LiveBoard(settle=self._settle)
         """The board, kept up to date from the engine's events (not rebuilt in full)."""
         self._kind = "waiting"
         self._step_key: str | None = None
@@ -110,6 +114,14 @@ class RunScreen(
     def on_unmount(self) -> None:
         self.live.close()  # stop hearing the engine (SessionScreen.on_unmount runs too)
 
+    def _settle(self) -> None:
+        if self.host.link is not None:
+            self.host.link.settle()  # a board's rows, made to last (see SessionLink.settle)
+
+    def _prepare_next(self) -> None:
+        if self.ready and self.host.link is not None:
+            self.live.prepare(self.engine)  # so that n opens it without a pass over all notes
+
     # ------------------------------------------------------------ redraw
 
     def refresh_session(self) -> None:
@@ -122,6 +134,7 @@ class RunScreen(
             self.selected.clear()
             board.cursor = None
             board.scroll_to(y=0, animate=False, immediate=True)
+            self.set_timer(PREPARE_AFTER, self._prepare_next, name="prepare-next-board")
         self.model = self.live.model(engine)
         self._kind = self.model.kind
         if self.selected:  # drop notes that left the board (hidden elsewhere, merged...)
