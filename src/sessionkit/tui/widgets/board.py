@@ -138,6 +138,8 @@ class Board(ScrollView, can_focus=True):
             self.empty_message = empty
         self._layout(force=True)
         self.cursor = self._find(was, old_cursor)
+        if old_cursor is not None and self.cursor != old_cursor:
+            self.scroll_to_cursor()  # a note that moved (to a cluster far down): in view
         self.refresh()
         now = self.current_row
         if (was is None) != (now is None) or (
