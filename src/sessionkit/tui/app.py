@@ -177,6 +177,10 @@ class SessionkitApp(App[None]):
             self.open_run(self._initial_engine)
         self.set_interval(TICK, self._tick, name="countdown")
 
+    def on_unmount(self) -> None:
+        if self.link is not None:  # the app is closing: let go of the engine
+            self.link.close()
+
     def open_run(self, engine: Engine) -> None:
         """Show ``engine``'s run on the run screen (replacing any run shown now)."""
         if self.link is not None:

@@ -14,6 +14,7 @@ next frame.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -54,12 +55,31 @@ class SessionLink:
         self._drawn = 0
         self._timer: Timer | None = None
         self._unsubscribe = engine.subscribe(self._on_event)
+        self._closed = False
+        # The run as loaded (10,000 notes are some 400,000 objects) stays while it is
+        # open: kept out of the garbage collector's full passes, each of which would
+        # otherwise walk all of it (about 100 ms at 10,000 notes, a stall landing on
+        # whatever key press or phone note comes then; see docs/benchmarks.md). Given
+        # back on close, so nothing is kept longer than the run is.
+        gc.freeze()
 
     @property
     def state(self) -> SessionState:
         return self.engine.state
 
+    def settle(self) -> None:
+        """Something big that lasts was just made (a board laid out from every note):
+        keep it out of the full passes too. (What was garbage at that moment waits for
+        the run's close to be collected: a little memory for no 100 ms pauses.)"""
+        if not self._closed:
+            gc.freeze()
+
     def close(self) -> None:
+        """Let go of the engine (again: nothing)."""
+        if self._closed:
+            return
+        self._closed = True
+        gc.unfreeze()
         self._unsubscribe()
         if self._timer is not None:
             self._timer.stop()

@@ -25,7 +25,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from sessionkit.core import commands as c
 from sessionkit.core.method import CanvasInput, ClusterInput, NotesInput
 from sessionkit.core.state import Note
-from sessionkit.tui import board_model, messages
+from sessionkit.tui import messages
+from sessionkit.tui.board_live import LiveBoard
 from sessionkit.tui.board_model import BoardModel, Row
 from sessionkit.tui.keys import RUN_KEYS, bindings
 from sessionkit.tui.screens.base import SessionHost
@@ -65,6 +66,10 @@ EMPTY = {
 }
 
 
+PREPARE_AFTER = 0.5
+"""Seconds after a step begins to lay out the next step's board (once this one is drawn)."""
+
+
 class RunScreen(
     RedactKeys, KindActions, ReviewActions, PeopleKeys, GroupActions, SafeguardingKeys, TimerKeys
 ):
@@ -76,6 +81,8 @@ class RunScreen(
         super().__init__(host)
         self.selected: set[str] = set()
         self.model = BoardModel("waiting")
+        self.live = LiveBoard(settle=self._settle)
+        """The board, kept up to date from the engine's events (not rebuilt in full)."""
         self._kind = "waiting"
         self._step_key: str | None = None
         self._side: bool | None = None
@@ -104,6 +111,17 @@ class RunScreen(
         self.refresh_session()
         self.tick(self.now)
 
+    def on_unmount(self) -> None:
+        self.live.close()  # stop hearing the engine (SessionScreen.on_unmount runs too)
+
+    def _settle(self) -> None:
+        if self.host.link is not None:
+            self.host.link.settle()  # a board's rows, made to last (see SessionLink.settle)
+
+    def _prepare_next(self) -> None:
+        if self.ready and self.host.link is not None:
+            self.live.prepare(self.engine)  # so that n opens it without a pass over all notes
+
     # ------------------------------------------------------------ redraw
 
     def refresh_session(self) -> None:
@@ -116,7 +134,8 @@ class RunScreen(
             self.selected.clear()
             board.cursor = None
             board.scroll_to(y=0, animate=False, immediate=True)
-        self.model = board_model.build(engine)
+            self.set_timer(PREPARE_AFTER, self._prepare_next, name="prepare-next-board")
+        self.model = self.live.model(engine)
         self._kind = self.model.kind
         if self.selected:  # drop notes that left the board (hidden elsewhere, merged...)
             on_board = {r.key for r in self.model.rows if r.kind == "note"}

@@ -114,8 +114,10 @@ class Board(ScrollView, can_focus=True):
         self.selected: frozenset[str] = frozenset()
         self.empty_message = empty
         self.cursor: int | None = None
-        self._lines: list[_Line] = []
-        self._first_line: list[int] = []
+        self._lines: list[_Line] | None = None
+        """Which row (and which of its wrapped lines) each line shows; ``None``: one
+        line per row, line y is row y (only text rows wrap)."""
+        self._first_line: list[int] | None = None
         self._layout_width = -1
         self._wrapped: dict[int, list[Content]] = {}
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
@@ -136,6 +138,8 @@ class Board(ScrollView, can_focus=True):
             self.empty_message = empty
         self._layout(force=True)
         self.cursor = self._find(was, old_cursor)
+        if old_cursor is not None and self.cursor != old_cursor:
+            self.scroll_to_cursor()  # a note that moved (to a cluster far down): in view
         self.refresh()
         now = self.current_row
         if (was is None) != (now is None) or (
@@ -161,18 +165,24 @@ class Board(ScrollView, can_focus=True):
 
     def _find(self, was: Row | None, old_cursor: int | None) -> int | None:
         rows = self.model.rows
-        focusable = [i for i, r in enumerate(rows) if r.focusable]
-        if not focusable:
-            return None
         if was is not None:
-            for i in focusable:
-                if rows[i].kind == was.kind and rows[i].key == was.key:
+            # Most changes leave the cursor's row where it was; else it moved (a note to
+            # another cluster): follow it.
+            if old_cursor is not None and old_cursor < len(rows):
+                here = rows[old_cursor]
+                if here.focusable and here.kind == was.kind and here.key == was.key:
+                    return old_cursor
+            for i, row in enumerate(rows):
+                if row.focusable and row.kind == was.kind and row.key == was.key:
                     return i
         if old_cursor is None:  # a new board: start on the first note, not a heading
-            return next((i for i in focusable if rows[i].kind != "section"), focusable[0])
+            first = next(
+                (i for i, r in enumerate(rows) if r.focusable and r.kind != "section"), None
+            )
+            return first if first is not None else self._step_from(-1, 1)
         # The row went away (hidden from this board, merged...): stay at the same place.
-        after = [i for i in focusable if i >= old_cursor]
-        return after[0] if after else focusable[-1]
+        after = self._step_from(old_cursor - 1, 1)
+        return after if after is not None else self._step_from(len(rows), -1)
 
     # ------------------------------------------------------------ layout
 
@@ -182,11 +192,19 @@ class Board(ScrollView, can_focus=True):
             return
         self._layout_width = width
         self._wrapped.clear()
+        rows = self.model.rows
+        if width <= 0 or not any(row.kind == "text" for row in rows):
+            # One line per row (every board of notes): no line table to make, so a
+            # board of 10,000 notes is laid out in the time it takes to count them.
+            self._lines = None
+            self._first_line = None
+            self.virtual_size = Size(max(1, width), len(rows))
+            return
         lines: list[_Line] = []
         first: list[int] = []
-        for index, row in enumerate(self.model.rows):
+        for index, row in enumerate(rows):
             first.append(len(lines))
-            if row.kind == "text" and width > 0:
+            if row.kind == "text":
                 wrapped = (
                     literal(row.ref).wrap(max(1, width - 2))
                     if isinstance(row.ref, str)
@@ -199,6 +217,23 @@ class Board(ScrollView, can_focus=True):
         self._lines = lines
         self._first_line = first
         self.virtual_size = Size(max(1, width), len(lines))
+
+    def _line_count(self) -> int:
+        return len(self.model.rows) if self._lines is None else len(self._lines)
+
+    def _line(self, y: int) -> _Line:
+        return _Line(y) if self._lines is None else self._lines[y]
+
+    def _first_of(self, row: int) -> int:
+        """The first line a row is drawn on."""
+        return row if self._first_line is None else self._first_line[row]
+
+    def _end_of(self, row: int) -> int:
+        """The line after the last one a row is drawn on."""
+        if self._first_line is None:
+            return row + 1
+        first = self._first_line
+        return first[row + 1] if row + 1 < len(first) else self._line_count()
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout()
@@ -214,14 +249,14 @@ class Board(ScrollView, can_focus=True):
         width = self._layout_width
         index = y + self.scroll_offset.y
         base = self.get_visual_style()
-        if not self._lines:
+        if not self.model.rows:
             if y == 1 and self.empty_message:
                 content = Content.styled("  " + self.empty_message, ".board--empty")
                 return self._strip(content, width, base)
             return Strip.blank(width, base.rich_style)
-        if index >= len(self._lines):
+        if index >= self._line_count():
             return Strip.blank(width, base.rich_style)
-        line = self._lines[index]
+        line = self._line(index)
         row = self.model.rows[line.row]
         if line.row == self.cursor:
             look = "cursor" if self.has_focus else "cursor-unfocused"
@@ -316,14 +351,9 @@ class Board(ScrollView, can_focus=True):
             return
         old, self.cursor = self.cursor, index
         for row in (old, index):  # only the two lines whose look changed
-            if row is not None and row < len(self._first_line):
-                start = self._first_line[row]
-                end = (
-                    self._first_line[row + 1]
-                    if row + 1 < len(self._first_line)
-                    else len(self._lines)
-                )
-                self.refresh_lines(start, end - start)
+            if row is not None and row < len(self.model.rows):
+                start = self._first_of(row)
+                self.refresh_lines(start, self._end_of(row) - start)
         self.scroll_to_cursor()
         self.post_message(self.CursorMoved(self, self.current_row))
 
@@ -334,18 +364,15 @@ class Board(ScrollView, can_focus=True):
                 return
 
     def scroll_to_cursor(self) -> None:
-        if self.cursor is None or self.cursor >= len(self._first_line):
+        if self.cursor is None or self.cursor >= len(self.model.rows):
             return
-        top = self._first_line[self.cursor]
+        top = self._first_of(self.cursor)
         height = self.scrollable_content_region.height
         scroll_y = self.scroll_offset.y
         if top < scroll_y:
             self.scroll_to(y=top, animate=False, immediate=True)
         elif top >= scroll_y + height:
             self.scroll_to(y=top - height + 1, animate=False, immediate=True)
-
-    def _focusable(self) -> list[int]:
-        return [i for i, r in enumerate(self.model.rows) if r.focusable]
 
     def _step_from(self, start: int, direction: int) -> int | None:
         rows = self.model.rows
@@ -370,9 +397,9 @@ class Board(ScrollView, can_focus=True):
         if self.cursor is None:
             return
         height = max(1, self.scrollable_content_region.height - 1)
-        line = self._first_line[self.cursor] + direction * height
-        line = max(0, min(line, len(self._lines) - 1))
-        row = self._lines[line].row
+        line = self._first_of(self.cursor) + direction * height
+        line = max(0, min(line, self._line_count() - 1))
+        row = self._line(line).row
         target = (
             row
             if self.model.rows[row].focusable
@@ -382,9 +409,9 @@ class Board(ScrollView, can_focus=True):
             self.move_to(target)
 
     def action_jump(self, where: int) -> None:
-        focusable = self._focusable()
-        if focusable:
-            self.move_to(focusable[where])
+        target = self._step_from(-1, 1) if where == 0 else self._step_from(len(self.rows), -1)
+        if target is not None:
+            self.move_to(target)
             if where == 0:
                 self.scroll_to(y=0, animate=False, immediate=True)
 
@@ -409,8 +436,8 @@ class Board(ScrollView, can_focus=True):
         if offset is None:
             return None
         line = offset.y + self.scroll_offset.y
-        if 0 <= line < len(self._lines):
-            row = self._lines[line].row
+        if 0 <= line < self._line_count():
+            row = self._line(line).row
             return row if self.model.rows[row].focusable else None
         return None
 
