@@ -71,3 +71,21 @@ async def test_closed_connections_are_freed_without_the_cycle_collector(no_cycle
     finally:
         server.stop()
         await asyncio.wait_for(task, 30)
+
+
+async def test_what_exists_when_the_server_starts_is_left_out_of_full_collections():
+    """Under attack full collections come every few seconds; the code, plan and app
+    that were there before the first server started are not walked by them."""
+    engine = make_engine(journal=ListJournal())
+    app = create_app(engine, token=TOKEN, limits=WebLimits())
+    server, task = await start_server(app, graceful_seconds=1)
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 1000, "the heap as it was at the first start is frozen"
+        again, again_task = await start_server(app, graceful_seconds=1)
+        again.stop()
+        await asyncio.wait_for(again_task, 30)
+        assert gc.get_freeze_count() == frozen, "frozen once per process, not per server"
+    finally:
+        server.stop()
+        await asyncio.wait_for(task, 30)
