@@ -338,12 +338,11 @@ def _free_at_once(transport: asyncio.BaseTransport) -> None:
     """Break the reference cycle a closed asyncio transport keeps to itself.
 
     On Python 3.11 a socket transport holds its own bound method (``_read_ready_cb``),
-    and uvicorn's protocol and its request cycle hold each other: a closed connection
-    was garbage only the cycle collector could free. Under attack thousands a second
-    piled up for it, and the full collections they set off were the event loop's worst
-    stalls (250-500 ms measured, every few seconds, honest acknowledgements waiting
-    behind them). Python 3.12 clears the transport's in ``close()``; this does the same
-    once the connection is gone, so it is freed when it closes.
+    so a closed connection was garbage only the cycle collector could free. Under attack
+    hundreds a second piled up for it, and the full collections they set off were the
+    event loop's worst stalls (250-500 ms measured, every few seconds, honest
+    acknowledgements waiting behind them). Python 3.12 clears it in ``close()``; this
+    does the same once the connection is gone, so it is freed when it closes.
     """
     if getattr(transport, "_read_ready_cb", None) is not None:
         transport._read_ready_cb = None  # type: ignore[attr-defined]
