@@ -35,6 +35,10 @@ limit is N; ``--default-limits`` serves with ``WebLimits()`` as shipped instead 
 
 Anything that goes wrong is ``err <message>``. Logs go to ``server.log`` beside the run
 (or in the temporary folder), never to stdout.
+
+``SESSIONKIT_BENCH_PROFILE=FILE`` writes a cProfile of the process;
+``SESSIONKIT_BENCH_SLOWLOG=FILE`` its event loop's slow callbacks, fsyncs and garbage
+collections (``_loopwatch.py``).
 """
 
 from __future__ import annotations
@@ -556,6 +560,10 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    if slow_log := os.environ.get("SESSIONKIT_BENCH_SLOWLOG"):  # the loop's worst stalls
+        import _loopwatch
+
+        _loopwatch.install(slow_log)
     if profile := os.environ.get("SESSIONKIT_BENCH_PROFILE"):  # a cProfile of the server
         import cProfile
 
