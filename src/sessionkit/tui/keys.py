@@ -312,6 +312,16 @@ SESSION_KEYS = [
 
 RUN_KEYS = [
     *SESSION_KEYS,
+    Key(
+        "tab",
+        "focus_agenda",
+        "Agenda",
+        "Put the cursor in the agenda, or back on the board: ↑ ↓ choose an item and enter "
+        "goes there (a click on an item too). It asks first; the item you leave is marked "
+        "left, not done, if some of its steps were not run",
+        STEPS,
+        show=False,
+    ),
     *KIND_KEYS,
     Key(
         "j",

@@ -28,6 +28,7 @@ from sessionkit.core.state import Note
 from sessionkit.tui import board_model, messages
 from sessionkit.tui.board_model import BoardModel, Row
 from sessionkit.tui.keys import RUN_KEYS, bindings
+from sessionkit.tui.screens.agenda_keys import AgendaKeys
 from sessionkit.tui.screens.base import SessionHost
 from sessionkit.tui.screens.group_actions import GroupActions
 from sessionkit.tui.screens.kinds import KindActions
@@ -37,10 +38,10 @@ from sessionkit.tui.screens.redact import RedactKeys
 from sessionkit.tui.screens.review_keys import ReviewActions
 from sessionkit.tui.screens.safeguarding import SafeguardingKeys
 from sessionkit.tui.screens.timer_keys import TimerKeys
+from sessionkit.tui.widgets.agenda_view import AgendaView
 from sessionkit.tui.widgets.board import Board
 from sessionkit.tui.widgets.keybar import KeyBar
 from sessionkit.tui.widgets.panels import (
-    AgendaView,
     BoardInfo,
     Countdown,
     Detail,
@@ -66,7 +67,14 @@ EMPTY = {
 
 
 class RunScreen(
-    RedactKeys, KindActions, ReviewActions, PeopleKeys, GroupActions, SafeguardingKeys, TimerKeys
+    AgendaKeys,
+    RedactKeys,
+    KindActions,
+    ReviewActions,
+    PeopleKeys,
+    GroupActions,
+    SafeguardingKeys,
+    TimerKeys,
 ):
     KEYS = RUN_KEYS
     BINDINGS = bindings(RUN_KEYS)

@@ -35,7 +35,7 @@ from sessionkit.core.timers import time_up_at
 from sessionkit.tui.safe import literal, one_line
 from sessionkit.tui.timing import clock_of
 from sessionkit.tui.widgets import kind_rows
-from sessionkit.tui.widgets.agenda import agenda_content, summary
+from sessionkit.tui.widgets.agenda import summary
 
 STYLE_CLASSES = {
     "timing--late",
@@ -307,14 +307,6 @@ def _groups_line(engine: Engine, key: str) -> list[Content]:
         parts.append(Content.styled(f" · {notice}", ".board--warning"))
     parts.append(Content.styled(" · G re-forms, w places someone", ".timing--muted"))
     return parts
-
-
-class AgendaView(Panel):
-    """The agenda with planned and actual times, redrawn every few seconds."""
-
-    def show(self, engine: Engine, now: float) -> None:
-        width = self.content_region.width or 30
-        self.set(agenda_content(engine, now, width))
 
 
 class FacilitatorNotes(Panel):
