@@ -374,6 +374,7 @@ class KindActions(SessionScreen):
                 str(next_sheet),
                 hint="enter starts · esc cancels",
                 max_length=3,
+                select=True,
             ),
             numbered,
         )

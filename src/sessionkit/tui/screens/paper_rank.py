@@ -136,6 +136,7 @@ def paper_rank(screen: Any, attempt: Try) -> None:
             str(next_sheet(engine, key)),
             hint="enter starts · esc cancels",
             max_length=3,
+            select=True,
         ),
         numbered,
     )
