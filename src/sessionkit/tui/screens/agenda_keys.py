@@ -50,7 +50,7 @@ class AgendaKeys(SessionScreen):
             )
             return
         question = f"Go to {index + 1}. {target.title}?"
-        detail = ["Phones follow. Moving is not undone (p and n move back and forth)."]
+        detail = ["Phones follow. ctrl+z does not undo a move; p and n step back and forth."]
         if not state.started:
             question = f"Start the session at {index + 1}. {target.title}?"
         elif state.ended_at is not None:

@@ -59,6 +59,10 @@ class AgendaView(Panel):
         if self._engine is not None:
             self.show(self._engine, self._now)
 
+    def on_resize(self) -> None:
+        # Shown again after being hidden (tab at 80 columns): lay the lines out anew.
+        self._redraw()
+
     def on_focus(self) -> None:
         if self.cursor is None and self._engine is not None:
             state = self._engine.state
