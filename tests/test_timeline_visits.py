@@ -119,3 +119,21 @@ def test_an_old_record_without_visits_reads_as_one_span() -> None:
     assert visits(old) == [(T0, T0 + 60)]
     assert visits(Span()) == []
     assert visits(None) == []
+
+
+def test_a_run_resumed_from_an_old_record_keeps_its_earlier_visit(utc) -> None:
+    clock = Clock()
+    engine = Engine(sample_plan(), sample_methods(), clock=clock)
+    engine.execute(c.StartSession())
+    clock.now = T0 + 10 * MIN
+    engine.execute(c.GoTo(item=1, step=0))
+    for span in [*engine.state.items.values(), *engine.state.step_spans.values()]:
+        span.visits = []  # as a snapshot written before visits were kept reads
+    clock.now = T0 + 20 * MIN
+    engine.execute(c.GoTo(item=0, step=0))
+    clock.now = T0 + 25 * MIN
+    engine.execute(c.GoTo(item=1, step=0))
+    assert visits(engine.state.items["0"]) == [
+        (T0, T0 + 10 * MIN),
+        (T0 + 20 * MIN, T0 + 25 * MIN),
+    ]

@@ -54,6 +54,8 @@ def _on_step_started(state: SessionState, event: Event, d: dict[str, Any]) -> No
         span = spans.setdefault(key, Span())
         if span.started_at is None:
             span.started_at = event.at
+        if not span.visits and span.started_at is not None and span.ended_at is not None:
+            span.visits.append([span.started_at, span.ended_at])  # a record from before visits
         span.ended_at = None
         last = span.visits[-1] if span.visits else None
         if last is not None and len(last) == 2 and last[1] == event.at:
