@@ -320,7 +320,7 @@ RUN_KEYS = [
     Key(
         "tab",
         "focus_agenda",
-        "Agenda",
+        "Go to an item",
         "Put the cursor in the agenda, or back on the board: ↑ ↓ choose an item and enter "
         "goes there (a click on an item too). It asks first; the item you leave is marked "
         "left, not done, if some of its steps were not run",

@@ -74,7 +74,7 @@ class AgendaView(Panel):
         self._redraw()
 
     def action_move(self, delta: int) -> None:
-        items = [i for n, i in enumerate(self.owners) if i is not None and i not in self.owners[:n]]
+        items = list(dict.fromkeys(i for i in self.owners if i is not None))  # in order, once
         if not items:
             return
         here = items.index(self.cursor) if self.cursor in items else 0
