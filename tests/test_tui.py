@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.command import CommandList, CommandPalette
-from textual.widgets import Digits
+from textual.widgets import Digits, Input
 
 from helpers.waiting import until
 from sessionkit.core import commands as c
@@ -24,7 +24,7 @@ from sessionkit.tui.board_model import build
 from sessionkit.tui.safe import literal
 from sessionkit.tui.sample import sample_methods, sample_plan
 from sessionkit.tui.screens.home import HomeScreen
-from sessionkit.tui.screens.modals import HelpScreen, NoteEntry, Picker, TextPrompt
+from sessionkit.tui.screens.modals import HelpScreen, NoteEditor, NoteEntry, Picker, TextPrompt
 from sessionkit.tui.screens.room import RoomScreen
 from sessionkit.tui.screens.run import RunScreen
 from sessionkit.tui.widgets.board import Board
@@ -190,8 +190,8 @@ async def test_run_a_plan_end_to_end_by_keyboard(engine: Engine, clock: FakeCloc
 
         # edit the focused note (the first), hide it and show it again, change its kind
         await pilot.press("enter")
-        assert isinstance(app.screen, TextPrompt)
-        await type_text(pilot, "Friendly staff at the desk")  # replaces the selected text
+        assert isinstance(app.screen, NoteEditor)
+        await type_text(pilot, " at the desk")  # the cursor starts at the end of the text
         await pilot.press("enter")
         first = notes["Friendly staff"]
         assert first.text == "Friendly staff at the desk"
@@ -232,6 +232,11 @@ async def test_run_a_plan_end_to_end_by_keyboard(engine: Engine, clock: FakeCloc
         # rename: the cursor on a note of a cluster renames that cluster
         board.move_to_key("section", access)
         await pilot.press("r")
+        assert isinstance(app.screen, TextPrompt)
+        prompt = app.screen.query_one(Input)
+        assert prompt.value == "Access" and prompt.cursor_position == len("Access")
+        assert prompt.selection.is_empty  # the old name is kept, not selected
+        await pilot.press("ctrl+u")  # clear the line, then type the new name
         await type_text(pilot, "Getting in")
         await pilot.press("enter")
         assert engine.state.clusters[access].label == "Getting in"
@@ -706,7 +711,7 @@ async def test_mouse_focuses_lines_and_runs_footer_keys(engine: Engine) -> None:
         await pilot.click(Board, offset=(8, 3))  # heading, one, two, three: "three"
         assert board.current_row.ref.text == "three"
         await pilot.click(Board, offset=(8, 2), times=2)  # a double click edits
-        assert isinstance(app.screen, TextPrompt)
+        assert isinstance(app.screen, NoteEditor)
 
 
 def test_build_session_finds_plans_methods_and_the_sample() -> None:

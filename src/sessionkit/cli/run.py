@@ -333,6 +333,8 @@ def _quiet_terminal(handler: logging.Handler | None) -> None:
 
 
 def _run_app(live: Live, **app_args: Any) -> int:
+    from sessionkit.library import config_path
+    from sessionkit.store.settings import ThemeSetting
     from sessionkit.tui import SessionkitApp
 
     _quiet_terminal(live.log_handler)
@@ -353,6 +355,7 @@ def _run_app(live: Live, **app_args: Any) -> int:
         export_formats=live.export_formats(),
         record_warnings=live.warnings,
         room_link=live.room_link,
+        theme_store=ThemeSetting(config_path()),
         **app_args,
     )
     try:

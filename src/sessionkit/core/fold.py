@@ -39,6 +39,8 @@ def _close_cursor(state: SessionState, at: float) -> None:
         span = spans.setdefault(key, Span())
         span.ended_at = at
         span.seconds += spent
+        if span.visits and len(span.visits[-1]) == 1:
+            span.visits[-1].append(at)
     state.cursor_since = None
 
 
@@ -52,7 +54,14 @@ def _on_step_started(state: SessionState, event: Event, d: dict[str, Any]) -> No
         span = spans.setdefault(key, Span())
         if span.started_at is None:
             span.started_at = event.at
+        if not span.visits and span.started_at is not None and span.ended_at is not None:
+            span.visits.append([span.started_at, span.ended_at])  # a record from before visits
         span.ended_at = None
+        last = span.visits[-1] if span.visits else None
+        if last is not None and len(last) == 2 and last[1] == event.at:
+            last.pop()  # the next step of the same item: the item's visit goes on
+        else:
+            span.visits.append([event.at])
     state.timer = Timer(duration=float(d["seconds"]), people=d.get("people"))
     if d.get("autostart"):
         state.timer.running_since = event.at

@@ -49,7 +49,7 @@ from sessionkit.core.inputs.vote import PAPER, TallyRow, VoteInput, paper_dots, 
 from sessionkit.core.method import Method, Step
 from sessionkit.core.plan import PREFER_NOT_TO_SAY, Plan
 from sessionkit.core.state import FACILITATOR, Cluster, Note, SessionState
-from sessionkit.core.timeline import ItemView, StepView, local_time, minutes_text
+from sessionkit.core.timeline import ItemView, StepView, local_time, minutes_text, was_left
 from sessionkit.core.tomldata import toml_data
 
 __all__ = [
@@ -333,6 +333,7 @@ class Record(BaseModel):
                         steps=tuple(steps),
                         first_day=first_day,
                         variation=item.item.variation,
+                        left=was_left(state, item.index, len(steps)),
                     )
                 )
         return views

@@ -69,6 +69,10 @@ class Span(Model):
     ended_at: float | None = None
     seconds: float = 0.0
     """Total time spent in it, across visits."""
+    visits: list[list[float]] = Field(default_factory=list)
+    """Each time it was run, ``[start, end]`` (``[start]`` while it still runs), so going
+    back to it shows two visits rather than one span overlapping what came between.
+    Empty in a record from before visits were kept: then ``started_at``–``ended_at``."""
 
 
 class StepState(Model):

@@ -36,3 +36,15 @@ def paragraphs(text: str) -> list[str]:
     """Author-written text (a purpose, a prompt) as paragraphs: TOML files are wrapped by
     hand, so single line breaks are joined and blank lines separate paragraphs."""
     return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+
+
+def first_words(text: str, limit: int = 40) -> str:
+    """The start of ``text`` on one line, at most ``limit`` characters, cut at a word
+    boundary with an ellipsis: how a dialog names a note (never by its internal id)."""
+    flat = " ".join(clean_text(text).split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    if " " in cut and flat[limit - 1] != " ":  # do not end in the middle of a word
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-") + "…"

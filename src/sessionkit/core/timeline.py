@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from sessionkit.core.agenda import clock_text
 from sessionkit.core.method import Step
-from sessionkit.core.state import Span
+from sessionkit.core.state import SessionState, Span
 
 # ---------------------------------------------------------------- time helpers
 
@@ -39,6 +39,39 @@ def minutes_text(minutes: float) -> str:
     if not hours:
         return f"{sign}{rest} min"
     return f"{sign}{hours} h" + (f" {rest:02d} min" if rest else "")
+
+
+# ---------------------------------------------------------------- visits
+
+
+def visits(span: Span | None) -> list[tuple[float, float | None]]:
+    """Each time it was run, as (start, end); end is ``None`` while it still runs.
+
+    A record from before visits were kept has only its first start and last end: that is
+    then its one visit."""
+    if span is None or span.started_at is None:
+        return []
+    if span.visits:
+        return [(v[0], v[1] if len(v) > 1 else None) for v in span.visits]
+    return [(span.started_at, span.ended_at)]
+
+
+def was_left(state: SessionState, item: int, steps: int) -> bool:
+    """Was agenda item ``item`` run and then left before all its ``steps`` were (the
+    facilitator went elsewhere, or ended the session there)? Then it is "left", not done.
+
+    Derived from which steps have spans, so it needs no event of its own and reads the
+    same from any record."""
+    if str(item) not in state.items:
+        return False
+    if state.started and state.item == item and state.ended_at is None:
+        return False  # where we are: neither done nor left yet
+    return any(f"{item}.{n}" not in state.step_spans for n in range(max(1, steps)))
+
+
+def steps_run(state: SessionState, item: int, steps: int) -> int:
+    """How many of agenda item ``item``'s ``steps`` were run at all."""
+    return sum(f"{item}.{n}" in state.step_spans for n in range(max(1, steps)))
 
 
 # ---------------------------------------------------------------- views
@@ -118,6 +151,8 @@ class ItemView(_Timed):
     """The local date the run started: times on other days are shown with their date."""
     variation: str = ""
     """The method's variation the plan chose for this slot."""
+    left: bool = False
+    """Run and then left before all its steps were (:func:`was_left`): not done."""
     planned_minutes: int = field(init=False)
     """Worked out from the planned start and end."""
 
@@ -138,13 +173,22 @@ class ItemView(_Timed):
 
     @property
     def actual_text(self) -> str:
+        """``09:30–10:05``; each visit when it was run more than once (``09:30–09:40,
+        10:20–10:25``), so going back never shows spans overlapping what came between."""
         if self.started_at is None:
             return "not run"
-        start = _dated(self.started_at, self.first_day)
-        if self.current:
-            return f"{start}– (in progress)"
-        begun = local_time(self.started_at).date()
-        return f"{start}–{_dated(self.ended_at, begun)}"
+        parts = []
+        for start, end in visits(self.span):
+            begun = _dated(start, self.first_day)
+            if end is None:
+                parts.append(f"{begun}– (in progress)" if self.current else f"{begun}–")
+            else:
+                parts.append(f"{begun}–{_dated(end, local_time(start).date())}")
+        text = ", ".join(parts)
+        if self.left:
+            run = sum(step.visited for step in self.steps)
+            text += f" (left after {run} of {len(self.steps)} steps)"
+        return text
 
     @property
     def overrun_text(self) -> str:

@@ -186,7 +186,10 @@ def _on_session_reopened(state: SessionState, event: Event, d: dict[str, Any]) -
     state.join_open = d.get("join_open")
     state.cursor_since = event.at  # the time since the end is not counted to the step
     for spans, key in ((state.items, str(state.item)), (state.step_spans, state.step_key)):
-        spans.setdefault(key, Span()).ended_at = None
+        span = spans.setdefault(key, Span())
+        span.ended_at = None
+        if span.visits and len(span.visits[-1]) == 2:
+            span.visits[-1].pop()  # undoing the end: the visit goes on as if never ended
     if d.get("running"):
         state.timer.running_since = event.at
 

@@ -85,6 +85,7 @@ from sessionkit.tui.screens.room import RoomScreen
 from sessionkit.tui.screens.room_page import RoomPageScreen
 from sessionkit.tui.screens.run import RunScreen
 from sessionkit.tui.session import SessionLink
+from sessionkit.tui.theme import ThemeStore, use_kept_theme
 from sessionkit.tui.timing import schedule_notice
 
 log = logging.getLogger(__name__)
@@ -131,8 +132,11 @@ class SessionkitApp(App[None]):
         new_join_code: Callable[[Engine], str | None] | None = None,
         record_warnings: Callable[[Engine], list[str]] | None = None,
         room_link: Callable[[Engine], RoomLink | None] | None = None,
+        theme_store: ThemeStore | None = None,
     ) -> None:
         super().__init__()
+        self.theme_store = theme_store
+        """Where the chosen theme is kept across runs (``None``: not kept)."""
         self.library = library
         self.engine: Engine | None = None
         self.link: SessionLink | None = None
@@ -170,6 +174,8 @@ class SessionkitApp(App[None]):
     def on_mount(self) -> None:
         # Installed, so it is made once and kept: the projector view is opened often.
         self._exit_on_sigterm()
+        if self.theme_store is not None:
+            use_kept_theme(self, self.theme_store)
         self.install_screen(RoomScreen(self), "room")
         if self._initial_engine is None:
             self.push_screen(HomeScreen(self.library, self.list_runs, self.series_names))

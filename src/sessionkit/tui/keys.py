@@ -42,8 +42,13 @@ class Key:
 
     @property
     def shown_keys(self) -> str:
-        if self.display:
-            return self.display
+        """The keys as the footer shows them (``display`` may name a pair: ``[ ]``)."""
+        return self.display or self.named_keys
+
+    @property
+    def named_keys(self) -> str:
+        """Each key this binding has, by the name on the keyboard (``[``, ``+ =``): for
+        the help screen and the palette, which list every key on its own row."""
         names = {
             "space": "space",
             "plus": "+",
@@ -312,6 +317,16 @@ SESSION_KEYS = [
 
 RUN_KEYS = [
     *SESSION_KEYS,
+    Key(
+        "tab",
+        "focus_agenda",
+        "Go to an item",
+        "Put the cursor in the agenda, or back on the board: ↑ ↓ choose an item and enter "
+        "goes there (a click on an item too). It asks first; the item you leave is marked "
+        "left, not done, if some of its steps were not run",
+        STEPS,
+        show=False,
+    ),
     *KIND_KEYS,
     Key(
         "j",
@@ -432,7 +447,14 @@ RUN_KEYS = [
         display="]",
         show=False,
     ),
-    Key("x", "select", "Select", "Select or unselect the focused note", CLUSTERS),
+    Key(
+        "x",
+        "select",
+        "Select",
+        "Select or unselect the focused note, and move the cursor to the next one (a click "
+        "on a note selects it without moving)",
+        CLUSTERS,
+    ),
     Key("escape", "clear_selection", "Clear selection", "Unselect all notes", CLUSTERS, show=False),
     Key(
         "g",

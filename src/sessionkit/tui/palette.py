@@ -33,7 +33,7 @@ class SessionCommands(Provider):
                 applies = False
             if not applies:
                 continue
-            display = Content.assemble(key.label, Content.styled(f"   {key.shown_keys}", "dim"))
+            display = Content.assemble(key.label, Content.styled(f"   {key.named_keys}", "dim"))
             found.append(
                 (key.label, display, key.help, partial(app.run_action, key.action, screen))
             )

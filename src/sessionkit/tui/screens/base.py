@@ -228,9 +228,9 @@ class SessionScreen(Screen[None]):
         if event is not None:
             self.notify(f"Redone: {event.data['what']}.", markup=False)
 
-    def not_here(self, message: str) -> None:
+    def not_here(self, message: str, title: str = "Not on this step") -> None:
         """Say why a dialog key does not apply here, in a dialog (see DIALOG_ACTIONS)."""
-        self.app.push_screen(Notice("Not on this step", message))
+        self.app.push_screen(Notice(title, message))
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.HELP_TITLE, self.KEYS))

@@ -9,6 +9,7 @@ for. The run screen inherits these; the groups themselves are the engine's
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 from sessionkit.core import commands as c
@@ -17,6 +18,7 @@ from sessionkit.core.groupspec import GroupsSpec
 from sessionkit.core.state import Group
 from sessionkit.tui.screens.base import SessionScreen
 from sessionkit.tui.screens.modals import Confirm, Picker
+from sessionkit.tui.timing import clock_of
 from sessionkit.tui.widgets.board import Board
 
 WHOLE_ROOM = "\x00room"
@@ -79,10 +81,14 @@ class GroupActions(SessionScreen):
             self.not_here("Nobody has joined from a phone yet.")
             return
         choices = []
+        names = Counter(person.name or "" for person in people)
         for person in people:
             group = rounds.group_of(state, key, person.id)
             where = f"group {group.label}" if group else "in no group"
-            choices.append((person.id, f"{person.name or 'anonymous'} ({person.id}) · {where}"))
+            name = person.name or "someone without a name"
+            if names[person.name or ""] > 1:  # told apart by when they joined, not an id
+                name += f" (joined {clock_of(person.joined_at)})"
+            choices.append((person.id, f"{name} · {where}"))
 
         def person_chosen(participant: str | None) -> None:
             if participant is None:

@@ -37,7 +37,11 @@ class Dialog(ModalScreen[ResultT]):
 
 
 class TextPrompt(Dialog[str]):
-    """One line of text (a cluster name, a note's new wording)."""
+    """One line of text (a cluster's name, an action's wording, a number).
+
+    The old text is there with the cursor at its end, not selected: a rename is most often
+    a small change, and a selected text vanishes at the first key. ``select=True`` is for
+    a number to be replaced (a sheet number, a count)."""
 
     def __init__(
         self,
@@ -47,6 +51,7 @@ class TextPrompt(Dialog[str]):
         placeholder: str = "",
         hint: str = "enter saves · esc cancels",
         max_length: int = 0,
+        select: bool = False,
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -54,6 +59,7 @@ class TextPrompt(Dialog[str]):
         self.placeholder = placeholder
         self.hint = hint
         self.max_length = max_length
+        self.select = select
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -62,9 +68,13 @@ class TextPrompt(Dialog[str]):
                 self.value,
                 placeholder=self.placeholder,
                 max_length=self.max_length,
-                select_on_focus=True,
+                select_on_focus=self.select,
             )
             yield Static(Content.styled(self.hint, "dim"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        line = self.query_one(Input)
+        line.cursor_position = len(line.value)
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
@@ -94,6 +104,48 @@ class TextBox(Dialog[str]):
 
     def action_save(self) -> None:
         self.dismiss(self.query_one(TextArea).text)
+
+
+class NoteEditor(Dialog[str]):
+    """A note's new wording, in a box as tall as the note needs (a 500-character note
+    reads whole, wrapped). Enter saves, as in the one-line dialogs; line breaks already in
+    the note are kept. The cursor starts at the end of the text."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    HINT = "enter or ctrl+s saves · esc cancels"
+
+    def __init__(self, title: str, value: str, *, max_length: int) -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.max_length = max_length
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -wide"):
+            yield Static(literal(self.title_text, "bold"), classes="dialog-title")
+            yield TextArea(self.value, soft_wrap=True, show_line_numbers=False)
+            yield Static(Content.styled(self.HINT, "dim"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        box = self.query_one(TextArea)
+        box.move_cursor(box.document.end)
+        box.focus()
+
+    def action_save(self) -> None:
+        text = self.query_one(TextArea).text.strip()
+        if len(text) > self.max_length:  # say so and keep what was typed
+            self.query_one(".dialog-hint", Static).update(
+                Content.styled(
+                    f"The note is {len(text)} characters; a note holds {self.max_length} at "
+                    f"most. {self.HINT}",
+                    "bold",
+                )
+            )
+            return
+        self.dismiss(text or None)
 
 
 class Picker(Dialog[str]):
@@ -321,17 +373,20 @@ class HelpScreen(Dialog[None]):
         self.note = note
 
     def compose(self) -> ComposeResult:
-        lines: list[Content] = []
-        group = None
+        # Each group once, in the order it first comes: the key lists are ordered for the
+        # footer (which drops keys from the end), so a group's keys are spread out.
+        groups: dict[str, list[Key]] = {}
         for key in self.keys:
-            if key.group != group:
-                if group is not None:
-                    lines.append(Content(""))
-                lines.append(Content.styled(key.group, "bold underline"))
-                group = key.group
-            lines.append(
-                Content.assemble(Content.styled(f"  {key.shown_keys:>9}  ", "bold"), key.help)
-            )
+            groups.setdefault(key.group, []).append(key)
+        lines: list[Content] = []
+        for group, keys in groups.items():
+            if lines:
+                lines.append(Content(""))
+            lines.append(Content.styled(group, "bold underline"))
+            for key in keys:
+                lines.append(
+                    Content.assemble(Content.styled(f"  {key.named_keys:>9}  ", "bold"), key.help)
+                )
         lines.append(Content(""))
         lines.append(
             Content.styled("ctrl+p opens the command palette: every action above, by name.", "dim")

@@ -146,6 +146,7 @@ def ask_sheet(screen: Any, suggested: int, then: Callable[[int], None]) -> None:
             str(suggested),
             hint="enter starts · esc cancels",
             max_length=3,
+            select=True,
         ),
         numbered,
     )

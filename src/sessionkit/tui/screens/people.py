@@ -246,6 +246,7 @@ class PeopleKeys(SessionScreen):
                 hint="steps that grow with the room count them beside the phones · "
                 "enter saves · esc cancels",
                 max_length=4,
+                select=True,
             ),
             answer,
         )

@@ -25,23 +25,32 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from sessionkit.core import commands as c
 from sessionkit.core.method import CanvasInput, ClusterInput, NotesInput
 from sessionkit.core.state import Note
+from sessionkit.core.text import first_words
 from sessionkit.tui import messages
 from sessionkit.tui.board_live import LiveBoard
 from sessionkit.tui.board_model import BoardModel, Row
 from sessionkit.tui.keys import RUN_KEYS, bindings
+from sessionkit.tui.screens.agenda_keys import AgendaKeys
 from sessionkit.tui.screens.base import SessionHost
 from sessionkit.tui.screens.group_actions import GroupActions
 from sessionkit.tui.screens.kinds import KindActions
-from sessionkit.tui.screens.modals import Confirm, NoteEntry, Picker, TextBox, TextPrompt
+from sessionkit.tui.screens.modals import (
+    Confirm,
+    NoteEditor,
+    NoteEntry,
+    Picker,
+    TextBox,
+    TextPrompt,
+)
 from sessionkit.tui.screens.people import PeopleKeys
 from sessionkit.tui.screens.redact import RedactKeys
 from sessionkit.tui.screens.review_keys import ReviewActions
 from sessionkit.tui.screens.safeguarding import SafeguardingKeys
 from sessionkit.tui.screens.timer_keys import TimerKeys
+from sessionkit.tui.widgets.agenda_view import AgendaView
 from sessionkit.tui.widgets.board import Board
 from sessionkit.tui.widgets.keybar import KeyBar
 from sessionkit.tui.widgets.panels import (
-    AgendaView,
     BoardInfo,
     Countdown,
     Detail,
@@ -71,7 +80,14 @@ PREPARE_AFTER = 0.5
 
 
 class RunScreen(
-    RedactKeys, KindActions, ReviewActions, PeopleKeys, GroupActions, SafeguardingKeys, TimerKeys
+    AgendaKeys,
+    RedactKeys,
+    KindActions,
+    ReviewActions,
+    PeopleKeys,
+    GroupActions,
+    SafeguardingKeys,
+    TimerKeys,
 ):
     KEYS = RUN_KEYS
     BINDINGS = bindings(RUN_KEYS)
@@ -177,7 +193,7 @@ class RunScreen(
             (label, extra), dots = row.ref
             detail.show_text(
                 label,
-                f"{row.key} · {extra + ' · ' if extra else ''}"
+                f"{extra + ' · ' if extra else ''}"
                 f"{dots} dot{'s' * (dots != 1)} · d adds a paper dot",
             )
         elif row.kind == "scale":
@@ -384,7 +400,10 @@ class RunScreen(
             if text and text != note.text:
                 self.link.do(c.EditNote, note=note.id, text=text)
 
-        self.app.push_screen(TextPrompt(f"Edit note {note.id}", note.text, max_length=500), done)
+        self.app.push_screen(
+            NoteEditor(f"Edit the note “{first_words(note.text)}”", note.text, max_length=500),
+            done,
+        )
 
     def action_hide(self) -> None:
         ids = self._chosen_notes()
@@ -414,7 +433,12 @@ class RunScreen(
                     self.link.do(c.PlaceNote, note=note.id, region=region)
 
             self.app.push_screen(
-                Picker(f"Where does {note.id} go?", self._regions(), current=note.region), placed
+                Picker(
+                    f"Where does “{first_words(note.text)}” go?",
+                    self._regions(),
+                    current=note.region,
+                ),
+                placed,
             )
             return
 
@@ -423,7 +447,11 @@ class RunScreen(
                 self.link.do(c.EditNote, note=note.id, category=category)
 
         self.app.push_screen(
-            Picker(f"What kind of note is {note.id}?", self._categories(), current=note.category),
+            Picker(
+                f"What kind of note is “{first_words(note.text)}”?",
+                self._categories(),
+                current=note.category,
+            ),
             chosen,
         )
 
@@ -526,7 +554,10 @@ class RunScreen(
             return
         choices = self._cluster_choices(exclude=exclude)
         if not choices:
-            self.not_here("There are no clusters yet: select notes with x, then g groups them.")
+            self.not_here(
+                "There are no clusters yet: select notes with x, then g groups them.",
+                title="No clusters yet",
+            )
             return
         self.app.push_screen(
             Picker(title, choices), lambda picked: then(picked) if picked else None
@@ -545,7 +576,12 @@ class RunScreen(
                     self.link.do(c.RenameCluster, cluster=cluster_id, label=label)
 
             self.app.push_screen(
-                TextPrompt(f"Rename cluster {cluster_id}", cluster.label, max_length=80), named
+                TextPrompt(
+                    f"Rename the cluster “{first_words(cluster.label)}”",
+                    cluster.label,
+                    max_length=80,
+                ),
+                named,
             )
 
         self._with_cluster("Rename which cluster?", rename)
@@ -568,10 +604,15 @@ class RunScreen(
 
         def merge(source: str) -> None:
             choices = self._cluster_choices(exclude=source)
-            if not choices:
-                self.not_here("There is no other cluster to merge with.")
-                return
             label = self.engine.state.clusters[source].label
+            if not choices:
+                self.not_here(
+                    f"“{first_words(label)}” is the only cluster on this step, so there is "
+                    "no other to merge it with. To make another: select notes with x, then "
+                    "g groups them.",
+                    title="Nothing to merge with",
+                )
+                return
 
             def chosen(target: str | None) -> None:
                 if target and self.link.do(c.MergeClusters, source=source, target=target):

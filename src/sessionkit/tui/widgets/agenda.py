@@ -1,7 +1,8 @@
 """The agenda and the planned-against-actual summary, as Content for the panels.
 
 The numbers come from :mod:`sessionkit.tui.timing` (pure arithmetic on the engine's
-state); this module only lays them out and styles them with the ``.timing--*`` classes.
+state); this module only lays them out and styles them with the ``.timing--*`` classes
+(:mod:`.agenda_view` draws them in the run screen's side panel).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from textual.content import Content
 
 from sessionkit.core.agenda import TimedItem, clock_text
 from sessionkit.core.engine import Engine
+from sessionkit.core.timeline import was_left
 from sessionkit.tui.safe import one_line
 from sessionkit.tui.timing import item_seconds, progress, slip_text, step_seconds
 from sessionkit.tui.widgets.rows import fit
@@ -46,6 +48,9 @@ def _item_line(engine: Engine, item: TimedItem, now: float, width: int) -> Conte
         right = Content.styled(
             f"{spent:.0f}/{item.minutes}m", ".timing--late" if spent > item.minutes else ""
         )
+    elif was_left(state, item.index, len(item.steps)):  # gone elsewhere before its end
+        marker, style = "»", ""
+        right = Content.styled("left", ".timing--late")
     elif visited:
         delta = round(spent - item.minutes)
         marker, style = "✓", ".timing--done"
@@ -65,8 +70,19 @@ def _item_line(engine: Engine, item: TimedItem, now: float, width: int) -> Conte
 
 def agenda_content(engine: Engine, now: float, width: int) -> Content:
     """The whole agenda: days, items (planned and actual), the current item's steps."""
+    lines, _ = agenda_lines(engine, now, width)
+    return Content("\n").join(lines)
+
+
+def agenda_lines(
+    engine: Engine, now: float, width: int, cursor: int | None = None
+) -> tuple[list[Content], list[int | None]]:
+    """The agenda's lines, and for each the index of the agenda item it belongs to
+    (``None`` for a day's heading, a blank line or the summary), so a click on a line
+    knows where to go. The item ``cursor`` names is drawn highlighted."""
     state = engine.state
     lines: list[Content] = []
+    owners: list[int | None] = []
     width = max(width, 20)
     for day in engine.agenda.days:
         if len(engine.agenda.days) > 1 or day.title:
@@ -77,6 +93,8 @@ def agenda_content(engine: Engine, now: float, width: int) -> Content:
             if day.title:
                 head += Content(" · ") + one_line(day.title)
             lines.append(fit(head, width))
+            owners.append(None)
+        owners.append(None)
         lines.append(
             Content.styled(
                 f"{clock_text(day.start)}–{clock_text(day.end)} "
@@ -85,7 +103,9 @@ def agenda_content(engine: Engine, now: float, width: int) -> Content:
             )
         )
         for item in day.items:
-            lines.append(_item_line(engine, item, now, width))
+            line = _item_line(engine, item, now, width)
+            lines.append(line.stylize("reverse") if item.index == cursor else line)
+            owners.append(item.index)
             if state.started and item.index == state.item and item.steps:
                 for n, timed in enumerate(item.steps):
                     key = f"{item.index}.{n}"
@@ -99,7 +119,11 @@ def agenda_content(engine: Engine, now: float, width: int) -> Content:
                         + fit(label, width - 7 - len(right))
                         + Content.styled(" " + right, ".timing--muted")
                     )
+                    owners.append(item.index)
         lines.append(Content(""))
+        owners.append(None)
     if state.started:
-        lines.append(summary(engine, now, lines=2))
-    return Content("\n").join(lines)
+        for line in summary(engine, now, lines=2).split("\n"):
+            lines.append(line)
+            owners.append(None)
+    return lines, owners

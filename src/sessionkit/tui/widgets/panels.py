@@ -35,7 +35,7 @@ from sessionkit.core.timers import time_up_at
 from sessionkit.tui.safe import literal, one_line
 from sessionkit.tui.timing import clock_of
 from sessionkit.tui.widgets import kind_rows
-from sessionkit.tui.widgets.agenda import agenda_content, summary
+from sessionkit.tui.widgets.agenda import summary
 
 STYLE_CLASSES = {
     "timing--late",
@@ -64,13 +64,13 @@ class Panel(Static):
         super().__init__(*args, **kwargs)
         self._shown: Content | None = None
 
-    def set(self, content: Content | str) -> None:
+    def set(self, content: Content | str, *, layout: bool | None = None) -> None:
         if isinstance(content, str):
             content = Content(content)
         if self._shown is not None and self._shown.is_same(content):
             return
         self._shown = content
-        self.update(content, layout=not self.FIXED_HEIGHT)
+        self.update(content, layout=not self.FIXED_HEIGHT if layout is None else layout)
 
 
 def clock_face(seconds: float) -> str:
@@ -309,14 +309,6 @@ def _groups_line(engine: Engine, key: str) -> list[Content]:
     return parts
 
 
-class AgendaView(Panel):
-    """The agenda with planned and actual times, redrawn every few seconds."""
-
-    def show(self, engine: Engine, now: float) -> None:
-        width = self.content_region.width or 30
-        self.set(agenda_content(engine, now, width))
-
-
 class FacilitatorNotes(Panel):
     """Notes for the facilitator: this slot's notes and this step's notes. Never shown
     to the room."""
@@ -358,9 +350,29 @@ def _variation(item: TimedItem) -> str | None:
 
 
 class Detail(Panel):
-    """The focused note in full (the board shows one line per note)."""
+    """The focused note in full, wrapped (the board shows one line per note).
+
+    Its height follows the note (CSS caps it), but a layout pass is asked for only when
+    the number of lines changes: moving the cursor between short notes stays cheap."""
 
     FIXED_HEIGHT = True
+
+    _lines = -1
+
+    def set(self, content: Content | str, *, layout: bool | None = None) -> None:
+        if isinstance(content, str):
+            content = Content(content)
+        width = self.content_region.width or self.app.size.width or 80
+        lines = len(content.wrap(max(width, 10)))
+        taller = lines != self._lines
+        self._lines = lines
+        super().set(content, layout=taller or bool(layout))
+
+    def on_resize(self) -> None:
+        # Another width wraps the note into another number of lines.
+        if self._shown is not None:
+            shown, self._shown = self._shown, None
+            self.set(shown)
 
     def show_text(self, text: str, meta: str = "") -> None:
         self.set(Content.assemble(literal(text), "\n", one_line(meta, ".timing--muted")))

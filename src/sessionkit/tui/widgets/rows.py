@@ -46,11 +46,7 @@ def section_content(row: Row, width: int, *, room: bool = False) -> Content:
         Content.styled("▌", group.colour) if group.colour else Content.styled("▌", ".board--chip")
     )
     tail = Content.styled(f"  {count}", ".board--muted")
-    if room or row.key is None or not row.focusable:
-        return fit(Content.assemble(chip, " ", label, tail), width)
-    ident = Content.styled(f" {row.key}", ".board--muted")
-    body = fit(Content.assemble(chip, " ", label, tail), width - ident.cell_length)
-    return body + ident
+    return fit(Content.assemble(chip, " ", label, tail), width)  # its name, never its id
 
 
 def note_content(
@@ -76,8 +72,7 @@ def note_content(
         meta_parts.append(("paper", ".board--muted"))
     if note.author_name:
         meta_parts.append((note.author_name, ".board--muted"))
-    meta_parts.append((note.id, ".board--muted"))
-    meta = Content(" ")
+    meta = Content(" ")  # never the note's internal id (n6): people know notes by their words
     for part, part_style in meta_parts:
         meta += one_line(part, part_style) + " "
     meta = meta.right_crop(1)
