@@ -5,6 +5,11 @@ room's visibility (no hidden notes, no private notes before they are revealed). 
 once per change or resize into a list of strips, then scrolled with the Line API. During
 an open vote the room sees what is being voted on but not the running tally, so early
 dots do not sway later ones; the results appear, ranked, when the vote closes.
+
+Sized for the screen it is on (80x24 to 160x50 and up): the room cannot scroll, so the
+last line counts what does not fit ("and 12 more"), and the labels of votes and ratings
+wrap beside their bars rather than being cut. The words people read are drawn by
+:func:`more_content`, :meth:`RoomBoard._target` and :meth:`RoomBoard._bars`.
 """
 
 from __future__ import annotations
@@ -49,6 +54,12 @@ def bar_parts(row: Row) -> tuple[Content, Content, int]:
     return Content(""), Content(""), 0
 
 
+def more_content(more: int) -> Content:
+    """The board's last line when ``more`` items do not fit above it (the room cannot
+    scroll, so it is told how many there are)."""
+    return Content.styled(f" and {more} more", "bold")
+
+
 class RoomBoard(ScrollView):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "board--card",
@@ -63,6 +74,7 @@ class RoomBoard(ScrollView):
         super().__init__(**kwargs)
         self.model = BoardModel("waiting")
         self.items = 0
+        """How many items the board has (what "and 12 more" counts)."""
         self.vote_open = False
         self.empty_message = ""
         self._strips: list[Strip] = []
@@ -76,7 +88,6 @@ class RoomBoard(ScrollView):
     def show(self, model: BoardModel, *, vote_open: bool = False, empty: str = "") -> None:
         self.model = model
         self.items = sum(1 for row in model.rows if row.kind not in UNCOUNTED)
-        """How many items the board has (what "and 12 more" counts)."""
         self.vote_open = vote_open
         self.empty_message = empty
         self._layout(force=True)
@@ -97,7 +108,7 @@ class RoomBoard(ScrollView):
         if y == self.scrollable_content_region.height - 1 and index > 0:
             more = self.items - self._shown_by(index - 1)
             if more > 0 and (index + 1 < len(self._strips) or self._producer is not None):
-                return self._line(Content.styled(f" and {more} more", "bold"), width)
+                return self._line(more_content(more), width)
         if 0 <= index < len(self._strips):
             return self._strips[index]
         return Strip.blank(width, self.get_visual_style().rich_style)
@@ -239,7 +250,8 @@ class RoomBoard(ScrollView):
                 yield from self._target(row, width, rank, longest)
             elif row.kind == "scale":
                 self._drawn += 1
-                yield from self._bars(Content(""), row, width, longest)
+                head = Content.styled(f"{row.ref[0]:>4} ", "bold")  # the point of the scale
+                yield from self._bars(head, row, width, longest)
             elif row.kind == "text":
                 for line in literal(row.ref).wrap(width - 1) or [Content("")]:
                     yield self._line(Content(" ") + line, width)
@@ -262,8 +274,6 @@ class RoomBoard(ScrollView):
         """A vote's or rating's bar: the label wrapped in its column (two lines at most,
         then "…"), so it is read whole, with the bar and count beside its first line."""
         label, extra, count = bar_parts(row)
-        if row.kind == "scale":
-            head = Content.styled(f"{row.ref[0]:>4} ", "bold")
         inner = width - head.cell_length
         labels = draw.label_width(inner, longest)
         lines = clip_words(label, labels, LABEL_LINES) or [Content("")]
