@@ -154,3 +154,24 @@ def test_a_bad_wifi_name_is_refused_before_the_app_starts(monkeypatch, capsys) -
     monkeypatch.setenv(WIFI_PASSWORD_ENV, "")
     assert main(["run", "--sample", "--wifi", "x" * 40]) == 1
     assert "a network name is at most 32 bytes" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+async def test_a_join_address_too_long_for_its_line_gives_way_to_the_short_code(
+    engine, size: tuple[int, int]
+) -> None:
+    """Wrapped onto two lines, an address cannot be typed: the short code is, at the root
+    address (on a line of its own), and the QR code still holds the whole address."""
+    long_url = "https://knot-2026-room.trycloudflare.com/j/cmlW1pI-9jM0s34Y3jIgPA"
+    code = spaced_code(join_code("cmlW1pI-9jM0s34Y3jIgPA"))
+    app = make_app(engine, join_url=long_url)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("j")
+        await pilot.pause()
+        lines = screen_text(app)
+        assert not any("cmlW1pI" in line for line in lines)
+        assert any("https://knot-2026-room.trycloudflare.com/" in line for line in lines)
+        assert squeezed(code) in squeezed("".join(lines))
+        assert on_screen(app, "#room-url")
+        if size == (160, 50):
+            assert decode_region(app, "#room-qr") == [long_url]

@@ -32,6 +32,9 @@ class Key:
     footer: tuple[str, ...] | None = None
     """Kinds of step on which the footer shows this key (None: wherever it applies).
     The key works wherever it applies; this only keeps the footer short enough to read."""
+    essential: bool = False
+    """Shown first in the footer, so it is there even at 80 columns (the rest follow in
+    this list's order while they fit)."""
     # (Order matters: the footer drops keys from the end when the terminal is narrow.)
 
     def label_for(self, kind: str) -> str:
@@ -222,7 +225,13 @@ KIND_KEYS = [
 # clock and the agenda while the projector shows the room view.
 SESSION_KEYS = [
     Key(
-        "space", "timer('toggle')", "Timer", "Start or pause the countdown", TIMER, display="space"
+        "space",
+        "timer('toggle')",
+        "Timer",
+        "Start or pause the countdown",
+        TIMER,
+        display="space",
+        essential=True,
     ),
     Key(
         "plus,equals_sign",
@@ -276,6 +285,7 @@ SESSION_KEYS = [
         "before reopening it)",
         STEPS,
         labels=(("ended", "Reopen"),),
+        essential=True,
     ),
     Key("p", "previous_step", "Back", "Go back to the previous step", STEPS, show=False),
     Key(
@@ -507,7 +517,14 @@ RUN_KEYS = [
         NOTES,
         footer=("discussion",),
     ),
-    Key("v,f2", "room_view", "Room", "The room view: what the projector shows (F2 also)", VIEWS),
+    Key(
+        "v,f2",
+        "room_view",
+        "Room",
+        "The room view: what the projector shows (F2 also)",
+        VIEWS,
+        essential=True,
+    ),
     Key(
         "b",
         "room_page",

@@ -6,7 +6,9 @@ raises ``MarkupError`` and kills it. ``textual.markup.escape`` has gaps (``[$pri
 ``[B]``). So every participant, method or plan string goes through :func:`literal`, which
 builds a :class:`~textual.content.Content` that is never parsed, after the same control
 character cleaning the models apply (a second line of defence: text that reached us some
-other way, e.g. from an old record, cannot carry an OSC sequence to the terminal either).
+other way, e.g. from an old record, cannot carry an OSC sequence to the terminal either),
+and with joined emoji drawn unjoined (:mod:`sessionkit.tui.cells`: terminals disagree on
+their width, and a row that is wider on screen than measured misaligns).
 
 Mixing our own markup with untrusted values goes through :func:`fmt`, which uses
 ``Content.from_markup``'s ``$variables``: values are inserted as text, never parsed.
@@ -17,11 +19,13 @@ from __future__ import annotations
 from textual.content import Content
 
 from sessionkit.core.text import clean_text
+from sessionkit.tui.cells import steady
 
 
 def clean(text: object) -> str:
-    """``text`` as a string without control characters (newline and tab kept)."""
-    return clean_text("" if text is None else str(text))
+    """``text`` as a string without control characters (newline and tab kept), its emoji
+    unjoined so that every terminal draws it as wide as it is measured (:func:`steady`)."""
+    return steady(clean_text("" if text is None else str(text)))
 
 
 def literal(text: object, style: str = "") -> Content:

@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from sessionkit.qr import size as qr_size
 from sessionkit.tui import board_model
+from sessionkit.tui.cells import clip_words
 from sessionkit.tui.keys import ROOM_KEYS, bindings
 from sessionkit.tui.safe import literal, one_line
 from sessionkit.tui.screens.base import SessionHost
@@ -32,6 +33,11 @@ ROOM_EMPTY = {
     "actions": "The actions we agree appear here: what, who and by when.",
 }
 """What the room sees on these steps before anything has come in."""
+
+SHORT_BELOW = 28
+"""Screens with fewer rows are ``-short`` (the app's VERTICAL_BREAKPOINTS)."""
+COUNTDOWN_WIDTH = 25
+"""The timer's width beside the heading (#room-countdown in the stylesheet)."""
 
 BIG_CODE_LINES = 16
 """Lines the screen needs beyond the QR code's for the big letters too (the heading, the
@@ -130,7 +136,17 @@ class RoomScreen(TimerKeys):
         body = literal(engine.prompt())
         if state.step_state(state.step_key).locked:
             body += Content.styled("  (input paused)", "dim")
-        return Content.assemble(title, "\n", body)
+        # The heading has a few lines: the title on one, the prompt wrapped in the rest,
+        # ending "…" after a whole word if it is longer (never cut mid-word at the edge).
+        width, lines = self._heading_room()
+        prompt = clip_words(body, width, lines - 1)
+        return Content("\n").join([*clip_words(title, width, 1), *prompt])
+
+    def _heading_room(self) -> tuple[int, int]:
+        """The heading's width and height in cells (see #room-top in the stylesheet)."""
+        size = self.size if self.size.width else self.app.size
+        short = size.height < SHORT_BELOW
+        return max(10, size.width - COUNTDOWN_WIDTH - 4), 3 if short else 11
 
     def _both_fit(self) -> bool:
         url, wifi = self.host.join_url, self.host.wifi
@@ -159,6 +175,7 @@ class RoomScreen(TimerKeys):
 
     def on_resize(self) -> None:
         if self.ready:
+            self.query_one("#room-step", Panel).set(self._heading())
             self._show_join_panel()
 
     def tick(self, now: float) -> None:

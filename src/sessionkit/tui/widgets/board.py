@@ -120,6 +120,8 @@ class Board(ScrollView, can_focus=True):
         self._first_line: list[int] | None = None
         self._layout_width = -1
         self._wrapped: dict[int, list[Content]] = {}
+        self._longest: int | None = None
+        """The longest vote or rating label: the bar chart's label column fits it."""
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         """Drawn lines by what they show, so scrolling back and moving the cursor redraw
         only the lines that changed."""
@@ -133,6 +135,7 @@ class Board(ScrollView, can_focus=True):
         was = self.current_row
         old_cursor = self.cursor
         self.model = model
+        self._longest = draw.longest_label(model.rows)
         self.selected = selected
         if empty is not None:
             self.empty_message = empty
@@ -295,7 +298,7 @@ class Board(ScrollView, can_focus=True):
         elif row.kind == "text":
             what = (line.row, line.part, row.ref)
         elif row.kind in ("target", "scale", "word", "question"):
-            what = (row.key, row.ref, self.model.tally_max)
+            what = (row.key, row.ref, self.model.tally_max, self._longest)
         else:
             what = (row.key, row.ref, row.focusable)
         return (row.kind, what, width, look)
@@ -329,9 +332,11 @@ class Board(ScrollView, can_focus=True):
         if kind == "section":
             return draw.section_content(row, width)
         if kind == "target":
-            return draw.target_content(row, width, self.model.tally_max)
+            labels = draw.label_width(width, self._longest)
+            return draw.target_content(row, width, self.model.tally_max, labels)
         if kind == "scale":
-            return draw.scale_content(row, width, self.model.tally_max)
+            labels = draw.label_width(width, self._longest)
+            return draw.scale_content(row, width, self.model.tally_max, labels)
         if kind == "text":
             return Content(" ") + self._wrapped.get(line.row, [Content("")])[line.part]
         if kind in kind_rows.KIND_ROWS:

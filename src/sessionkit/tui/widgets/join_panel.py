@@ -42,6 +42,17 @@ def fits_side_by_side(url: str, wifi: WifiNetwork, width: int, board: int = 20) 
     return size(wifi.payload())[0] + size(url)[0] + 4 + board <= width
 
 
+URL_MAX = 50
+"""The address's widest line under a tall screen's code (#room-url in the stylesheet)."""
+
+
+def url_room(url: str, short: bool) -> int:
+    """How many cells the join address has on its line: the code's width on a short
+    screen (the address is on top of it), else up to :data:`URL_MAX`."""
+    width = size(url)[0]
+    return width if short else max(width, URL_MAX)
+
+
 class JoinPanel(Horizontal):
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -81,18 +92,26 @@ class JoinPanel(Horizontal):
         self.query_one("#room-qr", Static).update(qr_text(view.url))
         then = wifi is not None or view.after_wifi
         heading = "Then join the session:" if then else "Join on your phone:"
-        address = Content.assemble(Content.styled(heading, "bold"), "\n", literal(view.url))
         token = token_of(view.url)
         code = spaced_code(join_code(token)) if token else ""
         root = literal(root_of(view.url))
+        # A join address wrapped onto two lines cannot be typed from the wall: one too
+        # long for its line is left out, and the short code and the root address (short
+        # enough) are what people type instead; the QR code still holds it all.
+        whole = not code or len(view.url) <= url_room(view.url, view.short)
+        address = Content.styled(heading, "bold")
+        if whole:
+            address = Content.assemble(address, "\n", literal(view.url))
         if code and view.short:
-            address = Content.assemble(address, "\nor type ", (code, "bold"), " at ", root)
+            address = Content.assemble(
+                address, "\nor type " if whole else "\ntype ", (code, "bold"), " at\n", root
+            )
         self.query_one("#room-url", Static).update(address)
         self.query_one("#room-code").display = bool(code) and not view.short
         if code and not view.short:
             self.query_one("#room-code", Static).update(
                 Content.assemble(
-                    "Or go to ",
+                    "Or go to " if whole else "Go to ",
                     root,
                     "\nand type the code ",
                     (code, "bold"),

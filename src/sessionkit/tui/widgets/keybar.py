@@ -4,8 +4,10 @@ Textual's ``Footer`` rebuilds a widget per key every time the bindings change, a
 layout pass that follows costs tens of milliseconds on a full screen; on the run screen
 the bindings change with every step. This bar is a single widget drawn from the screen's
 key list (``keys.py``), redrawn without a layout pass. Keys are clickable, like the
-Footer's. When the line is too narrow for every key, the least important are left out
-(they are all on ``?`` and in the command palette, ctrl+p).
+Footer's. The essential keys come first (``Key.essential``: the timer, next step and the
+room view, so ``v Room`` is there at 80 columns), then the others in the list's order
+while they fit; the line ends with ``? keys``, which lists all of them (as does the
+command palette, ctrl+p, shown too when there is room).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ class KeyBar(Widget):
         after a ``notice`` (our own words: "Session ended") if there is one."""
         items: list[tuple[str, str, str]] = []
         seen: set[str] = set()
-        for key in keys:
+        for key in sorted(keys, key=lambda key: not key.essential):  # stable: list order
             if not key.show or (key.footer is not None and kind not in key.footer):
                 continue
             name, params = split_action(key.action)
@@ -62,15 +64,15 @@ class KeyBar(Widget):
 
     def render(self) -> Content:
         width = self.size.width
-        # Help and the palette always show: they lead to every key left out here.
+        # Help always shows: it leads to every key left out here.
         tail = Content.assemble(
             *(
-                self._item(key, label, f"screen.{action}")
-                for key, label, action in self._items
+                self._item(key, "keys", f"screen.{action}")
+                for key, _label, action in self._items
                 if action == "help"
-            ),
-            self._item("^p", "palette", "app.command_palette"),
+            )
         )
+        palette = self._item("^p", "palette", "app.command_palette")
         parts: list[Content] = []
         if self._notice:
             parts.append(Content.styled(f" {self._notice} ", "bold reverse") + " ")
@@ -83,6 +85,10 @@ class KeyBar(Widget):
                 break
             parts.append(item)
             used += item.cell_length
+        else:  # every key fits: the palette too, if there is room
+            if used + palette.cell_length <= width:
+                tail += palette
+                used += palette.cell_length
         gap = Content(" " * max(0, width - used))
         return Content.assemble(*parts, gap, tail)
 

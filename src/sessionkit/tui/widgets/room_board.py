@@ -5,6 +5,11 @@ room's visibility (no hidden notes, no private notes before they are revealed). 
 once per change or resize into a list of strips, then scrolled with the Line API. During
 an open vote the room sees what is being voted on but not the running tally, so early
 dots do not sway later ones; the results appear, ranked, when the vote closes.
+
+Sized for the screen it is on (80x24 to 160x50 and up): the room cannot scroll, so the
+last line counts what does not fit ("and 12 more"), and the labels of votes and ratings
+wrap beside their bars rather than being cut. The words people read are drawn by
+:func:`more_content`, :meth:`RoomBoard._target` and :meth:`RoomBoard._bars`.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from textual.strip import Strip
 from textual.visual import RenderOptions
 
 from sessionkit.tui.board_model import BoardModel, Row
+from sessionkit.tui.cells import clip_words
 from sessionkit.tui.safe import literal, one_line
 from sessionkit.tui.widgets import kind_rows
 from sessionkit.tui.widgets import rows as draw
@@ -28,6 +34,30 @@ from sessionkit.tui.widgets import rows as draw
 CARD_MIN = 26
 GAP = 2
 CARD_MAX_LINES = 6
+UNCOUNTED = frozenset({"section", "text", "word", "grid"})
+"""Rows that are not items the room counts: headings, text, the cloud's words (they
+flow together) and a canvas's rows (each holds many notes)."""
+LABEL_LINES = 2
+"""Lines a vote's or rating's label may wrap to in the room view."""
+
+
+def bar_parts(row: Row) -> tuple[Content, Content, int]:
+    """A vote's or rating's label, what it holds ("  3 notes") and its count; nothing
+    for other rows."""
+    if row.kind == "target":
+        (label, extra), count = row.ref
+        muted = Content.styled(f"  {extra}", ".board--muted")
+        return draw.vote_label(label), muted if extra else Content(""), count
+    if row.kind == "scale":
+        _value, label, count = row.ref
+        return one_line(label), Content(""), count
+    return Content(""), Content(""), 0
+
+
+def more_content(more: int) -> Content:
+    """The board's last line when ``more`` items do not fit above it (the room cannot
+    scroll, so it is told how many there are)."""
+    return Content.styled(f" and {more} more", "bold")
 
 
 class RoomBoard(ScrollView):
@@ -43,14 +73,21 @@ class RoomBoard(ScrollView):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.model = BoardModel("waiting")
+        self.items = 0
+        """How many items the board has (what "and 12 more" counts)."""
         self.vote_open = False
         self.empty_message = ""
         self._strips: list[Strip] = []
+        self._shown: list[int] = []
+        """For each line laid out: how many items (notes, votes...) are drawn whole by its
+        end. The room cannot scroll, so the last line says how many more there are."""
+        self._drawn = 0
         self._producer: Iterator[Strip] | None = None
         self._width = -1
 
     def show(self, model: BoardModel, *, vote_open: bool = False, empty: str = "") -> None:
         self.model = model
+        self.items = sum(1 for row in model.rows if row.kind not in UNCOUNTED)
         self.vote_open = vote_open
         self.empty_message = empty
         self._layout(force=True)
@@ -68,9 +105,17 @@ class RoomBoard(ScrollView):
     def render_line(self, y: int) -> Strip:
         index = y + self.scroll_offset.y
         width = self._width
+        if y == self.scrollable_content_region.height - 1 and index > 0:
+            more = self.items - self._shown_by(index - 1)
+            if more > 0 and (index + 1 < len(self._strips) or self._producer is not None):
+                return self._line(more_content(more), width)
         if 0 <= index < len(self._strips):
             return self._strips[index]
         return Strip.blank(width, self.get_visual_style().rich_style)
+
+    def _shown_by(self, index: int) -> int:
+        shown = self._shown
+        return shown[min(index, len(shown) - 1)] if shown else 0
 
     # ------------------------------------------------------------ layout
 
@@ -97,6 +142,8 @@ class RoomBoard(ScrollView):
             return
         self._width = width
         self._strips = []
+        self._shown = []
+        self._drawn = 0
         self._producer = self._produce(width) if width > 0 else None
         self.virtual_size = Size(width, self._estimate(width) if width > 0 else 0)
 
@@ -108,6 +155,7 @@ class RoomBoard(ScrollView):
         strips = self._strips
         for strip in producer:
             strips.append(strip)
+            self._shown.append(self._drawn)
             if len(strips) >= lines:
                 break
         else:
@@ -157,6 +205,10 @@ class RoomBoard(ScrollView):
             yield self._line(Content.styled(self.empty_message, ".board--empty"), width)
         previous_blank = True
         rank = 0
+        longest = max(
+            (sum(part.cell_length for part in bar_parts(row)[:2]) for row in rows),
+            default=None,
+        )
         i = 0
         while i < len(rows):
             row = rows[i]
@@ -194,28 +246,44 @@ class RoomBoard(ScrollView):
                 continue
             elif row.kind == "target":
                 rank += 1
-                yield self._target(row, width, rank)
+                self._drawn += 1
+                yield from self._target(row, width, rank, longest)
             elif row.kind == "scale":
-                yield self._line(draw.scale_content(row, width, self.model.tally_max), width)
+                self._drawn += 1
+                head = Content.styled(f"{row.ref[0]:>4} ", "bold")  # the point of the scale
+                yield from self._bars(head, row, width, longest)
             elif row.kind == "text":
                 for line in literal(row.ref).wrap(width - 1) or [Content("")]:
                     yield self._line(Content(" ") + line, width)
             elif row.kind in kind_rows.KIND_ROWS:
+                self._drawn += 1
                 yield self._line(
                     kind_rows.KIND_ROWS[row.kind](row, width, self.model.tally_max), width
                 )
             previous_blank = False
             i += 1
 
-    def _target(self, row: Row, width: int, rank: int) -> Strip:
-        (label, extra), _dots = row.ref  # the tally is drawn by target_content
-        if self.vote_open:
-            text = Content.assemble(" ● ", one_line(label))
-            if extra:
-                text += Content.styled(f"  {extra}", ".board--muted")
-            return self._line(draw.fit(text, width), width)
-        head = Content.styled(f"{rank:>3}. ", "bold")
-        return self._line(head + draw.target_content(row, width - 5, self.model.tally_max), width)
+    def _target(self, row: Row, width: int, rank: int, longest: int | None) -> Iterator[Strip]:
+        if self.vote_open:  # what is voted on, without the tally
+            for n, line in enumerate(clip_words(draw.target_label(row), width - 4, LABEL_LINES)):
+                yield self._line(Content(" ● " if n == 0 else "   ") + line, width)
+            return
+        yield from self._bars(Content.styled(f"{rank:>3}. ", "bold"), row, width, longest)
+
+    def _bars(self, head: Content, row: Row, width: int, longest: int | None) -> Iterator[Strip]:
+        """A vote's or rating's bar: the label wrapped in its column (two lines at most,
+        then "…"), so it is read whole, with the bar and count beside its first line."""
+        label, extra, count = bar_parts(row)
+        inner = width - head.cell_length
+        labels = draw.label_width(inner, longest)
+        lines = clip_words(label, labels, LABEL_LINES) or [Content("")]
+        if extra and lines[-1].cell_length + extra.cell_length <= labels:
+            lines[-1] += extra  # "3 notes" only where it fits whole: the label matters more
+        first = draw.bar_line(lines[0], labels, count, self.model.tally_max, inner)
+        yield self._line(head + first, width)
+        indent = Content(" " * (head.cell_length + 1))
+        for line in lines[1:]:
+            yield self._line(indent + line, width)
 
     def _grid_row(self, row: Row, width: int) -> Iterator[Strip]:
         """One row of a grid canvas as a table row: its label, then its cells side by
@@ -276,5 +344,7 @@ class RoomBoard(ScrollView):
                         parts.append(Strip.blank(card_width, self.get_visual_style().rich_style))
                 if tail_width > 0:
                     parts.append(Strip.blank(tail_width, self.get_visual_style().rich_style))
+                if line_no == height - 1:  # this row of cards is drawn whole
+                    self._drawn += len(cards)
                 yield Strip.join(parts)
             yield blank

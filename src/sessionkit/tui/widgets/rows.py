@@ -46,7 +46,11 @@ def section_content(row: Row, width: int, *, room: bool = False) -> Content:
         Content.styled("▌", group.colour) if group.colour else Content.styled("▌", ".board--chip")
     )
     tail = Content.styled(f"  {count}", ".board--muted")
-    return fit(Content.assemble(chip, " ", label, tail), width)  # its name, never its id
+    # A long label is cut, never the count after it; the cluster's name, never its id.
+    room_for_label = width - 2 - tail.cell_length
+    if label.cell_length > room_for_label:
+        label = fit(label, max(1, room_for_label))
+    return fit(Content.assemble(chip, " ", label, tail), width)
 
 
 def note_content(
@@ -86,25 +90,72 @@ def note_content(
     return Content(" " * indent) + mark + fit(text, room_for_text) + meta
 
 
-def target_content(row: Row, width: int, most: int) -> Content:
-    (label, extra), dots = row.ref
-    count = Content.styled(f"{dots:>3}", "bold")
-    label_width = max(10, min(width // 2, 48))
-    text = one_line(label, REMOVED_STYLE if label == REMOVED_TEXT else "")
+BAR_MIN = 8
+"""A bar chart's bars get at least this many cells, or a quarter of the width."""
+
+
+def label_width(width: int, longest: int | None = None) -> int:
+    """The label column of a bar chart ``width`` cells wide: as wide as the ``longest``
+    label (all of them, when not known), leaving the bars their least (:data:`BAR_MIN`).
+    The labels share one column so that the bars start together and compare."""
+    room = width - 6 - max(BAR_MIN, width // 4)
+    return max(10, room if longest is None else min(room, max(longest, 10)))
+
+
+def vote_label(label: str) -> Content:
+    """What is voted on, on one line (a removed text drawn as removed)."""
+    return one_line(label, REMOVED_STYLE if label == REMOVED_TEXT else "")
+
+
+def target_label(row: Row) -> Content:
+    """A vote target's label with what it holds ("3 notes"), on one line."""
+    (label, extra), _dots = row.ref
+    text = vote_label(label)
     if extra:
         text = text + Content.styled(f"  {extra}", ".board--muted")
+    return text
+
+
+def scale_label(row: Row) -> Content:
+    value, label, _count = row.ref
+    return Content.styled(f"{value:>3} ", "bold") + one_line(label)
+
+
+def longest_label(rows: list[Row]) -> int | None:
+    """The widest vote or rating label among ``rows`` in cells (None: there is none)."""
+    widths = [
+        (target_label(row) if row.kind == "target" else scale_label(row)).cell_length
+        for row in rows
+        if row.kind in ("target", "scale")
+    ]
+    return max(widths, default=None)
+
+
+def bar_line(label: Content, labels: int, count: int, most: int, width: int) -> Content:
+    """One line of a bar chart: ``label`` in a column ``labels`` wide (cut with "…" if
+    longer), the bar, the count."""
     return Content.assemble(
-        " ", fit(text, label_width), " ", bar(dots, most, width - label_width - 6), count, " "
+        " ",
+        fit(label, labels),
+        " ",
+        bar(count, most, width - labels - 6),
+        Content.styled(f"{count:>3}", "bold"),
+        " ",
     )
 
 
-def scale_content(row: Row, width: int, most: int) -> Content:
-    value, label, count = row.ref
-    head = Content.styled(f" {value:>3} ", "bold") + one_line(label)
-    head_width = min(max(6, width // 3), 24)
-    return Content.assemble(
-        fit(head, head_width), " ", bar(count, most, width - head_width - 6), f"{count:>4} "
-    )
+def target_content(row: Row, width: int, most: int, labels: int | None = None) -> Content:
+    labels = labels or label_width(width)
+    text = target_label(row)
+    (label, extra), dots = row.ref
+    if extra and text.cell_length > labels:  # cut the label, not what it holds
+        held = Content.styled(f"  {extra}", ".board--muted")
+        text = fit(vote_label(label), max(1, labels - held.cell_length)) + held
+    return bar_line(text, labels, dots, most, width)
+
+
+def scale_content(row: Row, width: int, most: int, labels: int | None = None) -> Content:
+    return bar_line(scale_label(row), labels or label_width(width), row.ref[2], most, width)
 
 
 def text_content(row: Row) -> Content:
