@@ -14,6 +14,7 @@ from sessionkit.core.method import Method, method_problems
 from sessionkit.core.plan import Plan
 from sessionkit.library import bundled_dirs, load_library
 from sessionkit.web.pages import phone_page, welsh_catalogue
+from sessionkit.web.room import room_keys, room_page
 from sessionkit.web.strings import phone_keys
 from sessionkit.web.views import Views
 from test_web import METHOD, PLAN, MemoryJournal
@@ -37,6 +38,28 @@ def test_every_string_the_phone_page_looks_up_has_welsh():
     for key in phone_keys():
         for name in ("{n}", "{text}", "{title}", "{value}", "{group}", "{time}", "{status}"):
             assert (name in key) == (name in catalogue[key]), (key, catalogue[key])
+
+
+def test_every_string_the_room_page_looks_up_has_welsh_with_its_placeholders():
+    catalogue = welsh_catalogue()
+    keys = room_keys()
+    assert {"Starting soon", "Time is up", "{people} of {of} have voted"} <= keys
+    assert "{n} dot each" not in keys  # the keys are whole sentences, as written
+    assert sorted(keys - set(catalogue)) == []
+    for key in keys:
+        for name in ("{n}", "{people}", "{of}", "{team}", "{time}", "{group}", "{title}"):
+            assert (name in key) == (name in catalogue[key]), (key, catalogue[key])
+
+
+def test_the_room_page_carries_the_run_language_and_the_catalogue_as_data():
+    page, headers = room_page("Workshop", language="cy+en")
+    assert '<html lang="cy" data-language="cy+en">' in page
+    block = page.split('id="strings-cy">', 1)[1].split("</script>", 1)[0]
+    assert "</" not in block and '"Starting soon": "Yn dechrau cyn bo hir"' in block
+    # The data block is not a script: the policy allows only the page's one script.
+    assert headers["Content-Security-Policy"].count("sha256-") == 2  # room.js, room.css
+    english, _ = room_page("Workshop")
+    assert '<html lang="en">' in english
 
 
 def test_the_catalogue_says_it_is_a_draft_to_be_checked():
