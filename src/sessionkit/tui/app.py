@@ -131,8 +131,11 @@ class SessionkitApp(App[None]):
         new_join_code: Callable[[Engine], str | None] | None = None,
         record_warnings: Callable[[Engine], list[str]] | None = None,
         room_link: Callable[[Engine], RoomLink | None] | None = None,
+        language: str = "en",
     ) -> None:
         super().__init__()
+        self.run_language = language
+        """What the room view (``v``) speaks, as the phones do: en, cy or cy+en."""
         self.library = library
         self.engine: Engine | None = None
         self.link: SessionLink | None = None
