@@ -125,7 +125,7 @@ class Live:
         run = self._runs.get(id(engine))
         if run is None:
             raise RuntimeError("this run has no record folder")
-        text = export(Record.from_run(run), chosen.name)
+        text = export(Record.from_run(run), chosen.name, self.options.language)
         target = run.exports_dir / f"{run.name}.{chosen.extension}"
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         store.atomic_write(target, text.encode("utf-8"), mode=0o644)

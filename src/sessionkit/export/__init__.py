@@ -44,6 +44,8 @@ class Format:
     """Reads an export back into a Record (``None``: a report, not the record)."""
     aliases: tuple[str, ...] = ()
     """Other names accepted for it (``markdown`` for ``md``)."""
+    render_in: Callable[[Record, str], str] | None = None
+    """Renders in a language (en, cy or cy+en: ``--language``); ``None``: English only."""
 
 
 FORMATS: dict[str, Format] = {
@@ -66,6 +68,7 @@ FORMATS: dict[str, Format] = {
             "a self-contained, printable web page",
             _html.render,
             aliases=("htm",),
+            render_in=_html.render,
         ),
         Format(
             "csv",
@@ -115,9 +118,13 @@ def format_named(fmt: str) -> Format:
     return FORMATS[name]
 
 
-def export(record: Record, fmt: str) -> str:
-    """The record in one format (a name in :data:`FORMATS`, or one of its aliases)."""
-    return format_named(fmt).render(record)
+def export(record: Record, fmt: str, language: str = "en") -> str:
+    """The record in one format (a name in :data:`FORMATS`, or one of its aliases), in
+    ``language`` where the format speaks one (HTML; the others are English)."""
+    chosen = format_named(fmt)
+    if chosen.render_in is not None and language != "en":
+        return chosen.render_in(record, language)
+    return chosen.render(record)
 
 
 def load_record(text: str, fmt: str) -> Record:
