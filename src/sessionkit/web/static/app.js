@@ -594,7 +594,7 @@
     var secs = Math.floor(Math.abs(left) + (over ? 0 : 0.999));
     var text = Math.floor(secs / 60) + ":" + String(secs % 60).padStart(2, "0");
     node.textContent = over ? "+" + text : text;
-    if (!timer.running) node.appendChild(el("small", null, "paused"));
+    if (!timer.running) node.appendChild(say("small", null, t("paused")));
     node.className = "timer" + (over ? " over" : timer.running ? "" : " paused");
     node.setAttribute("aria-label", plain(over ? t("Over time by {time}", { time: text }) :
                       timer.running ? t("Time left {time}", { time: text }) : t("Timer paused, {time}", { time: text })));
