@@ -8,6 +8,7 @@ import tomllib
 import pytest
 
 from sessionkit.cli import build_parser, main
+from sessionkit.cli.check import welsh_lines
 from sessionkit.core.engine import Engine
 from sessionkit.core.language import parse_language, welsh_gaps
 from sessionkit.core.method import Method, method_problems
@@ -133,17 +134,26 @@ def test_the_phone_view_carries_the_welsh_beside_the_english():
     assert rose["cy"] == {"label": "Rhosyn", "hint": ""} and "cy" not in thorn
 
 
-def test_check_lists_the_bundled_methods_that_lack_welsh(capsys):
+def test_check_says_every_bundled_method_has_welsh(capsys):
     assert main(["check"]) == 0
     out = capsys.readouterr().out
     line = next(x for x in out.splitlines() if x.startswith("Welsh:"))
     library = load_library()
-    lacking = sorted(k for k, m in library.methods.items() if welsh_gaps(m))
-    assert lacking and f"{len(lacking)} bundled methods lack Welsh" in line
-    for key in lacking:
-        assert f"{key} (" in line
-    assert "rose-thorn-bud" not in line  # fully translated
+    assert sorted(k for k, m in library.methods.items() if welsh_gaps(m)) == []
+    assert line == "Welsh: every bundled method has Welsh for its participants' texts"
     assert out.strip().splitlines()[-1].endswith("no problems")
+
+
+def test_check_lists_a_bundled_method_that_lacks_welsh():
+    """A bundled method whose step lost its Welsh prompt is listed, with how many texts."""
+    library = load_library()
+    five_whys = library.methods["five-whys"]
+    steps = list(five_whys.steps)
+    steps[0] = steps[0].model_copy(update={"cy": None})
+    library.methods["five-whys"] = five_whys.model_copy(update={"steps": steps})
+    line = welsh_lines(library)[0].plain
+    assert line.startswith("Welsh: 1 bundled method ")
+    assert "five-whys (2 texts)" in line
 
 
 @pytest.mark.parametrize("given, wanted", [("cy", "cy"), ("EN", "en"), ("cy+en", "cy+en")])
