@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.a11y import audit, axe_source
 from helpers.phones import CHROMIUM, phone_room, screenshots
 from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine
@@ -163,6 +164,8 @@ async def test_a_bilingual_room_marks_each_part_with_its_language(tmp_path: Path
         await expect(answered.locator("[lang=cy]")).to_have_text("Mae 1 o 1 wedi ysgrifennu")
         await expect(answered.locator("[lang=en]")).to_have_text("1 of 1 have written")
         await page.screenshot(path=str(shots / "room-cy+en-notes.png"))
+        # The mute and allow-sound buttons and both languages' text pass axe-core.
+        assert await audit(page, axe_source()) == []
     assert problems == []
 
 

@@ -36,13 +36,13 @@ WELSH = {
 """The view's fixed words by their English."""
 
 
-def both(english: str, welsh: str, language: str) -> str:
-    """A text in ``language``: the Welsh (where written) for cy, "Welsh / English" for
-    cy+en, else the English."""
+def both(english: str, welsh: str, language: str, between: str = " / ") -> str:
+    """A text in ``language``: the Welsh (where written) for cy, the Welsh then the
+    English for cy+en (``between`` them: a new line suits a prompt), else the English."""
     if language == "cy" and welsh:
         return welsh
     if language == "cy+en" and welsh and welsh != english:
-        return f"{welsh} / {english}"
+        return f"{welsh}{between}{english}"
     return english
 
 

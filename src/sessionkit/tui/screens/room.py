@@ -144,7 +144,7 @@ class RoomScreen(TimerKeys):
             one_line(both(step.title, cy.title if cy else "", lang), "bold"),
         )
         welsh = engine.prompt(language="cy") if cy and cy.prompt else ""
-        body = literal(both(engine.prompt(), welsh, lang))
+        body = literal(both(engine.prompt(), welsh, lang, between="\n"))
         if state.step_state(state.step_key).locked:
             body += Content.styled("  " + say("(input paused)", lang), "dim")
         return Content.assemble(title, "\n", body)
