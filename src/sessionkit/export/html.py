@@ -22,7 +22,7 @@ from sessionkit.core.inputs.notes import NoteSpec
 from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
 from sessionkit.core.state import Note
 from sessionkit.export import html_kinds, html_sort, rank_sections, review_sections
-from sessionkit.export.html_words import both, page_lang, say
+from sessionkit.export.html_words import both, page_lang, prompt_in, say, section_in
 from sessionkit.export.text import (
     clock_at,
     paragraphs,
@@ -367,57 +367,16 @@ def _step(
         f'<p class="caption">{e(step_caption(view))}</p>',
     ]
     if view.step is not None:
-        prompt = _prompt(view.prompt, view.prompt_cy, language)
+        prompt = prompt_in(view.prompt, view.prompt_cy, language)
         parts.append(f'<div class="prompt">{prompt}</div>')
     section = SECTIONS.get(view.kind)  # a break or a missing method has none
     if section is not None:
-        parts.append(_words(section(record, view, dots), language))
+        parts.append(section_in(section(record, view, dots), language))
     if view.summary:
         head = say("Summary", language)
         parts.append(f'<p class="summary" dir="auto"><b>{head}</b>{e(view.summary)}</p>')
     parts.append("</article>")
     return "".join(parts)
-
-
-def _prompt(english: str, welsh: str, language: str) -> str:
-    """The prompt's paragraphs in ``language``; for cy+en the Welsh ones, then the English."""
-    if language == "en" or not welsh:
-        lang = "" if language == "en" else ' lang="en"'
-        return "".join(f'<p dir="auto"{lang}>{e(p)}</p>' for p in paragraphs(english))
-    welsh_part = "".join(f'<p dir="auto" lang="cy">{e(p)}</p>' for p in paragraphs(welsh))
-    if language == "cy":
-        return welsh_part
-    return welsh_part + "".join(f'<p dir="auto" lang="en">{e(p)}</p>' for p in paragraphs(english))
-
-
-_SECTION_WORDS = (
-    '<p class="empty">No notes.</p>',
-    '<p class="empty">Nothing here.</p>',
-    '<p class="empty">No themes were made.</p>',
-    "<i>Not in a theme</i>",
-    '<p class="empty">No dots were placed.</p>',
-    '<span class="hidden">a hidden note</span>',
-    '<p class="empty">No ratings.</p>',
-    '<p class="stat">Mean <b>',
-)
-"""The sections' fixed words, as written in their HTML (no participant text can be
-this markup: theirs is escaped)."""
-
-
-def _words(section: str, language: str) -> str:
-    """A kind's section with its fixed words (:data:`_SECTION_WORDS`) in ``language``:
-    the sections are shared with other code and written in English; their few fixed
-    words are swapped here rather than a language passed through every one of them."""
-    if language == "en":
-        return section
-    for markup in _SECTION_WORDS:
-        open_tag, rest = markup.split(">", 1)
-        words, close = rest.split("<", 1)
-        space = " " if words.endswith(" ") else ""
-        section = section.replace(
-            markup, f"{open_tag}>{say(words.strip(), language)}{space}<{close}"
-        )
-    return section
 
 
 def _agenda(items: list[ItemView], language: str) -> str:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import html
 
+from sessionkit.export.text import paragraphs
+
 WELSH = {
     "Plan and actual": "Y cynllun a'r hyn a ddigwyddodd",
     "Item": "Eitem",
@@ -72,3 +74,44 @@ def say(english: str, language: str, **values: str) -> str:
 def page_lang(language: str) -> str:
     """The page's ``lang``: Welsh for cy and cy+en (Welsh first), else English."""
     return "en" if language == "en" else "cy"
+
+
+def prompt_in(english: str, welsh: str, language: str) -> str:
+    """The prompt's paragraphs in ``language``; for cy+en the Welsh ones, then the English."""
+    if language == "en" or not welsh:
+        lang = "" if language == "en" else ' lang="en"'
+        return "".join(f'<p dir="auto"{lang}>{e(p)}</p>' for p in paragraphs(english))
+    welsh_part = "".join(f'<p dir="auto" lang="cy">{e(p)}</p>' for p in paragraphs(welsh))
+    if language == "cy":
+        return welsh_part
+    return welsh_part + "".join(f'<p dir="auto" lang="en">{e(p)}</p>' for p in paragraphs(english))
+
+
+SECTION_WORDS = (
+    '<p class="empty">No notes.</p>',
+    '<p class="empty">Nothing here.</p>',
+    '<p class="empty">No themes were made.</p>',
+    "<i>Not in a theme</i>",
+    '<p class="empty">No dots were placed.</p>',
+    '<span class="hidden">a hidden note</span>',
+    '<p class="empty">No ratings.</p>',
+    '<p class="stat">Mean <b>',
+)
+"""The sections' fixed words, as written in their HTML (no participant text can be
+this markup: theirs is escaped)."""
+
+
+def section_in(section: str, language: str) -> str:
+    """A kind's section with its fixed words (:data:`SECTION_WORDS`) in ``language``:
+    the sections are shared with other code and written in English; their few fixed
+    words are swapped here rather than a language passed through every one of them."""
+    if language == "en":
+        return section
+    for markup in SECTION_WORDS:
+        open_tag, rest = markup.split(">", 1)
+        words, close = rest.split("<", 1)
+        space = " " if words.endswith(" ") else ""
+        section = section.replace(
+            markup, f"{open_tag}>{say(words.strip(), language)}{space}<{close}"
+        )
+    return section
