@@ -10,12 +10,14 @@ from importlib import resources
 import pytest
 
 from sessionkit.cli import build_parser, main
+from sessionkit.cli.check import welsh_lines
 from sessionkit.core.engine import Engine
 from sessionkit.core.language import parse_language, welsh_gaps
 from sessionkit.core.method import Method, method_problems
 from sessionkit.core.plan import Plan
 from sessionkit.library import bundled_dirs, load_library
 from sessionkit.web.pages import phone_page, welsh_catalogue
+from sessionkit.web.room import room_keys, room_page
 from sessionkit.web.strings import phone_keys
 from sessionkit.web.views import Views
 from test_web import METHOD, PLAN, MemoryJournal
@@ -39,6 +41,28 @@ def test_every_string_the_phone_page_looks_up_has_welsh():
     for key in phone_keys():
         for name in ("{n}", "{text}", "{title}", "{value}", "{group}", "{time}", "{status}"):
             assert (name in key) == (name in catalogue[key]), (key, catalogue[key])
+
+
+def test_every_string_the_room_page_looks_up_has_welsh_with_its_placeholders():
+    catalogue = welsh_catalogue()
+    keys = room_keys()
+    assert {"Starting soon", "Time is up", "{people} of {of} have voted"} <= keys
+    assert "{n} dot each" not in keys  # the keys are whole sentences, as written
+    assert sorted(keys - set(catalogue)) == []
+    for key in keys:
+        for name in ("{n}", "{people}", "{of}", "{team}", "{time}", "{group}", "{title}"):
+            assert (name in key) == (name in catalogue[key]), (key, catalogue[key])
+
+
+def test_the_room_page_carries_the_run_language_and_the_catalogue_as_data():
+    page, headers = room_page("Workshop", language="cy+en")
+    assert '<html lang="cy" data-language="cy+en">' in page
+    block = page.split('id="strings-cy">', 1)[1].split("</script>", 1)[0]
+    assert "</" not in block and '"Starting soon": "Yn dechrau cyn bo hir"' in block
+    # The data block is not a script: the policy allows only the page's one script.
+    assert headers["Content-Security-Policy"].count("sha256-") == 2  # room.js, room.css
+    english, _ = room_page("Workshop")
+    assert '<html lang="en">' in english
 
 
 def test_the_catalogue_says_it_is_a_draft_to_be_checked():
@@ -112,17 +136,26 @@ def test_the_phone_view_carries_the_welsh_beside_the_english():
     assert rose["cy"] == {"label": "Rhosyn", "hint": ""} and "cy" not in thorn
 
 
-def test_check_lists_the_bundled_methods_that_lack_welsh(capsys):
+def test_check_says_every_bundled_method_has_welsh(capsys):
     assert main(["check"]) == 0
     out = capsys.readouterr().out
     line = next(x for x in out.splitlines() if x.startswith("Welsh:"))
     library = load_library()
-    lacking = sorted(k for k, m in library.methods.items() if welsh_gaps(m))
-    assert lacking and f"{len(lacking)} bundled methods lack Welsh" in line
-    for key in lacking:
-        assert f"{key} (" in line
-    assert "rose-thorn-bud" not in line  # fully translated
+    assert sorted(k for k, m in library.methods.items() if welsh_gaps(m)) == []
+    assert line == "Welsh: every bundled method has Welsh for its participants' texts"
     assert out.strip().splitlines()[-1].endswith("no problems")
+
+
+def test_check_lists_a_bundled_method_that_lacks_welsh():
+    """A bundled method whose step lost its Welsh prompt is listed, with how many texts."""
+    library = load_library()
+    five_whys = library.methods["five-whys"]
+    steps = list(five_whys.steps)
+    steps[0] = steps[0].model_copy(update={"cy": None})
+    library.methods["five-whys"] = five_whys.model_copy(update={"steps": steps})
+    line = welsh_lines(library)[0].plain
+    assert line.startswith("Welsh: 1 bundled method ")
+    assert "five-whys (2 texts)" in line
 
 
 @pytest.mark.parametrize("given, wanted", [("cy", "cy"), ("EN", "en"), ("cy+en", "cy+en")])

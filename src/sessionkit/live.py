@@ -124,7 +124,7 @@ class Live:
         run = self._runs.get(id(engine))
         if run is None:
             raise RuntimeError("this run has no record folder")
-        contents = chosen.bytes_of(record_of(run))
+        contents = chosen.bytes_of(record_of(run), self.options.language)
         target = run.exports_dir / f"{run.name}.{chosen.extension}"
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         store.atomic_write(target, contents, mode=0o644)

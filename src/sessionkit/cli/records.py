@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sessionkit import store
+from sessionkit.core.language import parse_language
 from sessionkit.export import DEFAULT, FORMATS, format_named
 from sessionkit.export.text import plural
 from sessionkit.store.series import record_of
@@ -64,6 +65,14 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     )
     exporter.add_argument(
         "-o", "--output", metavar="PATH", help="file (or folder) to write; '-' writes to stdout"
+    )
+    exporter.add_argument(
+        "--language",
+        default="en",
+        type=_language,
+        metavar="LANGUAGE",
+        help="the HTML export's language: en (English, the default), cy (Cymraeg) or "
+        "cy+en (both, Welsh first); the other formats are English",
     )
     add_records_option(exporter)
     exporter.set_defaults(handler=cmd_export)
@@ -244,6 +253,13 @@ def _target(run: store.Run, fmt_extension: str, output: str | None) -> Path | No
     return path
 
 
+def _language(text: str) -> str:
+    try:
+        return parse_language(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     try:
         fmt = format_named(args.format)
@@ -254,7 +270,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     except store.RecordError as error:
         return _fail(str(error))
     try:
-        contents = fmt.bytes_of(record_of(run))  # with what its series removed since
+        contents = fmt.bytes_of(record_of(run), args.language)  # with what its series removed since
     except Exception as error:  # one line, never a traceback
         return _fail(f"could not export {run.name} as {fmt.name}: {type(error).__name__}: {error}")
     target = _target(run, fmt.extension, args.output)

@@ -345,6 +345,7 @@ def _run_app(live: Live, **app_args: Any) -> int:
         return live.export(app.engine, fmt)
 
     app = SessionkitApp(
+        language=live.options.language,
         serve=live.serve,
         new_join_code=live.new_join_code,
         runs=live.unfinished,

@@ -287,6 +287,11 @@ class Record(BaseModel):
                                 title=timed.step.title,
                                 kind=timed.step.input.kind,
                                 prompt=item.prompt(timed.step),
+                                prompt_cy=(
+                                    item.prompt(timed.step, "cy")
+                                    if timed.step.cy is not None and timed.step.cy.prompt
+                                    else ""
+                                ),
                                 step=timed.step,
                                 planned_start=timed.start,
                                 planned_minutes=timed.minutes,

@@ -122,6 +122,8 @@ class StepView(_Timed):
     summary: str
     anonymous: bool
     """True unless the step is a notes or canvas step with ``anonymous = false``."""
+    prompt_cy: str = ""
+    """The Welsh prompt (``cy.prompt``) with the variables filled in; empty: none."""
     carried_from: str = ""
     """Where the items it works on came from (``items carried forward from 'X' (Y)``),
     when the plan carries an earlier item's items into it."""

@@ -46,11 +46,16 @@ class Format:
     """Reads an export back into a Record (``None``: a report, not the record)."""
     aliases: tuple[str, ...] = ()
     """Other names accepted for it (``markdown`` for ``md``)."""
+    render_in: Callable[[Record, str], str] | None = None
+    """Renders in a language (en, cy or cy+en: ``--language``); ``None``: English only."""
     binary: bool = False
     """Its render gives bytes (a Word file), not text: it cannot be shown or pasted."""
 
-    def bytes_of(self, record: Record) -> bytes:
-        """The file's contents: UTF-8 for a text format."""
+    def bytes_of(self, record: Record, language: str = "en") -> bytes:
+        """The file's contents (UTF-8 for a text format), in ``language`` where the
+        format speaks one."""
+        if self.render_in is not None and language != "en":
+            return self.render_in(record, language).encode("utf-8")
         made = self.render(record)
         return made.encode("utf-8") if isinstance(made, str) else made
 
@@ -75,6 +80,7 @@ FORMATS: dict[str, Format] = {
             "a self-contained, printable web page",
             _html.render,
             aliases=("htm",),
+            render_in=_html.render,
         ),
         Format(
             "docx",
@@ -134,19 +140,19 @@ def format_named(fmt: str) -> Format:
     return FORMATS[name]
 
 
-def export(record: Record, fmt: str) -> str:
-    """The record in one text format (a name in :data:`FORMATS`, or one of its aliases);
+def export(record: Record, fmt: str, language: str = "en") -> str:
+    """The record in one text format (a name in :data:`FORMATS`, or one of its aliases),
+    in ``language`` where the format speaks one (HTML; the others are English);
     :func:`export_bytes` gives any format, Word's included."""
     chosen = format_named(fmt)
-    made = chosen.render(record)
-    if not isinstance(made, str):
+    if chosen.binary:
         raise ValueError(f"{chosen.title} ('{chosen.name}') is a file, not text: use export_bytes")
-    return made
+    return chosen.bytes_of(record, language).decode("utf-8")
 
 
-def export_bytes(record: Record, fmt: str) -> bytes:
+def export_bytes(record: Record, fmt: str, language: str = "en") -> bytes:
     """The record in one format, as the bytes of its file."""
-    return format_named(fmt).bytes_of(record)
+    return format_named(fmt).bytes_of(record, language)
 
 
 def load_record(text: str, fmt: str) -> Record:

@@ -22,6 +22,7 @@ from sessionkit.core.inputs.notes import NoteSpec
 from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
 from sessionkit.core.state import Note
 from sessionkit.export import html_kinds, html_sort, rank_sections, review_sections
+from sessionkit.export.html_words import both, page_lang, prompt_in, say, section_in
 from sessionkit.export.text import (
     clock_at,
     paragraphs,
@@ -355,25 +356,30 @@ SECTIONS: dict[str, Section] = {
 """What each input kind's step adds to the page (``dots``: per note, over all votes)."""
 
 
-def _step(record: Record, item: ItemView, view: StepView, dots: dict[str, int]) -> str:
+def _step(
+    record: Record, item: ItemView, view: StepView, dots: dict[str, int], language: str
+) -> str:
+    cy = view.step.cy if view.step is not None else None
+    title = both(view.title, cy.title if cy else "", language)
     parts = [
         f'<article class="step" id="step-{e(view.key)}">',
-        f'<h3><span class="num">{item.index + 1}.{view.index + 1}</span>{e(view.title)}</h3>',
+        f'<h3><span class="num">{item.index + 1}.{view.index + 1}</span>{title}</h3>',
         f'<p class="caption">{e(step_caption(view))}</p>',
     ]
     if view.step is not None:
-        prompt = "".join(f'<p dir="auto">{e(p)}</p>' for p in paragraphs(view.prompt))
+        prompt = prompt_in(view.prompt, view.prompt_cy, language)
         parts.append(f'<div class="prompt">{prompt}</div>')
     section = SECTIONS.get(view.kind)  # a break or a missing method has none
     if section is not None:
-        parts.append(section(record, view, dots))
+        parts.append(section_in(section(record, view, dots), language))
     if view.summary:
-        parts.append(f'<p class="summary" dir="auto"><b>Summary</b>{e(view.summary)}</p>')
+        head = say("Summary", language)
+        parts.append(f'<p class="summary" dir="auto"><b>{head}</b>{e(view.summary)}</p>')
     parts.append("</article>")
     return "".join(parts)
 
 
-def _agenda(items: list[ItemView]) -> str:
+def _agenda(items: list[ItemView], language: str) -> str:
     rows = []
     for item in items:
         over = item.overrun_minutes
@@ -382,21 +388,24 @@ def _agenda(items: list[ItemView]) -> str:
         if item.actual_minutes is not None:
             actual += f" ({minutes_text(item.actual_minutes)})"
         pause = ' class="pause"' if item.kind not in ("method", "talk") else ""
-        talk = " (talk)" if item.kind == "talk" else ""
+        talk = " " + say("(talk)", language) if item.kind == "talk" else ""
         rows.append(
             f'<tr{pause}><td class="n">{item.index + 1}</td><td>{e(item.title)}{talk}</td>'
             f'<td class="t">{e(item.planned_text)} ({minutes_text(item.planned_minutes)})</td>'
             f'<td class="t">{actual}</td>'
             f'<td class="t {css}">{e(item.overrun_text)}</td></tr>'
         )
+    heads = "".join(f"<th>{say(h, language)}</th>" for h in ("Item", "Planned", "Actual"))
     return (
-        '<div class="scroll"><table><thead><tr><th class="n">#</th><th>Item</th>'
-        "<th>Planned</th><th>Actual</th>"
-        f"<th>Over / under</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f'<div class="scroll"><table><thead><tr><th class="n">#</th>{heads}'
+        f"<th>{say('Over / under', language)}</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 
-def render(record: Record) -> str:
+def render(record: Record, language: str = "en") -> str:
+    """The page; ``language`` (en, cy or cy+en) for its own words and the methods' texts
+    (:mod:`.html_words`). Participants' text is never translated."""
     plan = record.plan
     items = record.items()
     dots = record.dots_by_note(with_cluster=False)  # a theme's dots are shown on the theme
@@ -422,19 +431,22 @@ def render(record: Record) -> str:
     if plan.purpose:
         body.extend(f'<p class="purpose" dir="auto">{e(p)}</p>' for p in paragraphs(plan.purpose))
     body.append("</header>")
-    body.append(f"<section><h2>Plan and actual</h2>{_agenda(items)}</section>")
+    body.append(
+        f"<section><h2>{say('Plan and actual', language)}</h2>{_agenda(items, language)}</section>"
+    )
     for item in items:
         shown = record.shown_steps(item)
         if not shown:
             continue
         body.append(f'<section class="item"><h2>{item.index + 1}. {e(item.title)}</h2>')
         if item.variation:
-            body.append(f'<p class="caption">Variation: {e(item.variation)}</p>')
-        body.extend(_step(record, item, view, dots) for view in shown)
+            variation = say("Variation: {name}", language, name=item.variation)
+            body.append(f'<p class="caption">{variation}</p>')
+        body.extend(_step(record, item, view, dots, language) for view in shown)
         body.append("</section>")
     actions = record.actions()
     titles = {s.key: s.title for item in items for s in item.steps}
-    body.append('<section id="actions-agreed"><h2>Actions agreed</h2>')
+    body.append(f'<section id="actions-agreed"><h2>{say("Actions agreed", language)}</h2>')
     table = html_kinds.actions_table(record)
     body.append(table)
     if actions:
@@ -447,15 +459,15 @@ def render(record: Record) -> str:
             )
         body.append("</ul>")
     elif not table:
-        body.append('<p class="empty">None recorded.</p>')
+        body.append(f'<p class="empty">{say("None recorded.", language)}</p>')
     body.append("</section>")
     removed = removed_sentence(record)
     body.append(
         f"<footer>{e(removed) + '<br>' if removed else ''}"
-        f"Run {e(record.run_id)} · recorded with sessionkit</footer>"
+        f"{say('Run {run} · recorded with sessionkit', language, run=record.run_id)}</footer>"
     )
     return (
-        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!doctype html>\n<html lang="{page_lang(language)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; img-src data:\">\n"

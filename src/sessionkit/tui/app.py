@@ -133,10 +133,13 @@ class SessionkitApp(App[None]):
         record_warnings: Callable[[Engine], list[str]] | None = None,
         room_link: Callable[[Engine], RoomLink | None] | None = None,
         theme_store: ThemeStore | None = None,
+        language: str = "en",
     ) -> None:
         super().__init__()
         self.theme_store = theme_store
         """Where the chosen theme is kept across runs (``None``: not kept)."""
+        self.run_language = language
+        """What the room view (``v``) speaks, as the phones do: en, cy or cy+en."""
         self.library = library
         self.engine: Engine | None = None
         self.link: SessionLink | None = None

@@ -10,6 +10,10 @@ GET      ``/room/{room}/api/events``       the phones' event stream (``changed``
 GET      ``/room/{room}/join.svg``         the join QR code (the current join link)
 =======  ================================  ==============================================
 
+The page speaks the run's language (``--language``: en, cy or cy+en), with the phone
+page's Welsh catalogue (static/strings/cy.json) inlined as data; it is a projector's
+page, so it has no language switch of its own.
+
 The page follows the run as phones do: it listens on the same stream (:mod:`.stream`,
 as one more connection of the phones' :class:`~sessionkit.web.hub.Hub`) and fetches its
 view on each notice. The hub tells only the writer about a vote, a private note or a
@@ -21,6 +25,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import json
+import re
 import secrets
 from html import escape
 from importlib import resources
@@ -32,12 +38,14 @@ from starlette.routing import Route
 
 from sessionkit import netaddr, qr
 from sessionkit.core.engine import Engine
+from sessionkit.core.redaction import REMOVED_TEXT
 from sessionkit.core.state import FACILITATOR, Event, SessionState
 from sessionkit.web.guards import ApiError, guarded
 from sessionkit.web.hub import PARTICIPANT_ONLY, Hub
-from sessionkit.web.pages import html_message
-from sessionkit.web.room_view import room_view
+from sessionkit.web.pages import html_message, welsh_catalogue
+from sessionkit.web.room_view import VERBS, room_view
 from sessionkit.web.stream import EventStream
+from sessionkit.web.strings import COUNT_CALL, DYNAMIC, page_keys, script_keys
 from sessionkit.web.views import Views, dumps
 
 ROOM_VIEWER = "\x00room"
@@ -69,8 +77,17 @@ class Room:
     """The room page's part of the server: its gate, the join link it shows, and the
     notices the hub would not send it. ``app.state.room``."""
 
-    def __init__(self, engine: Engine, views: Views, hub: Hub, token: str, join_token: Any) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        views: Views,
+        hub: Hub,
+        token: str,
+        join_token: Any,
+        language: str = "en",
+    ) -> None:
         self.engine = engine
+        self.language = language
         self.views = views
         self.hub = hub
         self.gate = RoomGate(token)
@@ -114,12 +131,14 @@ class Room:
     def page(self) -> tuple[str, dict[str, str]]:
         title = self.engine.plan.title
         if self._page is None or self._page[0] != title:
-            self._page = (title, *room_page(title))
+            self._page = (title, *room_page(title, self.language))
         return self._page[1], self._page[2]
 
 
-def room_page(title: str) -> tuple[str, dict[str, str]]:
-    """room.html with room.css and room.js inlined, and a policy allowing just those."""
+def room_page(title: str, language: str = "en") -> tuple[str, dict[str, str]]:
+    """room.html with room.css and room.js inlined, and a policy allowing just those;
+    the run's ``language`` on ``<html>`` and the Welsh catalogue as a JSON data block
+    (never run, so the policy need not allow it; "</" escaped so it cannot close it)."""
     static = resources.files("sessionkit.web") / "static"
     html = (static / "room.html").read_text(encoding="utf-8")
     css = (static / "room.css").read_text(encoding="utf-8")
@@ -129,6 +148,16 @@ def room_page(title: str) -> tuple[str, dict[str, str]]:
     html = html.replace('<link rel="stylesheet" href="room.css">', f"<style>{css}</style>", 1)
     html = html.replace('<script src="room.js"></script>', f"<script>{js}</script>", 1)
     html = html.replace("<title>Room</title>", f"<title>Room: {escape(title)}</title>", 1)
+    if language != "en":  # English is the page as written
+        html = html.replace(
+            '<html lang="en">', f'<html lang="cy" data-language="{escape(language)}">', 1
+        )
+    catalogue = json.dumps(welsh_catalogue(), ensure_ascii=False).replace("</", "<\\/")
+    html = html.replace(
+        '<script type="application/json" id="strings-cy">{}</script>',
+        f'<script type="application/json" id="strings-cy">{catalogue}</script>',
+        1,
+    )
 
     def digest(text: str) -> str:
         return base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
@@ -140,6 +169,27 @@ def room_page(title: str) -> tuple[str, dict[str, str]]:
         "form-action 'none'; frame-ancestors 'none'"
     )
     return html, {"Content-Security-Policy": csp, "Cache-Control": "no-store"}
+
+
+def room_keys() -> set[str]:
+    """Every English string the room page can look up (its answer counts, a request's
+    answer and a removed text come from the server: ``VERBS``, ``DYNAMIC``)."""
+    static = resources.files("sessionkit.web") / "static"
+    js = (static / "room.js").read_text(encoding="utf-8")
+    html = (static / "room.html").read_text(encoding="utf-8")
+    counted = {json.loads(f'"{m}"') for pair in COUNT_CALL.findall(js) for m in pair}
+    alt = set(re.findall(r'\balt="([^"]+)"', html))
+    return (
+        script_keys(js)
+        | counted
+        | page_keys(html)
+        | alt
+        | set(VERBS.values())
+        | {
+            REMOVED_TEXT,
+            *DYNAMIC,
+        }
+    )
 
 
 def _room(request: Request) -> Room:
@@ -182,4 +232,4 @@ def room_routes(room: Room, heartbeat_seconds: float) -> list[Route]:
     ]
 
 
-__all__ = ["ROOM_VIEWER", "Room", "RoomGate", "room_page", "room_routes"]
+__all__ = ["ROOM_VIEWER", "Room", "RoomGate", "room_keys", "room_page", "room_routes"]

@@ -18,6 +18,8 @@ from sessionkit.core.engine import Engine
 from sessionkit.core.inputs.rank import RankInput
 from sessionkit.core.inputs.rank_tally import people as rank_people
 from sessionkit.core.inputs.sort import sorters
+from sessionkit.core.state import SessionState
+from sessionkit.core.timers import signal_on
 from sessionkit.web.views import PUBLIC_VIEWER, Views, note_json
 
 JoinInfo = dict[str, Any]
@@ -36,6 +38,10 @@ def room_view(views: Views, join: JoinInfo) -> dict[str, Any]:
             "remaining": round(timer.remaining_at(engine.clock()), 1),
             "running": timer.running,
             "duration": timer.duration,
+            # For the chime: which zero this is (the engine's clock; ``None``: not
+            # running), so the page chimes once per zero, and whether it may.
+            "zero_at": zero_at(state),
+            "signal": signal_on(state),
         }
         if state.started and state.ended_at is None
         else None
@@ -53,23 +59,35 @@ def room_view(views: Views, join: JoinInfo) -> dict[str, Any]:
     return out
 
 
+def zero_at(state: SessionState) -> float | None:
+    """When the running countdown reaches zero, whether or not the signal is on: the
+    page marks each zero, and chimes only for those :func:`~sessionkit.core.timers.
+    time_up_at` would tell the room of (``timer.signal``)."""
+    timer = state.timer
+    if timer.running_since is None or state.ended_at is not None:
+        return None
+    return timer.running_since + timer.duration - timer.elapsed
+
+
 VERBS = {
-    "notes": "have written",
-    "canvas": "have written",
-    "vote": "have voted",
-    "rating": "have rated",
-    "sort": "have sorted",
-    "rank": "have ranked",
-    "words": "have sent words",
-    "questions": "have asked",
-    "actions": "have added actions",
-    "requests": "have sent requests",
+    "notes": "{people} of {of} have written",
+    "canvas": "{people} of {of} have written",
+    "vote": "{people} of {of} have voted",
+    "rating": "{people} of {of} have rated",
+    "sort": "{people} of {of} have sorted",
+    "rank": "{people} of {of} have ranked",
+    "scored": "{people} of {of} have scored",
+    "words": "{people} of {of} have sent words",
+    "questions": "{people} of {of} have asked",
+    "actions": "{people} of {of} have added actions",
+    "requests": "{people} of {of} have sent requests",
 }
-"""How the room is told who has answered, by input kind (no line for the others)."""
+"""How the room is told who has answered, by input kind (no line for the others). The
+page looks each up in the Welsh catalogue (static/strings/cy.json) by this English."""
 
 
 def answered(engine: Engine, key: str, kind: str) -> dict[str, Any] | None:
-    """``{"people", "of", "line"}``: how many people in the session have answered this
+    """``{"people", "of", "line", "says"}``: how many people in the session have answered this
     step, as the room sees it ("14 of 22 have voted"). Paper answers are the
     facilitator's and count as nobody here; names are never part of it."""
     verb = VERBS.get(kind)
@@ -99,9 +117,10 @@ def answered(engine: Engine, key: str, kind: str) -> dict[str, Any] | None:
         spec = engine.spec_at(key)
         assert isinstance(spec, RankInput)
         count = rank_people(state, key, spec)
-        verb = "have ranked" if spec.mode == "rank" else "have scored"
+        verb = VERBS["rank" if spec.mode == "rank" else "scored"]
     total = len(people)
-    return {"people": count, "of": total, "line": f"{count} of {total} {verb}"}
+    line = verb.format(people=count, of=total)
+    return {"people": count, "of": total, "line": line, "says": verb}
 
 
 def group_boards(engine: Engine, key: str) -> list[dict[str, Any]]:
@@ -122,6 +141,7 @@ def group_boards(engine: Engine, key: str) -> list[dict[str, Any]]:
         out.append(
             {
                 "label": f"Group {group.label}",
+                "group": group.label,  # for the page to say "Group A" in its language
                 "size": size,
                 "notes": by_group.pop(group.id, []),
             }
@@ -129,7 +149,7 @@ def group_boards(engine: Engine, key: str) -> list[dict[str, Any]]:
     # Notes of groups a re-forming retired, and the facilitator's paper notes.
     loose = [n for ns in by_group.values() for n in ns]
     if loose:
-        out.append({"label": "Other notes", "size": None, "notes": loose})
+        out.append({"label": "Other notes", "group": None, "size": None, "notes": loose})
     return out
 
 

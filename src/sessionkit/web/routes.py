@@ -382,7 +382,7 @@ def create_app(
     ]
     room = None
     if room_token is not None:
-        room = Room(engine, ctx.views, ctx.hub, room_token, lambda: ctx.gate.token)
+        room = Room(engine, ctx.views, ctx.hub, room_token, lambda: ctx.gate.token, ctx.language)
         routes += room_routes(room, ctx.limits.heartbeat_seconds)
     app = Starlette(
         routes=routes,

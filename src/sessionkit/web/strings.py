@@ -1,7 +1,9 @@
-"""The phone page's own strings, found where they are written, for the catalogue's test
-and for ``sessionkit`` tooling: every ``t("...")`` of app.js and every text of index.html
-the script translates (its text nodes, ``aria-label`` and ``placeholder``, outside
-``data-no-translate``)."""
+"""The phone page's and the room page's own strings, found where they are written, for
+the catalogue's test and for ``sessionkit`` tooling: every ``t("...")`` of app.js and
+room.js (and each form of a room's ``count(n, "...", "...")``), and every text of
+index.html and room.html the scripts translate (text nodes, ``aria-label`` and
+``placeholder``, outside ``data-no-translate``). Both pages share one catalogue,
+static/strings/cy.json; the room's keys are :func:`sessionkit.web.room.room_keys`."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 _T_CALL = re.compile(r'\bt\("((?:[^"\\]|\\.)*)"')
+COUNT_CALL = re.compile(r'\bcount\([^,()]+,\s*"((?:[^"\\]|\\.)*)",\s*"((?:[^"\\]|\\.)*)"', re.S)
 
 DYNAMIC = ("Yes", "No", "Let's talk", "Done", "In progress", "Changed", "Dropped")
 """Keys the script looks up from data rather than a literal (answers to a request, an

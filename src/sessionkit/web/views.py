@@ -187,7 +187,8 @@ class Views:
                 else "Take a break. This page will update when the session carries on."
             )
             info.update(kind=item.kind, title=item.title, prompt=prompt)
-            info["cy"] = {"prompt": SERVER_WELSH[item.kind if item.kind == "talk" else "break"]}
+            pause = SERVER_WELSH[item.kind if item.kind == "talk" else "break"]
+            info["cy"] = {"prompt": pause["prompt"]}
             return out
         info.update(
             kind=step.input.kind,

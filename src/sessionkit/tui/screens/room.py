@@ -19,6 +19,7 @@ from sessionkit.qr import size as qr_size
 from sessionkit.tui import board_model
 from sessionkit.tui.cells import clip_words
 from sessionkit.tui.keys import ROOM_KEYS, bindings
+from sessionkit.tui.room_words import both, say
 from sessionkit.tui.safe import literal, one_line
 from sessionkit.tui.screens.base import SessionHost
 from sessionkit.tui.screens.timer_keys import TimerKeys
@@ -90,7 +91,7 @@ class RoomScreen(TimerKeys):
         model = board_model.build(engine, room=True)
         # Until the vote closes the room sees what is voted on, not the running tally.
         vote_open = model.kind == "vote" and state.step_state(state.step_key).vote != "closed"
-        empty = ""
+        empty, lang = "", self.language
         if model.kind in ("notes", "canvas") and not model.rows:
             empty = (
                 "Notes will appear here when they are revealed."
@@ -105,37 +106,53 @@ class RoomScreen(TimerKeys):
             empty = "Thank you for taking part."
         elif model.kind == "waiting":
             empty = "Scan the code to join from your phone." if self.host.join_url else ""
+        empty = say(empty, lang) if empty else ""
         self.query_one(RoomBoard).show(model, vote_open=vote_open, empty=empty)
         self.query_one(Countdown).show(engine, self.now)
         self._show_join_panel()
 
+    @property
+    def language(self) -> str:
+        """The run's language (``--language``): the view's own words and the method's."""
+        return getattr(self.host, "run_language", "en")
+
     def _heading(self) -> Content:
-        engine = self.engine
+        engine, lang = self.engine, self.language
         state = engine.state
         if not engine.items:
             return Content("")
         if not state.started:
             return Content.assemble(
-                one_line(engine.plan.title, "bold"), "\n", Content.styled("Starting soon", "dim")
+                one_line(engine.plan.title, "bold"),
+                "\n",
+                Content.styled(say("Starting soon", lang), "dim"),
             )
         if state.ended_at is not None:
             return Content.assemble(
-                one_line(engine.plan.title, "bold"), "\n", "The session has ended. Thank you!"
+                one_line(engine.plan.title, "bold"),
+                "\n",
+                say("The session has ended. Thank you!", lang),
             )
         item, step = engine.step_def()
         if step is None and item.kind == "talk":  # the title is what the room needs
-            return Content.assemble(one_line(item.title, "bold"), "\n", "A talk")
+            return Content.assemble(one_line(item.title, "bold"), "\n", say("A talk", lang))
         if step is None and item.kind != "method":
             back = clock_of(self.now + max(0.0, state.timer.remaining_at(self.now)))
-            return Content.assemble(one_line(item.title, "bold"), "\n", f"Back at {back}")
+            return Content.assemble(
+                one_line(item.title, "bold"), "\n", say("Back at {time}", lang, time=back)
+            )
         if step is None:  # a method the library did not have: just its title
             return one_line(item.title, "bold")
+        cy = step.cy
         title = Content.assemble(
-            one_line(item.title, "dim"), Content.styled(" › ", "dim"), one_line(step.title, "bold")
+            one_line(item.title, "dim"),
+            Content.styled(" › ", "dim"),
+            one_line(both(step.title, cy.title if cy else "", lang), "bold"),
         )
-        body = literal(engine.prompt())
+        welsh = engine.prompt(language="cy") if cy and cy.prompt else ""
+        body = literal(both(engine.prompt(), welsh, lang, between="\n"))
         if state.step_state(state.step_key).locked:
-            body += Content.styled("  (input paused)", "dim")
+            body += Content.styled("  " + say("(input paused)", lang), "dim")
         # The heading has a few lines: the title on one, the prompt wrapped in the rest,
         # ending "…" after a whole word if it is longer (never cut mid-word at the edge).
         width, lines = self._heading_room()

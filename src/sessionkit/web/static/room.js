@@ -1,5 +1,6 @@
 /* The room page: draws what GET api/state says the room may see, again on every notice
-   of the event stream. Every text goes in with textContent, never as HTML. */
+   of the event stream. Every text goes in with textContent, never as HTML. The page's
+   own words are looked up in the run's language (t()); participants' text never is. */
 (function () {
   "use strict";
   var base = location.pathname.replace(/\/+$/, "");
@@ -18,12 +19,104 @@
     if (text !== undefined && text !== null) node.textContent = String(text);
     return node;
   }
-  function plural(n, one, many) { return n + " " + (n === 1 ? one : (many || one + "s")); }
+
+  // ------------------------------------------------------------ language
+
+  // As on the phone page (app.js): the run's language (en, cy or cy+en) comes on <html>,
+  // the Welsh catalogue (static/strings/cy.json) as data; strings are looked up by their
+  // English, a missing Welsh shows the English, and bilingual text travels as one string
+  // with invisible marks around each pair, which setText turns into two spans, each with
+  // its lang. The room has no switch: it is the projector's page, in the run's language.
+  var WELSH = {};
+  try { WELSH = JSON.parse($("strings-cy").textContent || "{}"); } catch (e) { WELSH = {}; }
+  var language = document.documentElement.getAttribute("data-language") || "en";
+  if (["en", "cy", "cy+en"].indexOf(language) < 0) language = "en";
+  var OPEN = "\u2063", MID = "\u2064", CLOSE = "\u2065";
+  var MARKS = /[\u2063-\u2065]/g;
+  var PAIR = /\u2063([^\u2063-\u2065]*)\u2064([^\u2063-\u2065]*)\u2065/g;
+
+  function both(welsh, english) {
+    if (language === "cy") return welsh || english;
+    if (language === "cy+en" && welsh && welsh !== english) return OPEN + welsh + MID + english + CLOSE;
+    return english;
+  }
+  // One language's side of a (maybe bilingual) value: 1 the Welsh, 2 the English.
+  function side(text, which) {
+    return String(text).replace(PAIR, function (all, cy, en) { return which === 1 ? cy : en; })
+      .replace(MARKS, "");
+  }
+  function fill(text, vars, which) {
+    return !vars ? text : text.replace(/\{(\w+)\}/g, function (all, name) {
+      return name in vars ? side(vars[name], which) : all;
+    });
+  }
+  function t(key, vars) {
+    return both(key in WELSH ? fill(WELSH[key], vars, 1) : "", fill(key, vars, 2));
+  }
+  // A method's own text (a title, prompt or label): its Welsh beside it in `cy`.
+  function local(item, field) {
+    if (!item) return "";
+    return both(item.cy && item.cy[field] || "", item[field] || "");
+  }
+  function localList(item, field) {
+    var welsh = item && item.cy && item.cy[field] || [];
+    return (item && item[field] || []).map(function (english, i) { return both(welsh[i] || "", english); });
+  }
+  // Participants' text: any invisible marks they typed are not language pairs.
+  function raw(text) { return String(text === undefined || text === null ? "" : text).replace(MARKS, ""); }
+  // What stands for a participant's text: theirs as written, or the removal, translated.
+  function theirs(text) { return text === REMOVED ? t(REMOVED) : raw(text); }
+  function plain(text) { return String(text).replace(PAIR, "$1 / $2").replace(MARKS, ""); }
+  function setText(node, text) {
+    text = text === undefined || text === null ? "" : String(text);
+    node.textContent = "";
+    var at = 0;
+    text.replace(PAIR, function (all, welsh, english, offset) {
+      if (offset > at) node.appendChild(document.createTextNode(text.slice(at, offset)));
+      var cy = el("span", null, welsh); cy.lang = "cy";
+      var en = el("span", "other-language", english); en.lang = "en";
+      node.appendChild(cy);
+      node.appendChild(el("span", "language-divider", " / "));
+      node.appendChild(en);
+      at = offset + all.length;
+      return all;
+    });
+    if (at < text.length) node.appendChild(document.createTextNode(text.slice(at).replace(MARKS, "")));
+  }
+  // el() for the page's own (translated) words and a method's texts.
+  function say(tag, cls, text) {
+    var node = el(tag, cls);
+    setText(node, text);
+    return node;
+  }
+  // "1 person" / "3 people": both forms are catalogue keys with {n} in them.
+  function count(n, one, many) { return t(n === 1 ? one : many, { n: n }); }
+
+  // The page's own words in room.html, translated once (the page has no switch).
+  (function translatePage() {
+    document.documentElement.lang = language === "en" ? "en" : "cy";
+    var walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    var found = [];
+    while (walker.nextNode()) {
+      var node = walker.currentNode;
+      if (node.data.trim() && node.parentNode.tagName !== "SCRIPT") found.push(node);
+    }
+    found.forEach(function (node) {
+      var holder = el("span");
+      setText(holder, t(node.data.trim().replace(/\s+/g, " ")));
+      node.parentNode.replaceChild(holder, node);
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[aria-label], [alt]"), function (node) {
+      ["aria-label", "alt"].forEach(function (name) {
+        if (node.hasAttribute(name)) node.setAttribute(name, plain(t(node.getAttribute(name))));
+      });
+    });
+  })();
 
   // ------------------------------------------------------------ cards
 
   function card(note, colours) {
-    var c = el("div", "card", note.text);
+    var c = say("div", "card", theirs(note.text));
     if (note.redacted) c.className += " removed";
     if (note.picked) c.className += " picked";
     var colour = colours && note.category ? colours[note.category] : null;
@@ -38,13 +131,14 @@
   }
   function column(title, notes, colours, extra) {
     var col = el("section", "column" + (extra ? " " + extra : ""));
-    var h = el("h2", null, title + " ");
+    var h = say("h2", null, title);
+    h.appendChild(document.createTextNode(" "));
     h.appendChild(el("span", "n", "(" + notes.length + ")"));
     col.appendChild(h);
     col.appendChild(cards(notes, colours));
     return col;
   }
-  function message(text) { return el("p", "message", text); }
+  function message(text) { return say("p", "message", text); }
 
   // ------------------------------------------------------------ notes and canvas
 
@@ -54,10 +148,13 @@
     if (v.groups) {
       v.groups.forEach(function (g) {
         var s = el("section", "section");
-        var h = el("h2", null, g.label + " ");
-        if (g.size !== null) h.appendChild(el("span", "n", "· " + plural(g.size, "person", "people")));
+        var h = say("h2", null, g.group ? t("Group {group}", { group: g.group }) : t("Other notes"));
+        if (g.size !== null) {
+          h.appendChild(document.createTextNode(" "));
+          h.appendChild(say("span", "n", "· " + count(g.size, "{n} person", "{n} people")));
+        }
         s.appendChild(h);
-        s.appendChild(g.notes.length ? cards(g.notes) : el("p", "sub", "Nothing yet."));
+        s.appendChild(g.notes.length ? cards(g.notes) : say("p", "sub", t("Nothing yet.")));
         box.appendChild(s);
       });
       return box;
@@ -65,8 +162,8 @@
     var notes = v.notes || [];
     if (!notes.length) {
       return message(input.private && !input.revealed
-        ? "Notes appear here when they are revealed."
-        : "Add your notes on your phone.");
+        ? t("Notes appear here when they are revealed.")
+        : t("Add your notes on your phone."));
     }
     if (input.kind === "canvas") return canvasBoard(input, notes);
     var cats = input.categories || [];
@@ -75,10 +172,10 @@
     cats.forEach(function (c) { colours[c.id] = c.colour; });
     var cols = el("div", "columns");
     cats.forEach(function (c) {
-      cols.appendChild(column(c.label, notes.filter(function (n) { return n.category === c.id; }), colours));
+      cols.appendChild(column(local(c, "label"), notes.filter(function (n) { return n.category === c.id; }), colours));
     });
     var loose = notes.filter(function (n) { return !colours.hasOwnProperty(n.category); });
-    if (loose.length) cols.appendChild(column("No kind", loose, colours));
+    if (loose.length) cols.appendChild(column(t("No kind"), loose, colours));
     return cols;
   }
 
@@ -92,11 +189,11 @@
       var table = el("table", "grid");
       var head = el("tr");
       head.appendChild(el("th"));
-      input.columns.forEach(function (c) { head.appendChild(el("th", null, c.label)); });
+      input.columns.forEach(function (c) { head.appendChild(say("th", null, local(c, "label"))); });
       table.appendChild(head);
       input.rows.forEach(function (r) {
         var tr = el("tr");
-        tr.appendChild(el("th", null, r.label));
+        tr.appendChild(say("th", null, local(r, "label")));
         input.columns.forEach(function (c) {
           var td = el("td");
           inRegion(r.id + "." + c.id).forEach(function (n) { td.appendChild(card(n)); });
@@ -110,12 +207,12 @@
     } else {
       input.regions.forEach(function (r) {
         var lane = el("section", "lane");
-        lane.appendChild(el("h2", null, r.label));
+        lane.appendChild(say("h2", null, local(r, "label")));
         lane.appendChild(cards(inRegion(r.id)));
         box.appendChild(lane);
       });
     }
-    if (loose.length) box.appendChild(column("Not placed", loose));
+    if (loose.length) box.appendChild(column(t("Not placed"), loose));
     return box;
   }
 
@@ -130,7 +227,7 @@
       ring.style.left = ring.style.top = (50 - outer) + "%";
       ring.style.width = ring.style.height = (2 * outer) + "%";
       box.appendChild(ring);
-      var label = el("span", "ring-label", r.label);
+      var label = say("span", "ring-label", local(r, "label"));
       label.style.top = "calc(" + (50 - outer) + "% + 0.3rem)";  // inside its band
       box.appendChild(label);
     });
@@ -153,12 +250,12 @@
   function clusterBoard(v) {
     var cols = el("div", "columns");
     var loose = v.notes || [];
-    if (loose.length) cols.appendChild(column("Not yet grouped", loose));
+    if (loose.length) cols.appendChild(column(t("Not yet grouped"), loose));
     var clusters = (v.clusters || []).slice().sort(function (a, b) { return a.parking - b.parking; });
     clusters.forEach(function (cl) {
-      cols.appendChild(column(cl.label, cl.notes, null, cl.parking ? "parking" : ""));
+      cols.appendChild(column(raw(cl.label), cl.notes, null, cl.parking ? "parking" : ""));
     });
-    return cols.childNodes.length ? cols : message("Themes appear here as the notes are grouped.");
+    return cols.childNodes.length ? cols : message(t("Themes appear here as the notes are grouped."));
   }
 
   function places(rows, score) {
@@ -181,7 +278,8 @@
     rows.forEach(function (r, i) {
       var li = el("li", "bar");
       li.appendChild(el("span", "place", r.place !== undefined ? r.place : marks[i]));
-      li.appendChild(el("span", "label" + (r.label === REMOVED ? " removed-text" : ""), r.label));
+      li.appendChild(say("span", "label" + (r.label === REMOVED ? " removed-text" : ""),
+        r.own ? r.label : theirs(r.label)));
       var track = el("span", "track");
       var fill = el("span", "fill");
       fill.style.width = (100 * r.value / most) + "%";
@@ -197,40 +295,43 @@
     var box = el("div");
     var targets = v.targets || [];
     var label = {};
-    targets.forEach(function (t) { label[t.id] = t.text; });
+    targets.forEach(function (x) { label[x.id] = x.text; });
     if (v.results) {
       var rows = v.results.tally
-        .filter(function (t) { return label.hasOwnProperty(t.target); })
-        .map(function (t) { return { label: label[t.target], value: t.dots }; });
+        .filter(function (x) { return label.hasOwnProperty(x.target); })
+        .map(function (x) { return { label: label[x.target], value: x.dots }; });
       rows.sort(function (a, b) { return b.value - a.value; });
-      box.appendChild(el("p", "sub", "Results: dots per item"));
+      box.appendChild(say("p", "sub", t("Results: dots per item")));
       box.appendChild(bars(rows));
       return box;
     }
     var input = v.input || {};
-    box.appendChild(el("p", "sub", input.status === "open"
-      ? "Vote on your phone: " + plural(input.dots_per_person, "dot") + " each. Results show when the vote closes."
-      : "The vote opens soon."));
+    box.appendChild(say("p", "sub", input.status === "open"
+      ? count(input.dots_per_person, "Vote on your phone: {n} dot each. Results show when the vote closes.",
+        "Vote on your phone: {n} dots each. Results show when the vote closes.")
+      : t("The vote opens soon.")));
     var list = el("div", "cards");
-    targets.forEach(function (t) {
-      list.appendChild(card({ text: t.text, redacted: t.text === REMOVED }));
+    targets.forEach(function (x) {
+      list.appendChild(card({ text: x.text, redacted: x.text === REMOVED }));
     });
     box.appendChild(list);
-    if (v.unseen) box.appendChild(el("p", "sub", plural(v.unseen, "item is", "items are") + " not revealed yet."));
+    if (v.unseen) {
+      box.appendChild(say("p", "sub", count(v.unseen, "{n} item is not revealed yet.", "{n} items are not revealed yet.")));
+    }
     return box;
   }
 
   function ratingBoard(v) {
     var input = v.input, res = v.results;
     var box = el("div");
-    if (input.question) box.appendChild(el("p", "message", input.question));
-    var rows = [];
+    if (input.question) box.appendChild(message(local(input, "question")));
+    var rows = [], labels = localList(input, "labels");
     for (var value = input.scale_max; value >= input.scale_min; value--) {
-      var label = input.labels.length ? input.labels[value - input.scale_min] : "";
-      rows.push({ place: value, label: label, value: res.counts[String(value)] || 0 });
+      var label = labels.length ? labels[value - input.scale_min] : "";
+      rows.push({ place: value, label: label, own: true, value: res.counts[String(value)] || 0 });
     }
     box.appendChild(bars(rows));
-    if (res.average !== null) box.appendChild(el("p", "big-number", "Average " + res.average));
+    if (res.average !== null) box.appendChild(say("p", "big-number", t("Average {average}", { average: res.average })));
     return box;
   }
 
@@ -238,7 +339,7 @@
 
   function wordsBoard(v) {
     var words = v.cloud || [];
-    if (!words.length) return message("Send a word or two from your phone: they appear here as a cloud.");
+    if (!words.length) return message(t("Send a word or two from your phone: they appear here as a cloud."));
     var most = words[0].count, least = words[words.length - 1].count;
     var cloud = el("div", "cloud");
     // Biggest in the middle: alternate sides so the cloud has a centre.
@@ -248,7 +349,7 @@
       var s = el("span", null, w.word);
       var weight = most === least ? 1 : (w.count - least) / (most - least);
       s.style.fontSize = (1.3 + 4.2 * weight) + "rem";
-      s.title = plural(w.count, "time");
+      s.title = plain(count(w.count, "{n} time", "{n} times"));
       cloud.appendChild(s);
     });
     return cloud;
@@ -256,18 +357,18 @@
 
   function questionsBoard(v) {
     var qs = v.questions || [];
-    if (!qs.length) return message("Ask your questions on your phone, and upvote the ones you want answered.");
+    if (!qs.length) return message(t("Ask your questions on your phone, and upvote the ones you want answered."));
     var list = el("ul", "list");
     qs.forEach(function (q) {
       var li = el("li", q.answered ? "done" : "");
       li.appendChild(el("span", "count", "▲ " + q.votes));
-      var text = el("span", "text" + (q.text === REMOVED ? " removed-text" : ""), q.text);
+      var text = say("span", "text" + (q.text === REMOVED ? " removed-text" : ""), theirs(q.text));
       li.appendChild(text);
       var meta = [];
-      if (q.answered) meta.push("answered");
-      if (q.merged) meta.push("+" + q.merged + " merged");
-      if (q.author_name) meta.push(q.author_name);
-      if (meta.length) li.appendChild(el("span", "meta", meta.join(" · ")));
+      if (q.answered) meta.push(t("answered"));
+      if (q.merged) meta.push(t("+{n} merged", { n: q.merged }));
+      if (q.author_name) meta.push(raw(q.author_name));
+      if (meta.length) li.appendChild(say("span", "meta", meta.join(" · ")));
       list.appendChild(li);
     });
     return list;
@@ -275,14 +376,14 @@
 
   function actionsBoard(v) {
     var acts = v.actions || [];
-    if (!acts.length) return message("The actions we agree appear here: what, who and by when.");
+    if (!acts.length) return message(t("The actions we agree appear here: what, who and by when."));
     var table = el("table", "actions");
     var head = el("tr");
-    ["What", "Who", "By when"].forEach(function (h) { head.appendChild(el("th", null, h)); });
+    [t("What"), t("Who"), t("By when")].forEach(function (h) { head.appendChild(say("th", null, h)); });
     table.appendChild(head);
     acts.forEach(function (a) {
       var tr = el("tr");
-      tr.appendChild(el("td", a.what === REMOVED ? "removed-text" : "", (a.done ? "✓ " : "") + a.what));
+      tr.appendChild(say("td", a.what === REMOVED ? "removed-text" : "", (a.done ? "✓ " : "") + theirs(a.what)));
       tr.appendChild(el("td", null, a.who || "—"));
       tr.appendChild(el("td", null, a.due || "—"));
       table.appendChild(tr);
@@ -293,14 +394,14 @@
   // A review: last time's actions, where each has got to and what was learned.
   function reviewBoard(v) {
     var acts = v.reviews || [];
-    if (!acts.length) return message("No actions were carried in from an earlier session.");
+    if (!acts.length) return message(t("No actions were carried in from an earlier session."));
     var table = el("table", "grid");
     var head = el("tr");
-    ["What", "Who", "Now", "Learned"].forEach(function (h) { head.appendChild(el("th", null, h)); });
+    [t("What"), t("Who"), t("Now"), t("Learned")].forEach(function (h) { head.appendChild(say("th", null, h)); });
     table.appendChild(head);
     acts.forEach(function (a) {
       var tr = el("tr");
-      tr.appendChild(el("td", a.what === REMOVED ? "removed-text" : "", a.what));
+      tr.appendChild(say("td", a.what === REMOVED ? "removed-text" : "", theirs(a.what)));
       tr.appendChild(el("td", null, a.who || "—"));
       tr.appendChild(el("td", null, a.status));
       tr.appendChild(el("td", null, (a.learned || []).join(" · ") || "—"));
@@ -311,21 +412,21 @@
 
   function requestsBoard(v) {
     var input = v.input, reqs = v.requests || [];
-    if (!reqs.length) return message("Send your requests to the other teams from your phone.");
+    if (!reqs.length) return message(t("Send your requests to the other teams from your phone."));
     var cols = el("div", "columns");
     input.teams.forEach(function (team) {
       var mine = reqs.filter(function (r) { return r.team === team.id; });
       if (!mine.length) return;
       var col = el("section", "column");
-      col.appendChild(el("h2", null, "To " + team.label));
+      col.appendChild(say("h2", null, t("To {team}", { team: local(team, "label") })));
       var list = el("ul", "list");
       mine.forEach(function (r) {
         var li = el("li");
-        li.appendChild(el("span", "text" + (r.text === REMOVED ? " removed-text" : ""), r.text));
+        li.appendChild(say("span", "text" + (r.text === REMOVED ? " removed-text" : ""), theirs(r.text)));
         var meta = [];
-        if (r.from) meta.push("from " + r.from);
-        if (r.answer_label) meta.push(r.answer_label + (r.reply ? ": " + r.reply : ""));
-        if (meta.length) li.appendChild(el("span", "meta", meta.join(" · ")));
+        if (r.from) meta.push(t("from {team}", { team: r.from }));
+        if (r.answer_label) meta.push(t(r.answer_label) + (r.reply ? ": " + raw(r.reply) : ""));
+        if (meta.length) li.appendChild(say("span", "meta", meta.join(" · ")));
         list.appendChild(li);
       });
       col.appendChild(list);
@@ -340,17 +441,17 @@
     var input = v.input, items = v.items || [];
     var box = el("div");
     var legend = el("div", "legend");
-    input.buckets.forEach(function (b, i) {
+    localList(input, "buckets").forEach(function (b, i) {
       var s = el("span");
       var sw = el("i");
       sw.style.background = SHADES[i % SHADES.length];
       s.appendChild(sw);
-      s.appendChild(document.createTextNode(b));
+      s.appendChild(say("span", null, b));
       legend.appendChild(s);
     });
     box.appendChild(legend);
     if (!v.results) {
-      box.appendChild(el("p", "sub", "Sort every item on your phone; the counts show when the sort closes."));
+      box.appendChild(say("p", "sub", t("Sort every item on your phone; the counts show when the sort closes.")));
       box.appendChild(cards(items.map(function (i) { return { text: i.text, redacted: i.text === REMOVED }; })));
       return box;
     }
@@ -383,23 +484,24 @@
     items.forEach(function (i) { label[i.id] = i.text; });
     if (!v.results) {
       var box = el("div");
-      box.appendChild(el("p", "sub", (input.mode === "rank" ? "Rank" : "Score") +
-        " the items on your phone; the results show when the facilitator closes this step."));
+      box.appendChild(say("p", "sub", input.mode === "rank"
+        ? t("Rank the items on your phone; the results show when the facilitator closes this step.")
+        : t("Score the items on your phone; the results show when the facilitator closes this step.")));
       box.appendChild(cards(items.map(function (i) { return { text: i.text }; })));
       return box;
     }
     var res = v.results;
     if (input.mode === "rank") {
       return bars(res.rows.map(function (r) {
-        return { place: r.place, label: label[r.item], value: r.points, shown: plural(r.points, "pt") };
+        return { place: r.place, label: label[r.item], value: r.points, shown: plain(count(r.points, "{n} pt", "{n} pts")) };
       }));
     }
     var out = el("div");
     var crit = input.criteria;
     var table = el("table", "actions");
     var head = el("tr");
-    head.appendChild(el("th", null, "Item"));
-    crit.forEach(function (c) { head.appendChild(el("th", null, c.label + " (mean)")); });
+    head.appendChild(say("th", null, t("Item")));
+    crit.forEach(function (c) { head.appendChild(say("th", null, t("{criterion} (mean)", { criterion: local(c, "label") }))); });
     table.appendChild(head);
     res.rows.forEach(function (r) {
       var tr = el("tr");
@@ -411,7 +513,7 @@
     if (res.quadrants && res.quadrants.length) {
       var cols = el("div", "columns");
       res.quadrants.forEach(function (q) {
-        cols.appendChild(column(q.name, q.items.map(function (id) { return { text: label[id] }; })));
+        cols.appendChild(column(raw(q.name), q.items.map(function (id) { return { text: label[id] }; })));
       });
       out.appendChild(cols);
     }
@@ -422,7 +524,7 @@
     var text = (v.step && v.step.summary) || "";
     if (!text) return el("div");
     var box = el("div", "summary");
-    text.split("\n").forEach(function (line) { if (line.trim()) box.appendChild(el("p", null, line)); });
+    text.split("\n").forEach(function (line) { if (line.trim()) box.appendChild(el("p", null, raw(line))); });
     return box;
   }
 
@@ -451,16 +553,85 @@
   }
 
   function showTimer() {
-    var t = view && view.timer, box = $("timer");
+    var tm = view && view.timer, box = $("timer");
     var kind = view && view.step ? view.step.kind : "waiting";
-    if (!t || !t.duration || kind === "waiting") { box.hidden = true; return; }
-    var left = t.remaining - (t.running ? (performance.now() - timerAt) / 1000 : 0);
+    if (!tm || !tm.duration || kind === "waiting") { box.hidden = true; lastLeft = null; return; }
+    var left = tm.remaining - (tm.running ? (performance.now() - timerAt) / 1000 : 0);
+    // The chime: once for each zero (zero_at names it), as the countdown crosses it
+    // here; not when muted here or silenced by the facilitator (timer.signal).
+    if (tm.running && tm.zero_at !== null && left <= 0 && lastLeft !== null && lastLeft > 0 &&
+        chimedFor !== tm.zero_at) {
+      chimedFor = tm.zero_at;
+      zeros += 1;
+      $("room").setAttribute("data-zeros", String(zeros));  // for tests: a zero was seen
+      if (!muted && tm.signal) chime();
+    }
+    lastLeft = left;
     box.hidden = false;
     box.textContent = clock(left);
-    var state = left <= 0 ? "Time is up" : t.running ? "" : "paused";
-    box.className = "timer" + (left <= 0 ? " up" : t.running ? "" : " paused");
-    if (state) box.appendChild(el("span", "state", state));
+    var state = left <= 0 ? t("Time is up") : tm.running ? "" : t("paused");
+    box.className = "timer" + (left <= 0 ? " up" : tm.running ? "" : " paused");
+    if (state) box.appendChild(say("span", "state", state));
   }
+
+  // ------------------------------------------------------------ the chime
+
+  // A short two-note chime made with the Web Audio API (no sound file). Browsers keep
+  // a page silent until someone clicks it: then "Click to allow sound" shows, and the
+  // click lets it play. The mute button (kept by this browser) and the facilitator's
+  // silence (S in the app, sent as timer.signal) both stop it.
+  var audio = null, chimes = 0, zeros = 0, chimedFor = null, lastLeft = null;
+  var muted = false;
+  try { muted = localStorage.getItem("sessionkit-room-muted") === "1"; } catch (e) { muted = false; }
+
+  function context() {
+    if (audio) return audio;
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) return null;
+    try { audio = new Context(); } catch (e) { return null; }
+    audio.onstatechange = showSound;
+    return audio;
+  }
+
+  function chime() {
+    var ctx = context();
+    if (!ctx || ctx.state !== "running") return;
+    var start = ctx.currentTime;
+    [880, 1318.5].forEach(function (pitch, i) {
+      var tone = ctx.createOscillator(), gain = ctx.createGain(), at = start + i * 0.3;
+      tone.type = "sine";
+      tone.frequency.value = pitch;
+      gain.gain.setValueAtTime(0.0001, at);
+      gain.gain.exponentialRampToValueAtTime(0.35, at + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, at + 1.4);
+      tone.connect(gain);
+      gain.connect(ctx.destination);
+      tone.start(at);
+      tone.stop(at + 1.5);
+    });
+    chimes += 1;
+    $("room").setAttribute("data-chimes", String(chimes));  // for tests and curious people
+  }
+
+  function showSound() {
+    var ctx = context();
+    var silenced = !!(view && view.timer && view.timer.signal === false);
+    $("sound-silenced").hidden = !silenced;
+    $("sound-allow").hidden = silenced || muted || !ctx || ctx.state === "running";
+    $("sound-mute").setAttribute("aria-pressed", muted ? "true" : "false");
+    $("sound-mute").hidden = silenced;
+  }
+
+  $("sound-allow").addEventListener("click", function () {
+    var ctx = context();
+    if (ctx && ctx.resume) ctx.resume().then(showSound, showSound);
+  });
+  $("sound-mute").addEventListener("click", function () {
+    muted = !muted;
+    try { localStorage.setItem("sessionkit-room-muted", muted ? "1" : "0"); } catch (e) { /* kept for this visit */ }
+    if (!muted && audio && audio.state !== "running" && audio.resume) audio.resume().then(showSound, showSound);
+    showSound();
+  });
 
   function showJoin(v) {
     var j = v.join || {}, box = $("join");
@@ -476,7 +647,7 @@
       qrFor = j.url;
       $("join-qr").src = base + "/join.svg?for=" + encodeURIComponent(j.url);
       // Typing the short code at the root page is easier than the long join address.
-      $("join-url").textContent = j.code && j.where ? "or type the code at " + j.where : j.url;
+      setText($("join-url"), j.code && j.where ? t("or type the code at {address}", { address: j.where }) : j.url);
     }
   }
 
@@ -485,35 +656,37 @@
     var kind = step.kind || "waiting";
     var pause = !BOARDS[kind] && kind !== "waiting" && kind !== "ended";  // a break, a talk
     $("room").setAttribute("data-kind", pause ? "break" : kind);
-    document.title = "Room: " + v.session.title;
-    $("where").textContent = kind === "waiting" || kind === "ended" ? v.session.title
-      : step.item && step.item !== step.title ? step.item + " · " + step.number + " of " + step.count : "";
-    $("title").textContent = kind === "waiting" ? "Starting soon" : step.title || "";
-    var prompt = step.prompt || "";
-    if (kind === "waiting") prompt = v.join && v.join.url ? "Scan the code to join from your phone." : "";
-    if (kind === "ended") prompt = "The session has ended. Thank you for taking part!";
-    if (pause) prompt = kind === "talk" ? "A talk" : backAt(v);
-    if (step.locked) prompt += "  (input paused)";
-    $("prompt").textContent = prompt;
+    document.title = plain(t("Room: {title}", { title: raw(v.session.title) }));
+    setText($("where"), kind === "waiting" || kind === "ended" ? raw(v.session.title)
+      : step.item && step.item !== step.title
+        ? raw(step.item) + " · " + t("{number} of {count}", { number: step.number, count: step.count }) : "");
+    setText($("title"), kind === "waiting" ? t("Starting soon") : local(step, "title"));
+    var prompt = local(step, "prompt");
+    if (kind === "waiting") prompt = v.join && v.join.url ? t("Scan the code to join from your phone.") : "";
+    if (kind === "ended") prompt = t("The session has ended. Thank you for taking part!");
+    if (pause) prompt = kind === "talk" ? t("A talk") : backAt(v);
+    if (step.locked) prompt += "  " + t("(input paused)");
+    setText($("prompt"), prompt);
     var board = $("board");
     board.textContent = "";
     if (BOARDS[kind]) board.appendChild(BOARDS[kind](v));
-    $("answered").textContent = v.answered ? v.answered.line : "";
+    setText($("answered"), v.answered ? t(v.answered.says, v.answered) : "");
     $("care").textContent = v.session.safeguarding || "";
     showJoin(v);
     showTimer();
+    showSound();
   }
 
   function backAt(v) {
-    var t = v.timer;
-    if (!t || !t.duration) return "Break";
-    var back = new Date(Date.now() + Math.max(0, t.remaining) * 1000);
-    return "Back at " + String(back.getHours()).padStart(2, "0") + ":" + String(back.getMinutes()).padStart(2, "0");
+    var tm = v.timer;
+    if (!tm || !tm.duration) return t("Break");
+    var back = new Date(Date.now() + Math.max(0, tm.remaining) * 1000);
+    return t("Back at {time}", { time: String(back.getHours()).padStart(2, "0") + ":" + String(back.getMinutes()).padStart(2, "0") });
   }
 
   function connection(state, text) {
     $("conn").setAttribute("data-state", state);
-    $("conn").textContent = text;
+    setText($("conn"), text);
   }
 
   function refresh() {
@@ -530,7 +703,7 @@
         timerAt = performance.now();
         draw(v);
       })
-      .catch(function (e) { connection("error", "Not updating: " + e.message); })
+      .catch(function (e) { connection("error", t("Not updating: {why}", { why: raw(e.message) })); })
       .then(function () {
         fetching = false;
         if (again) { again = false; refresh(); }
@@ -540,15 +713,16 @@
   function listen() {
     var stream = new EventSource(base + "/api/events");
     stream.addEventListener("changed", function (e) {
-      connection("live", "Live");
+      connection("live", t("Live"));
       var notice = {};
       try { notice = JSON.parse(e.data); } catch (err) { /* a notice is only a nudge */ }
       if (notice.seq === undefined || notice.seq !== seen) refresh();
     });
-    stream.addEventListener("ping", function () { connection("live", "Live"); });
-    stream.onerror = function () { connection("connecting", "Reconnecting…"); };
+    stream.addEventListener("ping", function () { connection("live", t("Live")); });
+    stream.onerror = function () { connection("connecting", t("Reconnecting…")); };
   }
 
+  showSound();
   setInterval(showTimer, 250);
   refresh();
   listen();
