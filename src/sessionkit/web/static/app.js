@@ -410,6 +410,9 @@
         clearTimeout(fetchRetry);
         fetchRetry = setTimeout(refresh, Math.max(1, r.retryAfter) * 1000);
       } else if (r.ok && r.data.public) {
+        // A delta applied while this fetch was on its way may be newer than the view it
+        // brings: show the view (it is whole), and fetch once more to catch up.
+        if (view && r.data.me.seq < viewSeq && r.data.me.step === view.me.step) fetchAgain = true;
         view = r.data;
         viewSeq = view.me.seq;
         lastSeq = Math.max(lastSeq, view.me.seq);
