@@ -151,10 +151,10 @@ PLAN = Plan.model_validate(
     }
 )
 
-BENCH_LIMITS = WebLimits(anonymous_rate=5000.0, anonymous_burst=5000)
+BENCH_LIMITS = WebLimits(anonymous_rate=5000.0, anonymous_burst=5000, max_joins_per_address=5000)
 """The defaults except for joins without a key: every simulated phone comes from
-127.0.0.1, which the default per-address limit (20 joins a second) would treat as one
-busy phone. Per-participant limits stay as they are."""
+127.0.0.1, which the default per-address limits (20 joins a second, 300 people) would
+treat as one busy phone, or one network. Per-participant limits stay as they are."""
 
 
 # ---------------------------------------------------------------- the bare baseline
