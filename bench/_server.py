@@ -224,7 +224,8 @@ class BareHub:
                 "total": self.total,
                 "window": self.limits.max_notes_shown,
             }
-            message = b"event: delta\ndata: " + json.dumps(body).encode() + b"\n\n"
+            data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+            message = b"event: delta\ndata: " + data + b"\n\n"
         self.base, self.added, self.spoiled = self.seq, [], False
         for stream in self.streams:
             stream.pending = message
