@@ -255,3 +255,23 @@ def test_a_view_from_an_unchanged_cache_is_as_new_as_the_state():
     room.read(phone)
     assert room.counts["applied"] == 1 and room.counts["refetch"] == 0
     room.hub.detach()
+
+
+def test_a_delta_never_replaces_a_notice_a_phone_has_not_read():
+    """A notice to one participant (its own part changed, say in another tab) makes its
+    phone refetch, which brings the delta's notes as well: the delta must not take its
+    place in the one-slot mailbox, or the phone would never refetch its own part."""
+    room = open_room()
+    ann = room.phones[0]
+    room.hub.notify_participant(ann["pid"])
+    room.fetch(ann)  # it fetched for another reason: the notice's seq is not news to it
+    note(room, 1, "meanwhile")
+    room.hub.flush()
+    pending = ann["connection"].pending  # a notice still, now naming the newest seq
+    assert pending.startswith(b"event: changed")
+    assert json.loads(pending.split(b"data: ")[1])["seq"] == room.engine.state.seq
+    assert room.phones[2]["connection"].pending.startswith(b"event: delta")
+    for phone in room.phones:
+        room.read(phone)
+    room.check(room.phones)
+    room.hub.detach()

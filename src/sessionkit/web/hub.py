@@ -72,6 +72,16 @@ class Connection:
         self.pending = message  # the newest notice replaces any unsent one
         self.wake.set()
 
+    def push_delta(self, message: bytes, notice: bytes) -> None:
+        # An unsent notice is there to make the phone refetch (say its own part changed
+        # in another tab): a delta in its place would lose that. A new notice instead,
+        # with the current seq, so the view it fetches has this delta's notes too.
+        if self.pending is None or self.pending.startswith(b"event: delta"):
+            self.pending = message
+        else:
+            self.pending = notice
+        self.wake.set()
+
     def push_me(self, message: bytes) -> None:
         self.pending_me = message  # the newest personal part replaces an unsent one
         self.wake.set()
@@ -220,9 +230,13 @@ class Hub:
         self._flush_handle = None
         self.views.expire()  # phones refetch on this notice: never answer from an older cache
         # Taken even with nobody listening: the next delta starts from this flush.
-        message = self.deltas.take() or self.message()
-        if not self.connections:
+        delta = self.deltas.take()
+        if delta is not None:
+            notice = self.message()
+            for connection in self.connections:
+                connection.push_delta(delta, notice)
             return
+        message = self.message()
         for connection in self.connections:
             connection.push(message)
 
