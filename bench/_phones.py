@@ -3,8 +3,10 @@
 A :class:`Phone` behaves like the phone page (``web/static/app.js``): it joins, holds the
 event stream open, and on every ``changed`` whose ``seq`` differs from the one its view
 reflects it fetches ``GET state`` (one fetch at a time; a notice during a fetch asks for
-one more). It submits on a connection of its own, so a submission never waits behind a
-refresh. Three sockets per phone: events, submissions, refreshes.
+one more); a ``delta`` that follows on from its view (``from <= seq < to``) it applies,
+any other delta (a gap) it answers with a fetch. It counts the bytes it receives (event
+stream and fetched bodies, not HTTP headers). It submits on a connection of its own, so
+a submission never waits behind a refresh. Three sockets per phone: events, submissions, refreshes.
 
 httpx would need far more CPU per connection than a 2-core machine can spare next to
 the server; these clients only parse what they measure.
@@ -22,6 +24,7 @@ import json
 import math
 import os
 import random
+import re
 import sys
 import time
 from collections import Counter
@@ -80,6 +83,8 @@ class ServerProcess:
         self.token = ""
         self.folder: Path | None = None
         self.pid = 0
+        self.worst_stall_ms = 0.0
+        """The event loop's worst stall over every ``stats`` read so far."""
 
     async def start(self) -> None:
         self.proc = await asyncio.create_subprocess_exec(
@@ -119,7 +124,10 @@ class ServerProcess:
         return answer
 
     async def stats(self) -> dict[str, Any]:
-        return json.loads((await self.command("stats"))[3:])
+        answer = json.loads((await self.command("stats"))[3:])
+        # Each read resets the server's figure: keep the worst of the whole run here.
+        self.worst_stall_ms = max(self.worst_stall_ms, answer.get("stall_ms") or 0.0)
+        return answer
 
     def cpu_seconds(self) -> float:
         """User + system CPU time of the server process so far."""
@@ -274,6 +282,18 @@ class Fetch:
     total: int
 
 
+_HEAD = re.compile(rb'^\{"from":(\d+),"to":(\d+),"step":"([^"]*)"')
+
+
+def _delta_head(data: bytes) -> dict[str, Any]:
+    """``from``, ``to`` and ``step`` of a delta without parsing its notes (the hub writes
+    them first; anything else is parsed whole)."""
+    match = _HEAD.match(data)
+    if match is None:
+        return json.loads(data)
+    return {"from": int(match[1]), "to": int(match[2]), "step": match[3].decode()}
+
+
 def _note_number(note_id: str) -> int:
     return int(note_id[1:]) if note_id[1:].isdigit() else 0
 
@@ -304,6 +324,13 @@ class Phone:
         self.refresh_task: asyncio.Task[None] | None = None
         self.connected = asyncio.Event()
         self.sse_error = ""
+        self.received = 0
+        """Bytes read: event stream payload and fetched bodies."""
+        self.deltas = 0
+        self.gaps = 0
+        self.view_ids: list[str] = []
+        """The observer's board, kept up to date by fetches and deltas."""
+        self.view_total = 0
         self._counter = 0
 
     # ------------------------------------------------------------ joining
@@ -346,11 +373,13 @@ class Phone:
                     if size == 0:
                         break
                     buffer += (await reader.readexactly(size + 2))[:-2]
+                    self.received += size
                 else:
                     more = await reader.read(65536)
                     if not more:
                         break
                     buffer += more
+                    self.received += len(more)
                 while b"\n\n" in buffer:
                     block, buffer = buffer.split(b"\n\n", 1)
                     self._on_block(block)
@@ -378,6 +407,39 @@ class Phone:
             self.room.on_notice(self, t, seq, step)
             if self.room.fetch and seq != self.last_seq and not self.closed:
                 self.refresh()
+        elif kind == b"delta" and data is not None:
+            t = now()
+            # Only the observer needs the notes: the others read the head (from, to,
+            # step), so the client's parsing does not take the 2 cores from the server.
+            delta = json.loads(data) if self.observer else _delta_head(data)
+            seq = delta["to"]
+            self.times.append(t)
+            self.seqs.append(seq)
+            self.notice_seq = max(self.notice_seq, seq)
+            self.room.on_notice(self, t, seq, delta["step"])
+            if not self.room.fetch or self.closed or self.last_seq >= seq:
+                return
+            if self.fetching or self.last_seq < delta["from"]:
+                self.gaps += 1
+                self.refresh()
+                return
+            self.deltas += 1
+            self.last_seq = seq
+            if self.observer:
+                self._apply(delta)
+
+    def _apply(self, delta: dict[str, Any]) -> None:
+        """The observer's board after a delta, recorded like a fetch."""
+        have = set(self.view_ids)
+        self.view_ids += [n["id"] for n in delta["added"] if n["id"] not in have]
+        del self.view_ids[: max(0, len(self.view_ids) - delta["window"])]
+        self.view_total = delta["total"]
+        self._observe(delta["to"], delta["to"])
+
+    def _observe(self, trigger: int, seq: int) -> None:
+        ids = self.view_ids
+        oldest = min((_note_number(i) for i in ids), default=0)
+        self.observed.append(Fetch(trigger, seq, set(ids), oldest, self.view_total))
 
     def close(self) -> None:
         self.closed = True
@@ -412,6 +474,7 @@ class Phone:
                     self.fetch_errors += 1
                     return
                 self.fetches += 1
+                self.received += len(body)
                 if status != 200:
                     self.fetch_errors += 1
                     return
@@ -420,17 +483,12 @@ class Phone:
                     view = json.loads(body)
                     me = view["me"]
                     notes = view["public"].get("notes", [])
-                    self.observed.append(
-                        Fetch(
-                            trigger,
-                            me["seq"],
-                            {n["id"] for n in notes},
-                            min((_note_number(n["id"]) for n in notes), default=0),
-                            view["public"].get("notes_total", len(notes)),
-                        )
-                    )
+                    self.view_ids = [n["id"] for n in notes]
+                    self.view_total = view["public"].get("notes_total", len(notes))
+                    self._observe(trigger, me["seq"])
                 else:
                     me = json.loads(body[body.rindex(b',"me":') + 6 : -1])
+                # What the shared part reflects (a delta applied meanwhile may be newer).
                 self.last_seq = max(self.last_seq, me["seq"])
                 if not self.fetch_again:
                     return

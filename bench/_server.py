@@ -11,9 +11,10 @@ the session on the notes step and serves it with :class:`ParticipantServer` on
 ``bare`` serves the same routes with a Starlette app that does no real work: no engine,
 no journal, no validation beyond ``json.loads``, notes kept in a list. Its event stream
 follows the same notification policy as the hub (one-slot mailbox per stream, step
-changes after ``urgent_delay``, new notes coalesced every ``max(bulk_delay, streams x
-bulk_delay_per_stream)``), so the two can be compared figure for figure and the ratio
-shows the cost of the engine, the journal and the views, not of a different policy.
+changes after ``urgent_delay``, new notes on the open board sent every ``delta_delay`` as
+one shared ``delta`` message with the notes since the last flush, anything else a
+``changed`` notice), so the two can be compared figure for figure and the ratio shows
+the cost of the engine, the journal and the views, not of a different policy.
 
 Both run uvicorn exactly as the TUI does (:class:`ParticipantServer`: h11, no access log).
 
@@ -154,10 +155,10 @@ PLAN = Plan.model_validate(
     }
 )
 
-BENCH_LIMITS = WebLimits(anonymous_rate=5000.0, anonymous_burst=5000)
+BENCH_LIMITS = WebLimits(anonymous_rate=5000.0, anonymous_burst=5000, max_joins_per_address=5000)
 """The defaults except for joins without a key: every simulated phone comes from
-127.0.0.1, which the default per-address limit (20 joins a second) would treat as one
-busy phone. Per-participant limits stay as they are."""
+127.0.0.1, which the default per-address limits (20 joins a second, 300 people) would
+treat as one busy phone, or one network. Per-participant limits stay as they are."""
 
 
 # ---------------------------------------------------------------- the bare baseline
@@ -186,6 +187,11 @@ class BareHub:
         server forms no groups; this is only where its personal pushes go)."""
         self.seq = 0
         self.step = "0.0"
+        self.base = 0
+        """Seq the next delta starts from (the last flush)."""
+        self.added: list[dict[str, Any]] = []
+        self.spoiled = False
+        self.total = 0
         self._handle: asyncio.TimerHandle | None = None
         self._due = 0.0
 
@@ -198,11 +204,9 @@ class BareHub:
 
     def schedule(self, urgent: bool) -> None:
         loop = asyncio.get_running_loop()
-        delay = (
-            self.limits.urgent_delay
-            if urgent
-            else max(self.limits.bulk_delay, len(self.streams) * self.limits.bulk_delay_per_stream)
-        )
+        if urgent:
+            self.spoiled = True
+        delay = self.limits.urgent_delay if urgent else self.limits.delta_delay
         due = loop.time() + delay
         if self._handle is not None:
             if self._due <= due:
@@ -214,6 +218,19 @@ class BareHub:
     def flush(self) -> None:
         self._handle = None
         message = self.message()
+        if self.added and not self.spoiled and self.step == "0.0":
+            body = {
+                "from": self.base,
+                "to": self.seq,
+                "step": self.step,
+                "added": self.added,
+                "edited": [],
+                "total": self.total,
+                "window": self.limits.max_notes_shown,
+            }
+            data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+            message = b"event: delta\ndata: " + data + b"\n\n"
+        self.base, self.added, self.spoiled = self.seq, [], False
         for stream in self.streams:
             stream.pending = message
             stream.wake.set()
@@ -292,6 +309,8 @@ def bare_app(limits: WebLimits) -> Starlette:
         if "text" in body:
             extra["note"] = f"n{hub.seq}"
             notes.append({"id": extra["note"], "text": body["text"]})
+            hub.added.append(notes[-1])
+            hub.total = len(notes)
             if hub.step == ROUNDS_KEY:
                 hub.push_group(pid, notes)
             else:

@@ -154,9 +154,17 @@ async def one_run(mode: str, count: int, args: argparse.Namespace) -> dict[str, 
         # -- notes
         await server.stats()  # resets the journal write counters
         cpu0, wall0 = server.cpu_seconds(), now()
+        received0 = sum(p.received for p in room.phones)
+        fetches0 = sum(p.fetches for p in room.phones)
         notes = await post_notes(room, args.notes_seconds, args.interval, rng)
         wall1, cpu1 = now(), server.cpu_seconds()
-        result["writes_notes"] = (await server.stats()).get("journal")
+        notes_stats = await server.stats()
+        result["writes_notes"] = notes_stats.get("journal")
+        result["stall_notes_ms"] = notes_stats.get("stall_ms")
+        result["bytes_per_phone_s"] = (sum(p.received for p in room.phones) - received0) / (
+            count * (wall1 - wall0)
+        )
+        result["fetches_notes"] = sum(p.fetches for p in room.phones) - fetches0
         bulk = max(0.5, count * 0.01)
         await asyncio.sleep(bulk + 1.5)  # the coalesced notice of the last notes
         ok_notes = [s for s in notes if s.status in (200, 201)]
@@ -221,6 +229,10 @@ async def one_run(mode: str, count: int, args: argparse.Namespace) -> dict[str, 
         result["cpu_total_s"] = server.cpu_seconds()
         result["peak_rss_mb"] = server.peak_rss_mb()
         result["client_cpu_s"] = time.process_time() - cpu_client0
+        await server.stats()
+        result["stall_max_ms"] = server.worst_stall_ms
+        result["deltas_applied"] = sum(p.deltas for p in room.phones)
+        result["delta_gaps"] = sum(p.gaps for p in room.phones)
         result["fetches"] = sum(p.fetches for p in room.phones)
         result["fetch_errors"] = sum(p.fetch_errors for p in room.phones)
         result["reconnects"] = sum(
@@ -268,6 +280,12 @@ def show(result: dict[str, Any]) -> None:
         f"never {r['seen_never']}"
     )
     print(f"  observer check: {r['observed']}")
+    print(
+        f"  while notes flowed: {r['bytes_per_phone_s'] / 1000:.1f} KB/s received per phone, "
+        f"{r['fetches_notes']} state fetches; deltas applied {r['deltas_applied']}, gaps "
+        f"{r['delta_gaps']}; worst loop stall {r['stall_notes_ms']} ms (whole run "
+        f"{r['stall_max_ms']} ms)"
+    )
     print(
         f"  resent {r['resent']} with the same client_id: {r['resent_ok']} answered as duplicates"
     )
@@ -371,7 +389,33 @@ def table(results: list[dict[str, Any]]) -> None:
             met = ("yes" if sk["ack"][p] < 0.05 else "no") if target else ""
             row(f"note submit->ack {p}", sk["ack"][p], get(b, "ack", p), target=target, met=met)
         for p in ("p50", "p95", "p99"):
-            row(f"note submit->seen by others {p}", sk["seen"][p], get(b, "seen", p))
+            goal = {200: 1.0, 1000: 2.0}.get(count) if p == "p95" else None
+            row(
+                f"note submit->seen by others {p}",
+                sk["seen"][p],
+                get(b, "seen", p),
+                target=f"< {goal:g} s" if goal else "",
+                met=("yes" if sk["seen"][p] < goal else "no") if goal else "",
+            )
+        row(
+            "bytes received per phone per second while notes flowed",
+            sk["bytes_per_phone_s"],
+            get(b, "bytes_per_phone_s"),
+            lambda v: f"{v / 1000:.1f} KB/s",
+            "< 10 KB/s" if count == 1000 else "",
+            ("yes" if sk["bytes_per_phone_s"] < 10_000 else "no") if count == 1000 else "",
+        )
+        row("state fetches while notes flowed", sk["fetches_notes"], get(b, "fetches_notes"), num)
+        row(
+            "event loop's worst stall, notes phase",
+            sk["stall_notes_ms"] / 1000,
+            (get(b, "stall_notes_ms") or 0) / 1000,
+        )
+        row(
+            "event loop's worst stall, whole run",
+            sk["stall_max_ms"] / 1000,
+            (get(b, "stall_max_ms") or 0) / 1000,
+        )
         row("vote submit->ack p95", sk["vote_ack"]["p95"], get(b, "vote_ack", "p95"))
         if "sort_ack" in sk:
             row("sort submit->ack p95", sk["sort_ack"]["p95"], get(b, "sort_ack", "p95"))

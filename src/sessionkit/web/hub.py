@@ -8,6 +8,13 @@ room's view did not change); a rating changes the results so far, so it is batch
 notes, and the rater's phones hear at once. A notice is a tiny ``changed`` message; the phone then
 fetches its view (see :mod:`sessionkit.web.views`).
 
+Notes on an open board, the hot path, need no refetch: the flush sends one ``delta``
+(built once, the same bytes for every phone) with the notes added and edited since the
+last flush (:mod:`sessionkit.web.deltas`), so seeing another phone's note costs bytes in
+proportion to the note, not to the board, and the flush can come every ``delta_delay``
+however many phones listen. Anything a delta cannot describe makes that flush a
+``changed`` notice, paced by ``bulk_delay`` as before.
+
 Every connection has a single slot holding the newest notice (drop-to-latest), so a phone
 that reads slowly never makes the engine, the loop or other phones wait, and a burst of
 events costs one pass over the connections per flush, not one per event.
@@ -24,6 +31,7 @@ from typing import Any
 
 from sessionkit.core.engine import Engine
 from sessionkit.core.state import FACILITATOR, Event, SessionState
+from sessionkit.web.deltas import BoardDeltas
 from sessionkit.web.views import PUBLIC_VIEWER, Views, dumps
 
 log = logging.getLogger("sessionkit.web")
@@ -64,6 +72,16 @@ class Connection:
         self.pending = message  # the newest notice replaces any unsent one
         self.wake.set()
 
+    def push_delta(self, message: bytes, notice: bytes) -> None:
+        # An unsent notice is there to make the phone refetch (say its own part changed
+        # in another tab): a delta in its place would lose that. A new notice instead,
+        # with the current seq, so the view it fetches has this delta's notes too.
+        if self.pending is None or self.pending.startswith(b"event: delta"):
+            self.pending = message
+        else:
+            self.pending = notice
+        self.wake.set()
+
     def push_me(self, message: bytes) -> None:
         self.pending_me = message  # the newest personal part replaces an unsent one
         self.wake.set()
@@ -82,6 +100,7 @@ class Hub:
         urgent_delay: float = 0.05,
         bulk_delay: float = 0.5,
         bulk_delay_per_stream: float = 0.01,
+        delta_delay: float = 0.25,
         max_streams_per_participant: int = 4,
     ) -> None:
         self.engine = engine
@@ -89,6 +108,8 @@ class Hub:
         self.urgent_delay = urgent_delay
         self.bulk_delay = bulk_delay
         self.bulk_delay_per_stream = bulk_delay_per_stream
+        self.delta_delay = delta_delay
+        self.deltas = BoardDeltas(engine, views.max_notes)
         self.max_streams_per_participant = max_streams_per_participant
         self.connections: set[Connection] = set()
         self.by_participant: dict[str, list[Connection]] = {}
@@ -151,11 +172,13 @@ class Hub:
             # rated): batched like notes, and the rater hears at once, so its own rating
             # shows in the figures it fetches next.
             self.views.invalidate(event.seq, urgent=False, by=event.actor)
+            self.deltas.spoil()
             self.notify_participant(event.actor)
             self._schedule(self._bulk_delay())
             return
         if kind in BULK_FROM_PHONES and event.actor != FACILITATOR:
             self.views.invalidate(event.seq, urgent=False, by=event.actor)
+            self.deltas.spoil()
             self._schedule(self._bulk_delay())
             return
         if kind == "note_added":
@@ -171,9 +194,13 @@ class Hub:
                 self.notify_participant(event.actor)  # private until revealed
                 return
             self.views.invalidate(event.seq, urgent=False, by=event.actor)
-            self._schedule(self._bulk_delay())
+            if self.deltas.note(kind, data["note"]):
+                self._schedule(self.delta_delay)  # one small message, the same for all
+            else:
+                self._schedule(self._bulk_delay())
             return
         self.views.invalidate(event.seq, urgent=True)
+        self.deltas.spoil()
         self._schedule(self.urgent_delay)
 
     def _bulk_delay(self) -> float:
@@ -202,7 +229,12 @@ class Hub:
     def flush(self) -> None:
         self._flush_handle = None
         self.views.expire()  # phones refetch on this notice: never answer from an older cache
-        if not self.connections:
+        # Taken even with nobody listening: the next delta starts from this flush.
+        delta = self.deltas.take()
+        if delta is not None:
+            notice = self.message()
+            for connection in self.connections:
+                connection.push_delta(delta, notice)
             return
         message = self.message()
         for connection in self.connections:

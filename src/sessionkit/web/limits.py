@@ -31,6 +31,10 @@ class WebLimits:
     bulk_delay_per_stream: float = 0.01
     """...stretched by this much per open stream, so the refetches it sets off stay near
     100 a second: every 0.5 s for 50 phones, every 10 s for 1,000."""
+    delta_delay: float = 0.25
+    """How often phones hear about notes added or edited on an open, ungrouped board:
+    one ``delta`` message with the notes, the same bytes for every phone and no refetch,
+    so it need not be stretched by the number of streams (see ``web/deltas.py``)."""
     max_notes_shown: int = 300
     """An open board shows a phone the newest this many notes (and the total)."""
     view_cache_seconds: float = 0.25

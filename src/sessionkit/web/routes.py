@@ -119,6 +119,7 @@ class Context:
             urgent_delay=limits.urgent_delay,
             bulk_delay=limits.bulk_delay,
             bulk_delay_per_stream=limits.bulk_delay_per_stream,
+            delta_delay=limits.delta_delay,
             max_streams_per_participant=limits.max_streams_per_participant,
         )
         self.submitter = Submitter(engine)

@@ -3,7 +3,9 @@
 The stream carries notices (``changed``, ``ping``), after which the phone fetches its
 view with ``GET api/state``, and, on a grouped step, ``me``: the phone's own part when
 its group's shared list changed, so a room of groups writing does not become a room of
-refetches. What goes into a connection's mailbox, and when, is the hub's
+refetches; and, on an open board, ``delta``: the notes added and edited since the
+last flush, which a phone that is current applies instead of refetching
+(:mod:`sessionkit.web.deltas`). What goes into a connection's mailbox, and when, is the hub's
 business (:mod:`sessionkit.web.hub`); this module only writes it out.
 """
 
@@ -34,7 +36,8 @@ class EventStream:
     ``{"seq", "step"}`` at once and whenever this phone's view may have changed, and an
     ``event: ping`` (after a ``:`` comment line) every ``heartbeat_seconds`` so both ends
     notice a dead connection; ``event: me`` with the phone's own part (what ``state``
-    answers as ``me``) when its group's list changed.
+    answers as ``me``) when its group's list changed; ``event: delta`` (see
+    :mod:`sessionkit.web.deltas`) in a ``changed`` notice's place on an open board.
     """
 
     def __init__(self, gate: Admits, hub: Hub, heartbeat_seconds: float) -> None:

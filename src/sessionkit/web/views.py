@@ -433,7 +433,10 @@ class Views:
         # The view is only as new as its older part: a phone that took ``me.seq`` for the
         # whole view would ignore the next notice and keep showing a board from the cache
         # without the notes that notice was about.
-        me["seq"] = min(me["seq"], self._cache_seq)
+        # A cache built after the last change to the public part is as new as the state
+        # (votes and joins since leave it as it is): the phone's next delta starts there.
+        if self._cache_seq < max(self.urgent_seq, self.bulk_seq):
+            me["seq"] = min(me["seq"], self._cache_seq)
         return b'{"public":' + public + b',"me":' + dumps(me) + b"}"
 
 

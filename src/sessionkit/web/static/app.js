@@ -6,6 +6,8 @@
  *   connection, a reload or a sleep, and the server never records it twice.
  * - An EventSource says "changed"; the page then fetches its view. It reconnects by
  *   itself, and the page also refetches when it becomes visible or the phone is online.
+ *   On an open board it says "delta" instead: the notes added and edited since the seq
+ *   the view reflects, applied in place (a gap, or anything else, refetches).
  * - Participant text only ever goes into the page with textContent.
  */
 "use strict";
@@ -408,7 +410,11 @@
         clearTimeout(fetchRetry);
         fetchRetry = setTimeout(refresh, Math.max(1, r.retryAfter) * 1000);
       } else if (r.ok && r.data.public) {
+        // A delta applied while this fetch was on its way may be newer than the view it
+        // brings: show the view (it is whole), and fetch once more to catch up.
+        if (view && r.data.me.seq < viewSeq && r.data.me.step === view.me.step) fetchAgain = true;
         view = r.data;
+        viewSeq = view.me.seq;
         lastSeq = Math.max(lastSeq, view.me.seq);
         setTimer(view.me.timer);
         render();
@@ -422,6 +428,35 @@
     if (part.step !== view.me.step) { refresh(); return; }
     view.me = part;
     setTimer(part.timer);
+    render();
+  }
+
+  // A delta (web/deltas.py): the notes added and edited on the open board from seq
+  // delta.from to delta.to, each as a full view shows it. Applied only where it follows
+  // on from what this view shows; a gap (a delta this phone missed while its mailbox
+  // held a newer one) or another kind of screen fetches the whole view instead.
+  var viewSeq = -1;  // the seq the shared part on show reflects
+  function applyDelta(delta) {
+    var pub = view && view.public, input = pub && pub.input;
+    if (!pub || !pub.notes || !input || input.grouped || delta.step !== view.me.step) {
+      refresh();
+      return;
+    }
+    if (viewSeq >= delta.to) return;  // fetched after this delta was built: already shown
+    if (viewSeq < delta.from) { refresh(); return; }
+    var at = {};
+    pub.notes.forEach(function (note, i) { at[note.id] = i; });
+    // An edit to a note older than the window on show changes nothing on show.
+    delta.edited.forEach(function (note) { if (note.id in at) pub.notes[at[note.id]] = note; });
+    delta.added.forEach(function (note) {
+      if (note.id in at) { pub.notes[at[note.id]] = note; return; }
+      at[note.id] = pub.notes.length;
+      pub.notes.push(note);
+    });
+    if (pub.notes.length > delta.window) pub.notes.splice(0, pub.notes.length - delta.window);
+    pub.notes_total = delta.total;
+    viewSeq = delta.to;
+    lastSeq = Math.max(lastSeq, delta.to);
     render();
   }
 
@@ -523,6 +558,13 @@
       var data = {};
       try { data = JSON.parse(event.data); } catch (e) { /* refetch anyway */ }
       if (!view || data.seq !== lastSeq || data.step !== view.me.step) refresh();
+    });
+    stream.addEventListener("delta", function (event) {
+      if (source !== stream) return;
+      alive();
+      var delta = null;
+      try { delta = JSON.parse(event.data); } catch (e) { refresh(); return; }
+      applyDelta(delta);
     });
     // The phone's own part, pushed when its group's list changes (no refetch needed).
     stream.addEventListener("me", function (event) {

@@ -718,6 +718,14 @@
       try { notice = JSON.parse(e.data); } catch (err) { /* a notice is only a nudge */ }
       if (notice.seq === undefined || notice.seq !== seen) refresh();
     });
+    // The phones' notes on an open board come as a delta (web/deltas.py); the room page
+    // (one screen) simply fetches its own view, which shows more than a phone's.
+    stream.addEventListener("delta", function (e) {
+      connection("live", t("Live"));
+      var delta = {};
+      try { delta = JSON.parse(e.data); } catch (err) { /* a nudge all the same */ }
+      if (delta.to === undefined || delta.to !== seen) refresh();
+    });
     stream.addEventListener("ping", function () { connection("live", t("Live")); });
     stream.onerror = function () { connection("connecting", t("Reconnecting…")); };
   }
