@@ -15,7 +15,7 @@ from sessionkit.core.inputs.questions import QuestionsInput, merged_into, ranked
 from sessionkit.core.inputs.requests import ANSWERS, RequestsInput
 from sessionkit.core.inputs.sort import SortInput, placements, results, sorters
 from sessionkit.core.inputs.words import WordsInput, answers_by, cloud
-from sessionkit.core.state import StepState
+from sessionkit.core.state import Question, SessionState, StepState
 
 PUBLIC_VIEWER = "\x00public"
 """The same viewer as :data:`sessionkit.web.views.PUBLIC_VIEWER` (that module imports
@@ -85,7 +85,9 @@ def public_sort(views: Views, key: str, spec: SortInput, step_state: StepState) 
 
 
 def me_sort(views: Views, key: str, pid: str, spec: SortInput) -> dict[str, Any]:
-    return {"placed": dict(placements(views.engine.state, key).get(pid, {}))}
+    placed = dict(placements(views.engine.state, key).get(pid, {}))
+    # Shown though they may lie past the first page of items.
+    return {"placed": placed, "placed_items": shown_items(views, list(placed))[0]}
 
 
 # ---------------------------------------------------------------- words
@@ -119,18 +121,7 @@ def public_questions(
     views: Views, key: str, spec: QuestionsInput, step_state: StepState
 ) -> dict[str, Any]:
     state = views.engine.state
-    out = []
-    for q in ranked(state, key):
-        item: dict[str, Any] = {
-            "id": q.id,
-            "text": q.text,
-            "votes": len(q.voters),
-            "answered": q.answered,
-            "merged": len(merged_into(state, q.id)),
-        }
-        if q.author_name:
-            item["author_name"] = q.author_name
-        out.append(item)
+    out = [question_json(state, q) for q in ranked(state, key)]
     return {
         "input": {
             "kind": "questions",
@@ -141,13 +132,30 @@ def public_questions(
     }
 
 
+def question_json(state: SessionState, q: Question) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": q.id,
+        "text": q.text,
+        "votes": len(q.voters),
+        "answered": q.answered,
+        "merged": len(merged_into(state, q.id)),
+    }
+    if q.author_name:
+        item["author_name"] = q.author_name
+    return item
+
+
 def me_questions(views: Views, key: str, pid: str, spec: QuestionsInput) -> dict[str, Any]:
     state = views.engine.state
     asked = [q for q in state.questions.values() if q.step == key and q.author == pid]
     standing = [q for q in state.questions.values() if q.step == key and q.merged_into is None]
+    upvoted = [q for q in standing if pid in q.voters]
+    own = {q.id: q for q in [*asked, *upvoted] if q.merged_into is None}
     return {
         "my_questions": [q.id for q in asked],
-        "upvoted": [q.id for q in standing if pid in q.voters],
+        "upvoted": [q.id for q in upvoted],
+        # Shown though they may lie past the first page of questions.
+        "question_items": [question_json(state, q) for q in own.values()],
         "questions_left": max(0, spec.max_per_person - len(asked)),
     }
 
