@@ -15,7 +15,7 @@ from sessionkit.core.inputs.questions import QuestionsInput, merged_into, ranked
 from sessionkit.core.inputs.requests import ANSWERS, RequestsInput
 from sessionkit.core.inputs.sort import SortInput, placements, results, sorters
 from sessionkit.core.inputs.words import WordsInput, answers_by, cloud
-from sessionkit.core.state import Question, SessionState, StepState
+from sessionkit.core.state import Question, Request, SessionState, StepState
 
 PUBLIC_VIEWER = "\x00public"
 """The same viewer as :data:`sessionkit.web.views.PUBLIC_VIEWER` (that module imports
@@ -203,24 +203,7 @@ def public_requests(
     views: Views, key: str, spec: RequestsInput, step_state: StepState
 ) -> dict[str, Any]:
     state = views.engine.state
-    out = []
-    for r in state.requests.values():
-        if r.step != key:
-            continue
-        item: dict[str, Any] = {
-            "id": r.id,
-            "text": r.text,
-            "team": r.team,
-            "to": spec.team_label(r.team),
-            "answer": r.answer,
-            "answer_label": ANSWERS.get(r.answer or "", ""),
-            "reply": r.reply,
-        }
-        if r.from_team:
-            item["from"] = spec.team_label(r.from_team)
-        if r.author_name:
-            item["author_name"] = r.author_name
-        out.append(item)
+    out = [request_json(r, spec) for r in state.requests.values() if r.step == key]
     return {
         "input": {
             "kind": "requests",
@@ -236,11 +219,35 @@ def public_requests(
     }
 
 
+def request_json(r: Request, spec: RequestsInput) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": r.id,
+        "text": r.text,
+        "team": r.team,
+        "to": spec.team_label(r.team),
+        "answer": r.answer,
+        "answer_label": ANSWERS.get(r.answer or "", ""),
+        "reply": r.reply,
+    }
+    if r.from_team:
+        item["from"] = spec.team_label(r.from_team)
+    if r.author_name:
+        item["author_name"] = r.author_name
+    return item
+
+
 def me_requests(views: Views, key: str, pid: str, spec: RequestsInput) -> dict[str, Any]:
     state = views.engine.state
     sent = [r.id for r in state.requests.values() if r.step == key and r.author == pid]
+    team = state.teams_chosen.get(key, {}).get(pid)
     return {
-        "my_team": state.teams_chosen.get(key, {}).get(pid),
+        "my_team": team,
+        # All of them, to answer, though the public list is sent a page at a time.
+        "team_requests": [
+            request_json(r, spec)
+            for r in state.requests.values()
+            if r.step == key and team is not None and r.team == team
+        ],
         "my_requests": sent,
         "requests_left": max(0, spec.max_per_person - len(sent)),
     }

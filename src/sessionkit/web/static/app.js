@@ -856,15 +856,18 @@
 
     var ownIds = {};
     own.forEach(function (n) { ownIds[n.id] = true; });
-    var others = (pub.notes || []).filter(function (n) { return !ownIds[n.id]; });
+    // Newest first, as the server pages a board's older notes.
+    var w = longList("notes", { notes: (pub.notes || []).slice().reverse(), notes_total: pub.notes_total, step: pub.step });
+    var others = w.items.filter(function (n) { return !ownIds[n.id]; });
     var all = $("all-notes");
     clear(all);
-    others.slice().reverse().forEach(function (note) { all.appendChild(noteItem(note, input)); });
-    var total = Math.max(0, (pub.notes_total || 0) - own.length);
+    others.forEach(function (note) { all.appendChild(noteItem(note, input)).dataset.focusKey = "item:" + note.id; });
+    var total = Math.max(0, w.total - (w.query ? 0 : own.length));
     setText($("all-h"), total > others.length
       ? t("Everyone else's notes (newest {n} of {total})", { n: others.length, total: total })
       : t("Everyone else's notes ({n})", { n: others.length }));
-    show($("all-h"), !privateNow && others.length > 0);
+    show($("all-h"), !privateNow && (others.length > 0 || !!w.query));
+    pager(all, w, t("notes"));
   }
 
   $("note-text").addEventListener("input", function () {
@@ -1004,6 +1007,154 @@
     return bar;
   }
 
+  // long lists -----------------------------------------------------------
+  // A long list comes a page at a time: the view carries its first page and how many
+  // there are (`<name>_total`); "Show more" and the search ask the server (GET items),
+  // which searches the whole list, so an item far down can be found and voted on.
+  // What was loaded is kept per list for its step, so a refresh of the view keeps it.
+
+  var SEARCH_FROM = 20;  // a search box on a list longer than this
+  var loaded = {};       // list name -> { step, query, items, total, asked }
+
+  // The items to draw: the first page and those loaded after it (or a search's results),
+  // with the phone's own (`own`: voted, placed) that are not among them first.
+  function longList(name, pub, own) {
+    var first = pub[name] || [];
+    var all = pub[name + "_total"] === undefined ? first.length : pub[name + "_total"];
+    var key = (pub.step || {}).key;
+    var got = loaded[name];
+    if (got && got.step !== key) { delete loaded[name]; got = null; }
+    var searching = !!(got && got.query);
+    var seen = {}, items = [];
+    (searching ? got.items : first.concat(got ? got.items : [])).forEach(function (item) {
+      if (item.id === undefined || !seen[item.id]) { seen[item.id] = true; items.push(item); }
+    });
+    var extra = searching ? [] : (own || []).filter(function (item) { return !seen[item.id]; });
+    return {
+      name: name, step: key, items: extra.concat(items), shown: items.length,
+      total: searching ? got.total : Math.max(all, items.length), all: all,
+      query: searching ? got.query : "", from: searching ? got.items.length : first.length + (got ? got.items.length : 0)
+    };
+  }
+
+  // The search box and "Show more" under a list (made once, so typing is not disturbed
+  // when the list is drawn again), set for what `w` (from longList) shows.
+  function pager(list, w, noun) {
+    var box = $(list.id + "-pager");
+    if (!box) {
+      box = el("div", "pager");
+      box.id = list.id + "-pager";
+      var find = el("div", "find");
+      var label = say("label", null, t("Search {noun}", { noun: noun }));
+      label.setAttribute("for", list.id + "-find");
+      var input = el("input");
+      input.type = "search";
+      input.id = list.id + "-find";
+      input.maxLength = 100;
+      input.autocomplete = "off";
+      input.setAttribute("enterkeyhint", "search");
+      var wait = null;
+      input.addEventListener("input", function () {
+        clearTimeout(wait);
+        wait = setTimeout(function () { search(box.dataset.list, input.value.trim()); }, 350);
+      });
+      input.addEventListener("keydown", function (ev) {
+        if (ev.key === "Enter") { ev.preventDefault(); clearTimeout(wait); search(box.dataset.list, input.value.trim()); }
+      });
+      find.appendChild(label);
+      find.appendChild(input);
+      box.appendChild(find);
+      var found = el("p", "hint");
+      found.id = list.id + "-found";
+      box.appendChild(found);
+      var more = el("button", "more secondary");
+      more.type = "button";
+      more.id = list.id + "-more";
+      more.addEventListener("click", function () { showMore(box.dataset.list, list); });
+      box.appendChild(more);
+      list.parentNode.insertBefore(box, list.nextSibling);
+    }
+    box.dataset.list = w.name;
+    show(box.firstChild, w.all > SEARCH_FROM || !!w.query);
+    var found = $(list.id + "-found");
+    setText(found, w.query ? matches(w) : "");
+    show(found, !!w.query);
+    var button = $(list.id + "-more");
+    setText(button, t("Show more ({n} of {total})", { n: w.shown, total: w.total }));
+    button.setAttribute("aria-label", plain(t("Show more {noun} ({n} of {total})", { noun: noun, n: w.shown, total: w.total })));
+    show(button, w.shown < w.total);
+    show(box, !box.firstChild.hidden || !button.hidden);
+    return box;
+  }
+
+  function matches(w) {
+    return w.total === 0 ? t("Nothing matches “{text}”.", { text: w.query })
+      : w.total === 1 ? t("1 matches “{text}”.", { text: w.query })
+      : t("{n} match “{text}”.", { n: w.total, text: w.query });
+  }
+
+  function askItems(name, query, offset) {
+    var step = (view.public.step || {}).key;
+    var path = "items?list=" + encodeURIComponent(name) + "&step=" + encodeURIComponent(step) +
+      "&offset=" + offset + (query ? "&q=" + encodeURIComponent(query) : "");
+    var asked = (loaded[name] && loaded[name].asked || 0) + 1;
+    if (loaded[name]) loaded[name].asked = asked;
+    return api("GET", path).then(function (r) {
+      if (loaded[name] && loaded[name].asked !== asked) return null;  // a newer search went out
+      if (r.status === 409) { refresh(); return null; }
+      if (!r.ok) {
+        showAlert(r.network ? t("Could not reach the facilitator's computer. Check that this phone is on the same Wi-Fi, then try again.")
+                            : (r.data.error || t("The list could not be loaded. Try again.")));
+        return null;
+      }
+      return r.data;
+    });
+  }
+
+  function search(name, query) {
+    if (!view) return;
+    var step = (view.public.step || {}).key;
+    if (!query) {
+      if (loaded[name] && loaded[name].query) delete loaded[name];
+      render();
+      return;
+    }
+    loaded[name] = { step: step, query: query, items: [], total: 0, asked: loaded[name] ? loaded[name].asked : 0 };
+    askItems(name, query, 0).then(function (data) {
+      if (!data || !loaded[name] || loaded[name].query !== query) return;
+      loaded[name].items = data.items;
+      loaded[name].total = data.total;
+      render();
+      announce(matches({ total: data.total, query: query }));
+    });
+  }
+
+  function showMore(name, list) {
+    var w = longList(name, view.public, []);
+    var got = loaded[name] || { step: w.step, query: "", items: [], total: w.total, asked: 0 };
+    loaded[name] = got;
+    askItems(name, got.query, w.from).then(function (data) {
+      if (!data || loaded[name] !== got) return;
+      var before = {};
+      longList(name, view.public, []).items.forEach(function (item) { before[item.id] = true; });
+      got.items = got.items.concat(data.items);
+      if (got.query) got.total = data.total;
+      render();
+      var fresh = data.items.filter(function (item) { return !before[item.id]; })[0];
+      var after = longList(name, view.public, []);
+      announce(t("Showing {n} of {total}.", { n: after.shown, total: after.total }));
+      var row = fresh && list.querySelector('[data-focus-key="item:' + CSS.escape(String(fresh.id)) + '"]');
+      if (row) focusHeading(row);  // the first new item, where reading carries on
+    });
+  }
+
+  // A row of a long list: focus can land on it after "Show more" (and stays after a redraw).
+  function listRow(className, id) {
+    var row = el("li", className);
+    if (id !== undefined) row.dataset.focusKey = "item:" + id;
+    return row;
+  }
+
   // votes ----------------------------------------------------------------
 
   function ballotWithPending(mine) {
@@ -1044,10 +1195,11 @@
     var targetInput = { categories: [], regions: [] };
     // Each target is a note or a cluster: items carried from an earlier activity may be
     // clusters while this step's own options are notes.
-    var items = pub.targets || [];
+    var w = longList("targets", pub, mine.voted);
+    var items = w.items;
     items.forEach(function (target) {
       var mineOn = ballot[target.id] || 0;
-      var row = el("li", "target" + (mineOn ? " voted" : ""));
+      var row = listRow("target" + (mineOn ? " voted" : ""), target.id);
       var text = el("div", "text", target.text);
       if (target.count !== undefined) text.appendChild(say("span", "meta", " " + (target.count === 1 ? t("(1 note)") : t("({n} notes)", { n: target.count }))));
       if (mineOn) text.appendChild(say("span", "mine", t("Your dots: ") + "●".repeat(mineOn)));
@@ -1076,8 +1228,9 @@
       row.appendChild(buttons);
       list.appendChild(row);
     });
-    if (!items.length) list.appendChild(say("li", "hint", t("Nothing to vote on yet.")));
-    if ((pub.clusters || []).length) renderClusters(pub.clusters, []);
+    if (!items.length && !w.query) list.appendChild(say("li", "hint", t("Nothing to vote on yet.")));
+    pager(list, w, t("items to vote on"));
+    if ((pub.clusters || []).length) renderClusters(pub, false);
   }
 
   // rating ---------------------------------------------------------------
@@ -1117,31 +1270,41 @@
 
   // clusters and results -------------------------------------------------
 
-  function renderClusters(clusters, loose, picked) {
+  // Themes (a page of them, each with its first few notes) and, given `loose`, the
+  // notes in no theme yet, each list with its own "Show more" and search.
+  function renderClusters(pub, loose, picked) {
     var list = $("clusters");
     clear(list);
+    var w = longList("clusters", pub);
+    var clusters = w.items;
     clusters.forEach(function (cl) {
-      var item = el("li", "cluster");
+      var item = listRow("cluster", cl.id);
       var heading = el("h3", null, cl.label);
       if (cl.parking) heading.appendChild(say("span", null, " " + t("(parked)")));
       item.appendChild(heading);
       var notes = el("ul");
       cl.notes.forEach(function (n) { notes.appendChild(el("li", null, n.text)); });
+      var more = (cl.count || 0) - cl.notes.length;
+      if (more > 0) notes.appendChild(say("li", "hint", more === 1 ? t("and 1 more note") : t("and {n} more notes", { n: more })));
       item.appendChild(notes);
       list.appendChild(item);
     });
-    if (loose.length) {
-      // The notes not in a theme yet (or, on a step that takes only each group's pick,
-      // one idea from each group): the room reads them while the facilitator groups.
-      var rest = el("li", "cluster");
-      rest.appendChild(say("h3", null, clusters.length ? t("Not yet grouped") :
-                                       picked ? t("One idea from each group") : t("Notes to group")));
-      var ideas = el("ul");
-      loose.forEach(function (n) { ideas.appendChild(el("li", null, n.text)); });
-      rest.appendChild(ideas);
-      list.appendChild(rest);
-    }
-    show($("clusters-empty"), !clusters.length && !loose.length);
+    pager(list, w, t("themes"));
+    var ideas = $("loose-notes");
+    clear(ideas);
+    var rest = loose ? longList("notes", pub) : { name: "notes", items: [], shown: 0, total: 0, all: 0, query: "" };
+    // The notes not in a theme yet (or, on a step that takes only each group's pick,
+    // one idea from each group): the room reads them while the facilitator groups.
+    setText($("loose-h"), w.all ? t("Not yet grouped") : picked ? t("One idea from each group") : t("Notes to group"));
+    rest.items.forEach(function (n) { ideas.appendChild(el("li", null, n.text)).dataset.focusKey = "item:" + n.id; });
+    show($("loose"), rest.all > 0);
+    pager(ideas, rest, t("notes"));
+    show($("clusters-empty"), !w.all && !rest.all);
+  }
+
+  // Results list their first page: "The top 100 of 306." when there are more.
+  function topOf(shown, total) {
+    return total > shown ? t("The top {n} of {total}.", { n: shown, total: total }) : "";
   }
 
   function renderResults(pub, mine, input) {
@@ -1156,9 +1319,11 @@
       (pub.clusters || []).forEach(function (c) { labels[c.id] = c.label; });
       var top = results.tally.length ? results.tally[0].dots : 0;
       results.tally.forEach(function (row) {
-        if (!(row.target in labels)) return;
-        list.appendChild(resultRow(labels[row.target], row.dots, top, row.dots === 1 ? t("dot") : t("dots")));
+        var label = row.target in labels ? labels[row.target] : row.text;
+        if (label === undefined) return;
+        list.appendChild(resultRow(label, row.dots, top, row.dots === 1 ? t("dot") : t("dots")));
       });
+      note = topOf(results.tally.length, results.tally_total);
       showIt = true;
       if (!results.tally.length) note = t("No dots were placed.");
     } else if (results && results.kind === "sort") {
@@ -1166,11 +1331,12 @@
       (pub.items || []).forEach(function (i) { texts[i.id] = i.text; });
       list.className = "results sort-results";
       results.rows.forEach(function (row) {
-        list.appendChild(sortResultRow(texts[row.item], row.counts, localList(input, "buckets"), results.sorters));
+        list.appendChild(sortResultRow(texts[row.item] || row.text, row.counts, localList(input, "buckets"), results.sorters));
       });
       var orderBy = localList(input, "buckets")[(input.buckets || []).indexOf(input.order_by)] || input.order_by;
-      note = results.sorters === 1 ? t("Ordered by “{bucket}”. 1 person sorted.", { bucket: plain(orderBy) })
-        : t("Ordered by “{bucket}”. {n} people sorted.", { bucket: plain(orderBy), n: results.sorters });
+      note = topOf(results.rows.length, results.rows_total);
+      note += (note ? " " : "") + (results.sorters === 1 ? t("Ordered by “{bucket}”. 1 person sorted.", { bucket: plain(orderBy) })
+        : t("Ordered by “{bucket}”. {n} people sorted.", { bucket: plain(orderBy), n: results.sorters }));
       showIt = true;
     } else if (results && results.kind === "rating") {
       var rated = mine.rating !== null && mine.rating !== undefined;
@@ -1208,10 +1374,11 @@
 
   function renderSort(pub, mine, input, step) {
     var placed = placedWithPending(mine);
-    var items = pub.items || [];
+    var w = longList("items", pub, mine.placed_items);
+    var items = w.items;
     var open = input.status !== "closed" && !step.locked;
-    var done = items.filter(function (item) { return placed[item.id]; }).length;
-    setText($("sort-progress"), items.length ? t("{done} of {n} sorted", { done: done, n: items.length }) : "");
+    var done = Object.keys(placed).length;
+    setText($("sort-progress"), w.all ? t("{done} of {n} sorted", { done: done, n: w.all }) : "");
     var hint = open ? t("For each item, tap the bucket it belongs in. Tap another to move it.") : "";
     if (input.carried_from) hint += (hint ? " " : "") + t("The items come from {source}.", { source: input.carried_from });
     if (pub.unseen) hint += (hint ? " " : "") + t("{n} note(s) are not shown until the facilitator reveals them.", { n: pub.unseen });
@@ -1220,7 +1387,7 @@
     var list = $("sort-items");
     clear(list);
     items.forEach(function (item) {
-      var row = el("li", "sort-item" + (placed[item.id] ? " placed" : ""));
+      var row = listRow("sort-item" + (placed[item.id] ? " placed" : ""), item.id);
       row.appendChild(el("div", "text", item.text));
       var buttons = el("div", "buckets");
       buttons.setAttribute("role", "group");
@@ -1244,7 +1411,8 @@
       row.appendChild(buttons);
       list.appendChild(row);
     });
-    if (!items.length) list.appendChild(say("li", "hint", t("Nothing to sort yet.")));
+    if (!items.length && !w.query) list.appendChild(say("li", "hint", t("Nothing to sort yet.")));
+    pager(list, w, t("items to sort"));
   }
 
   // rank -----------------------------------------------------------------
@@ -1253,6 +1421,7 @@
 
   function rankTexts(pub) {
     var texts = {};
+    ((pub.results || {}).rows || []).forEach(function (r) { texts[r.item] = r.text; });
     (pub.items || []).forEach(function (i) { texts[i.id] = i.text; });
     return texts;
   }
@@ -1270,7 +1439,8 @@
   }
 
   function renderRank(pub, mine, input, step) {
-    var items = pub.items || [];
+    var w = longList("items", pub, mine.ranked_items);
+    var items = w.items;
     var open = input.status !== "closed" && !step.locked;
     var ranking = input.mode === "rank";
     setText($("rank-h"), ranking ? t("Rank your top {n}", { n: input.top }) : t("Score each item"));
@@ -1284,6 +1454,7 @@
     show($("score-items"), !ranking);
     if (ranking) renderRanking(items, mine, input, open);
     else renderScoring(items, mine, input, open);
+    pager($("score-items"), w, ranking ? t("items to rank") : t("items to score"));
     renderRankResults(pub, input);
   }
 
@@ -1330,7 +1501,7 @@
     var list = $("score-items");
     clear(list);
     items.forEach(function (item) {
-      var row = el("li", "sort-item");
+      var row = listRow("sort-item", item.id);
       row.appendChild(el("div", "text", item.text));
       input.criteria.forEach(function (crit) {
         var id = "score-" + item.id + "-" + crit.id;
@@ -1387,8 +1558,11 @@
         list.appendChild(el("li", null, texts[row.item] + ": " + parts.join(", ")));
       }
     });
+    var more = topOf(results.rows.length, results.rows_total);
+    if (more) list.appendChild(say("li", "hint", more));
     (results.quadrants || []).forEach(function (q) {
       var names = q.items.map(function (id) { return texts[id]; }).filter(Boolean);
+      if ((q.count || 0) > names.length) names.push(t("{n} more", { n: q.count - names.length }));
       list.appendChild(el("li", null, "2x2 · " + q.name + ": " + (names.length ? names.join("; ") : "–")));
     });
   }
@@ -1513,8 +1687,9 @@
     var up = upvotedWithPending(mine);
     var list = $("questions");
     clear(list);
-    (pub.questions || []).forEach(function (q) {
-      var row = el("li", "question" + (q.answered ? " answered" : ""));
+    var w = longList("questions", pub, mine.question_items);
+    w.items.forEach(function (q) {
+      var row = listRow("question" + (q.answered ? " answered" : ""), q.id);
       var text = el("div", "text", q.text);
       var facts = [];
       if (q.author_name) facts.push("— " + raw(q.author_name));
@@ -1547,7 +1722,8 @@
       row.appendChild(text);
       list.appendChild(row);
     });
-    show($("questions-empty"), !(pub.questions || []).length && !waiting.length);
+    show($("questions-empty"), !w.all && !waiting.length);
+    pager(list, w, t("questions"));
   }
 
   $("question-form").addEventListener("submit", function (event) {
@@ -1592,11 +1768,13 @@
     clear(list);
     var yours = {};
     (mine.my_actions || []).forEach(function (id) { yours[id] = true; });
-    (pub.actions || []).forEach(function (a) { list.appendChild(actionItem(a, false, yours[a.id])); });
+    var w = longList("actions", pub);
+    w.items.forEach(function (a) { list.appendChild(actionItem(a, false, yours[a.id])).dataset.focusKey = "item:" + a.id; });
     waiting.forEach(function (item) {
       list.appendChild(actionItem({ what: item.body.what, who: item.body.who, due: item.body.due }, true));
     });
-    show($("actions-empty"), !(pub.actions || []).length && !waiting.length);
+    show($("actions-empty"), !w.all && !waiting.length);
+    pager(list, w, t("actions"));
   }
 
   $("action-form").addEventListener("submit", function (event) {
@@ -1685,12 +1863,16 @@
     var own = $("requests-mine"), all = $("requests-all");
     clear(own); clear(all);
     var forMe = 0;
-    (pub.requests || []).forEach(function (r) {
-      if (myTeam && r.team === myTeam) {
-        own.appendChild(requestItem(r, true, step.locked));
-        forMe += 1;
-      }
-      all.appendChild(requestItem(r, false, step.locked));
+    // The team's requests come whole in the phone's own part; everyone's, a page at a time.
+    var teamOnes = mine.team_requests && myTeam === mine.my_team ? mine.team_requests
+      : (pub.requests || []).filter(function (r) { return myTeam && r.team === myTeam; });
+    teamOnes.forEach(function (r) {
+      own.appendChild(requestItem(r, true, step.locked));
+      forMe += 1;
+    });
+    var w = longList("requests", pub);
+    w.items.forEach(function (r) {
+      all.appendChild(requestItem(r, false, step.locked)).dataset.focusKey = "item:" + r.id;
     });
     waiting.forEach(function (item) {
       var row = el("li", "request pending");
@@ -1700,7 +1882,8 @@
     });
     setText($("requests-mine-empty"), myTeam ? t("None yet.") : t("Choose your team to see and answer its requests."));
     show($("requests-mine-empty"), forMe === 0);
-    show($("requests-all-empty"), !(pub.requests || []).length && !waiting.length);
+    show($("requests-all-empty"), !w.all && !waiting.length);
+    pager(all, w, t("requests"));
   }
 
   $("my-team").addEventListener("change", function () {
@@ -1823,7 +2006,7 @@
     cluster: {
       panels: function () { return ["clusters-panel"]; },
       render: function (pub, mine, input) {
-        renderClusters(pub.clusters || [], pub.notes || [], input.picked_only);
+        renderClusters(pub, true, input.picked_only);
       }
     },
     discussion: NO_SCREEN,
