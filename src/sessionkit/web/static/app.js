@@ -1014,7 +1014,12 @@
   // What was loaded is kept per list for its step, so a refresh of the view keeps it.
 
   var SEARCH_FROM = 20;  // a search box on a list longer than this
-  var loaded = {};       // list name -> { step, query, items, total, asked }
+  var loaded = {};       // list name -> { step, items (shown after the first page), search, asked }
+
+  function loadedFor(name, key) {
+    if (!loaded[name] || loaded[name].step !== key) loaded[name] = { step: key, items: [], search: null, asked: 0 };
+    return loaded[name];
+  }
 
   // The items to draw: the first page and those loaded after it (or a search's results),
   // with the phone's own (`own`: voted, placed) that are not among them first.
@@ -1022,29 +1027,26 @@
     var first = pub[name] || [];
     var all = pub[name + "_total"] === undefined ? first.length : pub[name + "_total"];
     var key = (pub.step || {}).key;
-    var got = loaded[name];
-    if (got && got.step !== key) { delete loaded[name]; got = null; }
-    var searching = !!(got && got.query);
+    var got = loadedFor(name, key), found = got.search;
     var seen = {}, items = [];
-    (searching ? got.items : first.concat(got ? got.items : [])).forEach(function (item) {
+    (found ? found.items : first.concat(got.items)).forEach(function (item) {
       if (item.id === undefined || !seen[item.id]) { seen[item.id] = true; items.push(item); }
     });
-    var extra = searching ? [] : (own || []).filter(function (item) { return !seen[item.id]; });
+    var extra = found ? [] : (own || []).filter(function (item) { return !seen[item.id]; });
     return {
-      name: name, step: key, items: extra.concat(items), shown: items.length,
-      total: searching ? got.total : Math.max(all, items.length), all: all,
-      query: searching ? got.query : "", from: searching ? got.items.length : first.length + (got ? got.items.length : 0)
+      name: name, step: key, items: extra.concat(items), shown: items.length, all: all,
+      total: found ? found.total : Math.max(all, items.length), query: found ? found.query : "",
+      from: found ? found.items.length : first.length + got.items.length
     };
   }
 
-  // The search box and "Show more" under a list (made once, so typing is not disturbed
-  // when the list is drawn again), set for what `w` (from longList) shows.
+  // The search box above a list and "Show more" under it (made once, so typing is not
+  // disturbed when the list is drawn again), set for what `w` (from longList) shows.
   function pager(list, w, noun) {
-    var box = $(list.id + "-pager");
-    if (!box) {
-      box = el("div", "pager");
-      box.id = list.id + "-pager";
-      var find = el("div", "find");
+    var find = $(list.id + "-search");
+    if (!find) {
+      find = el("div", "find");
+      find.id = list.id + "-search";
       var label = say("label", null, t("Search {noun}", { noun: noun }));
       label.setAttribute("for", list.id + "-find");
       var input = el("input");
@@ -1056,51 +1058,47 @@
       var wait = null;
       input.addEventListener("input", function () {
         clearTimeout(wait);
-        wait = setTimeout(function () { search(box.dataset.list, input.value.trim()); }, 350);
+        wait = setTimeout(function () { search(find.dataset.list, input.value.trim()); }, 350);
       });
       input.addEventListener("keydown", function (ev) {
-        if (ev.key === "Enter") { ev.preventDefault(); clearTimeout(wait); search(box.dataset.list, input.value.trim()); }
+        if (ev.key === "Enter") { ev.preventDefault(); clearTimeout(wait); search(find.dataset.list, input.value.trim()); }
       });
       find.appendChild(label);
       find.appendChild(input);
-      box.appendChild(find);
       var found = el("p", "hint");
       found.id = list.id + "-found";
-      box.appendChild(found);
+      find.appendChild(found);
+      list.parentNode.insertBefore(find, list);
       var more = el("button", "more secondary");
       more.type = "button";
       more.id = list.id + "-more";
-      more.addEventListener("click", function () { showMore(box.dataset.list, list); });
-      box.appendChild(more);
-      list.parentNode.insertBefore(box, list.nextSibling);
+      more.addEventListener("click", function () { showMore(find.dataset.list, list); });
+      list.parentNode.insertBefore(more, list.nextSibling);
     }
-    box.dataset.list = w.name;
-    show(box.firstChild, w.all > SEARCH_FROM || !!w.query);
-    var found = $(list.id + "-found");
-    setText(found, w.query ? matches(w) : "");
-    show(found, !!w.query);
+    find.dataset.list = w.name;
+    show(find, w.all > SEARCH_FROM || !!w.query);
+    setText($(list.id + "-found"), w.query ? matches(w) : "");
+    show($(list.id + "-found"), !!w.query);
     var button = $(list.id + "-more");
     setText(button, t("Show more ({n} of {total})", { n: w.shown, total: w.total }));
     button.setAttribute("aria-label", plain(t("Show more {noun} ({n} of {total})", { noun: noun, n: w.shown, total: w.total })));
     show(button, w.shown < w.total);
-    show(box, !box.firstChild.hidden || !button.hidden);
-    return box;
   }
 
   function matches(w) {
     return w.total === 0 ? t("Nothing matches “{text}”.", { text: w.query })
-      : w.total === 1 ? t("1 matches “{text}”.", { text: w.query })
-      : t("{n} match “{text}”.", { n: w.total, text: w.query });
+      : w.total === 1 ? t("1 match for “{text}”.", { text: w.query })
+      : t("{n} matches for “{text}”.", { n: w.total, text: w.query });
   }
 
   function askItems(name, query, offset) {
     var step = (view.public.step || {}).key;
     var path = "items?list=" + encodeURIComponent(name) + "&step=" + encodeURIComponent(step) +
       "&offset=" + offset + (query ? "&q=" + encodeURIComponent(query) : "");
-    var asked = (loaded[name] && loaded[name].asked || 0) + 1;
-    if (loaded[name]) loaded[name].asked = asked;
+    var got = loadedFor(name, step);
+    var asked = got.asked += 1;
     return api("GET", path).then(function (r) {
-      if (loaded[name] && loaded[name].asked !== asked) return null;  // a newer search went out
+      if (loaded[name] !== got || got.asked !== asked) return null;  // the step moved on, or a newer ask went out
       if (r.status === 409) { refresh(); return null; }
       if (!r.ok) {
         showAlert(r.network ? t("Could not reach the facilitator's computer. Check that this phone is on the same Wi-Fi, then try again.")
@@ -1113,32 +1111,28 @@
 
   function search(name, query) {
     if (!view) return;
-    var step = (view.public.step || {}).key;
-    if (!query) {
-      if (loaded[name] && loaded[name].query) delete loaded[name];
-      render();
-      return;
-    }
-    loaded[name] = { step: step, query: query, items: [], total: 0, asked: loaded[name] ? loaded[name].asked : 0 };
+    var got = loadedFor(name, (view.public.step || {}).key);
+    if (!query) { got.search = null; render(); return; }
+    if (got.search && got.search.query === query) return;
+    var found = got.search = { query: query, items: [], total: 0 };
     askItems(name, query, 0).then(function (data) {
-      if (!data || !loaded[name] || loaded[name].query !== query) return;
-      loaded[name].items = data.items;
-      loaded[name].total = data.total;
+      if (!data || got.search !== found) return;
+      found.items = data.items;
+      found.total = data.total;
       render();
-      announce(matches({ total: data.total, query: query }));
+      announce(matches(found));
     });
   }
 
   function showMore(name, list) {
     var w = longList(name, view.public, []);
-    var got = loaded[name] || { step: w.step, query: "", items: [], total: w.total, asked: 0 };
-    loaded[name] = got;
-    askItems(name, got.query, w.from).then(function (data) {
-      if (!data || loaded[name] !== got) return;
-      var before = {};
-      longList(name, view.public, []).items.forEach(function (item) { before[item.id] = true; });
-      got.items = got.items.concat(data.items);
-      if (got.query) got.total = data.total;
+    var got = loadedFor(name, w.step), found = got.search;
+    var before = {};
+    w.items.forEach(function (item) { before[item.id] = true; });
+    askItems(name, found ? found.query : "", w.from).then(function (data) {
+      if (!data || got.search !== found) return;
+      if (found) { found.items = found.items.concat(data.items); found.total = data.total; }
+      else got.items = got.items.concat(data.items);
       render();
       var fresh = data.items.filter(function (item) { return !before[item.id]; })[0];
       var after = longList(name, view.public, []);
@@ -1452,10 +1446,23 @@
     show($("rank-hint"), !!hint);
     show($("rank-form"), ranking);
     show($("score-items"), !ranking);
-    if (ranking) renderRanking(items, mine, input, open);
+    if (ranking) renderRanking(rankPool(step.key, items), mine, input, open);
     else renderScoring(items, mine, input, open);
     pager($("score-items"), w, ranking ? t("items to rank") : t("items to score"));
     renderRankResults(pub, input);
+  }
+
+  // A ranking chooses among every item this phone has been shown on the step (the first
+  // page, more, what a search found), so a search adds choices rather than taking the
+  // chosen ones away.
+  var pool = { step: null, ids: [], items: {} };
+  function rankPool(key, items) {
+    if (pool.step !== key) pool = { step: key, ids: [], items: {} };
+    items.forEach(function (item) {
+      if (!(item.id in pool.items)) pool.ids.push(item.id);
+      pool.items[item.id] = item;
+    });
+    return pool.ids.map(function (id) { return pool.items[id]; });
   }
 
   function renderRanking(items, mine, input, open) {
