@@ -638,7 +638,9 @@
       // thing ("− dot"), else the panel's heading, so focus does not fall to the page.
       var same = focused.slice(focused.indexOf(":"));
       var near = Array.prototype.filter.call(document.querySelectorAll("[data-focus-key]"), function (n) {
-        return n.dataset.focusKey.slice(n.dataset.focusKey.indexOf(":")) === same && usable(n);
+        // (a long list's row, see keyed, is not a control's neighbour)
+        return n.dataset.focusKey.slice(n.dataset.focusKey.indexOf(":")) === same && usable(n) &&
+          n.dataset.focusKey.indexOf("item:") !== 0;
       })[0];
       if (near) { near.focus(); return; }
     }
@@ -861,7 +863,7 @@
     var others = w.items.filter(function (n) { return !ownIds[n.id]; });
     var all = $("all-notes");
     clear(all);
-    others.forEach(function (note) { all.appendChild(noteItem(note, input)).dataset.focusKey = "item:" + note.id; });
+    others.forEach(function (note) { all.appendChild(keyed(noteItem(note, input), note.id)); });
     var total = Math.max(0, w.total - (w.query ? 0 : own.length));
     setText($("all-h"), total > others.length
       ? t("Everyone else's notes (newest {n} of {total})", { n: others.length, total: total })
@@ -1142,12 +1144,15 @@
     });
   }
 
-  // A row of a long list: focus can land on it after "Show more" (and stays after a redraw).
-  function listRow(className, id) {
-    var row = el("li", className);
-    if (id !== undefined) row.dataset.focusKey = "item:" + id;
+  // A row of a long list: focus can land on it after "Show more" (and, found again by
+  // its key, stays on it after a redraw).
+  function keyed(row, id) {
+    if (id === undefined) return row;
+    row.dataset.focusKey = "item:" + id;
+    row.tabIndex = -1;
     return row;
   }
+  function listRow(className, id) { return keyed(el("li", className), id); }
 
   // votes ----------------------------------------------------------------
 
@@ -1290,7 +1295,7 @@
     // The notes not in a theme yet (or, on a step that takes only each group's pick,
     // one idea from each group): the room reads them while the facilitator groups.
     setText($("loose-h"), w.all ? t("Not yet grouped") : picked ? t("One idea from each group") : t("Notes to group"));
-    rest.items.forEach(function (n) { ideas.appendChild(el("li", null, n.text)).dataset.focusKey = "item:" + n.id; });
+    rest.items.forEach(function (n) { ideas.appendChild(keyed(el("li", null, n.text), n.id)); });
     show($("loose"), rest.all > 0);
     pager(ideas, rest, t("notes"));
     show($("clusters-empty"), !w.all && !rest.all);
@@ -1776,7 +1781,7 @@
     var yours = {};
     (mine.my_actions || []).forEach(function (id) { yours[id] = true; });
     var w = longList("actions", pub);
-    w.items.forEach(function (a) { list.appendChild(actionItem(a, false, yours[a.id])).dataset.focusKey = "item:" + a.id; });
+    w.items.forEach(function (a) { list.appendChild(keyed(actionItem(a, false, yours[a.id]), a.id)); });
     waiting.forEach(function (item) {
       list.appendChild(actionItem({ what: item.body.what, who: item.body.who, due: item.body.due }, true));
     });
@@ -1879,7 +1884,7 @@
     });
     var w = longList("requests", pub);
     w.items.forEach(function (r) {
-      all.appendChild(requestItem(r, false, step.locked)).dataset.focusKey = "item:" + r.id;
+      all.appendChild(keyed(requestItem(r, false, step.locked), r.id));
     });
     waiting.forEach(function (item) {
       var row = el("li", "request pending");
