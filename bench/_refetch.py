@@ -7,30 +7,32 @@ before paging: the "before" figure), and the bare Starlette app with the same tw
 payload rules. The facilitator adds ``--vote-notes`` notes to the board in one journal
 write, moves to the vote on them and opens it; ``--refetchers`` phones join (no event
 streams: only their fetches are timed) and, ``--rounds`` times, all ask for ``GET
-state`` at the same instant. Reported: the bytes of one view, the per-request latency
+state`` at the same instant, accepting gzip as a browser does (the bare app gzips as sessionkit
+does). Reported: the bytes of one view (as JSON, and gzipped on the wire), the per-request latency
 (p50, p95, the slowest), and the server's event loop's worst stall during the rounds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gzip
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from _phones import Room, ServerProcess, ms, now, pct
+from _phones import Phone, Room, ServerProcess, ms, now, pct
 
 CONFIGURATIONS = (
     ("sessionkit", ()),
     ("sessionkit", ("--page", "0")),
-    ("bare", ()),
-    ("bare", ("--page", "0")),
+    ("bare", ("--gzip",)),
+    ("bare", ("--gzip", "--page", "0")),
 )
 
 
 def label(mode: str, extra: tuple[str, ...]) -> str:
-    return f"{mode} ({'every target' if extra else 'first page of 100'})"
+    return f"{mode} ({'every target' if '--page' in extra else 'first page of 100'})"
 
 
 async def one_config(mode: str, extra: tuple[str, ...], args: Any) -> dict[str, Any]:
@@ -44,14 +46,13 @@ async def one_config(mode: str, extra: tuple[str, ...], args: Any) -> dict[str, 
         room = Room(server.port, server.token, fetch=False)
         phones = []
         for _ in range(args.refetchers):
-            from _phones import Phone
-
             phone = Phone(room, len(phones))
             await phone.join()
             phones.append(phone)
-        headers = {"X-Participant-Key": phones[0].key}
-        status, body = await phones[0].fetch_conn.request("GET", f"{room.api}/state", None, headers)
-        assert status == 200, (status, body[:200])
+        headers = {"X-Participant-Key": phones[0].key, "Accept-Encoding": "gzip"}
+        status, wire = await phones[0].fetch_conn.request("GET", f"{room.api}/state", None, headers)
+        assert status == 200, (status, wire[:200])
+        body = gzip.decompress(wire)
         latencies: list[float] = []
         stalls: list[float] = []
         for _ in range(args.rounds):
@@ -61,7 +62,10 @@ async def one_config(mode: str, extra: tuple[str, ...], args: Any) -> dict[str, 
             async def fetch(phone: Any) -> None:
                 started = now()
                 got, _ = await phone.fetch_conn.request(
-                    "GET", f"{room.api}/state", None, {"X-Participant-Key": phone.key}
+                    "GET",
+                    f"{room.api}/state",
+                    None,
+                    {"X-Participant-Key": phone.key, "Accept-Encoding": "gzip"},
                 )
                 assert got == 200
                 latencies.append(now() - started)
@@ -74,6 +78,7 @@ async def one_config(mode: str, extra: tuple[str, ...], args: Any) -> dict[str, 
         return {
             "config": label(mode, extra),
             "bytes": len(body),
+            "wire": len(wire),
             "p50": pct(latencies, 50),
             "p95": pct(latencies, 95),
             "max": max(latencies),
@@ -94,10 +99,11 @@ async def run(args: Any) -> None:
         f"\n{args.refetchers} phones refetch a vote on {args.vote_notes:,} notes at once, "
         f"{args.rounds} rounds:\n"
     )
-    print("| server | view | per request p50 | p95 | slowest | loop's worst stall |")
+    print("| server | view (gzipped) | per request p50 | p95 | slowest | loop's worst stall |")
     print("|---|---|---|---|---|---|")
     for r in results:
         print(
-            f"| {r['config']} | {r['bytes'] / 1000:,.1f} kB | {ms(r['p50'])} | {ms(r['p95'])} "
+            f"| {r['config']} | {r['bytes'] / 1000:,.1f} kB ({r['wire'] / 1000:,.1f} kB) "
+            f"| {ms(r['p50'])} | {ms(r['p95'])} "
             f"| {ms(r['max'])} | {ms(r['stall'])} |"
         )

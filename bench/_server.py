@@ -33,6 +33,7 @@ pid=<pid>``. Then one command per stdin line, one answer per stdout line:
 
 ``--page N`` sends phones N items of each long list a page (:data:`sessionkit.web.windows.PAGE`;
 0: every item, as before long lists were paged); the bare app's vote then lists as many.
+``--gzip`` has the bare app gzip its answers as sessionkit's does (``web.assets.Compress``).
 ``--files N`` lets the process open only N files (RLIMIT_NOFILE), as on a machine whose
 limit is N; ``--default-limits`` serves with ``WebLimits()`` as shipped instead of
 :data:`BENCH_LIMITS` (for phones that each have an address of their own).
@@ -68,6 +69,7 @@ from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
 from sessionkit.core.state import FACILITATOR
 from sessionkit.web import ParticipantServer, WebLimits, create_app, windows
+from sessionkit.web.assets import Compress
 
 HOST = "127.0.0.1"  # loopback only, always
 ROUNDS_KEY = "0.5"
@@ -520,6 +522,7 @@ async def main() -> None:
     parser.add_argument("--files", type=int, default=None)
     parser.add_argument("--default-limits", action="store_true")
     parser.add_argument("--page", type=int, default=windows.PAGE)
+    parser.add_argument("--gzip", action="store_true", help="bare: gzip answers as sessionkit does")
     args = parser.parse_args()
     windows.PAGE = args.page or 10**9  # 0: every item in the first page
     if args.files:
@@ -543,6 +546,8 @@ async def main() -> None:
         folder = str(run.folder)
     else:
         app = bare_app(limits, args.page)
+        if args.gzip:
+            app.add_middleware(Compress)
         folder = "-"
     server = ParticipantServer(app, log_handler=handler, limits=limits)
     server.bind(HOST, 0)

@@ -271,3 +271,21 @@ async def test_items_need_the_participant_key() -> None:
         wrong = {"X-Participant-Key": "not-a-key-of-anyone"}
         r = await http.get(f"{API}/items", headers=wrong, params={"list": "targets", "step": "0.1"})
         assert r.status_code in (401, 403) and "error" in r.json()
+
+
+async def test_every_phone_and_every_page_share_one_build(monkeypatch) -> None:
+    engine, _ = long_engine(250)
+    go(engine, "vote")
+    app = create_app(engine, token=TOKEN, limits=LIMITS)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://p") as http:
+        phones = [await joined(http, f"P{i}") for i in range(3)]
+        views = app.state.context.views
+        builds: list[int] = []
+        real = views.build_public
+        monkeypatch.setattr(views, "build_public", lambda: builds.append(1) or real())
+        for me in phones:
+            assert (await http.get(f"{API}/state", headers=me)).status_code == 200
+            page = {"list": "targets", "step": "0.1", "offset": "100", "q": "note"}
+            assert (await http.get(f"{API}/items", headers=me, params=page)).status_code == 200
+        assert len(builds) <= 1  # the joins' view may be reused, or built once for all
