@@ -869,7 +869,7 @@
       ? t("Everyone else's notes (newest {n} of {total})", { n: others.length, total: total })
       : t("Everyone else's notes ({n})", { n: others.length }));
     show($("all-h"), !privateNow && (others.length > 0 || !!w.query));
-    pager(all, w, t("notes"));
+    pager(all, w, t("Search the notes"));
   }
 
   $("note-text").addEventListener("input", function () {
@@ -1044,13 +1044,14 @@
 
   // The search box above a list and "Show more" under it (made once, so typing is not
   // disturbed when the list is drawn again), set for what `w` (from longList) shows.
-  function pager(list, w, noun) {
+  function pager(list, w, label) {
     var find = $(list.id + "-search");
     if (!find) {
       find = el("div", "find");
       find.id = list.id + "-search";
-      var label = say("label", null, t("Search {noun}", { noun: noun }));
-      label.setAttribute("for", list.id + "-find");
+      var named = el("label");
+      named.id = list.id + "-find-label";
+      named.setAttribute("for", list.id + "-find");
       var input = el("input");
       input.type = "search";
       input.id = list.id + "-find";
@@ -1065,7 +1066,7 @@
       input.addEventListener("keydown", function (ev) {
         if (ev.key === "Enter") { ev.preventDefault(); clearTimeout(wait); search(find.dataset.list, input.value.trim()); }
       });
-      find.appendChild(label);
+      find.appendChild(named);
       find.appendChild(input);
       var found = el("p", "hint");
       found.id = list.id + "-found";
@@ -1078,12 +1079,12 @@
       list.parentNode.insertBefore(more, list.nextSibling);
     }
     find.dataset.list = w.name;
+    setText($(list.id + "-find-label"), label);  // again on each draw: the language may change
     show(find, w.all > SEARCH_FROM || !!w.query);
     setText($(list.id + "-found"), w.query ? matches(w) : "");
     show($(list.id + "-found"), !!w.query);
     var button = $(list.id + "-more");
     setText(button, t("Show more ({n} of {total})", { n: w.shown, total: w.total }));
-    button.setAttribute("aria-label", plain(t("Show more {noun} ({n} of {total})", { noun: noun, n: w.shown, total: w.total })));
     show(button, w.shown < w.total);
   }
 
@@ -1228,7 +1229,7 @@
       list.appendChild(row);
     });
     if (!items.length && !w.query) list.appendChild(say("li", "hint", t("Nothing to vote on yet.")));
-    pager(list, w, t("items to vote on"));
+    pager(list, w, t("Search the items to vote on"));
     if ((pub.clusters || []).length) renderClusters(pub, false);
   }
 
@@ -1288,7 +1289,7 @@
       item.appendChild(notes);
       list.appendChild(item);
     });
-    pager(list, w, t("themes"));
+    pager(list, w, t("Search the themes"));
     var ideas = $("loose-notes");
     clear(ideas);
     var rest = loose ? longList("notes", pub) : { name: "notes", items: [], shown: 0, total: 0, all: 0, query: "" };
@@ -1297,7 +1298,7 @@
     setText($("loose-h"), w.all ? t("Not yet grouped") : picked ? t("One idea from each group") : t("Notes to group"));
     rest.items.forEach(function (n) { ideas.appendChild(keyed(el("li", null, n.text), n.id)); });
     show($("loose"), rest.all > 0);
-    pager(ideas, rest, t("notes"));
+    pager(ideas, rest, t("Search the notes"));
     show($("clusters-empty"), !w.all && !rest.all);
   }
 
@@ -1411,7 +1412,7 @@
       list.appendChild(row);
     });
     if (!items.length && !w.query) list.appendChild(say("li", "hint", t("Nothing to sort yet.")));
-    pager(list, w, t("items to sort"));
+    pager(list, w, t("Search the items to sort"));
   }
 
   // rank -----------------------------------------------------------------
@@ -1453,7 +1454,7 @@
     show($("score-items"), !ranking);
     if (ranking) renderRanking(rankPool(step.key, items), mine, input, open);
     else renderScoring(items, mine, input, open);
-    pager($("score-items"), w, ranking ? t("items to rank") : t("items to score"));
+    pager($("score-items"), w, ranking ? t("Search the items to rank") : t("Search the items to score"));
     renderRankResults(pub, input);
   }
 
@@ -1735,7 +1736,7 @@
       list.appendChild(row);
     });
     show($("questions-empty"), !w.all && !waiting.length);
-    pager(list, w, t("questions"));
+    pager(list, w, t("Search the questions"));
   }
 
   $("question-form").addEventListener("submit", function (event) {
@@ -1786,7 +1787,7 @@
       list.appendChild(actionItem({ what: item.body.what, who: item.body.who, due: item.body.due }, true));
     });
     show($("actions-empty"), !w.all && !waiting.length);
-    pager(list, w, t("actions"));
+    pager(list, w, t("Search the actions"));
   }
 
   $("action-form").addEventListener("submit", function (event) {
@@ -1895,7 +1896,7 @@
     setText($("requests-mine-empty"), myTeam ? t("None yet.") : t("Choose your team to see and answer its requests."));
     show($("requests-mine-empty"), forMe === 0);
     show($("requests-all-empty"), !w.all && !waiting.length);
-    pager(all, w, t("requests"));
+    pager(all, w, t("Search the requests"));
   }
 
   $("my-team").addEventListener("change", function () {
