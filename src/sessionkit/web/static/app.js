@@ -1017,9 +1017,10 @@
 
   var SEARCH_FROM = 20;  // a search box on a list longer than this
   var loaded = {};       // list name -> { step, items (shown after the first page), search, asked }
+                         // (search: the results shown; asked: the latest ask of each kind)
 
   function loadedFor(name, key) {
-    if (!loaded[name] || loaded[name].step !== key) loaded[name] = { step: key, items: [], search: null, asked: 0 };
+    if (!loaded[name] || loaded[name].step !== key) loaded[name] = { step: key, items: [], search: null, asked: {} };
     return loaded[name];
   }
 
@@ -1094,14 +1095,15 @@
       : t("{n} matches for “{text}”.", { n: w.total, text: w.query });
   }
 
-  function askItems(name, query, offset) {
+  // `slot` ("search" or "more"): only the latest ask of each kind is used.
+  function askItems(name, query, offset, slot) {
     var step = (view.public.step || {}).key;
     var path = "items?list=" + encodeURIComponent(name) + "&step=" + encodeURIComponent(step) +
       "&offset=" + offset + (query ? "&q=" + encodeURIComponent(query) : "");
     var got = loadedFor(name, step);
-    var asked = got.asked += 1;
+    var asked = got.asked[slot] = (got.asked[slot] || 0) + 1;
     return api("GET", path).then(function (r) {
-      if (loaded[name] !== got || got.asked !== asked) return null;  // the step moved on, or a newer ask went out
+      if (loaded[name] !== got || got.asked[slot] !== asked) return null;  // the step moved on, or a newer ask went out
       if (r.status === 409) { refresh(); return null; }
       if (!r.ok) {
         showAlert(r.network ? t("Could not reach the facilitator's computer. Check that this phone is on the same Wi-Fi, then try again.")
@@ -1115,15 +1117,15 @@
   function search(name, query) {
     if (!view) return;
     var got = loadedFor(name, (view.public.step || {}).key);
+    got.asked.search = (got.asked.search || 0) + 1;  // an answer still on its way is not shown
     if (!query) { got.search = null; render(); return; }
     if (got.search && got.search.query === query) return;
-    var found = got.search = { query: query, items: [], total: 0 };
-    askItems(name, query, 0).then(function (data) {
-      if (!data || got.search !== found) return;
-      found.items = data.items;
-      found.total = data.total;
+    // What was shown stays until the answer comes.
+    askItems(name, query, 0, "search").then(function (data) {
+      if (!data) return;
+      got.search = { query: query, items: data.items, total: data.total };
       render();
-      announce(matches(found));
+      announce(matches(got.search));
     });
   }
 
@@ -1132,7 +1134,7 @@
     var got = loadedFor(name, w.step), found = got.search;
     var before = {};
     w.items.forEach(function (item) { before[item.id] = true; });
-    askItems(name, found ? found.query : "", w.from).then(function (data) {
+    askItems(name, found ? found.query : "", w.from, "more").then(function (data) {
       if (!data || got.search !== found) return;
       if (found) { found.items = found.items.concat(data.items); found.total = data.total; }
       else got.items = got.items.concat(data.items);
