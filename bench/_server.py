@@ -28,8 +28,13 @@ pid=<pid>``. Then one command per stdin line, one answer per stdout line:
                             stats, the event loop's worst stall since the last stats
                             (``stall_ms``) and the door's counts (``door``)
     snapshot             write the snapshot now (sessionkit)  -> ok, or err <why>
+    seed <n>             the facilitator adds n notes to the current step in one
+                         journal write (a big board to vote on) -> ok seq=<seq>
     quit                 stop serving, close the run, exit   -> bye
 
+``--page N`` sends phones N items of each long list a page (:data:`sessionkit.web.windows.PAGE`;
+0: every item, as before long lists were paged); the bare app's vote then lists as many.
+``--gzip`` has the bare app gzip its answers as sessionkit's does (``web.assets.Compress``).
 ``--files N`` lets the process open only N files (RLIMIT_NOFILE), as on a machine whose
 limit is N; ``--default-limits`` serves with ``WebLimits()`` as shipped instead of
 :data:`BENCH_LIMITS` (for phones that each have an address of their own).
@@ -67,7 +72,9 @@ from sessionkit.core import commands as c
 from sessionkit.core.engine import Limits
 from sessionkit.core.method import Method
 from sessionkit.core.plan import Plan
-from sessionkit.web import ParticipantServer, WebLimits, create_app
+from sessionkit.core.state import FACILITATOR
+from sessionkit.web import ParticipantServer, WebLimits, create_app, windows
+from sessionkit.web.assets import Compress
 
 HOST = "127.0.0.1"  # loopback only, always
 ROUNDS_KEY = "0.5"
@@ -154,6 +161,12 @@ PLAN = Plan.model_validate(
         "days": [{"start": "09:00", "end": "10:00", "agenda": [{"method": "bench"}]}],
     }
 )
+
+
+def seed_text(n: int) -> str:
+    """A seeded note: about as long as a real one (80 characters)."""
+    return f"Note {n:05d}: the discharge letter should reach the GP before the patient does"
+
 
 BENCH_LIMITS = WebLimits(anonymous_rate=5000.0, anonymous_burst=5000, max_joins_per_address=5000)
 """The defaults except for joins without a key: every simulated phone comes from
@@ -266,7 +279,7 @@ class _Asgi:
         await self.app(scope, receive, send)
 
 
-def bare_app(limits: WebLimits) -> Starlette:
+def bare_app(limits: WebLimits, page: int = windows.PAGE) -> Starlette:
     hub = BareHub(limits)
     notes: list[dict[str, Any]] = []
     receipts: dict[str, int] = {}
@@ -277,7 +290,11 @@ def bare_app(limits: WebLimits) -> Starlette:
         if cache[1] != hub.seq and (
             cache[0] is None or now - cache[2] >= limits.view_cache_seconds
         ):
-            shown = notes if hub.step == "0.1" else notes[-limits.max_notes_shown :]
+            shown = (
+                (notes[:page] if page else notes)
+                if hub.step == "0.1"
+                else notes[-limits.max_notes_shown :]
+            )
             cache[:] = [
                 json.dumps(
                     {"step": {"key": hub.step}, "notes_total": len(notes), "notes": shown}
@@ -382,6 +399,7 @@ def bare_app(limits: WebLimits) -> Starlette:
         ]
     )
     app.state.hub = hub
+    app.state.notes = notes
     return app
 
 
@@ -468,6 +486,11 @@ class Control:
             if command == "open_vote":
                 hub.seq += 1
                 return f"ok seq={hub.seq}"
+            if command == "seed":
+                for _ in range(int(args[0])):
+                    hub.seq += 1
+                    self.app.state.notes.append({"id": f"n{hub.seq}", "text": seed_text(hub.seq)})
+                return f"ok seq={hub.seq}"
             if command == "stats":
                 return "ok " + json.dumps(
                     {
@@ -486,6 +509,9 @@ class Control:
                 return f"ok seq={event.seq} step={engine.state.step_key}"
             if command == "open_vote":
                 return f"ok seq={engine.execute(c.OpenVote()).seq}"
+            if command == "seed":
+                batch = [(c.AddNote(text=seed_text(n)), FACILITATOR) for n in range(int(args[0]))]
+                return f"ok seq={engine.execute_many(batch)[-1].seq}"
             if command == "snapshot":
                 self.run.save_snapshot()
                 return "ok"
@@ -518,7 +544,10 @@ async def main() -> None:
     parser.add_argument("--max-participants", type=int, default=5000)
     parser.add_argument("--files", type=int, default=None)
     parser.add_argument("--default-limits", action="store_true")
+    parser.add_argument("--page", type=int, default=windows.PAGE)
+    parser.add_argument("--gzip", action="store_true", help="bare: gzip answers as sessionkit does")
     args = parser.parse_args()
+    windows.PAGE = args.page or 10**9  # 0: every item in the first page
     if args.files:
         import resource
 
@@ -539,7 +568,9 @@ async def main() -> None:
         app = create_app(run.engine, token=token, limits=limits)
         folder = str(run.folder)
     else:
-        app = bare_app(limits)
+        app = bare_app(limits, args.page)
+        if args.gzip:
+            app.add_middleware(Compress)
         folder = "-"
     server = ParticipantServer(app, log_handler=handler, limits=limits)
     server.bind(HOST, 0)

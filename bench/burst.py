@@ -2,6 +2,7 @@
 
     python bench/burst.py                   # 200 and 1,000 phones, ~2 min
     python bench/burst.py -n 1000 --rounds 5
+    python bench/burst.py --vote-notes 6000 # 30 phones refetch a vote on 6,000 notes at once
 
 For each number of phones, a fresh server process (``bench/_server.py``) with the engine
 and the journal on, and the bare Starlette baseline. The phones join and hold their event
@@ -11,6 +12,9 @@ the client's event loop, i.e. within a few milliseconds). Reported per round: un
 last acknowledgement, the per-request latency, how many fsynced journal writes carried
 the burst (group commit), and until every phone had a notice covering the last note.
 The journal is then checked: every acknowledged note exactly once.
+
+With ``--vote-notes N`` it measures instead what refetching a vote on N notes costs,
+paged and not, beside the bare app (``bench/_refetch.py``).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import _refetch
 from _phones import (
     Room,
     ServerProcess,
@@ -190,7 +195,12 @@ async def main() -> None:
         "--pause", type=float, default=3.0, help="seconds between rounds (default 3)"
     )
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--vote-notes", type=int, default=0)
+    parser.add_argument("--refetchers", type=int, default=30)
     args = parser.parse_args()
+    if args.vote_notes:
+        await _refetch.run(args)
+        return
     await run_configurations(one_run, show, table, args, timeout=300)
 
 

@@ -256,3 +256,50 @@ async def test_every_phone_screen_passes_axe_and_reflows(tmp_path) -> None:
     bad = {k: v for k, v in found.items() if v}
     (shots / "problems.json").write_text(report(bad), encoding="utf-8")
     assert not bad, f"screenshots in {shots}:\n{report(bad)}"
+
+
+async def test_a_306_note_vote_with_show_more_and_search_passes_axe_and_reflows() -> None:
+    """The long-list controls (issue 16 item 2): the search box, its count of matches and
+    "Show more", on a vote of 306 notes, first page, more, a search and none found."""
+    from helpers.phones import phone_room
+    from test_web_long_lists import TOKEN as LONG_TOKEN
+    from test_web_long_lists import go, long_engine
+
+    axe = axe_source()
+    shots = artefacts("a11y-long")
+    engine, _ = long_engine(306)
+    go(engine, "vote")
+    engine.execute(c.OpenVote())
+    found: dict[str, list[str]] = {}
+    app = create_app(engine, token=LONG_TOKEN, limits=fast_limits())
+    async with phone_room(app, LONG_TOKEN) as room:
+        phones: dict[str, Any] = {}
+        for name in AUDITED:
+            context = await room.browser.new_context(is_mobile=True, has_touch=True, **PHONES[name])
+            page = await context.new_page()
+            page.on("pageerror", lambda error: room.problems.append(f"page error: {error}"))
+            await page.goto(room.url)
+            await page.fill("#name", f"Phone {name}")
+            await page.click("#join-named")
+            phones[name] = page
+
+        async def look(screen: str, rows: int) -> None:
+            for name, page in phones.items():
+                await room.expect(page.locator("#targets li.target")).to_have_count(rows)
+                key = f"{screen}@{name}"
+                await page.screenshot(path=str(shots / f"{key}.png"), full_page=False)
+                found[key] = await layout_problems(page) + await audit(page, axe)
+
+        await look("first-page", 100)
+        for page in phones.values():
+            await page.locator("#targets-more").click()
+        await look("more", 200)
+        for page in phones.values():
+            await page.fill("#targets-find", "Note 0029")
+        await look("search", 10)
+        for page in phones.values():
+            await page.fill("#targets-find", "no such words")
+        await look("none-found", 0)
+        assert room.problems == []
+    bad = {k: v for k, v in found.items() if v}
+    assert not bad, f"screenshots in {shots}:\n{report(bad)}"

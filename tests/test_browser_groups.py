@@ -115,7 +115,7 @@ async def test_four_phones_run_a_1_2_4_all_round(tmp_path: Path) -> None:
         # All: the room sees the one idea the four picked, nothing else.
         engine.execute(c.GoTo(item=0, step=3))
         for page in phones.values():
-            ideas = page.locator("#clusters li.cluster li")
+            ideas = page.locator("#clusters-panel .cluster li")
             await expect(ideas).to_have_count(1)
             await expect(ideas).to_have_text("Ask the people who use the service")
             await expect(page.locator("#group-panel")).to_be_hidden()

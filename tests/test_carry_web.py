@@ -72,7 +72,9 @@ async def test_a_phone_sees_and_votes_on_carried_items():
         assert "not one of the things being voted on" in r.json()["error"]
         engine.execute(c.CloseVote())
         public = (await http.get(f"{API}/state", headers=me)).json()["public"]
-        assert public["results"]["tally"] == [{"target": ids["Paperwork"], "dots": 1}]
+        assert public["results"]["tally"] == [
+            {"target": ids["Paperwork"], "dots": 1, "text": "Paperwork"}
+        ]
 
 
 async def test_nothing_carried_yet_is_an_empty_list_not_an_error():

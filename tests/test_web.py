@@ -485,7 +485,11 @@ async def test_votes_within_budget_and_withdraw(client, engine):
     }
     engine.execute(c.CloseVote())
     results = (await client.get(f"{API}/state", headers=bo)).json()["public"]["results"]
-    assert results == {"kind": "vote", "tally": [{"target": ids[1], "dots": 1}]}
+    assert results == {
+        "kind": "vote",
+        "tally": [{"target": ids[1], "dots": 1, "text": "two"}],
+        "tally_total": 1,
+    }
 
 
 async def test_rating(client, engine):

@@ -120,7 +120,11 @@ async def test_cluster_step_and_vote_on_themes():
         assert r.status_code == 201 and r.json()["me"]["ballot"] == {themes[1]: 1}
         engine.execute(c.CloseVote())
         results = (await http.get(f"{API}/state", headers=bo)).json()["public"]["results"]
-        assert results == {"kind": "vote", "tally": [{"target": themes[1], "dots": 1}]}
+        assert results == {
+            "kind": "vote",
+            "tally": [{"target": themes[1], "dots": 1, "text": "Trust"}],
+            "tally_total": 1,
+        }
 
 
 async def test_named_private_notes_show_names_only_after_reveal():

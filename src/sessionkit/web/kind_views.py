@@ -15,7 +15,7 @@ from sessionkit.core.inputs.questions import QuestionsInput, merged_into, ranked
 from sessionkit.core.inputs.requests import ANSWERS, RequestsInput
 from sessionkit.core.inputs.sort import SortInput, placements, results, sorters
 from sessionkit.core.inputs.words import WordsInput, answers_by, cloud
-from sessionkit.core.state import StepState
+from sessionkit.core.state import Question, Request, SessionState, StepState
 
 PUBLIC_VIEWER = "\x00public"
 """The same viewer as :data:`sessionkit.web.views.PUBLIC_VIEWER` (that module imports
@@ -85,7 +85,9 @@ def public_sort(views: Views, key: str, spec: SortInput, step_state: StepState) 
 
 
 def me_sort(views: Views, key: str, pid: str, spec: SortInput) -> dict[str, Any]:
-    return {"placed": dict(placements(views.engine.state, key).get(pid, {}))}
+    placed = dict(placements(views.engine.state, key).get(pid, {}))
+    # Shown though they may lie past the first page of items.
+    return {"placed": placed, "placed_items": shown_items(views, list(placed))[0]}
 
 
 # ---------------------------------------------------------------- words
@@ -119,18 +121,7 @@ def public_questions(
     views: Views, key: str, spec: QuestionsInput, step_state: StepState
 ) -> dict[str, Any]:
     state = views.engine.state
-    out = []
-    for q in ranked(state, key):
-        item: dict[str, Any] = {
-            "id": q.id,
-            "text": q.text,
-            "votes": len(q.voters),
-            "answered": q.answered,
-            "merged": len(merged_into(state, q.id)),
-        }
-        if q.author_name:
-            item["author_name"] = q.author_name
-        out.append(item)
+    out = [question_json(state, q) for q in ranked(state, key)]
     return {
         "input": {
             "kind": "questions",
@@ -142,13 +133,30 @@ def public_questions(
     }
 
 
+def question_json(state: SessionState, q: Question) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": q.id,
+        "text": q.text,
+        "votes": len(q.voters),
+        "answered": q.answered,
+        "merged": len(merged_into(state, q.id)),
+    }
+    if q.author_name:
+        item["author_name"] = q.author_name
+    return item
+
+
 def me_questions(views: Views, key: str, pid: str, spec: QuestionsInput) -> dict[str, Any]:
     state = views.engine.state
     asked = [q for q in state.questions.values() if q.step == key and q.author == pid]
     standing = [q for q in state.questions.values() if q.step == key and q.merged_into is None]
+    upvoted = [q for q in standing if pid in q.voters]
+    own = {q.id: q for q in [*asked, *upvoted] if q.merged_into is None}
     return {
         "my_questions": [q.id for q in asked],
-        "upvoted": [q.id for q in standing if pid in q.voters],
+        "upvoted": [q.id for q in upvoted],
+        # Shown though they may lie past the first page of questions.
+        "question_items": [question_json(state, q) for q in own.values()],
         "questions_left": max(0, spec.max_per_person - len(asked)),
         **(
             {"upvotes_left": max(0, spec.upvotes_per_person - upvotes_used(state, key, pid))}
@@ -201,24 +209,7 @@ def public_requests(
     views: Views, key: str, spec: RequestsInput, step_state: StepState
 ) -> dict[str, Any]:
     state = views.engine.state
-    out = []
-    for r in state.requests.values():
-        if r.step != key:
-            continue
-        item: dict[str, Any] = {
-            "id": r.id,
-            "text": r.text,
-            "team": r.team,
-            "to": spec.team_label(r.team),
-            "answer": r.answer,
-            "answer_label": ANSWERS.get(r.answer or "", ""),
-            "reply": r.reply,
-        }
-        if r.from_team:
-            item["from"] = spec.team_label(r.from_team)
-        if r.author_name:
-            item["author_name"] = r.author_name
-        out.append(item)
+    out = [request_json(r, spec) for r in state.requests.values() if r.step == key]
     return {
         "input": {
             "kind": "requests",
@@ -234,11 +225,35 @@ def public_requests(
     }
 
 
+def request_json(r: Request, spec: RequestsInput) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": r.id,
+        "text": r.text,
+        "team": r.team,
+        "to": spec.team_label(r.team),
+        "answer": r.answer,
+        "answer_label": ANSWERS.get(r.answer or "", ""),
+        "reply": r.reply,
+    }
+    if r.from_team:
+        item["from"] = spec.team_label(r.from_team)
+    if r.author_name:
+        item["author_name"] = r.author_name
+    return item
+
+
 def me_requests(views: Views, key: str, pid: str, spec: RequestsInput) -> dict[str, Any]:
     state = views.engine.state
     sent = [r.id for r in state.requests.values() if r.step == key and r.author == pid]
+    team = state.teams_chosen.get(key, {}).get(pid)
     return {
-        "my_team": state.teams_chosen.get(key, {}).get(pid),
+        "my_team": team,
+        # All of them, to answer, though the public list is sent a page at a time.
+        "team_requests": [
+            request_json(r, spec)
+            for r in state.requests.values()
+            if r.step == key and team is not None and r.team == team
+        ],
         "my_requests": sent,
         "requests_left": max(0, spec.max_per_person - len(sent)),
     }

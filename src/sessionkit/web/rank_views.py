@@ -54,7 +54,8 @@ def public_rank(views: Views, key: str, spec: RankInput, step_state: StepState) 
 
 def me_rank(views: Views, key: str, pid: str, spec: RankInput) -> dict[str, Any]:
     state = views.engine.state
-    return {
-        "ranking": list(rankings(state, key).get(pid, [])),
-        "scores": {item: dict(v) for item, v in scores(state, key).get(pid, {}).items()},
-    }
+    ranking = list(rankings(state, key).get(pid, []))
+    given = {item: dict(v) for item, v in scores(state, key).get(pid, {}).items()}
+    # Shown though they may lie past the first page of items.
+    own, _ = shown_items(views, list(dict.fromkeys([*ranking, *given])))
+    return {"ranking": ranking, "scores": given, "ranked_items": own}

@@ -14,6 +14,8 @@ GET        ``/j/app.js``, ``/j/app.css``         its script and stylesheet, the 
 POST       ``/j/{token}/api/join``               ``{"name"?, "role"?, "table"?,
                                                  "client_id"}`` -> id and key
 GET        ``/j/{token}/api/state``              ``{"public": {...}, "me": {...}}``
+GET        ``/j/{token}/api/items``              ``?list=&step=&offset=&q=``: more of a
+                                                 long list (:mod:`~.item_pages`)
 POST       ``/j/{token}/api/notes``              ``{"text", "category"?, "region"?,
                                                  "step"?, "client_id"}``
 PATCH      ``/j/{token}/api/notes/{note}``       ``{"text"?, "category"?, "region"?,
@@ -62,6 +64,7 @@ from starlette.routing import Route
 from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine
 from sessionkit.core.state import NEWCOMER, Event
+from sessionkit.web import item_pages
 from sessionkit.web.assets import ASSETS, Compress, serve_asset
 from sessionkit.web.guards import (
     ApiError,
@@ -373,6 +376,7 @@ def create_app(
         Route("/j/{token}/", phone),
         Route(f"{api}/join", guarded(join), methods=["POST"]),
         Route(f"{api}/state", guarded(state), methods=["GET"]),
+        Route(f"{api}/items", guarded(item_pages.items), methods=["GET"]),
         Route(f"{api}/notes", guarded(add_note), methods=["POST"]),
         Route(f"{api}/notes/{{note}}", guarded(edit_note), methods=["PATCH"]),
         Route(f"{api}/votes", guarded(cast_vote), methods=["POST"]),

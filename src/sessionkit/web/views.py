@@ -37,6 +37,7 @@ from sessionkit.core.state import Note, StepState
 from sessionkit.web import kind_views, rank_views, review_views
 from sessionkit.web.group_view import GroupIndex, group_notes, group_part
 from sessionkit.web.strings import SERVER_WELSH, with_welsh
+from sessionkit.web.windows import Lists, cut
 
 PUBLIC_VIEWER = "\x00public"
 """A viewer id no participant can have: ``visible_to`` answers for 'anyone else'."""
@@ -86,6 +87,10 @@ class Views:
         """(step key, author) -> note ids: a phone's own notes without a scan."""
         self._groups = GroupIndex()
         """Group id -> note ids: a group's shared list without a scan."""
+        self._lists = Lists()
+        """The whole long lists of the cached public part (it carries their first pages)."""
+        self._board: list[Note] | None = None
+        """The notes of the board last built (its view carries only the newest)."""
         self.rebuild_index()
 
     # ------------------------------------------------------------ indexes
@@ -125,10 +130,20 @@ class Views:
                 bulk == self.bulk_seq or now - built < self.cache_seconds
             ):
                 return data
-        data = dumps(self.build_public())
+        self._board = None
+        view = self.build_public()
+        board = None if self._board is None else [note_json(n) for n in reversed(self._board)]
+        self._lists = cut(view, str(view.get("step", {}).get("key", "")), board)
+        data = dumps(view)
         self._cache = (self.urgent_seq, self.bulk_seq, now, data)
         self._cache_seq = self.engine.state.seq
         return data
+
+    def lists(self, participant_id: str) -> Lists:
+        """The whole long lists of the view this phone would be sent now (the cached
+        public part's, rebuilt first if it is too old for this phone)."""
+        self.public(since=self._wrote.get(participant_id, 0))
+        return self._lists
 
     def expire(self) -> None:
         """A notice is going out: the next phone to fetch must get a view built after it,
@@ -219,6 +234,7 @@ class Views:
             if grouped
             else [n for n in state.notes_in(key) if engine.visible_to(n.id, PUBLIC_VIEWER)]
         )
+        self._board = visible  # paged from the newest by ``GET items`` (windows.py)
         return {
             "input": dict(self._notes_input(spec, step_state.revealed), grouped=grouped),
             "notes_total": len(visible),
@@ -419,8 +435,10 @@ class Views:
 
     def _me_vote(self, key: str, pid: str, spec: VoteInput) -> dict[str, Any]:
         ballot = self.engine.state.votes.get(key, {}).get(pid, {})
+        voted, _ = kind_views.shown_items(self, [t for t, dots in ballot.items() if dots])
         return {
             "ballot": dict(ballot),
+            "voted": voted,  # shown though they may lie past the first page of targets
             "dots_left": max(0, spec.dots_per_person - sum(ballot.values())),
         }
 

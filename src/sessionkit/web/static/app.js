@@ -680,7 +680,9 @@
       // thing ("− dot"), else the panel's heading, so focus does not fall to the page.
       var same = focused.slice(focused.indexOf(":"));
       var near = Array.prototype.filter.call(document.querySelectorAll("[data-focus-key]"), function (n) {
-        return n.dataset.focusKey.slice(n.dataset.focusKey.indexOf(":")) === same && usable(n);
+        // (a long list's row, see keyed, is not a control's neighbour)
+        return n.dataset.focusKey.slice(n.dataset.focusKey.indexOf(":")) === same && usable(n) &&
+          n.dataset.focusKey.indexOf("item:") !== 0;
       })[0];
       if (near) { near.focus(); return; }
     }
@@ -898,15 +900,18 @@
 
     var ownIds = {};
     own.forEach(function (n) { ownIds[n.id] = true; });
-    var others = (pub.notes || []).filter(function (n) { return !ownIds[n.id]; });
+    // Newest first, as the server pages a board's older notes.
+    var w = longList("notes", { notes: (pub.notes || []).slice().reverse(), notes_total: pub.notes_total, step: pub.step });
+    var others = w.items.filter(function (n) { return !ownIds[n.id]; });
     var all = $("all-notes");
     clear(all);
-    others.slice().reverse().forEach(function (note) { all.appendChild(noteItem(note, input)); });
-    var total = Math.max(0, (pub.notes_total || 0) - own.length);
+    others.forEach(function (note) { all.appendChild(keyed(noteItem(note, input), note.id)); });
+    var total = Math.max(0, w.total - (w.query ? 0 : own.length));
     setText($("all-h"), total > others.length
       ? t("Everyone else's notes (newest {n} of {total})", { n: others.length, total: total })
       : t("Everyone else's notes ({n})", { n: others.length }));
-    show($("all-h"), !privateNow && others.length > 0);
+    show($("all-h"), !privateNow && (others.length > 0 || !!w.query));
+    pager(all, w, t("Search the notes"));
   }
 
   $("note-text").addEventListener("input", function () {
@@ -1046,6 +1051,154 @@
     return bar;
   }
 
+  // long lists -----------------------------------------------------------
+  // A long list comes a page at a time: the view carries its first page and how many
+  // there are (`<name>_total`); "Show more" and the search ask the server (GET items),
+  // which searches the whole list, so an item far down can be found and voted on.
+  // What was loaded is kept per list for its step, so a refresh of the view keeps it.
+
+  var SEARCH_FROM = 20;  // a search box on a list longer than this
+  var loaded = {};       // list name -> { step, items (shown after the first page), search, asked }
+                         // (search: the results shown; asked: the latest ask of each kind)
+
+  function loadedFor(name, key) {
+    if (!loaded[name] || loaded[name].step !== key) loaded[name] = { step: key, items: [], search: null, asked: {} };
+    return loaded[name];
+  }
+
+  // The items to draw: the first page and those loaded after it (or a search's results),
+  // with the phone's own (`own`: voted, placed) that are not among them first.
+  function longList(name, pub, own) {
+    var first = pub[name] || [];
+    var all = pub[name + "_total"] === undefined ? first.length : pub[name + "_total"];
+    var key = (pub.step || {}).key;
+    var got = loadedFor(name, key), found = got.search;
+    var seen = {}, items = [];
+    (found ? found.items : first.concat(got.items)).forEach(function (item) {
+      if (item.id === undefined || !seen[item.id]) { seen[item.id] = true; items.push(item); }
+    });
+    var extra = found ? [] : (own || []).filter(function (item) { return !seen[item.id]; });
+    return {
+      name: name, step: key, items: extra.concat(items), shown: items.length, all: all,
+      total: found ? found.total : Math.max(all, items.length), query: found ? found.query : "",
+      from: found ? found.items.length : first.length + got.items.length
+    };
+  }
+
+  // The search box above a list and "Show more" under it (made once, so typing is not
+  // disturbed when the list is drawn again), set for what `w` (from longList) shows.
+  function pager(list, w, label) {
+    var find = $(list.id + "-search");
+    if (!find) {
+      find = el("div", "find");
+      find.id = list.id + "-search";
+      var named = el("label");
+      named.id = list.id + "-find-label";
+      named.setAttribute("for", list.id + "-find");
+      var input = el("input");
+      input.type = "search";
+      input.id = list.id + "-find";
+      input.maxLength = 100;
+      input.autocomplete = "off";
+      input.setAttribute("enterkeyhint", "search");
+      var wait = null;
+      input.addEventListener("input", function () {
+        clearTimeout(wait);
+        wait = setTimeout(function () { search(find.dataset.list, input.value.trim()); }, 350);
+      });
+      input.addEventListener("keydown", function (ev) {
+        if (ev.key === "Enter") { ev.preventDefault(); clearTimeout(wait); search(find.dataset.list, input.value.trim()); }
+      });
+      find.appendChild(named);
+      find.appendChild(input);
+      var found = el("p", "hint");
+      found.id = list.id + "-found";
+      find.appendChild(found);
+      list.parentNode.insertBefore(find, list);
+      var more = el("button", "more secondary");
+      more.type = "button";
+      more.id = list.id + "-more";
+      more.addEventListener("click", function () { showMore(find.dataset.list, list); });
+      list.parentNode.insertBefore(more, list.nextSibling);
+    }
+    find.dataset.list = w.name;
+    setText($(list.id + "-find-label"), label);  // again on each draw: the language may change
+    show(find, w.all > SEARCH_FROM || !!w.query);
+    setText($(list.id + "-found"), w.query ? matches(w) : "");
+    show($(list.id + "-found"), !!w.query);
+    var button = $(list.id + "-more");
+    setText(button, t("Show more ({n} of {total})", { n: w.shown, total: w.total }));
+    show(button, w.shown < w.total);
+  }
+
+  function matches(w) {
+    return w.total === 0 ? t("Nothing matches “{text}”.", { text: w.query })
+      : w.total === 1 ? t("1 match for “{text}”.", { text: w.query })
+      : t("{n} matches for “{text}”.", { n: w.total, text: w.query });
+  }
+
+  // `slot` ("search" or "more"): only the latest ask of each kind is used.
+  function askItems(name, query, offset, slot) {
+    var step = (view.public.step || {}).key;
+    var path = "items?list=" + encodeURIComponent(name) + "&step=" + encodeURIComponent(step) +
+      "&offset=" + offset + (query ? "&q=" + encodeURIComponent(query) : "");
+    var got = loadedFor(name, step);
+    var asked = got.asked[slot] = (got.asked[slot] || 0) + 1;
+    return api("GET", path).then(function (r) {
+      if (loaded[name] !== got || got.asked[slot] !== asked) return null;  // the step moved on, or a newer ask went out
+      if (r.status === 409) { refresh(); return null; }
+      if (!r.ok) {
+        showAlert(r.network ? t("Could not reach the facilitator's computer. Check that this phone is on the same Wi-Fi, then try again.")
+                            : (r.data.error || t("The list could not be loaded. Try again.")));
+        return null;
+      }
+      return r.data;
+    });
+  }
+
+  function search(name, query) {
+    if (!view) return;
+    var got = loadedFor(name, (view.public.step || {}).key);
+    got.asked.search = (got.asked.search || 0) + 1;  // an answer still on its way is not shown
+    if (!query) { got.search = null; render(); return; }
+    if (got.search && got.search.query === query) return;
+    // What was shown stays until the answer comes.
+    askItems(name, query, 0, "search").then(function (data) {
+      if (!data) return;
+      got.search = { query: query, items: data.items, total: data.total };
+      render();
+      announce(matches(got.search));
+    });
+  }
+
+  function showMore(name, list) {
+    var w = longList(name, view.public, []);
+    var got = loadedFor(name, w.step), found = got.search;
+    var before = {};
+    w.items.forEach(function (item) { before[item.id] = true; });
+    askItems(name, found ? found.query : "", w.from, "more").then(function (data) {
+      if (!data || got.search !== found) return;
+      if (found) { found.items = found.items.concat(data.items); found.total = data.total; }
+      else got.items = got.items.concat(data.items);
+      render();
+      var fresh = data.items.filter(function (item) { return !before[item.id]; })[0];
+      var after = longList(name, view.public, []);
+      announce(t("Showing {n} of {total}.", { n: after.shown, total: after.total }));
+      var row = fresh && list.querySelector('[data-focus-key="item:' + CSS.escape(String(fresh.id)) + '"]');
+      if (row) focusHeading(row);  // the first new item, where reading carries on
+    });
+  }
+
+  // A row of a long list: focus can land on it after "Show more" (and, found again by
+  // its key, stays on it after a redraw).
+  function keyed(row, id) {
+    if (id === undefined) return row;
+    row.dataset.focusKey = "item:" + id;
+    row.tabIndex = -1;
+    return row;
+  }
+  function listRow(className, id) { return keyed(el("li", className), id); }
+
   // votes ----------------------------------------------------------------
 
   function ballotWithPending(mine) {
@@ -1086,10 +1239,11 @@
     var targetInput = { categories: [], regions: [] };
     // Each target is a note or a cluster: items carried from an earlier activity may be
     // clusters while this step's own options are notes.
-    var items = pub.targets || [];
+    var w = longList("targets", pub, mine.voted);
+    var items = w.items;
     items.forEach(function (target) {
       var mineOn = ballot[target.id] || 0;
-      var row = el("li", "target" + (mineOn ? " voted" : ""));
+      var row = listRow("target" + (mineOn ? " voted" : ""), target.id);
       var text = el("div", "text", target.text);
       if (target.count !== undefined) text.appendChild(say("span", "meta", " " + (target.count === 1 ? t("(1 note)") : t("({n} notes)", { n: target.count }))));
       if (mineOn) text.appendChild(say("span", "mine", t("Your dots: ") + "●".repeat(mineOn)));
@@ -1118,8 +1272,9 @@
       row.appendChild(buttons);
       list.appendChild(row);
     });
-    if (!items.length) list.appendChild(say("li", "hint", t("Nothing to vote on yet.")));
-    if ((pub.clusters || []).length) renderClusters(pub.clusters, []);
+    if (!items.length && !w.query) list.appendChild(say("li", "hint", t("Nothing to vote on yet.")));
+    pager(list, w, t("Search the items to vote on"));
+    if ((pub.clusters || []).length) renderClusters(pub, false);
   }
 
   // rating ---------------------------------------------------------------
@@ -1159,31 +1314,41 @@
 
   // clusters and results -------------------------------------------------
 
-  function renderClusters(clusters, loose, picked) {
+  // Themes (a page of them, each with its first few notes) and, given `loose`, the
+  // notes in no theme yet, each list with its own "Show more" and search.
+  function renderClusters(pub, loose, picked) {
     var list = $("clusters");
     clear(list);
+    var w = longList("clusters", pub);
+    var clusters = w.items;
     clusters.forEach(function (cl) {
-      var item = el("li", "cluster");
+      var item = listRow("cluster", cl.id);
       var heading = el("h3", null, cl.label);
       if (cl.parking) heading.appendChild(say("span", null, " " + t("(parked)")));
       item.appendChild(heading);
       var notes = el("ul");
       cl.notes.forEach(function (n) { notes.appendChild(el("li", null, n.text)); });
+      var more = (cl.count || 0) - cl.notes.length;
+      if (more > 0) notes.appendChild(say("li", "hint", more === 1 ? t("and 1 more note") : t("and {n} more notes", { n: more })));
       item.appendChild(notes);
       list.appendChild(item);
     });
-    if (loose.length) {
-      // The notes not in a theme yet (or, on a step that takes only each group's pick,
-      // one idea from each group): the room reads them while the facilitator groups.
-      var rest = el("li", "cluster");
-      rest.appendChild(say("h3", null, clusters.length ? t("Not yet grouped") :
-                                       picked ? t("One idea from each group") : t("Notes to group")));
-      var ideas = el("ul");
-      loose.forEach(function (n) { ideas.appendChild(el("li", null, n.text)); });
-      rest.appendChild(ideas);
-      list.appendChild(rest);
-    }
-    show($("clusters-empty"), !clusters.length && !loose.length);
+    pager(list, w, t("Search the themes"));
+    var ideas = $("loose-notes");
+    clear(ideas);
+    var rest = loose ? longList("notes", pub) : { name: "notes", items: [], shown: 0, total: 0, all: 0, query: "" };
+    // The notes not in a theme yet (or, on a step that takes only each group's pick,
+    // one idea from each group): the room reads them while the facilitator groups.
+    setText($("loose-h"), w.all ? t("Not yet grouped") : picked ? t("One idea from each group") : t("Notes to group"));
+    rest.items.forEach(function (n) { ideas.appendChild(keyed(el("li", null, n.text), n.id)); });
+    show($("loose"), rest.all > 0);
+    pager(ideas, rest, t("Search the notes"));
+    show($("clusters-empty"), !w.all && !rest.all);
+  }
+
+  // Results list their first page: "The top 100 of 306." when there are more.
+  function topOf(shown, total) {
+    return total > shown ? t("The top {n} of {total}.", { n: shown, total: total }) : "";
   }
 
   function renderResults(pub, mine, input) {
@@ -1198,9 +1363,11 @@
       (pub.clusters || []).forEach(function (c) { labels[c.id] = c.label; });
       var top = results.tally.length ? results.tally[0].dots : 0;
       results.tally.forEach(function (row) {
-        if (!(row.target in labels)) return;
-        list.appendChild(resultRow(labels[row.target], row.dots, top, row.dots === 1 ? t("dot") : t("dots")));
+        var label = row.target in labels ? labels[row.target] : row.text;
+        if (label === undefined) return;
+        list.appendChild(resultRow(label, row.dots, top, row.dots === 1 ? t("dot") : t("dots")));
       });
+      note = topOf(results.tally.length, results.tally_total);
       showIt = true;
       if (!results.tally.length) note = t("No dots were placed.");
     } else if (results && results.kind === "sort") {
@@ -1208,11 +1375,12 @@
       (pub.items || []).forEach(function (i) { texts[i.id] = i.text; });
       list.className = "results sort-results";
       results.rows.forEach(function (row) {
-        list.appendChild(sortResultRow(texts[row.item], row.counts, localList(input, "buckets"), results.sorters));
+        list.appendChild(sortResultRow(texts[row.item] || row.text, row.counts, localList(input, "buckets"), results.sorters));
       });
       var orderBy = localList(input, "buckets")[(input.buckets || []).indexOf(input.order_by)] || input.order_by;
-      note = results.sorters === 1 ? t("Ordered by “{bucket}”. 1 person sorted.", { bucket: plain(orderBy) })
-        : t("Ordered by “{bucket}”. {n} people sorted.", { bucket: plain(orderBy), n: results.sorters });
+      note = topOf(results.rows.length, results.rows_total);
+      note += (note ? " " : "") + (results.sorters === 1 ? t("Ordered by “{bucket}”. 1 person sorted.", { bucket: plain(orderBy) })
+        : t("Ordered by “{bucket}”. {n} people sorted.", { bucket: plain(orderBy), n: results.sorters }));
       showIt = true;
     } else if (results && results.kind === "rating") {
       var rated = mine.rating !== null && mine.rating !== undefined;
@@ -1250,10 +1418,11 @@
 
   function renderSort(pub, mine, input, step) {
     var placed = placedWithPending(mine);
-    var items = pub.items || [];
+    var w = longList("items", pub, mine.placed_items);
+    var items = w.items;
     var open = input.status !== "closed" && !step.locked;
-    var done = items.filter(function (item) { return placed[item.id]; }).length;
-    setText($("sort-progress"), items.length ? t("{done} of {n} sorted", { done: done, n: items.length }) : "");
+    var done = Object.keys(placed).length;
+    setText($("sort-progress"), w.all ? t("{done} of {n} sorted", { done: done, n: w.all }) : "");
     var hint = open ? t("For each item, tap the bucket it belongs in. Tap another to move it.") : "";
     if (input.carried_from) hint += (hint ? " " : "") + t("The items come from {source}.", { source: input.carried_from });
     if (pub.unseen) hint += (hint ? " " : "") + t("{n} note(s) are not shown until the facilitator reveals them.", { n: pub.unseen });
@@ -1262,7 +1431,7 @@
     var list = $("sort-items");
     clear(list);
     items.forEach(function (item) {
-      var row = el("li", "sort-item" + (placed[item.id] ? " placed" : ""));
+      var row = listRow("sort-item" + (placed[item.id] ? " placed" : ""), item.id);
       row.appendChild(el("div", "text", item.text));
       var buttons = el("div", "buckets");
       buttons.setAttribute("role", "group");
@@ -1286,7 +1455,8 @@
       row.appendChild(buttons);
       list.appendChild(row);
     });
-    if (!items.length) list.appendChild(say("li", "hint", t("Nothing to sort yet.")));
+    if (!items.length && !w.query) list.appendChild(say("li", "hint", t("Nothing to sort yet.")));
+    pager(list, w, t("Search the items to sort"));
   }
 
   // rank -----------------------------------------------------------------
@@ -1295,6 +1465,7 @@
 
   function rankTexts(pub) {
     var texts = {};
+    ((pub.results || {}).rows || []).forEach(function (r) { texts[r.item] = r.text; });
     (pub.items || []).forEach(function (i) { texts[i.id] = i.text; });
     return texts;
   }
@@ -1312,7 +1483,8 @@
   }
 
   function renderRank(pub, mine, input, step) {
-    var items = pub.items || [];
+    var w = longList("items", pub, mine.ranked_items);
+    var items = w.items;
     var open = input.status !== "closed" && !step.locked;
     var ranking = input.mode === "rank";
     setText($("rank-h"), ranking ? t("Rank your top {n}", { n: input.top }) : t("Score each item"));
@@ -1324,9 +1496,23 @@
     show($("rank-hint"), !!hint);
     show($("rank-form"), ranking);
     show($("score-items"), !ranking);
-    if (ranking) renderRanking(items, mine, input, open);
+    if (ranking) renderRanking(rankPool(step.key, items), mine, input, open);
     else renderScoring(items, mine, input, open);
+    pager($("score-items"), w, ranking ? t("Search the items to rank") : t("Search the items to score"));
     renderRankResults(pub, input);
+  }
+
+  // A ranking chooses among every item this phone has been shown on the step (the first
+  // page, more, what a search found), so a search adds choices rather than taking the
+  // chosen ones away.
+  var pool = { step: null, ids: [], items: {} };
+  function rankPool(key, items) {
+    if (pool.step !== key) pool = { step: key, ids: [], items: {} };
+    items.forEach(function (item) {
+      if (!(item.id in pool.items)) pool.ids.push(item.id);
+      pool.items[item.id] = item;
+    });
+    return pool.ids.map(function (id) { return pool.items[id]; });
   }
 
   function renderRanking(items, mine, input, open) {
@@ -1372,7 +1558,7 @@
     var list = $("score-items");
     clear(list);
     items.forEach(function (item) {
-      var row = el("li", "sort-item");
+      var row = listRow("sort-item", item.id);
       row.appendChild(el("div", "text", item.text));
       input.criteria.forEach(function (crit) {
         var id = "score-" + item.id + "-" + crit.id;
@@ -1429,8 +1615,11 @@
         list.appendChild(el("li", null, texts[row.item] + ": " + parts.join(", ")));
       }
     });
+    var more = topOf(results.rows.length, results.rows_total);
+    if (more) list.appendChild(say("li", "hint", more));
     (results.quadrants || []).forEach(function (q) {
       var names = q.items.map(function (id) { return texts[id]; }).filter(Boolean);
+      if ((q.count || 0) > names.length) names.push(t("{n} more", { n: q.count - names.length }));
       list.appendChild(el("li", null, "2x2 · " + q.name + ": " + (names.length ? names.join("; ") : "–")));
     });
   }
@@ -1563,8 +1752,9 @@
     show($("question-hint"), true);
     var list = $("questions");
     clear(list);
-    (pub.questions || []).forEach(function (q) {
-      var row = el("li", "question" + (q.answered ? " answered" : ""));
+    var w = longList("questions", pub, mine.question_items);
+    w.items.forEach(function (q) {
+      var row = listRow("question" + (q.answered ? " answered" : ""), q.id);
       var text = el("div", "text", q.text);
       var facts = [];
       if (q.author_name) facts.push("— " + raw(q.author_name));
@@ -1597,7 +1787,8 @@
       row.appendChild(text);
       list.appendChild(row);
     });
-    show($("questions-empty"), !(pub.questions || []).length && !waiting.length);
+    show($("questions-empty"), !w.all && !waiting.length);
+    pager(list, w, t("Search the questions"));
   }
 
   $("question-form").addEventListener("submit", function (event) {
@@ -1642,11 +1833,13 @@
     clear(list);
     var yours = {};
     (mine.my_actions || []).forEach(function (id) { yours[id] = true; });
-    (pub.actions || []).forEach(function (a) { list.appendChild(actionItem(a, false, yours[a.id])); });
+    var w = longList("actions", pub);
+    w.items.forEach(function (a) { list.appendChild(keyed(actionItem(a, false, yours[a.id]), a.id)); });
     waiting.forEach(function (item) {
       list.appendChild(actionItem({ what: item.body.what, who: item.body.who, due: item.body.due }, true));
     });
-    show($("actions-empty"), !(pub.actions || []).length && !waiting.length);
+    show($("actions-empty"), !w.all && !waiting.length);
+    pager(list, w, t("Search the actions"));
   }
 
   $("action-form").addEventListener("submit", function (event) {
@@ -1735,12 +1928,16 @@
     var own = $("requests-mine"), all = $("requests-all");
     clear(own); clear(all);
     var forMe = 0;
-    (pub.requests || []).forEach(function (r) {
-      if (myTeam && r.team === myTeam) {
-        own.appendChild(requestItem(r, true, step.locked));
-        forMe += 1;
-      }
-      all.appendChild(requestItem(r, false, step.locked));
+    // The team's requests come whole in the phone's own part; everyone's, a page at a time.
+    var teamOnes = mine.team_requests && myTeam === mine.my_team ? mine.team_requests
+      : (pub.requests || []).filter(function (r) { return myTeam && r.team === myTeam; });
+    teamOnes.forEach(function (r) {
+      own.appendChild(requestItem(r, true, step.locked));
+      forMe += 1;
+    });
+    var w = longList("requests", pub);
+    w.items.forEach(function (r) {
+      all.appendChild(keyed(requestItem(r, false, step.locked), r.id));
     });
     waiting.forEach(function (item) {
       var row = el("li", "request pending");
@@ -1750,7 +1947,8 @@
     });
     setText($("requests-mine-empty"), myTeam ? t("None yet.") : t("Choose your team to see and answer its requests."));
     show($("requests-mine-empty"), forMe === 0);
-    show($("requests-all-empty"), !(pub.requests || []).length && !waiting.length);
+    show($("requests-all-empty"), !w.all && !waiting.length);
+    pager(all, w, t("Search the requests"));
   }
 
   $("my-team").addEventListener("change", function () {
@@ -1878,7 +2076,7 @@
     cluster: {
       panels: function () { return ["clusters-panel"]; },
       render: function (pub, mine, input) {
-        renderClusters(pub.clusters || [], pub.notes || [], input.picked_only);
+        renderClusters(pub, true, input.picked_only);
       }
     },
     discussion: NO_SCREEN,
