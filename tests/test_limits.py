@@ -264,9 +264,9 @@ async def test_one_address_gets_its_share_and_a_connected_phone_keeps_its_acks()
                 assert r.status_code == 201, r.text
             seq = served.engine.state.seq
             await until(
-                lambda: (
-                    f'"seq": {seq}'.encode() in stream.poll()
-                    or f'"seq":{seq}'.encode() in stream.poll()
+                lambda: any(  # a changed notice, or a delta on an open board
+                    mark.encode() in stream.poll()
+                    for mark in (f'"seq": {seq}', f'"seq":{seq}', f'"to":{seq}')
                 ),
                 "the phone's stream to hear of its notes",
             )

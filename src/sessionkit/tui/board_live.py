@@ -91,6 +91,7 @@ QUIET = frozenset(
         "action_dropped",
         "action_status_set",
         "learning_added",
+        "series_joined",
         "request_sent",
         "request_answered",
         "team_chosen",

@@ -59,8 +59,9 @@ class SessionLink:
         # The run as loaded (10,000 notes are some 400,000 objects) stays while it is
         # open: kept out of the garbage collector's full passes, each of which would
         # otherwise walk all of it (about 100 ms at 10,000 notes, a stall landing on
-        # whatever key press or phone note comes then; see docs/benchmarks.md). Given
-        # back on close, so nothing is kept longer than the run is.
+        # whatever key press or phone note comes then; see docs/benchmarks.md). Never
+        # unfrozen: the phone server freezes the same one permanent generation for the
+        # process, and unfreezing on close would undo that too.
         gc.freeze()
 
     @property
@@ -69,8 +70,8 @@ class SessionLink:
 
     def settle(self) -> None:
         """Something big that lasts was just made (a board laid out from every note):
-        keep it out of the full passes too. (What was garbage at that moment waits for
-        the run's close to be collected: a little memory for no 100 ms pauses.)"""
+        keep it out of the full passes too. (What was garbage at that moment is not
+        collected while the process lives: a little memory for no 100 ms pauses.)"""
         if not self._closed:
             gc.freeze()
 
@@ -79,7 +80,6 @@ class SessionLink:
         if self._closed:
             return
         self._closed = True
-        gc.unfreeze()
         self._unsubscribe()
         if self._timer is not None:
             self._timer.stop()
