@@ -123,7 +123,10 @@ async def test_a_taken_port_stays_on_screen_and_j_says_why_and_what_to_do(tmp_pa
         port = taken.getsockname()[1]
         live = _live(tmp_path, port=port)
         app = _app(live, live.new_run(sample_plan(), sample_methods()))
-        async with app.run_test(size=(100, 30)) as pilot:
+        # Wide enough for the whole reason whatever the clock says: once started, the bar
+        # also says how far ahead or behind the plan the run is, and that grows with the
+        # hour of day the suite runs at (at 100 columns the reason gave way to "(j)").
+        async with app.run_test(size=(160, 30)) as pilot:
             told = f"port {port} is in use"
             await until(
                 lambda: any(told in n.message for n in app._notifications),
