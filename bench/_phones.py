@@ -27,6 +27,7 @@ import random
 import re
 import sys
 import time
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -359,27 +360,30 @@ class Phone:
                 (
                     f"GET {self.room.api}/events?key={self.key} HTTP/1.1\r\n"
                     f"Host: {HOST}:{self.room.port}\r\n"
-                    "Accept: text/event-stream\r\n\r\n"
+                    "Accept: text/event-stream\r\n"
+                    "Accept-Encoding: gzip\r\n\r\n"  # as Chromium asks
                 ).encode()
             )
             status, headers = await read_head(reader)
             if status != 200:
                 raise HttpError(f"events: {status}")
             chunked = headers.get("transfer-encoding", "").lower() == "chunked"
+            # The bytes counted are those on the wire (compressed, if it was).
+            gzipped = headers.get("content-encoding", "") == "gzip"
+            decoder = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS) if gzipped else None
             buffer = b""
             while True:
                 if chunked:
                     size = int((await reader.readline()).split(b";")[0].strip() or b"0", 16)
                     if size == 0:
                         break
-                    buffer += (await reader.readexactly(size + 2))[:-2]
-                    self.received += size
+                    more = (await reader.readexactly(size + 2))[:-2]
                 else:
                     more = await reader.read(65536)
                     if not more:
                         break
-                    buffer += more
-                    self.received += len(more)
+                self.received += len(more)
+                buffer += decoder.decompress(more) if decoder is not None else more
                 while b"\n\n" in buffer:
                     block, buffer = buffer.split(b"\n\n", 1)
                     self._on_block(block)

@@ -75,6 +75,7 @@ from sessionkit.core.plan import Plan
 from sessionkit.core.state import FACILITATOR
 from sessionkit.web import ParticipantServer, WebLimits, create_app, windows
 from sessionkit.web.assets import Compress
+from sessionkit.web.stream_gzip import GzipStream
 
 HOST = "127.0.0.1"  # loopback only, always
 ROUNDS_KEY = "0.5"
@@ -360,16 +361,21 @@ def bare_app(limits: WebLimits, page: int = windows.PAGE) -> Starlette:
             stream.wake.set()
 
         watcher = asyncio.ensure_future(watch())
+        # gzipped as sessionkit's stream is (the same shared pieces), when asked for.
+        accept = dict(scope.get("headers", [])).get(b"accept-encoding", b"")
+        gzipped = GzipStream() if b"gzip" in accept else None
+        headers = [(b"content-type", b"text/event-stream; charset=utf-8")]
+        if gzipped is not None:
+            headers.append((b"content-encoding", b"gzip"))
         try:
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            first = b"retry: 2000\n\n"
             await send(
                 {
-                    "type": "http.response.start",
-                    "status": 200,
-                    "headers": [(b"content-type", b"text/event-stream; charset=utf-8")],
+                    "type": "http.response.body",
+                    "body": gzipped.start(first) if gzipped is not None else first,
+                    "more_body": True,
                 }
-            )
-            await send(
-                {"type": "http.response.body", "body": b"retry: 2000\n\n", "more_body": True}
             )
             while not stream.closed:
                 if stream.pending is None and stream.pending_me is None:
@@ -379,6 +385,8 @@ def bare_app(limits: WebLimits, page: int = windows.PAGE) -> Starlette:
                     message = getattr(stream, name)
                     setattr(stream, name, None)
                     if message is not None and not stream.closed:
+                        if gzipped is not None:
+                            message = gzipped.piece(message, personal=name == "pending_me")
                         await send(
                             {"type": "http.response.body", "body": message, "more_body": True}
                         )

@@ -63,7 +63,20 @@ from _phones import (
 from _rounds import rounds_phase, rounds_text
 from _sort import show_sort, sort_phase
 
-FILLER = "the wifi password was on a sticky note behind the projector again"
+# Notes of 2-10 words drawn from a room's vocabulary, not one sentence cut short: the
+# stream is gzipped, and a repeated sentence would compress far better than real notes.
+WORDS = (
+    "the a to of and in for on with we they people family staff team service support "
+    "referral waiting list weeks months phone call letter form online visit home care "
+    "worker nurse doctor council housing benefits carer school hospital discharge "
+    "nobody somebody always never often again first last next same different story "
+    "tell ask wait move change lose find share trust know help listen repeat explain "
+    "right wrong time place door number name record system handover meeting plan "
+    "money rent food transport bus evening weekend night morning winter local "
+    "community centre library group friend neighbour volunteer manager director "
+    "policy target funding contract budget risk safe worried angry tired confused "
+    "kind quick slow late early clear simple hard easy better worse new old long short"
+).split()
 
 
 async def post_notes(
@@ -81,7 +94,8 @@ async def post_notes(
             if due >= end:
                 return
             await asyncio.sleep(max(0.0, due - now()))
-            text = f"note {phone.index}/{k} {FILLER[: rng.randrange(10, len(FILLER))]}"
+            words = " ".join(rng.choice(WORDS) for _ in range(rng.randrange(2, 11)))
+            text = f"note {phone.index}/{k} {words}"
             out.append(await phone.submit("note", {"text": text}))
             k += 1
 

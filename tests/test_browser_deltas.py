@@ -27,13 +27,25 @@ async def test_a_note_reaches_the_other_phone_as_a_delta(tmp_path: Path) -> None
     goto(engine, OPEN)
     app = create_app(engine, token=TOKEN, limits=fast_limits(rate=50.0, burst=100))
     hub = app.state.hub
-    async with phone_room(app, TOKEN) as room:
+    codings: list[bytes] = []  # how each event stream was sent
+
+    async def recorded(scope, receive, send):
+        async def sending(message):
+            if message["type"] == "http.response.start" and "/api/events" in scope["path"]:
+                codings.append(dict(message["headers"]).get(b"content-encoding", b"identity"))
+            await send(message)
+
+        await app(scope, receive, sending)
+
+    async with phone_room(recorded, TOKEN) as room:
         expect = room.expect
         ana = await room.join("Ana")
         bo = await room.join("Bo")
         for page in (ana, bo):
             await expect(page.locator("#step-title")).to_have_text("Open board")
         await until(lambda: len(hub.connections) == 2, "both phones listening")
+        # Chromium asks for gzip: the deltas below reach Bo through a gzipped stream.
+        assert codings and set(codings) == {b"gzip"}, codings
         fetches: list = []
         bo.on("requestfinished", lambda r: fetches.append(r) if "/api/state" in r.url else None)
 

@@ -17,8 +17,10 @@ from typing import Protocol
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
+from sessionkit.web.assets import accepts_gzip
 from sessionkit.web.guards import ApiError
 from sessionkit.web.hub import Hub
+from sessionkit.web.stream_gzip import GzipStream
 
 
 class Admits(Protocol):
@@ -38,6 +40,8 @@ class EventStream:
     notice a dead connection; ``event: me`` with the phone's own part (what ``state``
     answers as ``me``) when its group's list changed; ``event: delta`` (see
     :mod:`sessionkit.web.deltas`) in a ``changed`` notice's place on an open board.
+    gzipped when the browser accepts it, each message compressed once for all phones
+    and none held back (:mod:`sessionkit.web.stream_gzip`).
     """
 
     def __init__(self, gate: Admits, hub: Hub, heartbeat_seconds: float) -> None:
@@ -72,21 +76,27 @@ class EventStream:
                     return
 
         watcher = asyncio.ensure_future(watch())
+        gzipped = GzipStream() if accepts_gzip(request) else None
+
+        async def write(body: bytes, personal: bool = False) -> None:
+            if gzipped is not None:
+                body = gzipped.piece(body, personal=personal)
+            await send({"type": "http.response.body", "body": body, "more_body": True})
+
+        headers = [
+            (b"content-type", b"text/event-stream; charset=utf-8"),
+            (b"cache-control", b"no-store"),
+            (b"x-accel-buffering", b"no"),
+            (b"vary", b"accept-encoding"),
+        ]
+        if gzipped is not None:
+            headers.append((b"content-encoding", b"gzip"))
         try:
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 200,
-                    "headers": [
-                        (b"content-type", b"text/event-stream; charset=utf-8"),
-                        (b"cache-control", b"no-store"),
-                        (b"x-accel-buffering", b"no"),
-                    ],
-                }
-            )
-            await send(
-                {"type": "http.response.body", "body": b"retry: 2000\n\n", "more_body": True}
-            )
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            first = b"retry: 2000\n\n"
+            if gzipped is not None:
+                first = gzipped.start(first)
+            await send({"type": "http.response.body", "body": first, "more_body": True})
             heartbeat = self.heartbeat_seconds
             while True:
                 idle = connection.pending is None and connection.pending_me is None
@@ -95,25 +105,20 @@ class EventStream:
                         async with asyncio.timeout(heartbeat):
                             await connection.wake.wait()
                     except TimeoutError:
-                        await send(
-                            {
-                                "type": "http.response.body",
-                                "more_body": True,
-                                "body": b": keep-alive\n\nevent: ping\ndata: {}\n\n",
-                            }
-                        )
+                        await write(b": keep-alive\n\nevent: ping\ndata: {}\n\n")
                         continue
                 connection.wake.clear()
                 message, connection.pending = connection.pending, None
                 if message is not None and not gone:
-                    await send({"type": "http.response.body", "body": message, "more_body": True})
+                    await write(message)
                 mine, connection.pending_me = connection.pending_me, None
                 if mine is not None and not gone:
-                    await send({"type": "http.response.body", "body": mine, "more_body": True})
+                    await write(mine, personal=True)
                 if connection.closed:
                     break
             if not gone:
-                await send({"type": "http.response.body", "body": b"", "more_body": False})
+                last = gzipped.end() if gzipped is not None else b""
+                await send({"type": "http.response.body", "body": last, "more_body": False})
         finally:
             hub.disconnect(connection)
             watcher.cancel()
