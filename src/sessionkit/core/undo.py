@@ -132,21 +132,26 @@ def _take(entries: list[Undoable], seq: int) -> Undoable | None:
 def fold_undone(
     state: SessionState, event: Event, d: dict[str, Any], folds: Mapping[str, Fold]
 ) -> None:
-    entry = _take(state.undo, d["of"])
-    if entry is None:
-        return
-    _fold_all(state, event, entry.undo, folds)
-    state.redo.append(entry)
+    _replay(state, event, d["of"], folds, undoing=True)
 
 
 def fold_redone(
     state: SessionState, event: Event, d: dict[str, Any], folds: Mapping[str, Fold]
 ) -> None:
-    entry = _take(state.redo, d["of"])
+    _replay(state, event, d["of"], folds, undoing=False)
+
+
+def _replay(
+    state: SessionState, event: Event, seq: int, folds: Mapping[str, Fold], *, undoing: bool
+) -> None:
+    """Undo (or redo) the entry for ``seq`` if it is on top of its history, and move it to
+    the other one; an entry that is not there (already undone) leaves the state alone."""
+    source, target = (state.undo, state.redo) if undoing else (state.redo, state.undo)
+    entry = _take(source, seq)
     if entry is None:
         return
-    _fold_all(state, event, entry.redo, folds)
-    state.undo.append(entry)
+    _fold_all(state, event, entry.undo if undoing else entry.redo, folds)
+    target.append(entry)
 
 
 def _fold_all(

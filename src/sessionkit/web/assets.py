@@ -7,8 +7,9 @@ compressed once, when first asked for, not once per phone: a room joining at onc
 for it hundreds of times in a minute.
 
 :class:`Compress` gzips every other answer worth it (the page, state views) when the
-browser accepts gzip, but never the event stream: a compressor holds bytes back until it
-has enough, and a notice must reach the phone when it is written.
+browser accepts gzip. It leaves the event stream alone: a streaming compressor holds
+bytes back until it has enough, and a notice must reach the phone when it is written.
+The stream compresses itself, a message at a time (:mod:`.stream_gzip`).
 """
 
 from __future__ import annotations

@@ -35,7 +35,8 @@ participant's browser cannot simply join again. A phone proves who it is with
 headers). Every answer is JSON; every refusal is ``{"error": "...", "code": "..."}``
 with a 4xx status and a sentence the phone shows as is. The only 5xx is 503: the session
 record could not be saved (nothing was recorded; resend later). Answers of 500 bytes or
-more are gzipped for a browser that accepts it, except the event stream (:mod:`.assets`).
+more are gzipped for a browser that accepts it (:mod:`.assets`); the event stream is
+gzipped a message at a time (:mod:`.stream_gzip`).
 
 Nothing a phone sends reaches the engine unchecked (:mod:`~sessionkit.web.guards`):
 bodies are size-limited, strictly UTF-8 JSON, and every string is refused if it carries
