@@ -14,6 +14,7 @@ from sessionkit.tui.sample import sample_methods, sample_plan
 from sessionkit.tui.screens.modals import HelpScreen
 from sessionkit.tui.screens.run import RunScreen
 from sessionkit.tui.screens.safeguarding import SafeguardingScreen
+from sessionkit.tui.widgets.key_list import KeyList
 
 SIZE = (80, 24)
 PAYLOADS = ["[@click=app.quit]hi[/]", "unbalanced [/]", "[B]x[/B]", "[$primary]x"]
@@ -129,5 +130,5 @@ async def test_the_key_is_listed_in_help():
         await until(lambda: isinstance(app.screen, RunScreen), "RunScreen on top")
         await pilot.press("question_mark")
         await until(lambda: isinstance(app.screen, HelpScreen), "HelpScreen on top")
-        help_text = str(app.screen.query_one("#help-text", Static).render())
+        help_text = app.screen.query_one("#help-text", KeyList).render().plain
         assert "!  If someone may be at risk" in help_text

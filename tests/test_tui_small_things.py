@@ -17,6 +17,7 @@ from sessionkit.tui.keys import RUN_KEYS
 from sessionkit.tui.sample import sample_methods, sample_plan
 from sessionkit.tui.screens.modals import HelpScreen, NoteEditor, Notice, Picker, TextPrompt
 from sessionkit.tui.screens.run import RunScreen
+from sessionkit.tui.widgets.key_list import KEY_WIDTH, KeyList
 from sessionkit.tui.widgets.panels import Detail
 from test_tui import SIZE, FakeClock, board_of, board_text, goto, join, make_app, type_text
 from test_tui_groups import PAIRS
@@ -44,6 +45,12 @@ def started(engine: Engine, *texts: str) -> Engine:
     return engine
 
 
+def key_rows(help_screen: HelpScreen) -> list[tuple[str, str]]:
+    """The help screen's keys with their whole sentences, however they are wrapped."""
+    rows = help_screen.query_one("#help-text", KeyList).rows
+    return [row for row in rows if isinstance(row, tuple)]
+
+
 def focus_note(app, text: str) -> None:
     board = board_of(app)
     board.cursor = next(
@@ -67,7 +74,7 @@ async def test_the_help_screen_shows_each_heading_once_and_square_brackets_as_ty
         assert not any("[ ]" in line for line in lines)
         nexts = [line for line in lines if "next cluster" in line]
         assert [line.split()[0] for line in nexts] == ["]"]
-        select = next(line for line in lines if "Select or unselect" in line)
+        select = next(say for _, say in key_rows(app.screen) if "Select or unselect" in say)
         assert "move the cursor to the next one" in select  # x says that it moves
 
 
@@ -215,3 +222,26 @@ async def test_a_bad_theme_setting_is_told_and_ignored(engine: Engine, tmp_path:
         await pilot.pause()
         assert any("The theme was not kept" in n.message for n in app._notifications)
     assert config.read_text() == "theme = [unclosed\n"  # never rewritten
+
+
+async def test_a_long_key_sentence_wraps_under_itself_not_under_the_keys(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        keys = app.screen.query_one("#help-text", KeyList)
+        lines = keys.render().plain.splitlines()
+        assert len(lines) > len(RUN_KEYS)  # at 80 columns some sentences take two lines
+        assert max(len(line) for line in lines) <= keys.size.width
+        headings = {key.group for key in RUN_KEYS}
+        at = 2 + KEY_WIDTH + 2  # where every sentence starts: indent, key column, gap
+        rows = [line for line in lines if line.strip() and line not in headings]
+        rows = [line for line in rows if not line.startswith("ctrl+p")]
+        continued = [line for line in rows if not line[:at].strip()]
+        assert continued  # some sentence did wrap
+        for line in rows:
+            assert line[at - 2 : at] == "  " and line[at] != " ", line
+        # and every sentence is all there, in order, over its lines
+        text = " ".join(line[at:].strip() for line in rows)
+        for key in RUN_KEYS:
+            assert " ".join(key.help.split()) in text

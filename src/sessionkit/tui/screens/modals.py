@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from sessionkit.tui.keys import Key
 from sessionkit.tui.safe import literal, one_line
+from sessionkit.tui.widgets.key_list import KeyList, Row
 
 ResultT = TypeVar("ResultT")
 
@@ -378,15 +379,12 @@ class HelpScreen(Dialog[None]):
         groups: dict[str, list[Key]] = {}
         for key in self.keys:
             groups.setdefault(key.group, []).append(key)
-        lines: list[Content] = []
+        lines: list[Row] = []
         for group, keys in groups.items():
             if lines:
                 lines.append(Content(""))
             lines.append(Content.styled(group, "bold underline"))
-            for key in keys:
-                lines.append(
-                    Content.assemble(Content.styled(f"  {key.named_keys:>9}  ", "bold"), key.help)
-                )
+            lines.extend((key.named_keys, key.help) for key in keys)
         lines.append(Content(""))
         lines.append(
             Content.styled("ctrl+p opens the command palette: every action above, by name.", "dim")
@@ -396,5 +394,5 @@ class HelpScreen(Dialog[None]):
         with Vertical(classes="dialog -wide -tall"):
             yield Static(literal(self.title_text, "bold"), classes="dialog-title")
             with VerticalScroll(classes="help-body"):
-                yield Static(Content("\n").join(lines), id="help-text")
+                yield KeyList(lines, id="help-text")
             yield Static(Content.styled("esc or ? closes", "dim"), classes="dialog-hint")
