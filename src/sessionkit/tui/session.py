@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from sessionkit import heap
 from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine, Rejected
 from sessionkit.core.state import Event, SessionState
@@ -61,7 +62,9 @@ class SessionLink:
         # otherwise walk all of it (about 100 ms at 10,000 notes, a stall landing on
         # whatever key press or phone note comes then; see docs/benchmarks.md). Never
         # unfrozen: the phone server freezes the same one permanent generation for the
-        # process, and unfreezing on close would undo that too.
+        # process, and unfreezing on close would undo that too. What the run grows by
+        # later is frozen as full passes find it alive (:mod:`sessionkit.heap`).
+        heap.keep_what_lasts()
         gc.freeze()
 
     @property

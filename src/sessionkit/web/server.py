@@ -28,7 +28,6 @@ import asyncio
 import contextlib
 import errno
 import functools
-import gc
 import logging
 import socket
 import sys
@@ -37,6 +36,7 @@ from typing import Any
 
 import uvicorn
 
+from sessionkit import heap
 from sessionkit.web.door import (
     Door,
     GuardedProtocol,
@@ -104,25 +104,6 @@ def _raise_file_limit() -> None:
             resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
     except (OSError, ValueError):
         pass
-
-
-_heap_frozen = False
-
-
-def _freeze_heap_once() -> None:
-    """Leave what exists when the first server starts out of every full collection.
-
-    The imported code, the plan and methods, the app: a full collection would walk them
-    all each time, and under attack connection churn sets one off every few seconds
-    (60-75 ms of CPU each measured with ~110,000 objects, about half of them these).
-    Garbage is collected first; what is frozen stays for the life of the process, so
-    this is done once per process.
-    """
-    global _heap_frozen
-    if not _heap_frozen:
-        _heap_frozen = True
-        gc.collect()
-        gc.freeze()
 
 
 def _limits_of(app: Any) -> WebLimits:
@@ -252,7 +233,7 @@ class ParticipantServer:
         if self.socket is None:
             raise ServerError("call bind(host, port) before serve()")
         _raise_file_limit()
-        _freeze_heap_once()
+        heap.keep_what_lasts()
         limits = self.limits
         files = descriptor_limit()
         backlog = accept_backlog(files)
