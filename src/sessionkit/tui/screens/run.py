@@ -1,8 +1,5 @@
 """The facilitator's screen while a session runs.
 
-Over 400 lines: the run screen's key actions share its selection, focus and dialogs;
-to be split into board actions and step actions beside a smaller screen.
-
 Left: the agenda (planned against actual) and the facilitator's notes for this step.
 Right: where we are and the prompt, the countdown, one line about the board, the board of
 the step in focus (notes, clusters, vote tally or ratings) and the focused note in full.
@@ -15,33 +12,22 @@ closed, the join code) are :class:`~sessionkit.tui.screens.people.PeopleKeys`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import cast
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 
 from sessionkit.core import commands as c
-from sessionkit.core.method import CanvasInput, ClusterInput, NotesInput
-from sessionkit.core.state import Note
-from sessionkit.core.text import first_words
 from sessionkit.tui import messages
 from sessionkit.tui.board_live import LiveBoard
 from sessionkit.tui.board_model import BoardModel, Row
 from sessionkit.tui.keys import RUN_KEYS, bindings
 from sessionkit.tui.screens.agenda_keys import AgendaKeys
 from sessionkit.tui.screens.base import SessionHost
-from sessionkit.tui.screens.group_actions import GroupActions
 from sessionkit.tui.screens.kinds import KindActions
 from sessionkit.tui.screens.modals import (
     Confirm,
-    NoteEditor,
-    NoteEntry,
-    Picker,
-    TextBox,
-    TextPrompt,
 )
+from sessionkit.tui.screens.note_keys import NoteKeys
 from sessionkit.tui.screens.people import PeopleKeys
 from sessionkit.tui.screens.redact import RedactKeys
 from sessionkit.tui.screens.review_keys import ReviewActions
@@ -81,11 +67,11 @@ PREPARE_AFTER = 0.5
 
 class RunScreen(
     AgendaKeys,
+    NoteKeys,
     RedactKeys,
     KindActions,
     ReviewActions,
     PeopleKeys,
-    GroupActions,
     SafeguardingKeys,
     TimerKeys,
 ):
@@ -290,389 +276,6 @@ class RunScreen(
         if action == "export":
             return self.host.can_export or None
         return super().applies(action, parameters)
-
-    def _categories(self) -> list[tuple[str, str]]:
-        _, step = self.engine.step_def() if self.engine.state.started else (None, None)
-        if step is not None and isinstance(step.input, NotesInput):
-            return [(cat.id, cat.label) for cat in step.input.categories]
-        return []
-
-    def _regions(self) -> list[tuple[str, str]]:
-        _, step = self.engine.step_def() if self.engine.state.started else (None, None)
-        if step is not None and isinstance(step.input, CanvasInput):
-            return [(r.id, r.label) for r in step.input.note_regions()]
-        return []
-
-    # ------------------------------------------------------------ focus helpers
-
-    @property
-    def board(self) -> Board:
-        return self.query_one(Board)
-
-    def _focused_note(self, *, quiet: bool = False) -> Note | None:
-        row = self.board.current_row
-        if row is not None and row.kind == "note":
-            return cast(Note, row.ref)  # a note row's ref is its Note (board_model)
-        if not quiet:
-            self.notify("Move the cursor to a note first (↑ ↓).", markup=False)
-        return None
-
-    def _chosen_notes(self) -> list[str]:
-        """The selected notes in board order, else the focused note."""
-        if self.selected:
-            return [r.key for r in self.model.rows if r.kind == "note" and r.key in self.selected]
-        note = self._focused_note()
-        return [note.id] if note else []
-
-    def _focused_cluster(self) -> str | None:
-        row = self.board.current_row
-        if row is None:
-            return None
-        if row.kind == "section":
-            return row.key
-        if row.kind == "note":
-            cluster = row.ref.cluster
-            return cluster if cluster in self.engine.state.clusters else None
-        return None
-
-    # ------------------------------------------------------------ notes
-
-    def action_add_notes(self) -> None:
-        if not self.applies("add_notes", ()):
-            self.not_here(
-                "This step does not collect notes. Paper notes are typed on a "
-                "notes or canvas step (or a clustering step, for late ones)."
-            )
-            return
-        engine = self.engine
-        key = engine.state.step_key
-        _, step = engine.step_def()
-        if step is None:
-            return
-        target = key
-        if isinstance(step.input, ClusterInput):  # a late paper note for the pile
-            target = engine.cluster_sources(key)[0]
-            _, step = engine.step_def(target)
-            assert step is not None
-        spec = step.input
-        choices: list[tuple[str, str]] = []
-        name = "kind"
-        if isinstance(spec, NotesInput):
-            choices = [(cat.id, cat.label) for cat in spec.categories]
-        elif isinstance(spec, CanvasInput):
-            choices, name = [(r.id, r.label) for r in spec.note_regions()], "place"
-
-        title = step.title
-
-        def entry(group: str | None, who: str | None) -> None:
-            def submit(text: str, choice: str | None) -> bool:
-                fields: dict[str, str] = {"text": text}
-                if target != key:
-                    fields["step"] = target
-                if group is not None:
-                    fields["group"] = group
-                if choice is not None:
-                    fields["region" if name == "place" else "category"] = choice
-                return self.link.do(c.AddNote, **fields) is not None
-
-            heading = f"Paper notes for {who}: {title}" if who else f"Paper notes for: {title}"
-            self.app.push_screen(NoteEntry(heading, submit, choices, name))
-
-        if target == key and self.grouped() is not None:
-            self.ask_paper_group(entry)
-        else:
-            entry(None, None)
-
-    def action_edit(self) -> None:
-        if not self.applies("edit", ()):
-            self.not_here("There are no notes to edit on this step.")
-            return
-        row = self.board.current_row
-        if row is not None and row.kind == "section" and row.key:
-            self.action_rename()
-            return
-        note = self._focused_note(quiet=True)
-        if note is None:
-            self.not_here("Move the cursor to a note first (↑ ↓), or to a cluster's name.")
-            return
-
-        def done(text: str | None) -> None:
-            if text and text != note.text:
-                self.link.do(c.EditNote, note=note.id, text=text)
-
-        self.app.push_screen(
-            NoteEditor(f"Edit the note “{first_words(note.text)}”", note.text, max_length=500),
-            done,
-        )
-
-    def action_hide(self) -> None:
-        ids = self._chosen_notes()
-        if not ids:
-            return
-        notes = self.engine.state.notes
-        hide = not all(notes[i].hidden for i in ids)
-        done = self.link.do_many([c.HideNote(note=i, hidden=hide) for i in ids])
-        if done and len(ids) > 1:
-            self.notify(
-                f"{done} note{'s' * (done != 1)} {'hidden' if hide else 'shown again'}.",
-                markup=False,
-            )
-
-    def action_set_kind(self) -> None:
-        if not self.applies("set_kind", ()):
-            self.not_here("Notes on this step have no kinds or places to choose from.")
-            return
-        note = self._focused_note(quiet=True)
-        if note is None:
-            self.not_here("Move the cursor to a note first (↑ ↓).")
-            return
-        if self._kind == "canvas":
-
-            def placed(region: str | None) -> None:
-                if region:
-                    self.link.do(c.PlaceNote, note=note.id, region=region)
-
-            self.app.push_screen(
-                Picker(
-                    f"Where does “{first_words(note.text)}” go?",
-                    self._regions(),
-                    current=note.region,
-                ),
-                placed,
-            )
-            return
-
-        def chosen(category: str | None) -> None:
-            if category and category != note.category:
-                self.link.do(c.EditNote, note=note.id, category=category)
-
-        self.app.push_screen(
-            Picker(
-                f"What kind of note is “{first_words(note.text)}”?",
-                self._categories(),
-                current=note.category,
-            ),
-            chosen,
-        )
-
-    def action_shift_group(self, direction: int) -> None:
-        note = self._focused_note()
-        if note is None:
-            return
-        if self._kind == "cluster":
-            groups = [g.key for g in self.model.groups]
-            here = note.cluster if note.cluster in groups else None
-        else:  # a note always has a kind / a place: "none" is not a place to move to
-            groups = [g.key for g in self.model.groups if g.key is not None]
-            here = note.region if self._kind == "canvas" else note.category
-        index = groups.index(here) if here in groups else -1
-        target = index + direction
-        if index < 0:
-            target = 0 if direction > 0 else len(groups) - 1
-        if not 0 <= target < len(groups):
-            self.app.bell()
-            return
-        destination = groups[target]
-        if self._kind == "cluster":
-            self.link.do(c.MoveNote, note=note.id, cluster=destination)
-        elif self._kind == "canvas":
-            self.link.do(c.PlaceNote, note=note.id, region=destination)
-        else:
-            self.link.do(c.EditNote, note=note.id, category=destination)
-
-    def action_summary(self) -> None:
-        if not self.applies("summary", ()):
-            self.not_here("Start the session first: the summary belongs to a step.")
-            return
-        state = self.engine.state
-        current = state.step_state(state.step_key).summary
-
-        def save(text: str | None) -> None:
-            if text is not None and text != current:
-                self.link.do(c.SetSummary, text=text)
-
-        self.app.push_screen(TextBox("Summary of this step", current), save)
-
-    # ------------------------------------------------------------ clustering
-
-    def _toggle(self, note_id: str) -> None:
-        if note_id in self.selected:
-            self.selected.discard(note_id)
-        else:
-            self.selected.add(note_id)
-        self.board.set_selected(frozenset(self.selected))
-        self._show_info()
-        self._refresh_footer()
-
-    def action_select(self) -> None:
-        note = self._focused_note()
-        if note is None:
-            return
-        self._toggle(note.id)
-        self.board.action_cursor(1)  # mark and move on, like a file manager
-
-    def action_clear_selection(self) -> None:
-        self.selected.clear()
-        self.board.set_selected(frozenset())
-        self._show_info()
-        self._refresh_footer()
-
-    def action_group(self) -> None:
-        if not self.applies("group", ()):
-            self.not_here("Grouping happens on a clustering step.")
-            return
-        ids = self._chosen_notes() if (self.selected or self._focused_note(quiet=True)) else []
-
-        def named(label: str | None) -> None:
-            if not label:
-                return
-            event = self.link.do(c.CreateCluster, label=label, notes=ids)
-            if event is not None:
-                self.selected.clear()
-                self.refresh_session()
-                if not ids:
-                    self.board.move_to_key("section", event.data["cluster"])
-
-        what = f"{len(ids)} note{'s' * (len(ids) != 1)}" if ids else "an empty cluster"
-        self.app.push_screen(
-            TextPrompt(
-                f"Name the new cluster ({what})",
-                placeholder="e.g. People don't know who to call",
-                max_length=80,
-            ),
-            named,
-        )
-
-    def _with_cluster(
-        self, title: str, then: Callable[[str], None], exclude: str | None = None
-    ) -> None:
-        """Run ``then(cluster_id)`` on the focused cluster, or on one picked from a list
-        when the cursor is not on a cluster (so the key never does nothing)."""
-        cluster_id = self._focused_cluster()
-        if cluster_id is not None:
-            then(cluster_id)
-            return
-        choices = self._cluster_choices(exclude=exclude)
-        if not choices:
-            self.not_here(
-                "There are no clusters yet: select notes with x, then g groups them.",
-                title="No clusters yet",
-            )
-            return
-        self.app.push_screen(
-            Picker(title, choices), lambda picked: then(picked) if picked else None
-        )
-
-    def action_rename(self) -> None:
-        if not self.applies("rename", ()):
-            self.not_here("Clusters are renamed on a clustering step.")
-            return
-
-        def rename(cluster_id: str) -> None:
-            cluster = self.engine.state.clusters[cluster_id]
-
-            def named(label: str | None) -> None:
-                if label and label != cluster.label:
-                    self.link.do(c.RenameCluster, cluster=cluster_id, label=label)
-
-            self.app.push_screen(
-                TextPrompt(
-                    f"Rename the cluster “{first_words(cluster.label)}”",
-                    cluster.label,
-                    max_length=80,
-                ),
-                named,
-            )
-
-        self._with_cluster("Rename which cluster?", rename)
-
-    def _cluster_choices(self, exclude: str | None = None) -> list[tuple[str, str]]:
-        key = self.engine.state.step_key
-        return [
-            (
-                cl.id,
-                ("Parking lot: " if cl.parking and cl.label != "Parking lot" else "") + cl.label,
-            )
-            for cl in self.engine.state.clusters.values()
-            if cl.step == key and cl.id != exclude
-        ]
-
-    def action_merge(self) -> None:
-        if not self.applies("merge", ()):
-            self.not_here("Clusters are merged on a clustering step.")
-            return
-
-        def merge(source: str) -> None:
-            choices = self._cluster_choices(exclude=source)
-            label = self.engine.state.clusters[source].label
-            if not choices:
-                self.not_here(
-                    f"“{first_words(label)}” is the only cluster on this step, so there is "
-                    "no other to merge it with. To make another: select notes with x, then "
-                    "g groups them.",
-                    title="Nothing to merge with",
-                )
-                return
-
-            def chosen(target: str | None) -> None:
-                if target and self.link.do(c.MergeClusters, source=source, target=target):
-                    self.board.move_to_key("section", target)
-
-            self.app.push_screen(Picker(f"Merge “{label}” into…", choices), chosen)
-
-        self._with_cluster("Merge which cluster (into another)?", merge)
-
-    def action_move_to(self) -> None:
-        if not self.applies("move_to", ()):
-            self.not_here("Notes are moved between clusters on a clustering step.")
-            return
-        if not self.selected and self._focused_note(quiet=True) is None:
-            self.not_here("Select notes with x (or move the cursor to one) first.")
-            return
-        ids = self._chosen_notes()
-        choices = [*self._cluster_choices(), ("-", "(not in a cluster)"), ("+", "New cluster…")]
-
-        def chosen(target: str | None) -> None:
-            if target is None:
-                return
-            if target == "+":
-                self.action_group()
-                return
-            cluster = None if target == "-" else target
-            notes = self.engine.state.notes
-            moves = [
-                c.MoveNote(note=i, cluster=cluster) for i in ids if notes[i].cluster != cluster
-            ]
-            if moves and self.link.do_many(moves):
-                self.action_clear_selection()
-
-        self.app.push_screen(
-            Picker(f"Move {len(ids)} note{'s' * (len(ids) != 1)} to…", choices), chosen
-        )
-
-    def action_park(self) -> None:
-        ids = self._chosen_notes()
-        if not ids:
-            return
-        state = self.engine.state
-        key = state.step_key
-        parking = next(
-            (cl.id for cl in state.clusters.values() if cl.step == key and cl.parking), None
-        )
-        if parking is None:
-            done = (
-                self.link.do(c.CreateCluster, label="Parking lot", notes=ids, parking=True)
-                is not None
-            )
-        else:
-            moves = [
-                c.MoveNote(note=i, cluster=parking)
-                for i in ids
-                if state.notes[i].cluster != parking
-            ]
-            done = bool(moves) and self.link.do_many(moves) > 0
-        if done:
-            self.action_clear_selection()
 
     # ------------------------------------------------------------ votes and ratings
 
