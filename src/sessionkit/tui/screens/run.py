@@ -7,7 +7,9 @@ the step in focus (notes, clusters, vote tally or ratings) and the focused note 
 Everything the facilitator does is a key (listed in ``keys.RUN_KEYS``) that becomes one
 engine command through ``host.link``; the board is redrawn from the engine's state after
 every change, never edited directly. The keys for people (who joined, joining open or
-closed, the join code) are :class:`~sessionkit.tui.screens.people.PeopleKeys`.
+closed, the join code) are :class:`~sessionkit.tui.screens.people.PeopleKeys`; those for
+notes and for clusters :class:`~sessionkit.tui.screens.note_keys.NoteKeys` and
+:class:`~sessionkit.tui.screens.cluster_keys.ClusterKeys`.
 """
 
 from __future__ import annotations
