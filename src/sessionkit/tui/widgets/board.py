@@ -72,8 +72,8 @@ class Board(ScrollView, can_focus=True):
     # Each message names its board as ``control``, as Textual's own widgets do, so a
     # handler can be narrowed to one board: ``@on(Board.CursorMoved, "#board")``.
 
-    class CursorMoved(Message):
-        """The cursor moved to another row (``None``: the board is empty)."""
+    class RowMessage(Message):
+        """Something happened to a row of this board."""
 
         def __init__(self, board: Board, row: Row | None) -> None:
             super().__init__()
@@ -84,29 +84,18 @@ class Board(ScrollView, can_focus=True):
         def control(self) -> Board:
             return self.board
 
-    class Activated(Message):
+    class CursorMoved(RowMessage):
+        """The cursor moved to another row (``None``: the board is empty)."""
+
+    class Activated(RowMessage):
         """A row was double-clicked."""
 
-        def __init__(self, board: Board, row: Row) -> None:
-            super().__init__()
-            self.board = board
-            self.row = row
+        row: Row
 
-        @property
-        def control(self) -> Board:
-            return self.board
-
-    class Clicked(Message):
+    class Clicked(RowMessage):
         """A row was clicked with shift or ctrl held (toggle its selection)."""
 
-        def __init__(self, board: Board, row: Row) -> None:
-            super().__init__()
-            self.board = board
-            self.row = row
-
-        @property
-        def control(self) -> Board:
-            return self.board
+        row: Row
 
     def __init__(self, *, empty: str = "Nothing here yet.", **kwargs: Any) -> None:
         super().__init__(**kwargs)
