@@ -3,14 +3,21 @@ there (after asking), and the item left before its end is marked "left", not don
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from helpers.waiting import until
+from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine
 from sessionkit.core.timeline import was_left
 from sessionkit.tui.sample import sample_methods, sample_plan
 from sessionkit.tui.screens.modals import Confirm
 from sessionkit.tui.screens.run import RunScreen
+from sessionkit.tui.timing import progress
+from sessionkit.tui.widgets.agenda import summary
 from sessionkit.tui.widgets.agenda_view import AgendaView
+from sessionkit.tui.widgets.panels import TitleBar
 from test_tui import SIZE, FakeClock, make_app
 
 
@@ -77,3 +84,37 @@ async def test_a_click_on_an_agenda_row_goes_there(engine: Engine) -> None:
         await pilot.click(AgendaView, offset=(3, row_of(app, 3)))
         assert isinstance(app.screen, RunScreen)
         assert any("already" in n.message for n in app._notifications)
+
+
+def test_an_item_jumped_past_is_said_to_be_skipped_not_only_counted_as_ahead(
+    engine: Engine, clock: FakeClock
+) -> None:
+    engine.execute(c.StartSession())
+    before = progress(engine, clock.now)
+    assert before.skipped == 0 and "skipped" not in summary(engine, clock.now).plain
+    engine.execute(c.GoTo(item=2))  # past the 10-minute break, never run
+    now = progress(engine, clock.now)
+    assert now.skipped == 10
+    assert now.slip == before.slip - 10 - 23  # the day still ends that much sooner
+    assert "min ahead (10 min skipped)" in summary(engine, clock.now).plain
+    engine.execute(c.GoTo(item=1))  # the break is run after all: no longer skipped
+    assert progress(engine, clock.now).skipped == 0
+
+
+@pytest.mark.parametrize(
+    ("size", "skipped_shown"), [((60, 24), False), ((80, 24), None), ((160, 50), True)]
+)
+async def test_the_title_bar_keeps_its_finish_whole_however_narrow(
+    engine: Engine, size: tuple[int, int], skipped_shown: bool | None
+) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("n")
+        engine.execute(c.GoTo(item=2))
+        bar = app.screen.query_one(TitleBar)
+        await until(lambda: "ahead" in bar.render().plain, "the pace in the title bar")
+        line = bar.render().plain.rstrip()
+        assert len(line) <= size[0]
+        assert re.search(r"ends ≈\d\d:\d\d$", line), line  # whole, at the end
+        if skipped_shown is not None:  # too narrow for it, it gives way; else it is said
+            assert ("(10 min skipped)" in line) is skipped_shown

@@ -72,6 +72,10 @@ class Progress:
     on_schedule: bool = True
     """The day began near its planned time, on its date. A rehearsal at 8 pm of a 09:30
     plan did not: its plan is moved to when it began (see :mod:`sessionkit.core.schedule`)."""
+    skipped: int = 0
+    """Planned minutes of the items before the current one that were never run: the
+    facilitator jumped past them. They make the day end sooner, so they count as ahead;
+    this says how much of "ahead" is that, not pace."""
 
     @property
     def over_end(self) -> int:
@@ -109,7 +113,7 @@ def progress(engine: Engine, now: float) -> Progress:
     schedule = day_schedule(engine, day) or DaySchedule(
         current.start, day.date, local_datetime(now)
     )
-    remaining = 0.0
+    remaining = skipped = 0.0
     # What is left is timed for the people in the room now (steps that grow with the
     # room take longer for more); the plan's finish stays the one planned.
     room = engine.room_agenda()
@@ -118,9 +122,11 @@ def progress(engine: Engine, now: float) -> Progress:
             remaining += _left_of_current(engine, item, now)
         elif item.index > current.index:
             remaining += item.minutes * 60 * item_share(state, item.index)
+        elif str(item.index) not in state.items:  # jumped past, never run
+            skipped += item.minutes * 60 * item_share(state, item.index)
     ended = local_datetime(state.ended_at) if state.ended_at is not None else None
     told = forecast_day(day.finish, schedule, local_datetime(now), remaining / 60, ended)
-    return Progress(day, told.slip, told.finish, not schedule.shifted)
+    return Progress(day, told.slip, told.finish, not schedule.shifted, round(skipped / 60))
 
 
 def _left_of_current(engine: Engine, item: TimedItem, now: float) -> float:

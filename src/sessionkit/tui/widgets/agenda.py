@@ -17,19 +17,23 @@ from sessionkit.tui.timing import item_seconds, progress, slip_text, step_second
 from sessionkit.tui.widgets.rows import fit
 
 
-def summary(engine: Engine, now: float, *, lines: int = 1) -> Content:
-    """Behind/ahead and the forecast finish against the plan (on one or two lines)."""
+def summary(engine: Engine, now: float, *, lines: int = 1, compact: bool = False) -> Content:
+    """Behind/ahead and the forecast finish against the plan (on one or two lines;
+    ``compact``: without what is skipped and the planned finish, for a narrow line)."""
     p = progress(engine, now)
     planned = clock_text(p.day.finish)
     if p.forecast is None:
         return Content.styled(f"planned {clock_text(p.day.start)}–{planned}", ".timing--muted")
     style = ".timing--late" if p.slip > 0 else ".timing--early" if p.slip < 0 else ""
     which = f"day {p.day.index + 1} " if len(engine.agenda.days) > 1 else ""
+    pace = slip_text(p.slip)
+    if p.skipped and not compact:  # "33 min ahead" after jumping a 30-minute item
+        pace += f" ({p.skipped} min skipped)"
     parts = [
-        Content.styled(slip_text(p.slip), style),
+        Content.styled(pace, style),
         Content("\n" if lines > 1 else " · ") + Content(f"{which}ends ≈{clock_text(p.forecast)}"),
     ]
-    if p.on_schedule:
+    if p.on_schedule and not compact:
         parts.append(Content.styled(f" (plan {planned})", ".timing--muted"))
     if p.over_end > 0:
         parts.append(

@@ -429,10 +429,8 @@ class TitleBar(Panel):
             parts.append(one_line(title))
             self.set(Content.assemble(*parts))
             return
-        right: list[Content] = [
-            Content.styled(f"  {clock_of(now)}  ", ".timing--muted"),
-            summary(engine, now),
-        ]
+        pace = summary(engine, now)
+        right: list[Content] = [Content.styled(f"  {clock_of(now)}  ", ".timing--muted"), pace]
         if engine.state.ended_at is not None:  # the first thing said after the title
             right.insert(0, Content.styled("  SESSION ENDED", "bold reverse"))
         people = len(engine.state.active_participants())
@@ -453,6 +451,9 @@ class TitleBar(Panel):
                 reason = Content.styled(" (j)", ".board--warning")
             right.insert(0, flag + reason)
         tail = Content.assemble(*right)
+        if tail.cell_length + 21 > width:  # the short pace, so the line keeps its end
+            right[right.index(pace)] = summary(engine, now, compact=True)
+            tail = Content.assemble(*right)
         room = max(8, width - tail.cell_length - 13)
         plan_title = one_line(engine.plan.title, "bold")
         if plan_title.cell_length > room:
