@@ -477,6 +477,7 @@
     flushing = true;
     clearTimeout(retryTimer);
     var item = outbox[0];
+    item.sent = true;  // the server may have it from now on, though no answer says so yet
     var path = item.path;
     if (item.method === "DELETE") path += "?client_id=" + encodeURIComponent(item.cid);
     var body = item.body === undefined ? undefined : Object.assign({}, item.body, { client_id: item.cid });
@@ -854,6 +855,11 @@
     return item;
   }
 
+  function sameNote(note, body) {
+    return String(note.text).trim() === String(body.text || "").trim() &&
+      (note.category || null) === (body.category || null) && (note.region || null) === (body.region || null);
+  }
+
   function renderNotes(pub, mine, input, step) {
     setUpComposer(input, step);
     var waiting = pending("note");
@@ -902,11 +908,21 @@
     own.forEach(function (n) { ownIds[n.id] = true; });
     // Newest first, as the server pages a board's older notes.
     var w = longList("notes", { notes: (pub.notes || []).slice().reverse(), notes_total: pub.notes_total, step: pub.step });
-    var others = w.items.filter(function (n) { return !ownIds[n.id]; });
+    // A delta can bring a note this phone sent before the answer that gives its id: it
+    // is known by what it says (each sent note hides one, the newest) until then.
+    var unanswered = waiting.filter(function (item) { return item.sent; });
+    var others = w.items.filter(function (n) {
+      if (ownIds[n.id]) return false;
+      var at = unanswered.findIndex(function (item) { return sameNote(n, item.body); });
+      if (at < 0) return true;
+      unanswered.splice(at, 1);
+      return false;
+    });
+    var flying = waiting.filter(function (item) { return item.sent; }).length - unanswered.length;
     var all = $("all-notes");
     clear(all);
     others.forEach(function (note) { all.appendChild(keyed(noteItem(note, input), note.id)); });
-    var total = Math.max(0, w.total - (w.query ? 0 : own.length));
+    var total = Math.max(0, w.total - (w.query ? 0 : own.length + flying));
     setText($("all-h"), total > others.length
       ? t("Everyone else's notes (newest {n} of {total})", { n: others.length, total: total })
       : t("Everyone else's notes ({n})", { n: others.length }));
