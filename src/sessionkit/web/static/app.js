@@ -1085,13 +1085,15 @@
   // The items to draw: the first page and those loaded after it (or a search's results),
   // with the phone's own (`own`: voted, placed) that are not among them first.
   function longList(name, pub, own) {
+    if (name.indexOf("results.") === 0) pub = resultList(pub, name.slice(8));
     var first = pub[name] || [];
     var all = pub[name + "_total"] === undefined ? first.length : pub[name + "_total"];
     var key = (pub.step || {}).key;
     var got = loadedFor(name, key), found = got.search;
     var seen = {}, items = [];
     (found ? found.items : first.concat(got.items)).forEach(function (item) {
-      if (item.id === undefined || !seen[item.id]) { seen[item.id] = true; items.push(item); }
+      var id = idOf(item);
+      if (id === undefined || !seen[id]) { seen[id] = true; items.push(item); }
     });
     var extra = found ? [] : (own || []).filter(function (item) { return !seen[item.id]; });
     return {
@@ -1100,6 +1102,24 @@
       from: found ? found.items.length : first.length + got.items.length
     };
   }
+
+  // A result row names the item it counts (`item` or `target`), which is also a row of
+  // the list above it: its own key keeps focus on the row it was on after a redraw.
+  function idOf(item) {
+    if (item.id !== undefined) return item.id;
+    if (item.word !== undefined) return "word:" + item.word;
+    var counted = item.item !== undefined ? item.item : item.target;
+    return counted === undefined ? undefined : "result:" + counted;
+  }
+
+  // A list inside the results (`results.tally`, `results.rows`) as longList reads one.
+  function resultList(pub, name) {
+    var out = { step: pub.step }, results = pub.results || {};
+    out["results." + name] = results[name] || [];
+    out["results." + name + "_total"] = results[name + "_total"];
+    return out;
+  }
+  var NO_LIST = { name: "", items: [], shown: 0, total: 0, all: 0, query: "" };
 
   // The search box above a list and "Show more" under it (made once, so typing is not
   // disturbed when the list is drawn again), set for what `w` (from longList) shows.
@@ -1191,16 +1211,16 @@
     var w = longList(name, view.public, []);
     var got = loadedFor(name, w.step), found = got.search;
     var before = {};
-    w.items.forEach(function (item) { before[item.id] = true; });
+    w.items.forEach(function (item) { before[idOf(item)] = true; });
     askItems(name, found ? found.query : "", w.from, "more").then(function (data) {
       if (!data || got.search !== found) return;
       if (found) { found.items = found.items.concat(data.items); found.total = data.total; }
       else got.items = got.items.concat(data.items);
       render();
-      var fresh = data.items.filter(function (item) { return !before[item.id]; })[0];
+      var fresh = data.items.filter(function (item) { return !before[idOf(item)]; })[0];
       var after = longList(name, view.public, []);
       announce(t("Showing {n} of {total}.", { n: after.shown, total: after.total }));
-      var row = fresh && list.querySelector('[data-focus-key="item:' + CSS.escape(String(fresh.id)) + '"]');
+      var row = fresh && list.querySelector('[data-focus-key="item:' + CSS.escape(String(idOf(fresh))) + '"]');
       if (row) focusHeading(row);  // the first new item, where reading carries on
     });
   }
@@ -1371,30 +1391,32 @@
     var results = pub.results;
     var list = $("results");
     clear(list);
-    var showIt = false, note = "";
+    var showIt = false, note = "", w = NO_LIST;
     list.className = "results" + (results && results.kind === "rating" ? " plain" : "");
     if (results && results.kind === "vote") {
       var labels = {};
       (pub.notes || []).forEach(function (n) { labels[n.id] = n.text; });
       (pub.clusters || []).forEach(function (c) { labels[c.id] = c.label; });
       var top = results.tally.length ? results.tally[0].dots : 0;
-      results.tally.forEach(function (row) {
+      w = longList("results.tally", pub);
+      w.items.forEach(function (row) {
         var label = row.target in labels ? labels[row.target] : row.text;
         if (label === undefined) return;
-        list.appendChild(resultRow(label, row.dots, top, row.dots === 1 ? t("dot") : t("dots")));
+        list.appendChild(keyed(resultRow(label, row.dots, top, row.dots === 1 ? t("dot") : t("dots")), idOf(row)));
       });
-      note = topOf(results.tally.length, results.tally_total);
+      note = w.query ? "" : topOf(w.shown, w.total);
       showIt = true;
       if (!results.tally.length) note = t("No dots were placed.");
     } else if (results && results.kind === "sort") {
       var texts = {};
       (pub.items || []).forEach(function (i) { texts[i.id] = i.text; });
       list.className = "results sort-results";
-      results.rows.forEach(function (row) {
-        list.appendChild(sortResultRow(texts[row.item] || row.text, row.counts, localList(input, "buckets"), results.sorters));
+      w = longList("results.rows", pub);
+      w.items.forEach(function (row) {
+        list.appendChild(keyed(sortResultRow(texts[row.item] || row.text, row.counts, localList(input, "buckets"), results.sorters), idOf(row)));
       });
       var orderBy = localList(input, "buckets")[(input.buckets || []).indexOf(input.order_by)] || input.order_by;
-      note = topOf(results.rows.length, results.rows_total);
+      note = w.query ? "" : topOf(w.shown, w.total);
       note += (note ? " " : "") + (results.sorters === 1 ? t("Ordered by “{bucket}”. 1 person sorted.", { bucket: plain(orderBy) })
         : t("Ordered by “{bucket}”. {n} people sorted.", { bucket: plain(orderBy), n: results.sorters }));
       showIt = true;
@@ -1416,6 +1438,7 @@
     setText($("results-note"), note);
     show($("results-note"), !!note);
     show($("results-panel"), showIt);
+    pager(list, w, t("Search the results"));
   }
 
   // sort -----------------------------------------------------------------
@@ -1511,8 +1534,9 @@
     setText($("rank-hint"), hint);
     show($("rank-hint"), !!hint);
     show($("rank-form"), ranking);
-    show($("score-items"), !ranking);
-    if (ranking) renderRanking(rankPool(step.key, items), mine, input, open);
+    show($("rank-items-h"), ranking && items.length > 0);
+    $("score-items").setAttribute("aria-labelledby", ranking ? "rank-items-h" : "rank-h");
+    if (ranking) { renderRanking(rankPool(step.key, items), mine, input, open); renderRankItems(items); }
     else renderScoring(items, mine, input, open);
     pager($("score-items"), w, ranking ? t("Search the items to rank") : t("Search the items to score"));
     renderRankResults(pub, input);
@@ -1569,6 +1593,18 @@
     $("rank-save").disabled = !open || !items.length;
   }
 
+  // In ranking mode the items are listed in full too (a place's select shows only the
+  // start of each), so "Show more" adds rows here and focus lands on the first new one.
+  function renderRankItems(items) {
+    var list = $("score-items");
+    clear(list);
+    items.forEach(function (item) {
+      var row = listRow("sort-item", item.id);
+      row.appendChild(el("div", "text", item.text));
+      list.appendChild(row);
+    });
+  }
+
   function renderScoring(items, mine, input, open) {
     var given = scoresWithPending(mine);
     var list = $("score-items");
@@ -1617,22 +1653,26 @@
     clear(list);
     show($("rank-results-h"), !!results);
     show(list, !!results);
-    if (!results) return;
+    if (!results) { show($("rank-results-note"), false); pager(list, NO_LIST, ""); return; }
     var texts = rankTexts(pub);
-    results.rows.forEach(function (row) {
+    var w = longList("results.rows", pub);
+    w.items.forEach(function (row) {
+      var text = texts[row.item] || row.text;
       if (input.mode === "rank") {
-        list.appendChild(el("li", null, row.place + ". " + texts[row.item] + " — " + row.points + " " +
-                                        plain(row.points === 1 ? t("point") : t("points"))));
+        list.appendChild(keyed(el("li", null, row.place + ". " + text + " — " + row.points + " " +
+                                              plain(row.points === 1 ? t("point") : t("points"))), idOf(row)));
       } else {
         var parts = input.criteria.map(function (crit, i) {
           var m = row.means[i];
           return crit.label + " " + (m === null ? "–" : m.toFixed(1)) + " (" + row.counts[i] + ")";
         });
-        list.appendChild(el("li", null, texts[row.item] + ": " + parts.join(", ")));
+        list.appendChild(keyed(el("li", null, text + ": " + parts.join(", ")), idOf(row)));
       }
     });
-    var more = topOf(results.rows.length, results.rows_total);
-    if (more) list.appendChild(say("li", "hint", more));
+    var more = w.query ? "" : topOf(w.shown, w.total);
+    setText($("rank-results-note"), more);
+    show($("rank-results-note"), !!more);
+    pager(list, w, t("Search the results"));
     (results.quadrants || []).forEach(function (q) {
       var names = q.items.map(function (id) { return texts[id]; }).filter(Boolean);
       if ((q.count || 0) > names.length) names.push(t("{n} more", { n: q.count - names.length }));
@@ -1698,8 +1738,14 @@
     clear(list);
     (mine.my_words || []).forEach(function (text) { list.appendChild(el("li", null, text)); });
     waiting.forEach(function (item) { list.appendChild(el("li", "pending", item.body.text)); });
-    renderCloud($("cloud"), pub.cloud || []);
-    show($("cloud-empty"), !(pub.cloud || []).length);
+    // The most given words first, a page at a time, with how many there are in all.
+    var w = longList("cloud", pub);
+    renderCloud($("cloud"), w.items);
+    var more = w.query ? "" : w.total > w.shown ? t("The {n} most given of {total} words.", { n: w.shown, total: w.total }) : "";
+    setText($("cloud-note"), more);
+    show($("cloud-note"), !!more);
+    show($("cloud-empty"), !w.all);
+    pager($("cloud"), w, t("Search the words"));
   }
 
   // A real cloud: each word's font size grows with how many gave it, from the fewest
@@ -1710,7 +1756,7 @@
     var most = 0, least = Infinity;
     words.forEach(function (w) { most = Math.max(most, w.count); least = Math.min(least, w.count); });
     words.forEach(function (w) {
-      var item = el("li", null, w.word);
+      var item = keyed(el("li", null, w.word), idOf(w));
       var share = most > least ? (w.count - least) / (most - least) : 0.5;
       // On a narrow (or zoomed) screen the biggest words shrink towards the screen's
       // width, never below the page's own text size.
