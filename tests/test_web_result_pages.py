@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -144,9 +143,7 @@ async def test_the_words_cloud_pages_its_words_most_given_first() -> None:
         ({"list": "results.tally", "step": "0.3"}, 409, "no longer on screen"),
     ],
 )
-async def test_bad_result_parameters_get_a_4xx_saying_what_was_wrong(
-    params, status, words
-) -> None:
+async def test_bad_result_parameters_get_a_4xx_saying_what_was_wrong(params, status, words) -> None:
     engine, _ = long_engine(3)
     go(engine, "vote")
     engine.execute(c.OpenVote())  # open: no results yet
@@ -157,7 +154,9 @@ async def test_bad_result_parameters_get_a_4xx_saying_what_was_wrong(
 
 
 def tally_view(count: int) -> dict[str, Any]:
-    targets = [{"id": f"n{i}", "text": f"item {i} {'odd' if i % 2 else 'even'}"} for i in range(count)]
+    targets = [
+        {"id": f"n{i}", "text": f"item {i} {'odd' if i % 2 else 'even'}"} for i in range(count)
+    ]
     tally = [{"target": f"n{i}", "dots": count - i} for i in range(count)]
     return {"targets": targets, "results": {"kind": "vote", "tally": tally}}
 

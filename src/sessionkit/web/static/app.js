@@ -1438,6 +1438,8 @@
     setText($("results-note"), note);
     show($("results-note"), !!note);
     show($("results-panel"), showIt);
+    // A found row's number would be its place among the matches, not in the results.
+    if (w.query) list.className += " plain";
     pager(list, w, t("Search the results"));
   }
 
