@@ -493,6 +493,7 @@
       outbox.shift();
       save("outbox", outbox);
       if (r.ok) {
+        if (item.kind === "status" || item.kind === "learning") markLoaded(item.body);
         applyMe(r.data.me);
         // The results so far are in the shared part: fetch them with this rating counted
         // (the server never answers this phone from a view built before it).
@@ -1101,6 +1102,18 @@
       total: found ? found.total : Math.max(all, items.length), query: found ? found.query : "",
       from: found ? found.items.length : first.length + got.items.length
     };
+  }
+
+  // An action loaded after the first page is not refreshed with the view: what this
+  // phone itself did to it (a status, a lesson) is put right on the loaded copy.
+  function markLoaded(body) {
+    var got = loaded.reviews;
+    if (!got) return;
+    got.items.concat(got.search ? got.search.items : []).forEach(function (a) {
+      if (a.id !== body.action) return;
+      if (body.status) a.status = body.status;
+      if (body.text) a.learned = (a.learned || []).concat([body.text]);
+    });
   }
 
   // A result row names the item it counts (`item` or `target`), which is also a row of
@@ -2103,16 +2116,19 @@
 
   function renderReview(pub, mine, input, step) {
     var list = $("reviews");
-    var typing = document.activeElement && list.contains(document.activeElement);
+    var active = document.activeElement;
+    var typing = active && list.contains(active) && active.tagName === "INPUT";
     if (typing) return;  // redraw after they finish typing, not under their fingers
     clear(list);
     var canMark = input.who_can_mark === "everyone";
     var left = (mine.learned_left || 0) - pending("learning").length;
-    (pub.reviews || []).forEach(function (a) { list.appendChild(reviewItem(a, canMark, left > 0, step)); });
+    var w = longList("reviews", pub);
+    w.items.forEach(function (a) { list.appendChild(keyed(reviewItem(a, canMark, left > 0, step), a.id)); });
     setText($("review-hint"), canMark
       ? t("For each action: where has it got to, and what did we learn?")
       : t("The facilitator marks where each action has got to; add what we learned."));
-    show($("reviews-empty"), !(pub.reviews || []).length);
+    show($("reviews-empty"), !w.all);
+    pager(list, w, t("Search the actions"));
   }
 
   // ------------------------------------------------------------ start
