@@ -147,15 +147,20 @@
     if (total > shown) box.appendChild(say("p", "sub more", count(total - shown, "and {n} more", "and {n} more")));
     return box;
   }
-  function hidden(list, total) { return total === undefined ? 0 : Math.max(0, total - (list || []).length); }
-  function wallMore(kind, v) {
+  // The board's own list, cut: "Showing 100 of 412." above it, where the wall (which
+  // shows what fits, see .board) always has it in sight.
+  function cutLine(list, total) {
+    var shown = (list || []).length;
+    return total > shown ? say("p", "sub more", t("Showing {n} of {total}.", { n: shown, total: total })) : null;
+  }
+  function wallCut(kind, v) {
     var res = v.results;
-    if (kind === "notes" || kind === "canvas") return v.groups ? 0 : hidden(v.notes, v.notes_total);
-    if (kind === "cluster") return hidden(v.clusters, v.clusters_total);
-    if (kind === "vote") return res ? hidden(res.tally, res.tally_total) : hidden(v.targets, v.targets_total);
-    if (kind === "sort" || kind === "rank") return res ? hidden(res.rows, res.rows_total) : hidden(v.items, v.items_total);
+    if (kind === "notes" || kind === "canvas") return v.groups ? null : cutLine(v.notes, v.notes_total);
+    if (kind === "cluster") return cutLine(v.clusters, v.clusters_total);
+    if (kind === "vote") return res ? cutLine(res.tally, res.tally_total) : cutLine(v.targets, v.targets_total);
+    if (kind === "sort" || kind === "rank") return res ? cutLine(res.rows, res.rows_total) : cutLine(v.items, v.items_total);
     var name = { words: "cloud", questions: "questions", actions: "actions", requests: "requests", review: "reviews" }[kind];
-    return name ? hidden(v[name], v[name + "_total"]) : 0;
+    return name ? cutLine(v[name], v[name + "_total"]) : null;
   }
   function message(text) { return say("p", "message", text); }
 
@@ -691,7 +696,9 @@
     setText($("prompt"), prompt);
     var board = $("board");
     board.textContent = "";
-    if (BOARDS[kind]) { board.appendChild(BOARDS[kind](v)); andMore(board, 0, wallMore(kind, v)); }
+    var cut = BOARDS[kind] ? wallCut(kind, v) : null;
+    if (cut) board.appendChild(cut);
+    if (BOARDS[kind]) board.appendChild(BOARDS[kind](v));
     setText($("answered"), v.answered ? t(v.answered.says, v.answered) : "");
     $("care").textContent = v.session.safeguarding || "";
     showJoin(v);
