@@ -51,6 +51,10 @@ async def test_a_long_review_shows_more_and_keeps_a_far_mark(tmp_path: Path) -> 
         await until(lambda: engine.state.reviews[actions[150]].status == "done", "the far mark")
         await expect(far.locator(".status")).to_have_text("Now: Done")
         await expect(far).to_have_class(re.compile(r"\bdone\b"))
+        # Focus stays on the button pressed, through the redraws (not the panel's heading).
+        await expect(page.locator(":focus")).to_have_attribute(
+            "data-focus-key", f"status:{actions[150]}:done"
+        )
 
         await page.fill("#reviews-find", "action 0242")
         await expect(rows).to_have_count(1)

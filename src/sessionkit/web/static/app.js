@@ -2069,6 +2069,7 @@
       REVIEW_STATUSES.forEach(function (pair) {
         var button = say("button", pair[0] === status ? "picked" : "", t(pair[1]));
         button.type = "button";
+        button.dataset.focusKey = "status:" + action.id + ":" + pair[0];  // kept on a redraw
         button.disabled = !!step.locked;
         button.setAttribute("aria-pressed", pair[0] === status ? "true" : "false");
         button.addEventListener("click", function () {
@@ -2098,6 +2099,7 @@
       input.setAttribute("aria-label", plain(t("What did we learn from: {text}", { text: raw(action.what) })));
       var add = say("button", "", t("Add"));
       add.type = "submit";
+      add.dataset.focusKey = "learn:" + action.id;
       add.disabled = !!step.locked;
       form.appendChild(input);
       form.appendChild(add);
