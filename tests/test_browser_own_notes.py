@@ -4,7 +4,8 @@ the note, the phone does not yet know its id), and not in a full view.
 
 The answer to Ana's POST is held back in Playwright (the request reaches the server and
 is answered; the page is given the answer only when the test says) while Bo's note
-makes a delta that carries Ana's note too. Every wait is for something to show.
+makes a delta that carries Ana's note too, and then while a summary makes the phone
+fetch its whole view. Every wait is for something to show.
 """
 
 from __future__ import annotations
@@ -57,6 +58,15 @@ async def test_a_delta_before_the_answer_keeps_the_own_note_out_of_the_others() 
         own = ana.locator("#my-notes li")
         await expect(own).to_have_count(1)
         await expect(own.first).to_contain_text(mine)
+
+        # A full view fetched before the answer (a summary makes every phone refetch):
+        # its own part has the note, and the note is shown once, in the own list.
+        engine.execute(c.SetSummary(text="Talked about the ward round"))
+        await expect(ana.locator("#summary-text")).to_have_text("Talked about the ward round")
+        await expect(own).to_have_count(1)
+        await expect(own.first).not_to_have_class("note pending")
+        await expect(others).to_have_count(1)
+        await expect(ana.locator("#all-h")).to_have_text("Everyone else's notes (1)")
 
         release.set()
         await expect(own.first).not_to_have_class("note pending")

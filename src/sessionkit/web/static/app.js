@@ -477,6 +477,11 @@
     flushing = true;
     clearTimeout(retryTimer);
     var item = outbox[0];
+    if (item.kind === "note" && !item.sent && view) {
+      // How many of this phone's notes say the same already: one more in a view fetched
+      // before the answer is this one, arrived (see renderNotes).
+      item.had = (view.me.notes || []).filter(function (n) { return sameNote(n, item.body); }).length;
+    }
     item.sent = true;  // the server may have it from now on, though no answer says so yet
     var path = item.path;
     if (item.method === "DELETE") path += "?client_id=" + encodeURIComponent(item.cid);
@@ -863,8 +868,17 @@
 
   function renderNotes(pub, mine, input, step) {
     setUpComposer(input, step);
-    var waiting = pending("note");
     var own = mine.notes || [];
+    // A note sent but not yet answered is in a view fetched meanwhile (its own part has
+    // one more note saying the same): it is shown once, as the server has it.
+    var arrived = {};
+    var waiting = pending("note").filter(function (item) {
+      if (!item.sent || item.had === undefined) return true;
+      var key = JSON.stringify([item.body.text, item.body.category || null, item.body.region || null]);
+      var now = own.filter(function (n) { return sameNote(n, item.body); }).length;
+      arrived[key] = (arrived[key] || 0) + 1;
+      return now - item.had < arrived[key];
+    });
     var left = (mine.notes_left === undefined ? 0 : mine.notes_left) - waiting.length;
     var closed = step.locked;
     $("note-add").disabled = closed || left <= 0;

@@ -141,8 +141,8 @@
     return col;
   }
 
-  // A long list reaches the wall cut to its first 100 (web/room_view.py for_the_wall):
-  // the wall is read from across the room, not scrolled, so it says how many more.
+  // Long lists reach the wall cut (web/room_view.py for_the_wall): it is read from
+  // across the room, not scrolled. A column (a theme's notes) says how many more.
   function andMore(box, shown, total) {
     if (total > shown) box.appendChild(say("p", "sub more", count(total - shown, "and {n} more", "and {n} more")));
     return box;
