@@ -18,8 +18,11 @@ applies it (replace a note it has by id, append an added one it has not, keep th
 ``window`` notes as the full view does, take ``total``) and reflects ``B``; one with
 ``S >= B`` already has it; any other phone (``S < A``: a delta it never got because
 its slot was overwritten by a newer one, a reconnect) fetches ``api/state`` as before.
-The mailbox stays drop-to-latest: a replaced delta is a gap, and a gap costs that one
-phone a refetch.
+A delta is the same for every phone, so it carries a phone's own new note as well, and
+may reach that phone before the answer to its POST (which gives the note's id): the
+phone keeps a note it sent and has no answer for out of "everyone else's" by what it
+says (``app.js`` ``renderNotes``), then by id. The mailbox stays drop-to-latest: a
+replaced delta is a gap, and a gap costs that one phone a refetch.
 
 Anything else that changes the public part (a step change, a reveal, a hide, a redaction,
 words, questions, ratings, a facilitator's note) *spoils* the delta: that flush sends the

@@ -21,6 +21,7 @@ from sessionkit.core.inputs.sort import sorters
 from sessionkit.core.state import SessionState
 from sessionkit.core.timers import signal_on
 from sessionkit.web.views import PUBLIC_VIEWER, Views, note_json
+from sessionkit.web.windows import PAGE, RESULTS, THEME_NOTES, WINDOWED
 
 JoinInfo = dict[str, Any]
 """``{"url": join URL or None, "open": joining is open, "code": short code or None}``."""
@@ -29,7 +30,7 @@ JoinInfo = dict[str, Any]
 def room_view(views: Views, join: JoinInfo) -> dict[str, Any]:
     """The JSON the room page draws (``GET /room/{token}/api/state``)."""
     engine, state = views.engine, views.engine.state
-    out = views.build_public()
+    out = for_the_wall(views.build_public())
     out["seq"] = state.seq
     out["join"] = join
     timer = state.timer
@@ -57,6 +58,64 @@ def room_view(views: Views, join: JoinInfo) -> dict[str, Any]:
     if spec is not None and step.input.kind in ("notes", "canvas"):
         out["groups"] = group_boards(engine, key)
     return out
+
+
+WALL = PAGE
+"""Entries of each list the room page shows. The wall is read from across the room, not
+scrolled or searched, so a long list is cut, not paged: its first (the top results, the
+newest notes) 100, as a phone's first page, and "and N more" after them; the facilitator
+has the whole list on the laptop."""
+
+THEME_CARDS = 300
+"""Notes shown under the themes of a cluster step, shared out between them (at least
+:data:`~sessionkit.web.windows.THEME_NOTES` each): a board of ten themes shows them
+whole, one of 150 themes of 40 notes does not send 6,000 cards to a projector."""
+
+
+def for_the_wall(view: dict[str, Any]) -> dict[str, Any]:
+    """``view`` with each long list cut to :data:`WALL` and its length as
+    ``<name>_total`` (a board's newest notes, and ``notes_total``, as the phones have
+    it). Result rows and 2x2 groups name items by id, so they are given their texts
+    first, from the whole lists."""
+    texts = {
+        str(i["id"]): i.get("text", "")
+        for name in ("targets", "items")
+        for i in view.get(name, ())
+        if isinstance(i, dict) and "id" in i
+    }
+    results = view.get("results")
+    if isinstance(results, dict):
+        for name in RESULTS:
+            rows = results.get(name)
+            if isinstance(rows, list):  # (a row of an item the room may not see: none)
+                named = [
+                    dict(r, text=texts[r.get("item", r.get("target"))])
+                    for r in rows
+                    if r.get("item", r.get("target")) in texts
+                ]
+                results[name] = named[:WALL]
+                results[f"{name}_total"] = len(named)
+        for quadrant in results.get("quadrants", ()):
+            quadrant["count"] = len(quadrant["items"])
+            quadrant["texts"] = [texts.get(i, "") for i in quadrant["items"][:WALL]]
+            quadrant["items"] = quadrant["items"][:WALL]
+    board = view.get("input", {}).get("kind") in ("notes", "canvas")
+    for name in WINDOWED:
+        items = view.get(name)
+        if not isinstance(items, list):
+            continue
+        if name == "notes" and board:  # the newest; notes_total is the board's size
+            view[name] = items[-WALL:]
+            continue
+        view[name] = items[:WALL]
+        view[f"{name}_total"] = len(items)
+    themes = view.get("clusters")
+    if isinstance(themes, list) and themes:
+        each = max(THEME_NOTES, THEME_CARDS // len(themes))
+        for theme in themes:
+            theme["count"] = len(theme["notes"])
+            theme["notes"] = theme["notes"][:each]
+    return view
 
 
 def zero_at(state: SessionState) -> float | None:
@@ -153,4 +212,4 @@ def group_boards(engine: Engine, key: str) -> list[dict[str, Any]]:
     return out
 
 
-__all__ = ["answered", "group_boards", "room_view"]
+__all__ = ["answered", "for_the_wall", "group_boards", "room_view"]

@@ -23,7 +23,17 @@ them, and a theme of 2,000 notes would otherwise be a whole board again."""
 MAX_QUERY = 100
 """Longest search a phone may send, in characters."""
 
-WINDOWED = ("targets", "items", "clusters", "notes", "questions", "requests", "actions", "cloud")
+WINDOWED = (
+    "targets",
+    "items",
+    "clusters",
+    "notes",
+    "questions",
+    "requests",
+    "actions",
+    "cloud",
+    "reviews",
+)
 """Top-level lists of the public part sent a page at a time (as ``name``)."""
 
 RESULTS = ("tally", "rows")

@@ -477,6 +477,12 @@
     flushing = true;
     clearTimeout(retryTimer);
     var item = outbox[0];
+    if (item.kind === "note" && !item.sent && view) {
+      // How many of this phone's notes say the same already: one more in a view fetched
+      // before the answer is this one, arrived (see renderNotes).
+      item.had = (view.me.notes || []).filter(function (n) { return sameNote(n, item.body); }).length;
+    }
+    item.sent = true;  // the server may have it from now on, though no answer says so yet
     var path = item.path;
     if (item.method === "DELETE") path += "?client_id=" + encodeURIComponent(item.cid);
     var body = item.body === undefined ? undefined : Object.assign({}, item.body, { client_id: item.cid });
@@ -492,6 +498,7 @@
       outbox.shift();
       save("outbox", outbox);
       if (r.ok) {
+        if (item.kind === "status" || item.kind === "learning") markLoaded(item.body);
         applyMe(r.data.me);
         // The results so far are in the shared part: fetch them with this rating counted
         // (the server never answers this phone from a view built before it).
@@ -854,10 +861,24 @@
     return item;
   }
 
+  function sameNote(note, body) {
+    return String(note.text).trim() === String(body.text || "").trim() &&
+      (note.category || null) === (body.category || null) && (note.region || null) === (body.region || null);
+  }
+
   function renderNotes(pub, mine, input, step) {
     setUpComposer(input, step);
-    var waiting = pending("note");
     var own = mine.notes || [];
+    // A note sent but not yet answered is in a view fetched meanwhile (its own part has
+    // one more note saying the same): it is shown once, as the server has it.
+    var arrived = {};
+    var waiting = pending("note").filter(function (item) {
+      if (!item.sent || item.had === undefined) return true;
+      var key = JSON.stringify([item.body.text, item.body.category || null, item.body.region || null]);
+      var now = own.filter(function (n) { return sameNote(n, item.body); }).length;
+      arrived[key] = (arrived[key] || 0) + 1;
+      return now - item.had < arrived[key];
+    });
     var left = (mine.notes_left === undefined ? 0 : mine.notes_left) - waiting.length;
     var closed = step.locked;
     $("note-add").disabled = closed || left <= 0;
@@ -902,11 +923,21 @@
     own.forEach(function (n) { ownIds[n.id] = true; });
     // Newest first, as the server pages a board's older notes.
     var w = longList("notes", { notes: (pub.notes || []).slice().reverse(), notes_total: pub.notes_total, step: pub.step });
-    var others = w.items.filter(function (n) { return !ownIds[n.id]; });
+    // A delta can bring a note this phone sent before the answer that gives its id: it
+    // is known by what it says (each sent note hides one, the newest) until then.
+    var unanswered = waiting.filter(function (item) { return item.sent; });
+    var others = w.items.filter(function (n) {
+      if (ownIds[n.id]) return false;
+      var at = unanswered.findIndex(function (item) { return sameNote(n, item.body); });
+      if (at < 0) return true;
+      unanswered.splice(at, 1);
+      return false;
+    });
+    var flying = waiting.filter(function (item) { return item.sent; }).length - unanswered.length;
     var all = $("all-notes");
     clear(all);
     others.forEach(function (note) { all.appendChild(keyed(noteItem(note, input), note.id)); });
-    var total = Math.max(0, w.total - (w.query ? 0 : own.length));
+    var total = Math.max(0, w.total - (w.query ? 0 : own.length + flying));
     setText($("all-h"), total > others.length
       ? t("Everyone else's notes (newest {n} of {total})", { n: others.length, total: total })
       : t("Everyone else's notes ({n})", { n: others.length }));
@@ -1069,13 +1100,15 @@
   // The items to draw: the first page and those loaded after it (or a search's results),
   // with the phone's own (`own`: voted, placed) that are not among them first.
   function longList(name, pub, own) {
+    if (name.indexOf("results.") === 0) pub = resultList(pub, name.slice(8));
     var first = pub[name] || [];
     var all = pub[name + "_total"] === undefined ? first.length : pub[name + "_total"];
     var key = (pub.step || {}).key;
     var got = loadedFor(name, key), found = got.search;
     var seen = {}, items = [];
     (found ? found.items : first.concat(got.items)).forEach(function (item) {
-      if (item.id === undefined || !seen[item.id]) { seen[item.id] = true; items.push(item); }
+      var id = idOf(item);
+      if (id === undefined || !seen[id]) { seen[id] = true; items.push(item); }
     });
     var extra = found ? [] : (own || []).filter(function (item) { return !seen[item.id]; });
     return {
@@ -1084,6 +1117,36 @@
       from: found ? found.items.length : first.length + got.items.length
     };
   }
+
+  // An action loaded after the first page is not refreshed with the view: what this
+  // phone itself did to it (a status, a lesson) is put right on the loaded copy.
+  function markLoaded(body) {
+    var got = loaded.reviews;
+    if (!got) return;
+    got.items.concat(got.search ? got.search.items : []).forEach(function (a) {
+      if (a.id !== body.action) return;
+      if (body.status) a.status = body.status;
+      if (body.text) a.learned = (a.learned || []).concat([body.text]);
+    });
+  }
+
+  // A result row names the item it counts (`item` or `target`), which is also a row of
+  // the list above it: its own key keeps focus on the row it was on after a redraw.
+  function idOf(item) {
+    if (item.id !== undefined) return item.id;
+    if (item.word !== undefined) return "word:" + item.word;
+    var counted = item.item !== undefined ? item.item : item.target;
+    return counted === undefined ? undefined : "result:" + counted;
+  }
+
+  // A list inside the results (`results.tally`, `results.rows`) as longList reads one.
+  function resultList(pub, name) {
+    var out = { step: pub.step }, results = pub.results || {};
+    out["results." + name] = results[name] || [];
+    out["results." + name + "_total"] = results[name + "_total"];
+    return out;
+  }
+  var NO_LIST = { name: "", items: [], shown: 0, total: 0, all: 0, query: "" };
 
   // The search box above a list and "Show more" under it (made once, so typing is not
   // disturbed when the list is drawn again), set for what `w` (from longList) shows.
@@ -1175,16 +1238,16 @@
     var w = longList(name, view.public, []);
     var got = loadedFor(name, w.step), found = got.search;
     var before = {};
-    w.items.forEach(function (item) { before[item.id] = true; });
+    w.items.forEach(function (item) { before[idOf(item)] = true; });
     askItems(name, found ? found.query : "", w.from, "more").then(function (data) {
       if (!data || got.search !== found) return;
       if (found) { found.items = found.items.concat(data.items); found.total = data.total; }
       else got.items = got.items.concat(data.items);
       render();
-      var fresh = data.items.filter(function (item) { return !before[item.id]; })[0];
+      var fresh = data.items.filter(function (item) { return !before[idOf(item)]; })[0];
       var after = longList(name, view.public, []);
       announce(t("Showing {n} of {total}.", { n: after.shown, total: after.total }));
-      var row = fresh && list.querySelector('[data-focus-key="item:' + CSS.escape(String(fresh.id)) + '"]');
+      var row = fresh && list.querySelector('[data-focus-key="item:' + CSS.escape(String(idOf(fresh))) + '"]');
       if (row) focusHeading(row);  // the first new item, where reading carries on
     });
   }
@@ -1355,30 +1418,32 @@
     var results = pub.results;
     var list = $("results");
     clear(list);
-    var showIt = false, note = "";
+    var showIt = false, note = "", w = NO_LIST;
     list.className = "results" + (results && results.kind === "rating" ? " plain" : "");
     if (results && results.kind === "vote") {
       var labels = {};
       (pub.notes || []).forEach(function (n) { labels[n.id] = n.text; });
       (pub.clusters || []).forEach(function (c) { labels[c.id] = c.label; });
       var top = results.tally.length ? results.tally[0].dots : 0;
-      results.tally.forEach(function (row) {
+      w = longList("results.tally", pub);
+      w.items.forEach(function (row) {
         var label = row.target in labels ? labels[row.target] : row.text;
         if (label === undefined) return;
-        list.appendChild(resultRow(label, row.dots, top, row.dots === 1 ? t("dot") : t("dots")));
+        list.appendChild(keyed(resultRow(label, row.dots, top, row.dots === 1 ? t("dot") : t("dots")), idOf(row)));
       });
-      note = topOf(results.tally.length, results.tally_total);
+      note = w.query ? "" : topOf(w.shown, w.total);
       showIt = true;
       if (!results.tally.length) note = t("No dots were placed.");
     } else if (results && results.kind === "sort") {
       var texts = {};
       (pub.items || []).forEach(function (i) { texts[i.id] = i.text; });
       list.className = "results sort-results";
-      results.rows.forEach(function (row) {
-        list.appendChild(sortResultRow(texts[row.item] || row.text, row.counts, localList(input, "buckets"), results.sorters));
+      w = longList("results.rows", pub);
+      w.items.forEach(function (row) {
+        list.appendChild(keyed(sortResultRow(texts[row.item] || row.text, row.counts, localList(input, "buckets"), results.sorters), idOf(row)));
       });
       var orderBy = localList(input, "buckets")[(input.buckets || []).indexOf(input.order_by)] || input.order_by;
-      note = topOf(results.rows.length, results.rows_total);
+      note = w.query ? "" : topOf(w.shown, w.total);
       note += (note ? " " : "") + (results.sorters === 1 ? t("Ordered by “{bucket}”. 1 person sorted.", { bucket: plain(orderBy) })
         : t("Ordered by “{bucket}”. {n} people sorted.", { bucket: plain(orderBy), n: results.sorters }));
       showIt = true;
@@ -1400,6 +1465,9 @@
     setText($("results-note"), note);
     show($("results-note"), !!note);
     show($("results-panel"), showIt);
+    // A found row's number would be its place among the matches, not in the results.
+    if (w.query) list.className += " plain";
+    pager(list, w, t("Search the results"));
   }
 
   // sort -----------------------------------------------------------------
@@ -1495,8 +1563,9 @@
     setText($("rank-hint"), hint);
     show($("rank-hint"), !!hint);
     show($("rank-form"), ranking);
-    show($("score-items"), !ranking);
-    if (ranking) renderRanking(rankPool(step.key, items), mine, input, open);
+    show($("rank-items-h"), ranking && items.length > 0);
+    $("score-items").setAttribute("aria-labelledby", ranking ? "rank-items-h" : "rank-h");
+    if (ranking) { renderRanking(rankPool(step.key, items), mine, input, open); renderRankItems(items); }
     else renderScoring(items, mine, input, open);
     pager($("score-items"), w, ranking ? t("Search the items to rank") : t("Search the items to score"));
     renderRankResults(pub, input);
@@ -1553,6 +1622,18 @@
     $("rank-save").disabled = !open || !items.length;
   }
 
+  // In ranking mode the items are listed in full too (a place's select shows only the
+  // start of each), so "Show more" adds rows here and focus lands on the first new one.
+  function renderRankItems(items) {
+    var list = $("score-items");
+    clear(list);
+    items.forEach(function (item) {
+      var row = listRow("sort-item", item.id);
+      row.appendChild(el("div", "text", item.text));
+      list.appendChild(row);
+    });
+  }
+
   function renderScoring(items, mine, input, open) {
     var given = scoresWithPending(mine);
     var list = $("score-items");
@@ -1601,22 +1682,26 @@
     clear(list);
     show($("rank-results-h"), !!results);
     show(list, !!results);
-    if (!results) return;
+    if (!results) { show($("rank-results-note"), false); pager(list, NO_LIST, ""); return; }
     var texts = rankTexts(pub);
-    results.rows.forEach(function (row) {
+    var w = longList("results.rows", pub);
+    w.items.forEach(function (row) {
+      var text = texts[row.item] || row.text;
       if (input.mode === "rank") {
-        list.appendChild(el("li", null, row.place + ". " + texts[row.item] + " — " + row.points + " " +
-                                        plain(row.points === 1 ? t("point") : t("points"))));
+        list.appendChild(keyed(el("li", null, row.place + ". " + text + " — " + row.points + " " +
+                                              plain(row.points === 1 ? t("point") : t("points"))), idOf(row)));
       } else {
         var parts = input.criteria.map(function (crit, i) {
           var m = row.means[i];
           return crit.label + " " + (m === null ? "–" : m.toFixed(1)) + " (" + row.counts[i] + ")";
         });
-        list.appendChild(el("li", null, texts[row.item] + ": " + parts.join(", ")));
+        list.appendChild(keyed(el("li", null, text + ": " + parts.join(", ")), idOf(row)));
       }
     });
-    var more = topOf(results.rows.length, results.rows_total);
-    if (more) list.appendChild(say("li", "hint", more));
+    var more = w.query ? "" : topOf(w.shown, w.total);
+    setText($("rank-results-note"), more);
+    show($("rank-results-note"), !!more);
+    pager(list, w, t("Search the results"));
     (results.quadrants || []).forEach(function (q) {
       var names = q.items.map(function (id) { return texts[id]; }).filter(Boolean);
       if ((q.count || 0) > names.length) names.push(t("{n} more", { n: q.count - names.length }));
@@ -1682,8 +1767,14 @@
     clear(list);
     (mine.my_words || []).forEach(function (text) { list.appendChild(el("li", null, text)); });
     waiting.forEach(function (item) { list.appendChild(el("li", "pending", item.body.text)); });
-    renderCloud($("cloud"), pub.cloud || []);
-    show($("cloud-empty"), !(pub.cloud || []).length);
+    // The most given words first, a page at a time, with how many there are in all.
+    var w = longList("cloud", pub);
+    renderCloud($("cloud"), w.items);
+    var more = w.query ? "" : w.total > w.shown ? t("The {n} most given of {total} words.", { n: w.shown, total: w.total }) : "";
+    setText($("cloud-note"), more);
+    show($("cloud-note"), !!more);
+    show($("cloud-empty"), !w.all);
+    pager($("cloud"), w, t("Search the words"));
   }
 
   // A real cloud: each word's font size grows with how many gave it, from the fewest
@@ -1694,7 +1785,7 @@
     var most = 0, least = Infinity;
     words.forEach(function (w) { most = Math.max(most, w.count); least = Math.min(least, w.count); });
     words.forEach(function (w) {
-      var item = el("li", null, w.word);
+      var item = keyed(el("li", null, w.word), idOf(w));
       var share = most > least ? (w.count - least) / (most - least) : 0.5;
       // On a narrow (or zoomed) screen the biggest words shrink towards the screen's
       // width, never below the page's own text size.
@@ -1992,6 +2083,7 @@
       REVIEW_STATUSES.forEach(function (pair) {
         var button = say("button", pair[0] === status ? "picked" : "", t(pair[1]));
         button.type = "button";
+        button.dataset.focusKey = "status:" + action.id + ":" + pair[0];  // kept on a redraw
         button.disabled = !!step.locked;
         button.setAttribute("aria-pressed", pair[0] === status ? "true" : "false");
         button.addEventListener("click", function () {
@@ -2021,6 +2113,7 @@
       input.setAttribute("aria-label", plain(t("What did we learn from: {text}", { text: raw(action.what) })));
       var add = say("button", "", t("Add"));
       add.type = "submit";
+      add.dataset.focusKey = "learn:" + action.id;
       add.disabled = !!step.locked;
       form.appendChild(input);
       form.appendChild(add);
@@ -2039,16 +2132,19 @@
 
   function renderReview(pub, mine, input, step) {
     var list = $("reviews");
-    var typing = document.activeElement && list.contains(document.activeElement);
+    var active = document.activeElement;
+    var typing = active && list.contains(active) && active.tagName === "INPUT";
     if (typing) return;  // redraw after they finish typing, not under their fingers
     clear(list);
     var canMark = input.who_can_mark === "everyone";
     var left = (mine.learned_left || 0) - pending("learning").length;
-    (pub.reviews || []).forEach(function (a) { list.appendChild(reviewItem(a, canMark, left > 0, step)); });
+    var w = longList("reviews", pub);
+    w.items.forEach(function (a) { list.appendChild(keyed(reviewItem(a, canMark, left > 0, step), a.id)); });
     setText($("review-hint"), canMark
       ? t("For each action: where has it got to, and what did we learn?")
       : t("The facilitator marks where each action has got to; add what we learned."));
-    show($("reviews-empty"), !(pub.reviews || []).length);
+    show($("reviews-empty"), !w.all);
+    pager(list, w, t("Search the actions"));
   }
 
   // ------------------------------------------------------------ start

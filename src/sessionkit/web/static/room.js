@@ -129,14 +129,38 @@
     notes.forEach(function (n) { box.appendChild(card(n, colours)); });
     return box;
   }
-  function column(title, notes, colours, extra) {
+  function column(title, notes, colours, extra, total) {
     var col = el("section", "column" + (extra ? " " + extra : ""));
     var h = say("h2", null, title);
     h.appendChild(document.createTextNode(" "));
-    h.appendChild(el("span", "n", "(" + notes.length + ")"));
+    var all = total === undefined ? notes.length : total;
+    h.appendChild(el("span", "n", "(" + all + ")"));
     col.appendChild(h);
     col.appendChild(cards(notes, colours));
+    andMore(col, notes.length, all);
     return col;
+  }
+
+  // Long lists reach the wall cut (web/room_view.py for_the_wall): it is read from
+  // across the room, not scrolled. A column (a theme's notes) says how many more.
+  function andMore(box, shown, total) {
+    if (total > shown) box.appendChild(say("p", "sub more", count(total - shown, "and {n} more", "and {n} more")));
+    return box;
+  }
+  // The board's own list, cut: "Showing 100 of 412." above it, where the wall (which
+  // shows what fits, see .board) always has it in sight.
+  function cutLine(list, total) {
+    var shown = (list || []).length;
+    return total > shown ? say("p", "sub more", t("Showing {n} of {total}.", { n: shown, total: total })) : null;
+  }
+  function wallCut(kind, v) {
+    var res = v.results;
+    if (kind === "notes" || kind === "canvas") return v.groups ? null : cutLine(v.notes, v.notes_total);
+    if (kind === "cluster") return cutLine(v.clusters, v.clusters_total);
+    if (kind === "vote") return res ? cutLine(res.tally, res.tally_total) : cutLine(v.targets, v.targets_total);
+    if (kind === "sort" || kind === "rank") return res ? cutLine(res.rows, res.rows_total) : cutLine(v.items, v.items_total);
+    var name = { words: "cloud", questions: "questions", actions: "actions", requests: "requests", review: "reviews" }[kind];
+    return name ? cutLine(v[name], v[name + "_total"]) : null;
   }
   function message(text) { return say("p", "message", text); }
 
@@ -250,10 +274,10 @@
   function clusterBoard(v) {
     var cols = el("div", "columns");
     var loose = v.notes || [];
-    if (loose.length) cols.appendChild(column(t("Not yet grouped"), loose));
+    if (loose.length) cols.appendChild(column(t("Not yet grouped"), loose, null, "", v.notes_total));
     var clusters = (v.clusters || []).slice().sort(function (a, b) { return a.parking - b.parking; });
     clusters.forEach(function (cl) {
-      cols.appendChild(column(raw(cl.label), cl.notes, null, cl.parking ? "parking" : ""));
+      cols.appendChild(column(raw(cl.label), cl.notes, null, cl.parking ? "parking" : "", cl.count));
     });
     return cols.childNodes.length ? cols : message(t("Themes appear here as the notes are grouped."));
   }
@@ -297,9 +321,10 @@
     var label = {};
     targets.forEach(function (x) { label[x.id] = x.text; });
     if (v.results) {
+      // Each row is named by its text (the top 100 may lie past the first 100 targets).
       var rows = v.results.tally
-        .filter(function (x) { return label.hasOwnProperty(x.target); })
-        .map(function (x) { return { label: label[x.target], value: x.dots }; });
+        .filter(function (x) { return label.hasOwnProperty(x.target) || x.text !== undefined; })
+        .map(function (x) { return { label: label.hasOwnProperty(x.target) ? label[x.target] : x.text, value: x.dots }; });
       rows.sort(function (a, b) { return b.value - a.value; });
       box.appendChild(say("p", "sub", t("Results: dots per item")));
       box.appendChild(bars(rows));
@@ -461,7 +486,7 @@
     v.results.rows.forEach(function (row) {
       var total = row.counts.reduce(function (a, b) { return a + b; }, 0) || 1;
       var li = el("li");
-      li.appendChild(el("span", "text", label[row.item]));
+      li.appendChild(el("span", "text", label[row.item] !== undefined ? label[row.item] : row.text));
       var stack = el("span", "stack");
       stack.style.flex = "0 0 40%";
       row.counts.forEach(function (n, i) {
@@ -493,7 +518,7 @@
     var res = v.results;
     if (input.mode === "rank") {
       return bars(res.rows.map(function (r) {
-        return { place: r.place, label: label[r.item], value: r.points, shown: plain(count(r.points, "{n} pt", "{n} pts")) };
+        return { place: r.place, label: label[r.item] !== undefined ? label[r.item] : r.text, value: r.points, shown: plain(count(r.points, "{n} pt", "{n} pts")) };
       }));
     }
     var out = el("div");
@@ -505,7 +530,7 @@
     table.appendChild(head);
     res.rows.forEach(function (r) {
       var tr = el("tr");
-      tr.appendChild(el("td", null, label[r.item]));
+      tr.appendChild(el("td", null, label[r.item] !== undefined ? label[r.item] : r.text));
       r.means.forEach(function (m) { tr.appendChild(el("td", null, m === null ? "—" : Number(m).toFixed(1))); });
       table.appendChild(tr);
     });
@@ -513,7 +538,9 @@
     if (res.quadrants && res.quadrants.length) {
       var cols = el("div", "columns");
       res.quadrants.forEach(function (q) {
-        cols.appendChild(column(raw(q.name), q.items.map(function (id) { return { text: label[id] }; })));
+        cols.appendChild(column(raw(q.name), q.items.map(function (id, i) {
+          return { text: label[id] !== undefined ? label[id] : (q.texts || [])[i] };
+        }), null, "", q.count));
       });
       out.appendChild(cols);
     }
@@ -669,6 +696,8 @@
     setText($("prompt"), prompt);
     var board = $("board");
     board.textContent = "";
+    var cut = BOARDS[kind] ? wallCut(kind, v) : null;
+    if (cut) board.appendChild(cut);
     if (BOARDS[kind]) board.appendChild(BOARDS[kind](v));
     setText($("answered"), v.answered ? t(v.answered.says, v.answered) : "");
     $("care").textContent = v.session.safeguarding || "";
