@@ -108,7 +108,7 @@ class RoomScreen(TimerKeys):
             empty = "Scan the code to join from your phone." if self.host.join_url else ""
         empty = say(empty, lang) if empty else ""
         self.query_one(RoomBoard).show(model, vote_open=vote_open, empty=empty)
-        self.query_one(Countdown).show(engine, self.now)
+        self.query_one(Countdown).show(engine, self.now, self.language)
         self._show_join_panel()
 
     @property
@@ -187,6 +187,7 @@ class RoomScreen(TimerKeys):
                 session,
                 after_wifi=wifi is not None,
                 short=short,
+                language=self.language,
             )
         )
 
@@ -196,7 +197,7 @@ class RoomScreen(TimerKeys):
             self._show_join_panel()
 
     def tick(self, now: float) -> None:
-        self.query_one(Countdown).show(self.engine, now)
+        self.query_one(Countdown).show(self.engine, now, self.language)
         if not self.engine.state.started or self.engine.step_def()[1] is None:
             self.query_one("#room-step", Panel).set(self._heading())
 
