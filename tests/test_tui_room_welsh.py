@@ -8,15 +8,19 @@ import pytest
 
 from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine
+from sessionkit.core.plan import Plan
+from sessionkit.core.state import NEWCOMER
 from sessionkit.core.timers import time_up_at
+from sessionkit.library import load_library
 from sessionkit.netaddr import WifiNetwork, join_code, spaced_code
 from sessionkit.tui import SessionkitApp
 from sessionkit.tui.room_words import WELSH
 from sessionkit.tui.sample import sample_methods, sample_plan
 from sessionkit.tui.screens.room import RoomScreen
 from sessionkit.tui.widgets.big_code import big_lines
+from sessionkit.tui.widgets.room_board import RoomBoard
 from sessionkit.web.pages import welsh_catalogue
-from test_tui import JOIN, FakeClock, squeezed, squeezed_screen
+from test_tui import JOIN, FakeClock, board_text, squeezed, squeezed_screen
 from test_tui_join_code import on_screen, screen_text, words
 
 CODE = spaced_code(join_code("Zx81kQ"))  # JOIN's token
@@ -176,3 +180,40 @@ def test_the_room_view_shares_the_room_pages_welsh_for_the_same_words() -> None:
     for english in ("paused", "Joining is closed.", "Join on your phone"):
         assert english in WELSH and english in catalogue
         assert WELSH[english] == catalogue[english]
+
+
+CHECK_IN = load_library(config=False, cwd=False).methods["check-in"]
+RATING = {
+    "en": ["How are you arriving today?", "Running on empty", "Full of energy", "Average 4.0"],
+    "cy": ["Sut ydych chi'n cyrraedd heddiw?", "Wedi blino'n lân", "Llawn egni", "Cyfartaledd 4.0"],
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_a_rating_step_shows_its_question_and_scale_in_the_runs_language(language) -> None:
+    plan = Plan.model_validate(
+        {
+            "id": "arriving",
+            "title": "Arriving",
+            "days": [{"start": "09:30", "end": "10:00", "agenda": [{"method": "check-in"}]}],
+        }
+    )
+    engine = Engine(plan, {"check-in": CHECK_IN}, clock=FakeClock())
+    app = make_app(engine, language)
+    async with app.run_test(size=(160, 50)) as pilot:
+        assert app.link is not None
+        app.link.do(c.StartSession)
+        for value in (3, 5):
+            who = engine.execute(c.Join(name=f"P{value}"), NEWCOMER).data["participant"]
+            engine.execute(c.Rate(value=value), who)
+        await pilot.press("v")
+        await pilot.pause()
+        board = board_text(app.screen.query_one(RoomBoard))
+        shown = [w for lang in ("cy", "en") if lang in language for w in RATING[lang]]
+        hidden = [w for lang in ("cy", "en") if lang not in language for w in RATING[lang]]
+        for words in shown:
+            assert squeezed(words) in squeezed(board), words
+        for words in hidden:
+            assert squeezed(words) not in squeezed(board), words
+        if language == "cy+en":  # Welsh first, as on the room page
+            assert squeezed("Wedi blino'n lân / Running on empty") in squeezed(board)

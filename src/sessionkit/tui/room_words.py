@@ -32,6 +32,7 @@ WELSH = {
     "The actions we agree appear here: what, who and by when.": (
         "Mae'r camau gweithredu a gytunwn yn ymddangos yma: beth, pwy ac erbyn pryd."
     ),
+    "Average {average}": "Cyfartaledd {average}",
     # The countdown's status line (short: it has 25 columns).
     "not started": "heb ddechrau",
     "session ended": "sesiwn wedi gorffen",
