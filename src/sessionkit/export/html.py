@@ -19,18 +19,26 @@ import re
 from collections.abc import Callable
 
 from sessionkit.core.inputs.notes import NoteSpec
-from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
+from sessionkit.core.record import ItemView, Record, StepView
 from sessionkit.core.state import Note
 from sessionkit.export import html_kinds, html_sort, rank_sections, review_sections
+from sessionkit.export.html_text import (
+    agenda,
+    caption_in,
+    day_in,
+    ended_in,
+    label_in,
+    mean_in,
+    participants_in,
+    removed_in,
+    status_in,
+    voted_in,
+)
 from sessionkit.export.html_words import both, page_lang, prompt_in, say, section_in
 from sessionkit.export.text import (
-    clock_at,
     paragraphs,
     places,
     plural,
-    removed_sentence,
-    step_caption,
-    who_voted,
 )
 
 DEFAULT_CARD = "#fff3a0"
@@ -301,7 +309,7 @@ def _bar_rows(rows: list[tuple[str, int]], most: int) -> str:
     return f'<ol class="bars">{"".join(out)}</ol>'
 
 
-def _votes(record: Record, view: StepView, dots: dict[str, int]) -> str:
+def _votes(record: Record, view: StepView, dots: dict[str, int], language: str = "en") -> str:
     rows = record.tally(view.key)
     if not rows:
         return '<p class="empty">No dots were placed.</p>'
@@ -315,11 +323,11 @@ def _votes(record: Record, view: StepView, dots: dict[str, int]) -> str:
             else f'<span dir="auto">{e(row.label)}</span>'
         )
         shown.append((f'<span class="rank">{n}.</span>{label}', row.dots))
-    placed = e(who_voted(record, view.key, total))
+    placed = voted_in(record, view.key, total, language)
     return f'<p class="stat">{placed}</p>' + _bar_rows(shown, most)
 
 
-def _rating(record: Record, view: StepView, dots: dict[str, int]) -> str:
+def _rating(record: Record, view: StepView, dots: dict[str, int], language: str = "en") -> str:
     summary = record.rating(view.key)
     asked = summary.question and " ".join(summary.question.split()) not in " ".join(
         view.prompt.split()
@@ -331,10 +339,8 @@ def _rating(record: Record, view: StepView, dots: dict[str, int]) -> str:
         (f"{value}" + (f" · {e(label)}" if label else ""), count)
         for value, label, count in summary.distribution
     ]
-    return (
-        head + f'<p class="stat">Mean <b>{summary.mean:.1f}</b> from '
-        f"{plural(summary.count, 'rating')}</p>" + _bar_rows(rows, summary.most)
-    )
+    mean = mean_in(summary.mean or 0.0, summary.count, language)
+    return head + f'<p class="stat">{mean}</p>' + _bar_rows(rows, summary.most)
 
 
 Section = Callable[[Record, StepView, dict[str, int]], str]
@@ -354,6 +360,11 @@ SECTIONS: dict[str, Section] = {
     "review": review_sections.html_section,
 }
 """What each input kind's step adds to the page (``dots``: per note, over all votes)."""
+SPOKEN: dict[str, Callable[[Record, StepView, dict[str, int], str], str]] = {
+    "vote": _votes,
+    "rating": _rating,
+}
+"""Sections whose sentences of numbers are made in the run's language (:mod:`.html_text`)."""
 
 
 def _step(
@@ -364,43 +375,21 @@ def _step(
     parts = [
         f'<article class="step" id="step-{e(view.key)}">',
         f'<h3><span class="num">{item.index + 1}.{view.index + 1}</span>{title}</h3>',
-        f'<p class="caption">{e(step_caption(view))}</p>',
+        f'<p class="caption">{caption_in(view, language)}</p>',
     ]
     if view.step is not None:
         prompt = prompt_in(view.prompt, view.prompt_cy, language)
         parts.append(f'<div class="prompt">{prompt}</div>')
     section = SECTIONS.get(view.kind)  # a break or a missing method has none
-    if section is not None:
+    if view.kind in SPOKEN:
+        parts.append(section_in(SPOKEN[view.kind](record, view, dots, language), language))
+    elif section is not None:
         parts.append(section_in(section(record, view, dots), language))
     if view.summary:
         head = say("Summary", language)
         parts.append(f'<p class="summary" dir="auto"><b>{head}</b>{e(view.summary)}</p>')
     parts.append("</article>")
     return "".join(parts)
-
-
-def _agenda(items: list[ItemView], language: str) -> str:
-    rows = []
-    for item in items:
-        over = item.overrun_minutes
-        css = "over" if over and over > 0 else "under" if over and over < 0 else ""
-        actual = e(item.actual_text)
-        if item.actual_minutes is not None:
-            actual += f" ({minutes_text(item.actual_minutes)})"
-        pause = ' class="pause"' if item.kind not in ("method", "talk") else ""
-        talk = " " + say("(talk)", language) if item.kind == "talk" else ""
-        rows.append(
-            f'<tr{pause}><td class="n">{item.index + 1}</td><td>{e(item.title)}{talk}</td>'
-            f'<td class="t">{e(item.planned_text)} ({minutes_text(item.planned_minutes)})</td>'
-            f'<td class="t">{actual}</td>'
-            f'<td class="t {css}">{e(item.overrun_text)}</td></tr>'
-        )
-    heads = "".join(f"<th>{say(h, language)}</th>" for h in ("Item", "Planned", "Actual"))
-    return (
-        f'<div class="scroll"><table><thead><tr><th class="n">#</th>{heads}'
-        f"<th>{say('Over / under', language)}</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
 
 
 def render(record: Record, language: str = "en") -> str:
@@ -411,18 +400,19 @@ def render(record: Record, language: str = "en") -> str:
     dots = record.dots_by_note(with_cluster=False)  # a theme's dots are shown on the theme
     facts = []
     if record.started_at is not None:
-        day = local_time(record.started_at)
-        facts.append(f"<b>{day:%A} {day.day} {day:%B %Y}</b>")
-    facts.append(e(record.status))
-    facts.append(plural(record.participant_count, "participant") + record.paper_text)
+        facts.append(day_in(record.started_at, language))
+    facts.append(status_in(record, language))
+    facts.append(participants_in(record, language))
     if record.roles_text:
-        facts.append("roles: " + e(record.roles_text))
+        facts.append(label_in("roles: ", "rolau: ", record.roles_text, language))
     if plan.facilitators:
-        facts.append("facilitated by " + e(", ".join(plan.facilitators)))
+        who = ", ".join(plan.facilitators)
+        facts.append(label_in("facilitated by ", "hwyluswyd gan ", who, language))
     if record.safeguarding_text:
-        facts.append("safeguarding lead: " + e(record.safeguarding_text))
+        lead = record.safeguarding_text
+        facts.append(label_in("safeguarding lead: ", "arweinydd diogelu: ", lead, language))
     if record.state.ended_at is not None:
-        facts.append(f"ended {clock_at(record.state.ended_at)}")
+        facts.append(ended_in(record.state.ended_at, language))
     body = [
         "<header>",
         f'<h1 dir="auto">{e(plan.title)}</h1>',
@@ -432,7 +422,7 @@ def render(record: Record, language: str = "en") -> str:
         body.extend(f'<p class="purpose" dir="auto">{e(p)}</p>' for p in paragraphs(plan.purpose))
     body.append("</header>")
     body.append(
-        f"<section><h2>{say('Plan and actual', language)}</h2>{_agenda(items, language)}</section>"
+        f"<section><h2>{say('Plan and actual', language)}</h2>{agenda(items, language)}</section>"
     )
     for item in items:
         shown = record.shown_steps(item)
@@ -461,9 +451,9 @@ def render(record: Record, language: str = "en") -> str:
     elif not table:
         body.append(f'<p class="empty">{say("None recorded.", language)}</p>')
     body.append("</section>")
-    removed = removed_sentence(record)
+    removed = removed_in(record, language)
     body.append(
-        f"<footer>{e(removed) + '<br>' if removed else ''}"
+        f"<footer>{removed + '<br>' if removed else ''}"
         f"{say('Run {run} · recorded with sessionkit', language, run=record.run_id)}</footer>"
     )
     return (
