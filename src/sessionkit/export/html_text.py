@@ -233,3 +233,50 @@ def agenda(items: list[ItemView], language: str) -> str:
         f"<th>{say('Over / under', language)}</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
+
+
+PHRASES = {
+    "the group's pick": "dewis y grŵp",
+    "on paper": "ar bapur",
+    "action: ": "cam gweithredu: ",
+    "parking lot": "maes parcio",
+}
+"""A note card's and a theme's few fixed words, by their English."""
+
+
+def phrase(english: str, language: str) -> str:
+    return both(english, PHRASES[english], language)
+
+
+def count_in(count: int, word: str, language: str) -> str:
+    """``3 notes`` (:func:`.text.plural`) in ``language``."""
+    return both(plural(count, word), counted(count, word), language)
+
+
+def count_title(count: int, word: str, language: str) -> str:
+    """:func:`count_in` for an attribute (no ``lang`` marks possible there)."""
+    english, welsh = plural(count, word), counted(count, word)
+    text = {"en": english, "cy": welsh}.get(language, f"{welsh} / {english}")
+    return e(text)
+
+
+def theme_count(notes: int, dots: int, language: str, *, parking: bool | None = None) -> str:
+    """A theme's ``3 notes · 2 dots on the theme`` (its heading) or, with ``parking``
+    given, ``3 notes · 2 dots · parking lot`` (the list of themes)."""
+    parts = [count_in(notes, "note", language)]
+    if dots and parking is None:
+        english, welsh = f"{plural(dots, 'dot')} on the theme", f"{counted(dots, 'dot')} ar y thema"
+        parts.append(both(english, welsh, language))
+    elif dots:
+        parts.append(count_in(dots, "dot", language))
+    if parking:
+        parts.append(phrase("parking lot", language))
+    return " · ".join(parts)
+
+
+def hidden_in(count: int, language: str) -> str:
+    """``2 notes hidden by the facilitator are not shown.``"""
+    verb = "is" if count == 1 else "are"
+    english = f"{plural(count, 'note')} hidden by the facilitator {verb} not shown."
+    welsh = f"Ni ddangosir {counted(count, 'note')} a guddiwyd gan yr hwylusydd."
+    return both(english, welsh, language)
