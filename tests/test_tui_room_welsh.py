@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from factories import make_engine as factory_engine
+from factories import make_method, make_plan, step
 from sessionkit.core import commands as c
 from sessionkit.core.engine import Engine
 from sessionkit.core.plan import Plan
@@ -217,3 +219,54 @@ async def test_a_rating_step_shows_its_question_and_scale_in_the_runs_language(l
             assert squeezed(words) not in squeezed(board), words
         if language == "cy+en":  # Welsh first, as on the room page
             assert squeezed("Wedi blino'n lân / Running on empty") in squeezed(board)
+
+
+def labelled_engine() -> Engine:
+    """Notes by kind (the rose in Welsh too, the thorn not) and a grid canvas whose
+    first row and column have Welsh."""
+    notes = {
+        "kind": "notes",
+        "categories": [
+            {"id": "rose", "label": "Rose", "cy": {"label": "Rhosyn"}},
+            {"id": "thorn", "label": "Thorn"},
+        ],
+    }
+    grid = {
+        "kind": "canvas",
+        "rows": [{"id": "doing", "label": "Doing", "cy": {"label": "Gwneud"}}],
+        "columns": [
+            {"id": "before", "label": "Before", "cy": {"label": "Cyn"}},
+            {"id": "after", "label": "After"},
+        ],
+    }
+    method = make_method("labels", [step("write", notes), step("map", grid)])
+    return factory_engine(make_plan([{"method": "labels"}]), {method.id: method})
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_the_rooms_board_headings_are_the_methods_labels_in_its_language(language) -> None:
+    engine = labelled_engine()
+    app = make_app(engine, language)
+    async with app.run_test(size=(160, 50)) as pilot:
+        assert app.link is not None
+        app.link.do(c.StartSession)
+        who = engine.execute(c.Join(name="Ann"), NEWCOMER).data["participant"]
+        engine.execute(c.AddNote(text="Rose", category="rose"), who)  # theirs: as written
+        engine.execute(c.AddNote(text="spiky", category="thorn"), who)
+        await pilot.press("v")
+        await pilot.pause()
+        board = board_text(app.screen.query_one(RoomBoard))
+        rose = {"en": "Rose", "cy": "Rhosyn", "cy+en": "Rhosyn / Rose"}[language]
+        assert f"▌ {rose}  1" in board
+        assert "▌ Thorn  1" in board  # no Welsh: its English
+        assert "\n Rose" in board or " Rose " in board  # the note itself, untranslated
+        app.link.do(c.NextStep)
+        engine.execute(c.AddNote(text="queue", region="doing.before"), who)
+        await pilot.press("v", "v")  # back to the run screen and to the room view again
+        await pilot.pause()
+        board = board_text(app.screen.query_one(RoomBoard))
+        doing = {"en": "Doing", "cy": "Gwneud", "cy+en": "Gwneud / Doing"}[language]
+        before = {"en": "Before", "cy": "Cyn", "cy+en": "Cyn / Before"}[language]
+        assert doing in board and before in board and "After" in board and "queue" in board
+        if language == "cy":
+            assert "Doing" not in board and "Before" not in board

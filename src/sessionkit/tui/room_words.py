@@ -33,6 +33,10 @@ WELSH = {
         "Mae'r camau gweithredu a gytunwn yn ymddangos yma: beth, pwy ac erbyn pryd."
     ),
     "Average {average}": "Cyfartaledd {average}",
+    # The headings of notes in no category, region or group.
+    "No kind": "Dim math",
+    "Not placed": "Heb ei osod",
+    "For the whole room": "I'r ystafell gyfan",
     # The countdown's status line (short: it has 25 columns).
     "not started": "heb ddechrau",
     "session ended": "sesiwn wedi gorffen",

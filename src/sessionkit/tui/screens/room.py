@@ -10,21 +10,16 @@ vote) so they need not leave this view while it is on the wall.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
-from sessionkit.core.engine import Engine
-from sessionkit.core.inputs.rating import RatingInput, summarise
-from sessionkit.core.language import RatingWelsh
 from sessionkit.qr import size as qr_size
 from sessionkit.tui import board_model
-from sessionkit.tui.board_model import BoardModel, Row
 from sessionkit.tui.cells import clip_words
 from sessionkit.tui.keys import ROOM_KEYS, bindings
+from sessionkit.tui.room_language import for_room
 from sessionkit.tui.room_words import both, say
 from sessionkit.tui.safe import literal, one_line
 from sessionkit.tui.screens.base import SessionHost
@@ -49,33 +44,6 @@ COUNTDOWN_WIDTH = 25
 BIG_CODE_LINES = 16
 """Lines the screen needs beyond the QR code's for the big letters too (the heading, the
 address, the letters and the key hint); with fewer the short code is one line of text."""
-
-
-def rating_in(model: BoardModel, engine: Engine, language: str) -> BoardModel:
-    """A rating's board for the room: its question first (the phones ask it, so the wall
-    does too), the scale's labels, then the average; the method's Welsh (``cy.question``,
-    ``cy.labels``) in ``language``, as the room page shows them."""
-    _, step = engine.step_def()
-    spec = step.input if step else None
-    if not isinstance(spec, RatingInput):
-        return model
-    welsh = spec.cy or RatingWelsh()
-    labels = dict(zip(spec.labels, welsh.labels, strict=False))
-    rows = [
-        Row("scale", row.key, None, (value, both(label, labels.get(label, ""), language), count))
-        for row in model.rows
-        for value, label, count in [row.ref]
-    ]
-    if spec.question:
-        question = both(spec.question, welsh.question, language)
-        rows.insert(0, Row("text", None, None, question))
-    values = list(engine.state.ratings.get(engine.state.step_key, {}).values())
-    mean = summarise(values, spec).mean
-    if mean is not None:
-        rows.append(
-            Row("text", None, None, say("Average {average}", language, average=f"{mean:.1f}"))
-        )
-    return replace(model, rows=rows)
 
 
 class RoomScreen(TimerKeys):
@@ -122,8 +90,7 @@ class RoomScreen(TimerKeys):
         state = engine.state
         self.query_one("#room-step", Panel).set(self._heading())
         model = board_model.build(engine, room=True)
-        if model.kind == "rating":
-            model = rating_in(model, engine, self.language)
+        model = for_room(model, engine, self.language)
         # Until the vote closes the room sees what is voted on, not the running tally.
         vote_open = model.kind == "vote" and state.step_state(state.step_key).vote != "closed"
         empty, lang = "", self.language
