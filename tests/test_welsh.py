@@ -161,9 +161,7 @@ def test_check_lists_a_bundled_method_that_lacks_welsh():
     steps = list(matrix.steps)
     spec = steps[2].input
     criteria = [crit.model_copy(update={"cy": None}) for crit in spec.criteria]
-    steps[2] = steps[2].model_copy(
-        update={"input": spec.model_copy(update={"criteria": criteria})}
-    )
+    steps[2] = steps[2].model_copy(update={"input": spec.model_copy(update={"criteria": criteria})})
     library.methods["prioritisation-matrix"] = matrix.model_copy(update={"steps": steps})
     line = welsh_lines(library)[0].plain
     assert line.startswith("Welsh: 2 bundled methods lack Welsh ")
