@@ -92,10 +92,25 @@ def methods() -> dict[str, Method]:
     return found
 
 
-def workshop(extra_notes: int = 0) -> tuple[Engine, FixedClock]:
+def welsh_methods() -> dict[str, Method]:
+    """:func:`methods` with Welsh (draft) for the rating's step, question and labels."""
+    found = methods()
+    data = found["private-worries"].model_dump()
+    rate = data["steps"][1]
+    rate["cy"] = {"title": "Pa mor hyderus ydych chi?", "prompt": "Rhowch sgôr, os gwelwch yn dda."}
+    rate["input"]["cy"] = {
+        "question": "Hyder yn y newid",
+        "labels": ["Dim o gwbl", "Ychydig", "Rhywfaint", "Eithaf", "Iawn"],
+    }
+    found["private-worries"] = Method.model_validate(data)
+    return found
+
+
+def workshop(extra_notes: int = 0, welsh: bool = False) -> tuple[Engine, FixedClock]:
     """The sample workshop, started, with hostile notes from three people."""
     clock = FixedClock()
-    engine = Engine(sample_plan(), methods(), clock=clock, run_id="layout")
+    found = welsh_methods() if welsh else methods()
+    engine = Engine(sample_plan(), found, clock=clock, run_id="layout")
     engine.execute(c.SetSafeguarding(lead="Sam Jones, team manager"))
     engine.execute(c.StartSession())
     people = [
@@ -194,3 +209,15 @@ def test_room_rating(snap_compare, size: str) -> None:
     engine, clock = workshop()
     rated(engine, clock)
     assert snap_compare(app_for(engine), terminal_size=SIZES[size], press=["v"])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_room_rating_in_welsh_and_english(snap_compare, size: str) -> None:
+    """The longest the room view's words get (cy+en): the countdown's status in both
+    languages, the join panel's lines, the rating's question and labels; the short code
+    stays whole at 80x24."""
+    engine, clock = workshop(welsh=True)
+    rated(engine, clock)
+    engine.execute(c.TimerCommand(action="start"))
+    app = SessionkitApp(engine=engine, join_url=JOIN, language="cy+en")
+    assert snap_compare(app, terminal_size=SIZES[size], press=["v"])

@@ -154,8 +154,18 @@ def test_check_lists_a_bundled_method_that_lacks_welsh():
     steps[0] = steps[0].model_copy(update={"cy": None})
     library.methods["five-whys"] = five_whys.model_copy(update={"steps": steps})
     line = welsh_lines(library)[0].plain
-    assert line.startswith("Welsh: 1 bundled method ")
+    assert line.startswith("Welsh: 1 bundled method lacks Welsh ")
     assert "five-whys (2 texts)" in line
+    # Two: "lack" (a rank criterion's label counts, like a category's).
+    matrix = library.methods["prioritisation-matrix"]
+    steps = list(matrix.steps)
+    spec = steps[2].input
+    criteria = [crit.model_copy(update={"cy": None}) for crit in spec.criteria]
+    steps[2] = steps[2].model_copy(update={"input": spec.model_copy(update={"criteria": criteria})})
+    library.methods["prioritisation-matrix"] = matrix.model_copy(update={"steps": steps})
+    line = welsh_lines(library)[0].plain
+    assert line.startswith("Welsh: 2 bundled methods lack Welsh ")
+    assert "prioritisation-matrix (2 texts)" in line
 
 
 @pytest.mark.parametrize("given, wanted", [("cy", "cy"), ("EN", "en"), ("cy+en", "cy+en")])

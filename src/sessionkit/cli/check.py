@@ -67,7 +67,8 @@ def welsh_lines(library: Library) -> list[Text]:
         return [Text("Welsh: every bundled method has Welsh for its participants' texts")]
     return [
         Text(
-            f"Welsh: {plural(len(lacking), 'bundled method')} lack Welsh for some "
+            f"Welsh: {plural(len(lacking), 'bundled method')} "
+            f"{'lacks' if len(lacking) == 1 else 'lack'} Welsh for some "
             "participant-facing texts (phones show the English there): " + ", ".join(lacking),
             style="dim",
         )

@@ -60,6 +60,16 @@ class LabelWelsh(Strict):
     hint: CleanStr = ""
 
 
+class CriterionWelsh(Strict):
+    """A rank criterion's label and the words at its scale's ends in Welsh
+    (``cy.label``, ``cy.low_label``, ``cy.high_label``); the English id stays the one
+    phones send, so results are the same whatever language a phone shows."""
+
+    label: CleanStr = Field(default="", max_length=40)
+    low_label: CleanStr = Field(default="", max_length=40)
+    high_label: CleanStr = Field(default="", max_length=40)
+
+
 class RatingWelsh(Strict):
     """A rating's question and scale labels in Welsh (``cy.labels`` as many as ``labels``)."""
 
@@ -83,7 +93,8 @@ def pick(english: str, welsh: str, language: str) -> str:
 def welsh_gaps(method: object) -> list[FieldPath]:
     """Participant-facing fields of ``method`` (a :class:`~sessionkit.core.method.Method`)
     that have no Welsh: each step's title and prompt, and the labels of its categories,
-    regions, rows, columns and teams, a rating's question and a sort's buckets."""
+    regions, rows, columns, teams and rank criteria, a rating's question and a sort's
+    buckets."""
     gaps: list[FieldPath] = []
     for s, step in enumerate(getattr(method, "steps", ())):
         cy = step.cy or StepWelsh()
@@ -91,7 +102,7 @@ def welsh_gaps(method: object) -> list[FieldPath]:
             if not getattr(cy, name):
                 gaps.append(("steps", s, name))
         spec = step.input
-        for table in ("regions", "rows", "columns", "categories", "teams"):
+        for table in ("regions", "rows", "columns", "categories", "teams", "criteria"):
             for n, entry in enumerate(getattr(spec, table, ())):
                 if VARIABLE.fullmatch(entry.label.strip()):
                     continue  # only a plan's value (``{{period_1}}``): nothing to translate

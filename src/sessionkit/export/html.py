@@ -19,18 +19,30 @@ import re
 from collections.abc import Callable
 
 from sessionkit.core.inputs.notes import NoteSpec
-from sessionkit.core.record import ItemView, Record, StepView, local_time, minutes_text
-from sessionkit.core.state import Note
+from sessionkit.core.record import ItemView, Record, StepView
+from sessionkit.core.state import REMOVED_TEXT, Note
 from sessionkit.export import html_kinds, html_sort, rank_sections, review_sections
+from sessionkit.export.html_text import (
+    agenda,
+    caption_in,
+    count_in,
+    count_title,
+    day_in,
+    ended_in,
+    hidden_in,
+    label_in,
+    mean_in,
+    participants_in,
+    phrase,
+    removed_in,
+    status_in,
+    theme_count,
+    voted_in,
+)
 from sessionkit.export.html_words import both, page_lang, prompt_in, say, section_in
 from sessionkit.export.text import (
-    clock_at,
     paragraphs,
     places,
-    plural,
-    removed_sentence,
-    step_caption,
-    who_voted,
 )
 
 DEFAULT_CARD = "#fff3a0"
@@ -158,12 +170,19 @@ def _colour(value: str | None) -> str:
     return value if value and _COLOUR.match(value) else DEFAULT_CARD
 
 
-def _card(record: Record, note: Note, dots: dict[str, int], *, show_cluster: bool = False) -> str:
+def _card(
+    record: Record,
+    note: Note,
+    dots: dict[str, int],
+    *,
+    show_cluster: bool = False,
+    language: str = "en",
+) -> str:
     category = record.category(note)
     colour = _colour(category.colour if category else None)
     meta: list[str] = []
     if category:
-        meta.append(e(category.label))
+        meta.append(both(category.label, category.cy.label if category.cy else "", language))
     elif note.category:
         meta.append(e(note.category))
     if show_cluster and record.cluster_label(note):
@@ -172,88 +191,96 @@ def _card(record: Record, note: Note, dots: dict[str, int], *, show_cluster: boo
     if author:
         meta.append(f'<span class="author">{e(author)}</span>')
     if record.is_picked(note):
-        meta.append("the group's pick")
+        meta.append(phrase("the group's pick", language))
     if record.on_paper(note):
-        meta.append("on paper")
+        meta.append(phrase("on paper", language))
     if note.action_owner:
-        meta.append(f"action: {e(note.action_owner)}")
+        meta.append(phrase("action: ", language) + e(note.action_owner))
     count = dots.get(note.id, 0)
     dot_html = (
-        f'<span class="dots" title="{plural(count, "dot")}">● {count}</span>' if count else ""
+        f'<span class="dots" title="{count_title(count, "dot", language)}">● {count}</span>'
+        if count
+        else ""
     )
     by = f'<p class="by">{dot_html}{" · ".join(meta)}</p>' if meta or dot_html else ""
+    # A removed note's placeholder is ours, not theirs: in the page's language.
+    text = say(REMOVED_TEXT, language) if note.redacted is not None else e(note.text)
     classes = (
         "card"
         + (" long" if len(note.text) > 160 else "")
         + (" action" if note.action_owner else "")
     )
     return (
-        f'<li class="{classes}" style="--c:{colour}">'
-        f'<p class="text" dir="auto">{e(note.text)}</p>{by}</li>'
+        f'<li class="{classes}" style="--c:{colour}"><p class="text" dir="auto">{text}</p>{by}</li>'
     )
 
 
 def _cards(
-    record: Record, notes: list[Note] | tuple[Note, ...], dots: dict[str, int], **kw: bool
+    record: Record,
+    notes: list[Note] | tuple[Note, ...],
+    dots: dict[str, int],
+    language: str,
+    show_cluster: bool = False,
 ) -> str:
-    return '<ul class="cards">' + "".join(_card(record, n, dots, **kw) for n in notes) + "</ul>"
+    cards = (_card(record, n, dots, show_cluster=show_cluster, language=language) for n in notes)
+    return '<ul class="cards">' + "".join(cards) + "</ul>"
 
 
-def _hidden(record: Record, key: str) -> str:
+def _hidden(record: Record, key: str, language: str) -> str:
     hidden = sum(1 for n in record.state.notes.values() if n.step == key and n.hidden)
     if not hidden:
         return ""
-    verb = "is" if hidden == 1 else "are"
-    return (
-        f'<p class="empty">{plural(hidden, "note")} hidden by the facilitator {verb} not shown.</p>'
-    )
+    return f'<p class="empty">{hidden_in(hidden, language)}</p>'
 
 
-def _legend(view: StepView) -> str:
+def _legend(view: StepView, language: str) -> str:
     spec = view.step.input if view.step else None
     categories = spec.note_categories() if isinstance(spec, NoteSpec) else ()
     if not categories:
         return ""
-    chips = "".join(f'<li style="--c:{_colour(c.colour)}">{e(c.label)}</li>' for c in categories)
+    labels = [both(c.label, c.cy.label if c.cy else "", language) for c in categories]
+    chips = "".join(
+        f'<li style="--c:{_colour(c.colour)}">{label}</li>'
+        for c, label in zip(categories, labels, strict=True)
+    )
     return f'<ul class="legend">{chips}</ul>'
 
 
-def _notes(record: Record, view: StepView, dots: dict[str, int]) -> str:
+def _notes(record: Record, view: StepView, dots: dict[str, int], language: str = "en") -> str:
     groups = record.note_groups(view.key)
     if not groups:
-        return '<p class="empty">No notes.</p>' + _hidden(record, view.key)
-    parts = [_legend(view)]
+        return '<p class="empty">No notes.</p>' + _hidden(record, view.key, language)
+    parts = [_legend(view, language)]
     if len(groups) == 1 and groups[0][0] is None:
-        parts.append(_cards(record, groups[0][1], dots))
+        parts.append(_cards(record, groups[0][1], dots, language))
     else:
         for cluster, notes in groups:
             title = "Not in a theme" if cluster is None else cluster.label
             css = "group parking" if cluster is not None and cluster.parking else "group"
-            count = plural(len(notes), "note")
             theme_dots = record.dots(cluster.id) if cluster is not None else 0
-            if theme_dots:
-                count += f" · {plural(theme_dots, 'dot')} on the theme"
+            count = theme_count(len(notes), theme_dots, language)
             parts.append(
                 f'<div class="{css}"><h4><span dir="auto">{e(title)}</span>'
                 f'<span class="count">{count}</span></h4>'
-                f"{_cards(record, notes, dots)}</div>"
+                f"{_cards(record, notes, dots, language)}</div>"
             )
-    parts.append(_hidden(record, view.key))
+    parts.append(_hidden(record, view.key, language))
     return "".join(parts)
 
 
-def _canvas(record: Record, view: StepView, dots: dict[str, int]) -> str:
+def _canvas(record: Record, view: StepView, dots: dict[str, int], language: str = "en") -> str:
+    hidden = _hidden(record, view.key, language)
     table = record.grid(view.key)
     if table is not None:
-        cards = lambda notes: _cards(record, notes, dots, show_cluster=True)  # noqa: E731
-        return html_kinds.grid_table(table, cards) + _hidden(record, view.key)
+        cards = lambda notes: _cards(record, notes, dots, language, show_cluster=True)  # noqa: E731
+        return html_kinds.grid_table(table, cards) + hidden
     regions = record.regions(view.key)
     if not any(r.notes for r in regions):
-        return '<p class="empty">No notes.</p>' + _hidden(record, view.key)
+        return '<p class="empty">No notes.</p>' + hidden
     boxes = []
     for region in regions:
         body = (
-            _cards(record, region.notes, dots, show_cluster=True)
+            _cards(record, region.notes, dots, language, show_cluster=True)
             if region.notes
             else '<p class="empty">Nothing here.</p>'
         )
@@ -261,21 +288,17 @@ def _canvas(record: Record, view: StepView, dots: dict[str, int]) -> str:
             f'<div class="region"><h4>{e(region.label)}'
             f'<span class="count">{len(region.notes)}</span></h4>{body}</div>'
         )
-    return f'<div class="regions">{"".join(boxes)}</div>' + _hidden(record, view.key)
+    return f'<div class="regions">{"".join(boxes)}</div>' + hidden
 
 
-def _clusters(record: Record, view: StepView, dots: dict[str, int]) -> str:
+def _clusters(record: Record, view: StepView, dots: dict[str, int], language: str = "en") -> str:
     clusters = record.clusters_of(view.key)
     if not clusters:
         return '<p class="empty">No themes were made.</p>'
     items = []
     for cluster, notes in clusters:
         theme_dots = record.dots(cluster.id)
-        detail = plural(len(notes), "note") + (
-            f" · {plural(theme_dots, 'dot')}" if theme_dots else ""
-        )
-        if cluster.parking:
-            detail += " · parking lot"
+        detail = theme_count(len(notes), theme_dots, language, parking=cluster.parking)
         css = ' class="parking"' if cluster.parking else ""
         items.append(
             f'<li{css}><span dir="auto">{e(cluster.label)}</span><small>{detail}</small></li>'
@@ -284,7 +307,7 @@ def _clusters(record: Record, view: StepView, dots: dict[str, int]) -> str:
     if loose:
         items.append(
             f'<li class="parking"><i>Not in a theme</i>'
-            f"<small>{plural(len(loose), 'note')}</small></li>"
+            f"<small>{count_in(len(loose), 'note', language)}</small></li>"
         )
     return f'<ul class="themes">{"".join(items)}</ul>'
 
@@ -301,7 +324,7 @@ def _bar_rows(rows: list[tuple[str, int]], most: int) -> str:
     return f'<ol class="bars">{"".join(out)}</ol>'
 
 
-def _votes(record: Record, view: StepView, dots: dict[str, int]) -> str:
+def _votes(record: Record, view: StepView, dots: dict[str, int], language: str = "en") -> str:
     rows = record.tally(view.key)
     if not rows:
         return '<p class="empty">No dots were placed.</p>'
@@ -315,11 +338,11 @@ def _votes(record: Record, view: StepView, dots: dict[str, int]) -> str:
             else f'<span dir="auto">{e(row.label)}</span>'
         )
         shown.append((f'<span class="rank">{n}.</span>{label}', row.dots))
-    placed = e(who_voted(record, view.key, total))
+    placed = voted_in(record, view.key, total, language)
     return f'<p class="stat">{placed}</p>' + _bar_rows(shown, most)
 
 
-def _rating(record: Record, view: StepView, dots: dict[str, int]) -> str:
+def _rating(record: Record, view: StepView, dots: dict[str, int], language: str = "en") -> str:
     summary = record.rating(view.key)
     asked = summary.question and " ".join(summary.question.split()) not in " ".join(
         view.prompt.split()
@@ -331,10 +354,8 @@ def _rating(record: Record, view: StepView, dots: dict[str, int]) -> str:
         (f"{value}" + (f" · {e(label)}" if label else ""), count)
         for value, label, count in summary.distribution
     ]
-    return (
-        head + f'<p class="stat">Mean <b>{summary.mean:.1f}</b> from '
-        f"{plural(summary.count, 'rating')}</p>" + _bar_rows(rows, summary.most)
-    )
+    mean = mean_in(summary.mean or 0.0, summary.count, language)
+    return head + f'<p class="stat">{mean}</p>' + _bar_rows(rows, summary.most)
 
 
 Section = Callable[[Record, StepView, dict[str, int]], str]
@@ -354,6 +375,14 @@ SECTIONS: dict[str, Section] = {
     "review": review_sections.html_section,
 }
 """What each input kind's step adds to the page (``dots``: per note, over all votes)."""
+SPOKEN: dict[str, Callable[[Record, StepView, dict[str, int], str], str]] = {
+    "notes": _notes,
+    "canvas": _canvas,
+    "cluster": _clusters,
+    "vote": _votes,
+    "rating": _rating,
+}
+"""Sections whose sentences of numbers are made in the run's language (:mod:`.html_text`)."""
 
 
 def _step(
@@ -364,43 +393,21 @@ def _step(
     parts = [
         f'<article class="step" id="step-{e(view.key)}">',
         f'<h3><span class="num">{item.index + 1}.{view.index + 1}</span>{title}</h3>',
-        f'<p class="caption">{e(step_caption(view))}</p>',
+        f'<p class="caption">{caption_in(view, language)}</p>',
     ]
     if view.step is not None:
         prompt = prompt_in(view.prompt, view.prompt_cy, language)
         parts.append(f'<div class="prompt">{prompt}</div>')
     section = SECTIONS.get(view.kind)  # a break or a missing method has none
-    if section is not None:
+    if view.kind in SPOKEN:
+        parts.append(section_in(SPOKEN[view.kind](record, view, dots, language), language))
+    elif section is not None:
         parts.append(section_in(section(record, view, dots), language))
     if view.summary:
         head = say("Summary", language)
         parts.append(f'<p class="summary" dir="auto"><b>{head}</b>{e(view.summary)}</p>')
     parts.append("</article>")
     return "".join(parts)
-
-
-def _agenda(items: list[ItemView], language: str) -> str:
-    rows = []
-    for item in items:
-        over = item.overrun_minutes
-        css = "over" if over and over > 0 else "under" if over and over < 0 else ""
-        actual = e(item.actual_text)
-        if item.actual_minutes is not None:
-            actual += f" ({minutes_text(item.actual_minutes)})"
-        pause = ' class="pause"' if item.kind not in ("method", "talk") else ""
-        talk = " " + say("(talk)", language) if item.kind == "talk" else ""
-        rows.append(
-            f'<tr{pause}><td class="n">{item.index + 1}</td><td>{e(item.title)}{talk}</td>'
-            f'<td class="t">{e(item.planned_text)} ({minutes_text(item.planned_minutes)})</td>'
-            f'<td class="t">{actual}</td>'
-            f'<td class="t {css}">{e(item.overrun_text)}</td></tr>'
-        )
-    heads = "".join(f"<th>{say(h, language)}</th>" for h in ("Item", "Planned", "Actual"))
-    return (
-        f'<div class="scroll"><table><thead><tr><th class="n">#</th>{heads}'
-        f"<th>{say('Over / under', language)}</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
 
 
 def render(record: Record, language: str = "en") -> str:
@@ -411,18 +418,19 @@ def render(record: Record, language: str = "en") -> str:
     dots = record.dots_by_note(with_cluster=False)  # a theme's dots are shown on the theme
     facts = []
     if record.started_at is not None:
-        day = local_time(record.started_at)
-        facts.append(f"<b>{day:%A} {day.day} {day:%B %Y}</b>")
-    facts.append(e(record.status))
-    facts.append(plural(record.participant_count, "participant") + record.paper_text)
+        facts.append(day_in(record.started_at, language))
+    facts.append(status_in(record, language))
+    facts.append(participants_in(record, language))
     if record.roles_text:
-        facts.append("roles: " + e(record.roles_text))
+        facts.append(label_in("roles: ", "rolau: ", record.roles_text, language))
     if plan.facilitators:
-        facts.append("facilitated by " + e(", ".join(plan.facilitators)))
+        who = ", ".join(plan.facilitators)
+        facts.append(label_in("facilitated by ", "hwyluswyd gan ", who, language))
     if record.safeguarding_text:
-        facts.append("safeguarding lead: " + e(record.safeguarding_text))
+        lead = record.safeguarding_text
+        facts.append(label_in("safeguarding lead: ", "arweinydd diogelu: ", lead, language))
     if record.state.ended_at is not None:
-        facts.append(f"ended {clock_at(record.state.ended_at)}")
+        facts.append(ended_in(record.state.ended_at, language))
     body = [
         "<header>",
         f'<h1 dir="auto">{e(plan.title)}</h1>',
@@ -432,7 +440,7 @@ def render(record: Record, language: str = "en") -> str:
         body.extend(f'<p class="purpose" dir="auto">{e(p)}</p>' for p in paragraphs(plan.purpose))
     body.append("</header>")
     body.append(
-        f"<section><h2>{say('Plan and actual', language)}</h2>{_agenda(items, language)}</section>"
+        f"<section><h2>{say('Plan and actual', language)}</h2>{agenda(items, language)}</section>"
     )
     for item in items:
         shown = record.shown_steps(item)
@@ -461,9 +469,9 @@ def render(record: Record, language: str = "en") -> str:
     elif not table:
         body.append(f'<p class="empty">{say("None recorded.", language)}</p>')
     body.append("</section>")
-    removed = removed_sentence(record)
+    removed = removed_in(record, language)
     body.append(
-        f"<footer>{e(removed) + '<br>' if removed else ''}"
+        f"<footer>{removed + '<br>' if removed else ''}"
         f"{say('Run {run} · recorded with sessionkit', language, run=record.run_id)}</footer>"
     )
     return (

@@ -6,8 +6,9 @@ shown in a ``<span lang="en">``; in cy+en each pair is ``<span lang="cy">…</sp
 result straight into the page. Participants' text never comes here.
 
 The Welsh is a DRAFT to be checked by a fluent Welsh speaker, like the phone page's
-(docs/authoring.md, Welsh). What is not in :data:`WELSH` (the kinds' own sections:
-sorts, rankings, reviews, word clouds, questions, requests) stays English for now.
+(docs/authoring.md, Welsh). The sentences made from numbers and times ("12
+participants", step captions) are :mod:`.html_text`'s. What is in neither (the kinds' own
+sections: sorts, rankings, reviews, word clouds, questions, requests) stays English for now.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ WELSH = {
     "a hidden note": "nodyn cudd",
     "No ratings.": "Dim sgoriau.",
     "Mean": "Cymedr",
+    "[removed by the facilitator]": "[wedi'i dynnu gan yr hwylusydd]",
 }
 """The export's fixed words by their English."""
 

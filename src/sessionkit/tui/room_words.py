@@ -32,6 +32,31 @@ WELSH = {
     "The actions we agree appear here: what, who and by when.": (
         "Mae'r camau gweithredu a gytunwn yn ymddangos yma: beth, pwy ac erbyn pryd."
     ),
+    "Average {average}": "Cyfartaledd {average}",
+    # The headings of notes in no category, region or group.
+    "No kind": "Dim math",
+    "Not placed": "Heb ei osod",
+    "For the whole room": "I'r ystafell gyfan",
+    # The countdown's status line (short: it has 25 columns).
+    "not started": "heb ddechrau",
+    "session ended": "sesiwn wedi gorffen",
+    "TIME UP": "AMSER AR BEN",
+    "running": "yn rhedeg",
+    "paused": "wedi'i oedi",
+    "of {time}": "o {time}",
+    "space starts": "bylchwr i ddechrau",
+    "silent": "tawel",
+    # The join panel ({code} is the short code, drawn in bold).
+    "First, join the Wi-Fi:": "Yn gyntaf, ymunwch â'r Wi-Fi:",
+    "Password:": "Cyfrinair:",
+    "Joining is closed.": "Mae ymuno ar gau.",
+    "Then join the session:": "Yna ymunwch â'r sesiwn:",
+    "Join on your phone": "Ymunwch ar eich ffôn",
+    "or type {code} at": "neu teipiwch {code} yn",
+    "type {code} at": "teipiwch {code} yn",
+    "Or go to": "Neu ewch i",
+    "Go to": "Ewch i",
+    "and type the code {code}:": "a theipiwch y cod {code}:",
 }
 """The view's fixed words by their English."""
 
@@ -46,8 +71,17 @@ def both(english: str, welsh: str, language: str, between: str = " / ") -> str:
     return english
 
 
-def say(english: str, language: str, **values: str) -> str:
+def say(english: str, language: str, between: str = " / ", **values: str) -> str:
     """One of the view's own words (a key of :data:`WELSH`) in ``language``, with
     ``values`` put in its ``{names}``."""
-    text = both(english, WELSH.get(english, ""), language)
+    text = both(english, WELSH.get(english, ""), language, between)
     return text.format(**values) if values else text
+
+
+def parts(words: list[str], language: str, **values: str) -> str:
+    """A line of the view's words joined with " · " (``running · of 5:00``), in
+    ``language``; for cy+en the whole Welsh line, then the English one under it (pieces
+    alternating between the two would be hard to read)."""
+    english = " · ".join(words).format(**values)
+    welsh = " · ".join(WELSH.get(word, word) for word in words).format(**values)
+    return both(english, welsh, language, between="\n")

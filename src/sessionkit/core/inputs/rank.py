@@ -27,6 +27,7 @@ from sessionkit.core.fields import Kebab, Strict
 from sessionkit.core.inputs.base import InputKind, InputSpec, Problems, RuleContext
 from sessionkit.core.inputs.cluster import target_problems
 from sessionkit.core.inputs.sort import PAPER, SortInput, is_item
+from sessionkit.core.language import CriterionWelsh
 from sessionkit.core.state import FACILITATOR, Event, SessionState, StepState
 from sessionkit.core.text import CleanStr
 
@@ -44,6 +45,9 @@ class Criterion(Strict):
     scale_max: int = 5
     low_label: CleanStr = Field(default="", max_length=40)
     high_label: CleanStr = Field(default="", max_length=40)
+    cy: CriterionWelsh | None = None
+    """The label and the ends' words in Welsh (``cy.label``, ``cy.low_label``,
+    ``cy.high_label``), shown on phones in Welsh."""
 
     @property
     def midpoint(self) -> float:

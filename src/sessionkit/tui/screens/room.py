@@ -19,6 +19,7 @@ from sessionkit.qr import size as qr_size
 from sessionkit.tui import board_model
 from sessionkit.tui.cells import clip_words
 from sessionkit.tui.keys import ROOM_KEYS, bindings
+from sessionkit.tui.room_language import for_room
 from sessionkit.tui.room_words import both, say
 from sessionkit.tui.safe import literal, one_line
 from sessionkit.tui.screens.base import SessionHost
@@ -89,6 +90,7 @@ class RoomScreen(TimerKeys):
         state = engine.state
         self.query_one("#room-step", Panel).set(self._heading())
         model = board_model.build(engine, room=True)
+        model = for_room(model, engine, self.language)
         # Until the vote closes the room sees what is voted on, not the running tally.
         vote_open = model.kind == "vote" and state.step_state(state.step_key).vote != "closed"
         empty, lang = "", self.language
@@ -108,7 +110,7 @@ class RoomScreen(TimerKeys):
             empty = "Scan the code to join from your phone." if self.host.join_url else ""
         empty = say(empty, lang) if empty else ""
         self.query_one(RoomBoard).show(model, vote_open=vote_open, empty=empty)
-        self.query_one(Countdown).show(engine, self.now)
+        self.query_one(Countdown).show(engine, self.now, self.language)
         self._show_join_panel()
 
     @property
@@ -187,6 +189,7 @@ class RoomScreen(TimerKeys):
                 session,
                 after_wifi=wifi is not None,
                 short=short,
+                language=self.language,
             )
         )
 
@@ -196,7 +199,7 @@ class RoomScreen(TimerKeys):
             self._show_join_panel()
 
     def tick(self, now: float) -> None:
-        self.query_one(Countdown).show(self.engine, now)
+        self.query_one(Countdown).show(self.engine, now, self.language)
         if not self.engine.state.started or self.engine.step_def()[1] is None:
             self.query_one("#room-step", Panel).set(self._heading())
 

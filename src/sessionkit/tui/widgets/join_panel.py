@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from sessionkit.netaddr import WifiNetwork, join_code, root_of, spaced_code, token_of
 from sessionkit.qr import qr_text, size
+from sessionkit.tui.room_words import both, say
 from sessionkit.tui.safe import literal
 from sessionkit.tui.widgets.big_code import big_code
 
@@ -35,6 +36,8 @@ class JoinView:
     short: bool = False
     """A screen too short for the big letters: the short code goes in one line with the
     address (docked on top of the code on a ``-short`` screen: see the stylesheet)."""
+    language: str = "en"
+    """The run's ``--language``: the panel's words (tui/room_words.py)."""
 
 
 def fits_side_by_side(url: str, wifi: WifiNetwork, width: int, board: int = 20) -> bool:
@@ -51,6 +54,16 @@ def url_room(url: str, short: bool) -> int:
     screen (the address is on top of it), else up to :data:`URL_MAX`."""
     width = size(url)[0]
     return width if short else max(width, URL_MAX)
+
+
+def with_code(template: str, code: str) -> Content:
+    """One of the panel's lines with the short code in bold where it says ``{code}``
+    (twice in cy+en: once in each language)."""
+    pieces = template.split("{code}")
+    out = Content(pieces[0])
+    for piece in pieces[1:]:
+        out = Content.assemble(out, (code, "bold"), piece)
+    return out
 
 
 class JoinPanel(Horizontal):
@@ -71,14 +84,16 @@ class JoinPanel(Horizontal):
         if view == self._drawn:  # drawn again only when something in it changes
             return
         self._drawn = view
-        wifi = view.wifi
+        wifi, lang = view.wifi, view.language
         self.query_one("#room-wifi").display = wifi is not None
         if wifi is not None:
             self.query_one("#room-wifi-qr", Static).update(qr_text(wifi.payload()))
             # Two lines at most, so the code still fits whole on an 80x24 screen.
-            text = Content.assemble(("First, join the Wi-Fi: ", "bold"), literal(wifi.ssid))
+            first = say("First, join the Wi-Fi:", lang) + " "
+            text = Content.assemble((first, "bold"), literal(wifi.ssid))
             if wifi.password:
-                text = Content.assemble(text, "\n", ("Password: ", "bold"), literal(wifi.password))
+                password = say("Password:", lang) + " "
+                text = Content.assemble(text, "\n", (password, "bold"), literal(wifi.password))
             self.query_one("#room-wifi-text", Static).update(text)
         session = self.query_one("#room-session")
         session.display = view.show_session
@@ -87,11 +102,12 @@ class JoinPanel(Horizontal):
         for part in ("#room-url", "#room-code"):
             self.query_one(part).display = view.open_now
         if not view.open_now:
-            self.query_one("#room-qr", Static).update(Content.styled("Joining is closed.", "bold"))
+            closed = Content.styled(say("Joining is closed.", lang), "bold")
+            self.query_one("#room-qr", Static).update(closed)
             return
         self.query_one("#room-qr", Static).update(qr_text(view.url))
         then = wifi is not None or view.after_wifi
-        heading = "Then join the session:" if then else "Join on your phone:"
+        heading = say("Then join the session:", lang) if then else join_heading(lang)
         token = token_of(view.url)
         code = spaced_code(join_code(token)) if token else ""
         root = literal(root_of(view.url))
@@ -103,19 +119,25 @@ class JoinPanel(Horizontal):
         if whole:
             address = Content.assemble(address, "\n", literal(view.url))
         if code and view.short:
-            address = Content.assemble(
-                address, "\nor type " if whole else "\ntype ", (code, "bold"), " at\n", root
-            )
+            # In cy+en a line each: one line would wrap, maybe inside the code.
+            typed = say("or type {code} at" if whole else "type {code} at", lang, "\n")
+            address = Content.assemble(address, "\n", with_code(typed, code), "\n", root)
         self.query_one("#room-url", Static).update(address)
         self.query_one("#room-code").display = bool(code) and not view.short
         if code and not view.short:
+            go = say("Or go to" if whole else "Go to", lang)
             self.query_one("#room-code", Static).update(
                 Content.assemble(
-                    "Or go to " if whole else "Go to ",
+                    go + " ",
                     root,
-                    "\nand type the code ",
-                    (code, "bold"),
-                    ":\n",
+                    "\n",
+                    with_code(say("and type the code {code}:", lang, "\n"), code),
+                    "\n",
                     big_code(code),
                 )
             )
+
+
+def join_heading(language: str) -> str:
+    """ "Join on your phone:" (the room page's words, with a colon after each language's)."""
+    return both("Join on your phone:", say("Join on your phone", "cy") + ":", language)

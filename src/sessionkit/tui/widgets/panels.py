@@ -32,6 +32,7 @@ from sessionkit.core.mixing import table_notice
 from sessionkit.core.redaction import REASONS
 from sessionkit.core.state import Note
 from sessionkit.core.timers import time_up_at
+from sessionkit.tui.room_words import parts
 from sessionkit.tui.safe import literal, one_line
 from sessionkit.tui.timing import clock_of
 from sessionkit.tui.widgets import kind_rows
@@ -84,7 +85,21 @@ def clock_face(seconds: float) -> str:
 
 
 class TimerStatus(Panel):
+    """The countdown's status line: redrawn without a layout pass on every tick, with
+    one only when it needs another number of lines (Welsh and English in cy+en, or a
+    long status wrapped in the timer's width)."""
+
     FIXED_HEIGHT = True
+    _lines = 1
+
+    def set(self, content: Content | str, *, layout: bool | None = None) -> None:
+        if isinstance(content, str):
+            content = Content(content)
+        width = self.content_region.width or 25
+        lines = max(1, len(content.wrap(max(width, 10))))
+        taller = lines != self._lines
+        self._lines = lines
+        super().set(content, layout=taller or bool(layout))
 
 
 class Countdown(Vertical):
@@ -102,13 +117,15 @@ class Countdown(Vertical):
         if digits.value != text:  # called 4 times a second: redraw only on change
             digits.update(text)
 
-    def show(self, engine: Engine, now: float) -> bool:
-        """Redraw; returns True if the time is up (and the timer running)."""
+    def show(self, engine: Engine, now: float, language: str = "en") -> bool:
+        """Redraw; returns True if the time is up (and the timer running). The status
+        words are in ``language`` (the room view's ``--language``; the run screen's are
+        English, as the facilitator's screens are)."""
         state = engine.state
         timer = state.timer
         if not state.started:
             self._digits("0:00")
-            self.query_one(TimerStatus).set("not started")
+            self.query_one(TimerStatus).set(parts(["not started"], language))
             self.set_classes("")
             return False
         remaining = timer.remaining_at(now)
@@ -116,17 +133,19 @@ class Countdown(Vertical):
         self._digits(clock_face(remaining))
         running = timer.running and not ended
         over = remaining <= 0 and not ended
+        values: dict[str, str] = {}
         if ended:
-            status = "session ended"
+            words = ["session ended"]
         elif over:
-            status = "TIME UP" + (" · running" if running else " · paused")
+            words = ["TIME UP", "running" if running else "paused"]
         elif running:
-            status = f"running · of {clock_face(timer.duration)}"
+            words = ["running", "of {time}"]
+            values["time"] = clock_face(timer.duration)
         else:
-            status = "paused · space starts"
+            words = ["paused", "space starts"]
         if state.timer_silenced and not ended:
-            status += " · silent"
-        self.query_one(TimerStatus).set(status)
+            words.append("silent")
+        self.query_one(TimerStatus).set(parts(words, language, **values))
         self.set_class(running, "-running")
         self.set_class(not running and not ended, "-paused")
         self.set_class(ended, "-ended")

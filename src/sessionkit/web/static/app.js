@@ -1643,7 +1643,8 @@
       row.appendChild(el("div", "text", item.text));
       input.criteria.forEach(function (crit) {
         var id = "score-" + item.id + "-" + crit.id;
-        var label = el("label", null, crit.label + " ");
+        var label = say("label", null, local(crit, "label"));
+        label.appendChild(document.createTextNode(" "));
         label.setAttribute("for", id);
         var select = el("select");
         select.id = id;
@@ -1653,8 +1654,8 @@
         none.value = "";
         select.appendChild(none);
         for (var v = crit.scale_min; v <= crit.scale_max; v++) {
-          var words = v === crit.scale_min && crit.low_label ? " — " + crit.low_label
-            : v === crit.scale_max && crit.high_label ? " — " + crit.high_label : "";
+          var words = v === crit.scale_min && crit.low_label ? " — " + plain(local(crit, "low_label"))
+            : v === crit.scale_max && crit.high_label ? " — " + plain(local(crit, "high_label")) : "";
           var option = el("option", null, String(v) + words);
           option.value = String(v);
           select.appendChild(option);
@@ -1693,7 +1694,7 @@
       } else {
         var parts = input.criteria.map(function (crit, i) {
           var m = row.means[i];
-          return crit.label + " " + (m === null ? "–" : m.toFixed(1)) + " (" + row.counts[i] + ")";
+          return plain(local(crit, "label")) + " " + (m === null ? "–" : m.toFixed(1)) + " (" + row.counts[i] + ")";
         });
         list.appendChild(keyed(el("li", null, text + ": " + parts.join(", ")), idOf(row)));
       }
